@@ -1,0 +1,32 @@
+"""Builds (or refreshes) the fictional demo cluster; safe to run again."""
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from cms.demo import load_pages
+from portal.members.demo import DEMO_PASSWORD, load_members
+from workgroups.demo import load_axes
+
+
+class Command(BaseCommand):
+    help = "Loads the fictional demo cluster: axes, zones, clubs, organisations, people and pages."
+
+    def handle(self, *args, **options):
+        self.stdout.write(_("Loading the demo cluster…"))
+        members = load_members()
+        self.stdout.write(
+            _("  %(orgs)d organisations, %(zones)d zones, %(clubs)d clubs, %(people)d people")
+            % {
+                "orgs": len(members["organisations"]),
+                "zones": len(members["zones"]),
+                "clubs": len(members["clubs"]),
+                "people": len(members["people"]),
+            }
+        )
+        axes = load_axes(organisations=members["organisations"], people=members["people"])
+        self.stdout.write(_("  %(count)d thematic axes") % {"count": len(axes)})
+        load_pages()
+        self.stdout.write(_("  home page published"))
+        self.stdout.write(self.style.SUCCESS(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}))
+        for person in members["people"]:
+            self.stdout.write(f"  {person.user.email:<45} {person.get_role_display()}")

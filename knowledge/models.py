@@ -1,0 +1,1 @@
+# Best-practice records and the Bourse d'échanges live here (see the knowledge and exchange issues).

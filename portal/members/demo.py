@@ -1,0 +1,219 @@
+"""Fictional members for the demo cluster. Every name here is invented."""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, PersonRole, Zone
+from .services import _sync_role_groups, ensure_role_groups
+
+DEMO_PASSWORD = "demo-ptce-2026"
+DEMO_EMAIL_DOMAIN = "demo.ptce.test"
+
+ZONES = [
+    # slug, name, commune, firms established
+    ("tanneries", "Parc d'activités des Tanneries", "Arvière", 300),
+    ("croix-blanche", "Zone de la Croix-Blanche", "Saint-Aubin-sur-Arvière", 140),
+    ("vergers", "Technoparc des Vergers", "Mont-Arvière", 85),
+]
+CLUBS = [
+    ("club-tanneries", "Club des Tanneries", "tanneries", datetime.date(2019, 3, 14)),
+    ("club-croix-blanche", "Croix-Blanche Entreprises", "croix-blanche", datetime.date(2021, 10, 5)),
+    ("club-vergers", "Club Vergers Innovation", "vergers", datetime.date(2024, 1, 18)),
+]
+K = OrganisationKind
+ORGANISATIONS = [
+    # name, kind, zone slug or None, NAF, headcount band, commune
+    ("Coopérative Les Jardins d'Arvière", K.COOPERATIVE, None, "01.13Z", "10-19", "Arvière"),
+    ("SCIC Énergie Partagée du Val", K.COOPERATIVE, "vergers", "35.11Z", "6-9", "Mont-Arvière"),
+    ("SCOP Menuiserie du Pont-Vieux", K.COOPERATIVE, "tanneries", "16.23Z", "20-49", "Arvière"),
+    ("SCOP Imprimerie Lumière", K.COOPERATIVE, "croix-blanche", "18.12Z", "10-19", "Saint-Aubin-sur-Arvière"),
+    ("Coopérative de Mobilité Solidaire", K.COOPERATIVE, None, "49.39A", "3-5", "Arvière"),
+    ("SCIC Habitat Rénové", K.COOPERATIVE, "vergers", "43.29A", "10-19", "Mont-Arvière"),
+    ("Association Repair'Café Arvière", K.ASSOCIATION, None, "", "0", "Arvière"),
+    ("Association Aide à Domicile du Val", K.ASSOCIATION, None, "88.10A", "50-99", "Arvière"),
+    ("Association Cuisine Partagée", K.ASSOCIATION, "tanneries", "56.29A", "6-9", "Arvière"),
+    ("Association Mobil'Emploi", K.ASSOCIATION, "croix-blanche", "88.99B", "3-5", "Saint-Aubin-sur-Arvière"),
+    ("Association Les Petits Débrouillards du Val", K.ASSOCIATION, None, "", "1-2", "Mont-Arvière"),
+    ("Association Vélo-École", K.ASSOCIATION, None, "", "0", "Arvière"),
+    ("Association Accueil Paysan du Val", K.ASSOCIATION, None, "01.50Z", "1-2", "Saint-Aubin-sur-Arvière"),
+    ("Mutuelle Solidarité Arvière", K.MUTUAL, None, "65.12Z", "20-49", "Arvière"),
+    ("Mutuelle des Artisans du Val", K.MUTUAL, "tanneries", "65.12Z", "10-19", "Arvière"),
+    ("Recyclerie La Seconde Main", K.ESUS_COMPANY, "tanneries", "47.79Z", "10-19", "Arvière"),
+    ("Conserverie Solidaire du Val", K.ESUS_COMPANY, "croix-blanche", "10.39A", "6-9", "Saint-Aubin-sur-Arvière"),
+    ("Ressourcerie Textile Arvière", K.ESUS_COMPANY, "vergers", "38.32Z", "20-49", "Mont-Arvière"),
+    ("Entreprise d'insertion Bâti-Avenir", K.INTEGRATION_ENTERPRISE, "tanneries", "43.39Z", "20-49", "Arvière"),
+    ("Chantier d'insertion Espaces Verts du Val", K.INTEGRATION_ENTERPRISE, "croix-blanche", "81.30Z", "20-49", "Saint-Aubin-sur-Arvière"),
+    ("Blanchisserie Solidaire Arvière", K.INTEGRATION_ENTERPRISE, "vergers", "96.01A", "10-19", "Mont-Arvière"),
+    ("Transports Marceau et Fils", K.CLASSIC_FIRM, "tanneries", "49.41A", "50-99", "Arvière"),
+    ("Plasturgie de l'Arvière", K.CLASSIC_FIRM, "tanneries", "22.29A", "100-199", "Arvière"),
+    ("Boulangerie Industrielle Dorée", K.CLASSIC_FIRM, "tanneries", "10.71A", "50-99", "Arvière"),
+    ("Garage Central des Tanneries", K.CLASSIC_FIRM, "tanneries", "45.20A", "6-9", "Arvière"),
+    ("Logistique Val Express", K.CLASSIC_FIRM, "tanneries", "52.29A", "20-49", "Arvière"),
+    ("Métallerie Berthon", K.CLASSIC_FIRM, "tanneries", "25.11Z", "20-49", "Arvière"),
+    ("Cartonnages du Centre", K.CLASSIC_FIRM, "tanneries", "17.21A", "100-199", "Arvière"),
+    ("Restaurant d'entreprises Le Comptoir", K.CLASSIC_FIRM, "tanneries", "56.29A", "10-19", "Arvière"),
+    ("Agence Web Pixel Arvière", K.CLASSIC_FIRM, "tanneries", "62.01Z", "3-5", "Arvière"),
+    ("Électricité Générale Fournier", K.CLASSIC_FIRM, "tanneries", "43.21A", "10-19", "Arvière"),
+    ("Nettoyage Pro Val", K.CLASSIC_FIRM, "tanneries", "81.21Z", "50-99", "Arvière"),
+    ("Expertise Comptable Rivière & Associés", K.CLASSIC_FIRM, "tanneries", "69.20Z", "10-19", "Arvière"),
+    ("Fromagerie des Coteaux", K.CLASSIC_FIRM, "croix-blanche", "10.51C", "20-49", "Saint-Aubin-sur-Arvière"),
+    ("Laboratoire Analyses Bio-Val", K.CLASSIC_FIRM, "croix-blanche", "71.20B", "10-19", "Saint-Aubin-sur-Arvière"),
+    ("Menuiseries Alu Delorme", K.CLASSIC_FIRM, "croix-blanche", "25.12Z", "20-49", "Saint-Aubin-sur-Arvière"),
+    ("Pépinières du Val", K.CLASSIC_FIRM, "croix-blanche", "01.30Z", "6-9", "Saint-Aubin-sur-Arvière"),
+    ("Auto-École Croix-Blanche", K.CLASSIC_FIRM, "croix-blanche", "85.53Z", "3-5", "Saint-Aubin-sur-Arvière"),
+    ("Sécurité Gardiennage Vigie", K.CLASSIC_FIRM, "croix-blanche", "80.10Z", "50-99", "Saint-Aubin-sur-Arvière"),
+    ("Imprimerie Numérique Express", K.CLASSIC_FIRM, "croix-blanche", "18.12Z", "6-9", "Saint-Aubin-sur-Arvière"),
+    ("Traiteur Saveurs d'Arvière", K.CLASSIC_FIRM, "croix-blanche", "56.21Z", "10-19", "Saint-Aubin-sur-Arvière"),
+    ("BioSenseurs SAS", K.CLASSIC_FIRM, "vergers", "26.51A", "20-49", "Mont-Arvière"),
+    ("Logiciels Vergers Tech", K.CLASSIC_FIRM, "vergers", "62.01Z", "20-49", "Mont-Arvière"),
+    ("Bureau d'études Thermique Plus", K.CLASSIC_FIRM, "vergers", "71.12B", "6-9", "Mont-Arvière"),
+    ("Pharmacie des Vergers", K.CLASSIC_FIRM, "vergers", "47.73Z", "6-9", "Mont-Arvière"),
+    ("Cabinet Kiné Mobilité", K.CLASSIC_FIRM, "vergers", "86.90E", "3-5", "Mont-Arvière"),
+    ("Solaire Habitat Conseil", K.CLASSIC_FIRM, "vergers", "43.22B", "10-19", "Mont-Arvière"),
+    ("Agence Intérim Val Emploi", K.CLASSIC_FIRM, "vergers", "78.20Z", "10-19", "Mont-Arvière"),
+    ("Hôtel du Technoparc", K.CLASSIC_FIRM, "vergers", "55.10Z", "10-19", "Mont-Arvière"),
+    ("Taxis et Ambulances du Val", K.CLASSIC_FIRM, None, "86.90A", "10-19", "Arvière"),
+    ("Supermarché Coop'Arvière", K.CLASSIC_FIRM, None, "47.11D", "50-99", "Arvière"),
+    ("Communauté de communes du Val d'Arvière", K.LOCAL_AUTHORITY, None, "84.11Z", "200-249", "Arvière"),
+    ("Ville d'Arvière", K.LOCAL_AUTHORITY, None, "84.11Z", "250-499", "Arvière"),
+    ("Commune de Saint-Aubin-sur-Arvière", K.LOCAL_AUTHORITY, None, "84.11Z", "20-49", "Saint-Aubin-sur-Arvière"),
+    ("Université du Val — Institut d'économie sociale", K.UNIVERSITY, None, "85.42Z", "100-199", "Arvière"),
+    ("IUT de Mont-Arvière", K.UNIVERSITY, "vergers", "85.42Z", "50-99", "Mont-Arvière"),
+    ("Conseil de développement du Val", K.CIVIL_SOCIETY, None, "", "0", "Arvière"),
+    ("Collectif Citoyen Arvière en Transition", K.CIVIL_SOCIETY, None, "", "0", "Arvière"),
+    ("Collectif des Habitants des Vergers", K.CIVIL_SOCIETY, None, "", "0", "Mont-Arvière"),
+    ("Réseau des Entrepreneurs Solidaires", K.CIVIL_SOCIETY, None, "", "0", "Saint-Aubin-sur-Arvière"),
+]
+
+PEOPLE = [
+    # local part, first, last, role, organisation index, job title
+    ("admin", "Claire", "Vasseur", PersonRole.ADMINISTRATOR, 51, "Chargée de mission PTCE"),
+    ("coordination.entrepreneuriat", "Karim", "Benali", PersonRole.COORDINATOR, 59, "Animateur entrepreneuriat social"),
+    ("coordination.alimentation", "Sophie", "Marchand", PersonRole.COORDINATOR, 0, "Co-gérante"),
+    ("coordination.energie", "Julien", "Perrot", PersonRole.COORDINATOR, 1, "Directeur"),
+    ("coordination.services", "Nadia", "Roussel", PersonRole.COORDINATOR, 7, "Directrice"),
+    ("coordination.mobilite", "Thomas", "Garnier", PersonRole.COORDINATOR, 4, "Gérant"),
+    ("organisation.bourse", "Élodie", "Lambert", PersonRole.ORGANISER, 51, "Développeuse économie circulaire"),
+    ("organisation.clubs", "Mathieu", "Caron", PersonRole.ORGANISER, 52, "Chargé des parcs d'activités"),
+    ("membre.recyclerie", "Léa", "Fontaine", PersonRole.MEMBER, 15, "Responsable des partenariats"),
+    ("membre.transports", "Paul", "Marceau", PersonRole.MEMBER, 21, "Directeur général"),
+    ("membre.plasturgie", "Inès", "Moreau", PersonRole.MEMBER, 22, "Responsable QSE"),
+    ("membre.menuiserie", "Hugo", "Lefèvre", PersonRole.MEMBER, 2, "Gérant"),
+    ("membre.fromagerie", "Camille", "Dupuis", PersonRole.MEMBER, 33, "Responsable production"),
+    ("membre.biosenseurs", "Antoine", "Chevalier", PersonRole.MEMBER, 41, "Président"),
+    ("membre.insertion", "Fatou", "Diallo", PersonRole.MEMBER, 18, "Encadrante technique"),
+    ("membre.aide-domicile", "Martine", "Girard", PersonRole.MEMBER, 7, "Coordinatrice"),
+]
+
+
+def fictional_siret(index: int) -> str:
+    """A SIRET that passes the Luhn checks, built from the demo index (not a real company)."""
+
+    def luhn_complete(digits: str) -> str:
+        for check in "0123456789":
+            candidate = digits + check
+            total = 0
+            for position, char in enumerate(reversed(candidate)):
+                value = int(char) * (2 if position % 2 else 1)
+                total += value - 9 if value > 9 else value
+            if total % 10 == 0:
+                return candidate
+        raise AssertionError("unreachable")
+
+    siren = luhn_complete(f"99{index:06d}")
+    return luhn_complete(siren + "0001")
+
+
+def load_members(stdout=None) -> dict:
+    ensure_role_groups()
+    rng = random.Random(2026)
+    User = get_user_model()
+    with transaction.atomic():
+        zones = {}
+        for slug, name, commune, firms in ZONES:
+            zones[slug], _ = Zone.objects.update_or_create(
+                slug=slug, defaults={"name": name, "commune": commune, "firms_established": firms}
+            )
+        clubs = {}
+        for slug, name, zone_slug, founded in CLUBS:
+            clubs[zone_slug], _ = Club.objects.update_or_create(
+                slug=slug, defaults={"name": name, "zone": zones[zone_slug], "founded": founded}
+            )
+
+        organisations = []
+        for index, (name, kind, zone_slug, naf, band, commune) in enumerate(ORGANISATIONS):
+            has_siret = not (kind in {K.ASSOCIATION, K.CIVIL_SOCIETY} and not naf)
+            organisation, _ = Organisation.objects.update_or_create(
+                slug=f"demo-{index:02d}",
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "siret": fictional_siret(index) if has_siret else "",
+                    "naf_code": naf,
+                    "headcount_band": band,
+                    "commune": commune,
+                    "postcode": {"Arvière": "18100", "Saint-Aubin-sur-Arvière": "18120", "Mont-Arvière": "18130"}[commune],
+                    "address": f"{rng.randint(1, 90)} rue {rng.choice(['des Tanneurs', 'du Moulin', 'de la Gare', 'des Vergers', 'du Stade'])}",
+                    "zone": zones.get(zone_slug),
+                    "website": f"https://{index:02d}.{DEMO_EMAIL_DOMAIN}/",
+                    "email": f"contact{index:02d}@{DEMO_EMAIL_DOMAIN}",
+                    "description": _description(name, kind),
+                    "in_public_directory": index % 7 != 3,
+                },
+            )
+            organisation.full_clean()
+            organisations.append(organisation)
+
+        for index, organisation in enumerate(organisations):
+            status = MembershipStatus.PENDING if index % 13 == 12 else MembershipStatus.ACTIVE
+            started = datetime.date(2020 + index % 6, 1 + index % 12, 1)
+            Membership.objects.get_or_create(
+                organisation=organisation,
+                club=None,
+                status=status,
+                defaults={"started_on": started, "fee_paid": index % 4 != 0},
+            )
+            club = clubs.get(organisation.zone.slug) if organisation.zone else None
+            if club is not None and index % 5 != 4:
+                Membership.objects.get_or_create(
+                    organisation=organisation,
+                    club=club,
+                    status=MembershipStatus.ACTIVE,
+                    defaults={"started_on": max(started, club.founded), "fee_paid": True},
+                )
+        # One firm left its club last year: history stays visible.
+        Membership.objects.get_or_create(
+            organisation=organisations[24],
+            club=clubs["tanneries"],
+            status=MembershipStatus.LEFT,
+            defaults={"started_on": datetime.date(2020, 2, 1), "ended_on": datetime.date(2025, 6, 30)},
+        )
+
+        people = []
+        for local, first, last, role, org_index, job in PEOPLE:
+            email = f"{local}@{DEMO_EMAIL_DOMAIN}"
+            user, created = User.objects.get_or_create(
+                username=email, defaults={"email": email, "first_name": first, "last_name": last}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.is_superuser = user.is_staff = role == PersonRole.ADMINISTRATOR
+            user.save()
+            person, _ = Person.objects.update_or_create(
+                user=user, defaults={"organisation": organisations[org_index], "role": role, "job_title": job,
+                                     "phone": f"02 48 00 {len(people):02d} {org_index:02d}"}
+            )  # fmt: skip
+            _sync_role_groups(person)
+            people.append(person)
+    return {"zones": zones, "clubs": clubs, "organisations": organisations, "people": people}
+
+
+def _description(name: str, kind: str) -> str:
+    if kind in {K.COOPERATIVE, K.ASSOCIATION, K.MUTUAL, K.ESUS_COMPANY, K.INTEGRATION_ENTERPRISE}:
+        return f"{name} est une structure de l'économie sociale et solidaire du Val d'Arvière, engagée dans les coopérations du pôle."
+    if kind == K.CLASSIC_FIRM:
+        return f"{name} est une entreprise du territoire qui mutualise ses ressources avec les autres membres du pôle."
+    return f"{name} est partenaire du pôle et soutient ses actions sur le territoire."

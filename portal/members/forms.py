@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, PersonRole
+from .validators import normalise_naf, normalise_siret
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Accounts use the e-mail address as their username."""
+
+    username = forms.CharField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "kind", "siret", "naf_code", "headcount_band", "address", "postcode", "commune",
+            "zone", "website", "email", "phone", "description", "in_public_directory",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_siret(self):
+        return normalise_siret(self.cleaned_data.get("siret", ""))
+
+    def clean_naf_code(self):
+        return normalise_naf(self.cleaned_data.get("naf_code", ""))
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person to invite"))
+    role = forms.ChoiceField(label=_("Role in the cluster"), choices=PersonRole.choices, initial=PersonRole.MEMBER)
+
+    def __init__(self, *args, can_grant_roles: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_grant_roles:
+            del self.fields["role"]
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            from django.contrib.auth import get_user_model
+
+            probe = get_user_model()(
+                username=self.email, email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+            )
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

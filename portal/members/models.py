@@ -1,0 +1,299 @@
+"""The members directory: organisations, business-park zones, clubs, memberships, people."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_naf, validate_siret
+
+
+class OrganisationKind(models.TextChoices):
+    COOPERATIVE = "cooperative", _("Cooperative (SCOP, SCIC…)")
+    ASSOCIATION = "association", _("Association")
+    MUTUAL = "mutual", _("Mutual")
+    ESUS_COMPANY = "esus_company", _("ESUS-approved company")
+    INTEGRATION_ENTERPRISE = "integration_enterprise", _("Work-integration enterprise")
+    CLASSIC_FIRM = "classic_firm", _("Classic firm")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    UNIVERSITY = "university", _("University or research")
+    CIVIL_SOCIETY = "civil_society", _("Civil-society group")
+
+
+# Social and solidarity economy (ESS) statuses, as opposed to classic firms and institutions.
+SSE_KINDS = frozenset(
+    {
+        OrganisationKind.COOPERATIVE,
+        OrganisationKind.ASSOCIATION,
+        OrganisationKind.MUTUAL,
+        OrganisationKind.ESUS_COMPANY,
+        OrganisationKind.INTEGRATION_ENTERPRISE,
+    }
+)
+# Small associations and informal groups often have no SIRET (no employee, no tax).
+SIRET_OPTIONAL_KINDS = frozenset({OrganisationKind.ASSOCIATION, OrganisationKind.CIVIL_SOCIETY})
+
+
+class HeadcountBand(models.TextChoices):
+    """INSEE's employee-count bands (tranches d'effectif salarié)."""
+
+    NONE = "0", _("No employee")
+    B1_2 = "1-2", _("1 to 2 employees")
+    B3_5 = "3-5", _("3 to 5 employees")
+    B6_9 = "6-9", _("6 to 9 employees")
+    B10_19 = "10-19", _("10 to 19 employees")
+    B20_49 = "20-49", _("20 to 49 employees")
+    B50_99 = "50-99", _("50 to 99 employees")
+    B100_199 = "100-199", _("100 to 199 employees")
+    B200_249 = "200-249", _("200 to 249 employees")
+    B250_499 = "250-499", _("250 to 499 employees")
+    B500_999 = "500-999", _("500 to 999 employees")
+    B1000 = "1000+", _("1,000 employees or more")
+
+
+class Zone(models.Model):
+    """A business park (parc d'activités)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    commune = models.CharField(_("commune"), max_length=150)
+    firms_established = models.PositiveIntegerField(
+        _("firms established"), default=0, help_text=_("Number of firms established on the zone, members or not.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+
+    def __str__(self):
+        return self.name
+
+
+class Club(models.Model):
+    """A business club gathering the firms of one zone."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="clubs", verbose_name=_("zone"))
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    founded = models.DateField(_("founded"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("club")
+        verbose_name_plural = _("clubs")
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 digits, on the Kbis or the INSEE notice. Optional for associations and groups without one."),
+    )
+    naf_code = models.CharField(
+        _("NAF code"), max_length=6, blank=True, validators=[validate_naf], help_text=_("For example 62.01Z.")
+    )
+    headcount_band = models.CharField(_("headcount"), max_length=8, choices=HeadcountBand.choices, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=150, blank=True)
+    zone = models.ForeignKey(
+        Zone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("zone"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    in_public_directory = models.BooleanField(
+        _("listed in the public directory"),
+        default=False,
+        help_text=_("The organisation agrees to appear in the public directory of members."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="organisation_unique_siret",
+                violation_error_message=_("An organisation with this SIRET is already registered."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_sse(self) -> bool:
+        return self.kind in SSE_KINDS
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.siret and self.kind and self.kind not in SIRET_OPTIONAL_KINDS:
+            raise ValidationError(
+                {"siret": _("A SIRET is required for this kind of organisation (only associations and groups may omit it).")}
+            )
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    LEFT = "left", _("Left")
+
+
+class Membership(models.Model):
+    """An organisation's membership of the cluster (no club) or of one club."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    club = models.ForeignKey(
+        Club,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("club"),
+        help_text=_("Leave empty for a membership of the cluster itself."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
+    )
+    started_on = models.DateField(_("start date"), default=timezone.localdate)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    fee_paid = models.BooleanField(_("fee paid"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-started_on", "organisation__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(club__isnull=True) & ~Q(status="left"),
+                name="membership_one_current_in_cluster",
+                violation_error_message=_("This organisation is already a member of the cluster (or has a pending request)."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "club"],
+                condition=Q(club__isnull=False) & ~Q(status="left"),
+                name="membership_one_current_per_club",
+                violation_error_message=_("This organisation is already a member of this club (or has a pending request)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="membership_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="left") | Q(ended_on__isnull=False),
+                name="membership_left_has_end_date",
+                violation_error_message=_("A membership that has ended needs an end date."),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.club.name if self.club_id else _("the cluster")
+        return f"{self.organisation} — {scope} ({self.get_status_display()})"
+
+
+class PersonRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    COORDINATOR = "coordinator", _("Axis coordinator")
+    ORGANISER = "organiser", _("Organiser")
+    ADMINISTRATOR = "administrator", _("Cluster administrator")
+
+
+class Person(models.Model):
+    """The profile of a user: who they are in the cluster."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    role = models.CharField(_("role in the cluster"), max_length=16, choices=PersonRole.choices, default=PersonRole.MEMBER)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+
+class Invitation(models.Model):
+    """A one-time link inviting someone to join an organisation's account."""
+
+    email = models.EmailField(_("e-mail"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role in the cluster"), max_length=16, choices=PersonRole.choices, default=PersonRole.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"

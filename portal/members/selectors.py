@@ -1,0 +1,57 @@
+"""Reads from the members directory, with visibility rules built in."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import SSE_KINDS, Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, Zone
+
+
+def public_organisations(*, kind: str = "", zone: Zone | None = None, text: str = "") -> QuerySet[Organisation]:
+    """Organisations that opted in to the public directory and are active members somewhere."""
+    queryset = (
+        Organisation.objects.filter(in_public_directory=True, memberships__status=MembershipStatus.ACTIVE)
+        .select_related("zone", "logo")
+        .distinct()
+    )
+    if kind == "sse":
+        queryset = queryset.filter(kind__in=SSE_KINDS)
+    elif kind in OrganisationKind.values:
+        queryset = queryset.filter(kind=kind)
+    if zone is not None:
+        queryset = queryset.filter(zone=zone)
+    if text:
+        queryset = queryset.filter(Q(name__icontains=text) | Q(description__icontains=text) | Q(commune__icontains=text))
+    return queryset.order_by("name")
+
+
+def public_organisation(slug: str) -> Organisation | None:
+    return public_organisations().filter(slug=slug).first()
+
+
+def zones_with_counts() -> QuerySet[Zone]:
+    return Zone.objects.annotate(
+        member_count=Count(
+            "organisations",
+            filter=Q(organisations__memberships__status=MembershipStatus.ACTIVE),
+            distinct=True,
+        )
+    ).order_by("name")
+
+
+def clubs() -> QuerySet[Club]:
+    return Club.objects.select_related("zone").order_by("name")
+
+
+def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("club").order_by("-started_on")
+
+
+def organisation_people(organisation: Organisation) -> QuerySet[Person]:
+    return organisation.people.select_related("user").filter(user__is_active=True)
+
+
+def membership_counts() -> dict[str, int]:
+    """Active member organisations of the cluster, split SSE / others."""
+    active = Organisation.objects.filter(memberships__status=MembershipStatus.ACTIVE).distinct()
+    total = active.count()
+    sse = active.filter(kind__in=SSE_KINDS).count()
+    return {"total": total, "sse": sse, "other": total - sse}

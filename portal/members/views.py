@@ -1,0 +1,119 @@
+"""Account pages: profile, own organisation, invitations. Thin: rules live in services."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import permissions, selectors, services
+from .forms import InvitationAcceptForm, InvitationForm, OrganisationForm, ProfileForm
+from .models import Organisation, PersonRole
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    person = services.person_ensure(user=request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.person_update_profile(person=person, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Your profile has been updated."))
+            return redirect("members:profile")
+    else:
+        form = ProfileForm(
+            initial={
+                "first_name": request.user.first_name,
+                "last_name": request.user.last_name,
+                "job_title": person.job_title,
+                "phone": person.phone,
+            }
+        )
+    organisation = person.organisation
+    context = {
+        "person": person,
+        "form": form,
+        "organisation": organisation,
+        "memberships": selectors.organisation_memberships(organisation) if organisation else [],
+        "colleagues": selectors.organisation_people(organisation).exclude(pk=person.pk) if organisation else [],
+        "can_edit_organisation": bool(organisation and permissions.can_edit_organisation(request.user, organisation)),
+    }
+    return render(request, "members/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(_("You can only edit your own organisation."))
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The organisation's details have been saved."))
+            return redirect("members:profile")
+    return render(request, "members/organisation_edit.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_invite(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_invite_to(request.user, organisation):
+        raise PermissionDenied(_("You can only invite people to your own organisation."))
+    can_grant_roles = permissions.is_administrator(request.user)
+    form = InvitationForm(request.POST or None, can_grant_roles=can_grant_roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                email=form.cleaned_data["email"],
+                organisation=organisation,
+                role=form.cleaned_data.get("role", PersonRole.MEMBER),
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
+            return redirect("members:organisation_invite", slug=organisation.slug)
+    pending = organisation.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[:20]
+    return render(request, "members/organisation_invite.html", {"form": form, "organisation": organisation, "pending": pending})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "members/invitation_invalid.html", status=410)
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("members:profile")
+    return render(request, "members/invitation_accept.html", {"form": form, "invitation": invitation})

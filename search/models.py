@@ -1,0 +1,1 @@
+# The indexing outbox will live here (see the search issue).
