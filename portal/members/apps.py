@@ -4,10 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_role_groups(sender, **kwargs):
-    # Permissions exist only once every app has migrated, hence post_migrate rather than a migration.
+    # The groups need every app's permissions, which Django creates in post_migrate too:
+    # so act once, for the last app that receives the signal.
+    from django.apps import apps
+
     from .services import ensure_role_groups
 
-    ensure_role_groups()
+    last_app = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label == last_app.label:
+        ensure_role_groups()
 
 
 class MembersConfig(AppConfig):
@@ -16,4 +21,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members directory")
 
     def ready(self):
-        post_migrate.connect(_ensure_role_groups, sender=self, dispatch_uid="members_role_groups")
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")

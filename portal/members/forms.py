@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, PersonRole
@@ -24,6 +25,14 @@ class OrganisationForm(forms.ModelForm):
             "zone", "website", "email", "phone", "description", "in_public_directory",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People type SIRETs with spaces ("732 829 320 00074"): the length is checked after normalising.
+        siret = self.fields["siret"]
+        siret.max_length = 20
+        siret.widget.attrs["maxlength"] = "20"
+        siret.validators = [v for v in siret.validators if not isinstance(v, MaxLengthValidator)]
 
     def clean_siret(self):
         return normalise_siret(self.cleaned_data.get("siret", ""))

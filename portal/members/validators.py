@@ -15,7 +15,8 @@ NAF_DIVISIONS = frozenset(
     + [58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 69, 70, 71, 72, 73, 74, 75]
     + [77, 78, 79, 80, 81, 82, 84, 85, 86, 87, 88, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99]
 )
-NAF_PATTERN = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
+NAF_PATTERN = re.compile(r"^(\d{2})\.(\d{2})([A-Z])$")
+NAF_LOOSE_PATTERN = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
 
 
 def normalise_siret(value: str) -> str:
@@ -40,7 +41,7 @@ def validate_siret(value: str) -> None:
 def normalise_naf(value: str) -> str:
     """Accepts "6201z", "62 01 Z" or "62.01Z" and stores "62.01Z"."""
     compact = re.sub(r"\s+", "", value or "").upper()
-    match = NAF_PATTERN.match(compact)
+    match = NAF_LOOSE_PATTERN.match(compact)
     if not match:
         return compact
     return f"{match.group(1)}.{match.group(2)}{match.group(3)}"

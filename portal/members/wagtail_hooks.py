@@ -69,6 +69,7 @@ class PersonEditView(ServiceSaveMixin, generic.EditView):
 
 
 class OrganisationViewSet(ModelViewSet):
+    name = "organisations"
     model = Organisation
     icon = "group"
     menu_label = _("Organisations")
@@ -85,6 +86,7 @@ class OrganisationViewSet(ModelViewSet):
 
 
 class ZoneViewSet(ModelViewSet):
+    name = "zones"
     model = Zone
     icon = "site"
     menu_label = _("Zones")
@@ -96,6 +98,7 @@ class ZoneViewSet(ModelViewSet):
 
 
 class ClubViewSet(ModelViewSet):
+    name = "clubs"
     model = Club
     icon = "home"
     menu_label = _("Clubs")
@@ -108,6 +111,7 @@ class ClubViewSet(ModelViewSet):
 
 
 class MembershipViewSet(ModelViewSet):
+    name = "memberships"
     model = Membership
     icon = "tick-inverse"
     menu_label = _("Memberships")
@@ -123,6 +127,7 @@ class MembershipViewSet(ModelViewSet):
 
 
 class PersonViewSet(ModelViewSet):
+    name = "people"
     model = Person
     icon = "user"
     menu_label = _("People")
@@ -136,6 +141,7 @@ class PersonViewSet(ModelViewSet):
 
 
 class InvitationViewSet(ModelViewSet):
+    name = "invitations"
     model = Invitation
     icon = "mail"
     menu_label = _("Invitations")

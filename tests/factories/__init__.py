@@ -1,0 +1,96 @@
+"""factory-boy factories shared by the test suite."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from portal.members.demo import fictional_siret
+from portal.members.models import (
+    Club,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Person,
+    PersonRole,
+    Zone,
+)
+from workgroups.models import Axis
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+
+    name = factory.Sequence(lambda n: f"Parc d'activités n°{n}")
+    slug = factory.Sequence(lambda n: f"zone-{n}")
+    commune = "Arvière"
+    firms_established = 120
+
+
+class ClubFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Club
+
+    zone = factory.SubFactory(ZoneFactory)
+    name = factory.Sequence(lambda n: f"Club d'entreprises n°{n}")
+    slug = factory.Sequence(lambda n: f"club-{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation n°{n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = OrganisationKind.CLASSIC_FIRM
+    siret = factory.Sequence(lambda n: fictional_siret(500_000 + n))
+    naf_code = "62.01Z"
+    commune = "Arvière"
+    in_public_directory = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    club = None
+    status = MembershipStatus.ACTIVE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    username = factory.SelfAttribute("email")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = PersonRole.MEMBER
+
+
+class AxisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Axis
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Axe thématique {n}")
+    slug = factory.Sequence(lambda n: f"axe-{n}")
