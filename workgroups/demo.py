@@ -7,7 +7,7 @@ from .models import Axis
 AXES = [
     # number, slug, title, colour, summary, coordinator e-mail local part, kinds of organisations involved
     (1, "entrepreneuriat-social", "Animer et promouvoir l'entrepreneuriat social", "#8e3b46",
-     "Accompagner la création d'activités d'utilité sociale et les coopérations entre structures de l'ESS et entreprises.",
+     "Accompagner la création d'activités d'utilité sociale et les coopérations entre l'ESS et les entreprises.",
      "coordination.entrepreneuriat"),
     (2, "alimentation-durable", "Alimentation durable", "#3a7d44",
      "Circuits courts, restauration collective, lutte contre le gaspillage alimentaire.",

@@ -9,7 +9,9 @@ from django.db import transaction
 from .models import Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, PersonRole, Zone
 from .services import _sync_role_groups, ensure_role_groups
 
-DEMO_PASSWORD = "demo-ptce-2026"
+DEMO_PASSWORD = "demo-ptce-2026"  # noqa: S105 - published in the README, demo data only
+POSTCODES = {"Arvière": "18100", "Saint-Aubin-sur-Arvière": "18120", "Mont-Arvière": "18130"}
+STREETS = ["des Tanneurs", "du Moulin", "de la Gare", "des Vergers", "du Stade"]
 DEMO_EMAIL_DOMAIN = "demo.ptce.test"
 
 ZONES = [
@@ -45,7 +47,14 @@ ORGANISATIONS = [
     ("Conserverie Solidaire du Val", K.ESUS_COMPANY, "croix-blanche", "10.39A", "6-9", "Saint-Aubin-sur-Arvière"),
     ("Ressourcerie Textile Arvière", K.ESUS_COMPANY, "vergers", "38.32Z", "20-49", "Mont-Arvière"),
     ("Entreprise d'insertion Bâti-Avenir", K.INTEGRATION_ENTERPRISE, "tanneries", "43.39Z", "20-49", "Arvière"),
-    ("Chantier d'insertion Espaces Verts du Val", K.INTEGRATION_ENTERPRISE, "croix-blanche", "81.30Z", "20-49", "Saint-Aubin-sur-Arvière"),
+    (
+        "Chantier d'insertion Espaces Verts du Val",
+        K.INTEGRATION_ENTERPRISE,
+        "croix-blanche",
+        "81.30Z",
+        "20-49",
+        "Saint-Aubin-sur-Arvière",
+    ),
     ("Blanchisserie Solidaire Arvière", K.INTEGRATION_ENTERPRISE, "vergers", "96.01A", "10-19", "Mont-Arvière"),
     ("Transports Marceau et Fils", K.CLASSIC_FIRM, "tanneries", "49.41A", "50-99", "Arvière"),
     ("Plasturgie de l'Arvière", K.CLASSIC_FIRM, "tanneries", "22.29A", "100-199", "Arvière"),
@@ -155,8 +164,8 @@ def load_members(stdout=None) -> dict:
                     "naf_code": naf,
                     "headcount_band": band,
                     "commune": commune,
-                    "postcode": {"Arvière": "18100", "Saint-Aubin-sur-Arvière": "18120", "Mont-Arvière": "18130"}[commune],
-                    "address": f"{rng.randint(1, 90)} rue {rng.choice(['des Tanneurs', 'du Moulin', 'de la Gare', 'des Vergers', 'du Stade'])}",
+                    "postcode": POSTCODES[commune],
+                    "address": f"{rng.randint(1, 90)} rue {rng.choice(STREETS)}",
                     "zone": zones.get(zone_slug),
                     "website": f"https://{index:02d}.{DEMO_EMAIL_DOMAIN}/",
                     "email": f"contact{index:02d}@{DEMO_EMAIL_DOMAIN}",
@@ -213,7 +222,10 @@ def load_members(stdout=None) -> dict:
 
 def _description(name: str, kind: str) -> str:
     if kind in {K.COOPERATIVE, K.ASSOCIATION, K.MUTUAL, K.ESUS_COMPANY, K.INTEGRATION_ENTERPRISE}:
-        return f"{name} est une structure de l'économie sociale et solidaire du Val d'Arvière, engagée dans les coopérations du pôle."
+        return (
+            f"{name} est une structure de l'économie sociale et solidaire du Val d'Arvière, "
+            "engagée dans les coopérations du pôle."
+        )
     if kind == K.CLASSIC_FIRM:
         return f"{name} est une entreprise du territoire qui mutualise ses ressources avec les autres membres du pôle."
     return f"{name} est partenaire du pôle et soutient ses actions sur le territoire."

@@ -11,24 +11,19 @@ from .validators import normalise_naf, normalise_siret
 class EmailAuthenticationForm(AuthenticationForm):
     """Accounts use the e-mail address as their username."""
 
-    username = forms.CharField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.CharField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
 
 
-class OrganisationForm(forms.ModelForm):
-    class Meta:
-        model = Organisation
-        fields = [
-            "name", "kind", "siret", "naf_code", "headcount_band", "address", "postcode", "commune",
-            "zone", "website", "email", "phone", "description", "in_public_directory",
-        ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+class OrganisationIdentifiersMixin:
+    """People type SIRETs with spaces ("732 829 320 00074") and NAF codes as "6201z": normalise first."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # People type SIRETs with spaces ("732 829 320 00074"): the length is checked after normalising.
         siret = self.fields["siret"]
         siret.max_length = 20
         siret.widget.attrs["maxlength"] = "20"
@@ -39,6 +34,16 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_naf_code(self):
         return normalise_naf(self.cleaned_data.get("naf_code", ""))
+
+
+class OrganisationForm(OrganisationIdentifiersMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "kind", "siret", "naf_code", "headcount_band", "address", "postcode", "commune",
+            "zone", "website", "email", "phone", "description", "in_public_directory",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
 class ProfileForm(forms.Form):
@@ -66,7 +71,9 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
-    password2 = forms.CharField(label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +88,10 @@ class InvitationAcceptForm(forms.Form):
             from django.contrib.auth import get_user_model
 
             probe = get_user_model()(
-                username=self.email, email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+                username=self.email,
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
             )
             try:
                 password_validation.validate_password(password1, probe)

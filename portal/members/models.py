@@ -1,6 +1,7 @@
 """The members directory: organisations, business-park zones, clubs, memberships, people."""
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -145,6 +146,7 @@ class Organisation(models.Model):
                 fields=["siret"],
                 condition=~Q(siret=""),
                 name="organisation_unique_siret",
+                violation_error_code="duplicate_siret",
                 violation_error_message=_("An organisation with this SIRET is already registered."),
             ),
         ]
@@ -160,12 +162,29 @@ class Organisation(models.Model):
     def siren(self) -> str:
         return self.siret[:9]
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
+    def validate_constraints(self, exclude=None):
+        # A conditional unique constraint reports on the whole form: show it under the SIRET field.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            duplicates = [e for e in general if e.code == "duplicate_siret"]
+            others = [e for e in general if e.code != "duplicate_siret"]
+            if duplicates:
+                errors.setdefault("siret", []).extend(duplicates)
+            if others:
+                errors[NON_FIELD_ERRORS] = others
+            raise ValidationError(errors) from None
 
+    def clean(self):
         if not self.siret and self.kind and self.kind not in SIRET_OPTIONAL_KINDS:
             raise ValidationError(
-                {"siret": _("A SIRET is required for this kind of organisation (only associations and groups may omit it).")}
+                {
+                    "siret": _(
+                        "A SIRET is required for this kind of organisation (only associations and groups may omit it)."
+                    )
+                }
             )
 
 
@@ -208,13 +227,17 @@ class Membership(models.Model):
                 fields=["organisation"],
                 condition=Q(club__isnull=True) & ~Q(status="left"),
                 name="membership_one_current_in_cluster",
-                violation_error_message=_("This organisation is already a member of the cluster (or has a pending request)."),
+                violation_error_message=_(
+                    "This organisation is already a member of the cluster (or has a pending request)."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "club"],
                 condition=Q(club__isnull=False) & ~Q(status="left"),
                 name="membership_one_current_per_club",
-                violation_error_message=_("This organisation is already a member of this club (or has a pending request)."),
+                violation_error_message=_(
+                    "This organisation is already a member of this club (or has a pending request)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -256,7 +279,9 @@ class Person(models.Model):
     )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    role = models.CharField(_("role in the cluster"), max_length=16, choices=PersonRole.choices, default=PersonRole.MEMBER)
+    role = models.CharField(
+        _("role in the cluster"), max_length=16, choices=PersonRole.choices, default=PersonRole.MEMBER
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -278,7 +303,9 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
     )
-    role = models.CharField(_("role in the cluster"), max_length=16, choices=PersonRole.choices, default=PersonRole.MEMBER)
+    role = models.CharField(
+        _("role in the cluster"), max_length=16, choices=PersonRole.choices, default=PersonRole.MEMBER
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
     )

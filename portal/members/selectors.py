@@ -19,7 +19,9 @@ def public_organisations(*, kind: str = "", zone: Zone | None = None, text: str 
     if zone is not None:
         queryset = queryset.filter(zone=zone)
     if text:
-        queryset = queryset.filter(Q(name__icontains=text) | Q(description__icontains=text) | Q(commune__icontains=text))
+        queryset = queryset.filter(
+            Q(name__icontains=text) | Q(description__icontains=text) | Q(commune__icontains=text)
+        )
     return queryset.order_by("name")
 
 

@@ -27,8 +27,11 @@ ROLE_GROUPS = {
     PersonRole.ADMINISTRATOR: (
         "Administrateurs du pôle",
         ["wagtailadmin.access_admin", "wagtailimages.add_image", "wagtailimages.choose_image"]
-        + [f"members.{action}_{model}" for model in ("organisation", "zone", "club", "membership")
-           for action in ("add", "change", "delete", "view")]
+        + [
+            f"members.{action}_{model}"
+            for model in ("organisation", "zone", "club", "membership")
+            for action in ("add", "change", "delete", "view")
+        ]
         # People join through invitations, which carry a one-time token: the admin only edits or revokes them.
         + ["members.change_person", "members.view_person", "members.view_invitation", "members.delete_invitation"]
         + ["auth.add_user", "auth.change_user", "auth.view_user"],
@@ -212,7 +215,12 @@ def membership_set_fee_paid(*, membership: Membership, fee_paid: bool, by) -> Me
 
 
 def person_create(
-    *, user, organisation: Organisation | None = None, role: str = PersonRole.MEMBER, job_title: str = "", phone: str = ""
+    *,
+    user,
+    organisation: Organisation | None = None,
+    role: str = PersonRole.MEMBER,
+    job_title: str = "",
+    phone: str = "",
 ) -> Person:
     person = Person(user=user, organisation=organisation, role=role, job_title=job_title, phone=phone)
     person.full_clean()
@@ -261,7 +269,9 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_create(*, email: str, organisation: Organisation, role: str = PersonRole.MEMBER, by, base_url: str) -> Invitation:
+def invitation_create(
+    *, email: str, organisation: Organisation, role: str = PersonRole.MEMBER, by, base_url: str
+) -> Invitation:
     """Stores only the token's hash; the e-mail carrying the link leaves after commit."""
     if not permissions.can_invite_to(by, organisation):
         raise PermissionDenied(_("You can only invite people to your own organisation."))
@@ -286,7 +296,8 @@ def invitation_create(*, email: str, organisation: Organisation, role: str = Per
         context = {"invitation": invitation, "link": link, "inviter": by.get_full_name() or by.get_username()}
         transaction.on_commit(
             lambda: send_mail(
-                subject=_("You are invited to join %(organisation)s on the PTCE portal") % {"organisation": organisation.name},
+                subject=_("You are invited to join %(organisation)s on the PTCE portal")
+                % {"organisation": organisation.name},
                 message=render_to_string("members/email/invitation.txt", context),
                 from_email=None,
                 recipient_list=[email],

@@ -10,7 +10,9 @@ urlpatterns = [
     path(
         "connexion/",
         auth_views.LoginView.as_view(
-            template_name="members/login.html", authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+            template_name="members/login.html",
+            authentication_form=EmailAuthenticationForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -33,7 +35,8 @@ urlpatterns = [
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="members/password_reset_confirm.html", success_url=reverse_lazy("members:password_reset_complete")
+            template_name="members/password_reset_confirm.html",
+            success_url=reverse_lazy("members:password_reset_complete"),
         ),
         name="password_reset_confirm",
     ),

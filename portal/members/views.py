@@ -93,7 +93,9 @@ def organisation_invite(request, slug):
             messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
             return redirect("members:organisation_invite", slug=organisation.slug)
     pending = organisation.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[:20]
-    return render(request, "members/organisation_invite.html", {"form": form, "organisation": organisation, "pending": pending})
+    return render(
+        request, "members/organisation_invite.html", {"form": form, "organisation": organisation, "pending": pending}
+    )
 
 
 @require_http_methods(["GET", "POST"])

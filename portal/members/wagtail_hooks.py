@@ -3,10 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from . import services
+from .forms import OrganisationIdentifiersMixin
 from .models import Club, Invitation, Membership, Organisation, Person, Zone
 
 
@@ -77,12 +78,27 @@ class OrganisationViewSet(ModelViewSet):
     edit_view_class = OrganisationEditView
     list_display = ["name", "kind", "zone", "commune", "siret", "in_public_directory"]
     list_filter = ["kind", "zone", "headcount_band", "in_public_directory"]
-    list_export = ["name", "kind", "siret", "naf_code", "headcount_band", "address", "postcode", "commune", "zone", "website", "email"]
+    list_export = [
+        "name",
+        "kind",
+        "siret",
+        "naf_code",
+        "headcount_band",
+        "address",
+        "postcode",
+        "commune",
+        "zone",
+        "website",
+        "email",
+    ]
     search_fields = ["name", "siret", "commune", "description"]
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = list(services.ORGANISATION_FIELDS)
+
+    def get_form_class(self, for_update=False):
+        return type("OrganisationAdminForm", (OrganisationIdentifiersMixin, super().get_form_class(for_update)), {})
 
 
 class ZoneViewSet(ModelViewSet):

@@ -38,12 +38,16 @@ def test_filters_by_kind_zone_and_axis(client, db):
     assert names_on(client.get(reverse("cms:directory"), {"type": "sse"})) == {"SCOP du Parc", "Asso du centre"}
     assert names_on(client.get(reverse("cms:directory"), {"type": "classic_firm"})) == {"Garage du Parc"}
     assert names_on(client.get(reverse("cms:directory"), {"zone": "tanneries"})) == {"SCOP du Parc", "Garage du Parc"}
-    assert names_on(client.get(reverse("cms:directory"), {"axe": "alimentation", "zone": "tanneries"})) == {"SCOP du Parc"}
+    assert names_on(client.get(reverse("cms:directory"), {"axe": "alimentation", "zone": "tanneries"})) == {
+        "SCOP du Parc"
+    }
 
 
 def test_unknown_filter_values_are_ignored_not_errors(client, db):
     listed("Visible")
-    response = client.get(reverse("cms:directory"), {"type": "<script>", "zone": "nope", "axe": "x" * 5000, "page": "abc"})
+    response = client.get(
+        reverse("cms:directory"), {"type": "<script>", "zone": "nope", "axe": "x" * 5000, "page": "abc"}
+    )
     assert response.status_code == 200 and names_on(response) == {"Visible"}
 
 

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +33,8 @@ def test_password_reset_by_email(client, member):
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     response = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": "Une-phrase-de-passe-2026", "new_password2": "Une-phrase-de-passe-2026"}
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Une-phrase-de-passe-2026", "new_password2": "Une-phrase-de-passe-2026"},
     )
     assert response.status_code == 302
     assert client.login(username=member.username, password="Une-phrase-de-passe-2026")
@@ -45,7 +45,8 @@ def test_profile_shows_organisation_and_saves_changes(client, member, organisati
     page = client.get(reverse("members:profile")).content.decode()
     assert organisation.name in page
     response = client.post(
-        reverse("members:profile"), {"first_name": "Léa", "last_name": "Fontaine", "job_title": "Gérante", "phone": "0102030405"}
+        reverse("members:profile"),
+        {"first_name": "Léa", "last_name": "Fontaine", "job_title": "Gérante", "phone": "0102030405"},
     )
     assert response.status_code == 302
     person = Person.objects.select_related("user").get(user=member)
@@ -59,7 +60,9 @@ def invite(client, django_capture_on_commit_callbacks):
     def post(inviter, organisation, email="nouvelle@example.org", **extra):
         client.force_login(inviter)
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("members:organisation_invite", args=[organisation.slug]), {"email": email, **extra})
+            return client.post(
+                reverse("members:organisation_invite", args=[organisation.slug]), {"email": email, **extra}
+            )
 
     return post
 
@@ -77,7 +80,9 @@ def test_member_invites_a_colleague_who_creates_an_account_once(client, invite, 
 
     form = client.get(link)
     assert form.status_code == 200 and organisation.name in form.content.decode()
-    mismatch = client.post(link, {"first_name": "Nina", "last_name": "Petit", "password1": "Bonjour-2026!", "password2": "autre"})
+    mismatch = client.post(
+        link, {"first_name": "Nina", "last_name": "Petit", "password1": "Bonjour-2026!", "password2": "autre"}
+    )
     assert mismatch.status_code == 200 and not Person.objects.filter(user__email="nouvelle@example.org").exists()
 
     done = client.post(
@@ -102,7 +107,9 @@ def test_tampered_invitation_token_is_refused(client, db):
     assert client.get(reverse("members:invitation_accept", args=["not-a-real-token"])).status_code == 410
 
 
-def test_member_cannot_invite_to_another_organisation_nor_grant_roles(client, invite, member, other_organisation, organisation):
+def test_member_cannot_invite_to_another_organisation_nor_grant_roles(
+    client, invite, member, other_organisation, organisation
+):
     assert invite(member, other_organisation).status_code == 403
     # A member's form has no role field: a forged one is ignored.
     invite(member, organisation, email="x@example.org", role=PersonRole.ADMINISTRATOR)
@@ -124,7 +131,9 @@ def test_inviting_an_existing_account_is_refused_clearly(client, invite, member,
 
 def test_invitation_email_leaves_only_after_commit(db, member, organisation, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.invitation_create(email="a@example.org", organisation=organisation, by=member, base_url="http://testserver")
+        services.invitation_create(
+            email="a@example.org", organisation=organisation, by=member, base_url="http://testserver"
+        )
     assert len(mail.outbox) == 0 and len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 1

@@ -45,7 +45,9 @@ def test_club_membership_requires_the_organisation_on_the_club_zone(administrato
 
 
 def test_end_date_before_start_date_is_refused(administrator, organisation):
-    membership = services.membership_create(organisation=organisation, by=administrator, started_on=datetime.date(2024, 5, 1))
+    membership = services.membership_create(
+        organisation=organisation, by=administrator, started_on=datetime.date(2024, 5, 1)
+    )
     with pytest.raises(ValidationError) as caught:
         services.membership_end(membership=membership, by=administrator, ended_on=datetime.date(2024, 4, 1))
     assert "date de fin" in " ".join(caught.value.messages)

@@ -52,7 +52,12 @@ def test_naf_code_is_normalised_from_common_spellings():
 
 def test_form_normalises_siret_spaces_and_naf_before_saving(db, administrator):
     form = OrganisationForm(
-        data={"name": "Coopérative Test", "kind": OrganisationKind.COOPERATIVE, "siret": "732 829 320 00074", "naf_code": "6201z"}
+        data={
+            "name": "Coopérative Test",
+            "kind": OrganisationKind.COOPERATIVE,
+            "siret": "732 829 320 00074",
+            "naf_code": "6201z",
+        }
     )
     assert form.is_valid(), form.errors
     organisation = services.organisation_create(by=administrator, **form.cleaned_data)
@@ -67,7 +72,9 @@ def test_duplicate_siret_is_refused_and_nothing_is_saved(db, administrator):
     assert not form.is_valid()
     assert "déjà enregistrée" in " ".join(form.errors["siret"])
     with pytest.raises(ValidationError):
-        services.organisation_create(by=administrator, name="Doublon", kind=OrganisationKind.CLASSIC_FIRM, siret=VALID_SIRET)
+        services.organisation_create(
+            by=administrator, name="Doublon", kind=OrganisationKind.CLASSIC_FIRM, siret=VALID_SIRET
+        )
     assert Organisation.objects.filter(siret=VALID_SIRET).count() == 1
 
 

@@ -77,7 +77,13 @@ def test_administrator_edits_a_membership_in_the_admin_with_domain_rules(client,
     url = reverse("memberships:edit", args=[membership.pk])
     response = client.post(
         url,
-        {"organisation": organisation.pk, "club": "", "status": "left", "started_on": "2024-05-01", "ended_on": "2024-04-01"},
+        {
+            "organisation": organisation.pk,
+            "club": "",
+            "status": "left",
+            "started_on": "2024-05-01",
+            "ended_on": "2024-04-01",
+        },
     )
     assert response.status_code == 200  # form shown again with the error
     assert "date de fin" in response.content.decode()
@@ -98,5 +104,10 @@ def test_roles_map_to_admin_access(db, administrator, member):
     assert not coordinator.has_perm("members.change_membership")
     with pytest.raises(PermissionDenied):
         services.person_update(
-            person=administrator.person, by=coordinator, organisation=None, job_title="", phone="", role=PersonRole.MEMBER
+            person=administrator.person,
+            by=coordinator,
+            organisation=None,
+            job_title="",
+            phone="",
+            role=PersonRole.MEMBER,
         )

@@ -15,7 +15,14 @@ PROBE = (
     " 'layer': settings.CHANNEL_LAYERS['default']['BACKEND'], 'search': settings.PORTAL_SEARCH['BACKEND'],"
     " 'email': settings.EMAIL_BACKEND, 'debug': settings.DEBUG}))"
 )
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "EMAIL_HOST", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ELASTICSEARCH_URL",
+    "EMAIL_HOST",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+)
 
 
 def run_settings(module: str, code: str = PROBE, **env_vars):
@@ -60,7 +67,10 @@ def test_embedded_demo_needs_nothing_and_prints_mail():
     picked = chosen("portal.settings.dev")
     assert picked["debug"] is True
     assert picked["email"] == "django.core.mail.backends.console.EmailBackend"
-    assert chosen("portal.settings.dev", EMAIL_HOST="smtp.example.org")["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (
+        chosen("portal.settings.dev", EMAIL_HOST="smtp.example.org")["email"]
+        == "django.core.mail.backends.smtp.EmailBackend"
+    )
 
 
 PROD_ENV = {
@@ -86,7 +96,10 @@ def test_prod_refuses_sqlite():
 
 
 def test_prod_passes_check_deploy():
-    code = "import django, sys; django.setup(); from django.core.management import call_command; call_command('check', deploy=True, fail_level='WARNING')"
+    code = (
+        "import django; django.setup(); from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
     result = run_settings("portal.settings.prod", code=code, **PROD_ENV)
     assert result.returncode == 0, result.stderr + result.stdout
     picked = chosen("portal.settings.prod", **PROD_ENV)

@@ -14,7 +14,9 @@ def test_configured_backend_answers_with_its_version(db):
         assert info["engine"] == settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1].replace("sqlite3", "sqlite")
 
 
-@pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="ELASTICSEARCH_URL unset: ./run test starts Elasticsearch")
+@pytest.mark.skipif(
+    not os.environ.get("ELASTICSEARCH_URL"), reason="ELASTICSEARCH_URL unset: ./run test starts Elasticsearch"
+)
 def test_elasticsearch_client_major_matches_the_server():
     import elasticsearch
 

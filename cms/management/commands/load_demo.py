@@ -27,6 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(_("  %(count)d thematic axes") % {"count": len(axes)})
         load_pages()
         self.stdout.write(_("  home page published"))
-        self.stdout.write(self.style.SUCCESS(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}))
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
+        )
         for person in members["people"]:
             self.stdout.write(f"  {person.user.email:<45} {person.get_role_display()}")
