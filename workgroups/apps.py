@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class WorkgroupsConfig(AppConfig):
     name = "workgroups"
     verbose_name = _("Thematic axes and workgroups")
+
+    def ready(self):
+        from portal.members.models import PersonRole
+        from portal.members.roles import crud, grant
+
+        grant(PersonRole.ADMINISTRATOR, *crud("workgroups", "axis"))
+        grant(PersonRole.COORDINATOR, "workgroups.view_axis")
+        grant(PersonRole.ORGANISER, "workgroups.view_axis")

@@ -10,43 +10,18 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, roles
 from .models import Club, Invitation, Membership, MembershipStatus, Organisation, Person, PersonRole
 from .validators import normalise_naf, normalise_siret
 
 User = get_user_model()
-
-# Role → (group name shown in the Wagtail admin, permissions "app_label.codename").
-ROLE_GROUPS = {
-    PersonRole.ADMINISTRATOR: (
-        "Administrateurs du pôle",
-        ["wagtailadmin.access_admin", "wagtailimages.add_image", "wagtailimages.choose_image"]
-        + [
-            f"members.{action}_{model}"
-            for model in ("organisation", "zone", "club", "membership")
-            for action in ("add", "change", "delete", "view")
-        ]
-        # People join through invitations, which carry a one-time token: the admin only edits or revokes them.
-        + ["members.change_person", "members.view_person", "members.view_invitation", "members.delete_invitation"]
-        + ["auth.add_user", "auth.change_user", "auth.view_user"],
-    ),
-    PersonRole.COORDINATOR: (
-        "Coordinateurs d'axe",
-        ["wagtailadmin.access_admin", "wagtailimages.add_image", "wagtailimages.choose_image"]
-        + [f"members.view_{model}" for model in ("organisation", "zone", "club", "person")],
-    ),
-    PersonRole.ORGANISER: (
-        "Organisateurs",
-        ["wagtailadmin.access_admin", "wagtailimages.choose_image"]
-        + [f"members.view_{model}" for model in ("organisation", "zone", "club", "membership", "person")],
-    ),
-}
 
 
 def unique_slug(model, text: str, *, exclude_pk=None) -> str:
@@ -61,24 +36,23 @@ def unique_slug(model, text: str, *, exclude_pk=None) -> str:
 def ensure_role_groups() -> dict[str, Group]:
     """Creates the role groups with their permissions; run after every migrate."""
     groups = {}
-    for role, (name, perm_names) in ROLE_GROUPS.items():
+    for role, name in roles.ROLE_GROUP_NAMES.items():
         group, _created = Group.objects.get_or_create(name=name)
-        perms = []
-        for perm_name in perm_names:
+        wanted = Q(pk__in=[])
+        for perm_name in roles.ROLE_PERMISSIONS[role]:
             app_label, codename = perm_name.split(".")
-            perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(perms)
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
         groups[role] = group
     return groups
 
 
 def _sync_role_groups(person: Person) -> None:
-    role_group_names = [name for name, _perms in ROLE_GROUPS.values()]
     user = person.user
-    user.groups.remove(*Group.objects.filter(name__in=role_group_names))
-    if person.role in ROLE_GROUPS:
-        group = Group.objects.filter(name=ROLE_GROUPS[person.role][0]).first() or ensure_role_groups()[person.role]
-        user.groups.add(group)
+    user.groups.remove(*Group.objects.filter(name__in=roles.ROLE_GROUP_NAMES.values()))
+    if person.role in roles.ROLE_GROUP_NAMES:
+        group = Group.objects.filter(name=roles.ROLE_GROUP_NAMES[person.role]).first()
+        user.groups.add(group or ensure_role_groups()[person.role])
 
 
 # --- Organisations ---------------------------------------------------------------------------
