@@ -16,15 +16,20 @@ def pytest_report_header(config):
     lines = []
     database = settings.DATABASES["default"]
     try:
-        from django.db import connection
+        # Django's connection is blocked outside tests: ask the server directly.
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            import psycopg
 
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT version()")
-            else:
-                cursor.execute("SELECT 'SQLite ' || sqlite_version()")
-            lines.append(f"database: {cursor.fetchone()[0]} ({database['HOST'] or database['NAME']})")
-        connection.close()
+            with psycopg.connect(
+                host=database["HOST"], port=database["PORT"], user=database["USER"],
+                password=database["PASSWORD"], dbname=database["NAME"], connect_timeout=5,
+            ) as connection:  # fmt: skip
+                version = connection.execute("SELECT version()").fetchone()[0]
+        else:
+            import sqlite3
+
+            version = f"SQLite {sqlite3.sqlite_version}"
+        lines.append(f"database: {version} ({database['HOST'] or database['NAME']})")
     except Exception as error:  # noqa: BLE001 - the header must never stop the run
         lines.append(f"database: unreachable ({error})")
     if os.environ.get("REDIS_URL"):
