@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("portal.members.urls")),
     path("annuaire/", include("cms.urls")),
+    path("groupes/", include("workgroups.urls")),
 ]
 
 if settings.DEBUG:

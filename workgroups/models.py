@@ -1,10 +1,13 @@
-"""Thematic axes of the cluster; workgroups and their discussions build on them."""
+"""Thematic axes, their workgroups (and clubs' commissions) and the workgroups' discussions."""
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models import Organisation, Person
+from portal.members.models import Club, Organisation, Person
+
+MESSAGE_MAX_LENGTH = 4000
 
 
 class Axis(models.Model):
@@ -36,3 +39,149 @@ class Axis(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+
+class MembershipPolicy(models.TextChoices):
+    OPEN = "open", _("Open: members join at once")
+    APPROVAL = "approval", _("On approval by a coordinator")
+
+
+class Workgroup(models.Model):
+    """A working group of an axis, or a commission of a club."""
+
+    axis = models.ForeignKey(
+        Axis, on_delete=models.PROTECT, null=True, blank=True, related_name="workgroups", verbose_name=_("axis")
+    )
+    club = models.ForeignKey(
+        Club, on_delete=models.PROTECT, null=True, blank=True, related_name="commissions", verbose_name=_("club")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    membership_policy = models.CharField(
+        _("membership"), max_length=10, choices=MembershipPolicy.choices, default=MembershipPolicy.OPEN
+    )
+    is_archived = models.BooleanField(
+        _("archived"), default=False, help_text=_("An archived workgroup stays readable but takes no new message.")
+    )
+    # The last sequence number handed out: the next message takes last_sequence + 1 under a row lock.
+    last_sequence = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("workgroup")
+        verbose_name_plural = _("workgroups")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(axis__isnull=False) & Q(club__isnull=True))
+                | (Q(axis__isnull=True) & Q(club__isnull=False)),
+                name="workgroup_axis_xor_club",
+                violation_error_message=_("A workgroup belongs either to an axis or to a club."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkgroupRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    FACILITATOR = "facilitator", _("Facilitator")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+class WorkgroupMembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    ACTIVE = "active", _("Member")
+
+
+class WorkgroupMembership(models.Model):
+    workgroup = models.ForeignKey(
+        Workgroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("workgroup")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="workgroup_memberships", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=WorkgroupRole.choices, default=WorkgroupRole.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WorkgroupMembershipStatus.choices, default=WorkgroupMembershipStatus.ACTIVE
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    last_read_sequence = models.PositiveBigIntegerField(_("last message read"), default=0)
+    last_digest_sequence = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["workgroup__name", "person__user__last_name"]
+        verbose_name = _("workgroup membership")
+        verbose_name_plural = _("workgroup memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workgroup", "person"],
+                name="workgroup_membership_unique",
+                violation_error_message=_("This person is already in this workgroup."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.workgroup}"
+
+
+class Message(models.Model):
+    """A message of a workgroup's discussion. The body is stored raw and escaped when shown."""
+
+    workgroup = models.ForeignKey(Workgroup, on_delete=models.CASCADE, related_name="messages")
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="workgroup_messages", verbose_name=_("author")
+    )
+    body = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
+    # Set by the browser on send, so a send retried after a reconnection is stored once.
+    client_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("removed by")
+    )
+
+    class Meta:
+        ordering = ["workgroup", "sequence"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(fields=["workgroup", "sequence"], name="message_unique_sequence"),
+            models.UniqueConstraint(
+                fields=["workgroup", "author", "client_id"],
+                condition=~Q(client_id=""),
+                name="message_unique_client_id",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.workgroup} #{self.sequence}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def removed_by_moderator(self) -> bool:
+        return self.removed_at is not None and self.removed_by_id != self.author_id
+
+
+class Mention(models.Model):
+    """A member named as @handle in a message; notified by e-mail (at once and in the digest)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "person"], name="mention_unique")]
+
+    def __str__(self):
+        return f"@{self.person.handle} in {self.message}"

@@ -5,6 +5,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 
 from .models import Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, PersonRole, Zone
 from .services import _sync_role_groups, ensure_role_groups
@@ -213,7 +214,8 @@ def load_members(stdout=None) -> dict:
             user.save()
             person, _ = Person.objects.update_or_create(
                 user=user, defaults={"organisation": organisations[org_index], "role": role, "job_title": job,
-                                     "phone": f"02 48 00 {len(people):02d} {org_index:02d}"}
+                                     "phone": f"02 48 00 {len(people):02d} {org_index:02d}",
+                                     "handle": slugify(f"{first} {last}")}
             )  # fmt: skip
             _sync_role_groups(person)
             people.append(person)

@@ -282,6 +282,17 @@ class Person(models.Model):
     role = models.CharField(
         _("role in the cluster"), max_length=16, choices=PersonRole.choices, default=PersonRole.MEMBER
     )
+    handle = models.SlugField(
+        _("handle"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used to mention the person in discussions, as @handle."),
+    )
+    receives_daily_digest = models.BooleanField(
+        _("daily digest by e-mail"),
+        default=True,
+        help_text=_("A daily e-mail with the unread messages of my workgroups and the mentions of my name."),
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

@@ -188,6 +188,14 @@ def membership_set_fee_paid(*, membership: Membership, fee_paid: bool, by) -> Me
 # --- People and roles -------------------------------------------------------------------------
 
 
+def _unique_handle(user) -> str:
+    base = slugify(user.get_full_name() or user.email.split("@")[0] or user.get_username())[:70] or "membre"
+    handle, n = base, 2
+    while Person.objects.filter(handle=handle).exists():
+        handle, n = f"{base}-{n}", n + 1
+    return handle
+
+
 def person_create(
     *,
     user,
@@ -196,7 +204,9 @@ def person_create(
     job_title: str = "",
     phone: str = "",
 ) -> Person:
-    person = Person(user=user, organisation=organisation, role=role, job_title=job_title, phone=phone)
+    person = Person(
+        user=user, organisation=organisation, role=role, job_title=job_title, phone=phone, handle=_unique_handle(user)
+    )
     person.full_clean()
     person.save()
     _sync_role_groups(person)
@@ -224,15 +234,24 @@ def person_ensure(*, user) -> Person:
     return person
 
 
-def person_update_profile(*, person: Person, by, first_name: str, last_name: str, job_title: str, phone: str) -> Person:
+def person_update_profile(
+    *,
+    person: Person,
+    by,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    phone: str,
+    receives_daily_digest: bool = True,
+) -> Person:
     if by.pk != person.user_id and not permissions.is_administrator(by):
         raise PermissionDenied(_("You can only edit your own profile."))
     with transaction.atomic():
         person.user.first_name, person.user.last_name = first_name, last_name
         person.user.save(update_fields=["first_name", "last_name"])
-        person.job_title, person.phone = job_title, phone
+        person.job_title, person.phone, person.receives_daily_digest = job_title, phone, receives_daily_digest
         person.full_clean()
-        person.save(update_fields=["job_title", "phone"])
+        person.save(update_fields=["job_title", "phone", "receives_daily_digest"])
     return person
 
 

@@ -85,6 +85,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = PersonRole.MEMBER
+    handle = factory.Sequence(lambda n: f"membre-{n}")
 
 
 class AxisFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,256 @@
+"""Writes to workgroups: membership, messages, moderation, reading marks.
+
+Every write runs in one transaction; broadcasts are queued with on_commit, so a
+rolled-back write never reaches a socket, and a broadcast that fails loses
+nothing (clients resume from the database by sequence number).
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.members.models import Person
+
+from . import permissions, realtime
+from .models import (
+    MESSAGE_MAX_LENGTH,
+    MembershipPolicy,
+    Mention,
+    Message,
+    Workgroup,
+    WorkgroupMembership,
+    WorkgroupMembershipStatus,
+    WorkgroupRole,
+)
+from .serializers import message_frame
+
+EDIT_WINDOW = datetime.timedelta(minutes=15)
+RATE_LIMIT_MESSAGES = 10
+RATE_LIMIT_WINDOW = datetime.timedelta(seconds=10)
+MENTION_PATTERN = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9-]{0,79})", re.IGNORECASE)
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: float):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def _person(user) -> Person:
+    person = getattr(user, "person", None)
+    if person is None or not user.is_active:
+        raise PermissionDenied(_("Your account has no member profile."))
+    return person
+
+
+# --- Membership -------------------------------------------------------------------------------
+
+
+def workgroup_join(*, workgroup: Workgroup, by) -> WorkgroupMembership:
+    """Joins at once in an open workgroup; in the others, waits for a coordinator's approval."""
+    person = _person(by)
+    if workgroup.is_archived:
+        raise ValidationError(_("This workgroup is archived: it no longer takes new members."))
+    status = (
+        WorkgroupMembershipStatus.ACTIVE
+        if workgroup.membership_policy == MembershipPolicy.OPEN
+        else WorkgroupMembershipStatus.PENDING
+    )
+    with transaction.atomic():
+        membership, created = WorkgroupMembership.objects.get_or_create(
+            workgroup=workgroup,
+            person=person,
+            defaults={"status": status, "last_read_sequence": workgroup.last_sequence},
+        )
+    return membership
+
+
+def workgroup_leave(*, workgroup: Workgroup, by) -> None:
+    person = _person(by)
+    with transaction.atomic():
+        deleted, _rows = WorkgroupMembership.objects.filter(workgroup=workgroup, person=person).delete()
+        if deleted:
+            realtime.revoke_on_commit(workgroup.pk, person.pk)
+
+
+def workgroup_approve(*, membership: WorkgroupMembership, by) -> WorkgroupMembership:
+    if not permissions.can_moderate(by, membership.workgroup):
+        raise PermissionDenied(_("Only the workgroup's coordinators approve join requests."))
+    if membership.status != WorkgroupMembershipStatus.PENDING:
+        raise ValidationError(_("This request has already been handled."))
+    membership.status = WorkgroupMembershipStatus.ACTIVE
+    membership.last_read_sequence = membership.workgroup.last_sequence
+    membership.save(update_fields=["status", "last_read_sequence"])
+    return membership
+
+
+def workgroup_refuse(*, membership: WorkgroupMembership, by) -> None:
+    if not permissions.can_moderate(by, membership.workgroup):
+        raise PermissionDenied(_("Only the workgroup's coordinators approve join requests."))
+    if membership.status != WorkgroupMembershipStatus.PENDING:
+        raise ValidationError(_("This request has already been handled."))
+    membership.delete()
+
+
+def workgroup_add_member(
+    *, workgroup: Workgroup, person: Person, role: str = WorkgroupRole.MEMBER, by=None
+) -> WorkgroupMembership:
+    """Adds someone directly (coordinators, the demo loader, imports)."""
+    if by is not None and not permissions.can_moderate(by, workgroup):
+        raise PermissionDenied(_("Only the workgroup's coordinators add members."))
+    membership, _created = WorkgroupMembership.objects.update_or_create(
+        workgroup=workgroup,
+        person=person,
+        defaults={"role": role, "status": WorkgroupMembershipStatus.ACTIVE},
+    )
+    return membership
+
+
+# --- Messages ---------------------------------------------------------------------------------
+
+
+def clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise ValidationError(_("The message must be text."), code="invalid_body")
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("The message is empty."), code="empty_body")
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("The message is too long (%(length)d characters, at most %(max)d).")
+            % {"length": len(body), "max": MESSAGE_MAX_LENGTH},
+            code="body_too_long",
+        )
+    return body
+
+
+def _check_rate(person: Person) -> None:
+    since = timezone.now() - RATE_LIMIT_WINDOW
+    recent = list(
+        Message.objects.filter(author=person, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:RATE_LIMIT_MESSAGES]
+    )
+    if len(recent) >= RATE_LIMIT_MESSAGES:
+        retry_after = (recent[-1] + RATE_LIMIT_WINDOW - timezone.now()).total_seconds()
+        raise RateLimited(max(retry_after, 0.1))
+
+
+def _mentioned_people(workgroup: Workgroup, body: str, author: Person) -> list[Person]:
+    handles = {handle.lower() for handle in MENTION_PATTERN.findall(body)}
+    if not handles:
+        return []
+    return list(
+        Person.objects.filter(
+            handle__in=handles,
+            workgroup_memberships__workgroup=workgroup,
+            workgroup_memberships__status=WorkgroupMembershipStatus.ACTIVE,
+        ).exclude(pk=author.pk)
+    )
+
+
+def message_send(*, workgroup: Workgroup, by, body, client_id: str = "", reply_to: int | None = None) -> Message:
+    """Stores the message with the next sequence number of its workgroup, then broadcasts it.
+
+    Sending again with the same client_id returns the stored message instead of a duplicate.
+    """
+    person = _person(by)
+    if not permissions.can_read(by, workgroup):
+        raise PermissionDenied(_("You are not a member of this workgroup."))
+    if workgroup.is_archived:
+        raise ValidationError(_("This workgroup is archived: it takes no new message."), code="archived")
+    body = clean_body(body)
+    client_id = (client_id or "")[:64]
+    if client_id:
+        existing = Message.objects.filter(workgroup=workgroup, author=person, client_id=client_id).first()
+        if existing is not None:
+            return existing
+    _check_rate(person)
+    parent = None
+    if reply_to is not None:
+        parent = Message.objects.filter(workgroup=workgroup, sequence=reply_to).first()
+        if parent is None:
+            raise ValidationError(_("The message you reply to does not exist."), code="bad_reply")
+    try:
+        with transaction.atomic():
+            # The row lock serialises senders of one workgroup, so sequences have no gap and no duplicate.
+            Workgroup.objects.filter(pk=workgroup.pk).update(last_sequence=F("last_sequence") + 1)
+            sequence = Workgroup.objects.values_list("last_sequence", flat=True).get(pk=workgroup.pk)
+            message = Message.objects.create(
+                workgroup=workgroup,
+                sequence=sequence,
+                author=person,
+                body=body,
+                client_id=client_id,
+                reply_to=parent,
+            )
+            mentioned = _mentioned_people(workgroup, body, person)
+            Mention.objects.bulk_create([Mention(message=message, person=someone) for someone in mentioned])
+            WorkgroupMembership.objects.filter(workgroup=workgroup, person=person).update(last_read_sequence=sequence)
+            realtime.broadcast_on_commit(workgroup.pk, {"type": "message", "message": message_frame(message)})
+            if mentioned:
+                from .tasks import notify_mentions
+
+                transaction.on_commit(lambda: notify_mentions.enqueue(message.pk))
+    except IntegrityError:
+        # The same client_id raced in through another connection: that one won.
+        existing = Message.objects.filter(workgroup=workgroup, author=person, client_id=client_id).first()
+        if client_id and existing is not None:
+            return existing
+        raise
+    workgroup.last_sequence = sequence
+    return message
+
+
+def message_edit(*, message: Message, by, body) -> Message:
+    person = _person(by)
+    if message.author_id != person.pk:
+        raise PermissionDenied(_("You can only edit your own messages."))
+    if message.is_removed:
+        raise ValidationError(_("This message has been removed."), code="removed")
+    if timezone.now() - message.created_at > EDIT_WINDOW:
+        raise ValidationError(_("A message can be edited during 15 minutes after it was sent."), code="too_late")
+    if not permissions.can_read(by, message.workgroup):
+        raise PermissionDenied(_("You are not a member of this workgroup."))
+    message.body = clean_body(body)
+    message.edited_at = timezone.now()
+    with transaction.atomic():
+        message.save(update_fields=["body", "edited_at"])
+        realtime.broadcast_on_commit(
+            message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
+        )
+    return message
+
+
+def message_remove(*, message: Message, by) -> Message:
+    """Authors delete their own messages; moderators hide anyone's. The text is kept for audit."""
+    person = _person(by)
+    is_author = message.author_id == person.pk and permissions.can_read(by, message.workgroup)
+    if not is_author and not permissions.can_moderate(by, message.workgroup):
+        raise PermissionDenied(_("Only the author or a coordinator can remove this message."))
+    if message.is_removed:
+        return message
+    message.removed_at = timezone.now()
+    message.removed_by = person
+    with transaction.atomic():
+        message.save(update_fields=["removed_at", "removed_by"])
+        realtime.broadcast_on_commit(
+            message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
+        )
+    return message
+
+
+def mark_read(*, workgroup: Workgroup, by, sequence: int) -> int:
+    """Moves the reading mark forward only (an old tab cannot move it back)."""
+    person = _person(by)
+    last = Workgroup.objects.values_list("last_sequence", flat=True).get(pk=workgroup.pk)
+    sequence = max(0, min(int(sequence), last))
+    WorkgroupMembership.objects.filter(workgroup=workgroup, person=person, last_read_sequence__lt=sequence).update(
+        last_read_sequence=sequence
+    )
+    return sequence
