@@ -10,6 +10,11 @@ class WorkgroupsConfig(AppConfig):
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 
-        grant(PersonRole.ADMINISTRATOR, *crud("workgroups", "axis"))
-        grant(PersonRole.COORDINATOR, "workgroups.view_axis")
+        grant(
+            PersonRole.ADMINISTRATOR,
+            *crud("workgroups", "axis"),
+            *crud("workgroups", "workgroup"),
+            *crud("workgroups", "workgroupmembership"),
+        )
+        grant(PersonRole.COORDINATOR, "workgroups.view_axis", *crud("workgroups", "workgroupmembership"))
         grant(PersonRole.ORGANISER, "workgroups.view_axis")

@@ -39,3 +39,70 @@ def load_axes(*, organisations, people) -> list[Axis]:
             )
             axes.append(axis)
     return axes
+
+
+WORKGROUPS = [
+    # slug, name, axis number or club slug, policy, description
+    ("restauration-collective", "Restauration collective locale", 2, "open",
+     "Approvisionner les cantines et restaurants d'entreprises en produits du Val."),
+    ("anti-gaspillage", "Lutte contre le gaspillage alimentaire", 2, "open",
+     "Dons d'invendus, conserverie solidaire, compostage partagé."),
+    ("renovation-energetique", "Rénovation énergétique des logements", 3, "approval",
+     "Groupement d'artisans, diagnostics partagés et chantiers d'insertion."),
+    ("creation-activites", "Création d'activités d'utilité sociale", 1, "open",
+     "Accompagner les porteurs de projet de l'ESS du territoire."),
+    ("mutualisation-emplois", "Mutualisation des emplois du soin", 4, "approval",
+     "Groupement d'employeurs et formations communes de l'aide à domicile."),
+    ("covoiturage-parcs", "Covoiturage des salariés des parcs", 5, "open",
+     "Plan de mobilité inter-entreprises des trois parcs d'activités."),
+    ("commission-dechets-tanneries", "Commission déchets — Tanneries", "club-tanneries", "open",
+     "Collecte collective des cartons, palettes et déchets dangereux sur le parc."),
+    ("commission-after-work", "Commission 5 à 7 — Croix-Blanche", "club-croix-blanche", "open",
+     "Organiser les rencontres conviviales entre entreprises de la zone."),
+]  # fmt: skip
+
+CONVERSATION = [
+    ("coordination.alimentation", "Bonjour à tous ! Quels volumes de légumes pour les cantines à la rentrée ?"),
+    ("membre.recyclerie", "Nous pouvons prêter notre chambre froide le mardi, si cela aide pour la logistique."),
+    ("membre.fromagerie", "De notre côté, 40 kg de fromage par semaine sont possibles dès septembre."),
+    ("coordination.alimentation", "Merci @lea-fontaine et @camille-dupuis ! Je prépare un tableau partagé."),
+    ("membre.transports", "Pour les livraisons groupées, notre camion frigorifique passe sur le parc le jeudi."),
+    ("membre.recyclerie", "Compte rendu de mardi : https://exemple.org/compte-rendu (version provisoire)."),
+]  # fmt: skip
+
+
+def load_workgroups(*, axes, clubs, people) -> list:
+    """Workgroups of every axis and two club commissions, with members and a discussion."""
+    from .models import Message, Workgroup, WorkgroupRole
+    from .services import message_send, workgroup_add_member
+
+    people_by_local = {person.user.email.split("@")[0]: person for person in people}
+    axes_by_number = {axis.number: axis for axis in axes}
+    clubs_by_slug = {club.slug: club for club in clubs.values()}
+    workgroups = []
+    with transaction.atomic():
+        for slug, name, owner, policy, description in WORKGROUPS:
+            owner_field = {"axis": axes_by_number[owner], "club": None} if isinstance(owner, int) else {
+                "axis": None, "club": clubs_by_slug[owner]}  # fmt: skip
+            workgroup, _ = Workgroup.objects.update_or_create(
+                slug=slug,
+                defaults={"name": name, "membership_policy": policy, "description": description, **owner_field},
+            )
+            workgroups.append(workgroup)
+            for person in people:
+                if person.role == "administrator":
+                    continue
+                coordinates_axis = workgroup.axis and workgroup.axis.coordinators.filter(pk=person.pk).exists()
+                if coordinates_axis or person.pk % 3 == len(workgroups) % 3 or person.role == "organiser":
+                    workgroup_add_member(
+                        workgroup=workgroup,
+                        person=person,
+                        role=WorkgroupRole.COORDINATOR if coordinates_axis else WorkgroupRole.MEMBER,
+                    )
+    food = workgroups[0]
+    for local in {local for local, _text in CONVERSATION}:
+        workgroup_add_member(workgroup=food, person=people_by_local[local])
+    if not Message.objects.filter(workgroup=food).exists():
+        for index, (local, text) in enumerate(CONVERSATION):
+            message_send(workgroup=food, by=people_by_local[local].user, body=text, client_id=f"demo-{index}")
+    return workgroups

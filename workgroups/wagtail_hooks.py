@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Axis
+from .models import Axis, Workgroup, WorkgroupMembership
 
 
 class AxisViewSet(ModelViewSet):
@@ -10,8 +10,6 @@ class AxisViewSet(ModelViewSet):
     name = "axes"
     icon = "list-ul"
     menu_label = _("Thematic axes")
-    menu_order = 210
-    add_to_admin_menu = True
     list_display = ["number", "title", "colour"]
     search_fields = ["title", "summary"]
     search_backend_name = None
@@ -19,6 +17,40 @@ class AxisViewSet(ModelViewSet):
     form_fields = ["number", "title", "slug", "colour", "summary", "coordinators", "organisations"]
 
 
+class WorkgroupViewSet(ModelViewSet):
+    model = Workgroup
+    name = "workgroups_admin"  # "workgroups" is the namespace of the members' pages
+    url_prefix = "workgroups"
+    icon = "group"
+    menu_label = _("Workgroups")
+    list_display = ["name", "axis", "club", "membership_policy", "is_archived", "last_sequence"]
+    list_filter = ["axis", "club", "membership_policy", "is_archived"]
+    search_fields = ["name", "description"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["name", "slug", "axis", "club", "description", "membership_policy", "is_archived"]
+
+
+class WorkgroupMembershipViewSet(ModelViewSet):
+    model = WorkgroupMembership
+    name = "workgroup-memberships"
+    icon = "user"
+    menu_label = _("Workgroup members")
+    list_display = ["person", "workgroup", "role", "status", "joined_at"]
+    list_filter = ["workgroup", "role", "status"]
+    search_fields = ["person__user__first_name", "person__user__last_name", "workgroup__name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["workgroup", "person", "role", "status"]
+
+
+class WorkgroupsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Axes and workgroups")
+    menu_icon = "list-ul"
+    menu_order = 210
+    items = (AxisViewSet, WorkgroupViewSet, WorkgroupMembershipViewSet)
+
+
 @hooks.register("register_admin_viewset")
-def register_axis_viewset():
-    return AxisViewSet()
+def register_workgroups_viewsets():
+    return WorkgroupsViewSetGroup()

@@ -214,5 +214,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per HTTP request to Elasticsearch is noise; failures still show.
         "elastic_transport": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }

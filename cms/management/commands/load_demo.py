@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from cms.demo import load_pages
 from portal.members.demo import DEMO_PASSWORD, load_members
-from workgroups.demo import load_axes
+from workgroups.demo import load_axes, load_workgroups
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         )
         axes = load_axes(organisations=members["organisations"], people=members["people"])
         self.stdout.write(_("  %(count)d thematic axes") % {"count": len(axes)})
+        workgroups = load_workgroups(axes=axes, clubs=members["clubs"], people=members["people"])
+        self.stdout.write(_("  %(count)d workgroups with a discussion") % {"count": len(workgroups)})
         load_pages()
         self.stdout.write(_("  home page published"))
         self.stdout.write(

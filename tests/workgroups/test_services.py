@@ -1,0 +1,162 @@
+"""Workgroup rules as members and coordinators meet them."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
+from django.utils import timezone
+
+from tests.factories import AxisFactory, PersonFactory
+from workgroups import services
+from workgroups.digests import send_daily_digests
+from workgroups.models import (
+    MembershipPolicy,
+    Mention,
+    Message,
+    Workgroup,
+    WorkgroupMembership,
+    WorkgroupMembershipStatus,
+    WorkgroupRole,
+)
+
+
+@pytest.fixture
+def workgroup(db):
+    return Workgroup.objects.create(axis=AxisFactory(), name="Groupe", slug="groupe")
+
+
+def member_of(workgroup, **person_fields):
+    person = PersonFactory(**person_fields)
+    WorkgroupMembership.objects.create(workgroup=workgroup, person=person)
+    return person
+
+
+def test_open_workgroup_joins_at_once_approval_waits_for_a_coordinator(workgroup):
+    walker = PersonFactory()
+    assert services.workgroup_join(workgroup=workgroup, by=walker.user).status == WorkgroupMembershipStatus.ACTIVE
+    gated = Workgroup.objects.create(
+        axis=workgroup.axis, name="Sur demande", slug="sur-demande", membership_policy=MembershipPolicy.APPROVAL
+    )
+    request = services.workgroup_join(workgroup=gated, by=walker.user)
+    assert request.status == WorkgroupMembershipStatus.PENDING
+    with pytest.raises(PermissionDenied):
+        services.message_send(workgroup=gated, by=walker.user, body="je peux ?")
+    plain = member_of(gated)
+    with pytest.raises(PermissionDenied):
+        services.workgroup_approve(membership=request, by=plain.user)
+    coordinator = PersonFactory()
+    WorkgroupMembership.objects.create(workgroup=gated, person=coordinator, role=WorkgroupRole.COORDINATOR)
+    services.workgroup_approve(membership=request, by=coordinator.user)
+    request.refresh_from_db()
+    assert request.status == WorkgroupMembershipStatus.ACTIVE
+
+
+def test_axis_coordinators_moderate_the_axis_workgroups(workgroup):
+    axis_coordinator = PersonFactory()
+    workgroup.axis.coordinators.add(axis_coordinator)
+    author = member_of(workgroup)
+    message = services.message_send(workgroup=workgroup, by=author.user, body="à modérer")
+    services.message_remove(message=message, by=axis_coordinator.user)
+    message.refresh_from_db()
+    assert message.removed_by == axis_coordinator and message.body == "à modérer"
+
+
+def test_archived_workgroup_takes_no_message_and_no_member(workgroup):
+    author = member_of(workgroup)
+    workgroup.is_archived = True
+    workgroup.save()
+    with pytest.raises(ValidationError):
+        services.message_send(workgroup=workgroup, by=author.user, body="trop tard")
+    with pytest.raises(ValidationError):
+        services.workgroup_join(workgroup=workgroup, by=PersonFactory().user)
+    assert not Message.objects.exists()
+
+
+def test_edit_is_allowed_for_fifteen_minutes_only(workgroup):
+    author = member_of(workgroup)
+    message = services.message_send(workgroup=workgroup, by=author.user, body="v1")
+    services.message_edit(message=message, by=author.user, body="v2")
+    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=16))
+    message.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        services.message_edit(message=message, by=author.user, body="v3")
+    assert "15 minutes" in " ".join(caught.value.messages)
+    message.refresh_from_db()
+    assert message.body == "v2" and message.edited_at is not None
+
+
+def test_broadcast_leaves_only_when_the_transaction_commits(workgroup, django_capture_on_commit_callbacks):
+    author = member_of(workgroup)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.message_send(workgroup=workgroup, by=author.user, body="un")
+    assert len(callbacks) == 1  # queued, not sent, until commit
+
+
+def test_mentions_notify_members_once_and_never_outsiders(workgroup, django_capture_on_commit_callbacks):
+    author = member_of(workgroup)
+    named = member_of(workgroup, handle="lea-fontaine")
+    PersonFactory(handle="hors-groupe")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(
+            workgroup=workgroup, by=author.user, body="@lea-fontaine et @hors-groupe, voyez ceci (mail@exemple.fr)"
+        )
+    assert list(Mention.objects.values_list("person__handle", flat=True)) == ["lea-fontaine"]
+    assert [message.to for message in mail.outbox] == [[named.user.email]]
+    assert "/groupes/groupe/#m1" in mail.outbox[0].body
+
+
+def test_daily_digest_lists_unread_and_mentions_once_and_respects_opt_out(workgroup):
+    author = member_of(workgroup)
+    reader = member_of(workgroup, handle="lecteur")
+    quiet = member_of(workgroup)
+    quiet.receives_daily_digest = False
+    quiet.save()
+    services.message_send(workgroup=workgroup, by=author.user, body="Compte rendu de l'atelier")
+    services.message_send(workgroup=workgroup, by=author.user, body="@lecteur peux-tu relire ?")
+    mail.outbox.clear()
+
+    assert send_daily_digests() == 1
+    assert [message.to for message in mail.outbox] == [[reader.user.email]]
+    body = mail.outbox[0].body
+    assert "Compte rendu de l'atelier" in body and "peux-tu relire" in body
+    assert "text/html" in [alternative[1] for alternative in mail.outbox[0].alternatives]
+
+    mail.outbox.clear()
+    assert send_daily_digests() == 0  # nothing new: no second e-mail
+    services.mark_read(workgroup=workgroup, by=reader.user, sequence=2)
+    services.message_send(workgroup=workgroup, by=author.user, body="Nouveau point")
+    assert send_daily_digests() == 1 and "Nouveau point" in mail.outbox[0].body
+    assert "Compte rendu" not in mail.outbox[0].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_senders_get_unique_gapless_sequences():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL): SQLite serialises writers by locking the whole file")
+    workgroup = Workgroup.objects.create(axis=AxisFactory(), name="Concurrence", slug="concurrence")
+    authors = [member_of(workgroup) for _ in range(4)]
+    errors = []
+
+    def send_many(person):
+        try:
+            for index in range(10):
+                services.message_send(workgroup=workgroup, by=person.user, body=f"{person.pk}-{index}")
+                Message.objects.filter(author=person).update(created_at=timezone.now() - datetime.timedelta(minutes=1))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send_many, args=(person,)) for person in authors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    sequences = sorted(Message.objects.filter(workgroup=workgroup).values_list("sequence", flat=True))
+    assert sequences == list(range(1, 41))
+    workgroup.refresh_from_db()
+    assert workgroup.last_sequence == 40
