@@ -1,6 +1,6 @@
 """Reads about axes, workgroups and their discussions, with membership rules built in."""
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from portal.members.models import Person
 
@@ -24,21 +24,6 @@ def filter_organisations_by_axis(organisations: QuerySet, axis: Axis) -> QuerySe
 
 def axes_of_organisation(organisation) -> QuerySet[Axis]:
     return Axis.objects.filter(organisations=organisation).order_by("number")
-
-
-def workgroups_for(person: Person | None) -> QuerySet[Workgroup]:
-    """Every workgroup, annotated with the person's membership status and unread count."""
-    queryset = Workgroup.objects.select_related("axis", "club").order_by("is_archived", "axis__number", "name")
-    if person is None:
-        return queryset
-    mine = WorkgroupMembership.objects.filter(person=person)
-    return queryset.annotate(
-        my_status=mine.filter(workgroup=F("pk")).values("status")[:1],
-        my_last_read=mine.filter(workgroup=F("pk")).values("last_read_sequence")[:1],
-        member_count=Count(
-            "memberships", filter=Q(memberships__status=WorkgroupMembershipStatus.ACTIVE), distinct=True
-        ),
-    )
 
 
 def my_workgroups(person: Person) -> list[dict]:
@@ -91,3 +76,35 @@ def pending_requests(workgroup: Workgroup) -> QuerySet[WorkgroupMembership]:
         .select_related("person__user", "person__organisation")
         .order_by("joined_at")
     )
+
+
+def membership_of(workgroup: Workgroup, person: Person | None) -> WorkgroupMembership | None:
+    """The person's membership of any status (pending included), for the join buttons and the 403 page."""
+    if person is None:
+        return None
+    return WorkgroupMembership.objects.filter(workgroup=workgroup, person=person).first()
+
+
+def joinable_workgroups(person: Person | None) -> QuerySet[Workgroup]:
+    """The workgroups the person is not an active member of, axis by axis then club by club.
+
+    Pending requests and archived workgroups stay in the list, annotated with `my_status` and
+    `member_count`, so the index can say "waiting for approval" or "archived" next to them.
+    """
+    queryset = Workgroup.objects.select_related("axis", "club").annotate(member_count=_active_member_count())
+    if person is not None:
+        mine = WorkgroupMembership.objects.filter(person=person)
+        queryset = queryset.exclude(
+            pk__in=mine.filter(status=WorkgroupMembershipStatus.ACTIVE).values("workgroup")
+        ).annotate(my_status=Subquery(mine.filter(workgroup=OuterRef("pk")).values("status")[:1]))
+    return queryset.order_by(F("axis__number").asc(nulls_last=True), "club__name", "is_archived", "name")
+
+
+def _active_member_count() -> Count:
+    return Count("memberships", filter=Q(memberships__status=WorkgroupMembershipStatus.ACTIVE), distinct=True)
+
+
+def history_page(workgroup: Workgroup, before: int | None, size: int = HISTORY_PAGE) -> tuple[list[Message], bool]:
+    """One page of history in reading order (oldest first), and whether older messages remain."""
+    newest_first = messages_before(workgroup, before, limit=size + 1)
+    return list(reversed(newest_first[:size])), len(newest_first) > size

@@ -2,6 +2,8 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
 
 from portal.members.demo import fictional_siret
 from portal.members.models import (
@@ -14,7 +16,7 @@ from portal.members.models import (
     PersonRole,
     Zone,
 )
-from workgroups.models import Axis
+from workgroups.models import Axis, Message, Workgroup, WorkgroupMembership
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -95,3 +97,42 @@ class AxisFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Axe thématique {n}")
     slug = factory.Sequence(lambda n: f"axe-{n}")
+
+
+class WorkgroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workgroup
+
+    axis = factory.SubFactory(AxisFactory)
+    club = None
+    name = factory.Sequence(lambda n: f"Groupe de travail n°{n}")
+    slug = factory.Sequence(lambda n: f"groupe-{n}")
+    description = "Un groupe de travail du pôle."
+
+
+class WorkgroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkgroupMembership
+
+    workgroup = factory.SubFactory(WorkgroupFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A stored message with its workgroup's next sequence number, as services.message_send gives it."""
+
+    class Meta:
+        model = Message
+
+    workgroup = factory.SubFactory(WorkgroupFactory)
+    author = factory.SubFactory(PersonFactory)
+    body = factory.Sequence(lambda n: f"Message n°{n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        workgroup = kwargs["workgroup"]
+        with transaction.atomic():
+            Workgroup.objects.filter(pk=workgroup.pk).update(last_sequence=F("last_sequence") + 1)
+            workgroup.last_sequence = Workgroup.objects.values_list("last_sequence", flat=True).get(pk=workgroup.pk)
+            kwargs.setdefault("sequence", workgroup.last_sequence)
+            return super()._create(model_class, *args, **kwargs)

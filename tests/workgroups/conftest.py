@@ -17,7 +17,10 @@ def room(transactional_db):
     """An open workgroup with two members (alice, bob), a coordinator, and an outsider, each signed in."""
     axis = AxisFactory(title="Alimentation durable")
     workgroup = Workgroup.objects.create(
-        axis=axis, name="Restauration collective", slug="restauration-collective", membership_policy=MembershipPolicy.OPEN
+        axis=axis,
+        name="Restauration collective",
+        slug="restauration-collective",
+        membership_policy=MembershipPolicy.OPEN,
     )
     people = {
         name: PersonFactory(handle=name, user__first_name=name.capitalize(), user__last_name="Test")

@@ -8,7 +8,8 @@ from workgroups.models import Axis
 def test_administrator_sets_up_an_axis_in_the_admin(client, administrator):
     client.force_login(administrator)
     response = client.post(
-        reverse("axes:add"), {"number": 6, "title": "Économie circulaire", "slug": "economie-circulaire", "colour": "#336699"}
+        reverse("axes:add"),
+        {"number": 6, "title": "Économie circulaire", "slug": "economie-circulaire", "colour": "#336699"},
     )
     assert response.status_code == 302
     assert Axis.objects.get(number=6).title == "Économie circulaire"
@@ -22,7 +23,12 @@ def test_bad_colour_is_refused_and_coordinators_cannot_add_axes(client, administ
 
     person = member.person
     services.person_update(
-        person=person, by=administrator, organisation=person.organisation, job_title="", phone="", role=PersonRole.COORDINATOR
+        person=person,
+        by=administrator,
+        organisation=person.organisation,
+        job_title="",
+        phone="",
+        role=PersonRole.COORDINATOR,
     )
     client.force_login(member)
     assert client.get(reverse("axes:index")).status_code == 200

@@ -1,0 +1,74 @@
+"""Message bodies as HTML: escaped first, then links and @mentions. room.js does the same, token for token.
+
+Bodies are stored raw; everything a person typed goes through escape(). Only the <a> and <span>
+elements built here are markup, and their attributes are escaped by format_html. Keep the two
+regular expressions in step with MESSAGE_TOKENS in static/workgroups/room.js.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from ..services import MENTION_PATTERN
+
+register = template.Library()
+
+URL_PATTERN = r"(?<![\w@/.-])(?:https?://|www\.)[^\s<>\"]+"
+# The URL comes first: "https://example.org/@name" is one link, not a link and a mention.
+MESSAGE_TOKENS = re.compile(rf"(?P<url>{URL_PATTERN})|{MENTION_PATTERN.pattern}", re.IGNORECASE)
+URL_PREFIX = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+TRAILING_PUNCTUATION = ".,;:!?'\"»”’)]"
+CLOSERS = {")": "(", "]": "["}
+
+
+def split_url(candidate: str) -> tuple[str, str]:
+    """The URL without the punctuation that ends the sentence around it, and that punctuation."""
+    url = candidate
+    while url and url[-1] in TRAILING_PUNCTUATION:
+        last = url[-1]
+        # "(voir https://fr.wikipedia.org/wiki/Coopérative_(France))": keep a closer that has its opener.
+        if last in CLOSERS and url.count(CLOSERS[last]) >= url.count(last):
+            break
+        url = url[:-1]
+    return url, candidate[len(url) :]
+
+
+def _link(url: str) -> SafeString:
+    href = url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
+    return format_html('<a href="{}" rel="nofollow noopener" target="_blank">{}</a>', href, url)
+
+
+def render_message_body(body: str, mentions: Mapping[str, bool] | Iterable[str] | None = None) -> SafeString:
+    """`mentions` maps the members' handles (lower case) to True for the reader's own handle."""
+    if not isinstance(mentions, Mapping):
+        mentions = dict.fromkeys(mentions or (), False)
+    parts = []
+    position = 0
+    for match in MESSAGE_TOKENS.finditer(body):
+        parts.append(escape(body[position : match.start()]))
+        position = match.end()
+        if match.group("url"):
+            url, rest = split_url(match.group("url"))
+            if URL_PREFIX.sub("", url):
+                parts.append(_link(url))
+            else:
+                parts.append(escape(url))
+            parts.append(escape(rest))
+            continue
+        handle = match.group(2).lower()
+        if handle in mentions:
+            css = "mention mention-me" if mentions[handle] else "mention"
+            parts.append(format_html('<span class="{}" data-handle="{}">{}</span>', css, handle, match.group(0)))
+        else:
+            parts.append(escape(match.group(0)))
+    parts.append(escape(body[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped or built by format_html
+
+
+@register.filter
+def message_body(body, mentions=None):
+    """{{ message.body|message_body:mentions }}: escaped text with links and highlighted @handles."""
+    return render_message_body(str(body or ""), mentions)
