@@ -1,4 +1,10 @@
 import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -94,41 +100,112 @@ def _test_database_url() -> str:
     return f"postgres://{user}{password}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
 
 
-@pytest.fixture
-def daphne_server(transactional_db):
-    """A real daphne process serving the ASGI application on a free loopback port, on the test database."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
+class DaphneProcess:
+    """One daphne process serving portal.asgi on 127.0.0.1:`port`, on the test database.
 
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": _test_database_url()}
-    log = Path(os.environ.get("PORTAL_VAR_DIR", Path(__file__).resolve().parents[1] / "var")) / f"daphne-{port}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "portal.asgi:application"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+    It can be killed (SIGKILL by default, as a crash) and started again on the same port, which is
+    what a supervisor does after a crash; its output goes to var/daphne-<port>.log, kept when the
+    test fails.
+    """
+
+    def __init__(self, port: int | None = None):
+        self.port = port or _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log = (
+            Path(os.environ.get("PORTAL_VAR_DIR", Path(__file__).resolve().parents[1] / "var"))
+            / f"daphne-{self.port}.log"
         )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+        self.process = None
+        # The server is a separate program: the test process's exceptions to Django's async check
+        # (tests/e2e sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright) must not leak into it.
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "DATABASE_URL": _test_database_url(),
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def ws_url(self, path: str) -> str:
+        return self.base_url.replace("http://", "ws://", 1) + path
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self, timeout: float = 30) -> "DaphneProcess":
+        """Starts daphne and returns once it answers HTTP (a few seconds)."""
+        assert not self.is_running(), f"daphne already runs on port {self.port}"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "portal.asgi:application"],
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        # No proxy for loopback, whatever the environment says.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                opener.open(self.base_url + "/admin/login/", timeout=2).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
+                    self.process.wait()
+                    raise RuntimeError(f"daphne did not start on port {self.port}:\n{self.log_tail()}") from None
+                time.sleep(0.1)
+
+    def kill(self, sig=None) -> None:
+        """Ends the process at once (SIGKILL: no cleanup, as in a crash or an OOM kill) and reaps it."""
+        if self.is_running():
+            self.process.send_signal(sig or signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.is_running():
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, size: int = 3000) -> str:
         try:
-            urllib.request.urlopen(base_url + "/admin/login/", timeout=2).close()
-            break
+            return self.log.read_text(errors="replace")[-size:]
         except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"daphne did not start:\n{log.read_text()[-3000:]}") from None
-            time.sleep(0.2)
-    yield base_url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.unlink(missing_ok=True)
+            return "(no log)"
+
+
+@pytest.fixture
+def daphne(transactional_db, request):
+    """Starts real daphne processes on the test database: `daphne()` → a running DaphneProcess.
+
+    Call it several times for several processes (they share the channel layer when REDIS_URL is
+    set); every process is stopped after the test, before the database is flushed.
+    """
+    started: list[DaphneProcess] = []
+    failed_before = request.session.testsfailed
+
+    def start(port: int | None = None) -> DaphneProcess:
+        process = DaphneProcess(port).start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+    if request.session.testsfailed == failed_before:
+        for process in started:
+            process.log.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def daphne_server(daphne):
+    """The base URL of one real daphne process on the test database."""
+    return daphne().base_url

@@ -1,0 +1,197 @@
+"""Browser tests: Playwright's sync API drives Debian's Chromium against a real daphne on the test database.
+
+Never `playwright install`: the browser is Debian's /usr/bin/chromium (`./run test` installs it).
+
+Event loops. Playwright's sync API runs an asyncio loop in a greenlet of the test's own thread and,
+for as long as Playwright is started, leaves that loop registered as the thread's *running* loop,
+even while the test's own code runs. Three things notice it:
+  1. Django's async-safety check: any ORM call from the test, and pytest-django's own database
+     setup and flush, raise SynchronousOnlyOperation ("You cannot call this from an async context").
+  2. Django's connections live in asgiref's thread-critical Local, which switches to per-context
+     storage when a loop runs: the test gets *new* connection objects, without the snapshot that
+     serialized rollback restores from, so serialized rollback silently restores nothing.
+  3. pytest-asyncio: an async test run afterwards fails with "Runner.run() cannot be called from
+     a running event loop".
+So, here only:
+  - Playwright, its browser type and its browser are package-scoped (pytest-playwright makes them
+    session-scoped): Playwright stops when the last test of tests/e2e ends, before any other
+    package's tests, which then find a thread with no loop left behind (3), and their original
+    connections (2).
+  - While Playwright runs, DJANGO_ALLOW_ASYNC_UNSAFE is set (1). It only silences a false
+    positive: the loop never runs while the test's code does (greenlets take turns on one
+    thread), so no connection is shared between coroutines. daphne does not inherit it (see
+    DaphneProcess in tests/conftest.py).
+  - The serialized-rollback snapshot is handed to the connections the tests will get (2), and
+    those connections are closed before Playwright stops.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags that work as root on a closed network (shared/PROVISIONING.md).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is missing: apt-get install chromium (./run test installs it); never `playwright install`"
+    )
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(skip)
+
+
+# --- Playwright, scoped to this package ----------------------------------------------------------
+
+
+@pytest.fixture(scope="package")
+def playwright(django_db_setup):
+    """Playwright for this package's tests only, with Django usable beside it (see the module's docstring)."""
+    from django.db import connections
+
+    snapshots = {
+        connection.alias: connection._test_serialized_contents
+        for connection in connections.all()
+        if hasattr(connection, "_test_serialized_contents")
+    }
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as started:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, contents in snapshots.items():
+            connections[alias]._test_serialized_contents = contents  # the per-context connection, now
+        yield started
+        connections.close_all()
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    headless = browser_type_launch_args.get("headless", True)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [flag for flag in CHROMIUM_FLAGS if headless or flag != "--headless"],
+    }
+
+
+@pytest.fixture(scope="package")
+def launch_browser(browser_type_launch_args, browser_type):
+    def launch(**kwargs):
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser):
+    started = launch_browser()
+    yield started
+    started.close()
+
+
+# --- The portal under test -----------------------------------------------------------------------
+
+
+def _cache_content_types() -> None:
+    """Loads every model's ContentType into Django's cache, from the database as it is now."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+
+
+@pytest.fixture(scope="package")
+def _empty_database(django_db_setup, django_db_blocker):
+    """Empties the test database once, before the first browser test, so that serialized rollback works.
+
+    The browser tests need what the migrations created (Wagtail's home page and site), so they use
+    serialized rollback: Django reloads a snapshot of those rows before each test, and flushes
+    without running post_migrate after it. Two things break that reload:
+      - A transactional test *without* serialized rollback that ran earlier (tests/workgroups)
+        flushed and ran post_migrate, which recreated the content types and the role groups
+        (portal/members/apps.py) under new ids: reloading the snapshot fails with "duplicate key
+        value violates unique constraint auth_group_name_key". So the database is flushed here the
+        way Django's serialized teardown does it (no post_migrate, sequences kept).
+      - Reloading into an empty database builds the HomePage from the snapshot, and Wagtail's
+        Page.__init__ looks up its ContentType: on a cache miss it creates the row, and the
+        snapshot's own row for it then fails with "duplicate key ... django_content_type". So the
+        content-type cache is filled first (live_portal refreshes it from the reloaded rows).
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        _cache_content_types()
+        call_command(
+            "flush", interactive=False, verbosity=0, reset_sequences=False, allow_cascade=False,
+            inhibit_post_migrate=True,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def live_portal(_empty_database, django_db_serialized_rollback, daphne_server):
+    """The portal's base URL, served by a real daphne on the test database as the migrations left it."""
+    _cache_content_types()  # the ids of the reloaded rows, for this test and the next reload
+    return daphne_server
+
+
+@pytest.fixture
+def browser_context_args(live_portal):
+    """Every page opens on the live portal, as a French visitor (Accept-Language: fr-FR)."""
+    return {
+        "base_url": live_portal,
+        "locale": "fr-FR",
+        "timezone_id": "Europe/Paris",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _fresh_artifacts():
+    """Only this run's screenshots in test-artifacts/e2e/: an earlier run's failure, since fixed, would mislead."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)` saves a full-page PNG as test-artifacts/e2e/<name>.png and returns its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def save(page, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+@pytest.fixture
+def page(page, request):
+    """pytest-playwright's page, plus a screenshot under test-artifacts/e2e/ when the test fails."""
+    failed_before = request.session.testsfailed
+    yield page
+    if request.session.testsfailed > failed_before and not page.is_closed():
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
