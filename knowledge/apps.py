@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Best practices and resource exchange")
+
+    def ready(self):
+        from search import registry
+
+        from . import grants, indexing
+
+        indexing.register()
+        # PORTAL_SEARCH_GRANTS in the settings takes precedence when it names a provider.
+        registry.register_grants_provider(grants.grants_for)

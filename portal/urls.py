@@ -12,6 +12,8 @@ urlpatterns = [
     path("compte/", include("portal.members.urls")),
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),
+    path("recherche/", include("search.urls")),
+    path("bonnes-pratiques/", include("knowledge.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,1 +1,95 @@
-# The indexing outbox will live here (see the search issue).
+"""The indexing outbox, and the database backend's own index."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxAction(models.TextChoices):
+    INDEX = "index", _("Index")
+    DELETE = "delete", _("Delete")
+
+
+class IndexOutbox(models.Model):
+    """An index update waiting to reach the search backend.
+
+    Written in the same transaction as the change it follows, so a change committed is an update
+    queued, whether or not the search server answers; drained (and deleted) once the backend took it.
+    """
+
+    action = models.CharField(_("action"), max_length=6, choices=OutboxAction.choices)
+    doc_type = models.CharField(_("type"), max_length=40)
+    object_id = models.CharField(_("object"), max_length=64)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("index update")
+        verbose_name_plural = _("index updates")
+
+    def __str__(self):
+        return f"{self.action} {self.doc_type}:{self.object_id}"
+
+
+class SearchEntry(models.Model):
+    """One SearchDocument as the database backend stores it.
+
+    The *_terms columns hold the Python analysis (search/text.py: folded, stemmed, without stop
+    words) between spaces and serve SQLite and more-like-this; on PostgreSQL `vector` holds the same
+    text analysed by the database's French configuration.
+    """
+
+    doc_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    axis = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    organisation_kind = models.CharField(max_length=40, blank=True)
+    tags_text = models.TextField(blank=True)
+    zone = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    created = models.DateTimeField(null=True, blank=True)
+    title_terms = models.TextField(blank=True)
+    summary_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    title_prefix = models.TextField(blank=True)
+    vector = SearchVectorField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["doc_type", "object_id"], name="search_entry_unique")]
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self):
+        return f"{self.doc_type}:{self.object_id}"
+
+
+class SearchEntryGrant(models.Model):
+    """One grant that shows the entry: its visibility, one row per grant."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="grants")
+    grant = models.CharField(max_length=80, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "grant"], name="search_entry_grant_unique")]
+
+    def __str__(self):
+        return self.grant
+
+
+class SearchEntryTag(models.Model):
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "name"], name="search_entry_tag_unique")]
+
+    def __str__(self):
+        return self.name

@@ -8,6 +8,10 @@ class WorkgroupsConfig(AppConfig):
 
     def ready(self):
         from portal.members.models import PersonRole
+
+        from . import indexing
+
+        indexing.register()
         from portal.members.roles import crud, grant
 
         grant(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.members.models import Person
+from search.indexing import schedule_index
 
 from . import permissions, realtime
 from .models import (
@@ -193,6 +194,7 @@ def message_send(*, workgroup: Workgroup, by, body, client_id: str = "", reply_t
             Mention.objects.bulk_create([Mention(message=message, person=someone) for someone in mentioned])
             WorkgroupMembership.objects.filter(workgroup=workgroup, person=person).update(last_read_sequence=sequence)
             realtime.broadcast_on_commit(workgroup.pk, {"type": "message", "message": message_frame(message)})
+            schedule_index(message)
             if mentioned:
                 from .tasks import notify_mentions
 
@@ -221,6 +223,7 @@ def message_edit(*, message: Message, by, body) -> Message:
     message.edited_at = timezone.now()
     with transaction.atomic():
         message.save(update_fields=["body", "edited_at"])
+        schedule_index(message)
         realtime.broadcast_on_commit(
             message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
         )
@@ -239,6 +242,7 @@ def message_remove(*, message: Message, by) -> Message:
     message.removed_by = person
     with transaction.atomic():
         message.save(update_fields=["removed_at", "removed_by"])
+        schedule_index(message)
         realtime.broadcast_on_commit(
             message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
         )

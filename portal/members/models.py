@@ -159,6 +159,13 @@ class Organisation(models.Model):
         return self.kind in SSE_KINDS
 
     @property
+    def sector(self) -> str:
+        """"sse", "classic_firm" or "other" (local authorities, university, civil society)."""
+        if self.is_sse:
+            return "sse"
+        return "classic_firm" if self.kind == OrganisationKind.CLASSIC_FIRM else "other"
+
+    @property
     def siren(self) -> str:
         return self.siret[:9]
 

@@ -1,11 +1,20 @@
-"""The interface every search backend implements; nothing outside search/ knows which one runs."""
+"""The interface every search backend implements; nothing outside search/ knows which one runs.
+
+Every read takes the searcher's grants and filters on them inside the query (hits, facet counts,
+suggestions, similar documents alike): a backend never returns something to be filtered afterwards.
+"""
 
 import abc
+from collections.abc import Iterable, Mapping
+
+from ..documents import FACET_FIELDS, SearchDocument, SearchResults, Suggestion
+
+
+class SearchUnavailable(Exception):
+    """The search server could not be reached or refused the request."""
 
 
 class SearchBackend(abc.ABC):
-    """Indexing (add, add_bulk, delete) and querying join this interface with the search feature."""
-
     name: str = ""
 
     def __init__(self, config: dict):
@@ -14,3 +23,72 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def server_info(self) -> dict:
         """What serves the searches, e.g. {"engine": "elasticsearch", "version": "8.12.2"}; raises if unreachable."""
+
+    # --- Writing ---------------------------------------------------------------------------------
+
+    def add(self, document: SearchDocument) -> None:
+        self.add_bulk([document])
+
+    @abc.abstractmethod
+    def add_bulk(self, documents: Iterable[SearchDocument]) -> int:
+        """Adds or replaces documents (by type and id); returns how many. Raises SearchUnavailable."""
+
+    @abc.abstractmethod
+    def delete(self, doc_type: str, doc_id: str) -> None:
+        """Removes one document; removing one that is not there is no error. Raises SearchUnavailable."""
+
+    def refresh(self) -> None:  # noqa: B027 - a no-op where writes are searchable at once
+        """Makes the writes done so far searchable now (Elasticsearch does it by itself within a second)."""
+
+    # --- Rebuilding ------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def rebuild(self, batches: Iterable[list[SearchDocument]], *, progress=None) -> dict:
+        """Replaces the whole index with the documents given, readers seeing the old one until the end.
+
+        `progress(count)` is called after each batch. Returns {"count": n, "index": name}.
+        """
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """How many documents the index holds."""
+
+    # --- Reading ---------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def search(
+        self,
+        query: str,
+        *,
+        grants: list[str],
+        filters: Mapping[str, str] | None = None,
+        page: int = 1,
+        page_size: int = 20,
+    ) -> SearchResults:
+        """Documents matching `query` that one of `grants` shows, narrowed by `filters` ({facet field: value}).
+
+        Facet counts of a field ignore that field's own filter (so the other values stay offered)
+        but honour the others and always the grants.
+        """
+
+    @abc.abstractmethod
+    def autocomplete(self, prefix: str, *, grants: list[str], limit: int = 8) -> list[Suggestion]:
+        """Documents whose title has words starting with the words typed."""
+
+    @abc.abstractmethod
+    def more_like_this(self, doc_type: str, doc_id: str, *, grants: list[str], limit: int = 5) -> list[Suggestion]:
+        """Documents resembling the given one; nothing when the grants do not show the given one."""
+
+    # --- Helpers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
+        cleaned = {}
+        for field, value in (filters or {}).items():
+            if field not in FACET_FIELDS:
+                raise ValueError(f"Unknown search filter {field!r}; expected one of {', '.join(FACET_FIELDS)}.")
+            if value not in (None, ""):
+                cleaned[field] = str(value)
+        if "year" in cleaned and not cleaned["year"].isdigit():
+            raise ValueError(f"The year filter must be a year, not {cleaned['year']!r}.")
+        return cleaned

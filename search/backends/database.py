@@ -1,11 +1,75 @@
-from django.db import connection
+"""The embedded default: searches run in the portal's own database.
 
+PostgreSQL: full-text search with the `ptce_french` configuration (unaccent, then the French
+Snowball stemmer and stop words; created by migration 0002 when the unaccent extension can be
+created, else the plain `french` configuration), websearch syntax, ranks weighted title > summary
+and tags > body, ts_headline snippets.
+SQLite: the same Python analysis as search/text.py stored beside the text (folded, stemmed, without
+stop words), matched whole term by whole term, ranked by the fields matched (title 3, summary and
+tags 2, body 1), snippets marked in Python.
+Both: facets are counts over the same filtered queryset, visibility is a subquery on the grants
+table, autocomplete matches title word prefixes, more-like-this looks for the document's frequent
+terms.
+"""
+
+import functools
+import html
+import operator
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Length
+
+from .. import text
+from ..documents import FACET_FIELDS, SearchDocument, SearchHit, SearchResults, Suggestion
+from ..models import SearchEntry, SearchEntryGrant, SearchEntryTag
 from .base import SearchBackend
+
+FACET_SIZE = 20
+PG_CONFIG = "ptce_french"
+# ts_headline's selection marks: private-use characters, replaced by <mark> once the text is escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+QUOTED_OR_WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+FIELD_WEIGHTS = (("title_terms", 3), ("summary_terms", 2), ("body_terms", 1))
+
+
+def _any_field_contains(pattern: str) -> Q:
+    return functools.reduce(operator.or_, (Q(**{f"{field}__contains": pattern}) for field, _w in FIELD_WEIGHTS))
+
+
+def _strip_marks(value: str) -> str:
+    return value.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def _marked_to_html(value: str) -> str:
+    return html.escape(value).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def parse_query(query: str) -> tuple[list[list[str]], list[list[str]]]:
+    """Websearch-like syntax: words and "quoted phrases" are all required, -word excludes.
+
+    Returns (required, excluded), each a list of term sequences. An unmatched quote is an ordinary
+    character; any other operator (+, |, *, ~, parentheses…) is punctuation and dropped.
+    """
+    required, excluded = [], []
+    for match in QUOTED_OR_WORD.finditer(query):
+        negated = bool(match.group(1) or match.group(3))
+        phrase = match.group(2) if match.group(2) is not None else match.group(4)
+        found = text.terms(phrase)
+        if not found:
+            continue
+        if match.group(2) is not None:
+            (excluded if negated else required).append(found)
+        else:
+            (excluded if negated else required).extend([term] for term in found)
+    return required, excluded
 
 
 class DatabaseBackend(SearchBackend):
-    """The embedded default: searches run in the portal's own database."""
-
     name = "database"
 
     def server_info(self) -> dict:
@@ -13,3 +77,250 @@ class DatabaseBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(query)
             return {"engine": connection.vendor, "version": cursor.fetchone()[0]}
+
+    @property
+    def postgres(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    @functools.cached_property
+    def text_config(self) -> str:
+        """ptce_french when migration 0002 could create it (it needs the unaccent extension), else french."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [PG_CONFIG])
+            return PG_CONFIG if cursor.fetchone() else "french"
+
+    # --- Writing ---------------------------------------------------------------------------------
+
+    def add_bulk(self, documents: Iterable[SearchDocument]) -> int:
+        documents = list({document.key: document for document in documents}.values())
+        if not documents:
+            return 0
+        with transaction.atomic():
+            self._remove(documents)
+            entries = SearchEntry.objects.bulk_create([self._entry(document) for document in documents])
+            SearchEntryGrant.objects.bulk_create(
+                SearchEntryGrant(entry=entry, grant=grant)
+                for entry, document in zip(entries, documents, strict=True)
+                for grant in dict.fromkeys(document.visibility)
+            )
+            SearchEntryTag.objects.bulk_create(
+                SearchEntryTag(entry=entry, name=tag[:100])
+                for entry, document in zip(entries, documents, strict=True)
+                for tag in dict.fromkeys(document.tags)
+            )
+            if self.postgres:
+                self._update_vectors(SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries]))
+        return len(documents)
+
+    def delete(self, doc_type: str, doc_id: str) -> None:
+        SearchEntry.objects.filter(doc_type=doc_type, object_id=str(doc_id)).delete()
+
+    def _remove(self, documents: list[SearchDocument]) -> None:
+        by_type: dict[str, list[str]] = {}
+        for document in documents:
+            by_type.setdefault(document.type, []).append(document.id)
+        for doc_type, ids in by_type.items():
+            SearchEntry.objects.filter(doc_type=doc_type, object_id__in=ids).delete()
+
+    @staticmethod
+    def _entry(document: SearchDocument) -> SearchEntry:
+        title, summary, body = (_strip_marks(value) for value in (document.title, document.summary, document.body))
+        tags_text = " · ".join(document.tags)
+        return SearchEntry(
+            doc_type=document.type,
+            object_id=document.id,
+            title=title[:500],
+            summary=summary,
+            body=body,
+            url=document.url,
+            axis=document.axis[:200],
+            organisation=document.organisation[:200],
+            organisation_kind=document.organisation_kind,
+            tags_text=tags_text,
+            zone=document.zone[:200],
+            year=document.year,
+            created=document.created,
+            title_terms=text.term_column(title),
+            summary_terms=text.term_column(f"{summary} {tags_text}"),
+            body_terms=text.term_column(body),
+            title_prefix=text.prefix_column(title),
+        )
+
+    def _update_vectors(self, queryset: QuerySet) -> None:
+        config = self.text_config
+        queryset.update(
+            vector=SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", "tags_text", weight="B", config=config)
+            + SearchVector("body", weight="C", config=config)
+        )
+
+    def rebuild(self, batches: Iterable[list[SearchDocument]], *, progress=None) -> dict:
+        # One transaction: readers see the old entries until the new ones are all there.
+        count = 0
+        with transaction.atomic():
+            SearchEntry.objects.all().delete()
+            for batch in batches:
+                count += self.add_bulk(batch)
+                if progress:
+                    progress(count)
+        return {"count": count, "index": SearchEntry._meta.db_table}
+
+    def count(self) -> int:
+        return SearchEntry.objects.count()
+
+    # --- Reading ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _visible(grants: list[str]) -> QuerySet:
+        return SearchEntry.objects.filter(
+            pk__in=SearchEntryGrant.objects.filter(grant__in=list(grants)).values("entry")
+        )
+
+    @staticmethod
+    def _filtered(queryset: QuerySet, filters: Mapping[str, str]) -> QuerySet:
+        for field, value in filters.items():
+            if field == "type":
+                queryset = queryset.filter(doc_type=value)
+            elif field == "tags":
+                queryset = queryset.filter(pk__in=SearchEntryTag.objects.filter(name=value).values("entry"))
+            elif field == "year":
+                queryset = queryset.filter(year=int(value))
+            else:
+                queryset = queryset.filter(**{field: value})
+        return queryset
+
+    def search(self, query, *, grants, filters=None, page=1, page_size=20) -> SearchResults:
+        filters = self.clean_filters(filters)
+        if self.postgres:
+            ts_query = SearchQuery(query, config=self.text_config, search_type="websearch")
+            matched = self._visible(grants).filter(vector=ts_query)
+            score = SearchRank(F("vector"), ts_query, weights=[0.1, 0.2, 0.6, 1.0])
+        else:
+            required, excluded = parse_query(query)
+            if not required:
+                return SearchResults(hits=[], total=0, facets={field: [] for field in FACET_FIELDS})
+            matched = self._visible(grants)
+            score = Value(0)
+            for sequence in required:
+                pattern = f" {' '.join(sequence)} "
+                matched = matched.filter(_any_field_contains(pattern))
+                for field, weight in FIELD_WEIGHTS:
+                    score = score + Case(
+                        When(**{f"{field}__contains": pattern}, then=Value(weight)),
+                        default=Value(0),
+                        output_field=IntegerField(),
+                    )
+            for sequence in excluded:
+                matched = matched.exclude(_any_field_contains(f" {' '.join(sequence)} "))
+
+        facets = self._facets(matched, filters)
+        narrowed = self._filtered(matched, filters)
+        total = narrowed.count()
+        offset = (page - 1) * page_size
+        rows = narrowed.annotate(score=score).order_by("-score", F("created").desc(nulls_last=True), "pk")
+        if self.postgres:
+            marks = {"config": self.text_config, "start_sel": MARK_START, "stop_sel": MARK_END}
+            rows = rows.annotate(
+                title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
+                snippet_marked=SearchHeadline(
+                    Concat("summary", Value(" \n "), "body", output_field=TextField()),
+                    ts_query,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                    **marks,
+                ),
+            )
+        hits = []
+        for entry in rows[offset : offset + page_size].prefetch_related("tags"):
+            if self.postgres:
+                title_html, snippet = _marked_to_html(entry.title_marked), _marked_to_html(entry.snippet_marked)
+            else:
+                wanted = {term for sequence in required for term in sequence}
+                title_html = text.highlight(entry.title, wanted, size=0)
+                snippet = text.highlight(f"{entry.summary}\n{entry.body}".strip(), wanted)
+            hits.append(self._hit(entry, title_html, snippet))
+        return SearchResults(hits=hits, total=total, facets=facets, page=page, page_size=page_size)
+
+    def _facets(self, matched: QuerySet, filters: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
+        facets = {}
+        for field in FACET_FIELDS:
+            others = {key: value for key, value in filters.items() if key != field}
+            queryset = self._filtered(matched, others)
+            if field == "tags":
+                rows = (
+                    SearchEntryTag.objects.filter(entry__in=queryset.values("pk"))
+                    .values_list("name")
+                    .annotate(n=Count("pk"))
+                    .order_by("-n", "name")
+                )
+            else:
+                column = "doc_type" if field == "type" else field
+                empty = Q(**{f"{column}__isnull": True}) if field == "year" else Q(**{column: ""})
+                rows = (
+                    queryset.exclude(empty)
+                    .order_by()
+                    .values_list(column)
+                    .annotate(n=Count("pk"))
+                    .order_by("-n", column)
+                )
+            facets[field] = [(str(value), count) for value, count in rows[:FACET_SIZE]]
+        return facets
+
+    @staticmethod
+    def _hit(entry: SearchEntry, title_html: str, snippet: str) -> SearchHit:
+        return SearchHit(
+            type=entry.doc_type,
+            id=entry.object_id,
+            title=entry.title,
+            url=entry.url,
+            title_html=title_html or html.escape(entry.title),
+            snippet=snippet,
+            axis=entry.axis,
+            organisation=entry.organisation,
+            organisation_kind=entry.organisation_kind,
+            tags=[tag.name for tag in entry.tags.all()],
+            zone=entry.zone,
+            year=entry.year,
+            created=entry.created,
+        )
+
+    @staticmethod
+    def _suggestion(entry: SearchEntry) -> Suggestion:
+        return Suggestion(type=entry.doc_type, id=entry.object_id, title=entry.title, url=entry.url)
+
+    def autocomplete(self, prefix, *, grants, limit=8) -> list[Suggestion]:
+        words = text.words(prefix)[:8]
+        if not words:
+            return []
+        condition = functools.reduce(operator.and_, (Q(title_prefix__contains=f" {word}") for word in words))
+        entries = self._visible(grants).filter(condition).order_by(Length("title"), "title", "pk")[:limit]
+        return [self._suggestion(entry) for entry in entries]
+
+    def more_like_this(self, doc_type, doc_id, *, grants, limit=5) -> list[Suggestion]:
+        visible = self._visible(grants)
+        entry = visible.filter(doc_type=doc_type, object_id=str(doc_id)).first()
+        if entry is None:
+            return []
+        frequencies = Counter()
+        for field, weight in FIELD_WEIGHTS:
+            for term in getattr(entry, field).split():
+                if len(term) > 2:
+                    frequencies[term] += weight
+        top = [term for term, _count in frequencies.most_common(12)]
+        if not top:
+            return []
+        shared = Value(0)
+        for term in top:
+            shared = shared + Case(
+                When(_any_field_contains(f" {term} "), then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        minimum = max(1, round(len(top) * 0.3))
+        entries = (
+            visible.exclude(pk=entry.pk)
+            .annotate(shared=shared)
+            .filter(shared__gte=minimum)
+            .order_by("-shared", F("created").desc(nulls_last=True), "pk")[:limit]
+        )
+        return [self._suggestion(entry) for entry in entries]

@@ -1,18 +1,410 @@
-from elasticsearch import Elasticsearch
+"""The production backend on an Elasticsearch 8 cluster, described with elasticsearch.dsl.
 
-from .base import SearchBackend
+Readers query the alias `<prefix>`; behind it sits one versioned index `<prefix>-<timestamp>`.
+`rebuild` fills a new versioned index (reachable meanwhile as `<prefix>-rebuilding`, so that
+updates drained during the rebuild reach it too), then moves the alias in one atomic request and
+deletes the old indices: searches never see a missing or half-filled index.
+
+Every query body has the searcher's grants as a `terms` filter on `visibility` in its bool filter
+(search, facets, autocomplete, more-like-this), and user text only ever goes through
+`simple_query_string`, whose syntax cannot fail: Lucene syntax, unmatched quotes or lone operators
+are searched as well as they can be, never rejected with an error.
+"""
+
+import datetime
+import html
+import logging
+import re
+from collections.abc import Iterable
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch.dsl import (
+    Date,
+    Document,
+    Index,
+    Integer,
+    Keyword,
+    MetaField,
+    Search,
+    Text,
+    analyzer,
+    token_filter,
+)
+from elasticsearch.dsl.query import Bool, Ids, MatchAll, MoreLikeThis, MultiMatch, Query, SimpleQueryString, Term, Terms
+from elasticsearch.helpers import BulkIndexError, bulk
+
+from ..documents import FACET_FIELDS, SearchDocument, SearchHit, SearchResults, Suggestion
+from .base import SearchBackend, SearchUnavailable
+
+logger = logging.getLogger(__name__)
+
+FACET_SIZE = 20
+SNIPPET_SIZE = 220
+BULK_CHUNK = 500
+
+# --- Analysis -----------------------------------------------------------------------------------
+
+french_elision = token_filter(
+    "ptce_french_elision",
+    type="elision",
+    articles_case=True,
+    articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
+)
+french_stop = token_filter("ptce_french_stop", type="stop", stopwords="_french_")
+french_stemmer = token_filter("ptce_french_stemmer", type="stemmer", language="light_french")
+autocomplete_ngram = token_filter("ptce_autocomplete_ngram", type="edge_ngram", min_gram=1, max_gram=20)
+
+# Stop words are removed before accents are folded: the _french_ list is written with accents.
+french = analyzer(
+    "ptce_french",
+    tokenizer="standard",
+    filter=[french_elision, "lowercase", french_stop, "asciifolding", french_stemmer],
+)
+autocomplete_index = analyzer(
+    "ptce_autocomplete", tokenizer="standard", filter=[french_elision, "lowercase", "asciifolding", autocomplete_ngram]
+)
+autocomplete_search = analyzer(
+    "ptce_autocomplete_search", tokenizer="standard", filter=[french_elision, "lowercase", "asciifolding"]
+)
+
+
+class PortalDocument(Document):
+    """The mapping of search.documents.SearchDocument."""
+
+    type = Keyword()
+    object_id = Keyword()
+    title = Text(
+        analyzer=french,
+        fields={
+            "autocomplete": Text(analyzer=autocomplete_index, search_analyzer=autocomplete_search),
+            "raw": Keyword(ignore_above=256),
+        },
+    )
+    summary = Text(analyzer=french)
+    body = Text(analyzer=french)
+    url = Keyword(index=False)
+    axis = Keyword()
+    organisation = Keyword()
+    organisation_kind = Keyword()
+    tags = Text(analyzer=french, fields={"raw": Keyword(ignore_above=100)})
+    zone = Keyword()
+    year = Integer()
+    created = Date()
+    visibility = Keyword()
+
+    class Meta:
+        dynamic = MetaField("strict")
+
+
+# Where each facet's values are counted.
+FACET_COLUMNS = {
+    "type": "type",
+    "axis": "axis",
+    "organisation_kind": "organisation_kind",
+    "tags": "tags.raw",
+    "zone": "zone",
+    "year": "year",
+}
+SEARCH_FIELDS = ["title^3", "summary^2", "tags^2", "body"]
+SIMPLE_QUERY_FLAGS = "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE"
+SOURCE_EXCLUDES = ["body", "summary", "visibility"]
 
 
 class ElasticsearchBackend(SearchBackend):
-    """The production backend on an Elasticsearch 8 cluster."""
-
     name = "elasticsearch"
 
     def __init__(self, config: dict):
         super().__init__(config)
-        self.client = Elasticsearch(config["URL"], request_timeout=config.get("TIMEOUT", 10))
+        self.client = Elasticsearch(
+            config["URL"], request_timeout=config.get("TIMEOUT", 10), max_retries=1, retry_on_timeout=False
+        )
         self.index_prefix = config.get("INDEX_PREFIX", "ptce")
+        self.replicas = int(config.get("REPLICAS", 0))
+
+    @property
+    def alias(self) -> str:
+        return self.index_prefix
+
+    @property
+    def rebuilding_alias(self) -> str:
+        return f"{self.index_prefix}-rebuilding"
 
     def server_info(self) -> dict:
         info = self.client.info()
         return {"engine": "elasticsearch", "version": info["version"]["number"], "cluster": info["cluster_name"]}
+
+    # --- Index management ------------------------------------------------------------------------
+
+    def index_definition(self, name: str) -> Index:
+        index = Index(name, using=self.client)
+        index.settings(number_of_shards=1, number_of_replicas=self.replicas)
+        index.document(PortalDocument)
+        return index
+
+    def index_body(self) -> dict:
+        """The settings (with the analysis) and mappings every versioned index is created with."""
+        return self.index_definition(f"{self.index_prefix}-0").to_dict()
+
+    def new_index_name(self) -> str:
+        return f"{self.index_prefix}-{datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S%f}"
+
+    def versioned_indices(self) -> dict[str, set[str]]:
+        """This prefix's versioned indices and their aliases (other prefixes' indices left out)."""
+        pattern = re.compile(rf"^{re.escape(self.index_prefix)}-\d+$")
+        found = self.client.indices.get_alias(index=f"{self.index_prefix}-*", expand_wildcards="open")
+        return {name: set(data.get("aliases", {})) for name, data in found.items() if pattern.match(name)}
+
+    def _write_indices(self) -> list[str]:
+        """The indices writes go to: the live one, and the one being rebuilt if a rebuild runs.
+
+        On an empty cluster, creates the first index behind the alias (under a fixed name, so two
+        processes doing it at once create it once).
+        """
+        indices = self.versioned_indices()
+        targets = [name for name, aliases in indices.items() if aliases & {self.alias, self.rebuilding_alias}]
+        if targets:
+            return sorted(targets)
+        first = f"{self.index_prefix}-0"
+        if first not in indices:
+            try:
+                self.index_definition(first).create()
+            except ApiError as error:
+                if error.meta.status != 400 or "resource_already_exists" not in str(error):
+                    raise
+        self.client.indices.put_alias(index=first, name=self.alias)
+        return [first]
+
+    def drop(self) -> None:
+        """Deletes this prefix's indices and aliases (tests, and a full reset)."""
+        for name in self.versioned_indices():
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    # --- Writing ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _source(document: SearchDocument) -> dict:
+        return PortalDocument(
+            type=document.type,
+            object_id=document.id,
+            title=document.title,
+            summary=document.summary,
+            body=document.body,
+            url=document.url,
+            axis=document.axis or None,
+            organisation=document.organisation or None,
+            organisation_kind=document.organisation_kind or None,
+            tags=list(document.tags),
+            zone=document.zone or None,
+            year=document.year,
+            created=document.created,
+            visibility=list(document.visibility),
+        ).to_dict()
+
+    def _bulk(self, actions: list[dict], *, ignore_status=()) -> None:
+        try:
+            bulk(self.client, actions, chunk_size=BULK_CHUNK, ignore_status=ignore_status)
+        except BulkIndexError as error:
+            raise SearchUnavailable(f"{error} First: {error.errors[:1]}") from error
+        except (ApiError, TransportError) as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def add_bulk(self, documents: Iterable[SearchDocument]) -> int:
+        documents = list({document.key: document for document in documents}.values())
+        if not documents:
+            return 0
+        try:
+            targets = self._write_indices()
+        except (ApiError, TransportError) as error:
+            raise SearchUnavailable(str(error)) from error
+        actions = [
+            {"_op_type": "index", "_index": index, "_id": document.key, "_source": self._source(document)}
+            for index in targets
+            for document in documents
+        ]
+        self._bulk(actions)
+        return len(documents)
+
+    def delete(self, doc_type: str, doc_id: str) -> None:
+        try:
+            targets = self._write_indices()
+        except (ApiError, TransportError) as error:
+            raise SearchUnavailable(str(error)) from error
+        key = f"{doc_type}:{doc_id}"
+        self._bulk([{"_op_type": "delete", "_index": index, "_id": key} for index in targets], ignore_status=(404,))
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.alias, ignore_unavailable=True, allow_no_indices=True)
+
+    def rebuild(self, batches: Iterable[list[SearchDocument]], *, progress=None) -> dict:
+        name = self.new_index_name()
+        index = self.index_definition(name)
+        index.aliases(**{self.rebuilding_alias: {}})
+        index.create()
+        count = 0
+        try:
+            for batch in batches:
+                # op_type "create": a document that an update drained meanwhile already wrote there is
+                # newer than the one read for the rebuild, so the conflict (409) keeps it.
+                actions = [
+                    {"_op_type": "create", "_index": name, "_id": document.key, "_source": self._source(document)}
+                    for document in batch
+                ]
+                self._bulk(actions, ignore_status=(409,))
+                count += len(batch)
+                if progress:
+                    progress(count)
+            self.client.indices.refresh(index=name)
+            previous = [old for old, aliases in self.versioned_indices().items() if old != name]
+            live = [old for old, aliases in self.versioned_indices().items() if self.alias in aliases]
+            self.client.indices.update_aliases(
+                actions=[
+                    *({"remove": {"index": old, "alias": self.alias}} for old in live),
+                    {"add": {"index": name, "alias": self.alias}},
+                    {"remove": {"index": name, "alias": self.rebuilding_alias}},
+                ]
+            )
+        except BaseException:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        for old in previous:
+            self.client.indices.delete(index=old, ignore_unavailable=True)
+        return {"count": self.client.count(index=name)["count"], "index": name, "removed": previous}
+
+    def count(self) -> int:
+        try:
+            return self.client.count(index=self.alias)["count"]
+        except NotFoundError:
+            return 0
+
+    # --- Query bodies ----------------------------------------------------------------------------
+
+    @staticmethod
+    def visibility_filter(grants: list[str]) -> Query:
+        return Terms(visibility=list(grants))
+
+    @staticmethod
+    def _filter_query(field: str, value: str) -> Query:
+        return Term(**{FACET_COLUMNS[field]: int(value) if field == "year" else value})
+
+    def search_body(self, query: str, *, grants, filters=None, page: int = 1, page_size: int = 20) -> dict:
+        filters = self.clean_filters(filters)
+        text_query = SimpleQueryString(
+            query=query, fields=SEARCH_FIELDS, default_operator="and", flags=SIMPLE_QUERY_FLAGS, lenient=True
+        )
+        search = Search().query(Bool(must=[text_query], filter=[self.visibility_filter(grants)]))
+        if filters:
+            search = search.post_filter(Bool(filter=[self._filter_query(f, v) for f, v in filters.items()]))
+        for field in FACET_FIELDS:
+            # A facet's counts honour the other facets' filters, not its own.
+            others = [self._filter_query(f, v) for f, v in filters.items() if f != field]
+            search.aggs.bucket(field, "filter", filter=Bool(filter=others) if others else MatchAll()).bucket(
+                "values", "terms", field=FACET_COLUMNS[field], size=FACET_SIZE
+            )
+        search = (
+            search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
+            .highlight("title", number_of_fragments=0)
+            .highlight("summary", number_of_fragments=1, fragment_size=SNIPPET_SIZE, no_match_size=SNIPPET_SIZE)
+            .highlight("body", number_of_fragments=2, fragment_size=SNIPPET_SIZE // 2)
+            .source(excludes=SOURCE_EXCLUDES)
+            .extra(from_=(page - 1) * page_size, size=page_size, track_total_hits=True)
+        )
+        return search.to_dict()
+
+    def autocomplete_body(self, prefix: str, *, grants, limit: int = 8) -> dict:
+        match = MultiMatch(query=prefix, fields=["title.autocomplete"], operator="and")
+        search = (
+            Search()
+            .query(Bool(must=[match], filter=[self.visibility_filter(grants)]))
+            .source(includes=["type", "object_id", "title", "url"])
+            .extra(size=limit)
+        )
+        return search.to_dict()
+
+    def more_like_this_body(self, doc_type: str, doc_id: str, *, grants, limit: int = 5) -> dict:
+        like = MoreLikeThis(
+            fields=["title", "summary", "body"],
+            like=[{"_index": self.alias, "_id": f"{doc_type}:{doc_id}"}],
+            min_term_freq=1,
+            min_doc_freq=1,
+            max_query_terms=25,
+        )
+        search = (
+            Search()
+            .query(Bool(must=[like], filter=[self.visibility_filter(grants)]))
+            .source(includes=["type", "object_id", "title", "url"])
+            .extra(size=limit)
+        )
+        return search.to_dict()
+
+    def visible_document_body(self, doc_type: str, doc_id: str, *, grants) -> dict:
+        """Is this one document visible with these grants? (Checked before more-like-this uses it.)"""
+        search = Search().query(Bool(filter=[Ids(values=[f"{doc_type}:{doc_id}"]), self.visibility_filter(grants)]))
+        return search.extra(size=0, track_total_hits=True).to_dict()
+
+    # --- Reading ---------------------------------------------------------------------------------
+
+    def _run(self, body: dict) -> dict | None:
+        """Runs a search on the alias; None when no index exists yet (nothing was ever indexed)."""
+        try:
+            return self.client.search(index=self.alias, body=body)
+        except NotFoundError:
+            return None
+        except (ApiError, TransportError) as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def search(self, query, *, grants, filters=None, page=1, page_size=20) -> SearchResults:
+        response = self._run(self.search_body(query, grants=grants, filters=filters, page=page, page_size=page_size))
+        if response is None:
+            return SearchResults(hits=[], total=0, facets={field: [] for field in FACET_FIELDS})
+        hits = [self._hit(hit) for hit in response["hits"]["hits"]]
+        facets = {
+            field: [
+                (str(bucket["key"]), bucket["doc_count"])
+                for bucket in response["aggregations"][field]["values"]["buckets"]
+            ]
+            for field in FACET_FIELDS
+        }
+        return SearchResults(
+            hits=hits, total=response["hits"]["total"]["value"], facets=facets, page=page, page_size=page_size
+        )
+
+    @staticmethod
+    def _hit(hit: dict) -> SearchHit:
+        source, highlight = hit["_source"], hit.get("highlight", {})
+        snippet = " … ".join(highlight.get("body", [])) or " ".join(highlight.get("summary", []))
+        created = source.get("created")
+        return SearchHit(
+            type=source["type"],
+            id=source["object_id"],
+            title=source["title"],
+            url=source["url"],
+            title_html=highlight.get("title", [html.escape(source["title"])])[0],
+            snippet=snippet,
+            axis=source.get("axis") or "",
+            organisation=source.get("organisation") or "",
+            organisation_kind=source.get("organisation_kind") or "",
+            tags=source.get("tags") or [],
+            zone=source.get("zone") or "",
+            year=source.get("year"),
+            created=datetime.datetime.fromisoformat(created) if created else None,
+        )
+
+    @staticmethod
+    def _suggestions(response: dict | None) -> list[Suggestion]:
+        if response is None:
+            return []
+        return [
+            Suggestion(type=s["type"], id=s["object_id"], title=s["title"], url=s["url"])
+            for s in (hit["_source"] for hit in response["hits"]["hits"])
+        ]
+
+    def autocomplete(self, prefix, *, grants, limit=8) -> list[Suggestion]:
+        if not prefix.strip():
+            return []
+        return self._suggestions(self._run(self.autocomplete_body(prefix, grants=grants, limit=limit)))
+
+    def more_like_this(self, doc_type, doc_id, *, grants, limit=5) -> list[Suggestion]:
+        seen = self._run(self.visible_document_body(doc_type, doc_id, grants=grants))
+        if seen is None or seen["hits"]["total"]["value"] == 0:
+            return []
+        return self._suggestions(self._run(self.more_like_this_body(doc_type, doc_id, grants=grants, limit=limit)))

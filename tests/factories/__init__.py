@@ -136,3 +136,32 @@ class MessageFactory(factory.django.DjangoModelFactory):
             workgroup.last_sequence = Workgroup.objects.values_list("last_sequence", flat=True).get(pk=workgroup.pk)
             kwargs.setdefault("sequence", workgroup.last_sequence)
             return super()._create(model_class, *args, **kwargs)
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class BestPracticeFactory(factory.django.DjangoModelFactory):
+    """A published, public record (no revision, no outbox row: use knowledge.services to test those)."""
+
+    class Meta:
+        model = "knowledge.BestPractice"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Bonne pratique n°{n}")
+    slug = factory.Sequence(lambda n: f"bonne-pratique-{n}")
+    summary = "Une action menée par un membre du pôle, à reproduire."
+    body = "<p>Ce que nous avons fait.</p>"
+    axis = factory.SubFactory(AxisFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = "published"
+    visibility = "public"
+    published_at = factory.LazyFunction(_now)
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.tags.set(extracted)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from cms.demo import load_pages
+from knowledge.demo import load_best_practices
 from portal.members.demo import DEMO_PASSWORD, load_members
 from workgroups.demo import load_axes, load_workgroups
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(_("  %(count)d thematic axes") % {"count": len(axes)})
         workgroups = load_workgroups(axes=axes, clubs=members["clubs"], people=members["people"])
         self.stdout.write(_("  %(count)d workgroups with a discussion") % {"count": len(workgroups)})
+        records = load_best_practices(axes=axes, people=members["people"])
+        self.stdout.write(_("  %(count)d best-practice records") % {"count": len(records)})
         load_pages()
         self.stdout.write(_("  home page published"))
         self.stdout.write(

@@ -1,0 +1,269 @@
+"""Writes to best-practice records: create, edit, the review workflow, adoption marks.
+
+Each write runs in one transaction, saves a revision (the record's history) and queues the index
+update in the same transaction (search.indexing: an outbox row, drained once committed). Whether the
+record is then indexed or removed from the index is knowledge/indexing.py's call: only published
+records are found.
+"""
+
+import html
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portal.members.models import Organisation, Person
+from portal.members.permissions import person_of
+from search import indexing
+from workgroups import permissions as workgroup_permissions
+from workgroups.models import Axis, Message, Workgroup
+
+from . import permissions
+from .models import Adoption, BestPractice, BestPracticeRevision, BestPracticeStatus, KeyFigure, Visibility
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "axis",
+    "problem",
+    "results",
+    "cost_range",
+    "replicability",
+    "contact",
+    "visibility",
+)
+
+
+def _person(user) -> Person | None:
+    return person_of(user)
+
+
+def _unique_slug(title: str, *, exclude_pk=None) -> str:
+    base = slugify(title)[:200] or "bonne-pratique"
+    slug, n = base, 2
+    while BestPractice.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def snapshot(record: BestPractice) -> dict:
+    """The record's content as JSON, for its history."""
+    return {
+        "title": record.title,
+        "summary": record.summary,
+        "body": record.body,
+        "axis": record.axis_id,
+        "organisation": record.organisation_id,
+        "partners": sorted(record.partners.values_list("pk", flat=True)),
+        "tags": sorted(record.tags.names()),
+        "problem": record.problem,
+        "results": record.results,
+        "figures": [{"value": f.value, "label": f.label} for f in record.figures.all()],
+        "cost_range": record.cost_range,
+        "replicability": record.replicability,
+        "contact": record.contact_id,
+        "visibility": record.visibility,
+        "status": record.status,
+    }
+
+
+def _saved(record: BestPractice, *, by, action: str) -> BestPractice:
+    """Records a revision and queues the index update; call inside the write's transaction."""
+    number = (record.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    BestPracticeRevision.objects.create(
+        record=record, number=number, snapshot=snapshot(record), action=action, author=_person(by)
+    )
+    indexing.schedule_index(record)
+    return record
+
+
+def _set_relations(record: BestPractice, *, tags=None, partners=None, figures=None) -> None:
+    if tags is not None:
+        record.tags.set([tag.strip()[:100] for tag in tags if tag and tag.strip()])
+    if partners is not None:
+        record.partners.set([p for p in partners if p.pk != record.organisation_id])
+    if figures is not None:
+        record.figures.all().delete()
+        for order, (value, label) in enumerate(figures):
+            if value and label:
+                KeyFigure.objects.create(record=record, value=value[:40], label=label[:150], sort_order=order)
+
+
+def _check_contact(contact: Person | None, organisation: Organisation) -> None:
+    if contact is not None and contact.organisation_id != organisation.pk:
+        raise ValidationError({"contact": _("The contact person must belong to the contributing organisation.")})
+
+
+def best_practice_create(
+    *,
+    by,
+    organisation: Organisation,
+    axis: Axis,
+    title: str,
+    summary: str,
+    body: str = "",
+    problem: str = "",
+    results: str = "",
+    cost_range: str = "",
+    replicability: str = "",
+    contact: Person | None = None,
+    visibility: str = Visibility.MEMBERS,
+    tags=(),
+    partners=(),
+    figures=(),
+) -> BestPractice:
+    """A new draft, for the author's organisation (administrators may choose any)."""
+    if not permissions.can_contribute_for(by, organisation):
+        raise PermissionDenied(_("You can only write best practices for your own organisation."))
+    _check_contact(contact, organisation)
+    record = BestPractice(
+        title=title.strip(),
+        slug=_unique_slug(title),
+        summary=summary.strip(),
+        body=body,
+        axis=axis,
+        organisation=organisation,
+        problem=problem,
+        results=results,
+        cost_range=cost_range,
+        replicability=replicability,
+        contact=contact,
+        visibility=visibility,
+        created_by=_person(by),
+    )
+    record.full_clean(exclude=["slug"])
+    with transaction.atomic():
+        record.save()
+        _set_relations(record, tags=tags, partners=partners, figures=figures)
+        _saved(record, by=by, action="created")
+    return record
+
+
+def best_practice_update(
+    *, record: BestPractice, by, tags=None, partners=None, figures=None, **changes
+) -> BestPractice:
+    if not permissions.can_edit(by, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(record, field, value)
+    _check_contact(record.contact, record.organisation)
+    record.full_clean()
+    with transaction.atomic():
+        record.save()
+        _set_relations(record, tags=tags, partners=partners, figures=figures)
+        _saved(record, by=by, action="edited")
+    return record
+
+
+def _transition(record: BestPractice, *, by, status: str, action: str, **fields) -> BestPractice:
+    with transaction.atomic():
+        record.status = status
+        for field, value in fields.items():
+            setattr(record, field, value)
+        record.save()
+        _saved(record, by=by, action=action)
+    return record
+
+
+def best_practice_submit(*, record: BestPractice, by) -> BestPractice:
+    """The contributors send their draft to the axis coordinators for review."""
+    if not permissions.can_submit(by, record):
+        raise PermissionDenied(_("Only the contributing organisation can submit its draft for review."))
+    return _transition(
+        record, by=by, status=BestPracticeStatus.SUBMITTED, action="submitted", submitted_at=timezone.now()
+    )
+
+
+def best_practice_publish(*, record: BestPractice, by) -> BestPractice:
+    if not permissions.can_publish(by, record):
+        raise PermissionDenied(_("Only the coordinators of this axis can publish this best practice."))
+    return _transition(
+        record,
+        by=by,
+        status=BestPracticeStatus.PUBLISHED,
+        action="published",
+        published_at=record.published_at or timezone.now(),
+        reviewed_by=_person(by),
+        review_note="",
+    )
+
+
+def best_practice_request_changes(*, record: BestPractice, by, note: str) -> BestPractice:
+    """The reviewer sends the record back to its authors as a draft, saying what to change."""
+    if not permissions.can_request_changes(by, record):
+        raise PermissionDenied(_("Only the coordinators of this axis can review this best practice."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"review_note": _("Say what should be changed.")})
+    return _transition(
+        record, by=by, status=BestPracticeStatus.DRAFT, action="changes_requested", review_note=note,
+        reviewed_by=_person(by),
+    )  # fmt: skip
+
+
+def best_practice_archive(*, record: BestPractice, by) -> BestPractice:
+    """Withdraws a published record: it leaves the lists and the search, its page stays for its authors."""
+    if not permissions.can_archive(by, record):
+        raise PermissionDenied(_("You cannot archive this best practice."))
+    return _transition(record, by=by, status=BestPracticeStatus.ARCHIVED, action="archived")
+
+
+def best_practice_delete(*, record: BestPractice, by) -> None:
+    if not permissions.can_delete(by, record):
+        raise PermissionDenied(_("Only a draft can be deleted, by its organisation; administrators delete any."))
+    with transaction.atomic():
+        pk = record.pk
+        record.delete()
+        indexing.schedule_delete("best_practice", pk)
+
+
+def best_practice_adopt(*, record: BestPractice, by, comment: str = "") -> Adoption:
+    """ "We adopted this", said once per organisation."""
+    if not permissions.can_adopt(by, record):
+        raise PermissionDenied(_("Only another member organisation can say it adopted this practice."))
+    person = _person(by)
+    try:
+        with transaction.atomic():
+            return Adoption.objects.create(
+                record=record, organisation=person.organisation, declared_by=person, comment=comment.strip()
+            )
+    except IntegrityError:
+        raise ValidationError(_("Your organisation has already said it adopted this practice.")) from None
+
+
+def best_practice_from_discussion(
+    *, workgroup: Workgroup, by, title: str, sequences: list[int], axis: Axis | None = None
+) -> BestPractice:
+    """A draft for the author's organisation, its description quoting messages of a workgroup discussion."""
+    if not workgroup_permissions.can_read(by, workgroup):
+        raise PermissionDenied(_("You are not a member of this workgroup."))
+    person = _person(by)
+    axis = axis or workgroup.axis
+    if axis is None:
+        raise ValidationError({"axis": _("Choose the thematic axis of this best practice.")})
+    if person is None or person.organisation is None:
+        raise PermissionDenied(_("Your account belongs to no organisation."))
+    messages = list(
+        Message.objects.filter(workgroup=workgroup, sequence__in=sequences, removed_at__isnull=True)
+        .select_related("author__user")
+        .order_by("sequence")
+    )
+    if not messages:
+        raise ValidationError(_("Choose at least one message of the discussion."))
+    quoted = "".join(
+        f"<p><b>{html.escape(str(message.author or ''))}</b> : {html.escape(message.body)}</p>" for message in messages
+    )
+    return best_practice_create(
+        by=by,
+        organisation=person.organisation,
+        axis=axis,
+        title=title,
+        summary=messages[0].body[:600],
+        body=quoted,
+    )

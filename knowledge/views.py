@@ -1,0 +1,194 @@
+"""The best-practice pages: the library with its filters, a record, the member form, the review actions.
+
+Thin: rules live in services and permissions, reads in selectors.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+import search
+from portal.members.models import OrganisationKind
+from portal.members.permissions import person_of
+from workgroups.models import Axis
+
+from . import permissions, selectors, services
+from .forms import AdoptionForm, BestPracticeForm, ReviewForm
+from .models import BestPractice, BestPracticeStatus
+
+PAGE_SIZE = 12
+
+
+@require_safe
+def index(request):
+    axis = Axis.objects.filter(slug=request.GET.get("axe", "")).first()
+    kind = request.GET.get("type", "")
+    kind = kind if kind in selectors.KIND_FILTERS else ""
+    tag = request.GET.get("tag", "")[:100]
+    records = selectors.visible_best_practices(request.user, axis=axis, kind=kind, tag=tag)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {key: value for key, value in (("axe", axis.slug if axis else ""), ("type", kind), ("tag", tag)) if value}
+    context = {
+        "page": page,
+        "axes": selectors.axes_with_records(request.user),
+        "tags": selectors.tags_in_use(request.user),
+        "kinds": [("sse", _("Social economy")), (OrganisationKind.CLASSIC_FIRM, _("Classic firm"))],
+        "selected": {"axis": axis, "kind": kind, "tag": tag},
+        "query_string": "&".join(f"{key}={value}" for key, value in query.items()),
+        "can_contribute": person_of(request.user) is not None and person_of(request.user).organisation_id is not None,
+        "to_review": selectors.records_to_review(request.user).count() if request.user.is_authenticated else 0,
+    }
+    return render(request, "knowledge/index.html", context)
+
+
+@require_safe
+def detail(request, slug):
+    record = selectors.best_practice_for(request.user, slug)
+    if record is None:
+        published = BestPractice.objects.filter(slug=slug, status=BestPracticeStatus.PUBLISHED)
+        if not request.user.is_authenticated and published.exists():
+            return redirect(f"{_login_url()}?next={request.path}")
+        raise Http404
+    user = request.user
+    can_see_history = permissions.is_contributor(user, record) or permissions.is_reviewer(user, record)
+    person = person_of(user)
+    context = {
+        "record": record,
+        "figures": record.figures.all(),
+        "partners": record.partners.order_by("name"),
+        "attachments": record.attachments.all(),
+        "adoptions": record.adoptions.select_related("organisation"),
+        "already_adopted": bool(person and record.adoptions.filter(organisation_id=person.organisation_id).exists()),
+        "similar": search.more_like_this("best_practice", record.pk, user=user) if record.is_published else [],
+        "revisions": record.revisions.select_related("author__user")[:20] if can_see_history else [],
+        "can": {
+            "edit": permissions.can_edit(user, record),
+            "submit": permissions.can_submit(user, record),
+            "publish": permissions.can_publish(user, record),
+            "request_changes": permissions.can_request_changes(user, record),
+            "archive": permissions.can_archive(user, record),
+            "adopt": permissions.can_adopt(user, record),
+        },
+        "review_form": ReviewForm(),
+        "adoption_form": AdoptionForm(),
+    }
+    return render(request, "knowledge/detail.html", context)
+
+
+def _login_url() -> str:
+    return resolve_url(settings.LOGIN_URL)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def create(request):
+    person = person_of(request.user)
+    if person is None or person.organisation is None:
+        raise PermissionDenied(_("Your account belongs to no organisation."))
+    form = BestPracticeForm(request.POST or None, organisation=person.organisation, initial={"contact": person.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.best_practice_create(
+                by=request.user, organisation=person.organisation, **form.service_arguments()
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Your draft is saved. Submit it for review when it is ready."))
+            return redirect(record)
+    return render(request, "knowledge/form.html", {"form": form, "record": None})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request, slug):
+    record = get_object_or_404(BestPractice.objects.select_related("organisation", "axis"), slug=slug)
+    if not permissions.can_edit(request.user, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    form = BestPracticeForm(
+        request.POST or None, organisation=record.organisation, initial=BestPracticeForm.initial_for(record)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.best_practice_update(record=record, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(record)
+    return render(request, "knowledge/form.html", {"form": form, "record": record})
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+TRANSITIONS = {
+    "submit": (services.best_practice_submit, gettext_lazy("Submitted: the coordinators of the axis will review it.")),
+    "publish": (services.best_practice_publish, gettext_lazy("Published: it can now be found in the library.")),
+    "archive": (
+        services.best_practice_archive,
+        gettext_lazy("Archived: it no longer appears in the library or the search."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def transition(request, slug, action):
+    record = get_object_or_404(BestPractice.objects.select_related("axis", "organisation"), slug=slug)
+    try:
+        if action == "request_changes":
+            form = ReviewForm(request.POST)
+            form.is_valid()
+            services.best_practice_request_changes(record=record, by=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("Sent back to its authors with your note."))
+        elif action in TRANSITIONS:
+            service, done = TRANSITIONS[action]
+            service(record=record, by=request.user)
+            messages.success(request, str(done))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(record)
+
+
+@login_required
+@require_POST
+def adopt(request, slug):
+    record = get_object_or_404(BestPractice, slug=slug)
+    form = AdoptionForm(request.POST)
+    form.is_valid()
+    try:
+        services.best_practice_adopt(record=record, by=request.user, comment=form.cleaned_data.get("comment", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: your organisation now appears among those that adopted it."))
+    return redirect(record)
+
+
+@login_required
+@require_safe
+def review(request):
+    """The records waiting for the coordinator's review, and the records of my organisation."""
+    return render(
+        request,
+        "knowledge/review.html",
+        {
+            "to_review": selectors.records_to_review(request.user),
+            "mine": selectors.records_of_my_organisation(request.user),
+        },
+    )

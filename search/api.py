@@ -1,0 +1,110 @@
+"""What the rest of the portal calls: search.query(), search.autocomplete(), search.more_like_this().
+
+These take the user, turn them into grants through the grants provider, clean what was typed and
+turn any failure of the search server into a message: a bad query or a server down never becomes
+an error page.
+"""
+
+import logging
+import re
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from . import registry
+from .backend import get_backend
+from .backends.base import SearchUnavailable
+from .documents import FACET_FIELDS, PUBLIC, SearchResults, Suggestion
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+MAX_PREFIX_LENGTH = 100
+MAX_PAGE_SIZE = 50
+# Elasticsearch refuses to page beyond 10,000 hits (index.max_result_window).
+MAX_RESULT_WINDOW = 10_000
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff]")
+
+
+def grants_for(user) -> list[str]:
+    """The searcher's grants, from the provider named by PORTAL_SEARCH_GRANTS or else registered by an app.
+
+    Always includes "public"; without a provider that is all anyone gets.
+    """
+    path = getattr(settings, "PORTAL_SEARCH_GRANTS", "")
+    provider = import_string(path) if path else registry.grants_provider()
+    grants = list(provider(user)) if provider is not None else []
+    return [PUBLIC, *(grant for grant in dict.fromkeys(grants) if grant != PUBLIC)]
+
+
+def clean_query(text) -> tuple[str, str]:
+    """The text to search (control characters removed, spaces collapsed, at most 200 characters)
+    and a notice for the searcher when it had to be shortened."""
+    text = " ".join(CONTROL_CHARACTERS.sub(" ", str(text or "")).split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text, ""
+    shortened = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or text[:MAX_QUERY_LENGTH]
+    notice = _("Your search was too long: only its first %(count)d characters were used.") % {"count": MAX_QUERY_LENGTH}
+    return shortened, notice
+
+
+def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
+    """Known facet fields with plausible values; anything else is dropped rather than refused."""
+    cleaned = {}
+    for field in FACET_FIELDS:
+        value = " ".join(str((filters or {}).get(field) or "").split())[:200]
+        if not value or (field == "year" and not (value.isdigit() and len(value) == 4)):
+            continue
+        cleaned[field] = value
+    return cleaned
+
+
+def query(text, *, user, filters: Mapping[str, str] | None = None, page=1, page_size: int = 20) -> SearchResults:
+    """One page of results for `text`, with facets, as `user` may see them."""
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    try:
+        page = max(1, min(int(page), MAX_RESULT_WINDOW // page_size))
+    except (TypeError, ValueError):
+        page = 1
+    cleaned, notice = clean_query(text)
+    empty = SearchResults(hits=[], total=0, facets={}, page=page, page_size=page_size, query=cleaned)
+    if not cleaned:
+        return empty
+    if not re.search(r"\w", cleaned):
+        empty.notice = _("Type words to search for: operators and punctuation alone find nothing.")
+        return empty
+    try:
+        backend, grants, filters = get_backend(), grants_for(user), clean_filters(filters)
+        results = backend.search(cleaned, grants=grants, filters=filters, page=page, page_size=page_size)
+        if not results.hits and results.total and page > results.num_pages:
+            # A page beyond the last (an old link, a hand-edited URL): show the last one.
+            results = backend.search(
+                cleaned, grants=grants, filters=filters, page=results.num_pages, page_size=page_size
+            )
+    except SearchUnavailable:
+        logger.exception("The search backend failed on %r", cleaned)
+        empty.notice = _("The search is unavailable at the moment. Please try again in a few minutes.")
+        return empty
+    results.query, results.notice = cleaned, notice
+    return results
+
+
+def autocomplete(prefix, *, user, limit: int = 8) -> list[Suggestion]:
+    prefix, _notice = clean_query(str(prefix or "")[:MAX_PREFIX_LENGTH])
+    if len(prefix) < 2 or not re.search(r"\w", prefix):
+        return []
+    try:
+        return get_backend().autocomplete(prefix, grants=grants_for(user), limit=limit)
+    except SearchUnavailable:
+        logger.exception("The search backend failed on the suggestions for %r", prefix)
+        return []
+
+
+def more_like_this(doc_type: str, doc_id, *, user, limit: int = 5) -> list[Suggestion]:
+    try:
+        return get_backend().more_like_this(doc_type, str(doc_id), grants=grants_for(user), limit=limit)
+    except SearchUnavailable:
+        logger.exception("The search backend failed on documents like %s:%s", doc_type, doc_id)
+        return []

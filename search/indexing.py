@@ -1,0 +1,160 @@
+"""Index updates through a durable outbox.
+
+A service calls `schedule_index(obj)` or `schedule_delete(type, id)` inside its transaction: that
+writes an IndexOutbox row in the same transaction (so the update is as durable as the change) and,
+on commit, enqueues a drain task (run at once by the immediate task backend of the demo and the
+tests, by the worker in production). `drain()` sends due rows to the backend and deletes them; a
+failure leaves them with their error and a later attempt time, with exponential backoff. Nothing
+here raises because the search server is down, and `rebuild_index` repairs any drift.
+"""
+
+import datetime
+import logging
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import registry
+from .backend import get_backend
+from .backends.base import SearchBackend
+from .models import IndexOutbox, OutboxAction
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_BASE = datetime.timedelta(seconds=10)
+BACKOFF_MAX = datetime.timedelta(hours=1)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """10 s, 20 s, 40 s… up to an hour between attempts."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def schedule_index(obj: models.Model) -> IndexOutbox | None:
+    """Queues (re)indexing of `obj`; whether it is then indexed or removed is its indexable's call."""
+    indexable = registry.for_model(type(obj))
+    if indexable is None:
+        return None
+    return _schedule(OutboxAction.INDEX, indexable.name, obj.pk)
+
+
+def schedule_delete(doc_type: str, object_id) -> IndexOutbox:
+    return _schedule(OutboxAction.DELETE, doc_type, object_id)
+
+
+def _schedule(action: str, doc_type: str, object_id) -> IndexOutbox:
+    row = IndexOutbox.objects.create(action=action, doc_type=doc_type, object_id=str(object_id))
+    _drain_on_commit()
+    return row
+
+
+def _drain_on_commit() -> None:
+    """One drain per transaction, however many rows it queued.
+
+    A drain already registered at this savepoint level or an outer one will run whenever this row
+    commits (a rollback of a savepoint discards only callbacks registered inside it).
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        if any(func is _enqueue_drain and sids <= current for sids, func, _robust in connection.run_on_commit):
+            return
+    transaction.on_commit(_enqueue_drain, robust=True)
+
+
+def _enqueue_drain() -> None:
+    from .tasks import drain_outbox
+
+    try:
+        drain_outbox.enqueue()
+    except Exception:  # a broken task queue must not break the write that already committed
+        logger.exception("Could not enqueue the search outbox drain; the rows wait for the next one.")
+
+
+def drain(limit: int = 500, *, retry_now: bool = False, backend: SearchBackend | None = None) -> dict:
+    """Sends up to `limit` due outbox rows to the backend (all waiting rows with retry_now, as after
+    a repair). Never raises for a search-server failure.
+
+    Returns {"done": n, "failed": n, "remaining": n}.
+    """
+    backend = backend or get_backend()
+    done = failed = 0
+    with transaction.atomic():
+        rows = IndexOutbox.objects.select_for_update(skip_locked=True).order_by("pk")
+        if not retry_now:
+            rows = rows.filter(next_attempt_at__lte=timezone.now())
+        rows = list(rows[:limit])
+        # Several rows for one object make one update: the object is read as it is now.
+        latest: dict[tuple[str, str], list[IndexOutbox]] = {}
+        for row in rows:
+            latest.setdefault((row.doc_type, row.object_id), []).append(row)
+        by_type: dict[str, list[str]] = {}
+        for doc_type, object_id in latest:
+            by_type.setdefault(doc_type, []).append(object_id)
+        for doc_type, object_ids in by_type.items():
+            group = [row for object_id in object_ids for row in latest[(doc_type, object_id)]]
+            try:
+                _apply(backend, doc_type, object_ids, latest)
+            except Exception as error:  # noqa: BLE001 - whatever failed, the rows wait and retry
+                logger.warning("Search index update failed for %s %s: %s", doc_type, object_ids[:5], error)
+                failed += _postpone(group, error)
+            else:
+                IndexOutbox.objects.filter(pk__in=[row.pk for row in group]).delete()
+                done += len(group)
+    remaining = IndexOutbox.objects.count()
+    return {"done": done, "failed": failed, "remaining": remaining}
+
+
+def _apply(backend: SearchBackend, doc_type: str, object_ids: list[str], latest: dict) -> None:
+    indexable = registry.get(doc_type)
+    wanted = [object_id for object_id in object_ids if latest[(doc_type, object_id)][-1].action == OutboxAction.INDEX]
+    documents, present = [], set()
+    if indexable is not None and wanted:
+        objects = indexable.queryset().filter(pk__in=wanted)
+        for obj in objects:
+            document = indexable.to_document(obj)
+            if document is not None:
+                documents.append(document)
+                present.add(str(obj.pk))
+    if documents:
+        backend.add_bulk(documents)
+    for object_id in object_ids:
+        if object_id not in present:
+            backend.delete(doc_type, object_id)
+
+
+def _postpone(rows: list[IndexOutbox], error: Exception) -> int:
+    now = timezone.now()
+    message = f"{type(error).__name__}: {error}"[:2000]
+    for row in rows:
+        row.attempts += 1
+        row.last_error = message
+        row.next_attempt_at = now + backoff(row.attempts)
+    IndexOutbox.objects.bulk_update(rows, ["attempts", "last_error", "next_attempt_at"])
+    return len(rows)
+
+
+def documents_in_batches(size: int = 500, *, seen: dict | None = None):
+    """Every document of every registered type, in lists of `size` (for rebuilds).
+
+    `seen["objects"]` counts the objects read so far, indexable or not (for a progress bar).
+    """
+    seen = seen if seen is not None else {}
+    seen.setdefault("objects", 0)
+    batch = []
+    for indexable in registry.all_indexables():
+        for obj in indexable.queryset().iterator(chunk_size=size):
+            seen["objects"] += 1
+            document = indexable.to_document(obj)
+            if document is not None:
+                batch.append(document)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def total_candidates() -> int:
+    """How many objects a rebuild will look at (some may turn out not to be indexable)."""
+    return sum(indexable.queryset().count() for indexable in registry.all_indexables())

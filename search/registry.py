@@ -1,0 +1,90 @@
+"""What is searchable, as the apps declare it from their AppConfig.ready().
+
+search/ imports no app: each app registers an *indexable* (its name, the model, the queryset of
+everything that belongs in the index, and the function turning one instance into a SearchDocument,
+or None when the instance must not be found), plus labels for the facet values it produces.
+"""
+
+import dataclasses
+from collections.abc import Callable, Iterable
+
+from django.db import models
+
+from .documents import SearchDocument
+
+
+@dataclasses.dataclass(frozen=True)
+class Indexable:
+    name: str
+    label: str  # a lazy translation, shown on the type facet
+    model: type[models.Model]
+    # Everything that belongs in the index (rebuilds iterate it; the outbox looks objects up in it,
+    # so an object it leaves out is removed from the index).
+    queryset: Callable[[], models.QuerySet]
+    to_document: Callable[[models.Model], SearchDocument | None]
+
+    def documents(self, objects: Iterable[models.Model]) -> Iterable[SearchDocument]:
+        for obj in objects:
+            document = self.to_document(obj)
+            if document is not None:
+                yield document
+
+
+_indexables: dict[str, Indexable] = {}
+_by_model: dict[type[models.Model], Indexable] = {}
+_facet_labels: dict[str, dict[str, str]] = {}
+_grants_provider: Callable | None = None
+
+
+def register(
+    name: str,
+    *,
+    label: str,
+    model: type[models.Model],
+    queryset: Callable[[], models.QuerySet],
+    to_document: Callable[[models.Model], SearchDocument | None],
+) -> Indexable:
+    indexable = Indexable(name=name, label=label, model=model, queryset=queryset, to_document=to_document)
+    existing = _indexables.get(name)
+    if existing is not None and existing.model is not model:
+        raise ValueError(f"The search type {name!r} is already registered for {existing.model.__name__}.")
+    _indexables[name] = indexable
+    _by_model[model] = indexable
+    return indexable
+
+
+def register_facet_labels(field: str, labels: dict[str, str]) -> None:
+    """Human labels of a facet's values, e.g. organisation_kind: {"sse": _("Social economy")}."""
+    _facet_labels.setdefault(field, {}).update(labels)
+
+
+def register_grants_provider(provider: Callable) -> None:
+    """The function user → list of grants, used when the PORTAL_SEARCH_GRANTS setting names none."""
+    global _grants_provider
+    _grants_provider = provider
+
+
+def grants_provider() -> Callable | None:
+    return _grants_provider
+
+
+def get(name: str) -> Indexable | None:
+    return _indexables.get(name)
+
+
+def for_model(model: type[models.Model]) -> Indexable | None:
+    for klass in model.__mro__:
+        if klass in _by_model:
+            return _by_model[klass]
+    return None
+
+
+def all_indexables() -> list[Indexable]:
+    return list(_indexables.values())
+
+
+def facet_label(field: str, value: str) -> str:
+    if field == "type":
+        indexable = _indexables.get(value)
+        return str(indexable.label) if indexable else value
+    return str(_facet_labels.get(field, {}).get(value, value))

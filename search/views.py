@@ -1,0 +1,87 @@
+"""The search page and its suggestions. Rules live in search.api; this only reads the request and renders."""
+
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from . import api, registry
+from .documents import FACET_FIELDS
+
+PAGE_SIZE = 20
+FACET_TITLES = {
+    "type": _("Type"),
+    "axis": _("Thematic axis"),
+    "organisation_kind": _("Kind of organisation"),
+    "tags": _("Tags"),
+    "zone": _("Business park"),
+    "year": _("Year"),
+}
+
+
+def _query_string(params: dict, **changes) -> str:
+    merged = {key: value for key, value in {**params, **changes}.items() if value not in (None, "")}
+    return urlencode(merged)
+
+
+@require_safe
+def results(request):
+    text = request.GET.get("q", "")
+    filters = api.clean_filters({field: request.GET.get(field, "") for field in FACET_FIELDS})
+    outcome = api.query(text, user=request.user, filters=filters, page=request.GET.get("page", 1), page_size=PAGE_SIZE)
+    params = {"q": outcome.query, **filters}
+    facets = [
+        {
+            "field": field,
+            "title": FACET_TITLES[field],
+            "selected": filters.get(field, ""),
+            "remove_url": "?" + _query_string(params, **{field: None}),
+            "values": [
+                {
+                    "value": value,
+                    "label": registry.facet_label(field, value),
+                    "count": count,
+                    "selected": filters.get(field) == value,
+                    "url": "?" + _query_string(params, **{field: value}),
+                }
+                for value, count in outcome.facets.get(field, [])
+            ],
+        }
+        for field in FACET_FIELDS
+        if outcome.facets.get(field) or filters.get(field)
+    ]
+    hits = [{"hit": hit, "type_label": registry.facet_label("type", hit.type)} for hit in outcome.hits]
+    context = {
+        "results": outcome,
+        "hits": hits,
+        "facets": facets,
+        "filters": filters,
+        "type_facet": next((facet for facet in facets if facet["field"] == "type"), None),
+        "other_facets": [facet for facet in facets if facet["field"] != "type"],
+        "previous_url": "?" + _query_string(params, page=outcome.page - 1) if outcome.has_previous else "",
+        "next_url": "?" + _query_string(params, page=outcome.page + 1) if outcome.has_next else "",
+        "first_rank": (outcome.page - 1) * outcome.page_size + 1,
+        "clear_url": "?" + _query_string({"q": outcome.query}),
+    }
+    return render(request, "search/results.html", context)
+
+
+@require_safe
+def autocomplete(request):
+    """Suggestions for the words typed so far: [{"title", "url", "type", "type_label"}], at most 8.
+
+    One GET endpoint returning a short list: a plain JsonResponse, rather than a second API
+    framework's router and namespace for it.
+    """
+    suggestions = api.autocomplete(request.GET.get("q", ""), user=request.user)
+    data = [
+        {"title": s.title, "url": s.url, "type": s.type, "type_label": registry.facet_label("type", s.type)}
+        for s in suggestions
+    ]
+    response = JsonResponse({"suggestions": data})
+    # What a member may see differs from what a visitor sees: no shared cache.
+    response["Cache-Control"] = "private, max-age=60"
+    response["Vary"] = "Cookie"
+    return response
