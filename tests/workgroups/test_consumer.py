@@ -5,13 +5,24 @@ import os
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from portal.asgi import application
 from workgroups import services
 from workgroups.models import Message, WorkgroupMembership
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(autouse=True)
+async def _close_consumer_connections(transactional_db):
+    """The consumer's ORM calls run in asgiref's worker thread: close its connection after each test,
+    or PostgreSQL refuses to drop the test database at the end ("being accessed by other users")."""
+    yield
+    await database_sync_to_async(connections.close_all)()
+
 
 ORIGIN = "http://127.0.0.1"
 
