@@ -86,7 +86,9 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
     async def on_send(self, frame):
         user = self.scope["user"]
         try:
-            message = await database_sync_to_async(services.message_send)(
+            # Off the single thread-sensitive worker: one member's slow send must not hold up
+            # every other socket's database work in this process.
+            message = await database_sync_to_async(services.message_send, thread_sensitive=False)(
                 workgroup=self.workgroup, by=user, body=frame.body, client_id=frame.client_id, reply_to=frame.reply_to
             )
         except services.RateLimited as limited:

@@ -9,8 +9,7 @@ import datetime
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,6 +154,21 @@ def _mentioned_people(workgroup: Workgroup, body: str, author: Person) -> list[P
     )
 
 
+def _next_sequence(workgroup_id: int) -> int:
+    """Bumps the workgroup's counter and reads it back in one statement (PostgreSQL, SQLite ≥ 3.35).
+
+    The row stays locked until the message's transaction ends, which serialises the senders of one
+    workgroup: sequences have no gap and no duplicate.
+    """
+    table = connection.ops.quote_name(Workgroup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_sequence = last_sequence + 1 WHERE id = %s RETURNING last_sequence",  # noqa: S608
+            [workgroup_id],
+        )
+        return cursor.fetchone()[0]
+
+
 def message_send(*, workgroup: Workgroup, by, body, client_id: str = "", reply_to: int | None = None) -> Message:
     """Stores the message with the next sequence number of its workgroup, then broadcasts it.
 
@@ -180,8 +194,7 @@ def message_send(*, workgroup: Workgroup, by, body, client_id: str = "", reply_t
     try:
         with transaction.atomic():
             # The row lock serialises senders of one workgroup, so sequences have no gap and no duplicate.
-            Workgroup.objects.filter(pk=workgroup.pk).update(last_sequence=F("last_sequence") + 1)
-            sequence = Workgroup.objects.values_list("last_sequence", flat=True).get(pk=workgroup.pk)
+            sequence = _next_sequence(workgroup.pk)
             message = Message.objects.create(
                 workgroup=workgroup,
                 sequence=sequence,
