@@ -58,7 +58,7 @@ async def stored_count() -> int:
     return await sync_to_async(Message.objects.count)()
 
 
-def test_the_suite_runs_on_the_redis_layer_when_provisioned():
+async def test_the_suite_runs_on_the_redis_layer_when_provisioned():
     from django.conf import settings
 
     if os.environ.get("REDIS_URL"):
