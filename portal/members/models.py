@@ -160,7 +160,7 @@ class Organisation(models.Model):
 
     @property
     def sector(self) -> str:
-        """"sse", "classic_firm" or "other" (local authorities, university, civil society)."""
+        """ "sse", "classic_firm" or "other" (local authorities, university, civil society)."""
         if self.is_sse:
             return "sse"
         return "classic_firm" if self.kind == OrganisationKind.CLASSIC_FIRM else "other"
