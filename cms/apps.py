@@ -1,7 +1,38 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+
+def _axis_coordinators_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    # workgroups does not know the public site: the site follows its coordinators from here.
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from . import services
+
+    axis_ids = None if reverse else [instance.pk]
+    transaction.on_commit(lambda: services.axes_coordination_sync(axis_ids=axis_ids))
+
+
+def _event_published(sender, instance, **kwargs):
+    # A larger capacity frees places: the waiting list moves up at once.
+    from . import services
+
+    services.registration_promote_waiting(event=instance)
 
 
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Public site")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed
+        from wagtail.signals import page_published
+
+        from workgroups.models import Axis
+
+        from .models import EventPage
+
+        m2m_changed.connect(
+            _axis_coordinators_changed, sender=Axis.coordinators.through, dispatch_uid="cms_axis_coordinators"
+        )
+        page_published.connect(_event_published, sender=EventPage, dispatch_uid="cms_event_published")

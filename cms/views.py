@@ -1,12 +1,21 @@
-"""The public directory of member organisations (opted-in only)."""
+"""Views of the public site: the directory of member organisations (opted-in only) and the events'
+registration, cancellation and attendance sheet."""
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from portal.members import selectors as member_selectors
 from portal.members.models import OrganisationKind, Zone
+from portal.members.permissions import person_of
 from workgroups import selectors as workgroup_selectors
+
+from . import exports, selectors, services
+from . import permissions as cms_permissions
+from .forms import EventRegistrationForm
+from .models import EventRegistration
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -42,3 +51,68 @@ def directory_entry(request, slug):
         raise Http404
     context = {"organisation": organisation, "axes": workgroup_selectors.axes_of_organisation(organisation)}
     return render(request, "cms/directory_entry.html", context)
+
+
+# --- Events: registration, confirmation, cancellation, attendance sheet -------------------------
+# The EventPage's routes (cms/models.py) hand the request over to these views.
+
+REGISTRATION_SESSION_KEY = "cms_event_registration"
+
+
+def event_detail(request, event):
+    person = person_of(request.user)
+    if request.method == "POST":
+        form = EventRegistrationForm(request.POST, member=person)
+        if form.is_valid():
+            try:
+                registration = services.registration_create(event=event, person=person, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session[REGISTRATION_SESSION_KEY] = registration.pk
+                return redirect(event.url + event.reverse_subpage("registration_done"))
+    else:
+        form = EventRegistrationForm(member=person)
+    return event.render(request, context_overrides={"form": form, "member": person})
+
+
+def event_registration_done(request, event):
+    registration = selectors.registration_of_event(event, request.session.get(REGISTRATION_SESSION_KEY))
+    if registration is None:
+        return redirect(event.url)
+    context = {
+        "page": event,
+        "registration": registration,
+        "waiting_position": selectors.waiting_position(registration),
+    }
+    return render(request, "cms/event_registration_done.html", context)
+
+
+def event_registration_cancel(request, event, token):
+    registration = selectors.registration_by_token(token)
+    context = {"page": event, "registration": registration, "done": False, "error": ""}
+    if registration is None or registration.event_id != event.pk:
+        context["registration"] = None
+        return render(request, "cms/event_cancel.html", context, status=404)
+    if request.method == "POST":
+        try:
+            context["registration"] = services.registration_cancel(token=token)
+            context["done"] = True
+        except ValidationError as error:
+            context["error"] = error.messages[0]
+        except EventRegistration.DoesNotExist:  # the link was replaced meanwhile (moved from the waiting list)
+            context["registration"] = None
+            return render(request, "cms/event_cancel.html", context, status=404)
+    return render(request, "cms/event_cancel.html", context)
+
+
+def event_attendance_export(request, event, file_format):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not cms_permissions.can_export_attendance(request.user, event):
+        raise PermissionDenied
+    if file_format == "csv":
+        return exports.attendance_csv(event)
+    if file_format == "xlsx":
+        return exports.attendance_xlsx(event)
+    raise Http404

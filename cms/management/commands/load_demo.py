@@ -30,8 +30,8 @@ class Command(BaseCommand):
         self.stdout.write(_("  %(count)d workgroups with a discussion") % {"count": len(workgroups)})
         records = load_best_practices(axes=axes, people=members["people"])
         self.stdout.write(_("  %(count)d best-practice records") % {"count": len(records)})
-        load_pages()
-        self.stdout.write(_("  home page published"))
+        load_pages(axes=axes, clubs=members["clubs"])
+        self.stdout.write(_("  public site published: axis and club pages, news, events, about and contact"))
         self.stdout.write(
             self.style.SUCCESS(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         )

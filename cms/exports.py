@@ -1,0 +1,94 @@
+"""The attendance sheet of an event, as CSV (for a spreadsheet in French: ";" and a BOM) or XLSX."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from . import selectors
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _headers() -> list[str]:
+    return [_("Name"), _("Organisation"), _("E-mail"), _("Member"), _("Status"), _("Registered on"), _("Signature")]
+
+
+def _rows(event) -> list[list]:
+    return [
+        [
+            registration.name,
+            registration.organisation_name,
+            registration.email,
+            _("yes") if registration.person_id else _("no"),
+            registration.get_status_display(),
+            timezone.localtime(registration.created_at),
+            "",
+        ]
+        for registration in selectors.attendance_registrations(event)
+    ]
+
+
+def _safe_text(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _filename(event, extension: str) -> str:
+    return f"emargement-{event.slug}.{extension}"
+
+
+def _private(response: HttpResponse, filename: str) -> HttpResponse:
+    # Names and e-mails: never kept by a shared cache.
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def attendance_csv(event) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that spreadsheets open it as UTF-8
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(_headers())
+    for row in _rows(event):
+        row[5] = date_format(row[5], "SHORT_DATETIME_FORMAT")
+        writer.writerow([_safe_text(value) for value in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    return _private(response, _filename(event, "csv"))
+
+
+def attendance_xlsx(event) -> HttpResponse:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Attendance")[:31]
+    workbook.properties.title = event.title
+    sheet.append(_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in _rows(event):
+        row[5] = row[5].replace(tzinfo=None)  # local time: spreadsheets know no time zones
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+        sheet.cell(row=sheet.max_row, column=6).number_format = "dd/mm/yyyy hh:mm"
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate((28, 28, 32, 10, 22, 18, 30), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    # Printed, each page says which event the sheet is for.
+    sheet.oddHeader.center.text = f"{event.title} — {date_format(timezone.localtime(event.start), 'DATE_FORMAT')}"
+    sheet.print_title_rows = "1:1"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    return _private(response, _filename(event, "xlsx"))

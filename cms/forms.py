@@ -1,0 +1,27 @@
+"""Forms of the public site: registering to an event."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class EventRegistrationForm(forms.Form):
+    name = forms.CharField(label=_("First and last name"), max_length=150)
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("The confirmation and the link to cancel are sent to this address."),
+    )
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if member is not None:
+            # A signed-in member registers as themselves: their account's name and e-mail.
+            self.fields["email"].disabled = True
+            self.fields["name"].disabled = True
+            self.initial.setdefault("name", member.full_name)
+            self.initial.setdefault("email", member.user.email)
+            if member.organisation_id:
+                self.initial.setdefault("organisation_name", member.organisation.name)

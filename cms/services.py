@@ -1,0 +1,264 @@
+"""Writes of the public site: event registrations, and who may edit and publish which pages.
+
+Registrations: every write to an event's registrations first locks the event's row
+(`SELECT … FOR UPDATE OF cms_eventpage`), so counting the confirmed places and taking one is a
+single step however many requests arrive at once: no overbooking. E-mails leave on commit.
+
+Publishing: a coordinator of an axis adds and edits pages under the axis's page but never
+publishes; they submit to the "Validation par l'administration" workflow, whose only task is
+approved by the cluster's administrators, who may publish anywhere on the site.
+"""
+
+import logging
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+
+from portal.members import services as member_services
+from portal.members.models import Person, PersonRole
+from portal.members.roles import ROLE_GROUP_NAMES
+
+from . import selectors
+from .models import AxisPage, EventPage, EventRegistration, HomePage, RegistrationStatus
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+# --- Event registrations ------------------------------------------------------------------------
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, selectors.token_hash(token)
+
+
+def _locked_event(event_pk: int) -> EventPage:
+    # Only the cms_eventpage row is locked (not wagtailcore_page): editors keep working meanwhile.
+    # SQLite ignores FOR UPDATE: the guarantee holds on PostgreSQL (tests, production), not in the
+    # embedded SQLite demo, where two exactly simultaneous registrations could take the last place.
+    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_pk)
+
+
+def _duplicate_error() -> ValidationError:
+    return ValidationError(_("This e-mail address is already registered for this event."), code="duplicate")
+
+
+def registration_create(
+    *, event: EventPage, name: str, email: str, organisation_name: str = "", person: Person | None = None
+) -> EventRegistration:
+    """Registers someone: confirmed while places remain, else on the waiting list.
+
+    Raises ValidationError (code "closed" or "duplicate"). The returned registration carries the
+    cancellation token in `cancel_token` (only its hash is stored); the e-mail gives the link.
+    """
+    email = email.strip().lower()
+    name = name.strip()
+    organisation_name = organisation_name.strip()
+    if not organisation_name and person is not None and person.organisation_id:
+        organisation_name = person.organisation.name
+    token, token_hash = _new_token()
+    with transaction.atomic():
+        event = _locked_event(event.pk)
+        if not event.accepts_registrations:
+            raise ValidationError(_("Registration for this event is closed."), code="closed")
+        active = EventRegistration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+        if active.filter(email=email).exists():
+            raise _duplicate_error()
+        if person is not None and active.filter(person=person).exists():
+            raise ValidationError(_("You are already registered for this event."), code="duplicate")
+        confirmed = active.filter(status=RegistrationStatus.CONFIRMED).count()
+        full = event.capacity is not None and confirmed >= event.capacity
+        try:
+            with transaction.atomic():
+                registration = EventRegistration.objects.create(
+                    event=event,
+                    person=person,
+                    name=name,
+                    organisation_name=organisation_name,
+                    email=email,
+                    status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+                    cancel_token_hash=token_hash,
+                )
+        except IntegrityError:
+            raise _duplicate_error() from None
+        _mail_on_commit(registration, kind=registration.status, token=token)
+    registration.cancel_token = token
+    return registration
+
+
+def registration_cancel(*, token: str) -> EventRegistration:
+    """Cancels the registration the token belongs to and gives its place to the waiting list.
+
+    Raises EventRegistration.DoesNotExist for an unknown token and ValidationError (code "past")
+    once the event has ended. Cancelling twice is harmless.
+    """
+    found = selectors.registration_by_token(token)
+    if found is None:
+        raise EventRegistration.DoesNotExist
+    with transaction.atomic():
+        event = _locked_event(found.event_id)
+        registration = EventRegistration.objects.select_related("event").get(pk=found.pk)
+        if registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        if event.is_past:
+            raise ValidationError(_("This event is over: the registration can no longer be cancelled."), code="past")
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        _mail_on_commit(registration, kind="cancelled")
+        _promote_waiting(event)
+    return registration
+
+
+def registration_promote_waiting(*, event: EventPage) -> list[EventRegistration]:
+    """Moves people from the waiting list while places remain (after a cancellation or a larger capacity)."""
+    with transaction.atomic():
+        return _promote_waiting(_locked_event(event.pk))
+
+
+def _promote_waiting(event: EventPage) -> list[EventRegistration]:
+    """Under the event's lock: first come, first served. Each promoted person gets a new cancellation link."""
+    if event.start <= timezone.now():
+        return []
+    waiting = EventRegistration.objects.filter(event=event, status=RegistrationStatus.WAITING).order_by(
+        "created_at", "pk"
+    )
+    if event.capacity is not None:
+        confirmed = EventRegistration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count()
+        waiting = waiting[: max(event.capacity - confirmed, 0)]
+    promoted = list(waiting.select_related("event"))
+    for registration in promoted:
+        token, registration.cancel_token_hash = _new_token()
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = timezone.now()
+        registration.save(update_fields=["status", "promoted_at", "cancel_token_hash"])
+        _mail_on_commit(registration, kind="promoted", token=token)
+    return promoted
+
+
+EMAIL_SUBJECTS = {
+    RegistrationStatus.CONFIRMED: lambda: _("Registration confirmed: %(event)s"),
+    RegistrationStatus.WAITING: lambda: _("On the waiting list: %(event)s"),
+    "promoted": lambda: _("A place is free for you: %(event)s"),
+    "cancelled": lambda: _("Registration cancelled: %(event)s"),
+}
+
+
+def cancel_url(event: EventPage, token: str) -> str:
+    return (event.get_full_url() or event.url or "/") + event.reverse_subpage("cancel", args=[token])
+
+
+def _mail_on_commit(registration: EventRegistration, *, kind: str, token: str | None = None) -> None:
+    """Renders now (in the request's language) and sends once the transaction has committed."""
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "kind": kind,
+        "event_url": event.get_full_url() or event.url,
+        "cancel_url": cancel_url(event, token) if token else "",
+    }
+    subject = EMAIL_SUBJECTS[kind]() % {"event": event.title}
+    body = render_to_string("cms/emails/registration.txt", context)
+    recipient = registration.email
+
+    def send():
+        try:
+            send_mail(subject, body, None, [recipient])
+        except Exception:  # noqa: BLE001 - the registration is saved; a lost e-mail must not turn it into a 500
+            logger.exception("Could not send the %s e-mail of event registration %s", kind, registration.pk)
+
+    transaction.on_commit(send)
+
+
+# --- Publishing rights and the approval workflow ------------------------------------------------
+
+WORKFLOW_NAME = "Validation par l'administration"
+APPROVAL_TASK_NAME = "Approbation par les administrateurs du pôle"
+COORDINATION_GROUP_PREFIX = "Coordination — "
+# Wagtail's page permission types: https://docs.wagtail.org/en/stable/topics/permissions.html
+ADMINISTRATOR_PAGE_PERMISSIONS = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
+COORDINATOR_PAGE_PERMISSIONS = ("add", "change")
+
+
+def _page_permissions(types) -> list[Permission]:
+    content_type = ContentType.objects.get_for_model(Page)
+    return list(Permission.objects.filter(content_type=content_type, codename__in=[f"{t}_page" for t in types]))
+
+
+def _administrators_group() -> Group:
+    name = ROLE_GROUP_NAMES[PersonRole.ADMINISTRATOR]
+    return Group.objects.filter(name=name).first() or member_services.ensure_role_groups()[PersonRole.ADMINISTRATOR]
+
+
+def publishing_workflow_ensure(*, site_root: Page) -> Workflow:
+    """The approval workflow on the whole site, approved by the administrators, who may publish anywhere."""
+    administrators = _administrators_group()
+    task = GroupApprovalTask.objects.filter(name=APPROVAL_TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=APPROVAL_TASK_NAME)
+    task.groups.set([administrators])
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=site_root, defaults={"workflow": workflow})
+    for permission in _page_permissions(ADMINISTRATOR_PAGE_PERMISSIONS):
+        GroupPagePermission.objects.get_or_create(group=administrators, page=site_root, permission=permission)
+    return workflow
+
+
+def axis_coordination_sync(*, axis_page: AxisPage) -> Group:
+    """The group "Coordination — <axis>": add and edit (never publish) under the axis's page.
+
+    Its members mirror the axis's active coordinators: someone who stops coordinating the axis
+    leaves the group at the next sync (run when the coordinators change, see cms/apps.py).
+    """
+    axis = axis_page.axis
+    name = f"{COORDINATION_GROUP_PREFIX}{axis.title}"[:150]
+    group = (
+        Group.objects.filter(name__startswith=COORDINATION_GROUP_PREFIX, page_permissions__page=axis_page)
+        .distinct()
+        .first()
+    )
+    if group is None:
+        group, _created = Group.objects.get_or_create(name=name)
+    elif group.name != name and not Group.objects.filter(name=name).exists():
+        group.name = name
+        group.save(update_fields=["name"])
+    wanted = _page_permissions(COORDINATOR_PAGE_PERMISSIONS)
+    GroupPagePermission.objects.filter(group=group, page=axis_page).exclude(permission__in=wanted).delete()
+    for permission in wanted:
+        GroupPagePermission.objects.get_or_create(group=group, page=axis_page, permission=permission)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    group.user_set.set(User.objects.filter(person__coordinated_axes=axis, is_active=True))
+    return group
+
+
+def publishing_setup() -> dict:
+    """Idempotent: the workflow on every home page, the administrators' rights, one group per axis page."""
+    with transaction.atomic():
+        workflow = None
+        for home in HomePage.objects.all():
+            workflow = publishing_workflow_ensure(site_root=home)
+        groups = [axis_coordination_sync(axis_page=page) for page in AxisPage.objects.select_related("axis")]
+    return {"workflow": workflow, "groups": groups}
+
+
+def axes_coordination_sync(*, axis_ids=None) -> list[Group]:
+    """Re-syncs the coordination groups of these axes' pages (every axis page when None)."""
+    pages = AxisPage.objects.select_related("axis")
+    if axis_ids is not None:
+        pages = pages.filter(axis_id__in=axis_ids)
+    with transaction.atomic():
+        return [axis_coordination_sync(axis_page=page) for page in pages]

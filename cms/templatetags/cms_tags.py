@@ -1,0 +1,24 @@
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from cms import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_sections(context):
+    """{% site_sections as sections %}: sections.news and sections.events, the top-level index pages (or None)."""
+    return selectors.site_sections(context.get("request"))
+
+
+@register.filter
+def iframe_title(embed_html, title):
+    """Gives an embedded <iframe> the title screen readers announce (oEmbed providers rarely set one)."""
+    if not embed_html:
+        return ""
+    embed_html = str(embed_html)
+    if "<iframe" in embed_html and " title=" not in embed_html:
+        embed_html = embed_html.replace("<iframe", f'<iframe title="{escape(title)}"', 1)
+    return mark_safe(embed_html)  # noqa: S308 - the embed HTML comes from the oEmbed provider via Wagtail

@@ -1,0 +1,75 @@
+"""The attendance sheet: organisers and administrators download it, as XLSX or CSV; nobody else."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from cms import services
+from portal.members.models import PersonRole
+from tests.factories import PersonFactory
+
+
+@pytest.fixture
+def registrations(event):
+    """Three places: three confirmed, one waiting, one cancelled (left out of the sheet)."""
+    made = [
+        services.registration_create(event=event, name=name, email=email, organisation_name=organisation)
+        for name, email, organisation in [
+            ("Léa Fontaine", "lea@example.org", "Recyclerie du Val"),
+            ('=HYPERLINK("http://evil.example")', "formule@example.org", "+33 Injection"),
+            ("Marc Dupuis", "marc@example.org", ""),
+            ("Annulée", "annulee@example.org", ""),
+        ]
+    ]
+    services.registration_cancel(token=made[3].cancel_token)
+    made.append(services.registration_create(event=event, name="En attente", email="attente@example.org"))
+    return made
+
+
+def sheet_url(event, file_format):
+    return event.url + event.reverse_subpage("attendance", args=[file_format])
+
+
+def test_an_organiser_downloads_the_xlsx_sheet(event, registrations, client):
+    client.force_login(PersonFactory(role=PersonRole.ORGANISER).user)
+    response = client.get(sheet_url(event, "xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "no-store" in response["Cache-Control"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 4
+    emails = [row[2] for row in rows[1:]]
+    assert emails == ["lea@example.org", "formule@example.org", "marc@example.org", "attente@example.org"]
+    # A name that looks like a formula stays text.
+    formula_cell = sheet.cell(row=3, column=1)
+    assert formula_cell.data_type == "s" and formula_cell.value.startswith("=HYPERLINK")
+    assert rows[1][5] is not None  # registration date, as a date the spreadsheet can sort
+
+
+def test_an_administrator_downloads_the_csv_sheet(event, registrations, client, administrator):
+    client.force_login(administrator)
+    response = client.get(sheet_url(event, "csv"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="emargement-{event.slug}.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 4
+    assert [row[2] for row in rows[1:]][-1] == "attente@example.org"
+    assert rows[2][0].startswith("'=") and rows[2][1].startswith("'+")  # no formula when opened
+
+
+@pytest.mark.parametrize("role", [PersonRole.MEMBER, PersonRole.COORDINATOR])
+def test_other_people_may_not_download_it(event, registrations, client, role):
+    assert client.get(sheet_url(event, "xlsx")).status_code == 302  # anonymous: to the login page
+    client.force_login(PersonFactory(role=role).user)
+    assert client.get(sheet_url(event, "xlsx")).status_code == 403
+    assert client.get(sheet_url(event, "csv")).status_code == 403
+    assert "emargement" not in client.get(event.url).content.decode()
+
+
+def test_the_event_page_links_organisers_to_the_sheet(event, client):
+    client.force_login(PersonFactory(role=PersonRole.ORGANISER).user)
+    body = client.get(event.url).content.decode()
+    assert sheet_url(event, "xlsx") in body and sheet_url(event, "csv") in body

@@ -1,0 +1,162 @@
+"""Coordinators of an axis edit under their axis page only, and publish only through the administrators."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from wagtail.models import WorkflowState
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
+
+from cms import services
+from cms.models import NewsIndexPage, NewsPage
+from portal.members.models import PersonRole
+from tests.cms.pages import add_news, add_page, axis_page
+from tests.factories import AxisFactory, PersonFactory
+
+
+@pytest.fixture
+def site(home, administrator):
+    """Axes A and B, each with its page, news index and coordinator; rights set up as in production."""
+    tree = {"home": home, "administrator": administrator}
+    for key in ("a", "b"):
+        coordinator = PersonFactory(role=PersonRole.COORDINATOR)
+        axis = AxisFactory(title=f"Axe {key.upper()}")
+        axis.coordinators.add(coordinator)
+        page = axis_page(home, axis)
+        tree[key] = {
+            "axis": axis,
+            "coordinator": coordinator.user,
+            "page": page,
+            "news": add_page(page, NewsIndexPage, title=f"Actualités {key.upper()}"),
+        }
+    services.publishing_setup()
+    return tree
+
+
+def news_form(client, parent, *, title, action):
+    """The admin's "add a news item" form as the browser would post it, with one button pressed."""
+    url = reverse("wagtailadmin_pages:add", args=("cms", "newspage", parent.pk))
+    page = client.get(url)
+    assert page.status_code == 200
+    data = querydict_from_html(page.content.decode(), form_id="page-edit-form")
+    data.update({"title": title, "slug": title.lower().replace(" ", "-"), "summary": "Un résumé.", action: "1"})
+    data.update(nested_form_data({"body": streamfield([])}))  # the StreamField's editor adds this in a browser
+    return client.post(url, data)
+
+
+def test_a_coordinator_adds_and_edits_under_their_axis_but_does_not_publish(site):
+    coordinator = site["a"]["coordinator"]
+    axis_permissions = site["a"]["page"].permissions_for_user(coordinator)
+    news_permissions = site["a"]["news"].permissions_for_user(coordinator)
+    assert axis_permissions.can_edit() and news_permissions.can_add_subpage()
+    assert not axis_permissions.can_publish() and not news_permissions.can_publish_subpage()
+    item = add_news(site["a"]["news"], title="Sous l'axe A")
+    assert item.permissions_for_user(coordinator).can_edit()
+    assert not item.permissions_for_user(coordinator).can_publish()
+
+
+def test_a_coordinator_of_axis_a_cannot_edit_add_or_publish_under_axis_b(site, client):
+    coordinator = site["a"]["coordinator"]
+    item_b = add_news(site["b"]["news"], title="Sous l'axe B")
+    for page in (site["b"]["page"], site["b"]["news"], item_b):
+        permissions = page.permissions_for_user(coordinator)
+        assert not permissions.can_edit(), page
+        assert not permissions.can_add_subpage(), page
+        assert not permissions.can_publish(), page
+    # Nor the home page, the site's other sections or the administrators' pages.
+    assert not site["home"].permissions_for_user(coordinator).can_edit()
+    assert not site["home"].permissions_for_user(coordinator).can_add_subpage()
+
+    client.force_login(coordinator)
+    add_url = reverse("wagtailadmin_pages:add", args=("cms", "newspage", site["b"]["news"].pk))
+    for url in (add_url, reverse("wagtailadmin_pages:edit", args=(site["b"]["page"].pk,))):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert response["Location"] == reverse("wagtailadmin_home")
+    response = client.post(add_url, {"title": "Intrusion", "slug": "intrusion", "action-publish": "1"})
+    assert response.status_code in (302, 403)
+    assert not NewsPage.objects.filter(slug="intrusion").exists()
+
+
+def test_a_coordinator_submits_to_moderation_and_an_administrator_approves(site, client):
+    client.force_login(site["a"]["coordinator"])
+    response = news_form(client, site["a"]["news"], title="Nouvelle cantine", action="action-submit")
+    assert response.status_code == 302
+    item = NewsPage.objects.get(slug="nouvelle-cantine")
+    assert not item.live
+    assert item.workflow_in_progress
+    assert item.current_workflow_state.workflow.name == services.WORKFLOW_NAME
+
+    # The coordinator cannot approve their own submission.
+    task_state = item.current_workflow_task_state
+    approve_url = reverse("wagtailadmin_pages:workflow_action", args=(item.pk, "approve", task_state.pk))
+    client.post(approve_url)
+    item.refresh_from_db()
+    assert not item.live and item.workflow_in_progress
+
+    client.force_login(site["administrator"])
+    assert client.post(approve_url).status_code == 302
+    item.refresh_from_db()
+    assert item.live
+    assert item.current_workflow_state is None
+    assert WorkflowState.objects.get(object_id=str(item.pk)).status == WorkflowState.STATUS_APPROVED
+
+
+def test_the_publish_button_does_not_publish_for_a_coordinator(site, client):
+    client.force_login(site["a"]["coordinator"])
+    response = news_form(client, site["a"]["news"], title="Essai de publication", action="action-publish")
+    assert response.status_code == 302
+    item = NewsPage.objects.get(slug="essai-de-publication")
+    assert not item.live  # saved as a draft: Wagtail ignores a publish the user may not do
+    assert not item.workflow_in_progress
+
+
+def test_an_administrator_publishes_anywhere(site):
+    administrator = site["administrator"]
+    assert not administrator.is_superuser
+    for key in ("a", "b"):
+        assert site[key]["news"].permissions_for_user(administrator).can_publish_subpage()
+        assert site[key]["page"].permissions_for_user(administrator).can_publish()
+    assert site["home"].permissions_for_user(administrator).can_publish()
+
+
+def test_groups_follow_the_axis_coordinators(site, django_capture_on_commit_callbacks):
+    axis = site["a"]["axis"]
+    group = Group.objects.get(name=f"{services.COORDINATION_GROUP_PREFIX}{axis.title}")
+    assert list(group.user_set.all()) == [site["a"]["coordinator"]]
+
+    newcomer = PersonFactory(role=PersonRole.COORDINATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        axis.coordinators.add(newcomer)
+    assert set(group.user_set.all()) == {site["a"]["coordinator"], newcomer.user}
+    assert site["a"]["page"].permissions_for_user(newcomer.user).can_edit()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        axis.coordinators.remove(site["a"]["coordinator"].person)
+    assert list(group.user_set.all()) == [newcomer.user]
+    site["a"]["page"].refresh_from_db()
+    leaver = type(site["a"]["coordinator"]).objects.get(pk=site["a"]["coordinator"].pk)
+    assert not site["a"]["page"].permissions_for_user(leaver).can_edit()
+
+    # Running the set-up again changes nothing.
+    groups_before = Group.objects.count()
+    services.publishing_setup()
+    assert Group.objects.count() == groups_before
+    assert group.page_permissions.count() == len(services.COORDINATOR_PAGE_PERMISSIONS)
+
+
+def test_an_axis_page_created_in_the_admin_gives_its_coordinators_their_rights(site, client):
+    coordinator = PersonFactory(role=PersonRole.COORDINATOR)
+    axis = AxisFactory(title="Axe C")
+    axis.coordinators.add(coordinator)
+    client.force_login(site["administrator"])
+    url = reverse("wagtailadmin_pages:add", args=("cms", "axispage", site["home"].pk))
+    data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")
+    data.update({"title": "Axe C", "slug": "axe-c", "axis": str(axis.pk), "action-publish": "1"})
+    data.update(nested_form_data({"objectives": streamfield([])}))
+    assert client.post(url, data).status_code == 302
+    page = axis.page
+    assert page.live
+    permissions = page.permissions_for_user(coordinator.user)
+    assert permissions.can_edit() and permissions.can_add_subpage() and not permissions.can_publish()
+    assert not site["a"]["page"].permissions_for_user(coordinator.user).can_edit()
