@@ -6,9 +6,9 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from . import services
+from . import clubs, services
 from .forms import OrganisationIdentifiersMixin
-from .models import Club, Invitation, Membership, Organisation, Person, Zone
+from .models import Club, ClubBoardMember, ClubStageChange, Invitation, Membership, Organisation, Person, Zone
 
 
 class ServiceSaveMixin:
@@ -113,17 +113,71 @@ class ZoneViewSet(ModelViewSet):
     form_fields = ["name", "slug", "commune", "firms_established", "description"]
 
 
+def _admin_club_save(*, instance, by):
+    return clubs.club_save(club=instance, by=by)
+
+
+class ClubSaveMixin(ServiceSaveMixin):
+    service = staticmethod(_admin_club_save)
+
+    def save_instance(self):
+        club = super().save_instance()
+        club.other_zones.set(self.form.cleaned_data.get("other_zones", []))
+        return club
+
+
+class ClubCreateView(ClubSaveMixin, generic.CreateView):
+    pass
+
+
+class ClubEditView(ClubSaveMixin, generic.EditView):
+    pass
+
+
 class ClubViewSet(ModelViewSet):
+    """Stages change on the club's page (dated in its history) and mergers there too: not here."""
+
     name = "clubs"
     model = Club
     icon = "home"
     menu_label = _("Clubs")
-    list_display = ["name", "zone", "founded"]
-    list_filter = ["zone"]
+    add_view_class = ClubCreateView
+    edit_view_class = ClubEditView
+    list_display = ["name", "zone", "stage", "stage_since", "founded", "merged_into"]
+    list_filter = ["zone", "stage"]
+    list_export = ["name", "zone", "stage", "stage_since", "founded", "merged_into", "merged_on"]
     search_fields = ["name"]
     search_backend_name = None
     copy_view_enabled = False
-    form_fields = ["name", "slug", "zone", "founded", "description"]
+    inspect_view_enabled = True
+    form_fields = ["name", "slug", "zone", "other_zones", "founded", "description"]
+
+
+class ClubStageChangeViewSet(ModelViewSet):
+    name = "club-history"
+    model = ClubStageChange
+    icon = "history"
+    menu_label = _("Clubs' history")
+    list_display = ["club_name", "club", "stage", "changed_on", "note"]
+    list_filter = ["club", "stage"]
+    search_fields = ["club_name", "note"]
+    search_backend_name = None
+    copy_view_enabled = False
+    add_to_admin_menu = False
+    form_fields = ["changed_on", "note"]
+
+
+class ClubBoardMemberViewSet(ModelViewSet):
+    name = "club-board"
+    model = ClubBoardMember
+    icon = "user"
+    menu_label = _("Club boards")
+    list_display = ["person", "position", "club", "since"]
+    list_filter = ["club", "position"]
+    search_fields = ["person__user__first_name", "person__user__last_name", "club__name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["club", "person", "position", "since"]
 
 
 class MembershipViewSet(ModelViewSet):
@@ -174,7 +228,16 @@ class MembersViewSetGroup(ModelViewSetGroup):
     menu_label = _("Members directory")
     menu_icon = "group"
     menu_order = 200
-    items = (OrganisationViewSet, MembershipViewSet, PersonViewSet, ZoneViewSet, ClubViewSet, InvitationViewSet)
+    items = (
+        OrganisationViewSet,
+        MembershipViewSet,
+        PersonViewSet,
+        ZoneViewSet,
+        ClubViewSet,
+        ClubBoardMemberViewSet,
+        ClubStageChangeViewSet,
+        InvitationViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")
