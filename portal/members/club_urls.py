@@ -6,6 +6,15 @@ app_name = "club"
 
 urlpatterns = [
     path("", club_views.club_list, name="list"),
+    path("zones/<slug:zone_slug>/import/", club_views.zone_import, name="zone_import"),
+    path("zones/<slug:zone_slug>/prospects/", club_views.zone_prospects, name="prospects"),
+    path(
+        "zones/<slug:zone_slug>/prospects/<int:organisation_id>/contact/",
+        club_views.prospect_contact,
+        name="prospect_contact",
+    ),
+    path("imports/<int:import_id>/", club_views.import_progress, name="import_progress"),
+    path("imports/<int:import_id>/lignes-correctes/", club_views.import_good_rows, name="import_good_rows"),
     path("<slug:slug>/", club_views.club_detail, name="detail"),
     path("<slug:slug>/etape/", club_views.club_stage, name="stage"),
     path("<slug:slug>/fusion/", club_views.club_merge, name="merge"),

@@ -4,14 +4,16 @@ prospects, surveys, growth). Thin: rules in clubs.py, imports.py, surveys.py, gr
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import clubs as club_rules
-from . import permissions
-from .club_forms import MergeForm, StageForm
-from .models import Club
+from . import imports, permissions, prospects
+from .club_forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm
+from .models import Club, ContactStatus, FirmImport, Organisation, Zone
 
 
 def _error_text(error: ValidationError) -> str:
@@ -110,3 +112,111 @@ def club_merge(request, slug):
             )
             return redirect("club:detail", slug=into.slug)
     return render(request, "members/clubs/club_merge.html", {"club": into, "form": form})
+
+
+# --- Imports of a zone's firms ------------------------------------------------------------------
+
+
+def _organiser_only(request):
+    if not permissions.can_organise_clubs(request.user):
+        raise PermissionDenied(_("This page is for the cluster's organisers and administrators."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def zone_import(request, zone_slug):
+    _organiser_only(request)
+    zone = get_object_or_404(Zone, slug=zone_slug)
+    form = FirmImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            firm_import = imports.firm_import_create(
+                zone=zone, filename=upload.name, content=upload.read(), mode=form.cleaned_data["mode"],
+                by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("club:import_progress", import_id=firm_import.pk)
+    recent = zone.firm_imports.defer("content").select_related("created_by")[:10]
+    return render(request, "members/clubs/zone_import.html", {"zone": zone, "form": form, "recent": recent})
+
+
+@login_required
+@require_safe
+def import_progress(request, import_id):
+    _organiser_only(request)
+    firm_import = get_object_or_404(FirmImport.objects.defer("content").select_related("zone"), pk=import_id)
+    paginator = Paginator(firm_import.errors or [], 100)
+    context = {
+        "firm_import": firm_import,
+        "zone": firm_import.zone,
+        "error_page": paginator.get_page(request.GET.get("page")),
+        "error_count": len(firm_import.errors or []),
+        "good_count": max(firm_import.total_rows - len(firm_import.errors or []), 0),
+    }
+    return render(request, "members/clubs/import_progress.html", context)
+
+
+@login_required
+@require_POST
+def import_good_rows(request, import_id):
+    _organiser_only(request)
+    firm_import = get_object_or_404(FirmImport, pk=import_id)
+    try:
+        rerun = imports.firm_import_good_rows(firm_import=firm_import, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("club:import_progress", import_id=firm_import.pk)
+    return redirect("club:import_progress", import_id=rerun.pk)
+
+
+# --- Prospects ----------------------------------------------------------------------------------
+
+PROSPECTS_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def zone_prospects(request, zone_slug):
+    _organiser_only(request)
+    zone = get_object_or_404(Zone, slug=zone_slug)
+    status = request.GET.get("statut", "")
+    text = request.GET.get("q", "").strip()[:100]
+    queryset = prospects.zone_prospects(zone, status=status, text=text)
+    counts = prospects.prospect_status_counts(zone)
+    page = Paginator(queryset, PROSPECTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "zone": zone,
+        "page": page,
+        "status": status,
+        "text": text,
+        "statuses": ContactStatus.choices,
+        "counts": counts,
+        "status_counts": [(value, label, counts[value]) for value, label in ContactStatus.choices],
+        "contact_form": ProspectContactForm(),
+    }
+    return render(request, "members/clubs/zone_prospects.html", context)
+
+
+@login_required
+@require_POST
+def prospect_contact(request, zone_slug, organisation_id):
+    _organiser_only(request)
+    zone = get_object_or_404(Zone, slug=zone_slug)
+    organisation = get_object_or_404(Organisation, pk=organisation_id, zone=zone)
+    form = ProspectContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The contact was not recorded: check the status and the date."))
+    else:
+        try:
+            prospects.prospect_contact_record(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Contact with %(name)s recorded.") % {"name": organisation.name})
+    back = request.POST.get("next", "")
+    if back.startswith("?"):
+        return redirect(reverse("club:prospects", args=[zone.slug]) + back)
+    return redirect("club:prospects", zone_slug=zone.slug)
