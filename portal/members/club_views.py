@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import clubs as club_rules
-from . import imports, permissions, prospects
-from .club_forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm
-from .models import Club, ContactStatus, FirmImport, Organisation, Zone
+from . import imports, permissions, prospects, surveys
+from .club_forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm, SurveyAnswerForm, SurveyForm
+from .models import Club, ContactStatus, FirmImport, Organisation, Survey, Zone
 
 
 def _error_text(error: ValidationError) -> str:
@@ -220,3 +222,114 @@ def prospect_contact(request, zone_slug, organisation_id):
     if back.startswith("?"):
         return redirect(reverse("club:prospects", args=[zone.slug]) + back)
     return redirect("club:prospects", zone_slug=zone.slug)
+
+
+# --- Needs surveys ------------------------------------------------------------------------------
+
+LINKS_PAGE_SIZE = 100
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_list(request):
+    _organiser_only(request)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = surveys.survey_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The survey is open: send each firm its own link."))
+            return redirect("club:survey_detail", survey_id=survey.pk)
+    page = Paginator(surveys.surveys_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "members/clubs/survey_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_safe
+def survey_detail(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
+    links = Paginator(surveys.survey_invitations(survey), LINKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    for invitation in links.object_list:
+        invitation.link = request.build_absolute_uri(
+            reverse("club:survey_answer", args=[surveys.invitation_token(invitation)])
+        )
+    context = {"survey": survey, "results": surveys.survey_results(survey), "links": links}
+    return render(request, "members/clubs/survey_detail.html", context)
+
+
+@login_required
+@require_safe
+def survey_export(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey, pk=survey_id)
+    response = HttpResponse(
+        surveys.survey_workbook(survey),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="enquete-besoins-{survey.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def survey_publish(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey, pk=survey_id)
+    public = request.POST.get("public") == "1"
+    surveys.survey_set_public(survey=survey, public=public, by=request.user)
+    if public:
+        messages.success(request, _("The results are now public (without the firms' names)."))
+    else:
+        messages.success(request, _("The results are no longer public."))
+    return redirect("club:survey_detail", survey_id=survey.pk)
+
+
+@require_safe
+def survey_public_results(request, survey_id):
+    survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
+    if not survey.results_public and not permissions.can_organise_clubs(request.user):
+        raise Http404
+    return render(
+        request, "members/clubs/survey_results.html", {"survey": survey, "results": surveys.survey_results(survey)}
+    )
+
+
+LINK_ERRORS = {
+    "invalid": (
+        _lazy("This link is not valid: check that it was copied whole, or ask the organisers for a new one."),
+        404,
+    ),
+    "expired": (_lazy("This survey is closed: thank you for your interest."), 410),
+    "answered": (_lazy("Your firm has already answered this survey: thank you!"), 409),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, token):
+    """The public questionnaire of one firm, reached through its signed link (no account)."""
+    try:
+        invitation = surveys.invitation_from_token(token)
+    except surveys.SurveyLinkError as error:
+        message, status = LINK_ERRORS[error.reason]
+        return render(request, "members/clubs/survey_link_error.html", {"message": message}, status=status)
+    form = SurveyAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            surveys.survey_answer(
+                token=token,
+                answers=form.answers(),
+                free_text=form.cleaned_data["free_text"],
+                respondent_name=form.cleaned_data["respondent_name"],
+            )
+        except surveys.SurveyLinkError as error:
+            message, status = LINK_ERRORS[error.reason]
+            return render(request, "members/clubs/survey_link_error.html", {"message": message}, status=status)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return render(request, "members/clubs/survey_thanks.html", {"survey": invitation.survey})
+    context = {"invitation": invitation, "survey": invitation.survey, "form": form}
+    return render(request, "members/clubs/survey_answer.html", context)

@@ -8,7 +8,20 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from . import clubs, services
 from .forms import OrganisationIdentifiersMixin
-from .models import Club, ClubBoardMember, ClubStageChange, Invitation, Membership, Organisation, Person, Zone
+from .models import (
+    Club,
+    ClubBoardMember,
+    ClubStageChange,
+    FirmImport,
+    GrowthTarget,
+    Invitation,
+    Membership,
+    Organisation,
+    Person,
+    ProspectContact,
+    Survey,
+    Zone,
+)
 
 
 class ServiceSaveMixin:
@@ -224,6 +237,68 @@ class InvitationViewSet(ModelViewSet):
     form_fields = ["email", "organisation", "role"]
 
 
+class GrowthTargetViewSet(ModelViewSet):
+    name = "growth-targets"
+    model = GrowthTarget
+    icon = "pick"
+    menu_label = _("Growth targets")
+    list_display = ["zone", "year", "target_members"]
+    list_filter = ["zone", "year"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["zone", "year", "target_members"]
+
+
+class ProspectContactViewSet(ModelViewSet):
+    name = "prospect-contacts"
+    model = ProspectContact
+    icon = "mail"
+    menu_label = _("Prospect contacts")
+    list_display = ["organisation", "status", "contacted_on", "note"]
+    list_filter = ["status"]
+    list_export = ["organisation", "status", "contacted_on", "note"]
+    search_fields = ["organisation__name", "note"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["organisation", "status", "contacted_on", "note"]
+
+
+class FirmImportViewSet(ModelViewSet):
+    """Imports are made on the organisers' page (they run in the background): here they are only listed."""
+
+    name = "firm-imports"
+    model = FirmImport
+    icon = "download"
+    menu_label = _("Firm imports")
+    list_display = ["filename", "zone", "status", "total_rows", "created_count", "created_at"]
+    list_filter = ["zone", "status"]
+    search_fields = ["filename"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = ["filename", "zone", "mode", "status", "total_rows", "created_count", "errors"]
+    form_fields = ["mode"]
+    add_to_admin_menu = False
+
+
+class SurveyViewSet(ModelViewSet):
+    """Surveys are opened on the organisers' page, which also creates each firm's link."""
+
+    name = "surveys"
+    model = Survey
+    icon = "form"
+    menu_label = _("Needs surveys")
+    list_display = ["title", "club", "opened_on", "closes_on", "results_public"]
+    list_filter = ["club", "results_public"]
+    search_fields = ["title"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["title", "introduction", "closes_on", "results_public"]
+
+    def get_queryset(self, request):
+        return Survey.objects.select_related("club")
+
+
 class MembersViewSetGroup(ModelViewSetGroup):
     menu_label = _("Members directory")
     menu_icon = "group"
@@ -236,6 +311,10 @@ class MembersViewSetGroup(ModelViewSetGroup):
         ClubViewSet,
         ClubBoardMemberViewSet,
         ClubStageChangeViewSet,
+        GrowthTargetViewSet,
+        ProspectContactViewSet,
+        FirmImportViewSet,
+        SurveyViewSet,
         InvitationViewSet,
     )
 
