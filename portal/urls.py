@@ -15,6 +15,7 @@ urlpatterns = [
     path("recherche/", include("search.urls")),
     path("bonnes-pratiques/", include("knowledge.urls")),
     path("clubs/", include("portal.members.club_urls")),
+    path("plans-d-action/", include("workgroups.plan_urls")),
 ]
 
 if settings.DEBUG:
