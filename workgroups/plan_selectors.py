@@ -41,7 +41,7 @@ def plan_actions(plan: ActionPlan) -> list[Action]:
 
 def plan_summary(actions: list[Action]) -> dict:
     """Counts per status and how far the indicators with a target have gone, on average."""
-    by_status = {status: 0 for status in ActionStatus.values}
+    by_status = dict.fromkeys(ActionStatus.values, 0)
     for action in actions:
         by_status[action.status] += 1
     progress = [action.progress_percent for action in actions if action.progress_percent is not None]

@@ -24,9 +24,10 @@ def axis_plan(db):
     axis.coordinators.add(coordinator)
     plan = ActionPlan.objects.create(title="Plan alimentation 2026", slug="plan-alimentation", scope="axis", axis=axis)
     pilot, partner = OrganisationFactory(name="Conserverie Solidaire"), OrganisationFactory(name="Fromagerie")
-    first = Action.objects.create(plan=plan, position=1, title="Légumerie partagée", pilot=pilot,
-                                  budget=Decimal("12000"), indicator="tonnes transformées",
-                                  target_value=Decimal("40"), current_value=Decimal("10"), status="in_progress")  # fmt: skip
+    first = Action.objects.create(
+        plan=plan, position=1, title="Légumerie partagée", pilot=pilot, budget=Decimal("12000"),
+        indicator="tonnes transformées", target_value=Decimal("40"), current_value=Decimal("10"), status="in_progress",
+    )  # fmt: skip
     first.partners.add(partner)
     second = Action.objects.create(plan=plan, position=2, title="Cantines locales", status="planned")
     return {"plan": plan, "coordinator": coordinator.user, "actions": [first, second]}
