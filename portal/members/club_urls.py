@@ -14,6 +14,8 @@ urlpatterns = [
         name="prospect_contact",
     ),
     path("imports/<int:import_id>/", club_views.import_progress, name="import_progress"),
+    path("croissance/", club_views.growth_dashboard, name="growth"),
+    path("chiffres-cles/", club_views.growth_public, name="figures"),
     path("enquetes/", club_views.survey_list, name="surveys"),
     path("enquetes/<int:survey_id>/", club_views.survey_detail, name="survey_detail"),
     path("enquetes/<int:survey_id>/export.xlsx", club_views.survey_export, name="survey_export"),

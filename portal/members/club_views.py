@@ -8,12 +8,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import clubs as club_rules
-from . import imports, permissions, prospects, surveys
+from . import growth, imports, permissions, prospects, surveys
 from .club_forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm, SurveyAnswerForm, SurveyForm
 from .models import Club, ContactStatus, FirmImport, Organisation, Survey, Zone
 
@@ -333,3 +334,48 @@ def survey_answer(request, token):
             return render(request, "members/clubs/survey_thanks.html", {"survey": invitation.survey})
     context = {"invitation": invitation, "survey": invitation.survey, "form": form}
     return render(request, "members/clubs/survey_answer.html", context)
+
+
+# --- Membership growth --------------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    """The year of the query string, or this year; anything odd falls back to this year."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("annee", this_year))
+    except (TypeError, ValueError):
+        return this_year
+    return year if 2000 <= year <= this_year + 5 else this_year
+
+
+@login_required
+@require_safe
+def growth_dashboard(request):
+    if not permissions.can_view_growth(request.user):
+        raise PermissionDenied(_("The growth dashboard is for the cluster's organisers and administrators."))
+    year = _year(request)
+    zones = growth.zone_growth(year=year)
+    totals = growth.cluster_totals(zones)
+    peak = max([n for _m, n in totals["joins"] + totals["departures"]] + [1])
+    context = {
+        "year": year,
+        "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
+        "zones": zones,
+        "totals": totals,
+        "peak": peak,
+        "totals_rows": [
+            (month, joined, left)
+            for (month, joined), (_month, left) in zip(totals["joins"], totals["departures"], strict=True)
+        ],
+        "max_established": max([z.firms_established for z in zones] + [1]),
+    }
+    return render(request, "members/clubs/growth_dashboard.html", context)
+
+
+@require_safe
+def growth_public(request):
+    year = timezone.localdate().year
+    zones = growth.zone_growth(year=year)
+    context = {"year": year, "zones": zones, "totals": growth.cluster_totals(zones), "clubs": club_rules.active_clubs()}
+    return render(request, "members/clubs/growth_public.html", context)
