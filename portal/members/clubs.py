@@ -198,7 +198,8 @@ def club_board(club: Club) -> list[ClubBoardMember]:
 def stage_timeline(club: Club) -> list[dict]:
     """The four stages with the date each was first reached (None if not yet), for the progress line."""
     reached = {}
-    for change in club.stage_changes.order_by("changed_on", "created_at"):
+    # Steps moved in by a merger belong to the absorbed club's own story: not to this line.
+    for change in club.stage_changes.filter(club_name=club.name).order_by("changed_on", "created_at"):
         reached.setdefault(change.stage, change.changed_on)
     current = club.stage_number
     return [
