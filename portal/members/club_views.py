@@ -17,26 +17,13 @@ from . import clubs as club_rules
 from . import growth, imports, permissions, prospects, surveys
 from .club_forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm, SurveyAnswerForm, SurveyForm
 from .models import Club, ContactStatus, FirmImport, Organisation, Survey, Zone
+from .views import _apply_errors
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _require(check, user, message):
-    if not user.is_authenticated:
-        return False
-    if not check(user):
-        raise PermissionDenied(message)
-    return True
 
 
 # --- Clubs --------------------------------------------------------------------------------------
