@@ -20,6 +20,7 @@ urlpatterns = [
     path("enquetes/<int:survey_id>/", club_views.survey_detail, name="survey_detail"),
     path("enquetes/<int:survey_id>/export.xlsx", club_views.survey_export, name="survey_export"),
     path("enquetes/<int:survey_id>/publication/", club_views.survey_publish, name="survey_publish"),
+    path("enquetes/<int:survey_id>/envoi/", club_views.survey_email, name="survey_email"),
     path("enquetes/<int:survey_id>/resultats/", club_views.survey_public_results, name="survey_results"),
     path("repondre/<str:token>/", club_views.survey_answer, name="survey_answer"),
     path("imports/<int:import_id>/lignes-correctes/", club_views.import_good_rows, name="import_good_rows"),

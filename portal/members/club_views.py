@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import clubs as club_rules
@@ -22,8 +23,6 @@ from .views import _apply_errors
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
 
 
 # --- Clubs --------------------------------------------------------------------------------------
@@ -272,6 +271,31 @@ def survey_publish(request, survey_id):
         messages.success(request, _("The results are now public (without the firms' names)."))
     else:
         messages.success(request, _("The results are no longer public."))
+    return redirect("club:survey_detail", survey_id=survey.pk)
+
+
+@login_required
+@require_POST
+def survey_email(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey, pk=survey_id)
+    try:
+        count = surveys.survey_email_links(survey=survey, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d firm will receive its link by e-mail in a few minutes.",
+                    "%(count)d firms will receive their link by e-mail in a few minutes.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("No firm left to e-mail: the others have no address, answered or were e-mailed."))
     return redirect("club:survey_detail", survey_id=survey.pk)
 
 

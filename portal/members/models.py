@@ -639,6 +639,7 @@ class SurveyInvitation(models.Model):
     # Random, never shown: part of the signed token, so a link cannot be forged from the row id.
     nonce = models.CharField(max_length=32, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("link e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["survey", "organisation__name"]

@@ -81,6 +81,52 @@ def survey_invite(*, survey: Survey, organisation: Organisation, by) -> SurveyIn
     return invitation
 
 
+def survey_email_links(*, survey: Survey, by) -> int:
+    """Queues an e-mail with its own link to every firm with a contact address that has neither
+    answered nor been e-mailed yet; returns how many will leave. The sending is a background task."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not survey.is_open:
+        raise ValidationError(_("This survey is closed: its links no longer work."))
+    pending = _invitations_to_email(survey)
+    count = pending.count()
+    if count:
+        from .tasks import email_survey_links
+
+        transaction.on_commit(lambda: email_survey_links.enqueue(survey.pk))
+    return count
+
+
+def _invitations_to_email(survey: Survey) -> QuerySet[SurveyInvitation]:
+    return SurveyInvitation.objects.filter(survey=survey, emailed_at__isnull=True, response__isnull=True).exclude(
+        organisation__email=""
+    )
+
+
+def survey_email_links_run(survey_id: int) -> int:
+    """The task's work: one e-mail per firm, each marked as sent at once so a retry skips it."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    survey = Survey.objects.select_related("club").get(pk=survey_id)
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    sent = 0
+    for invitation in _invitations_to_email(survey).select_related("organisation").iterator(chunk_size=200):
+        link = base_url + reverse("club:survey_answer", args=[invitation_token(invitation)])
+        context = {"survey": survey, "organisation": invitation.organisation, "link": link}
+        send_mail(
+            subject=_("%(title)s: your firm's opinion") % {"title": survey.title},
+            message=render_to_string("members/email/survey_link.txt", context),
+            from_email=None,
+            recipient_list=[invitation.organisation.email],
+        )
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
 def invitation_token(invitation: SurveyInvitation) -> str:
     return signing.dumps([invitation.pk, invitation.nonce], salt=TOKEN_SALT, compress=True)
 

@@ -173,3 +173,26 @@ def test_organiser_opens_a_survey_through_the_form(client, organiser):
     assert response["Location"] == reverse("club:survey_detail", args=[survey.pk])
     assert survey.invitations.count() == 1
     assert client.get(reverse("club:survey_detail", args=[survey.pk]) + "?page=zz").status_code == 200
+
+
+def test_links_are_emailed_once_to_firms_with_an_address_that_have_not_answered(
+    client, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
+    club = ClubFactory()
+    with_address = [OrganisationFactory(zone=club.zone, email=f"contact{n}@example.org") for n in range(3)]
+    OrganisationFactory(zone=club.zone, email="")  # no address: nothing sent
+    survey = surveys.survey_open(title="Besoins", club=club, closes_on=TODAY, by=organiser)
+    surveys.survey_answer(token=_token(survey, with_address[0]), answers=[{"problem": "waste", "importance": 1}])
+    client.force_login(organiser)
+    url = reverse("club:survey_email", args=[survey.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert sorted(m.to[0] for m in mailoutbox) == ["contact1@example.org", "contact2@example.org"]
+    body = mailoutbox[0].body
+    token = body.split("/clubs/repondre/")[1].split("/")[0]
+    assert surveys.invitation_from_token(token).organisation.email == mailoutbox[0].to[0]
+    # Again: nobody left to e-mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(mailoutbox) == 2
+    assert client.post(reverse("club:survey_email", args=[survey.pk]), follow=False).status_code == 302
