@@ -227,3 +227,35 @@ def test_public_club_list_shows_running_clubs_only(client, administrator):
     clubs.club_merge(absorbed=absorbed, into=into, by=administrator)
     page = client.get(reverse("club:list")).content.decode()
     assert "Club Alpha" in page and "Club Bêta" not in page
+
+
+def test_merger_keeps_both_public_club_pages_and_moves_a_lone_one(administrator):
+    """The public site's club page is one per club: a merger never deletes one (receivers of
+    `club_merged` decide what to show); the absorbed club's page moves over when the other has none."""
+    from cms.models import ClubPage, HomePage
+    from tests.cms.pages import add_page
+
+    home = HomePage.objects.first()
+    into, absorbed = ClubFactory(name="Technopôle"), ClubFactory(name="Rezames")
+    into_page = add_page(home, ClubPage, title="Technopôle", club=into)
+    absorbed_page = add_page(home, ClubPage, title="Rezames", club=absorbed)
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    from portal.members.signals import club_merged
+
+    club_merged.connect(receiver)
+    try:
+        clubs.club_merge(absorbed=absorbed, into=into, by=administrator)
+    finally:
+        club_merged.disconnect(receiver)
+    assert ClubPage.objects.get(pk=absorbed_page.pk).club == absorbed  # left for the receivers
+    assert ClubPage.objects.get(pk=into_page.pk).club == into
+    assert received[0]["absorbed"] == absorbed and received[0]["left_behind"] == ["cms.ClubPage"]
+
+    lone_into, lone_absorbed = ClubFactory(), ClubFactory()
+    lone_page = add_page(home, ClubPage, title="Club sans page jumelle", club=lone_absorbed)
+    clubs.club_merge(absorbed=lone_absorbed, into=lone_into, by=administrator)
+    assert ClubPage.objects.get(pk=lone_page.pk).club == lone_into
