@@ -53,6 +53,8 @@ def club_detail(request, slug):
         "absorbed": club.absorbed_clubs.order_by("merged_on"),
         "other_zones": club.other_zones.order_by("name"),
         "member_count": club_rules.club_member_count(club),
+        "plans": club_rules.club_public_plans(club),
+        "public_surveys": club_rules.club_public_surveys(club),
         "can_organise": can_organise,
         "can_merge": permissions.can_merge_clubs(request.user),
         "stage_form": StageForm(initial={"stage": club.stage}) if can_organise else None,
@@ -360,6 +362,10 @@ def _year(request) -> int:
     return year if 2000 <= year <= this_year + 5 else this_year
 
 
+def _month_rows(joins, departures) -> list[tuple]:
+    return [(month, joined, left) for (month, joined), (_month, left) in zip(joins, departures, strict=True)]
+
+
 @login_required
 @require_safe
 def growth_dashboard(request):
@@ -375,10 +381,8 @@ def growth_dashboard(request):
         "zones": zones,
         "totals": totals,
         "peak": peak,
-        "totals_rows": [
-            (month, joined, left)
-            for (month, joined), (_month, left) in zip(totals["joins"], totals["departures"], strict=True)
-        ],
+        "totals_rows": _month_rows(totals["joins"], totals["departures"]),
+        "zone_rows": [(zone, _month_rows(zone.joins, zone.departures)) for zone in zones],
         "max_established": max([z.firms_established for z in zones] + [1]),
     }
     return render(request, "members/clubs/growth_dashboard.html", context)

@@ -225,3 +225,15 @@ def club_commissions(club: Club) -> list:
     if related is None:
         return []
     return list(related.order_by("name"))
+
+
+def club_public_plans(club: Club) -> list:
+    """The club's public action plans (declared by the workgroups app as ActionPlan.club)."""
+    related = getattr(club, "action_plans", None)
+    if related is None:
+        return []
+    return list(related.filter(is_public=True).order_by("title"))
+
+
+def club_public_surveys(club: Club):
+    return club.surveys.filter(results_public=True).order_by("-opened_on")

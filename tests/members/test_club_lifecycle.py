@@ -259,3 +259,13 @@ def test_merger_keeps_both_public_club_pages_and_moves_a_lone_one(administrator)
     lone_page = add_page(home, ClubPage, title="Club sans page jumelle", club=lone_absorbed)
     clubs.club_merge(absorbed=lone_absorbed, into=lone_into, by=administrator)
     assert ClubPage.objects.get(pk=lone_page.pk).club == lone_into
+
+
+def test_club_page_links_its_public_plans_and_survey_results(client, organiser):
+    club = ClubFactory()
+    ActionPlan.objects.create(title="Socle d'actions communes", slug="socle", scope="club", club=club)
+    ActionPlan.objects.create(title="Plan interne", slug="interne", scope="club", club=club, is_public=False)
+    survey = Survey.objects.create(title="Besoins 2026", club=club, closes_on=TODAY, results_public=True)
+    page = client.get(reverse("club:detail", args=[club.slug])).content.decode()
+    assert reverse("plans:detail", args=["socle"]) in page and "Plan interne" not in page
+    assert reverse("club:survey_results", args=[survey.pk]) in page
