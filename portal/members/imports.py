@@ -100,7 +100,12 @@ def _read_csv(content: bytes) -> list[list[str]]:
         delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
     except csv.Error:
         delimiter = ";"
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:  # a cell over the csv module's size limit, a stray NUL…
+        raise ImportFileError(
+            _("This CSV file cannot be read: save it again from Excel as “CSV (separator: semicolon)”.")
+        ) from error
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -111,6 +116,8 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise ImportFileError(_("This file cannot be read as an Excel workbook (.xlsx).")) from error
     try:
+        if not workbook.worksheets:
+            raise ImportFileError(_("The workbook has no sheet."))
         sheet = workbook.worksheets[0]
         rows = []
         for row in sheet.iter_rows(values_only=True):

@@ -150,3 +150,10 @@ def test_upload_form_refuses_other_files_without_storing_anything(client, organi
     client.force_login(organiser)
     response = client.post(reverse("club:zone_import", args=[zone.slug]), {"file": upload, "mode": "all_or_nothing"})
     assert response.status_code == 200 and FirmImport.objects.count() == 0
+
+
+def test_a_csv_the_csv_module_cannot_read_fails_cleanly(organiser):
+    huge_cell = "x" * 200_000  # over the csv module's field size limit
+    content = f'Nom;SIRET\r\n"{huge_cell}";{fictional_siret(700040)}\r\n'.encode()
+    result = _run(ZoneFactory(), content, organiser=organiser)
+    assert result.status == ImportStatus.FAILED and result.errors[0]["line"] == 0
