@@ -184,6 +184,18 @@ def survey_answer(*, token: str, answers: list[dict], free_text: str = "", respo
     return response
 
 
+def survey_update(*, survey: Survey, by) -> Survey:
+    """An organiser's edit of a survey's wording, dates or publication; its club (hence its firms) stays."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    previous_club = Survey.objects.values_list("club_id", flat=True).get(pk=survey.pk)
+    if survey.club_id != previous_club:
+        raise ValidationError({"club": _("The club of a survey cannot change once its links exist: open a new one.")})
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
 def survey_set_public(*, survey: Survey, public: bool, by) -> Survey:
     if not permissions.can_organise_clubs(by):
         raise PermissionDenied(_("Only organisers and administrators publish results."))

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from . import clubs, services
+from . import clubs, services, surveys
 from .forms import OrganisationIdentifiersMixin
 from .models import (
     Club,
@@ -37,6 +37,8 @@ class ServiceSaveMixin:
             return super().form_valid(form)
         except ValidationError as error:
             form.add_error(None, error)
+            # Wagtail sets this while validating the form; a refusal from the service comes later.
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
@@ -281,8 +283,25 @@ class FirmImportViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
+def _admin_survey_save(*, instance, by):
+    if instance.pk:
+        return surveys.survey_update(survey=instance, by=by)
+    return surveys.survey_open(
+        title=instance.title, club=instance.club, closes_on=instance.closes_on, introduction=instance.introduction,
+        by=by,
+    )  # fmt: skip
+
+
+class SurveyCreateView(ServiceSaveMixin, generic.CreateView):
+    service = staticmethod(_admin_survey_save)
+
+
+class SurveyEditView(ServiceSaveMixin, generic.EditView):
+    service = staticmethod(_admin_survey_save)
+
+
 class SurveyViewSet(ModelViewSet):
-    """Surveys are opened on the organisers' page, which also creates each firm's link."""
+    """Opening a survey here or on the organisers' page creates each firm's link (through the service)."""
 
     name = "surveys"
     model = Survey
@@ -293,7 +312,9 @@ class SurveyViewSet(ModelViewSet):
     search_fields = ["title"]
     search_backend_name = None
     copy_view_enabled = False
-    form_fields = ["title", "introduction", "closes_on", "results_public"]
+    add_view_class = SurveyCreateView
+    edit_view_class = SurveyEditView
+    form_fields = ["title", "club", "introduction", "closes_on", "results_public"]
 
     def get_queryset(self, request):
         return Survey.objects.select_related("club")

@@ -40,3 +40,23 @@ def test_organiser_sees_the_growth_targets_but_does_not_change_them(client, orga
     client.force_login(organiser)
     assert client.get(reverse("growth-targets:index")).status_code == 200
     assert client.get(reverse("growth-targets:add")).status_code in (302, 403)
+
+
+def test_a_survey_opened_in_the_admin_gets_its_links_and_keeps_its_club(client, administrator):
+    from portal.members.models import Survey
+
+    club = ClubFactory()
+    OrganisationFactory(zone=club.zone)
+    OrganisationFactory(zone=club.zone)
+    client.force_login(administrator)
+    closes_on = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    response = client.post(reverse("surveys:add"), {"title": "Besoins", "club": club.pk, "closes_on": closes_on})
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    survey = Survey.objects.get()
+    assert survey.invitations.count() == 2
+    other = ClubFactory()
+    response = client.post(reverse("surveys:edit", args=[survey.pk]),
+                           {"title": "Besoins 2026", "club": other.pk, "closes_on": closes_on})  # fmt: skip
+    assert response.status_code == 200
+    survey.refresh_from_db()
+    assert survey.club == club and survey.title == "Besoins"
