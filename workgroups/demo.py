@@ -121,7 +121,7 @@ PLANS = [
     # slug, title, scope, axis number or club slug or None, summary, period, actions
     ("plan-alimentation-durable", "Plan d'action Alimentation durable 2026-2027", "axis", 2,
      "Approvisionner la restauration collective en produits du Val et réduire le gaspillage.", (2026, 2027), [
-        ("Légumerie partagée", 13, [0, 33], 45000, "tonnes de légumes transformées", 40, 12, "in_progress"),
+        ("Légumerie partagée", 16, [0, 33], 45000, "tonnes de légumes transformées", 40, 12, "in_progress"),
         ("Charte des cantines locales", 0, [52, 53], 3000, "cantines signataires", 12, 5, "in_progress"),
         ("Dons d'invendus des restaurants d'entreprises", 15, [28], None, "repas sauvés par mois", 800, 820, "done"),
         ("Compostage partagé sur les parcs", 15, [25], 8000, "sites équipés", 3, 0, "planned"),
