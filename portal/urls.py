@@ -14,6 +14,8 @@ urlpatterns = [
     path("groupes/", include("workgroups.urls")),
     path("recherche/", include("search.urls")),
     path("bonnes-pratiques/", include("knowledge.urls")),
+    path("clubs/", include("portal.members.club_urls")),
+    path("plans-d-action/", include("workgroups.plan_urls")),
 ]
 
 if settings.DEBUG:

@@ -102,7 +102,12 @@ def organisation_update(*, organisation: Organisation, by, **fields) -> Organisa
 
 
 def _check_club_zone(organisation: Organisation, club: Club | None) -> None:
-    if club is not None and organisation.zone_id != club.zone_id:
+    if club is None:
+        return
+    zones = {club.zone_id}
+    if club.pk:
+        zones.update(club.other_zones.values_list("pk", flat=True))
+    if organisation.zone_id not in zones:
         raise ValidationError(
             {"club": _("%(organisation)s is not established on %(zone)s, the zone of this club.")
              % {"organisation": organisation.name, "zone": club.zone.name}}

@@ -1,0 +1,125 @@
+"""Forms of the clubs' pages: stage changes, mergers, imports, prospects, surveys."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Club, ClubStage, CommonProblem, ContactStatus, Importance, ImportMode
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("New stage"), choices=ClubStage.choices)
+    changed_on = forms.DateField(label=_("Reached on"), initial=timezone.localdate, widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class MergeForm(forms.Form):
+    absorbed = forms.ModelChoiceField(
+        label=_("Club that joins this one"),
+        queryset=Club.objects.none(),
+        help_text=_("Its members, commissions, board, history, surveys and plans move here; its page redirects here."),
+    )
+    merged_on = forms.DateField(label=_("Date of the merger"), initial=timezone.localdate, widget=DateInput())
+    confirm = forms.BooleanField(label=_("I understand that the other club will no longer exist on its own."))
+
+    def __init__(self, *args, into: Club, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["absorbed"].queryset = Club.objects.filter(merged_into__isnull=True).exclude(pk=into.pk)
+
+
+class FirmImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_(
+            "Columns: name, SIRET, address, postcode, commune, sector (NAF code), headcount, and optionally "
+            "the kind (association, cooperative…). CSV saved by Excel works as is (semicolons, accents)."
+        ),
+    )
+    mode = forms.ChoiceField(
+        label=_("If some lines have errors"), choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB: split it into several files."))
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+class ProspectContactForm(forms.Form):
+    status = forms.ChoiceField(label=_("Contact status"), choices=ContactStatus.choices)
+    contacted_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    club = forms.ModelChoiceField(
+        label=_("Club"),
+        queryset=Club.objects.filter(merged_into__isnull=True),
+        required=False,
+        empty_label=_("The whole cluster"),
+        help_text=_("A club's survey goes to the firms of its zone; the cluster's to the firms of every zone."),
+    )
+    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on < timezone.localdate():
+            raise forms.ValidationError(_("The closing date is already past."))
+        return closes_on
+
+
+IMPORTANCE_CHOICES = [("", _("Not a problem for us")), *[(str(v), label) for v, label in Importance.choices]]
+
+
+class SurveyAnswerForm(forms.Form):
+    """The public questionnaire: for each common problem, how much it matters, and a comment."""
+
+    respondent_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=150)
+    free_text = forms.CharField(
+        label=_("Other needs or remarks"), required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for problem in CommonProblem:
+            self.fields[f"importance_{problem.value}"] = forms.TypedChoiceField(
+                label=problem.label, choices=IMPORTANCE_CHOICES, required=False, coerce=int, empty_value=None
+            )
+            self.fields[f"comment_{problem.value}"] = forms.CharField(
+                label=_("Comment on “%(problem)s” (optional)") % {"problem": problem.label},
+                required=False,
+                max_length=500,
+            )
+
+    def problem_rows(self):
+        return [
+            (problem, self[f"importance_{problem.value}"], self[f"comment_{problem.value}"])
+            for problem in CommonProblem
+        ]
+
+    def answers(self) -> list[dict]:
+        rows = []
+        for problem in CommonProblem:
+            importance = self.cleaned_data.get(f"importance_{problem.value}")
+            comment = self.cleaned_data.get(f"comment_{problem.value}", "").strip()
+            if importance:
+                rows.append({"problem": problem.value, "importance": importance, "comment": comment})
+        return rows

@@ -1,0 +1,377 @@
+"""Import of a zone's firms from a spreadsheet as French offices export it.
+
+CSV from Excel comes with ";" as separator, in Windows-1252 or in UTF-8 with a byte-order mark,
+with decimal commas ("12,5") and headers in French ("Raison sociale", "N° SIRET", "Effectif").
+XLSX is read with openpyxl. Every line is checked (SIRET with its key, name, duplicates in the
+file and in the directory); errors are listed per line, in the file's own numbering. Nothing is
+written unless every line is right, or the organiser asked to import the correct lines only.
+The work runs in a background task (django-tasks) that reports its progress on the import row.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import (
+    SIRET_OPTIONAL_KINDS,
+    FirmImport,
+    HeadcountBand,
+    ImportMode,
+    ImportStatus,
+    Organisation,
+    OrganisationKind,
+    Zone,
+)
+from .validators import normalise_naf, normalise_siret, validate_naf, validate_siret
+
+MAX_ROWS = 50_000
+PROGRESS_EVERY = 250
+BATCH_SIZE = 500
+
+# Normalised header (lower case, no accent, no punctuation) → field.
+HEADERS = {
+    "name": {"nom", "name", "raison sociale", "denomination", "entreprise", "nom de l entreprise", "societe"},
+    "siret": {"siret", "n siret", "no siret", "numero siret", "num siret"},
+    "address": {"adresse", "address", "adresse postale", "rue"},
+    "postcode": {"code postal", "cp", "postcode", "postal code"},
+    "commune": {"commune", "ville", "city", "localite"},
+    "sector": {"secteur", "sector", "code naf", "naf", "ape", "code ape", "activite", "naf ape"},
+    "headcount": {"effectif", "effectifs", "headcount", "salaries", "nombre de salaries", "nb salaries", "employes"},
+    "kind": {"type", "statut", "forme", "kind", "forme juridique", "categorie"},
+}
+KIND_WORDS = [
+    (("scop", "scic", "cooperative", "coop"), OrganisationKind.COOPERATIVE),
+    (("association", "asso", "loi 1901"), OrganisationKind.ASSOCIATION),
+    (("mutuelle", "mutual"), OrganisationKind.MUTUAL),
+    (("esus",), OrganisationKind.ESUS_COMPANY),
+    (("insertion", "siae", "entreprise adaptee"), OrganisationKind.INTEGRATION_ENTERPRISE),
+    (("collectivite", "commune", "mairie", "communaute"), OrganisationKind.LOCAL_AUTHORITY),
+    (("universite", "ecole", "iut", "recherche"), OrganisationKind.UNIVERSITY),
+    (("entreprise", "sarl", "sas", "sa", "eurl", "sasu", "ei", "classique", "firm"), OrganisationKind.CLASSIC_FIRM),
+]
+BANDS = [  # upper bound of each INSEE band
+    (0, HeadcountBand.NONE), (2, HeadcountBand.B1_2), (5, HeadcountBand.B3_5), (9, HeadcountBand.B6_9),
+    (19, HeadcountBand.B10_19), (49, HeadcountBand.B20_49), (99, HeadcountBand.B50_99),
+    (199, HeadcountBand.B100_199), (249, HeadcountBand.B200_249), (499, HeadcountBand.B250_499),
+    (999, HeadcountBand.B500_999),
+]  # fmt: skip
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not a spreadsheet, no name column…): a French message."""
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict
+    errors: list = field(default_factory=list)
+    organisation: Organisation | None = None
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    text = _decode(content)
+    sample = text[:4096]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        delimiter = ";"
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:  # a cell over the csv module's size limit, a stray NUL…
+        raise ImportFileError(
+            _("This CSV file cannot be read: save it again from Excel as “CSV (separator: semicolon)”.")
+        ) from error
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+        raise ImportFileError(_("This file cannot be read as an Excel workbook (.xlsx).")) from error
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(_("The workbook has no sheet."))
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(["" if cell is None else _cell_text(cell) for cell in row])
+        return rows
+    finally:
+        workbook.close()
+
+
+def _cell_text(cell) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a SIRET typed as a number comes back as 73282932000074.0
+    return str(cell).strip()
+
+
+def read_rows(filename: str, content: bytes) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The column of each field and the data rows with their line number in the file."""
+    if content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    else:
+        if b"\x00" in content[:1024]:
+            raise ImportFileError(_("This file is not a CSV text file: save it as “CSV (separator: semicolon)”."))
+        rows = _read_csv(content)
+    header_index = next((i for i, row in enumerate(rows) if any(str(cell).strip() for cell in row)), None)
+    if header_index is None:
+        raise ImportFileError(_("The file is empty."))
+    columns = {}
+    for position, title in enumerate(rows[header_index]):
+        plain = _plain(title)
+        for name, aliases in HEADERS.items():
+            if plain in aliases and name not in columns:
+                columns[name] = position
+    missing = [label for name, label in (("name", _("name")), ("siret", _("SIRET"))) if name not in columns]
+    if missing:
+        raise ImportFileError(
+            _("The first line must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    data = [
+        (header_index + 1 + offset + 1, row)
+        for offset, row in enumerate(rows[header_index + 1 :])
+        if any(str(cell).strip() for cell in row)
+    ]
+    if len(data) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)d lines: split it.") % {"max": MAX_ROWS})
+    return columns, data
+
+
+def parse_headcount(text: str) -> str:
+    """ "12", "12,5" (full-time equivalents), "10-19", "10 à 19" → an INSEE band; "" if empty."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if text in HeadcountBand.values:
+        return text
+    band = re.match(r"^(\d+)\s*(?:-|à|a|to)\s*(\d+)$", text)
+    if band:
+        text = band.group(2)
+    try:
+        number = Decimal(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("Headcount “%(value)s” is not a number.") % {"value": text}) from None
+    if number < 0:
+        raise ValidationError(_("The headcount cannot be negative."))
+    for upper, value in BANDS:
+        if number <= upper:
+            return value
+    return HeadcountBand.B1000
+
+
+def parse_kind(text: str) -> str:
+    plain = _plain(text)
+    if not plain:
+        return OrganisationKind.CLASSIC_FIRM
+    if plain in OrganisationKind.values:
+        return plain
+    words = set(plain.split())
+    for keys, kind in KIND_WORDS:
+        if any((" " in key and key in plain) or key in words for key in keys):
+            return kind
+    raise ValidationError(_("Kind “%(value)s” is not known (association, cooperative, firm…).") % {"value": text})
+
+
+def _validate(line: int, raw: list[str], columns: dict, zone: Zone) -> ParsedRow:
+    def get(name):
+        position = columns.get(name)
+        return str(raw[position]).strip() if position is not None and position < len(raw) else ""
+
+    values = {name: get(name) for name in HEADERS}
+    row = ParsedRow(line=line, values=values)
+    name = values["name"]
+    if not name:
+        row.errors.append(_("The name is missing."))
+    elif len(name) > 200:
+        row.errors.append(_("The name is longer than 200 characters."))
+    try:
+        kind = parse_kind(values["kind"])
+    except ValidationError as error:
+        row.errors.extend(error.messages)
+        kind = OrganisationKind.CLASSIC_FIRM
+    siret = normalise_siret(values["siret"])
+    if siret:
+        try:
+            validate_siret(siret)
+        except ValidationError as error:
+            row.errors.extend(f"SIRET {values['siret']} : {message}" for message in error.messages)
+    elif kind not in SIRET_OPTIONAL_KINDS:
+        row.errors.append(_("The SIRET is missing."))
+    naf = normalise_naf(values["sector"]) if values["sector"] else ""
+    if naf:
+        try:
+            validate_naf(naf)
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+    try:
+        band = parse_headcount(values["headcount"])
+    except ValidationError as error:
+        row.errors.extend(error.messages)
+        band = ""
+    postcode = re.sub(r"\s+", "", values["postcode"])
+    if postcode and not re.fullmatch(r"\d{5}", postcode.zfill(5) if postcode.isdigit() else postcode):
+        row.errors.append(_("The postcode “%(value)s” does not have five digits.") % {"value": values["postcode"]})
+    if not row.errors:
+        row.organisation = Organisation(
+            name=name,
+            kind=kind,
+            siret=siret,
+            naf_code=naf,
+            headcount_band=band,
+            address=values["address"][:255],
+            postcode=postcode.zfill(5) if postcode else "",
+            commune=(values["commune"] or zone.commune)[:150],
+            zone=zone,
+        )
+    return row
+
+
+def check_rows(columns: dict, data: list, zone: Zone, progress=None) -> list[ParsedRow]:
+    """Validates every line, then looks for duplicates within the file and in the directory."""
+    rows = []
+    for index, (line, raw) in enumerate(data, start=1):
+        rows.append(_validate(line, raw, columns, zone))
+        if progress and index % PROGRESS_EVERY == 0:
+            progress(index)
+    first_line = {}
+    for row in rows:
+        siret = normalise_siret(row.values["siret"])
+        if not siret:
+            continue
+        if siret in first_line:
+            row.errors.append(_("Duplicate: the same SIRET is already on line %(line)d.") % {"line": first_line[siret]})
+            row.organisation = None
+        else:
+            first_line[siret] = row.line
+    known = set(
+        Organisation.objects.filter(siret__in=list(first_line)).values_list("siret", flat=True)
+    ) if first_line else set()  # fmt: skip
+    for row in rows:
+        if row.organisation is not None and row.organisation.siret in known:
+            row.errors.append(_("An organisation with this SIRET is already in the directory."))
+            row.organisation = None
+    if progress:
+        progress(len(rows))
+    return rows
+
+
+def _assign_slugs(organisations: list[Organisation]) -> None:
+    """Unique slugs for a batch, with one query per distinct name rather than one per firm."""
+    bases = {id(org): slugify(org.name)[:200] or "organisation" for org in organisations}
+    taken = set()
+    for prefix in set(bases.values()):
+        taken.update(Organisation.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
+    for org in organisations:
+        base = bases[id(org)]
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        org.slug = slug
+
+
+# --- Service and task entry point -----------------------------------------------------------------
+
+
+def firm_import_create(*, zone: Zone, filename: str, content: bytes, mode: str, by) -> FirmImport:
+    """Stores the file and queues the background task once the row is committed."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators import firms."))
+    if mode not in ImportMode.values:
+        raise ValidationError({"mode": _("Choose what to do with lines in error.")})
+    from .tasks import run_firm_import
+
+    with transaction.atomic():
+        firm_import = FirmImport.objects.create(
+            zone=zone, filename=filename[:255], content=content, mode=mode, created_by=by
+        )
+        transaction.on_commit(lambda: run_firm_import.enqueue(firm_import.pk))
+    return firm_import
+
+
+def firm_import_good_rows(*, firm_import: FirmImport, by) -> FirmImport:
+    """After a refusal, imports the same file again, keeping the correct lines only."""
+    if firm_import.status != ImportStatus.REFUSED or not firm_import.content:
+        raise ValidationError(_("This import cannot be run again: upload the file again."))
+    return firm_import_create(
+        zone=firm_import.zone,
+        filename=firm_import.filename,
+        content=bytes(firm_import.content),
+        mode=ImportMode.GOOD_ROWS_ONLY,
+        by=by,
+    )
+
+
+def firm_import_run(import_id: int) -> FirmImport:
+    """Reads, checks and (all or good lines only) imports; reports progress on the row as it goes."""
+    firm_import = FirmImport.objects.select_related("zone").get(pk=import_id)
+    if firm_import.is_finished:
+        return firm_import
+    FirmImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING)
+    try:
+        columns, data = read_rows(firm_import.filename, bytes(firm_import.content))
+    except ImportFileError as error:
+        return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [str(error)]}])
+    FirmImport.objects.filter(pk=import_id).update(total_rows=len(data))
+
+    def progress(done):
+        FirmImport.objects.filter(pk=import_id).update(processed_rows=done)
+
+    rows = check_rows(columns, data, firm_import.zone, progress=progress)
+    errors = [{"line": row.line, "errors": row.errors} for row in rows if row.errors]
+    good = [row.organisation for row in rows if row.organisation is not None]
+    if not data:
+        return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [_("The file has no firm.")]}])
+    if errors and firm_import.mode == ImportMode.ALL_OR_NOTHING:
+        return _finish(firm_import, ImportStatus.REFUSED, errors=errors)
+    try:
+        with transaction.atomic():
+            _assign_slugs(good)
+            Organisation.objects.bulk_create(good, batch_size=BATCH_SIZE)
+    except IntegrityError:
+        # Someone registered one of these SIRETs meanwhile: nothing was written, the organiser runs it again.
+        message = _("A firm of the file was registered by someone else meanwhile: nothing was imported, try again.")
+        return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [message]}])
+    return _finish(firm_import, ImportStatus.DONE, errors=errors, created=len(good))
+
+
+def _finish(firm_import: FirmImport, status: str, *, errors: list, created: int = 0) -> FirmImport:
+    firm_import.status, firm_import.errors, firm_import.created_count = status, errors, created
+    firm_import.finished_at = timezone.now()
+    firm_import.processed_rows = firm_import.total_rows = FirmImport.objects.values_list("total_rows", flat=True).get(
+        pk=firm_import.pk
+    )
+    if status != ImportStatus.REFUSED:
+        firm_import.content = b""  # kept only while the organiser may still import the correct lines
+    firm_import.save(
+        update_fields=["status", "errors", "created_count", "finished_at", "processed_rows", "total_rows", "content"]
+    )
+    return firm_import

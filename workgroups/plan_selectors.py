@@ -1,0 +1,72 @@
+"""Reads of the action plans and the common issues board, visibility built in."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from portal.members.models import Survey
+
+from . import permissions
+from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus, PlanScope
+
+
+def _with_counts(queryset: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+    return queryset.annotate(
+        action_count=Count("actions", distinct=True),
+        done_count=Count("actions", filter=Q(actions__status=ActionStatus.DONE), distinct=True),
+        running_count=Count("actions", filter=Q(actions__status=ActionStatus.IN_PROGRESS), distinct=True),
+    )
+
+
+def public_plans() -> dict[str, list[ActionPlan]]:
+    """Public plans by scope (axes in axis order, then clubs, then participatory processes)."""
+    plans = _with_counts(ActionPlan.objects.filter(is_public=True).select_related("axis", "club")).order_by(
+        "axis__number", "club__name", "title"
+    )
+    grouped = {scope: [] for scope in PlanScope.values}
+    for plan in plans:
+        grouped[plan.scope].append(plan)
+    return grouped
+
+
+def plan_for(user, slug: str) -> ActionPlan | None:
+    """A plan anyone sees when public; its managers see it always."""
+    plan = ActionPlan.objects.select_related("axis", "club").filter(slug=slug).first()
+    if plan is None or (not plan.is_public and not permissions.can_manage_plan(user, plan)):
+        return None
+    return plan
+
+
+def plan_actions(plan: ActionPlan) -> list[Action]:
+    return list(plan.actions.select_related("pilot").prefetch_related("partners").order_by("position", "pk"))
+
+
+def plan_summary(actions: list[Action]) -> dict:
+    """Counts per status and how far the indicators with a target have gone, on average."""
+    by_status = dict.fromkeys(ActionStatus.values, 0)
+    for action in actions:
+        by_status[action.status] += 1
+    progress = [action.progress_percent for action in actions if action.progress_percent is not None]
+    budget = sum((action.budget or 0) for action in actions)
+    return {
+        "by_status": [(value, label, by_status[value]) for value, label in ActionStatus.choices],
+        "total": len(actions),
+        "done": by_status[ActionStatus.DONE],
+        "indicator_average": round(sum(progress) / len(progress)) if progress else None,
+        "budget": budget,
+    }
+
+
+def issues_board(*, status: str = "", club_id: int | None = None) -> QuerySet[CommonIssue]:
+    queryset = (
+        CommonIssue.objects.select_related("club", "workgroup", "survey")
+        .prefetch_related(Prefetch("firms"))
+        .annotate(firm_count=Count("firms", distinct=True))
+    )
+    if status in IssueStatus.values:
+        queryset = queryset.filter(status=status)
+    if club_id:
+        queryset = queryset.filter(club_id=club_id)
+    return queryset.order_by("status", "-firm_count", "title")
+
+
+def surveys_with_answers() -> QuerySet[Survey]:
+    return Survey.objects.filter(answers__isnull=False).distinct().order_by("-opened_on")
