@@ -362,6 +362,12 @@ class EventPage(RoutablePageMixin, Page):
 
         return views.event_registration_cancel(request, self, token)
 
+    @path("calendrier/", name="calendar")
+    def calendar_view(self, request):
+        from . import feeds
+
+        return feeds.event_calendar(request, self)
+
     @path("emargement/<str:file_format>/", name="attendance")
     def attendance_view(self, request, file_format):
         from . import views

@@ -1,14 +1,23 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import feeds
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("flux/actualites.rss", feeds.NewsFeed(), name="news_rss"),
+    path("flux/actualites.atom", feeds.AtomNewsFeed(), name="news_atom"),
+    path("flux/agenda.ics", feeds.upcoming_events_calendar, name="events_ical"),
     path("compte/", include("portal.members.urls")),
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),

@@ -22,3 +22,16 @@ def iframe_title(embed_html, title):
     if "<iframe" in embed_html and " title=" not in embed_html:
         embed_html = embed_html.replace("<iframe", f'<iframe title="{escape(title)}"', 1)
     return mark_safe(embed_html)  # noqa: S308 - the embed HTML comes from the oEmbed provider via Wagtail
+
+
+@register.simple_tag
+def page_description(page, length=200):
+    """What a page says of itself when shared or listed: its SEO description, else its summary or introduction."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    for field in ("search_description", "summary", "introduction", "intro"):
+        text = strip_tags(str(getattr(page, field, "") or "")).strip()
+        if text:
+            return Truncator(" ".join(text.split())).chars(length)
+    return ""
