@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="list"),
     path("nouvelle/", views.create, name="create"),
     path("a-relire/", views.review, name="review"),
+    path("transferts/", views.transfers, name="transfers"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/modifier/", views.edit, name="edit"),
     path("<slug:slug>/adopter/", views.adopt, name="adopt"),

@@ -44,6 +44,7 @@ def index(request):
         "query_string": "&".join(f"{key}={value}" for key, value in query.items()),
         "can_contribute": person_of(request.user) is not None and person_of(request.user).organisation_id is not None,
         "to_review": selectors.records_to_review(request.user).count() if request.user.is_authenticated else 0,
+        "can_see_transfers": permissions.can_view_transfers(request.user),
     }
     return render(request, "knowledge/index.html", context)
 
@@ -192,3 +193,33 @@ def review(request):
             "mine": selectors.records_of_my_organisation(request.user),
         },
     )
+
+
+@login_required
+@require_safe
+def transfers(request):
+    """The SSE ↔ classic transfer dashboard: adoption marks per year and per axis."""
+    if not permissions.can_view_transfers(request.user):
+        raise PermissionDenied(_("Only axis coordinators and administrators can see the transfer dashboard."))
+    axis = Axis.objects.filter(slug=request.GET.get("axe", "")[:100]).first()
+    year = request.GET.get("annee", "")
+    year = int(year) if year.isdigit() and len(year) == 4 else None
+    data = selectors.adoption_transfers(axis=axis, year=year)
+    flows = [
+        (_("SSE → classic firm"), "sse-classic"),
+        (_("Classic firm → SSE"), "classic-sse"),
+        (_("SSE → SSE"), "sse-sse"),
+        (_("Classic firm → classic firm"), "classic-classic"),
+    ]
+    widest = data.widest or 1
+    chart = [
+        (row, [(flows[i][1], n, round(100 * n / widest, 1)) for i, n in enumerate(row.counts)]) for row in data.by_year
+    ]
+    context = {
+        "data": data,
+        "flows": flows,
+        "chart": chart,
+        "axes": Axis.objects.order_by("number"),
+        "selected": {"axis": axis, "year": year},
+    }
+    return render(request, "knowledge/transfers.html", context)
