@@ -108,3 +108,28 @@ class AdoptionForm(forms.Form):
     comment = forms.CharField(
         label=_("How it went (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DiscussionPromotionForm(forms.Form):
+    """Messages of a workgroup discussion chosen to start a best-practice draft."""
+
+    title = forms.CharField(label=_("Title of the best practice"), max_length=200)
+    axis = forms.ModelChoiceField(
+        label=_("Thematic axis"),
+        queryset=Axis.objects.order_by("number"),
+        required=False,
+        empty_label=_("The workgroup's axis"),
+    )
+    messages = forms.TypedMultipleChoiceField(
+        label=_("Messages to quote"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one message of the discussion."),
+            "invalid_choice": _("One of the chosen messages is not in this discussion any more: choose again."),
+        },
+    )
+
+    def __init__(self, *args, history=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["messages"].choices = [(message.sequence, message.sequence) for message in history]

@@ -11,6 +11,7 @@ import html
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -237,33 +238,62 @@ def best_practice_adopt(*, record: BestPractice, by, comment: str = "") -> Adopt
         raise ValidationError(_("Your organisation has already said it adopted this practice.")) from None
 
 
+MAX_PROMOTED_MESSAGES = 100
+
+
 def best_practice_from_discussion(
     *, workgroup: Workgroup, by, title: str, sequences: list[int], axis: Axis | None = None
 ) -> BestPractice:
-    """A draft for the author's organisation, its description quoting messages of a workgroup discussion."""
+    """A draft for the author's organisation whose description quotes messages of a workgroup
+    discussion, each with its author, their organisation and its date, and ends crediting them all."""
     if not workgroup_permissions.can_read(by, workgroup):
         raise PermissionDenied(_("You are not a member of this workgroup."))
     person = _person(by)
+    if person is None or person.organisation is None:
+        raise PermissionDenied(_("Your account belongs to no organisation."))
     axis = axis or workgroup.axis
     if axis is None:
         raise ValidationError({"axis": _("Choose the thematic axis of this best practice.")})
-    if person is None or person.organisation is None:
-        raise PermissionDenied(_("Your account belongs to no organisation."))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the best practice a title.")})
+    sequences = sorted({int(sequence) for sequence in sequences})
+    if len(sequences) > MAX_PROMOTED_MESSAGES:
+        raise ValidationError(
+            _("Choose at most %(count)d messages: the draft should keep what matters.")
+            % {"count": MAX_PROMOTED_MESSAGES}
+        )
     messages = list(
         Message.objects.filter(workgroup=workgroup, sequence__in=sequences, removed_at__isnull=True)
-        .select_related("author__user")
+        .select_related("author__user", "author__organisation")
         .order_by("sequence")
     )
     if not messages:
         raise ValidationError(_("Choose at least one message of the discussion."))
+
+    def author(message) -> str:
+        if message.author is None:
+            return _("Former member")
+        organisation = message.author.organisation
+        return f"{message.author} ({organisation.name})" if organisation is not None else str(message.author)
+
     quoted = "".join(
-        f"<p><b>{html.escape(str(message.author or ''))}</b> : {html.escape(message.body)}</p>" for message in messages
+        "<p><b>{author}</b>, {date} : {body}</p>".format(
+            author=html.escape(author(message)),
+            date=html.escape(date_format(timezone.localtime(message.created_at), "SHORT_DATE_FORMAT")),
+            body=html.escape(message.body).replace("\n", "<br/>"),
+        )
+        for message in messages
     )
+    credited = ", ".join(dict.fromkeys(author(message) for message in messages))
+    credit = _("From the discussion of the workgroup “%(workgroup)s”. Contributors: %(authors)s.") % {
+        "workgroup": workgroup.name,
+        "authors": credited,
+    }
     return best_practice_create(
         by=by,
         organisation=person.organisation,
         axis=axis,
-        title=title,
+        title=title.strip()[:200],
         summary=messages[0].body[:600],
-        body=quoted,
+        body=quoted + f"<p><i>{html.escape(credit)}</i></p>",
     )

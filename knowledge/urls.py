@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouvelle/", views.create, name="create"),
     path("a-relire/", views.review, name="review"),
     path("transferts/", views.transfers, name="transfers"),
+    path("depuis-un-groupe/<slug:workgroup_slug>/", views.promote_discussion, name="promote"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/modifier/", views.edit, name="edit"),
     path("<slug:slug>/adopter/", views.adopt, name="adopt"),

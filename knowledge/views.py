@@ -17,10 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 import search
 from portal.members.models import OrganisationKind
 from portal.members.permissions import person_of
-from workgroups.models import Axis
+from workgroups import permissions as workgroup_permissions
+from workgroups import selectors as workgroup_selectors
+from workgroups.models import Axis, Workgroup
 
 from . import permissions, selectors, services
-from .forms import AdoptionForm, BestPracticeForm, ReviewForm
+from .forms import AdoptionForm, BestPracticeForm, DiscussionPromotionForm, ReviewForm
 from .models import BestPractice, BestPracticeStatus
 
 PAGE_SIZE = 12
@@ -223,3 +225,46 @@ def transfers(request):
         "selected": {"axis": axis, "year": year},
     }
     return render(request, "knowledge/transfers.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def promote_discussion(request, workgroup_slug):
+    """Members of a workgroup choose messages of its discussion to start a best-practice draft."""
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis"), slug=workgroup_slug)
+    if not workgroup_permissions.can_read(request.user, workgroup):
+        raise PermissionDenied(_("You are not a member of this workgroup."))
+    person = person_of(request.user)
+    if person.organisation_id is None:
+        raise PermissionDenied(_("Your account belongs to no organisation."))
+    before = request.GET.get("before", "")
+    before = int(before) if before.isdigit() and len(before) < 10 else None
+    history, has_older = workgroup_selectors.history_page(workgroup, before)
+    history = [message for message in history if not message.is_removed]
+    form = DiscussionPromotionForm(request.POST or None, history=history)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.best_practice_from_discussion(
+                workgroup=workgroup,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                sequences=form.cleaned_data["messages"],
+                axis=form.cleaned_data["axis"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Your draft quotes the chosen messages. Complete it, then submit it for review.")
+            )
+            return redirect("knowledge:edit", slug=record.slug)
+    context = {
+        "workgroup": workgroup,
+        "history": history,
+        "has_older": has_older,
+        "oldest": history[0].sequence if history else None,
+        "is_history_page": before is not None,
+        "form": form,
+        "chosen": {str(value) for value in (form["messages"].value() or [])},
+    }
+    return render(request, "knowledge/promote.html", context)
