@@ -224,6 +224,27 @@ def best_practice_delete(*, record: BestPractice, by) -> None:
         indexing.schedule_delete("best_practice", pk)
 
 
+def best_practice_admin_save(*, record: BestPractice, by, save) -> BestPractice:
+    """An administrator's save in the Wagtail admin: `save()` writes the form (fields, inline
+    figures, tags); here the publication dates follow the status, and a revision and the index
+    update are recorded in the same transaction."""
+    if not permissions.is_administrator(by) and not (record.pk and permissions.is_reviewer(by, record)):
+        raise PermissionDenied(_("Only administrators and the axis coordinators edit best practices here."))
+    _check_contact(record.contact, record.organisation)
+    created = record.pk is None
+    now = timezone.now()
+    if record.status == BestPracticeStatus.PUBLISHED and record.published_at is None:
+        record.published_at = now
+    if record.status == BestPracticeStatus.SUBMITTED and record.submitted_at is None:
+        record.submitted_at = now
+    if created and record.created_by is None:
+        record.created_by = _person(by)
+    with transaction.atomic():
+        save()
+        _saved(record, by=by, action="created" if created else "edited")
+    return record
+
+
 def best_practice_adopt(*, record: BestPractice, by, comment: str = "") -> Adoption:
     """ "We adopted this", said once per organisation."""
     if not permissions.can_adopt(by, record):
