@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.documents.models import Document
 
 from portal.members.models import Organisation, Person
 from portal.members.permissions import person_of
@@ -243,6 +244,52 @@ def best_practice_admin_save(*, record: BestPractice, by, save) -> BestPractice:
         save()
         _saved(record, by=by, action="created" if created else "edited")
     return record
+
+
+MAX_ATTACHMENTS = 20
+
+
+def _attachments_collection():
+    """The Wagtail collection of the records' attachments, named in the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+    from wagtail.models import Collection
+
+    with translation.override(settings.LANGUAGE_CODE):
+        name = _("Best-practice attachments")
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def best_practice_attach(*, record: BestPractice, by, file, title: str = "") -> Document:
+    """Adds a document to the record (its editors only); the file was validated by the form
+    (knowledge.forms.validate_attachment). Downloads then follow the record's visibility."""
+    if not permissions.can_edit(by, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    if record.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(
+            _("A best practice has at most %(count)d attachments: remove one first.") % {"count": MAX_ATTACHMENTS}
+        )
+    title = (title or "").strip() or file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    document = Document(title=title[:255], file=file, collection=_attachments_collection())
+    if by is not None and by.is_authenticated:
+        document.uploaded_by_user = by
+    document.full_clean()
+    with transaction.atomic():
+        document.save()
+        record.attachments.add(document)
+    return document
+
+
+def best_practice_detach(*, record: BestPractice, by, document: Document) -> None:
+    """Removes an attachment from the record and deletes its file."""
+    if not permissions.can_edit(by, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    with transaction.atomic():
+        record.attachments.remove(document)
+        if not BestPractice.objects.filter(attachments=document).exists():
+            document.delete()
 
 
 def best_practice_adopt(*, record: BestPractice, by, comment: str = "") -> Adoption:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
 
 from . import permissions, selectors, services
-from .forms import AdoptionForm, BestPracticeForm, DiscussionPromotionForm, ReviewForm
+from .forms import AdoptionForm, AttachmentForm, BestPracticeForm, DiscussionPromotionForm, ReviewForm
 from .models import BestPractice, BestPracticeStatus
 
 PAGE_SIZE = 12
@@ -66,7 +66,8 @@ def detail(request, slug):
         "record": record,
         "figures": record.figures.all(),
         "partners": record.partners.order_by("name"),
-        "attachments": record.attachments.all(),
+        "attachments": record.attachments.order_by("title"),
+        "attachment_form": AttachmentForm() if permissions.can_edit(user, record) else None,
         "adoptions": record.adoptions.select_related("organisation"),
         "already_adopted": bool(person and record.adoptions.filter(organisation_id=person.organisation_id).exists()),
         "similar": search.more_like_this("best_practice", record.pk, user=user) if record.is_published else [],
@@ -268,3 +269,58 @@ def promote_discussion(request, workgroup_slug):
         "chosen": {str(value) for value in (form["messages"].value() or [])},
     }
     return render(request, "knowledge/promote.html", context)
+
+
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+@require_safe
+def attachment(request, slug, document_id):
+    """Downloads an attachment if the record may be read (members-only and draft records included)."""
+    record = selectors.best_practice_for(request.user, slug)
+    if record is None:
+        if not request.user.is_authenticated and BestPractice.objects.filter(slug=slug).exists():
+            return redirect(f"{_login_url()}?next={request.path}")
+        raise Http404
+    document = get_object_or_404(record.attachments, pk=document_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Never kept by a shared cache: what a member may download, a visitor may not.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attach(request, slug):
+    record = get_object_or_404(BestPractice, slug=slug)
+    if not permissions.can_edit(request.user, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.best_practice_attach(
+                record=record, by=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document is attached."))
+            return redirect(record)
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(record.get_absolute_url() + "#attachments")
+
+
+@login_required
+@require_POST
+def detach(request, slug, document_id):
+    record = get_object_or_404(BestPractice, slug=slug)
+    document = get_object_or_404(record.attachments, pk=document_id)
+    services.best_practice_detach(record=record, by=request.user, document=document)
+    messages.success(request, _("The document is removed."))
+    return redirect(record.get_absolute_url() + "#attachments")

@@ -124,3 +124,22 @@ class BestPracticeViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_best_practice_viewset():
     return BestPracticeViewSet()
+
+
+@hooks.register("before_serve_document")
+def attachments_follow_their_record(document, request):
+    """/documents/<id>/… serves any Wagtail document: an attachment of best-practice records only
+    to whoever may read one of them (members-only and draft records stay closed)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import Http404
+
+    from . import permissions
+
+    records = BestPractice.objects.filter(attachments=document).select_related("axis")
+    if not records.exists():
+        return None
+    if any(permissions.can_view(request.user, record) for record in records):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
