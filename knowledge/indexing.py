@@ -2,7 +2,7 @@
 
 Best practices: published records only, shown to everyone ("public") or to members ("members").
 Workgroup messages are registered by workgroups/indexing.py; Wagtail pages and the public
-directory's organisations will be registered by cms/.
+directory's organisations by cms/indexing.py.
 """
 
 import html
