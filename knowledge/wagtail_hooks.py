@@ -3,7 +3,6 @@
 and delete goes through knowledge.services, so revisions and the search index follow."""
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -13,6 +12,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.members.models import SSE_KINDS, OrganisationKind
+from portal.members.wagtail_hooks import ServiceSaveMixin as MembersServiceSaveMixin
 
 from . import services
 from .models import BestPractice, BestPracticeStatus, Visibility
@@ -45,18 +45,13 @@ class BestPracticeFilterSet(WagtailFilterSet):
         return queryset.exclude(sse_or_classic)
 
 
-class ServiceSaveMixin:
+class ServiceSaveMixin(MembersServiceSaveMixin):
+    """The members' mixin (a refused save shows on the form); the save runs inside the service."""
+
     def save_instance(self):
         return services.best_practice_admin_save(
-            record=self.form.instance, by=self.request.user, save=super().save_instance
+            record=self.form.instance, by=self.request.user, save=super(MembersServiceSaveMixin, self).save_instance
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
 
 
 class BestPracticeCreateView(ServiceSaveMixin, generic.CreateView):

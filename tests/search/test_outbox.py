@@ -132,3 +132,22 @@ def test_a_rolled_back_write_leaves_nothing_to_index(people, search_backend, dja
     assert not IndexOutbox.objects.filter(doc_type="best_practice").exists()
     search_backend.refresh()
     assert search_backend.search("palettes", grants=[PUBLIC]).total == 0
+
+
+def test_a_failed_drain_queues_its_own_retry_for_when_the_rows_are_due(people, settings):
+    """In production (the database task backend, run by the worker), a retry does not wait for the next write."""
+    from django_tasks_db.models import DBTaskResult
+
+    from search.tasks import drain_outbox
+
+    with use_backend(settings, UNREACHABLE):
+        publish_record(people)  # three rows, not drained: the test's transaction never commits
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        report = drain_outbox.call()
+
+    # The record's three rows, and those of the organisations the fixture created.
+    assert report["failed"] == report["remaining"] == IndexOutbox.objects.count() >= 3
+    due = min(row.next_attempt_at for row in IndexOutbox.objects.all())
+    retry = DBTaskResult.objects.get()
+    assert retry.task_path == "search.tasks.drain_outbox" and retry.status == "READY"
+    assert abs((retry.run_after - due).total_seconds()) < 1
