@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import get_text_for_indexing
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from portal.members import selectors as member_selectors
 from portal.members.models import Membership, Organisation
@@ -156,6 +156,11 @@ def _page_moved(sender, instance, **kwargs):
     schedule_page_and_descendants(instance)
 
 
+def _page_slug_changed(sender, instance, **kwargs):
+    # The URLs of the whole subtree changed with it.
+    schedule_page_and_descendants(instance)
+
+
 def _page_deleted(sender, instance, **kwargs):
     # Deleting a page deletes its subtree: each page of it comes here.
     doc_type = _page_type(instance.specific_class)
@@ -238,6 +243,7 @@ def register() -> None:
     page_published.connect(_page_published, dispatch_uid=uid + "page_published")
     page_unpublished.connect(_page_unpublished, dispatch_uid=uid + "page_unpublished")
     post_page_move.connect(_page_moved, dispatch_uid=uid + "page_moved")
+    page_slug_changed.connect(_page_slug_changed, dispatch_uid=uid + "page_slug_changed")
     # Every page has its row in Page's table: one signal per deleted page, whatever its type.
     post_delete.connect(_page_deleted, sender=Page, dispatch_uid=uid + "page_deleted")
     post_save.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=uid + "privacy_saved")

@@ -54,34 +54,29 @@ def _schedule(action: str, doc_type: str, object_id) -> IndexOutbox:
     return row
 
 
-class _DrainOnCommit:
-    """The on-commit callback of one transaction's drain; knows whether it has run (a test's
-    captureOnCommitCallbacks runs callbacks but leaves them in the connection's list)."""
-
-    def __init__(self):
-        self.done = False
-
-    def __call__(self):
-        self.done = True
-        _enqueue_drain()
-
-
 def _drain_on_commit() -> None:
     """One drain per transaction (per savepoint level), however many rows it queued.
 
     Only a drain still pending at this very savepoint level counts: one registered by an outer level
     would run too when this row commits, but a test's outer transaction never commits, and an extra
-    drain with nothing due costs one query.
+    drain with nothing due costs one query. (A test's captureOnCommitCallbacks runs callbacks but
+    leaves them in the connection's list: hence the `done` mark.)
     """
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         current = set(connection.savepoint_ids)
         if any(
-            isinstance(func, _DrainOnCommit) and not func.done and sids == current
+            getattr(func, "search_drain_pending", False) and sids == current
             for sids, func, _robust in connection.run_on_commit
         ):
             return
-    transaction.on_commit(_DrainOnCommit(), robust=True)
+
+    def search_drain_after_commit():
+        search_drain_after_commit.search_drain_pending = False
+        _enqueue_drain()
+
+    search_drain_after_commit.search_drain_pending = True
+    transaction.on_commit(search_drain_after_commit, robust=True)
 
 
 def _enqueue_drain() -> None:

@@ -164,6 +164,19 @@ def test_moving_a_page_into_a_private_section_removes_it(site, any_backend, djan
     assert found("covoiturage", any_backend) == []
 
 
+def test_a_new_slug_updates_the_links_of_the_whole_section(site, any_backend, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        add_news(site["news_index"], title="Compostage partagé")
+    with django_capture_on_commit_callbacks(execute=True):
+        axis_page = site["axis_page"]
+        axis_page.slug = "circulaire"
+        axis_page.save_revision().publish()
+
+    any_backend.refresh()
+    [hit] = search.query("compostage", user=VISITOR).hits
+    assert hit.url == "/circulaire/actualites-de-laxe/compostage-partage/"
+
+
 def test_rebuild_index_covers_pages_and_directory_organisations(home, any_backend, db):
     add_page(home, StandardPage, title="Charte du pôle", intro="Nos engagements de coopération.")
     MembershipFactory(organisation=OrganisationFactory(name="Coopérative Bois Local", description="Menuiserie."))
