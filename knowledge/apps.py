@@ -7,9 +7,14 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Best practices and resource exchange")
 
     def ready(self):
+        from portal.members.models import PersonRole
+        from portal.members.roles import crud, grant
         from search import registry
 
         from . import grants, indexing
+
+        # The admin screen of the records is the administrators'; coordinators review on the site.
+        grant(PersonRole.ADMINISTRATOR, *crud("knowledge", "bestpractice"))
 
         indexing.register()
         # PORTAL_SEARCH_GRANTS in the settings takes precedence when it names a provider.

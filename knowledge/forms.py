@@ -2,6 +2,7 @@ import html
 import re
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import Organisation, Person
@@ -107,4 +108,93 @@ class ReviewForm(forms.Form):
 class AdoptionForm(forms.Form):
     comment = forms.CharField(
         label=_("How it went (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DiscussionPromotionForm(forms.Form):
+    """Messages of a workgroup discussion chosen to start a best-practice draft."""
+
+    title = forms.CharField(label=_("Title of the best practice"), max_length=200)
+    axis = forms.ModelChoiceField(
+        label=_("Thematic axis"),
+        queryset=Axis.objects.order_by("number"),
+        required=False,
+        empty_label=_("The workgroup's axis"),
+    )
+    messages = forms.TypedMultipleChoiceField(
+        label=_("Messages to quote"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one message of the discussion."),
+            "invalid_choice": _("One of the chosen messages is not in this discussion any more: choose again."),
+        },
+    )
+
+    def __init__(self, *args, history=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["messages"].choices = [(message.sequence, message.sequence) for message in history]
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
+ZIP, PDF = b"PK\x03\x04", b"%PDF-"
+# Extension → the first bytes such a file starts with (None: plain text).
+ATTACHMENT_SIGNATURES = {
+    "pdf": PDF,
+    "docx": ZIP,
+    "xlsx": ZIP,
+    "pptx": ZIP,
+    "odt": ZIP,
+    "ods": ZIP,
+    "csv": None,
+    "txt": None,
+}
+
+
+def validate_attachment(upload) -> None:
+    """A document others may open: an allowed office, PDF or text format, whose content matches
+    its extension, of at most 10 MB."""
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_SIGNATURES:
+        raise forms.ValidationError(
+            _("This kind of file is not accepted. Accepted formats: %(formats)s."),
+            code="attachment_type",
+            params={"formats": ", ".join(ext.upper() for ext in ATTACHMENT_SIGNATURES)},
+        )
+    if upload.size > ATTACHMENT_MAX_SIZE:
+        raise forms.ValidationError(
+            _("The file is too large (%(size)s): at most %(max)s."),
+            code="attachment_size",
+            params={"size": filesizeformat(upload.size), "max": filesizeformat(ATTACHMENT_MAX_SIZE)},
+        )
+    if upload.size == 0:
+        raise forms.ValidationError(_("The file is empty."), code="attachment_empty")
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    signature = ATTACHMENT_SIGNATURES[extension]
+    # Text (UTF-8 or a spreadsheet's Windows-1252 export) has no NUL byte, which binaries have.
+    valid = b"\x00" not in head if signature is None else head.startswith(signature)
+    if not valid:
+        raise forms.ValidationError(
+            _("The content of the file does not match its “.%(extension)s” extension."),
+            code="attachment_content",
+            params={"extension": extension},
+        )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title of the document"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_attachment],
+        help_text=_("PDF, office document (DOCX, XLSX, PPTX, ODT, ODS), CSV or text, at most 10 MB."),
     )

@@ -2,7 +2,7 @@
 
 Best practices: published records only, shown to everyone ("public") or to members ("members").
 Workgroup messages are registered by workgroups/indexing.py; Wagtail pages and the public
-directory's organisations will be registered by cms/.
+directory's organisations by cms/indexing.py.
 """
 
 import html
@@ -34,7 +34,8 @@ def best_practices():
     return (
         BestPractice.objects.filter(status=BestPracticeStatus.PUBLISHED)
         .select_related("axis", "organisation__zone")
-        .prefetch_related("tags", "figures", "partners")
+        # The tags through their rows: taggit's own prefetch builds a queryset per record.
+        .prefetch_related("tagged_items__tag", "figures", "partners")
     )
 
 
@@ -67,7 +68,7 @@ def best_practice_document(record: BestPractice) -> SearchDocument | None:
         axis=str(record.axis),
         organisation=record.organisation.name,
         organisation_kind=organisation_kind(record.organisation),
-        tags=sorted(tag.name for tag in record.tags.all()),
+        tags=sorted(item.tag.name for item in record.tagged_items.all()),
         zone=record.organisation.zone.name if record.organisation.zone_id else "",
         year=published.year if published else None,
         created=published,

@@ -4,6 +4,7 @@ Contributors are the people of the record's organisation; reviewers are the coor
 record's axis and the cluster's administrators.
 """
 
+from portal.members.models import PersonRole
 from portal.members.permissions import is_administrator, person_of
 
 from .models import BestPractice, BestPracticeStatus, Visibility
@@ -76,4 +77,14 @@ def can_adopt(user, record: BestPractice) -> bool:
         and is_member(user)
         and person.organisation_id
         and person.organisation_id != record.organisation_id
+    )
+
+
+def can_view_transfers(user) -> bool:
+    """The SSE ↔ classic transfer dashboard: axis coordinators and administrators."""
+    if is_administrator(user):
+        return True
+    person = person_of(user)
+    return bool(
+        person and user.is_active and (person.role == PersonRole.COORDINATOR or person.coordinated_axes.exists())
     )

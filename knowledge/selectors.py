@@ -1,13 +1,16 @@
 """Reads of best-practice records, with the visibility rules built in."""
 
-from django.db.models import Count, Q, QuerySet
+import dataclasses
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
 
 from portal.members.models import SSE_KINDS, OrganisationKind
 from portal.members.permissions import is_administrator, person_of
 from workgroups.models import Axis
 
 from . import permissions
-from .models import BestPractice, BestPracticeStatus, TaggedBestPractice, Visibility
+from .models import Adoption, BestPractice, BestPracticeStatus, TaggedBestPractice, Visibility
 
 KIND_FILTERS = ("sse", OrganisationKind.CLASSIC_FIRM)
 
@@ -78,3 +81,92 @@ def axes_with_records(user) -> QuerySet[Axis]:
             & (Q() if permissions.is_member(user) else Q(best_practices__visibility=Visibility.PUBLIC)),
         )
     ).order_by("number")
+
+
+# --- SSE ↔ classic transfers: who adopts whose practices ----------------------------------------
+
+SSE, CLASSIC = "sse", OrganisationKind.CLASSIC_FIRM.value
+# (contributor's sector, adopter's sector), in the order the dashboard shows them.
+TRANSFER_FLOWS = ((SSE, CLASSIC), (CLASSIC, SSE), (SSE, SSE), (CLASSIC, CLASSIC))
+
+
+def _sector(kind_field: str) -> Case:
+    return Case(
+        When(**{f"{kind_field}__in": SSE_KINDS}, then=Value(SSE)),
+        When(**{kind_field: OrganisationKind.CLASSIC_FIRM}, then=Value(CLASSIC)),
+        default=Value("other"),
+        output_field=CharField(),
+    )
+
+
+@dataclasses.dataclass
+class TransferRow:
+    label: str  # a year, or an axis
+    counts: list[int]  # one per TRANSFER_FLOWS
+    key: object = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclasses.dataclass
+class Transfers:
+    by_year: list[TransferRow]
+    by_axis: list[TransferRow]
+    totals: list[int]
+    # Adoptions where one side is neither SSE nor a classic firm (a local authority, a university…).
+    other: int
+    years: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals)
+
+    @property
+    def widest(self) -> int:
+        return max((row.total for row in self.by_year), default=0)
+
+
+def adoption_transfers(*, axis: Axis | None = None, year: int | None = None) -> Transfers:
+    """Adoption marks counted by (contributor's sector → adopter's sector), per year and per axis.
+
+    Every adoption counts, whatever the record's status since (an archived practice was still
+    transferred). `axis` narrows the table by year, `year` the table by axis; totals follow both.
+    """
+    rows = (
+        Adoption.objects.annotate(
+            year=ExtractYear("created_at"),
+            source=_sector("record__organisation__kind"),
+            target=_sector("organisation__kind"),
+        )
+        .values("year", "record__axis_id", "source", "target")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    flows = {flow: index for index, flow in enumerate(TRANSFER_FLOWS)}
+    axes = list(Axis.objects.order_by("number"))
+    by_year: dict[int, list[int]] = {}
+    by_axis = {a.pk: [0] * len(TRANSFER_FLOWS) for a in axes}
+    totals, other, years = [0] * len(TRANSFER_FLOWS), 0, set()
+    for row in rows:
+        years.add(row["year"])
+        in_axis = axis is None or row["record__axis_id"] == axis.pk
+        in_year = year is None or row["year"] == year
+        index = flows.get((row["source"], row["target"]))
+        if index is None:
+            other += row["n"] if in_axis and in_year else 0
+            continue
+        if in_axis:
+            by_year.setdefault(row["year"], [0] * len(TRANSFER_FLOWS))[index] += row["n"]
+        if in_year:
+            by_axis[row["record__axis_id"]][index] += row["n"]
+        if in_axis and in_year:
+            totals[index] += row["n"]
+    return Transfers(
+        by_year=[TransferRow(str(y), counts, key=y) for y, counts in sorted(by_year.items()) if year in (None, y)],
+        by_axis=[TransferRow(str(a), by_axis[a.pk], key=a) for a in axes if axis in (None, a)],
+        totals=totals,
+        other=other,
+        years=sorted(years),
+    )

@@ -11,8 +11,10 @@ import html
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.documents.models import Document
 
 from portal.members.models import Organisation, Person
 from portal.members.permissions import person_of
@@ -223,6 +225,73 @@ def best_practice_delete(*, record: BestPractice, by) -> None:
         indexing.schedule_delete("best_practice", pk)
 
 
+def best_practice_admin_save(*, record: BestPractice, by, save) -> BestPractice:
+    """An administrator's save in the Wagtail admin: `save()` writes the form (fields, inline
+    figures, tags); here the publication dates follow the status, and a revision and the index
+    update are recorded in the same transaction."""
+    if not permissions.is_administrator(by) and not (record.pk and permissions.is_reviewer(by, record)):
+        raise PermissionDenied(_("Only administrators and the axis coordinators edit best practices here."))
+    _check_contact(record.contact, record.organisation)
+    created = record.pk is None
+    now = timezone.now()
+    if record.status == BestPracticeStatus.PUBLISHED and record.published_at is None:
+        record.published_at = now
+    if record.status == BestPracticeStatus.SUBMITTED and record.submitted_at is None:
+        record.submitted_at = now
+    if created and record.created_by is None:
+        record.created_by = _person(by)
+    with transaction.atomic():
+        save()
+        _saved(record, by=by, action="created" if created else "edited")
+    return record
+
+
+MAX_ATTACHMENTS = 20
+
+
+def _attachments_collection():
+    """The Wagtail collection of the records' attachments, named in the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+    from wagtail.models import Collection
+
+    with translation.override(settings.LANGUAGE_CODE):
+        name = _("Best-practice attachments")
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def best_practice_attach(*, record: BestPractice, by, file, title: str = "") -> Document:
+    """Adds a document to the record (its editors only); the file was validated by the form
+    (knowledge.forms.validate_attachment). Downloads then follow the record's visibility."""
+    if not permissions.can_edit(by, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    if record.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(
+            _("A best practice has at most %(count)d attachments: remove one first.") % {"count": MAX_ATTACHMENTS}
+        )
+    title = (title or "").strip() or file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    document = Document(title=title[:255], file=file, collection=_attachments_collection())
+    if by is not None and by.is_authenticated:
+        document.uploaded_by_user = by
+    document.full_clean()
+    with transaction.atomic():
+        document.save()
+        record.attachments.add(document)
+    return document
+
+
+def best_practice_detach(*, record: BestPractice, by, document: Document) -> None:
+    """Removes an attachment from the record and deletes its file."""
+    if not permissions.can_edit(by, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    with transaction.atomic():
+        record.attachments.remove(document)
+        if not BestPractice.objects.filter(attachments=document).exists():
+            document.delete()
+
+
 def best_practice_adopt(*, record: BestPractice, by, comment: str = "") -> Adoption:
     """ "We adopted this", said once per organisation."""
     if not permissions.can_adopt(by, record):
@@ -237,33 +306,62 @@ def best_practice_adopt(*, record: BestPractice, by, comment: str = "") -> Adopt
         raise ValidationError(_("Your organisation has already said it adopted this practice.")) from None
 
 
+MAX_PROMOTED_MESSAGES = 100
+
+
 def best_practice_from_discussion(
     *, workgroup: Workgroup, by, title: str, sequences: list[int], axis: Axis | None = None
 ) -> BestPractice:
-    """A draft for the author's organisation, its description quoting messages of a workgroup discussion."""
+    """A draft for the author's organisation whose description quotes messages of a workgroup
+    discussion, each with its author, their organisation and its date, and ends crediting them all."""
     if not workgroup_permissions.can_read(by, workgroup):
         raise PermissionDenied(_("You are not a member of this workgroup."))
     person = _person(by)
+    if person is None or person.organisation is None:
+        raise PermissionDenied(_("Your account belongs to no organisation."))
     axis = axis or workgroup.axis
     if axis is None:
         raise ValidationError({"axis": _("Choose the thematic axis of this best practice.")})
-    if person is None or person.organisation is None:
-        raise PermissionDenied(_("Your account belongs to no organisation."))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the best practice a title.")})
+    sequences = sorted({int(sequence) for sequence in sequences})
+    if len(sequences) > MAX_PROMOTED_MESSAGES:
+        raise ValidationError(
+            _("Choose at most %(count)d messages: the draft should keep what matters.")
+            % {"count": MAX_PROMOTED_MESSAGES}
+        )
     messages = list(
         Message.objects.filter(workgroup=workgroup, sequence__in=sequences, removed_at__isnull=True)
-        .select_related("author__user")
+        .select_related("author__user", "author__organisation")
         .order_by("sequence")
     )
     if not messages:
         raise ValidationError(_("Choose at least one message of the discussion."))
+
+    def author(message) -> str:
+        if message.author is None:
+            return _("Former member")
+        organisation = message.author.organisation
+        return f"{message.author} ({organisation.name})" if organisation is not None else str(message.author)
+
     quoted = "".join(
-        f"<p><b>{html.escape(str(message.author or ''))}</b> : {html.escape(message.body)}</p>" for message in messages
+        "<p><b>{author}</b>, {date} : {body}</p>".format(
+            author=html.escape(author(message)),
+            date=html.escape(date_format(timezone.localtime(message.created_at), "SHORT_DATE_FORMAT")),
+            body=html.escape(message.body).replace("\n", "<br/>"),
+        )
+        for message in messages
     )
+    credited = ", ".join(dict.fromkeys(author(message) for message in messages))
+    credit = _("From the discussion of the workgroup “%(workgroup)s”. Contributors: %(authors)s.") % {
+        "workgroup": workgroup.name,
+        "authors": credited,
+    }
     return best_practice_create(
         by=by,
         organisation=person.organisation,
         axis=axis,
-        title=title,
+        title=title.strip()[:200],
         summary=messages[0].body[:600],
-        body=quoted,
+        body=quoted + f"<p><i>{html.escape(credit)}</i></p>",
     )

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 import search
 from portal.members.models import OrganisationKind
 from portal.members.permissions import person_of
-from workgroups.models import Axis
+from workgroups import permissions as workgroup_permissions
+from workgroups import selectors as workgroup_selectors
+from workgroups.models import Axis, Workgroup
 
 from . import permissions, selectors, services
-from .forms import AdoptionForm, BestPracticeForm, ReviewForm
+from .forms import AdoptionForm, AttachmentForm, BestPracticeForm, DiscussionPromotionForm, ReviewForm
 from .models import BestPractice, BestPracticeStatus
 
 PAGE_SIZE = 12
@@ -44,6 +46,7 @@ def index(request):
         "query_string": "&".join(f"{key}={value}" for key, value in query.items()),
         "can_contribute": person_of(request.user) is not None and person_of(request.user).organisation_id is not None,
         "to_review": selectors.records_to_review(request.user).count() if request.user.is_authenticated else 0,
+        "can_see_transfers": permissions.can_view_transfers(request.user),
     }
     return render(request, "knowledge/index.html", context)
 
@@ -63,7 +66,8 @@ def detail(request, slug):
         "record": record,
         "figures": record.figures.all(),
         "partners": record.partners.order_by("name"),
-        "attachments": record.attachments.all(),
+        "attachments": record.attachments.order_by("title"),
+        "attachment_form": AttachmentForm() if permissions.can_edit(user, record) else None,
         "adoptions": record.adoptions.select_related("organisation"),
         "already_adopted": bool(person and record.adoptions.filter(organisation_id=person.organisation_id).exists()),
         "similar": search.more_like_this("best_practice", record.pk, user=user) if record.is_published else [],
@@ -192,3 +196,131 @@ def review(request):
             "mine": selectors.records_of_my_organisation(request.user),
         },
     )
+
+
+@login_required
+@require_safe
+def transfers(request):
+    """The SSE ↔ classic transfer dashboard: adoption marks per year and per axis."""
+    if not permissions.can_view_transfers(request.user):
+        raise PermissionDenied(_("Only axis coordinators and administrators can see the transfer dashboard."))
+    axis = Axis.objects.filter(slug=request.GET.get("axe", "")[:100]).first()
+    year = request.GET.get("annee", "")
+    year = int(year) if year.isdigit() and len(year) == 4 else None
+    data = selectors.adoption_transfers(axis=axis, year=year)
+    flows = [
+        (_("SSE → classic firm"), "sse-classic"),
+        (_("Classic firm → SSE"), "classic-sse"),
+        (_("SSE → SSE"), "sse-sse"),
+        (_("Classic firm → classic firm"), "classic-classic"),
+    ]
+    widest = data.widest or 1
+    chart = [
+        (row, [(flows[i][1], n, round(100 * n / widest, 1)) for i, n in enumerate(row.counts)]) for row in data.by_year
+    ]
+    context = {
+        "data": data,
+        "flows": flows,
+        "chart": chart,
+        "axes": Axis.objects.order_by("number"),
+        "selected": {"axis": axis, "year": year},
+    }
+    return render(request, "knowledge/transfers.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def promote_discussion(request, workgroup_slug):
+    """Members of a workgroup choose messages of its discussion to start a best-practice draft."""
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis"), slug=workgroup_slug)
+    if not workgroup_permissions.can_read(request.user, workgroup):
+        raise PermissionDenied(_("You are not a member of this workgroup."))
+    person = person_of(request.user)
+    if person.organisation_id is None:
+        raise PermissionDenied(_("Your account belongs to no organisation."))
+    before = request.GET.get("before", "")
+    before = int(before) if before.isdigit() and len(before) < 10 else None
+    history, has_older = workgroup_selectors.history_page(workgroup, before)
+    history = [message for message in history if not message.is_removed]
+    form = DiscussionPromotionForm(request.POST or None, history=history)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.best_practice_from_discussion(
+                workgroup=workgroup,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                sequences=form.cleaned_data["messages"],
+                axis=form.cleaned_data["axis"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Your draft quotes the chosen messages. Complete it, then submit it for review.")
+            )
+            return redirect("knowledge:edit", slug=record.slug)
+    context = {
+        "workgroup": workgroup,
+        "history": history,
+        "has_older": has_older,
+        "oldest": history[0].sequence if history else None,
+        "is_history_page": before is not None,
+        "form": form,
+        "chosen": {str(value) for value in (form["messages"].value() or [])},
+    }
+    return render(request, "knowledge/promote.html", context)
+
+
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+@require_safe
+def attachment(request, slug, document_id):
+    """Downloads an attachment if the record may be read (members-only and draft records included)."""
+    record = selectors.best_practice_for(request.user, slug)
+    if record is None:
+        if not request.user.is_authenticated and BestPractice.objects.filter(slug=slug).exists():
+            return redirect(f"{_login_url()}?next={request.path}")
+        raise Http404
+    document = get_object_or_404(record.attachments, pk=document_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Never kept by a shared cache: what a member may download, a visitor may not.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attach(request, slug):
+    record = get_object_or_404(BestPractice, slug=slug)
+    if not permissions.can_edit(request.user, record):
+        raise PermissionDenied(_("You cannot edit this best practice."))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.best_practice_attach(
+                record=record, by=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document is attached."))
+            return redirect(record)
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(record.get_absolute_url() + "#attachments")
+
+
+@login_required
+@require_POST
+def detach(request, slug, document_id):
+    record = get_object_or_404(BestPractice, slug=slug)
+    document = get_object_or_404(record.attachments, pk=document_id)
+    services.best_practice_detach(record=record, by=request.user, document=document)
+    messages.success(request, _("The document is removed."))
+    return redirect(record.get_absolute_url() + "#attachments")

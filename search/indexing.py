@@ -38,6 +38,12 @@ def schedule_index(obj: models.Model) -> IndexOutbox | None:
     return _schedule(OutboxAction.INDEX, indexable.name, obj.pk)
 
 
+def schedule_reindex(doc_type: str, object_id) -> IndexOutbox:
+    """Queues (re)indexing of the object of type `doc_type` with this primary key, when the caller
+    holds only its key (e.g. the descendants of a moved page)."""
+    return _schedule(OutboxAction.INDEX, doc_type, object_id)
+
+
 def schedule_delete(doc_type: str, object_id) -> IndexOutbox:
     return _schedule(OutboxAction.DELETE, doc_type, object_id)
 
@@ -49,17 +55,28 @@ def _schedule(action: str, doc_type: str, object_id) -> IndexOutbox:
 
 
 def _drain_on_commit() -> None:
-    """One drain per transaction, however many rows it queued.
+    """One drain per transaction (per savepoint level), however many rows it queued.
 
-    A drain already registered at this savepoint level or an outer one will run whenever this row
-    commits (a rollback of a savepoint discards only callbacks registered inside it).
+    Only a drain still pending at this very savepoint level counts: one registered by an outer level
+    would run too when this row commits, but a test's outer transaction never commits, and an extra
+    drain with nothing due costs one query. (A test's captureOnCommitCallbacks runs callbacks but
+    leaves them in the connection's list: hence the `done` mark.)
     """
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         current = set(connection.savepoint_ids)
-        if any(func is _enqueue_drain and sids <= current for sids, func, _robust in connection.run_on_commit):
+        if any(
+            getattr(func, "search_drain_pending", False) and sids == current
+            for sids, func, _robust in connection.run_on_commit
+        ):
             return
-    transaction.on_commit(_enqueue_drain, robust=True)
+
+    def search_drain_after_commit():
+        search_drain_after_commit.search_drain_pending = False
+        _enqueue_drain()
+
+    search_drain_after_commit.search_drain_pending = True
+    transaction.on_commit(search_drain_after_commit, robust=True)
 
 
 def _enqueue_drain() -> None:

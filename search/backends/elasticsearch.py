@@ -11,6 +11,7 @@ Every query body has the searcher's grants as a `terms` filter on `visibility` i
 are searched as well as they can be, never rejected with an error.
 """
 
+import concurrent.futures
 import datetime
 import html
 import logging
@@ -236,23 +237,35 @@ class ElasticsearchBackend(SearchBackend):
         self.client.indices.refresh(index=self.alias, ignore_unavailable=True, allow_no_indices=True)
 
     def rebuild(self, batches: Iterable[list[SearchDocument]], *, progress=None) -> dict:
+        """Fills a new index while the next batch is being read: one bulk request is in flight in a
+        thread while the caller's generator reads the database, and the new index does not refresh
+        until it is full (refresh_interval -1, then back to the default)."""
         name = self.new_index_name()
         index = self.index_definition(name)
+        index.settings(refresh_interval="-1")
         index.aliases(**{self.rebuilding_alias: {}})
         index.create()
         count = 0
         try:
-            for batch in batches:
-                # op_type "create": a document that an update drained meanwhile already wrote there is
-                # newer than the one read for the rebuild, so the conflict (409) keeps it.
-                actions = [
-                    {"_op_type": "create", "_index": name, "_id": document.key, "_source": self._source(document)}
-                    for document in batch
-                ]
-                self._bulk(actions, ignore_status=(409,))
-                count += len(batch)
-                if progress:
-                    progress(count)
+            with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-rebuild") as sender:
+                in_flight = None
+                for batch in batches:
+                    # op_type "create": a document that an update drained meanwhile already wrote there
+                    # is newer than the one read for the rebuild, so the conflict (409) keeps it.
+                    actions = [
+                        {"_op_type": "create", "_index": name, "_id": document.key, "_source": self._source(document)}
+                        for document in batch
+                    ]
+                    if in_flight is not None:
+                        count += in_flight.result()
+                        if progress:
+                            progress(count)
+                    in_flight = sender.submit(self._bulk_count, actions)
+                if in_flight is not None:
+                    count += in_flight.result()
+                    if progress:
+                        progress(count)
+            self.client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
             self.client.indices.refresh(index=name)
             previous = [old for old, aliases in self.versioned_indices().items() if old != name]
             live = [old for old, aliases in self.versioned_indices().items() if self.alias in aliases]
@@ -269,6 +282,10 @@ class ElasticsearchBackend(SearchBackend):
         for old in previous:
             self.client.indices.delete(index=old, ignore_unavailable=True)
         return {"count": self.client.count(index=name)["count"], "index": name, "removed": previous}
+
+    def _bulk_count(self, actions: list[dict]) -> int:
+        self._bulk(actions, ignore_status=(409,))
+        return len(actions)
 
     def count(self) -> int:
         try:

@@ -1,7 +1,9 @@
 """The demo's best practices: loaded through the services, published, found by the search."""
 
 import search
+from knowledge import selectors
 from knowledge.demo import BEST_PRACTICES, load_best_practices
+from knowledge.models import Adoption
 from portal.members.demo import load_members
 from workgroups.demo import load_axes
 
@@ -23,5 +25,10 @@ def test_the_demo_best_practices_are_published_and_searchable(search_backend, dj
     assert [hit.title for hit in search.query("gaspillage", user=Visitor()).hits] == [
         "Dons d'invendus des cantines à la conserverie solidaire"
     ]
+    # "We adopted this" marks over the past two years: the transfer dashboard has figures.
+    transfers = selectors.adoption_transfers()
+    assert transfers.total + transfers.other == Adoption.objects.count() >= 6
+    assert len(transfers.years) >= 2
     # Loading again changes nothing.
     assert load_best_practices(axes=axes, people=members["people"]) == records
+    assert transfers.total + transfers.other == Adoption.objects.count()

@@ -21,7 +21,8 @@ UNREACHABLE = elasticsearch_config("http://127.0.0.1:9")
 
 @pytest.fixture
 def people(db):
-    organisation = OrganisationFactory(name="Recyclerie du Val")
+    # Not in the public directory: the record is the only thing these tests index.
+    organisation = OrganisationFactory(name="Recyclerie du Val", in_public_directory=False)
     axis = AxisFactory(title="Économie circulaire")
     coordinator = PersonFactory()
     axis.coordinators.add(coordinator)
@@ -113,8 +114,9 @@ def test_rebuild_index_repairs_an_index_that_missed_updates(people, settings, ca
 
         assert [hit.id for hit in backend.search("bennes", grants=[PUBLIC]).hits] == [str(record.pk)]
     captured = capsys.readouterr()
-    assert "1 document(s) indexed" in captured.out
-    assert "objects read, 1 documents indexed" in captured.err
+    # The record and the home page the migrations publish.
+    assert "2 document(s) indexed" in captured.out
+    assert "2/2 objects read, 2 documents indexed" in captured.err
 
 
 def test_a_rolled_back_write_leaves_nothing_to_index(people, search_backend, django_capture_on_commit_callbacks):
@@ -127,6 +129,25 @@ def test_a_rolled_back_write_leaves_nothing_to_index(people, search_backend, dja
         raise RuntimeError("the request failed after the record was published")
 
     assert callbacks == []
-    assert not IndexOutbox.objects.exists()
+    assert not IndexOutbox.objects.filter(doc_type="best_practice").exists()
     search_backend.refresh()
     assert search_backend.search("palettes", grants=[PUBLIC]).total == 0
+
+
+def test_a_failed_drain_queues_its_own_retry_for_when_the_rows_are_due(people, settings):
+    """In production (the database task backend, run by the worker), a retry does not wait for the next write."""
+    from django_tasks_db.models import DBTaskResult
+
+    from search.tasks import drain_outbox
+
+    with use_backend(settings, UNREACHABLE):
+        publish_record(people)  # three rows, not drained: the test's transaction never commits
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        report = drain_outbox.call()
+
+    # The record's three rows, and those of the organisations the fixture created.
+    assert report["failed"] == report["remaining"] == IndexOutbox.objects.count() >= 3
+    due = min(row.next_attempt_at for row in IndexOutbox.objects.all())
+    retry = DBTaskResult.objects.get()
+    assert retry.task_path == "search.tasks.drain_outbox" and retry.status == "READY"
+    assert abs((retry.run_after - due).total_seconds()) < 1
