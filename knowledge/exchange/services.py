@@ -233,7 +233,8 @@ def interest_record(
     nothing, a changed answer replaces the earlier one. Returns the interest and the table's progress."""
     if not permissions.can_record_at(by, table):
         raise PermissionDenied(_("Only the secretary of this table can record its answers."))
-    session = table.session
+    # The session as it is now (the organiser may have moved on since the table was read).
+    session = ExchangeSession.objects.get(pk=table.session_id)
     if session.status != SessionStatus.RUNNING:
         raise ValidationError(
             _("This session is closed: answers can no longer be changed.")
