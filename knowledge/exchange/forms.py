@@ -1,9 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import Organisation, Person, Zone
 
-from .models import SCORE_CHOICES, Category, Direction, ResourceSheet, SessionTable, SheetStatus, Synergy
+from .models import SCORE_CHOICES, Category, Direction, ResourceSheet, SessionTable, SheetStatus, Synergy, SynergyStatus
 
 
 class ResourceSheetForm(forms.ModelForm):
@@ -102,6 +103,13 @@ class SynergyForm(forms.ModelForm):
             "implemented_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {"implemented_on": _("Today when left empty for an implemented synergy.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == SynergyStatus.IMPLEMENTED and not cleaned.get("implemented_on"):
+            cleaned["implemented_on"] = self.instance.implemented_on = timezone.localdate()
+        return cleaned
 
 
 class SatisfactionForm(forms.Form):
