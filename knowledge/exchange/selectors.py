@@ -163,7 +163,7 @@ def round_sheets(session: ExchangeSession, round_number: int) -> list[ResourceSh
 
 def table_answers(table: SessionTable, round_number: int) -> dict[str, bool]:
     """{"<sheet>:<firm>": yes/no} of the answers already recorded at a table in a round."""
-    rows = Interest.objects.filter(table=table, round=round_number).values_list(
+    rows = Interest.objects.filter(session_id=table.session_id, table=table, round=round_number).values_list(
         "sheet_id", "organisation_id", "interested"
     )
     return {f"{sheet}:{firm}": interested for sheet, firm, interested in rows}

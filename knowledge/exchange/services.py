@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,48 +242,54 @@ def interest_record(
             else _("The session has not started yet."),
             code="not_running",
         )
-    direction = session.current_direction
+    # One query checks both the sheet (announced in this round, of a registered firm) and the firm
+    # (seated at this table): a toggle is the hot path of the morning.
     sheet = (
         ResourceSheet.objects.filter(
-            pk=sheet_id, direction=direction, organisation__exchange_registrations__session=session
+            pk=sheet_id,
+            direction=session.current_direction,
+            organisation__exchange_registrations__session=session,
         )
-        .only("pk", "organisation_id")
+        .annotate(
+            firm_seated=Exists(
+                Registration.objects.filter(session=session, table=table, organisation_id=organisation_id)
+            )
+        )
+        .values("pk", "organisation_id", "firm_seated")
         .first()
     )
     if sheet is None:
         raise ValidationError(_("This sheet is not announced in the current round."), code="wrong_sheet")
-    if sheet.organisation_id == organisation_id:
+    if sheet["organisation_id"] == organisation_id:
         raise ValidationError(_("A firm does not answer its own sheet."), code="own_sheet")
-    if not Registration.objects.filter(session=session, table=table, organisation_id=organisation_id).exists():
+    if not sheet["firm_seated"]:
         raise ValidationError(_("This firm does not sit at this table."), code="wrong_table")
-    now = timezone.now()
-    with transaction.atomic():
-        # One statement, idempotent under retries and races: INSERT … ON CONFLICT DO UPDATE.
-        Interest.objects.bulk_create(
-            [
-                Interest(
-                    session=session,
-                    round=session.current_round,
-                    sheet_id=sheet.pk,
-                    organisation_id=organisation_id,
-                    interested=interested,
-                    table=table,
-                    recorded_by=person_of(by),
-                    recorded_at=now,
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["session", "sheet", "organisation"],
-            update_fields=["interested", "table", "recorded_by", "recorded_at", "round"],
-        )
-        interest = Interest.objects.get(session=session, sheet_id=sheet.pk, organisation_id=organisation_id)
-        progress = table_progress(table, session.current_round)
-        realtime.broadcast_on_commit(session.pk, {"type": "progress", **progress})
+    interest = Interest(
+        session=session,
+        round=session.current_round,
+        sheet_id=sheet["pk"],
+        organisation_id=organisation_id,
+        interested=interested,
+        table=table,
+        recorded_by=person_of(by),
+        recorded_at=timezone.now(),
+    )
+    # The write is one statement, atomic by itself and idempotent under retries and races
+    # (INSERT … ON CONFLICT DO UPDATE): no explicit transaction, so no BEGIN/COMMIT round trips on
+    # the morning's hot path. Inside a caller's transaction the broadcast still waits for its commit.
+    Interest.objects.bulk_create(
+        [interest],
+        update_conflicts=True,
+        unique_fields=["session", "sheet", "organisation"],
+        update_fields=["interested", "table", "recorded_by", "recorded_at", "round"],
+    )
+    progress = table_progress(table, session.current_round)
+    realtime.broadcast_on_commit(session.pk, {"type": "progress", **progress})
     return interest, progress
 
 
 def table_progress(table: SessionTable, round_number: int) -> dict:
-    counts = Interest.objects.filter(table=table, round=round_number).aggregate(
+    counts = Interest.objects.filter(session_id=table.session_id, table=table, round=round_number).aggregate(
         sheets=Count("sheet", distinct=True), answers=Count("pk"), yes=Count("pk", filter=Q(interested=True))
     )
     return {"table": table.number, "round": round_number, **counts}
