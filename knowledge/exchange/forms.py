@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import Organisation, Person, Zone
 
-from .models import SCORE_CHOICES, Category, Direction, ResourceSheet, SessionTable, SheetStatus, Synergy, SynergyStatus
+from .models import SCORE_CHOICES, Category, Direction, ResourceSheet, SessionTable, Synergy, SynergyStatus
+from .services import SHEET_FIELDS
 
 
 class ResourceSheetForm(forms.ModelForm):
@@ -12,19 +13,7 @@ class ResourceSheetForm(forms.ModelForm):
 
     class Meta:
         model = ResourceSheet
-        fields = [
-            "direction",
-            "category",
-            "title",
-            "description",
-            "quantity",
-            "unit",
-            "frequency",
-            "available_from",
-            "available_until",
-            "zone",
-            "status",
-        ]
+        fields = list(SHEET_FIELDS)
         widgets = {
             "direction": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -128,6 +117,3 @@ class SatisfactionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-SHEET_STATUSES = SheetStatus

@@ -1,6 +1,5 @@
 """Reads of the Bourse d'échanges, with the permission checks built in."""
 
-import datetime
 from collections import defaultdict
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -278,7 +277,3 @@ def satisfaction_summary(session: ExchangeSession) -> dict:
         responses.exclude(comment="").select_related("organisation").values_list("comment", "organisation__name")
     )
     return {"averages": averages, "distribution": distribution, "comments": comments}
-
-
-def current_year() -> int:
-    return datetime.date.today().year

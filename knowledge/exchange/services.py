@@ -2,8 +2,6 @@
 background tasks are queued to run once it commits.
 """
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Q
@@ -395,7 +393,3 @@ def satisfaction_submit(
     except IntegrityError:
         raise ValidationError(_("You have already answered the questionnaire of this session.")) from None
     return response
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

@@ -12,7 +12,10 @@ from portal.asgi import application
 
 from .conftest import seated
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+# Serialized rollback, like tests/portal/test_asgi_smoke.py: the browser tests leave the database empty
+# and flushed without post_migrate (see tests/e2e/conftest.py); reloading the migrations' rows keeps
+# the content types' ids those of the process's cache, and the flush after this test keeps it so.
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
