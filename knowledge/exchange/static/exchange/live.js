@@ -44,5 +44,14 @@
       setTimeout(function () { connect(Math.min(delay * 2, 30000)); }, delay);
     });
   }
+  // Time since the round started, to pace the sheets (round_minutes each).
+  const clock = document.getElementById("round-clock");
+  const started = Date.parse(root.dataset.started || "");
+  if (clock && root.dataset.running && !isNaN(started)) {
+    setInterval(function () {
+      const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+      clock.textContent = "⏱ " + Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    }, 1000);
+  }
   connect(1000);
 })();
