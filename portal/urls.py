@@ -25,6 +25,7 @@ urlpatterns = [
     path("bonnes-pratiques/", include("knowledge.urls")),
     path("clubs/", include("portal.members.club_urls")),
     path("plans-d-action/", include("workgroups.plan_urls")),
+    path("bourse/", include("knowledge.exchange.urls")),
 ]
 
 if settings.DEBUG:

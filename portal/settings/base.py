@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "portal.members",
     "workgroups",
     "knowledge",
+    "knowledge.exchange",
     "cms",
     "search",
     "daphne",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from cms.demo import load_pages
 from knowledge.demo import load_best_practices
+from knowledge.exchange.demo import load_exchange
 from portal.members.demo import DEMO_PASSWORD, load_members
 from workgroups.demo import load_axes, load_workgroups
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(_("  %(count)d workgroups with a discussion") % {"count": len(workgroups)})
         records = load_best_practices(axes=axes, people=members["people"])
         self.stdout.write(_("  %(count)d best-practice records") % {"count": len(records)})
+        exchange = load_exchange(people=members["people"], clubs=members["clubs"])
+        self.stdout.write(
+            _("  Bourse d'échanges: %(count)d resource sheets, a past and a coming session")
+            % {"count": exchange["sheets"]}
+        )
         load_pages(axes=axes, clubs=members["clubs"])
         self.stdout.write(_("  public site published: axis and club pages, news, events, about and contact"))
         self.stdout.write(

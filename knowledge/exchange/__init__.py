@@ -1,0 +1,1 @@
+"""The Bourse d'échanges (resource exchange), an app of its own inside knowledge/ (label "exchange")."""

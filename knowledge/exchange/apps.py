@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeConfig(AppConfig):
+    name = "knowledge.exchange"
+    label = "exchange"
+    verbose_name = _("Resource exchange")
+
+    def ready(self):
+        from portal.members.models import PersonRole
+        from portal.members.roles import crud, grant
+
+        from . import indexing
+
+        indexing.register()
+        managed = ("resourcesheet", "exchangesession", "registration", "synergy", "exchangeobjective")
+        for role in (PersonRole.ADMINISTRATOR, PersonRole.ORGANISER):
+            grant(
+                role,
+                *(permission for model in managed for permission in crud("exchange", model)),
+                "exchange.view_interest",
+                "exchange.view_satisfactionresponse",
+            )

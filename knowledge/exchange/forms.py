@@ -1,0 +1,119 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.members.models import Organisation, Person, Zone
+
+from .models import SCORE_CHOICES, Category, Direction, ResourceSheet, SessionTable, Synergy, SynergyStatus
+from .services import SHEET_FIELDS
+
+
+class ResourceSheetForm(forms.ModelForm):
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas: “pallets, wood, reuse”."))
+
+    class Meta:
+        model = ResourceSheet
+        fields = list(SHEET_FIELDS)
+        widgets = {
+            "direction": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "available_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, organisation_field: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("tags", ", ".join(sorted(self.instance.tags.names())))
+        if organisation_field:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+            )
+            self.order_fields(["organisation"])
+
+    def clean_tags(self):
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()][:20]
+
+    def service_arguments(self) -> dict:
+        data = {key: value for key, value in self.cleaned_data.items() if key != "organisation"}
+        return data
+
+
+class SheetFilterForm(forms.Form):
+    sens = forms.ChoiceField(choices=[("", _("Offers and needs")), *Direction.choices], required=False)
+    categorie = forms.ChoiceField(choices=[("", _("All categories")), *Category.choices], required=False)
+    zone = forms.ModelChoiceField(queryset=Zone.objects.order_by("name"), required=False, empty_label=_("All zones"))
+    q = forms.CharField(required=False, max_length=100)
+    mes_fiches = forms.BooleanField(required=False)
+
+
+class RegisterFirmsForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Firms to register"), queryset=Organisation.objects.order_by("name")
+    )
+
+
+class MoveForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Firm"), queryset=Organisation.objects.none())
+    table = forms.ModelChoiceField(label=_("To table"), queryset=SessionTable.objects.none())
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            exchange_registrations__session=session
+        ).order_by("name")
+        self.fields["table"].queryset = session.tables.order_by("number")
+
+
+class TableStaffForm(forms.Form):
+    facilitator = forms.ModelChoiceField(label=_("Facilitator"), queryset=Person.objects.none(), required=False)
+    secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(user__is_active=True).select_related("user").order_by("user__last_name")
+        self.fields["facilitator"].queryset = people
+        self.fields["secretary"].queryset = people
+
+
+class AnswerForm(forms.Form):
+    """One toggle from a secretary's screen (JSON or form-encoded)."""
+
+    sheet = forms.IntegerField(min_value=1)
+    organisation = forms.IntegerField(min_value=1)
+    interested = forms.BooleanField(required=False)
+
+
+class SynergyForm(forms.ModelForm):
+    class Meta:
+        model = Synergy
+        fields = ["status", "implemented_on", "tonnes_per_year", "euros_per_year", "notes"]
+        widgets = {
+            "implemented_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"implemented_on": _("Today when left empty for an implemented synergy.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == SynergyStatus.IMPLEMENTED and not cleaned.get("implemented_on"):
+            cleaned["implemented_on"] = self.instance.implemented_on = timezone.localdate()
+        return cleaned
+
+
+class SatisfactionForm(forms.Form):
+    logistics = forms.TypedChoiceField(
+        label=_("Logistics (room, breakfast, timing)"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    method = forms.TypedChoiceField(
+        label=_("Exchange method (tables, rounds, YES/NO cards)"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    atmosphere = forms.TypedChoiceField(
+        label=_("Atmosphere"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,279 @@
+"""Reads of the Bourse d'échanges, with the permission checks built in."""
+
+from collections import defaultdict
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+import search
+from portal.members.models import Club, Person
+
+from . import permissions
+from .models import (
+    ACTIVE_SHEET_STATUSES,
+    Category,
+    Direction,
+    ExchangeObjective,
+    ExchangeSession,
+    Interest,
+    Registration,
+    ResourceSheet,
+    SatisfactionResponse,
+    SessionStatus,
+    SessionTable,
+    Synergy,
+    SynergyStatus,
+    WorkbookExport,
+)
+
+
+def _sheets() -> QuerySet[ResourceSheet]:
+    return ResourceSheet.objects.select_related("organisation", "zone").prefetch_related("tags")
+
+
+def visible_sheets(
+    user, *, direction: str = "", category: str = "", zone=None, text: str = "", mine: bool = False
+) -> QuerySet[ResourceSheet]:
+    """The sheets a member may read: open ones and those in discussion, plus all of their own firm's."""
+    if not permissions.is_member(user):
+        return ResourceSheet.objects.none()
+    own = permissions.organisation_id_of(user)
+    queryset = _sheets().filter(Q(status__in=ACTIVE_SHEET_STATUSES) | Q(organisation_id=own))
+    if mine:
+        queryset = queryset.filter(organisation_id=own)
+    if direction in Direction.values:
+        queryset = queryset.filter(direction=direction)
+    if category in Category.values:
+        queryset = queryset.filter(category=category)
+    if zone is not None:
+        queryset = queryset.filter(zone=zone)
+    if text:
+        queryset = queryset.filter(
+            Q(title__icontains=text) | Q(description__icontains=text) | Q(organisation__name__icontains=text)
+        )
+    return queryset.order_by("-updated_at", "-pk")
+
+
+def sheet_for(user, pk) -> ResourceSheet | None:
+    if not permissions.is_member(user):
+        return None
+    return _sheets().select_related("created_by__user").filter(pk=pk).first()
+
+
+SUGGESTION_POOL = 30
+
+
+def matching_sheets(sheet: ResourceSheet, *, user, limit: int = 5) -> list[ResourceSheet]:
+    """For a need, the open offers most likely to answer it (for an offer, the needs), from another firm:
+    same category first, then same zone, then by text similarity (more-like-this in the search index).
+    When the index knows too few, sheets of the same category complete the list."""
+    opposite = Direction.NEED if sheet.is_offer else Direction.OFFER
+    candidates = (
+        _sheets()
+        .filter(direction=opposite, status__in=ACTIVE_SHEET_STATUSES)
+        .exclude(organisation_id=sheet.organisation_id)
+    )
+    similar = search.more_like_this("resource_sheet", sheet.pk, user=user, limit=SUGGESTION_POOL)
+    rank = {int(s.id): position for position, s in enumerate(similar) if s.type == "resource_sheet"}
+    found = list(candidates.filter(pk__in=rank))
+    if len(found) < limit:
+        found += list(candidates.filter(category=sheet.category).exclude(pk__in=rank)[: limit - len(found)])
+
+    def key(candidate):
+        return (
+            candidate.category != sheet.category,
+            candidate.zone_id != sheet.zone_id or sheet.zone_id is None,
+            rank.get(candidate.pk, SUGGESTION_POOL),
+            -candidate.pk,
+        )
+
+    return sorted(found, key=key)[:limit]
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+def sessions_for(user) -> QuerySet[ExchangeSession]:
+    if not permissions.is_member(user):
+        return ExchangeSession.objects.none()
+    return (
+        ExchangeSession.objects.select_related("club")
+        .annotate(firm_count=Count("registrations", distinct=True))
+        .order_by("-date", "-pk")
+    )
+
+
+def session_for(user, pk) -> ExchangeSession | None:
+    if not permissions.is_member(user):
+        return None
+    return ExchangeSession.objects.select_related("club").filter(pk=pk).first()
+
+
+def seating(session: ExchangeSession) -> list[SessionTable]:
+    """The tables with their firms (each with `zone`), facilitators and secretaries."""
+    return list(
+        session.tables.select_related("facilitator__user", "secretary__user", "facilitator__organisation")
+        .prefetch_related(
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.select_related("organisation__zone").order_by("organisation__name"),
+            )
+        )
+        .order_by("number")
+    )
+
+
+def unseated(session: ExchangeSession) -> QuerySet[Registration]:
+    return session.registrations.filter(table__isnull=True).select_related("organisation__zone")
+
+
+def registrations(session: ExchangeSession) -> QuerySet[Registration]:
+    return session.registrations.select_related("organisation__zone", "table").order_by("organisation__name")
+
+
+def badges(session: ExchangeSession) -> list[dict]:
+    """One badge per person of each registered firm (a firm without people gets one blank badge)."""
+    result = []
+    for registration in registrations(session):
+        people = list(
+            Person.objects.filter(organisation=registration.organisation, user__is_active=True)
+            .select_related("user")
+            .order_by("user__last_name")
+        )
+        for person in people or [None]:
+            result.append({"person": person, "registration": registration})
+    return result
+
+
+def round_sheets(session: ExchangeSession, round_number: int) -> list[ResourceSheet]:
+    """The sheets announced in a round: the offers (odd rounds) or needs (even) of the registered firms."""
+    if not round_number:
+        return []
+    return list(
+        ResourceSheet.objects.filter(
+            direction=session.direction_of_round(round_number),
+            organisation__exchange_registrations__session=session,
+        )
+        .exclude(status="closed")
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def table_answers(table: SessionTable, round_number: int) -> dict[str, bool]:
+    """{"<sheet>:<firm>": yes/no} of the answers already recorded at a table in a round."""
+    rows = Interest.objects.filter(session_id=table.session_id, table=table, round=round_number).values_list(
+        "sheet_id", "organisation_id", "interested"
+    )
+    return {f"{sheet}:{firm}": interested for sheet, firm, interested in rows}
+
+
+def live_state(session: ExchangeSession) -> dict:
+    """What the organiser's screen shows, as a frame: every table's progress in the current round."""
+    sheets = len(round_sheets(session, session.current_round))
+    counts = {
+        row["table__number"]: row
+        for row in Interest.objects.filter(session=session, round=session.current_round)
+        .values("table__number")
+        .annotate(sheets=Count("sheet", distinct=True), answers=Count("pk"), yes=Count("pk", filter=Q(interested=True)))
+    }
+    tables = []
+    for table in session.tables.select_related("secretary__user").order_by("number"):
+        row = counts.get(table.number, {})
+        tables.append(
+            {
+                "table": table.number,
+                "secretary": str(table.secretary) if table.secretary else "",
+                "sheets": row.get("sheets", 0),
+                "answers": row.get("answers", 0),
+                "yes": row.get("yes", 0),
+            }
+        )
+    return {
+        "type": "state",
+        "status": session.status,
+        "round": session.current_round,
+        "rounds": session.rounds,
+        "direction": session.current_direction,
+        "round_sheets": sheets,
+        "started_at": session.round_started_at.isoformat() if session.round_started_at else None,
+        "tables": tables,
+    }
+
+
+def interests_of_session(session: ExchangeSession, *, user) -> QuerySet[Interest]:
+    """YES answers, for the organiser (all) or a member (those involving their firm)."""
+    queryset = Interest.objects.filter(session=session, interested=True).select_related(
+        "sheet__organisation", "organisation", "table"
+    )
+    if permissions.is_organiser(user):
+        return queryset.order_by("round", "sheet__title", "organisation__name")
+    own = permissions.organisation_id_of(user)
+    return queryset.filter(Q(organisation_id=own) | Q(sheet__organisation_id=own)).order_by("round", "sheet__title")
+
+
+def latest_export(session: ExchangeSession) -> WorkbookExport | None:
+    return session.exports.defer("organiser_workbook", "archive").first()
+
+
+# --- Synergies, objectives, satisfaction ---------------------------------------------------------------
+
+
+def synergies_for(user) -> QuerySet[Synergy]:
+    queryset = Synergy.objects.select_related("provider", "beneficiary", "offer", "need", "club")
+    if permissions.is_organiser(user):
+        return queryset
+    own = permissions.organisation_id_of(user)
+    if own is None:
+        return queryset.none()
+    return queryset.filter(Q(provider_id=own) | Q(beneficiary_id=own))
+
+
+def objectives_dashboard(club: Club | None) -> list[dict]:
+    """Per year: sessions and synergies planned against sessions held and synergies implemented."""
+    objectives = {o.year: o for o in ExchangeObjective.objects.filter(club=club)}
+    held = defaultdict(int)
+    for row in (
+        ExchangeSession.objects.filter(club=club, status=SessionStatus.DONE)
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+    ):
+        held[row["year"]] = row["n"]
+    implemented = defaultdict(int)
+    for row in (
+        Synergy.objects.filter(club=club, status=SynergyStatus.IMPLEMENTED)
+        .annotate(year=ExtractYear("implemented_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+    ):
+        implemented[row["year"]] = row["n"]
+    years = sorted(set(objectives) | set(held) | set(implemented))
+    rows = []
+    for year in years:
+        objective = objectives.get(year)
+        rows.append(
+            {
+                "year": year,
+                "sessions_planned": objective.sessions_planned if objective else None,
+                "sessions_held": held[year],
+                "synergies_planned": objective.synergies_planned if objective else None,
+                "synergies_implemented": implemented[year],
+            }
+        )
+    return rows
+
+
+def satisfaction_summary(session: ExchangeSession) -> dict:
+    responses = SatisfactionResponse.objects.filter(session=session)
+    averages = responses.aggregate(
+        logistics=Avg("logistics"), method=Avg("method"), atmosphere=Avg("atmosphere"), count=Count("pk")
+    )
+    distribution = {}
+    for field in ("logistics", "method", "atmosphere"):
+        counts = dict(responses.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        distribution[field] = [(score, counts.get(score, 0)) for score in range(1, 6)]
+    comments = list(
+        responses.exclude(comment="").select_related("organisation").values_list("comment", "organisation__name")
+    )
+    return {"averages": averages, "distribution": distribution, "comments": comments}

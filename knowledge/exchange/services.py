@@ -1,0 +1,395 @@
+"""Writes of the Bourse d'échanges. Each runs in one transaction; broadcasts, index updates and
+background tasks are queued to run once it commits.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.members.models import Organisation, Person
+from portal.members.permissions import person_of
+from search import indexing
+
+from . import permissions, realtime, seating
+from .models import (
+    ExchangeSession,
+    Interest,
+    Registration,
+    ResourceSheet,
+    SatisfactionResponse,
+    SessionStatus,
+    SessionTable,
+    SheetStatus,
+    Synergy,
+    SynergyStatus,
+    WorkbookExport,
+)
+
+SHEET_FIELDS = (
+    "direction",
+    "category",
+    "title",
+    "description",
+    "quantity",
+    "unit",
+    "frequency",
+    "available_from",
+    "available_until",
+    "zone",
+    "status",
+)
+
+
+def _validated(instance, *, exclude=None):
+    instance.full_clean(exclude=exclude)
+    return instance
+
+
+# --- Resource sheets -------------------------------------------------------------------------------
+
+
+def sheet_create(*, by, organisation: Organisation, tags=(), **fields) -> ResourceSheet:
+    """A new sheet of `organisation`: members file their own firm's, organisers any firm's."""
+    if not (permissions.is_organiser(by) or permissions.organisation_id_of(by) == organisation.pk):
+        raise PermissionDenied(_("You can only file sheets for your own organisation."))
+    values = {key: value for key, value in fields.items() if key in SHEET_FIELDS}
+    values.setdefault("zone", organisation.zone)
+    with transaction.atomic():
+        sheet = _validated(
+            ResourceSheet(organisation=organisation, created_by=person_of(by), **values), exclude=["tags"]
+        )
+        sheet.save()
+        sheet.tags.set(_clean_tags(tags))
+        indexing.schedule_index(sheet)
+    return sheet
+
+
+def sheet_update(*, sheet: ResourceSheet, by, tags=None, **fields) -> ResourceSheet:
+    if not permissions.can_edit_sheet(by, sheet):
+        raise PermissionDenied(_("You can only edit your own organisation's sheets."))
+    with transaction.atomic():
+        for key, value in fields.items():
+            if key in SHEET_FIELDS:
+                setattr(sheet, key, value)
+        _validated(sheet, exclude=["tags"]).save()
+        if tags is not None:
+            sheet.tags.set(_clean_tags(tags))
+        indexing.schedule_index(sheet)
+    return sheet
+
+
+def _clean_tags(tags) -> list[str]:
+    return list(dict.fromkeys(tag.strip()[:100] for tag in tags if tag and tag.strip()))
+
+
+# --- Sessions, registrations and seating ---------------------------------------------------------
+
+
+def _require_organiser(by) -> None:
+    if not permissions.is_organiser(by):
+        raise PermissionDenied(_("Only the organisers can do this."))
+
+
+def _require_open(session: ExchangeSession) -> None:
+    if session.status == SessionStatus.DONE:
+        raise ValidationError(_("This session is closed: nothing can be changed any more."), code="closed")
+
+
+def registration_add(*, session: ExchangeSession, organisation: Organisation, by) -> Registration:
+    """Registers a firm: the organiser registers any firm, a member their own."""
+    if not (permissions.is_organiser(by) or permissions.organisation_id_of(by) == organisation.pk):
+        raise PermissionDenied(_("You can only register your own organisation."))
+    _require_open(session)
+    with transaction.atomic():
+        registration, _created = Registration.objects.get_or_create(session=session, organisation=organisation)
+    return registration
+
+
+def registration_remove(*, session: ExchangeSession, organisation: Organisation, by) -> None:
+    if not (permissions.is_organiser(by) or permissions.organisation_id_of(by) == organisation.pk):
+        raise PermissionDenied(_("You can only unregister your own organisation."))
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(_("The session has started: registrations can no longer be withdrawn."))
+    Registration.objects.filter(session=session, organisation=organisation).delete()
+
+
+def seating_plan(*, session: ExchangeSession, by) -> list[SessionTable]:
+    """Seats every registered firm (zones together, tables of 3 to 5) and gives each table a facilitator
+    and a secretary from the session's team, in order. Replaces any earlier plan and hand moves."""
+    _require_organiser(by)
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(_("The seating can only be planned before the session starts."))
+    with transaction.atomic():
+        registrations = list(
+            Registration.objects.select_for_update(of=("self",))
+            .filter(session=session)
+            .select_related("organisation")
+            .order_by("organisation__name", "pk")
+        )
+        plan = seating.plan_tables([(r.pk, r.organisation.zone_id) for r in registrations])
+        old = {table.number: table for table in session.tables.all()}
+        team = list(session.team.order_by("user__last_name", "user__first_name", "pk"))
+        tables = []
+        for index, firms in enumerate(plan):
+            number = index + 1
+            table = old.pop(number, None) or SessionTable(session=session, number=number)
+            if table.pk is None:
+                if 2 * index + 1 < len(team):
+                    table.facilitator, table.secretary = team[2 * index], team[2 * index + 1]
+                elif index < len(team):
+                    table.secretary = team[index]
+                table.save()
+            Registration.objects.filter(pk__in=firms).update(table=table, moved_by_hand=False)
+            tables.append(table)
+        Registration.objects.filter(session=session, table__number__in=list(old)).update(table=None)
+        SessionTable.objects.filter(pk__in=[table.pk for table in old.values()]).delete()
+    realtime.broadcast_on_commit(session.pk, {"type": "seating"})
+    return tables
+
+
+def seating_move(*, session: ExchangeSession, organisation: Organisation, table: SessionTable, by) -> Registration:
+    """The organiser seats a firm at another table by hand (at most 5 firms a table)."""
+    _require_organiser(by)
+    _require_open(session)
+    if table.session_id != session.pk:
+        raise ValidationError(_("This table belongs to another session."))
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update().filter(session=session, organisation=organisation).first()
+        )
+        if registration is None:
+            raise ValidationError(_("This firm is not registered for this session."))
+        if registration.table_id == table.pk:
+            return registration
+        SessionTable.objects.select_for_update().filter(pk=table.pk).first()
+        if table.registrations.count() >= seating.MAX_SIZE:
+            raise ValidationError(
+                _("Table %(number)d already seats %(max)d firms: move one of them elsewhere first.")
+                % {"number": table.number, "max": seating.MAX_SIZE}
+            )
+        registration.table, registration.moved_by_hand = table, True
+        registration.save(update_fields=["table", "moved_by_hand"])
+    return registration
+
+
+def table_assign(*, table: SessionTable, facilitator: Person | None, secretary: Person | None, by) -> SessionTable:
+    _require_organiser(by)
+    _require_open(table.session)
+    if facilitator is not None and secretary is not None and facilitator.pk == secretary.pk:
+        raise ValidationError(_("The facilitator and the secretary of a table must be two people."))
+    table.facilitator, table.secretary = facilitator, secretary
+    table.save(update_fields=["facilitator", "secretary"])
+    return table
+
+
+# --- The live rounds -------------------------------------------------------------------------------
+
+
+def round_advance(*, session: ExchangeSession, by) -> ExchangeSession:
+    """Starts the first round, or the next one."""
+    _require_organiser(by)
+    with transaction.atomic():
+        session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        if session.current_round >= session.rounds:
+            raise ValidationError(_("This was the last round: close the session."))
+        if not session.tables.exists():
+            raise ValidationError(_("Seat the firms before starting the first round."))
+        session.status = SessionStatus.RUNNING
+        session.current_round += 1
+        session.round_started_at = timezone.now()
+        session.save(update_fields=["status", "current_round", "round_started_at"])
+        realtime.broadcast_on_commit(
+            session.pk,
+            {
+                "type": "round",
+                "round": session.current_round,
+                "direction": session.current_direction,
+                "started_at": session.round_started_at.isoformat(),
+                "status": session.status,
+            },
+        )
+    return session
+
+
+def session_close(*, session: ExchangeSession, by) -> ExchangeSession:
+    _require_organiser(by)
+    with transaction.atomic():
+        session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
+        session.status = SessionStatus.DONE
+        session.save(update_fields=["status"])
+        realtime.broadcast_on_commit(session.pk, {"type": "round", "round": session.current_round, "status": "done"})
+    return session
+
+
+def interest_record(
+    *, table: SessionTable, sheet_id: int, organisation_id: int, interested: bool, by
+) -> tuple[Interest, dict]:
+    """Saves one firm's YES or NO to the sheet announced at its table; the same answer twice changes
+    nothing, a changed answer replaces the earlier one. Returns the interest and the table's progress."""
+    if not permissions.can_record_at(by, table):
+        raise PermissionDenied(_("Only the secretary of this table can record its answers."))
+    # The session as it is now (the organiser may have moved on since the table was read).
+    session = ExchangeSession.objects.get(pk=table.session_id)
+    if session.status != SessionStatus.RUNNING:
+        raise ValidationError(
+            _("This session is closed: answers can no longer be changed.")
+            if session.status == SessionStatus.DONE
+            else _("The session has not started yet."),
+            code="not_running",
+        )
+    # One query checks both the sheet (announced in this round, of a registered firm) and the firm
+    # (seated at this table): a toggle is the hot path of the morning.
+    sheet = (
+        ResourceSheet.objects.filter(
+            pk=sheet_id,
+            direction=session.current_direction,
+            organisation__exchange_registrations__session=session,
+        )
+        .annotate(
+            firm_seated=Exists(
+                Registration.objects.filter(session=session, table=table, organisation_id=organisation_id)
+            )
+        )
+        .values("pk", "organisation_id", "firm_seated")
+        .first()
+    )
+    if sheet is None:
+        raise ValidationError(_("This sheet is not announced in the current round."), code="wrong_sheet")
+    if sheet["organisation_id"] == organisation_id:
+        raise ValidationError(_("A firm does not answer its own sheet."), code="own_sheet")
+    if not sheet["firm_seated"]:
+        raise ValidationError(_("This firm does not sit at this table."), code="wrong_table")
+    interest = Interest(
+        session=session,
+        round=session.current_round,
+        sheet_id=sheet["pk"],
+        organisation_id=organisation_id,
+        interested=interested,
+        table=table,
+        recorded_by=person_of(by),
+        recorded_at=timezone.now(),
+    )
+    # The write is one statement, atomic by itself and idempotent under retries and races
+    # (INSERT … ON CONFLICT DO UPDATE): no explicit transaction, so no BEGIN/COMMIT round trips on
+    # the morning's hot path. Inside a caller's transaction the broadcast still waits for its commit.
+    Interest.objects.bulk_create(
+        [interest],
+        update_conflicts=True,
+        unique_fields=["session", "sheet", "organisation"],
+        update_fields=["interested", "table", "recorded_by", "recorded_at", "round"],
+    )
+    progress = table_progress(table, session.current_round)
+    realtime.broadcast_on_commit(session.pk, {"type": "progress", **progress})
+    return interest, progress
+
+
+def table_progress(table: SessionTable, round_number: int) -> dict:
+    counts = Interest.objects.filter(session_id=table.session_id, table=table, round=round_number).aggregate(
+        sheets=Count("sheet", distinct=True), answers=Count("pk"), yes=Count("pk", filter=Q(interested=True))
+    )
+    return {"table": table.number, "round": round_number, **counts}
+
+
+# --- After the session ------------------------------------------------------------------------------
+
+
+def export_request(*, session: ExchangeSession, by) -> WorkbookExport:
+    """Queues the building of every firm's workbook, the zip and the organiser's workbook."""
+    _require_organiser(by)
+    from .tasks import build_workbooks
+
+    with transaction.atomic():
+        export = WorkbookExport.objects.create(
+            session=session, requested_by=person_of(by), total_count=session.registrations.count()
+        )
+        transaction.on_commit(lambda: build_workbooks.enqueue(export.pk))
+    return export
+
+
+def export_mark(export_id: int, **fields) -> None:
+    WorkbookExport.objects.filter(pk=export_id).update(**fields)
+
+
+def synergy_from_interest(*, interest: Interest, by) -> Synergy:
+    """One click: the sheet's firm and the interested firm become provider and beneficiary (an offer goes
+    from its owner to the interested firm; a need is answered by the interested firm)."""
+    if not permissions.can_create_synergy_from(by, interest):
+        raise PermissionDenied(_("Only the organisers and the two firms can start this synergy."))
+    if not interest.interested:
+        raise ValidationError(_("The firm answered NO to this sheet."))
+    sheet = interest.sheet
+    offer, need = (sheet, None) if sheet.is_offer else (None, sheet)
+    provider, beneficiary = (
+        (sheet.organisation, interest.organisation) if sheet.is_offer else (interest.organisation, sheet.organisation)
+    )
+    with transaction.atomic():
+        existing = Synergy.objects.filter(interest=interest).first()
+        if existing is not None:
+            return existing
+        synergy = Synergy.objects.create(
+            offer=offer,
+            need=need,
+            provider=provider,
+            beneficiary=beneficiary,
+            club=interest.session.club,
+            session=interest.session,
+            interest=interest,
+            created_by=person_of(by),
+        )
+        if sheet.status == SheetStatus.OPEN:
+            sheet.status = SheetStatus.IN_DISCUSSION
+            sheet.save(update_fields=["status", "updated_at"])
+            indexing.schedule_index(sheet)
+    return synergy
+
+
+def synergy_update(*, synergy: Synergy, by, **fields) -> Synergy:
+    if not (
+        permissions.is_organiser(by)
+        or permissions.organisation_id_of(by) in (synergy.provider_id, synergy.beneficiary_id)
+    ):
+        raise PermissionDenied(_("Only the organisers and the two firms can update this synergy."))
+    allowed = ("status", "implemented_on", "tonnes_per_year", "euros_per_year", "notes")
+    with transaction.atomic():
+        for key, value in fields.items():
+            if key in allowed:
+                setattr(synergy, key, value)
+        if synergy.status == SynergyStatus.IMPLEMENTED and synergy.implemented_on is None:
+            synergy.implemented_on = timezone.localdate()
+        _validated(synergy).save()
+        if synergy.status == SynergyStatus.IMPLEMENTED:
+            for sheet in (synergy.offer, synergy.need):
+                if sheet is not None and sheet.status != SheetStatus.MATCHED:
+                    sheet.status = SheetStatus.MATCHED
+                    sheet.save(update_fields=["status", "updated_at"])
+                    indexing.schedule_index(sheet)
+    return synergy
+
+
+def satisfaction_submit(
+    *, session: ExchangeSession, by, logistics: int, method: int, atmosphere: int, comment: str = ""
+) -> SatisfactionResponse:
+    if not permissions.can_answer_questionnaire(by, session):
+        raise PermissionDenied(_("Only the people of the registered firms answer this questionnaire."))
+    if session.status == SessionStatus.PLANNED:
+        raise ValidationError(_("The questionnaire opens when the session starts."))
+    person = person_of(by)
+    response = SatisfactionResponse(
+        session=session,
+        respondent=person,
+        organisation_id=person.organisation_id,
+        logistics=logistics,
+        method=method,
+        atmosphere=atmosphere,
+        comment=comment.strip()[:2000],
+    )
+    _validated(response)
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        raise ValidationError(_("You have already answered the questionnaire of this session.")) from None
+    return response

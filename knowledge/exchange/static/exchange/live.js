@@ -1,0 +1,57 @@
+// The organiser's live view: every table's progress, from the session's websocket. A fresh snapshot
+// arrives on every (re)connection, so a dropped connection loses nothing.
+(function () {
+  "use strict";
+  const root = document.getElementById("live");
+  if (!root) return;
+  const connection = document.getElementById("connection");
+  let currentRound = null;
+
+  function row(number) { return root.querySelector('tr[data-table="' + number + '"]'); }
+  function setRow(entry, total) {
+    const tr = row(entry.table);
+    if (!tr) return;
+    tr.querySelector(".sheets").textContent = entry.sheets;
+    tr.querySelector(".answers").textContent = entry.answers;
+    tr.querySelector(".yes").textContent = entry.yes;
+    const bar = tr.querySelector("progress");
+    if (total !== undefined) { tr.querySelector(".total").textContent = total; bar.max = Math.max(total, 1); }
+    bar.value = entry.sheets;
+    tr.classList.add("updated");
+    setTimeout(function () { tr.classList.remove("updated"); }, 800);
+  }
+
+  function connect(delay) {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
+    socket.addEventListener("open", function () { delay = 1000; document.body.dataset.connection = "connected"; connection.textContent = ""; });
+    socket.addEventListener("message", function (event) {
+      const frame = JSON.parse(event.data);
+      if (frame.type === "state") {
+        if (currentRound !== null && frame.round !== currentRound) { location.reload(); return; }
+        currentRound = frame.round;
+        frame.tables.forEach(function (entry) { setRow(entry, frame.round_sheets); });
+      } else if (frame.type === "progress") {
+        if (frame.round === currentRound) setRow(frame);
+      } else if (frame.type === "round" || frame.type === "seating") {
+        socket.send(JSON.stringify({ type: "state" }));
+      }
+    });
+    socket.addEventListener("close", function (event) {
+      document.body.dataset.connection = "disconnected";
+      if (event.code >= 4400 && event.code < 4500) return;
+      connection.textContent = "…";
+      setTimeout(function () { connect(Math.min(delay * 2, 30000)); }, delay);
+    });
+  }
+  // Time since the round started, to pace the sheets (round_minutes each).
+  const clock = document.getElementById("round-clock");
+  const started = Date.parse(root.dataset.started || "");
+  if (clock && root.dataset.running && !isNaN(started)) {
+    setInterval(function () {
+      const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+      clock.textContent = "⏱ " + Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    }, 1000);
+  }
+  connect(1000);
+})();

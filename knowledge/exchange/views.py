@@ -1,0 +1,582 @@
+"""The pages of the Bourse d'échanges. Thin: rules live in services and permissions, reads in selectors.
+
+The secretary's toggle is one small POST endpoint answering JSON (a plain JsonResponse, as the
+search's autocomplete does, rather than a whole API framework for one call).
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from portal.members.models import Club, Organisation
+from portal.members.permissions import person_of
+
+from . import exports, permissions, selectors, services
+from .forms import (
+    AnswerForm,
+    MoveForm,
+    RegisterFirmsForm,
+    ResourceSheetForm,
+    SatisfactionForm,
+    SheetFilterForm,
+    SynergyForm,
+    TableStaffForm,
+)
+from .models import (
+    ExportStatus,
+    FirmWorkbook,
+    Interest,
+    ResourceSheet,
+    SessionStatus,
+    SessionTable,
+    Synergy,
+    WorkbookExport,
+)
+
+PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _member_required(request):
+    if not permissions.is_member(request.user):
+        raise PermissionDenied(_("The Bourse d'échanges is for the members of the cluster."))
+
+
+def _organiser_required(request):
+    if not permissions.is_organiser(request.user):
+        raise PermissionDenied(_("Only the organisers can open this page."))
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _flash(request, error) -> None:
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
+# --- Resource sheets ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def sheet_list(request):
+    _member_required(request)
+    filters = SheetFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    sheets = selectors.visible_sheets(
+        request.user,
+        direction=cleaned.get("sens", ""),
+        category=cleaned.get("categorie", ""),
+        zone=cleaned.get("zone"),
+        text=cleaned.get("q", ""),
+        mine=cleaned.get("mes_fiches", False),
+    )
+    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exchange/sheet_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": query.urlencode(),
+            "can_file": permissions.can_file_sheet(request.user),
+            "is_organiser": permissions.is_organiser(request.user),
+        },
+    )
+
+
+@login_required
+@require_safe
+def sheet_detail(request, pk):
+    _member_required(request)
+    sheet = selectors.sheet_for(request.user, pk)
+    if sheet is None:
+        raise Http404
+    return render(
+        request,
+        "exchange/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "can_edit": permissions.can_edit_sheet(request.user, sheet),
+            "suggestions": selectors.matching_sheets(sheet, user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def sheet_create(request):
+    if not permissions.can_file_sheet(request.user):
+        raise PermissionDenied(_("Your account belongs to no organisation."))
+    organiser = permissions.is_organiser(request.user)
+    person = person_of(request.user)
+    initial = {"direction": request.GET.get("sens", "offer")}
+    if person and person.organisation and person.organisation.zone_id:
+        initial["zone"] = person.organisation.zone_id
+    form = ResourceSheetForm(request.POST or None, initial=initial, organisation_field=organiser)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data.get("organisation") or person.organisation
+        try:
+            sheet = services.sheet_create(by=request.user, organisation=organisation, **form.service_arguments())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Your sheet is filed."))
+            return redirect(sheet)
+    return render(request, "exchange/sheet_form.html", {"form": form, "sheet": None})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def sheet_edit(request, pk):
+    _member_required(request)
+    sheet = get_object_or_404(ResourceSheet.objects.select_related("organisation"), pk=pk)
+    if not permissions.can_edit_sheet(request.user, sheet):
+        raise PermissionDenied(_("You can only edit your own organisation's sheets."))
+    form = ResourceSheetForm(request.POST or None, instance=sheet)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sheet_update(sheet=sheet, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(sheet)
+    return render(request, "exchange/sheet_form.html", {"form": form, "sheet": sheet})
+
+
+# --- Sessions --------------------------------------------------------------------------------------
+
+
+def _session(request, pk):
+    _member_required(request)
+    session = selectors.session_for(request.user, pk)
+    if session is None:
+        raise Http404
+    return session
+
+
+@login_required
+@require_safe
+def session_list(request):
+    _member_required(request)
+    page = Paginator(selectors.sessions_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "exchange/session_list.html", {"page": page, "is_organiser": permissions.is_organiser(request.user)}
+    )
+
+
+@login_required
+@require_safe
+def session_detail(request, pk):
+    session = _session(request, pk)
+    user = request.user
+    own = permissions.organisation_id_of(user)
+    export = selectors.latest_export(session)
+    context = {
+        "session": session,
+        "is_organiser": permissions.is_organiser(user),
+        "registrations": selectors.registrations(session),
+        "registered": bool(own and session.registrations.filter(organisation_id=own).exists()),
+        "my_tables": session.tables.filter(secretary=person_of(user)) if person_of(user) else [],
+        "interests": selectors.interests_of_session(session, user=user),
+        "export": export,
+        "my_workbook": bool(
+            own
+            and export
+            and export.status == ExportStatus.DONE
+            and export.workbooks.filter(organisation_id=own).exists()
+        ),
+        "can_answer": permissions.can_answer_questionnaire(user, session) and session.status != SessionStatus.PLANNED,
+        "register_form": RegisterFirmsForm() if permissions.is_organiser(user) else None,
+    }
+    return render(request, "exchange/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def session_register(request, pk):
+    session = _session(request, pk)
+    if permissions.is_organiser(request.user) and "organisations" in request.POST:
+        form = RegisterFirmsForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose at least one firm from the list."))
+            return redirect(session)
+        organisations = list(form.cleaned_data["organisations"])
+    else:
+        person = person_of(request.user)
+        if person is None or person.organisation is None:
+            raise PermissionDenied(_("Your account belongs to no organisation."))
+        organisations = [person.organisation]
+    try:
+        for organisation in organisations:
+            services.registration_add(session=session, organisation=organisation, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("Registered."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_unregister(request, pk, organisation_pk):
+    session = _session(request, pk)
+    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    try:
+        services.registration_remove(session=session, organisation=organisation, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("Registration withdrawn."))
+    return redirect(session)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_seating(request, pk):
+    session = _session(request, pk)
+    _organiser_required(request)
+    move_form = MoveForm(session=session)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "plan":
+                services.seating_plan(session=session, by=request.user)
+                messages.success(request, _("The firms are seated."))
+            elif action == "move":
+                move_form = MoveForm(request.POST, session=session)
+                if not move_form.is_valid():
+                    raise ValidationError(_("Choose a registered firm and a table of this session."))
+                services.seating_move(
+                    session=session,
+                    organisation=move_form.cleaned_data["organisation"],
+                    table=move_form.cleaned_data["table"],
+                    by=request.user,
+                )
+                messages.success(request, _("The firm has changed table."))
+            elif action == "staff":
+                table = get_object_or_404(SessionTable, session=session, pk=request.POST.get("table", "0") or 0)
+                staff = TableStaffForm(request.POST)
+                if not staff.is_valid():
+                    raise ValidationError(_("Choose the facilitator and the secretary among the people listed."))
+                services.table_assign(table=table, by=request.user, **staff.cleaned_data)
+                messages.success(request, _("Table %(number)d is staffed.") % {"number": table.number})
+            else:
+                raise ValidationError(_("Unknown action."))
+        except ValidationError as error:
+            _flash(request, error)
+        return redirect("exchange:seating", pk=session.pk)
+    tables = selectors.seating(session)
+    staff_forms = [
+        (
+            table,
+            TableStaffForm(
+                initial={"facilitator": table.facilitator_id, "secretary": table.secretary_id}, prefix=f"t{table.pk}"
+            ),
+        )
+        for table in tables
+    ]
+    return render(
+        request,
+        "exchange/seating.html",
+        {
+            "session": session,
+            "tables": tables,
+            "staff_forms": staff_forms,
+            "unseated": selectors.unseated(session),
+            "move_form": move_form,
+        },
+    )
+
+
+@login_required
+@require_safe
+def session_print(request, pk, what):
+    session = _session(request, pk)
+    _organiser_required(request)
+    if what == "plan":
+        return render(request, "exchange/print_plan.html", {"session": session, "tables": selectors.seating(session)})
+    return render(request, "exchange/print_badges.html", {"session": session, "badges": selectors.badges(session)})
+
+
+# --- The live rounds ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def session_live(request, pk):
+    session = _session(request, pk)
+    _organiser_required(request)
+    return render(
+        request,
+        "exchange/live.html",
+        {"session": session, "state": selectors.live_state(session), "tables": session.tables.order_by("number")},
+    )
+
+
+@login_required
+@require_POST
+def session_advance(request, pk):
+    session = _session(request, pk)
+    try:
+        if request.POST.get("action") == "close":
+            services.session_close(session=session, by=request.user)
+            messages.success(request, _("The session is closed. Build the workbooks for the firms."))
+        else:
+            session = services.round_advance(session=session, by=request.user)
+            messages.success(request, _("Round %(number)d has started.") % {"number": session.current_round})
+    except ValidationError as error:
+        _flash(request, error)
+    return redirect("exchange:live", pk=session.pk)
+
+
+def _table(request, pk, number) -> SessionTable:
+    session = _session(request, pk)
+    table = get_object_or_404(
+        SessionTable.objects.select_related("session", "secretary__user"), session=session, number=number
+    )
+    if not permissions.can_record_at(request.user, table):
+        raise PermissionDenied(_("Only the secretary of this table can open its screen."))
+    return table
+
+
+@login_required
+@require_safe
+def table_screen(request, pk, number):
+    table = _table(request, pk, number)
+    session = table.session
+    sheets = selectors.round_sheets(session, session.current_round)
+    firms = [r.organisation for r in table.registrations.select_related("organisation").order_by("organisation__name")]
+    data = {
+        "answerUrl": reverse("exchange:answer", args=[session.pk, table.number]),
+        "wsPath": f"/ws/bourse/{session.pk}/",
+        "round": session.current_round,
+        "status": session.status,
+        "answers": selectors.table_answers(table, session.current_round),
+        "sheets": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "description": s.description,
+                "organisation": s.organisation.name,
+                "organisationId": s.organisation_id,
+                "category": s.get_category_display(),
+                "quantity": f"{s.quantity.normalize():f} {s.unit}".strip() if s.quantity is not None else s.unit,
+            }
+            for s in sheets
+        ],  # fmt: skip
+        "firms": [{"id": firm.pk, "name": firm.name} for firm in firms],
+        "storageKey": f"exchange-{session.pk}-{table.number}-{session.current_round}",
+    }
+    return render(request, "exchange/table.html", {"table": table, "session": session, "data": data})
+
+
+@login_required
+@require_POST
+def table_answer(request, pk, number):
+    """Saves one YES/NO toggle: JSON in, JSON out; a replay of the same toggle is harmless."""
+    # The service checks the role and reads the session afresh: one query fewer than _table().
+    table = SessionTable.objects.filter(session_id=pk, number=number).first()
+    if table is None or not permissions.is_member(request.user):
+        return JsonResponse({"ok": False, "error": _("There is no such table.")}, status=404)
+    try:
+        payload = json.loads(request.body or b"{}") if request.content_type == "application/json" else request.POST
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"ok": False, "error": _("The request is not valid JSON.")}, status=400)
+    form = AnswerForm(payload if isinstance(payload, dict) or hasattr(payload, "get") else {})
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "error": _("The answer is incomplete or malformed.")}, status=400)
+    try:
+        interest, progress = services.interest_record(
+            table=table,
+            sheet_id=form.cleaned_data["sheet"],
+            organisation_id=form.cleaned_data["organisation"],
+            interested=form.cleaned_data["interested"],
+            by=request.user,
+        )
+    except PermissionDenied as denied:
+        return JsonResponse({"ok": False, "error": str(denied)}, status=403)
+    except ValidationError as error:
+        # 409: the browser drops the queued toggle rather than resending it for ever.
+        return JsonResponse({"ok": False, "error": " ".join(error.messages), "code": error.code}, status=409)
+    return JsonResponse(
+        {
+            "ok": True,
+            "key": f"{interest.sheet_id}:{interest.organisation_id}",
+            "interested": interest.interested,
+            "progress": progress,
+        }
+    )
+
+
+# --- Workbooks ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_workbooks(request, pk):
+    session = _session(request, pk)
+    _organiser_required(request)
+    if request.method == "POST":
+        try:
+            services.export_request(session=session, by=request.user)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("The workbooks are being built."))
+        return redirect("exchange:workbooks", pk=session.pk)
+    export = selectors.latest_export(session)
+    files = export.workbooks.select_related("organisation").order_by("organisation__name") if export else []
+    return render(
+        request,
+        "exchange/workbooks.html",
+        {
+            "session": session,
+            "export": export,
+            "files": files,
+            "refresh": export and export.status in ("queued", "running"),
+        },
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(bytes(content), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def workbook_firm(request, pk, organisation_pk):
+    session = _session(request, pk)
+    if not permissions.can_download_workbook(request.user, organisation_pk):
+        raise PermissionDenied(_("Only the firm's own people and the organisers can download this workbook."))
+    workbook = (
+        FirmWorkbook.objects.filter(
+            export__session=session, export__status=ExportStatus.DONE, organisation_id=organisation_pk
+        )
+        .select_related("organisation")
+        .order_by("-export__created_at")
+        .first()
+    )
+    if workbook is None:
+        raise Http404(_("The workbooks of this session are not ready yet."))
+    return _download(workbook.content, exports.firm_filename(session, workbook.organisation), XLSX)
+
+
+@login_required
+@require_safe
+def workbook_all(request, pk, what):
+    session = _session(request, pk)
+    _organiser_required(request)
+    export = WorkbookExport.objects.filter(session=session, status=ExportStatus.DONE).first()
+    if export is None:
+        raise Http404(_("The workbooks of this session are not ready yet."))
+    stem = f"bourse-{session.date:%Y-%m-%d}"
+    if what == "zip":
+        return _download(export.archive, f"{stem}-entreprises.zip", "application/zip")
+    return _download(export.organiser_workbook, f"{stem}-organisateur.xlsx", XLSX)
+
+
+# --- Synergies, objectives, satisfaction ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def synergy_create(request, interest_pk):
+    interest = get_object_or_404(Interest.objects.select_related("sheet", "session"), pk=interest_pk)
+    _member_required(request)
+    try:
+        synergy = services.synergy_from_interest(interest=interest, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+        return redirect(interest.session)
+    messages.success(request, _("The synergy is recorded as an idea: follow it up here."))
+    return redirect("exchange:synergy", pk=synergy.pk)
+
+
+@login_required
+@require_safe
+def synergy_list(request):
+    _member_required(request)
+    page = Paginator(selectors.synergies_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "exchange/synergy_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def synergy_edit(request, pk):
+    _member_required(request)
+    synergy = get_object_or_404(selectors.synergies_for(request.user), pk=pk)
+    form = SynergyForm(request.POST or None, instance=synergy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.synergy_update(synergy=Synergy.objects.get(pk=synergy.pk), by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("exchange:synergies")
+    return render(request, "exchange/synergy_form.html", {"form": form, "synergy": synergy})
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    _member_required(request)
+    clubs = list(Club.objects.order_by("name"))
+    slug = request.GET.get("club", "")
+    club = next((c for c in clubs if c.slug == slug), None)
+    rows = selectors.objectives_dashboard(club)
+    top = max([1] + [max(r["synergies_planned"] or 0, r["synergies_implemented"]) for r in rows])
+    for row in rows:
+        row["planned_pct"] = round(100 * (row["synergies_planned"] or 0) / top)
+        row["implemented_pct"] = round(100 * row["synergies_implemented"] / top)
+    return render(request, "exchange/dashboard.html", {"clubs": clubs, "club": club, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def satisfaction(request, pk):
+    session = _session(request, pk)
+    if not permissions.can_answer_questionnaire(request.user, session):
+        raise PermissionDenied(_("Only the people of the registered firms answer this questionnaire."))
+    form = SatisfactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.satisfaction_submit(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for your answers."))
+            return redirect(session)
+    return render(request, "exchange/satisfaction.html", {"session": session, "form": form})
+
+
+@login_required
+@require_safe
+def satisfaction_results(request, pk):
+    session = _session(request, pk)
+    _organiser_required(request)
+    return render(
+        request,
+        "exchange/satisfaction_results.html",
+        {"session": session, "summary": selectors.satisfaction_summary(session)},
+    )

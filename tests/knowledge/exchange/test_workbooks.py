@@ -1,0 +1,112 @@
+"""After the session: one workbook per firm, a zip of all, the organiser's workbook; who may download."""
+
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from knowledge.exchange import exports, services
+from knowledge.exchange.models import Direction, ExportStatus, ResourceSheet, WorkbookExport
+from tests.factories import PersonFactory
+
+from .conftest import seated
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(session_with_tables, organiser):
+    """Round 1: firm A says YES to two offers and NO to one; round 2: YES to one need. Then closed."""
+    session, tables, secretaries = session_with_tables
+    table = tables[0]
+    firm_a, firm_b = seated(table)[:2]
+    others = list(session.registrations.exclude(organisation_id=firm_a).values_list("organisation_id", flat=True))
+    session = services.round_advance(session=session, by=organiser)
+    offers = list(ResourceSheet.objects.filter(direction=Direction.OFFER, organisation_id__in=others).order_by("pk"))
+    for sheet, answer in ((offers[0], True), (offers[1], True), (offers[2], False)):
+        services.interest_record(
+            table=table, sheet_id=sheet.pk, organisation_id=firm_a, interested=answer, by=secretaries[0]
+        )
+    session = services.round_advance(session=session, by=organiser)
+    need = ResourceSheet.objects.get(direction=Direction.NEED, organisation_id=firm_b)
+    services.interest_record(table=table, sheet_id=need.pk, organisation_id=firm_a, interested=True, by=secretaries[0])
+    services.session_close(session=session, by=organiser)
+    return session, firm_a, firm_b, offers, need
+
+
+def build(client, organiser, session, django_capture_on_commit_callbacks):
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exchange:workbooks", args=[session.pk]))
+    assert response.status_code == 302
+    export = WorkbookExport.objects.get(session=session)
+    assert (export.status, export.done_count, export.total_count) == (ExportStatus.DONE, 8, 8)
+    return export
+
+
+def rows(worksheet):
+    return [list(row) for row in worksheet.iter_rows(min_row=3, values_only=True)]
+
+
+def test_the_firms_workbook_lists_the_offers_it_wanted_and_the_needs_it_can_answer(
+    client, organiser, answered, django_capture_on_commit_callbacks
+):
+    session, firm_a, firm_b, offers, need = answered
+    build(client, organiser, session, django_capture_on_commit_callbacks)
+    member_of_a = PersonFactory(organisation_id=firm_a, phone="05 55 00 00 01").user
+    client.force_login(member_of_a)
+    response = client.get(reverse("exchange:workbook", args=[session.pk, firm_a]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="bourse-')
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [exports.resources_sheet_title(), exports.needs_sheet_title()]
+    wanted = rows(workbook.worksheets[0])
+    assert [row[0] for row in wanted] == [offers[0].title, offers[1].title]  # the NO is not there
+    first_owner = offers[0].organisation
+    contact = first_owner.people.order_by("user__last_name").first()
+    assert wanted[0][1:] == [offers[0].description, first_owner.name, str(contact), contact.user.email, None]
+    answerable = rows(workbook.worksheets[1])
+    assert [(row[0], row[2]) for row in answerable] == [(need.title, need.organisation.name)]
+
+
+def test_a_firm_cannot_download_another_firms_workbook(client, organiser, answered, django_capture_on_commit_callbacks):
+    session, firm_a, firm_b, _offers, _need = answered
+    build(client, organiser, session, django_capture_on_commit_callbacks)
+    client.force_login(PersonFactory(organisation_id=firm_b).user)
+    assert client.get(reverse("exchange:workbook", args=[session.pk, firm_a])).status_code == 403
+    assert client.get(reverse("exchange:workbook", args=[session.pk, firm_b])).status_code == 200
+    assert client.get(reverse("exchange:workbook_zip", args=[session.pk])).status_code == 403
+    assert client.get(reverse("exchange:workbook_organiser", args=[session.pk])).status_code == 403
+
+
+def test_the_organiser_gets_the_zip_of_all_firms_and_a_workbook_with_every_answer(
+    client, organiser, answered, django_capture_on_commit_callbacks
+):
+    session, firm_a, _firm_b, _offers, _need = answered
+    build(client, organiser, session, django_capture_on_commit_callbacks)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("exchange:workbook_zip", args=[session.pk])).content))
+    assert len(archive.namelist()) == 8 and all(name.endswith(".xlsx") for name in archive.namelist())
+    response = client.get(reverse("exchange:workbook_organiser", args=[session.pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    answers = rows(workbook.worksheets[0])
+    assert len(answers) == 4  # three answers in round 1, one in round 2, NO included
+    assert sorted(row[6] for row in answers).count(None) == 0
+    firms = rows(workbook.worksheets[1])
+    assert len(firms) == 8
+
+
+def test_before_the_workbooks_are_built_the_download_is_a_404_not_an_error(client, organiser, answered):
+    session, firm_a, *_ = answered
+    client.force_login(organiser)
+    assert client.get(reverse("exchange:workbook", args=[session.pk, firm_a])).status_code == 404
+    assert client.get(reverse("exchange:workbooks", args=[session.pk])).status_code == 200
+
+
+def test_only_organisers_build_workbooks(client, member, answered):
+    session, *_ = answered
+    client.force_login(member)
+    assert client.post(reverse("exchange:workbooks", args=[session.pk])).status_code == 403
+    assert not WorkbookExport.objects.exists()
