@@ -1,0 +1,238 @@
+"""Public pages benchmark: the demo site's home page and an axis page for anonymous visitors, served
+by daphne, against a trivial Django view (robots.txt, a template with no query) of the same server.
+
+Run it with `./run bench pages [--quick]` (which starts PostgreSQL, Redis and Elasticsearch and sets
+DATABASE_URL); see benchmarks/README.md.
+
+What it does, in one run:
+  1. migrate and `load_demo` into the database of DATABASE_URL (benchmarks.settings; safe to repeat);
+  2. counts the SQL queries of one anonymous request of each page in this process (test client);
+  3. starts daphne on a free loopback port and, for each page, after a warm-up: N sequential
+     requests (latency p50/p95/p99) then the same N spread over C concurrent connections
+     (requests per second);
+  4. prints a table with each page's ratio to the trivial view and writes everything to
+     benchmarks/results/pages-<date>.json, with the machine's load before and after.
+Pages are not cached yet (the issue asks for an anonymous-visitor cache purged on publish): the
+"cached" rows of the target are therefore not measured; the figures are the uncached ones.
+"""
+
+# ruff: noqa: S603, S607
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+P95_UNCACHED_TARGET_MS = 60.0
+sys.path.insert(0, str(ROOT))
+
+
+def say(text: str = "") -> None:
+    print(f"[bench] {text}" if text else "", flush=True)
+
+
+def load_average() -> str:
+    return Path("/proc/loadavg").read_text().strip()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(connection: http.client.HTTPConnection, path: str) -> float:
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Accept-Language": "fr"})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def sequential(port: int, path: str, count: int, warmup: int) -> list[float]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(warmup):
+        get(connection, path)
+    timings = [get(connection, path) for _ in range(count)]
+    connection.close()
+    return timings
+
+
+def concurrent(port: int, path: str, count: int, connections: int) -> float:
+    """Requests per second with `connections` clients sharing `count` requests."""
+    share = [count // connections + (1 if index < count % connections else 0) for index in range(connections)]
+    errors: list[BaseException] = []
+
+    def client(requests: int) -> None:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for _ in range(requests):
+                get(connection, path)
+            connection.close()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=client, args=(requests,)) for requests in share]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return count / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="50 requests per page instead of 300")
+    parser.add_argument("--requests", type=int, help="timed requests per page and per mode")
+    parser.add_argument("--connections", type=int, default=4, help="concurrent connections for requests/s")
+    parser.add_argument("--settings", default="benchmarks.settings")
+    parser.add_argument("--output", type=Path)
+    options = parser.parse_args()
+    count = options.requests or (50 if options.quick else 300)
+    warmup = max(5, count // 10)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", options.settings)
+    os.environ["DJANGO_SETTINGS_MODULE"] = options.settings
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.models import AxisPage
+
+    load_before = load_average()
+    say(f"load average before: {load_before}")
+    say("migrate and load_demo …")
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo", verbosity=0)
+    setup_s = time.perf_counter() - started
+    axis = AxisPage.objects.live().order_by("path").first()
+    pages = {"trivial view (robots.txt)": "/robots.txt", "home page": "/", "axis page": axis.url}
+
+    queries = {}
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    for name, path in pages.items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200, path
+        queries[name] = len(captured.captured_queries)
+    connection.close()
+
+    port = free_port()
+    log = ROOT / "var" / f"bench-pages-daphne-{port}.log"
+    log.parent.mkdir(exist_ok=True)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": options.settings, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "portal.asgi:application"],
+            env=env, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/robots.txt")
+                break
+            except (OSError, RuntimeError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError(f"daphne did not start, see {log}") from None
+                time.sleep(0.2)
+        rows = {}
+        for name, path in pages.items():
+            timings = sequential(port, path, count, warmup)
+            rate = concurrent(port, path, count, options.connections)
+            rows[name] = {
+                "path": path,
+                "p50_ms": round(statistics.median(timings), 2),
+                "p95_ms": round(percentile(timings, 0.95), 2),
+                "p99_ms": round(percentile(timings, 0.99), 2),
+                "requests_per_s": round(rate, 1),
+                "queries": queries[name],
+            }
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    base = rows["trivial view (robots.txt)"]
+    say()
+    say(f"{'page':28} {'p50':>8} {'p95':>8} {'p99':>8} {'req/s':>8} {'p95/base':>9} {'queries':>8}")
+    for name, row in rows.items():
+        row["p95_over_baseline"] = round(row["p95_ms"] / base["p95_ms"], 2)
+        say(
+            f"{name:28} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
+            f"{row['requests_per_s']:8.1f} {row['p95_over_baseline']:9.2f} {row['queries']:8d}"
+        )
+    home = rows["home page"]
+    verdict = "met" if home["p95_ms"] < P95_UNCACHED_TARGET_MS else "NOT met"
+    say(f"uncached home page p95 {home['p95_ms']} ms against the {P95_UNCACHED_TARGET_MS:.0f} ms target: {verdict}")
+    say("cached rows: not measured (no anonymous page cache yet)")
+    load_after = load_average()
+    say(f"load average after: {load_after}")
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    output = options.output or RESULTS_DIR / f"pages-{stamp}{'-quick' if options.quick else ''}.json"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    output.write_text(
+        json.dumps(
+            {
+                "benchmark": "pages",
+                "config": {
+                    "requests": count,
+                    "warmup": warmup,
+                    "connections": options.connections,
+                    "server": "daphne, one process",
+                    "settings": options.settings,
+                },
+                "machine": {
+                    "cores": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "load_before": load_before,
+                    "load_after": load_after,
+                    "git_commit": commit.stdout.strip(),
+                },
+                "setup_s": round(setup_s, 1),
+                "pages": rows,
+                "target": {
+                    "uncached_home_p95_ms": P95_UNCACHED_TARGET_MS,
+                    "verdict": verdict,
+                    "cached": "not measured: no page cache yet",
+                },
+            },
+            indent=2,
+            ensure_ascii=False,
+        )  # fmt: skip
+        + "\n"
+    )
+    say(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
