@@ -2,6 +2,7 @@
 
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,6 +63,23 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
         if not permissions.can_read(user, workgroup):
             return CLOSE_FORBIDDEN
         return workgroup, user.person
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its database hop per event.
+
+        AsyncConsumer.dispatch first awaits aclose_old_connections(): a trip to the one
+        thread-sensitive worker thread for EVERY event, each broadcast delivery included — with 500
+        sockets that is most of the server's CPU per delivery, queued behind the real database work.
+        Nothing here touches the database on the event loop: every database call goes through
+        database_sync_to_async, which closes stale connections around itself.
+        """
+        if message["type"] == "chat.frame":  # the hot path: a broadcast, already encoded
+            await self.send(text_data=message["text"])
+            return
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code):
         if self.workgroup is not None:
