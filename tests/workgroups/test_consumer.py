@@ -210,3 +210,26 @@ async def test_mark_read_moves_forward_only(room):
     membership = await sync_to_async(WorkgroupMembership.objects.get)(person=room["people"]["bob"])
     assert membership.last_read_sequence == 2
     await bob.disconnect()
+
+
+async def test_a_member_removed_without_notice_is_refused_and_disconnected_at_the_next_send(room):
+    """The membership row deleted directly (the administration, a cascade): no revoke reached the socket,
+    the send itself finds out, stores nothing and closes the socket."""
+    bob = await joined(room, "bob")
+    await sync_to_async(WorkgroupMembership.objects.filter(person=room["people"]["bob"]).delete)()
+    await bob.send_json_to({"type": "send", "body": "toujours là ?", "client_id": "gone-1"})
+    error = await next_of(bob, "error")
+    assert error["code"] == "forbidden" and error["client_id"] == "gone-1"
+    assert await bob.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+    assert await stored_count() == 0
+
+
+async def test_a_broadcast_reaches_every_member_while_a_member_s_own_send_is_stored(room):
+    """Deliveries skip Channels' per-event database hop: many in a row all arrive, in order."""
+    alice, bob = await joined(room, "alice"), await joined(room, "bob")
+    for index in range(1, 6):
+        await alice.send_json_to({"type": "send", "body": f"rafale {index}", "client_id": f"b-{index}"})
+    sequences = [(await next_of(bob, "message"))["message"]["sequence"] for _ in range(5)]
+    assert sequences == [1, 2, 3, 4, 5]
+    await alice.disconnect()
+    await bob.disconnect()
