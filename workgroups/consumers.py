@@ -50,6 +50,7 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
                     "type": "ready",
                     "workgroup": self.workgroup.slug,
                     "last_sequence": self.workgroup.last_sequence,
+                    "last_change": self.workgroup.last_change,
                     "me": me,
                 }
             )
@@ -152,25 +153,35 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=realtime.encode({"type": "read", "sequence": sequence}))
 
     async def on_resume(self, frame):
-        missed = await self._missed(frame.after)
+        missed = await self._missed(frame.after, frame.changes_after)
         if missed is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        frames, last = missed
+        frames, last, last_change, complete = missed
         for text in frames:
             await self.send(text_data=text)
-        complete = len(frames) < selectors.RESUME_BATCH
-        await self.send(
-            text_data=realtime.encode({"type": "resumed", "after": frame.after, "last": last, "complete": complete})
-        )
+        resumed = {"type": "resumed", "after": frame.after, "last": last, "complete": complete}
+        if last_change is not None:
+            resumed["last_change"] = last_change
+        await self.send(text_data=realtime.encode(resumed))
 
     @database_sync_to_async
-    def _missed(self, after: int):
+    def _missed(self, after: int, changes_after: int | None):
+        """Edits and removals the client has not seen (if it says which it saw), then the new messages."""
         if not permissions.can_read(self.scope["user"], self.workgroup):
             return None
+        frames, last_change, complete = [], None, True
+        if changes_after is not None:
+            # The counter first: every change numbered up to it has committed, so the query sees them all.
+            last_change = selectors.last_change(self.workgroup)
+            changed = selectors.changes_after(self.workgroup, changes_after, after)
+            frames += [realtime.encode({"type": "message_updated", "message": message_frame(m)}) for m in changed]
+            if len(changed) == selectors.RESUME_BATCH:
+                last_change, complete = changed[-1].change, False
         messages = selectors.messages_after(self.workgroup, after)
-        frames = [realtime.encode({"type": "message", "message": message_frame(m)}) for m in messages]
-        return frames, (messages[-1].sequence if messages else after)
+        frames += [realtime.encode({"type": "message", "message": message_frame(m)}) for m in messages]
+        complete = complete and len(messages) < selectors.RESUME_BATCH
+        return frames, (messages[-1].sequence if messages else after), last_change, complete
 
     async def _change(self, service, sequence: int, **kwargs):
         try:

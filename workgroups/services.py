@@ -291,6 +291,18 @@ def _store(workgroup: Workgroup, by, person: Person, body: str, client_id: str, 
     return message
 
 
+def _next_change(workgroup_id: int) -> int:
+    """The workgroup's next change number, for an edit or a removal; the row stays locked until commit,
+    so change numbers commit in order and a client that saw change n has missed exactly those above n."""
+    table = connection.ops.quote_name(Workgroup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_change = last_change + 1 WHERE id = %s RETURNING last_change",  # noqa: S608
+            [workgroup_id],
+        )
+        return cursor.fetchone()[0]
+
+
 def message_edit(*, message: Message, by, body) -> Message:
     person = _person(by)
     if message.author_id != person.pk:
@@ -304,7 +316,8 @@ def message_edit(*, message: Message, by, body) -> Message:
     message.body = clean_body(body)
     message.edited_at = timezone.now()
     with transaction.atomic():
-        message.save(update_fields=["body", "edited_at"])
+        message.change = _next_change(message.workgroup_id)
+        message.save(update_fields=["body", "edited_at", "change"])
         schedule_index(message)
         realtime.broadcast_on_commit(
             message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
@@ -323,7 +336,8 @@ def message_remove(*, message: Message, by) -> Message:
     message.removed_at = timezone.now()
     message.removed_by = person
     with transaction.atomic():
-        message.save(update_fields=["removed_at", "removed_by"])
+        message.change = _next_change(message.workgroup_id)
+        message.save(update_fields=["removed_at", "removed_by", "change"])
         schedule_index(message)
         realtime.broadcast_on_commit(
             message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}

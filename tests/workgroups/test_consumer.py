@@ -105,6 +105,7 @@ async def test_wrong_origin_is_refused_before_anything(room):
         (json.dumps({"type": "send", "body": "ok", "client_id": "x" * 100}), "invalid_frame"),
         (json.dumps({"type": "send", "body": "ok", "extra": True}), "invalid_frame"),
         (json.dumps({"type": "resume", "after": "12"}), "invalid_frame"),
+        (json.dumps({"type": "resume", "after": 1, "changes_after": -1}), "invalid_frame"),
         (json.dumps({"type": "edit", "sequence": 99, "body": "x"}), "not_found"),
         (json.dumps([1, 2, 3]), "invalid_frame"),
     ],
@@ -231,5 +232,60 @@ async def test_a_broadcast_reaches_every_member_while_a_member_s_own_send_is_sto
         await alice.send_json_to({"type": "send", "body": f"rafale {index}", "client_id": f"b-{index}"})
     sequences = [(await next_of(bob, "message"))["message"]["sequence"] for _ in range(5)]
     assert sequences == [1, 2, 3, 4, 5]
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_resume_also_brings_the_edits_and_removals_made_while_the_client_was_away(room):
+    alice_user, chloe_user = room["people"]["alice"].user, room["people"]["chloe"].user
+    first = await sync_to_async(services.message_send)(workgroup=room["workgroup"], by=alice_user, body="brouillon")
+    second = await sync_to_async(services.message_send)(workgroup=room["workgroup"], by=alice_user, body="à cacher")
+    bob = await joined(room, "bob")
+    await bob.send_json_to({"type": "resume", "after": 0, "changes_after": 0})
+    assert [(await next_of(bob, "message"))["message"]["sequence"] for _ in range(2)] == [1, 2]
+    assert (await next_of(bob, "resumed"))["last_change"] == 0
+    await bob.disconnect()
+
+    # Bob is offline: alice corrects her first message, a coordinator hides the second, alice writes again.
+    await sync_to_async(services.message_edit)(message=first, by=alice_user, body="version finale")
+    await sync_to_async(services.message_remove)(message=second, by=chloe_user)
+    await sync_to_async(services.message_send)(workgroup=room["workgroup"], by=alice_user, body="nouveau")
+
+    bob = await joined(room, "bob")
+    await bob.send_json_to({"type": "resume", "after": 2, "changes_after": 0})
+    frames = [await bob.receive_json_from(timeout=5) for _ in range(4)]
+    assert [(f["type"], f["message"]["sequence"]) for f in frames[:3]] == [
+        ("message_updated", 1),
+        ("message_updated", 2),
+        ("message", 3),
+    ]
+    assert frames[0]["message"]["body"] == "version finale" and frames[0]["message"]["edited"]
+    assert frames[1]["message"]["removed"] == "moderator" and frames[1]["message"]["body"] == ""
+    assert frames[3] == {"type": "resumed", "after": 2, "last": 3, "complete": True, "last_change": 2}
+
+    # Up to date: nothing again; a client that saw the edit only gets the removal.
+    await bob.send_json_to({"type": "resume", "after": 3, "changes_after": 2})
+    assert await bob.receive_json_from(timeout=5) == {
+        "type": "resumed",
+        "after": 3,
+        "last": 3,
+        "complete": True,
+        "last_change": 2,
+    }
+    await bob.send_json_to({"type": "resume", "after": 3, "changes_after": 1})
+    only = await bob.receive_json_from(timeout=5)
+    assert (only["type"], only["message"]["sequence"], only["message"]["change"]) == ("message_updated", 2, 2)
+    await bob.disconnect()
+
+
+async def test_live_edits_carry_their_change_number(room):
+    alice, bob = await joined(room, "alice"), await joined(room, "bob")
+    await alice.send_json_to({"type": "send", "body": "v1", "client_id": "ch-1"})
+    await next_of(alice, "ack")
+    assert (await next_of(bob, "message"))["message"]["change"] == 0
+    for version in ("v2", "v3"):
+        await alice.send_json_to({"type": "edit", "sequence": 1, "body": version})
+    changes = [(await next_of(bob, "message_updated"))["message"]["change"] for _ in range(2)]
+    assert changes == [1, 2]
     await alice.disconnect()
     await bob.disconnect()
