@@ -182,7 +182,8 @@ def _claim_sequence(workgroup_id: int, person_id: int) -> int:
         f" LIMIT %s) AS recent) < %s"
         " RETURNING last_sequence"
     )
-    since = timezone.now() - RATE_LIMIT_WINDOW
+    # Adapted as the ORM does: an aware datetime for PostgreSQL, naive UTC text for SQLite (the demo).
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - RATE_LIMIT_WINDOW)
     with connection.cursor() as cursor:
         cursor.execute(
             statement,
