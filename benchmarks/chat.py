@@ -455,9 +455,9 @@ def prepare_data(n_clients: int, n_rooms: int, env: dict) -> tuple[list[dict], d
 
 def persistence_probe(users, workgroups, n_rooms: int, calls: int = 100, warm: int = 20) -> dict:
     """Times the persistence step alone: services.message_send in this process, on the same database,
-    with the broadcast stubbed out. daphne runs every consumer's database work in ONE thread
-    (channels' database_sync_to_async is thread-sensitive), so 1000 / (wall ms per call) is a
-    ceiling on the messages per second one process can persist, before any fan-out."""
+    with the broadcast stubbed out: the CPU every message costs before any fan-out. The consumer
+    runs message_send in a small thread pool (thread_sensitive=False), so 1000 / (wall ms per call)
+    is the rate of ONE such thread, not a hard ceiling of the process."""
     from workgroups import realtime, services
 
     original = realtime._send
