@@ -1,7 +1,10 @@
 """The workgroup websocket on the real channel layer (Redis under ./run test), as browsers use it."""
 
+import asyncio
+import contextlib
 import json
 import os
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -18,10 +21,22 @@ pytestmark = pytest.mark.asyncio
 
 @pytest.fixture(autouse=True)
 async def _close_consumer_connections(transactional_db):
-    """The consumer's ORM calls run in asgiref's worker thread: close its connection after each test,
-    or PostgreSQL refuses to drop the test database at the end ("being accessed by other users")."""
+    """The consumer's ORM calls run in asgiref's worker thread, and sends in the event loop's thread pool
+    (thread_sensitive=False): close their connections after each test, or PostgreSQL refuses to drop
+    the test database at the end ("being accessed by other users")."""
     yield
     await database_sync_to_async(connections.close_all)()
+    # One job per thread of the pool: each waits for the others, so every thread closes its own.
+    workers = min(32, (os.cpu_count() or 1) + 4)  # ThreadPoolExecutor's default size
+    barrier = threading.Barrier(workers)
+
+    def close_in_this_thread():
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=5)
+        connections.close_all()
+
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(*(loop.run_in_executor(None, close_in_this_thread) for _ in range(workers)))
 
 
 ORIGIN = "http://127.0.0.1"
