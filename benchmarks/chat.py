@@ -165,15 +165,29 @@ def machine_busy(seconds: float = 2.0) -> tuple[float, dict[str, float]]:
     return round(sum(busy.values()) / max(1, len(busy)), 1), others.percent()
 
 
+def pids_of(target) -> tuple[int, ...]:
+    return (target,) if isinstance(target, int) else tuple(target)
+
+
+def total_cpu_seconds(target) -> float:
+    return sum(cpu_seconds(pid) for pid in pids_of(target))
+
+
+def total_rss_kib(target) -> int:
+    return sum(rss_kib(pid) for pid in pids_of(target))
+
+
 class CpuMeter:
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.start_cpu = cpu_seconds(pid)
+    """CPU of one process, or the sum over several (then above 100 % of one core when they all work)."""
+
+    def __init__(self, target):
+        self.pids = pids_of(target)
+        self.start_cpu = total_cpu_seconds(self.pids)
         self.start_wall = now()
 
     def percent(self) -> float:
         wall = now() - self.start_wall
-        return round(100.0 * (cpu_seconds(self.pid) - self.start_cpu) / wall, 1) if wall > 0 else 0.0
+        return round(100.0 * (total_cpu_seconds(self.pids) - self.start_cpu) / wall, 1) if wall > 0 else 0.0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -238,6 +252,41 @@ class Child:
 
 
 CHILDREN: list[Child] = []
+
+
+class Servers:
+    """The server processes under test: one baseline, or N daphne processes sharing Redis.
+
+    Client i connects to ports[i mod N], so the members of a room are spread over the processes
+    and every broadcast crosses Redis, as behind a load balancer.
+    """
+
+    def __init__(self, name: str, children: list[Child], ports: list[int]):
+        self.name, self.children, self.ports = name, children, ports
+
+    @property
+    def pids(self) -> tuple[int, ...]:
+        return tuple(child.pid for child in self.children)
+
+    @property
+    def pid(self) -> int:
+        return self.children[0].pid
+
+    @property
+    def log(self) -> Path:
+        return self.children[0].log
+
+    def alive(self) -> bool:
+        return all(child.alive() for child in self.children)
+
+    def dead(self) -> list[Child]:
+        return [child for child in self.children if not child.alive()]
+
+    def stop(self) -> None:
+        for child in self.children:
+            child.stop()
+            if child in CHILDREN:
+                CHILDREN.remove(child)
 
 
 def start_child(name, command, env, log, core) -> Child:
@@ -406,9 +455,9 @@ def prepare_data(n_clients: int, n_rooms: int, env: dict) -> tuple[list[dict], d
 
 def persistence_probe(users, workgroups, n_rooms: int, calls: int = 100, warm: int = 20) -> dict:
     """Times the persistence step alone: services.message_send in this process, on the same database,
-    with the broadcast stubbed out. daphne runs every consumer's database work in ONE thread
-    (channels' database_sync_to_async is thread-sensitive), so 1000 / (wall ms per call) is a
-    ceiling on the messages per second one process can persist, before any fan-out."""
+    with the broadcast stubbed out: the CPU every message costs before any fan-out. The consumer
+    runs message_send in a small thread pool (thread_sensitive=False), so 1000 / (wall ms per call)
+    is the rate of ONE such thread, not a hard ceiling of the process."""
     from workgroups import realtime, services
 
     original = realtime._send
@@ -643,10 +692,10 @@ class Generator:
 
     # --- connections -------------------------------------------------------------------------------
 
-    async def connect_all(self, port: int, authenticate: bool, timeout: float) -> float:
+    async def connect_all(self, ports, authenticate: bool, timeout: float) -> float:
         from websockets.asyncio.client import connect
 
-        origin = f"http://127.0.0.1:{port}"
+        ports = [ports] if isinstance(ports, int) else list(ports)
         semaphore = asyncio.Semaphore(CONNECT_CONCURRENCY)
         self.closing = False
         self.unexpected_closes.clear()
@@ -655,6 +704,8 @@ class Generator:
             async with semaphore:
                 headers = [("Cookie", f"sessionid={client.session}")] if authenticate else None
                 client.ready = asyncio.get_running_loop().create_future()
+                port = ports[client.index % len(ports)]
+                origin = f"http://127.0.0.1:{port}"
                 client.ws = await connect(
                     f"ws://127.0.0.1:{port}/ws/workgroups/{client.slug}/",
                     origin=origin,
@@ -702,17 +753,18 @@ class Generator:
             "close_codes": dict(codes),
         }
 
-    async def drain(self, server_pid: int, limit: float, quiet: float = 1.0) -> float:
+    async def drain(self, server_pids, limit: float, quiet: float = 1.0) -> float:
         """Waits until the server has worked off its backlog: no frame for `quiet` seconds and the
         server under 10 % CPU over the last second. At most `limit` seconds; returns the wait."""
         started = now()
         deadline = started + limit
-        cpu, at = cpu_seconds(server_pid), now()
+        server_pids = pids_of(server_pids)
+        cpu, at = total_cpu_seconds(server_pids), now()
         idle = False
         while now() < deadline:
             await asyncio.sleep(0.25)
             if now() - at >= 1.0:
-                cpu_now, at_now = cpu_seconds(server_pid), now()
+                cpu_now, at_now = total_cpu_seconds(server_pids), now()
                 idle = (cpu_now - cpu) / (at_now - at) < 0.10
                 cpu, at = cpu_now, at_now
             if idle and now() - self.last_frame >= quiet:
@@ -723,15 +775,13 @@ class Generator:
 
     # --- load ------------------------------------------------------------------------------------
 
-    async def run_phase(
-        self, tag: str, name: str, rate: float, duration: float, grace: float, server_pid: int
-    ) -> Phase:
+    async def run_phase(self, tag: str, name: str, rate: float, duration: float, grace: float, server_pids) -> Phase:
         phase = Phase(tag, name, rate, duration)
         self.phases[tag] = phase
         rooms = len(self.by_room)
         total = max(1, round(rate * duration))
-        server_cpu, own_cpu, cores = CpuMeter(server_pid), CpuMeter(os.getpid()), core_times()
-        others = OthersMeter({server_pid, os.getpid()})
+        server_cpu, own_cpu, cores = CpuMeter(server_pids), CpuMeter(os.getpid()), core_times()
+        others = OthersMeter({*pids_of(server_pids), os.getpid()})
         body = "Message de charge du banc d'essai : une phrase ordinaire d'une soixantaine de caractères."
         start = phase.start = now() + 0.05
         for n in range(total):
@@ -848,22 +898,22 @@ def passes(summary: dict, target_ms: float) -> bool:
 
 async def measure_server(
     name: str,
-    child: Child,
-    port: int,
+    servers: Servers,
     generator: Generator,
     args,
     authenticate: bool,
     probe,
 ) -> dict:
     """Connects every client, measures memory, warms up, then runs the main phase."""
-    await wait_for_port(port, child, 60)
-    await probe(port)  # imports, database connection, layer connection: before the idle reading
+    for child, port in zip(servers.children, servers.ports, strict=True):
+        await wait_for_port(port, child, 60)
+        await probe(port)  # imports, database connection, layer connection: before the idle reading
     await asyncio.sleep(1)
-    rss_idle = rss_kib(child.pid)
+    rss_idle = total_rss_kib(servers.pids)
     say(f"{name}: RSS {rss_idle / 1024:.1f} MiB idle; connecting {len(generator.clients)} clients")
-    connect_s = await generator.connect_all(port, authenticate, timeout=300)
+    connect_s = await generator.connect_all(servers.ports, authenticate, timeout=300)
     await asyncio.sleep(2)
-    rss_connected = rss_kib(child.pid)
+    rss_connected = total_rss_kib(servers.pids)
     say(
         f"{name}: {len(generator.clients)} clients connected in {connect_s:.1f} s; RSS {rss_connected / 1024:.1f} MiB "
         f"({(rss_connected - rss_idle) / len(generator.clients):.1f} KiB per connection)"
@@ -876,17 +926,18 @@ async def measure_server(
     }
     if args.warmup > 0:
         say(f"{name}: warm-up, {args.warmup:g} s at {args.rate:g} msg/s (not counted)")
-        await generator.run_phase(f"{name[0]}w", "warm-up", args.rate, args.warmup, args.grace, child.pid)
-        await generator.drain(child.pid, limit=60)
+        await generator.run_phase(f"{name[0]}w", "warm-up", args.rate, args.warmup, args.grace, servers.pids)
+        await generator.drain(servers.pids, limit=60)
     say(f"{name}: measuring, {args.duration:g} s at {args.rate:g} msg/s")
-    phase = await generator.run_phase(f"{name[0]}m", "main", args.rate, args.duration, args.grace, child.pid)
-    drained = await generator.drain(child.pid, limit=180)
+    phase = await generator.run_phase(f"{name[0]}m", "main", args.rate, args.duration, args.grace, servers.pids)
+    drained = await generator.drain(servers.pids, limit=180)
     summary = summarise(phase, len(generator.clients), len(generator.by_room))
     summary["memory"] = memory
     summary["backlog_drain_s"] = drained
     print_phase_line(name, summary)
-    if not child.alive():
-        raise BenchError(f"{name} died during the run:\n{log_tail(child.log)}")
+    summary["processes"] = len(servers.children)
+    for child in servers.dead():
+        raise BenchError(f"{name} (pid {child.pid}) died during the run:\n{log_tail(child.log)}")
     return summary
 
 
@@ -922,7 +973,7 @@ def make_daphne_probe(spec: dict):
             ready = json.loads(await asyncio.wait_for(ws.recv(), 30))
             if ready.get("type") != "ready":
                 raise BenchError(f"the probe got {ready} instead of ready")
-            await ws.send(json.dumps({"type": "send", "body": "Sonde du banc d'essai", "client_id": "probe.0"}))
+            await ws.send(json.dumps({"type": "send", "body": "Sonde du banc d'essai", "client_id": f"probe.{port}"}))
             got = set()
             deadline = now() + 30
             while got != {"message", "ack"} and now() < deadline:
@@ -934,7 +985,7 @@ def make_daphne_probe(spec: dict):
     return probe
 
 
-async def find_knee(generator: Generator, child: Child, args) -> tuple[list[dict], dict]:
+async def find_knee(generator: Generator, servers: Servers, args) -> tuple[list[dict], dict]:
     clients = len(generator.clients)
     cap = math.floor(0.8 * clients * args.rate_limit_messages / args.rate_limit_window)
     rates = [rate for rate in KNEE_RATES if rate <= cap]
@@ -948,15 +999,17 @@ async def find_knee(generator: Generator, child: Child, args) -> tuple[list[dict
     )
 
     async def step(rate):
-        phase = await generator.run_phase(f"k{rate}", f"knee {rate}", rate, args.knee_duration, args.grace, child.pid)
-        drained = await generator.drain(child.pid, limit=90)
+        phase = await generator.run_phase(
+            f"k{rate}", f"knee {rate}", rate, args.knee_duration, args.grace, servers.pids
+        )
+        drained = await generator.drain(servers.pids, limit=90)
         summary = summarise(phase, clients, len(generator.by_room))
         summary["passed"] = passes(summary, P99_TARGET_MS)
         summary["backlog_drain_s"] = drained
         steps.append(summary)
         print_phase_line("daphne knee", summary)
-        if not child.alive():
-            raise BenchError(f"daphne died during the knee search:\n{log_tail(child.log)}")
+        for child in servers.dead():
+            raise BenchError(f"daphne (pid {child.pid}) died during the knee search:\n{log_tail(child.log)}")
         return summary["passed"]
 
     for rate in rates:
@@ -989,6 +1042,38 @@ async def find_knee(generator: Generator, child: Child, args) -> tuple[list[dict
     else:
         text = f"{best} msg/s (p99 > {P99_TARGET_MS:g} ms or loss at {failed_at} msg/s)"
     return steps, {"knee_msg_s": best, "first_failing_msg_s": failed_at, "cap_msg_s": cap, "text": text}
+
+
+def daphne_core(index: int, pin: bool) -> int | None:
+    """Core of the index-th daphne process: core 0 first, then the others in turn (the generator's
+    core 1 included when there are more processes than spare cores: on two cores, figures for two
+    processes are indicative only)."""
+    if not pin:
+        return None
+    cores = os.cpu_count() or 1
+    return (SERVER_CORE + index) % cores
+
+
+def merge_scans(scans: list[dict]) -> dict:
+    """One log scan for several daphne processes: counts added up, the first traceback of any."""
+    if len(scans) == 1:
+        return scans[0]
+    flagged: Counter = Counter()
+    kinds: Counter = Counter()
+    for scan in scans:
+        flagged.update(scan["flagged_lines"])
+        kinds.update(scan["traceback_kinds"])
+    return {
+        "log": ", ".join(scan["log"] for scan in scans),
+        "lines": sum(scan["lines"] for scan in scans),
+        "tracebacks": sum(scan["tracebacks"] for scan in scans),
+        "traceback_kinds": dict(kinds.most_common(10)),
+        "first_traceback": next((scan["first_traceback"] for scan in scans if scan["first_traceback"]), None),
+        "flagged_lines": dict(flagged.most_common(15)),
+        "over_capacity": sum(scan["over_capacity"] for scan in scans),
+        "max_connections_errors": sum(scan["max_connections_errors"] for scan in scans),
+        "per_process": scans,
+    }
 
 
 def scan_log(path: Path) -> dict:
@@ -1128,7 +1213,14 @@ def report(result: dict) -> str:
         f"{cfg['pinning']}; cores {machine.get('busy_before_pct')} % busy before the run "
         f"{machine.get('busy_before_with') or ''}"
     )
-    out.append(f"{'':34}{'baseline':>14}{'daphne':>14}{'daphne/base':>14}")
+    if cfg.get("daphne_processes", 1) > 1:
+        out.append(
+            f"{cfg['daphne_processes']} daphne processes on cores {cfg['daphne_cores']}, clients spread over them "
+            "(client i on process i mod N): server CPU and RSS are summed over the processes"
+        )
+    processes = cfg.get("daphne_processes", 1)
+    daphne_label = "daphne" if processes == 1 else f"daphne ×{processes}"
+    out.append(f"{'':34}{'baseline':>14}{daphne_label:>14}{'daphne/base':>14}")
 
     def row(label, getter, digits=1, with_ratio=False):
         a = getter(base) if base else None
@@ -1290,6 +1382,12 @@ def parse_args(argv):
         help=f"Django settings of daphne and of the data preparation (default {SETTINGS}; "
         "portal.settings.test runs background tasks inline, in daphne's database thread)",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="daphne processes sharing the Redis layer, clients spread over them (default 1)",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 100 clients, 50 msg/s, 10 s, 5 s knee steps")
     parser.add_argument(
         "--output",
@@ -1312,6 +1410,8 @@ def parse_args(argv):
             setattr(args, name, small if quick else full)
     if args.clients < 1 or args.rooms < 1 or args.rooms > args.clients:
         parser.error("need at least one client per room")
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
     if args.rate <= 0 or args.duration <= 0 or args.knee_duration <= 0:
         parser.error("--rate, --duration and --knee-duration must be positive")
     return args
@@ -1351,6 +1451,8 @@ async def amain(args, result: dict) -> None:
                 if pin
                 else "none (one core)",
                 "layer": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "daphne_processes": args.processes,
+                "daphne_cores": [daphne_core(index, pin) for index in range(args.processes)],
                 "settings": args.settings,
             },
             "machine": machine_facts(),
@@ -1408,7 +1510,9 @@ async def amain(args, result: dict) -> None:
         say(f"baseline: bare websockets server, pid {child.pid}, port {port}")
         generator = Generator(specs, args.rooms)
         try:
-            result["baseline"] = await measure_server("baseline", child, port, generator, args, False, probe_baseline)
+            result["baseline"] = await measure_server(
+                "baseline", Servers("baseline", [child], [port]), generator, args, False, probe_baseline
+            )
             result["baseline"]["disconnect"] = await generator.close_all(60)
         finally:
             child.stop()
@@ -1416,35 +1520,44 @@ async def amain(args, result: dict) -> None:
         await asyncio.sleep(1)
 
     # --- daphne ----------------------------------------------------------------------------------
-    port = free_port()
-    daphne_log = LOG_DIR / f"chat-{stamp}-daphne.log"
-    child = start_child(
-        "daphne",
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--access-log",
-            str(LOG_DIR / f"chat-{stamp}-daphne-access.log"),
-            "portal.asgi:application",
-        ],  # fmt: skip
-        env,
-        daphne_log,
-        server_core,
-    )
-    say(f"daphne: pid {child.pid}, port {port}, log {daphne_log.relative_to(ROOT)}")
+    children, ports, daphne_logs = [], [], []
+    for index in range(args.processes):
+        port = free_port()
+        suffix = "" if args.processes == 1 else f"-{index + 1}"
+        daphne_log = LOG_DIR / f"chat-{stamp}-daphne{suffix}.log"
+        child = start_child(
+            f"daphne{suffix}",
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--access-log",
+                str(LOG_DIR / f"chat-{stamp}-daphne{suffix}-access.log"),
+                "portal.asgi:application",
+            ],  # fmt: skip
+            env,
+            daphne_log,
+            daphne_core(index, pin),
+        )
+        children.append(child)
+        ports.append(port)
+        daphne_logs.append(daphne_log)
+        core = daphne_core(index, pin)
+        say(
+            f"daphne{suffix}: pid {child.pid}, port {port}, "
+            f"{'core ' + str(core) if core is not None else 'not pinned'}, log {daphne_log.relative_to(ROOT)}"
+        )
+    servers = Servers("daphne", children, ports)
     generator = Generator(specs, args.rooms)
     try:
         result["redis_before"] = redis_state(redis_url)
-        result["daphne"] = await measure_server(
-            "daphne", child, port, generator, args, True, make_daphne_probe(specs[0])
-        )
+        result["daphne"] = await measure_server("daphne", servers, generator, args, True, make_daphne_probe(specs[0]))
         if args.knee:
-            steps, knee = await find_knee(generator, child, args)
+            steps, knee = await find_knee(generator, servers, args)
             result["knee"] = {"steps": steps, "result": knee}
             say(f"knee: {knee['text']}")
         result["redis_connected"] = redis_state(redis_url)
@@ -1452,8 +1565,8 @@ async def amain(args, result: dict) -> None:
         disconnect = await generator.close_all(60)
         await asyncio.sleep(5)
         disconnect["redis_after"] = redis_state(redis_url)
-        disconnect["rss_after_kib"] = rss_kib(child.pid) if child.alive() else None
-        disconnect["daphne_alive"] = child.alive()
+        disconnect["rss_after_kib"] = total_rss_kib(servers.pids) if servers.alive() else None
+        disconnect["daphne_alive"] = servers.alive()
         result["mass_disconnect"] = disconnect
     finally:
         result["generator"] = {
@@ -1471,10 +1584,8 @@ async def amain(args, result: dict) -> None:
                 say(f"closing the remaining clients failed: {problem!r}")
         for task in list(generator.pending_sends):
             task.cancel()
-        child.stop()
-        if child in CHILDREN:
-            CHILDREN.remove(child)
-        result["daphne_log"] = scan_log(daphne_log)
+        servers.stop()
+        result["daphne_log"] = merge_scans([scan_log(log) for log in daphne_logs])
     for name in ("baseline", "daphne"):
         summary = result.get(name)
         if summary and summary["delivered"]:

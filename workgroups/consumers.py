@@ -2,6 +2,7 @@
 
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,6 +50,7 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
                     "type": "ready",
                     "workgroup": self.workgroup.slug,
                     "last_sequence": self.workgroup.last_sequence,
+                    "last_change": self.workgroup.last_change,
                     "me": me,
                 }
             )
@@ -62,6 +64,23 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
         if not permissions.can_read(user, workgroup):
             return CLOSE_FORBIDDEN
         return workgroup, user.person
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its database hop per event.
+
+        AsyncConsumer.dispatch first awaits aclose_old_connections(): a trip to the one
+        thread-sensitive worker thread for EVERY event, each broadcast delivery included — with 500
+        sockets that is most of the server's CPU per delivery, queued behind the real database work.
+        Nothing here touches the database on the event loop: every database call goes through
+        database_sync_to_async, which closes stale connections around itself.
+        """
+        if message["type"] == "chat.frame":  # the hot path: a broadcast, already encoded
+            await self.send(text_data=message["text"])
+            return
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code):
         if self.workgroup is not None:
@@ -134,25 +153,35 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=realtime.encode({"type": "read", "sequence": sequence}))
 
     async def on_resume(self, frame):
-        missed = await self._missed(frame.after)
+        missed = await self._missed(frame.after, frame.changes_after)
         if missed is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        frames, last = missed
+        frames, last, last_change, complete = missed
         for text in frames:
             await self.send(text_data=text)
-        complete = len(frames) < selectors.RESUME_BATCH
-        await self.send(
-            text_data=realtime.encode({"type": "resumed", "after": frame.after, "last": last, "complete": complete})
-        )
+        resumed = {"type": "resumed", "after": frame.after, "last": last, "complete": complete}
+        if last_change is not None:
+            resumed["last_change"] = last_change
+        await self.send(text_data=realtime.encode(resumed))
 
     @database_sync_to_async
-    def _missed(self, after: int):
+    def _missed(self, after: int, changes_after: int | None):
+        """Edits and removals the client has not seen (if it says which it saw), then the new messages."""
         if not permissions.can_read(self.scope["user"], self.workgroup):
             return None
+        frames, last_change, complete = [], None, True
+        if changes_after is not None:
+            # The counter first: every change numbered up to it has committed, so the query sees them all.
+            last_change = selectors.last_change(self.workgroup)
+            changed = selectors.changes_after(self.workgroup, changes_after, after)
+            frames += [realtime.encode({"type": "message_updated", "message": message_frame(m)}) for m in changed]
+            if len(changed) == selectors.RESUME_BATCH:
+                last_change, complete = changed[-1].change, False
         messages = selectors.messages_after(self.workgroup, after)
-        frames = [realtime.encode({"type": "message", "message": message_frame(m)}) for m in messages]
-        return frames, (messages[-1].sequence if messages else after)
+        frames += [realtime.encode({"type": "message", "message": message_frame(m)}) for m in messages]
+        complete = complete and len(messages) < selectors.RESUME_BATCH
+        return frames, (messages[-1].sequence if messages else after), last_change, complete
 
     async def _change(self, service, sequence: int, **kwargs):
         try:

@@ -6,14 +6,16 @@ Client → server frames (JSON objects, one per websocket text message):
   {"type": "delete", "sequence": int}
   {"type": "typing"}
   {"type": "mark_read", "sequence": int}
-  {"type": "resume", "after": int}      # every message with a larger sequence, oldest first
+  {"type": "resume", "after": int, "changes_after": int (optional)}
+        # every message with a larger sequence, oldest first; with changes_after, first every edit or
+        # removal numbered above it of the messages up to `after` (as message_updated frames)
 
 Server → client frames:
-  {"type": "ready", "workgroup": slug, "last_sequence": int, "me": {id, name, handle}}
+  {"type": "ready", "workgroup": slug, "last_sequence": int, "last_change": int, "me": {id, name, handle}}
   {"type": "message", "message": {...}}            # a new message (also the answer to resume)
-  {"type": "message_updated", "message": {...}}    # edited or removed
+  {"type": "message_updated", "message": {...}}    # edited or removed; message.change numbers the change
   {"type": "ack", "client_id": str, "sequence": int, "id": int}
-  {"type": "resumed", "after": int, "last": int, "complete": bool}
+  {"type": "resumed", "after": int, "last": int, "last_change": int, "complete": bool}
   {"type": "typing", "author": {id, name}}
   {"type": "read", "sequence": int}
   {"type": "error", "code": str, "message": str (French), "client_id"?: str, "retry_after"?: float}
@@ -59,6 +61,7 @@ class MarkReadFrame(_Frame):
 class ResumeFrame(_Frame):
     type: Literal["resume"]
     after: Annotated[StrictInt, Field(ge=0)]
+    changes_after: Annotated[StrictInt, Field(ge=0)] | None = None
 
 
 ClientFrame = Annotated[

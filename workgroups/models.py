@@ -67,6 +67,9 @@ class Workgroup(models.Model):
     )
     # The last sequence number handed out: the next message takes last_sequence + 1 under a row lock.
     last_sequence = models.PositiveBigIntegerField(default=0, editable=False)
+    # The last change number handed out to an edit or a removal (Message.change), under the same row
+    # lock: a reconnecting client asks for the changes after the last one it saw, as for messages.
+    last_change = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -148,6 +151,8 @@ class Message(models.Model):
     removed_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("removed by")
     )
+    # Its workgroup's change number at its last edit or removal (0: never changed).
+    change = models.PositiveBigIntegerField(default=0, editable=False, db_index=True)
 
     class Meta:
         ordering = ["workgroup", "sequence"]

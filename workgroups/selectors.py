@@ -54,6 +54,17 @@ def messages_after(workgroup: Workgroup, after: int, limit: int = RESUME_BATCH) 
     return list(_messages(workgroup).filter(sequence__gt=after).order_by("sequence")[:limit])
 
 
+def last_change(workgroup: Workgroup) -> int:
+    """The workgroup's committed change counter: every change numbered up to it is visible once read."""
+    return Workgroup.objects.values_list("last_change", flat=True).get(pk=workgroup.pk)
+
+
+def changes_after(workgroup: Workgroup, changes_after: int, up_to: int, limit: int = RESUME_BATCH) -> list[Message]:
+    """Messages up to sequence `up_to` edited or removed after change number `changes_after`, in change
+    order: what a reconnecting client shows in an older state (later messages reach it whole)."""
+    return list(_messages(workgroup).filter(change__gt=changes_after, sequence__lte=up_to).order_by("change")[:limit])
+
+
 def messages_before(workgroup: Workgroup, before: int | None, limit: int = HISTORY_PAGE) -> list[Message]:
     """One page of history, newest first; `before` is the oldest sequence already shown."""
     queryset = _messages(workgroup)

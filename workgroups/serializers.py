@@ -30,4 +30,5 @@ def message_frame(message: Message) -> dict:
         "created": message.created_at.isoformat(),
         "edited": message.edited_at.isoformat() if message.edited_at else None,
         "removed": removed,
+        "change": message.change,
     }

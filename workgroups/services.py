@@ -154,72 +154,154 @@ def _mentioned_people(workgroup: Workgroup, body: str, author: Person) -> list[P
     )
 
 
-def _next_sequence(workgroup_id: int) -> int:
-    """Bumps the workgroup's counter and reads it back in one statement (PostgreSQL, SQLite ≥ 3.35).
+class _Refused(Exception):
+    """The sequence was not handed out: not a member, archived or over the rate limit (the slow path says which)."""
+
+
+def _claim_sequence(workgroup_id: int, person_id: int) -> int:
+    """Bumps the workgroup's counter and reads it back in one statement (PostgreSQL, SQLite ≥ 3.35),
+    if and only if the author may post there now: an active member, a workgroup not archived, fewer
+    than RATE_LIMIT_MESSAGES messages of theirs in the last RATE_LIMIT_WINDOW.
+
+    Those three checks ride on the statement that takes the sequence, so every send checks them
+    against the database, inside its transaction, without a round trip of its own. Raises _Refused
+    when any of them fails.
 
     The row stays locked until the message's transaction ends, which serialises the senders of one
     workgroup: sequences have no gap and no duplicate.
     """
-    table = connection.ops.quote_name(Workgroup._meta.db_table)
+    quote = connection.ops.quote_name
+    workgroups, memberships, messages = (
+        quote(model._meta.db_table) for model in (Workgroup, WorkgroupMembership, Message)
+    )
+    statement = (
+        f"UPDATE {workgroups} SET last_sequence = last_sequence + 1"  # noqa: S608 - table names, values bound
+        f" WHERE id = %s AND is_archived = %s"
+        f" AND EXISTS (SELECT 1 FROM {memberships} WHERE workgroup_id = %s AND person_id = %s AND status = %s)"
+        f" AND (SELECT COUNT(*) FROM (SELECT 1 FROM {messages} WHERE author_id = %s AND created_at >= %s"
+        f" LIMIT %s) AS recent) < %s"
+        " RETURNING last_sequence"
+    )
+    # Adapted as the ORM does: an aware datetime for PostgreSQL, naive UTC text for SQLite (the demo).
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - RATE_LIMIT_WINDOW)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_sequence = last_sequence + 1 WHERE id = %s RETURNING last_sequence",  # noqa: S608
-            [workgroup_id],
+            statement,
+            [
+                workgroup_id,
+                False,
+                workgroup_id,
+                person_id,
+                WorkgroupMembershipStatus.ACTIVE.value,
+                person_id,
+                since,
+                RATE_LIMIT_MESSAGES,
+                RATE_LIMIT_MESSAGES,
+            ],
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:
+        raise _Refused
+    return row[0]
+
+
+def _existing(workgroup: Workgroup, person: Person, client_id: str) -> Message | None:
+    if not client_id:
+        return None
+    return (
+        Message.objects.select_related("author__organisation", "reply_to")
+        .filter(workgroup=workgroup, author=person, client_id=client_id)
+        .first()
+    )
+
+
+def _explain_refusal(workgroup: Workgroup, by, person: Person, client_id: str) -> Message | None:
+    """The slow path of a refused send: the stored message of a retried send, or the reason, raised.
+
+    None when every condition holds by now (a message left the rate window in between): try again.
+    """
+    if not permissions.can_read(by, workgroup):
+        raise PermissionDenied(_("You are not a member of this workgroup."))
+    if Workgroup.objects.filter(pk=workgroup.pk, is_archived=True).exists():
+        raise ValidationError(_("This workgroup is archived: it takes no new message."), code="archived")
+    existing = _existing(workgroup, person, client_id)
+    if existing is not None:
+        return existing
+    _check_rate(person)
+    return None
 
 
 def message_send(*, workgroup: Workgroup, by, body, client_id: str = "", reply_to: int | None = None) -> Message:
     """Stores the message with the next sequence number of its workgroup, then broadcasts it.
 
     Sending again with the same client_id returns the stored message instead of a duplicate.
+
+    The common case costs two statements before the commit: the sequence (which also checks
+    membership, the archived flag and the rate limit, see _claim_sequence) and the message's INSERT
+    (plus the search outbox row). A retried client_id is caught by the unique constraint; only a
+    refused or retried send pays for the queries that say why.
     """
     person = _person(by)
-    if not permissions.can_read(by, workgroup):
-        raise PermissionDenied(_("You are not a member of this workgroup."))
-    if workgroup.is_archived:
-        raise ValidationError(_("This workgroup is archived: it takes no new message."), code="archived")
     body = clean_body(body)
     client_id = (client_id or "")[:64]
-    if client_id:
-        existing = Message.objects.filter(workgroup=workgroup, author=person, client_id=client_id).first()
-        if existing is not None:
-            return existing
-    _check_rate(person)
-    parent = None
-    if reply_to is not None:
-        parent = Message.objects.filter(workgroup=workgroup, sequence=reply_to).first()
-        if parent is None:
-            raise ValidationError(_("The message you reply to does not exist."), code="bad_reply")
-    try:
-        with transaction.atomic():
-            # The row lock serialises senders of one workgroup, so sequences have no gap and no duplicate.
-            sequence = _next_sequence(workgroup.pk)
-            message = Message.objects.create(
-                workgroup=workgroup,
-                sequence=sequence,
-                author=person,
-                body=body,
-                client_id=client_id,
-                reply_to=parent,
-            )
-            mentioned = _mentioned_people(workgroup, body, person)
-            Mention.objects.bulk_create([Mention(message=message, person=someone) for someone in mentioned])
-            WorkgroupMembership.objects.filter(workgroup=workgroup, person=person).update(last_read_sequence=sequence)
-            realtime.broadcast_on_commit(workgroup.pk, {"type": "message", "message": message_frame(message)})
-            schedule_index(message)
-            if mentioned:
-                from .tasks import notify_mentions
+    for _attempt in range(2):
+        try:
+            return _store(workgroup, by, person, body, client_id, reply_to)
+        except _Refused:
+            existing = _explain_refusal(workgroup, by, person, client_id)
+            if existing is not None:
+                return existing
+        except IntegrityError:
+            # The same client_id was stored before (a retried send) or raced in through another connection.
+            existing = _existing(workgroup, person, client_id)
+            if existing is not None:
+                return existing
+            raise
+    raise RateLimited(1.0)  # refused twice although each condition held when checked: a tight race
 
-                transaction.on_commit(lambda: notify_mentions.enqueue(message.pk))
-    except IntegrityError:
-        # The same client_id raced in through another connection: that one won.
-        existing = Message.objects.filter(workgroup=workgroup, author=person, client_id=client_id).first()
-        if client_id and existing is not None:
-            return existing
-        raise
+
+def _store(workgroup: Workgroup, by, person: Person, body: str, client_id: str, reply_to: int | None) -> Message:
+    with transaction.atomic():
+        # The row lock serialises senders of one workgroup, so sequences have no gap and no duplicate.
+        sequence = _claim_sequence(workgroup.pk, person.pk)
+        parent = None
+        if reply_to is not None:
+            parent = Message.objects.filter(workgroup=workgroup, sequence=reply_to).first()
+            if parent is None:
+                raise ValidationError(_("The message you reply to does not exist."), code="bad_reply")
+        message = Message.objects.create(
+            workgroup=workgroup,
+            sequence=sequence,
+            author=person,
+            body=body,
+            client_id=client_id,
+            reply_to=parent,
+        )
+        mentioned = _mentioned_people(workgroup, body, person)
+        if mentioned:
+            Mention.objects.bulk_create([Mention(message=message, person=someone) for someone in mentioned])
+        # The author's reading mark is not moved here: their client marks the room read (mark_read),
+        # as it does for everybody else's messages, and opening the room does too.
+        realtime.broadcast_on_commit(workgroup.pk, {"type": "message", "message": message_frame(message)})
+        schedule_index(message)
+        if mentioned:
+            from .tasks import notify_mentions
+
+            transaction.on_commit(lambda: notify_mentions.enqueue(message.pk))
     workgroup.last_sequence = sequence
     return message
+
+
+def _next_change(workgroup_id: int) -> int:
+    """The workgroup's next change number, for an edit or a removal; the row stays locked until commit,
+    so change numbers commit in order and a client that saw change n has missed exactly those above n."""
+    table = connection.ops.quote_name(Workgroup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_change = last_change + 1 WHERE id = %s RETURNING last_change",  # noqa: S608
+            [workgroup_id],
+        )
+        return cursor.fetchone()[0]
 
 
 def message_edit(*, message: Message, by, body) -> Message:
@@ -235,7 +317,8 @@ def message_edit(*, message: Message, by, body) -> Message:
     message.body = clean_body(body)
     message.edited_at = timezone.now()
     with transaction.atomic():
-        message.save(update_fields=["body", "edited_at"])
+        message.change = _next_change(message.workgroup_id)
+        message.save(update_fields=["body", "edited_at", "change"])
         schedule_index(message)
         realtime.broadcast_on_commit(
             message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
@@ -254,7 +337,8 @@ def message_remove(*, message: Message, by) -> Message:
     message.removed_at = timezone.now()
     message.removed_by = person
     with transaction.atomic():
-        message.save(update_fields=["removed_at", "removed_by"])
+        message.change = _next_change(message.workgroup_id)
+        message.save(update_fields=["removed_at", "removed_by", "change"])
         schedule_index(message)
         realtime.broadcast_on_commit(
             message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}

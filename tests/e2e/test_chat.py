@@ -1,8 +1,10 @@
 """Two members chat in a workgroup from two browsers; a third person, not a member, is kept out."""
 
 import re
+import threading
 
 import pytest
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -82,3 +84,46 @@ def test_two_members_chat_live_and_an_outsider_cannot_open_the_room(
     expect(nina.locator("body")).not_to_contain_text("livraisons")
     expect(nina.get_by_role("button", name=re.compile("Rejoindre"))).to_be_visible()
     screenshot(nina, "chat-outsider")
+
+
+def remove_and_close(message_pk, user):
+    from workgroups import services
+
+    try:
+        services.message_remove(message=Message.objects.get(pk=message_pk), by=user)
+    finally:
+        connections.close_all()
+
+
+def test_an_edit_whose_broadcast_was_lost_shows_without_a_reload(
+    browser, browser_context_args, live_portal, chat_room, screenshot
+):
+    """Changes are numbered like messages: the next change to arrive reveals a gap, and the page
+    resumes the missing one from the database instead of showing stale text until a reload."""
+    from django.utils import timezone
+
+    from workgroups import services
+
+    workgroup, people = chat_room
+    paul = signed_in_context(browser, browser_context_args, live_portal, people["paul"]).new_page()
+    lea = people["lea"]
+    first = services.message_send(workgroup=workgroup, by=lea.user, body="Livraison jeudi")
+    second = services.message_send(workgroup=workgroup, by=lea.user, body="Message à retirer")
+    paul.goto(f"/groupes/{workgroup.slug}/")
+    expect(paul.locator("body")).to_have_attribute("data-connection", "connected")
+    messages = paul.locator("#message-list .chat-message")
+    expect(messages).to_have_count(2)
+
+    # An edit stored, but whose broadcast never reached Paul (as if the channel layer dropped it).
+    Message.objects.filter(pk=first.pk).update(body="Livraison vendredi", edited_at=timezone.now(), change=1)
+    Workgroup.objects.filter(pk=workgroup.pk).update(last_change=1)
+    # The next change is broadcast as usual: Paul's page sees change 2 after 0 and resumes. (From another
+    # thread: Playwright's sync API keeps an event loop in this one, where async_to_sync refuses to run.)
+    remover = threading.Thread(target=remove_and_close, args=(second.pk, lea.user))
+    remover.start()
+    remover.join(timeout=30)
+
+    expect(messages.first.locator(".chat-body")).to_have_text("Livraison vendredi")
+    expect(paul.locator("#message-list")).to_have_attribute("data-last-change", "2")
+    expect(messages.last).not_to_contain_text("Message à retirer")
+    screenshot(paul, "chat-resumed-edit")

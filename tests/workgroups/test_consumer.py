@@ -1,7 +1,10 @@
 """The workgroup websocket on the real channel layer (Redis under ./run test), as browsers use it."""
 
+import asyncio
+import contextlib
 import json
 import os
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -18,10 +21,22 @@ pytestmark = pytest.mark.asyncio
 
 @pytest.fixture(autouse=True)
 async def _close_consumer_connections(transactional_db):
-    """The consumer's ORM calls run in asgiref's worker thread: close its connection after each test,
-    or PostgreSQL refuses to drop the test database at the end ("being accessed by other users")."""
+    """The consumer's ORM calls run in asgiref's worker thread, and sends in the event loop's thread pool
+    (thread_sensitive=False): close their connections after each test, or PostgreSQL refuses to drop
+    the test database at the end ("being accessed by other users")."""
     yield
     await database_sync_to_async(connections.close_all)()
+    # One job per thread of the pool: each waits for the others, so every thread closes its own.
+    workers = min(32, (os.cpu_count() or 1) + 4)  # ThreadPoolExecutor's default size
+    barrier = threading.Barrier(workers)
+
+    def close_in_this_thread():
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=5)
+        connections.close_all()
+
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(*(loop.run_in_executor(None, close_in_this_thread) for _ in range(workers)))
 
 
 ORIGIN = "http://127.0.0.1"
@@ -105,6 +120,7 @@ async def test_wrong_origin_is_refused_before_anything(room):
         (json.dumps({"type": "send", "body": "ok", "client_id": "x" * 100}), "invalid_frame"),
         (json.dumps({"type": "send", "body": "ok", "extra": True}), "invalid_frame"),
         (json.dumps({"type": "resume", "after": "12"}), "invalid_frame"),
+        (json.dumps({"type": "resume", "after": 1, "changes_after": -1}), "invalid_frame"),
         (json.dumps({"type": "edit", "sequence": 99, "body": "x"}), "not_found"),
         (json.dumps([1, 2, 3]), "invalid_frame"),
     ],
@@ -209,4 +225,82 @@ async def test_mark_read_moves_forward_only(room):
     await next_of(bob, "read")
     membership = await sync_to_async(WorkgroupMembership.objects.get)(person=room["people"]["bob"])
     assert membership.last_read_sequence == 2
+    await bob.disconnect()
+
+
+async def test_a_member_removed_without_notice_is_refused_and_disconnected_at_the_next_send(room):
+    """The membership row deleted directly (the administration, a cascade): no revoke reached the socket,
+    the send itself finds out, stores nothing and closes the socket."""
+    bob = await joined(room, "bob")
+    await sync_to_async(WorkgroupMembership.objects.filter(person=room["people"]["bob"]).delete)()
+    await bob.send_json_to({"type": "send", "body": "toujours là ?", "client_id": "gone-1"})
+    error = await next_of(bob, "error")
+    assert error["code"] == "forbidden" and error["client_id"] == "gone-1"
+    assert await bob.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+    assert await stored_count() == 0
+
+
+async def test_a_broadcast_reaches_every_member_while_a_member_s_own_send_is_stored(room):
+    """Deliveries skip Channels' per-event database hop: many in a row all arrive, in order."""
+    alice, bob = await joined(room, "alice"), await joined(room, "bob")
+    for index in range(1, 6):
+        await alice.send_json_to({"type": "send", "body": f"rafale {index}", "client_id": f"b-{index}"})
+    sequences = [(await next_of(bob, "message"))["message"]["sequence"] for _ in range(5)]
+    assert sequences == [1, 2, 3, 4, 5]
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_resume_also_brings_the_edits_and_removals_made_while_the_client_was_away(room):
+    alice_user, chloe_user = room["people"]["alice"].user, room["people"]["chloe"].user
+    first = await sync_to_async(services.message_send)(workgroup=room["workgroup"], by=alice_user, body="brouillon")
+    second = await sync_to_async(services.message_send)(workgroup=room["workgroup"], by=alice_user, body="à cacher")
+    bob = await joined(room, "bob")
+    await bob.send_json_to({"type": "resume", "after": 0, "changes_after": 0})
+    assert [(await next_of(bob, "message"))["message"]["sequence"] for _ in range(2)] == [1, 2]
+    assert (await next_of(bob, "resumed"))["last_change"] == 0
+    await bob.disconnect()
+
+    # Bob is offline: alice corrects her first message, a coordinator hides the second, alice writes again.
+    await sync_to_async(services.message_edit)(message=first, by=alice_user, body="version finale")
+    await sync_to_async(services.message_remove)(message=second, by=chloe_user)
+    await sync_to_async(services.message_send)(workgroup=room["workgroup"], by=alice_user, body="nouveau")
+
+    bob = await joined(room, "bob")
+    await bob.send_json_to({"type": "resume", "after": 2, "changes_after": 0})
+    frames = [await bob.receive_json_from(timeout=5) for _ in range(4)]
+    assert [(f["type"], f["message"]["sequence"]) for f in frames[:3]] == [
+        ("message_updated", 1),
+        ("message_updated", 2),
+        ("message", 3),
+    ]
+    assert frames[0]["message"]["body"] == "version finale" and frames[0]["message"]["edited"]
+    assert frames[1]["message"]["removed"] == "moderator" and frames[1]["message"]["body"] == ""
+    assert frames[3] == {"type": "resumed", "after": 2, "last": 3, "complete": True, "last_change": 2}
+
+    # Up to date: nothing again; a client that saw the edit only gets the removal.
+    await bob.send_json_to({"type": "resume", "after": 3, "changes_after": 2})
+    assert await bob.receive_json_from(timeout=5) == {
+        "type": "resumed",
+        "after": 3,
+        "last": 3,
+        "complete": True,
+        "last_change": 2,
+    }
+    await bob.send_json_to({"type": "resume", "after": 3, "changes_after": 1})
+    only = await bob.receive_json_from(timeout=5)
+    assert (only["type"], only["message"]["sequence"], only["message"]["change"]) == ("message_updated", 2, 2)
+    await bob.disconnect()
+
+
+async def test_live_edits_carry_their_change_number(room):
+    alice, bob = await joined(room, "alice"), await joined(room, "bob")
+    await alice.send_json_to({"type": "send", "body": "v1", "client_id": "ch-1"})
+    await next_of(alice, "ack")
+    assert (await next_of(bob, "message"))["message"]["change"] == 0
+    for version in ("v2", "v3"):
+        await alice.send_json_to({"type": "edit", "sequence": 1, "body": version})
+    changes = [(await next_of(bob, "message_updated"))["message"]["change"] for _ in range(2)]
+    assert changes == [1, 2]
+    await alice.disconnect()
     await bob.disconnect()

@@ -161,3 +161,58 @@ def test_concurrent_senders_get_unique_gapless_sequences():
     assert sequences == list(range(1, 41))
     workgroup.refresh_from_db()
     assert workgroup.last_sequence == 40
+
+
+def test_a_member_removed_behind_the_scenes_can_no_longer_send(workgroup):
+    """Membership is checked against the database on every send, not taken from the socket's state."""
+    author = member_of(workgroup)
+    services.message_send(workgroup=workgroup, by=author.user, body="encore membre")
+    WorkgroupMembership.objects.filter(person=author).delete()  # e.g. from the administration
+    with pytest.raises(PermissionDenied):
+        services.message_send(workgroup=workgroup, by=author.user, body="plus membre")
+    assert list(Message.objects.values_list("body", flat=True)) == ["encore membre"]
+    workgroup.refresh_from_db()
+    assert workgroup.last_sequence == 1  # the refused send took no sequence number
+
+
+def test_a_workgroup_archived_after_the_page_was_opened_refuses_with_its_reason(workgroup):
+    author = member_of(workgroup)
+    stale = Workgroup.objects.get(pk=workgroup.pk)  # as a socket loaded it before the archiving
+    Workgroup.objects.filter(pk=workgroup.pk).update(is_archived=True)
+    with pytest.raises(ValidationError) as caught:
+        services.message_send(workgroup=stale, by=author.user, body="trop tard")
+    assert caught.value.code == "archived"
+    assert not Message.objects.exists()
+
+
+def test_a_retried_send_gets_its_stored_message_even_at_the_rate_limit(workgroup):
+    author = member_of(workgroup)
+    first = services.message_send(workgroup=workgroup, by=author.user, body="un", client_id="c-0")
+    for index in range(1, services.RATE_LIMIT_MESSAGES):
+        services.message_send(workgroup=workgroup, by=author.user, body=f"m{index}", client_id=f"c-{index}")
+    with pytest.raises(services.RateLimited) as caught:
+        services.message_send(workgroup=workgroup, by=author.user, body="de trop", client_id="c-new")
+    assert 0 < caught.value.retry_after <= services.RATE_LIMIT_WINDOW.total_seconds()
+    # The browser resends an unacknowledged message after a reconnection: same answer, no duplicate.
+    again = services.message_send(workgroup=workgroup, by=author.user, body="un", client_id="c-0")
+    assert (again.pk, again.sequence) == (first.pk, 1)
+    assert Message.objects.count() == services.RATE_LIMIT_MESSAGES
+
+
+def test_the_rate_limit_counts_recent_messages_only(workgroup):
+    author = member_of(workgroup)
+    for index in range(services.RATE_LIMIT_MESSAGES):
+        services.message_send(workgroup=workgroup, by=author.user, body=f"m{index}")
+    Message.objects.update(created_at=timezone.now() - services.RATE_LIMIT_WINDOW - datetime.timedelta(seconds=1))
+    message = services.message_send(workgroup=workgroup, by=author.user, body="plus tard")
+    assert message.sequence == services.RATE_LIMIT_MESSAGES + 1
+
+
+def test_a_reply_to_a_missing_message_is_refused_and_takes_no_sequence(workgroup):
+    author = member_of(workgroup)
+    with pytest.raises(ValidationError) as caught:
+        services.message_send(workgroup=workgroup, by=author.user, body="réponse", reply_to=7)
+    assert caught.value.code == "bad_reply"
+    first = services.message_send(workgroup=workgroup, by=author.user, body="premier")
+    reply = services.message_send(workgroup=workgroup, by=author.user, body="réponse", reply_to=first.sequence)
+    assert (first.sequence, reply.sequence, reply.reply_to_id) == (1, 2, first.pk)

@@ -6,7 +6,7 @@
  * the page through textContent and DOM nodes, never through innerHTML.
  *
  * Exposed for tests: document.body.dataset.connection (connecting|connected|reconnecting|closed)
- * and data-last-sequence on #message-list.
+ * and data-last-sequence, data-last-change on #message-list.
  */
 (() => {
   'use strict';
@@ -283,6 +283,9 @@
   // --- Ordered delivery: render each sequence once, in order; resume on a gap ---------------
 
   let lastSequence = Number(list.dataset.lastSequence) || 0;
+  // Edits and removals are numbered per workgroup too (message.change): a resume asks for those
+  // above the last one seen, so a change made while this page was offline shows without a reload.
+  let lastChange = Number(list.dataset.lastChange) || 0;
   let resumeInFlight = false;
   const early = new Map(); // sequence → message that arrived before the ones preceding it
 
@@ -318,8 +321,15 @@
     markRead();
   }
 
+  function seenChange(change) {
+    lastChange = change;
+    list.dataset.lastChange = String(lastChange);
+  }
+
   function onResumed(frame) {
     resumeInFlight = false;
+    // Every edit and removal up to frame.last_change has just been sent (or reached us whole).
+    if (typeof frame.last_change === 'number' && frame.last_change > lastChange) seenChange(frame.last_change);
     // The burst held every stored message up to frame.last: a number missing below it was deleted.
     const limit = frame.complete ? Infinity : frame.last;
     for (const sequence of [...early.keys()].sort((a, b) => a - b)) {
@@ -337,11 +347,16 @@
     const item = document.getElementById(`m${message.sequence}`);
     if (item && item.parentElement === list) fillMessage(item, message);
     else if (early.has(message.sequence)) early.set(message.sequence, message);
+    // Live changes come one by one; a number skipped means the channel layer dropped one: resume.
+    // (During a resume the burst skips the changes of messages it sends whole; "resumed" settles it.)
+    if (resumeInFlight || !message.change) return;
+    if (message.change === lastChange + 1) seenChange(message.change);
+    else if (message.change > lastChange + 1) requestResume();
   }
 
   function requestResume() {
     if (resumeInFlight || !ready) return;
-    resumeInFlight = sendFrame({ type: 'resume', after: lastSequence });
+    resumeInFlight = sendFrame({ type: 'resume', after: lastSequence, changes_after: lastChange });
   }
 
   // --- Outbox: every send is kept until the server has it, across reloads -------------------
