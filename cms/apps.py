@@ -36,3 +36,6 @@ class CmsConfig(AppConfig):
             _axis_coordinators_changed, sender=Axis.coordinators.through, dispatch_uid="cms_axis_coordinators"
         )
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="cms_event_published")
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()

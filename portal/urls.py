@@ -14,6 +14,7 @@ urlpatterns = [
     path("groupes/", include("workgroups.urls")),
     path("recherche/", include("search.urls")),
     path("bonnes-pratiques/", include("knowledge.urls")),
+    path("vie-privee/", include("portal.privacy.urls")),
 ]
 
 if settings.DEBUG:

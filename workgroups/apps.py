@@ -22,3 +22,6 @@ class WorkgroupsConfig(AppConfig):
         )
         grant(PersonRole.COORDINATOR, "workgroups.view_axis", *crud("workgroups", "workgroupmembership"))
         grant(PersonRole.ORGANISER, "workgroups.view_axis")
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()

@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "portal.members",
+    "portal.privacy",
     "workgroups",
     "knowledge",
     "cms",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.privacy.middleware.ExportAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -155,6 +157,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks (django-tasks, database backend, `manage.py db_worker`). ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Privacy (RGPD): retention periods, in days. The privacy policy page shows these figures. ---
+PRIVACY_RETENTION_DAYS = {
+    # Registrations of visitors (no account) to events, counted from the end of the event.
+    "visitor_registrations": int(os.environ.get("PORTAL_RETENTION_VISITOR_REGISTRATIONS_DAYS", "365")),
+    # Newsletter sign-ups never confirmed by their double opt-in link.
+    "unconfirmed_signups": int(os.environ.get("PORTAL_RETENTION_UNCONFIRMED_SIGNUPS_DAYS", "7")),
+    # Per-recipient delivery rows of sent newsletters.
+    "newsletter_deliveries": int(os.environ.get("PORTAL_RETENTION_NEWSLETTER_DELIVERIES_DAYS", "365")),
+    # The log of administrators' downloads of personal data.
+    "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

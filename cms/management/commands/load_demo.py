@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from cms.demo import load_pages
 from knowledge.demo import load_best_practices
 from portal.members.demo import DEMO_PASSWORD, load_members
+from portal.privacy.demo import load_consents
 from workgroups.demo import load_axes, load_workgroups
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(_("  %(count)d best-practice records") % {"count": len(records)})
         load_pages(axes=axes, clubs=members["clubs"])
         self.stdout.write(_("  public site published: axis and club pages, news, events, about and contact"))
+        load_consents(people=members["people"])
         self.stdout.write(
             self.style.SUCCESS(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         )
