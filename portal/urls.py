@@ -15,6 +15,7 @@ urlpatterns = [
     path("recherche/", include("search.urls")),
     path("bonnes-pratiques/", include("knowledge.urls")),
     path("vie-privee/", include("portal.privacy.urls")),
+    path("lettres/", include("cms.newsletters.urls")),
 ]
 
 if settings.DEBUG:

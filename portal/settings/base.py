@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "workgroups",
     "knowledge",
     "cms",
+    "cms.newsletters",
     "search",
     "daphne",
     "channels",
@@ -169,6 +170,12 @@ PRIVACY_RETENTION_DAYS = {
     # The log of administrators' downloads of personal data.
     "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
 }
+
+# --- Newsletters: sender address, and how long a sending may make no progress before it counts as stalled
+# (`manage.py send_newsletters --resume-stalled` then resumes it). ---
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", "")
+NEWSLETTER_STALL_SECONDS = int(os.environ.get("NEWSLETTER_STALL_SECONDS", "120"))
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "500"))  # messages per background task
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
