@@ -22,8 +22,10 @@ def load_consents(*, people) -> int:
     given = 0
     with transaction.atomic():
         listed_done = set()
-        for index, person in enumerate(sorted(people, key=lambda p: p.pk)):
-            if index % 5 != 4:
+        ordered = sorted(people, key=lambda p: p.pk)
+        last = ordered[-1]
+        for index, person in enumerate(ordered):
+            if index % 5 != 4 and person != last:
                 given += _give(person, Purpose.NEWSLETTER)
             if person.best_practices_as_contact.exists():
                 given += _give(person, Purpose.CONTACT)
@@ -32,7 +34,6 @@ def load_consents(*, people) -> int:
                 listed_done.add(organisation.pk)
                 given += _give(person, Purpose.DIRECTORY)
         # One person changed their mind: the withdrawal shows on their page and in the admin.
-        last = sorted(people, key=lambda p: p.pk)[-1]
         if not Consent.objects.filter(person=last, withdrawn_at__isnull=False).exists():
             _give(last, Purpose.NEWSLETTER)
             Consent.objects.filter(person=last, purpose=Purpose.NEWSLETTER, withdrawn_at__isnull=True).update(

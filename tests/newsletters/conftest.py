@@ -1,5 +1,6 @@
 import pytest
 
+from portal.members import services as member_services
 from portal.members.models import PersonRole
 from portal.privacy import services as privacy_services
 from portal.privacy.models import Purpose
@@ -35,4 +36,7 @@ def members(db):
 
 @pytest.fixture
 def organiser(db):
-    return PersonFactory(role=PersonRole.ORGANISER, user=UserFactory(email="organisatrice@example.org")).user
+    """An organiser with the role's group (and so the admin's permissions), as an invitation makes one."""
+    user = UserFactory(email="organisatrice@example.org")
+    member_services.person_create(user=user, role=PersonRole.ORGANISER)
+    return user
