@@ -3,24 +3,29 @@
 Sending, step by step:
 1. `newsletter_start` freezes the content, creates one Delivery row per recipient and, on commit,
    queues the `send_newsletter` task.
-2. `newsletter_deliver` (the task) sends in batches over one SMTP connection. For each row it first
-   claims it (pending → sending, an UPDATE that only one worker can win), then sends, then marks it
-   sent once the server accepted the message. Both UPDATEs commit at once, so a crash loses at most
-   the row in flight.
+2. `newsletter_deliver` (the task) sends in batches over a few SMTP connections (threads). For each
+   row it first claims it (pending → sending, an UPDATE that only one sender can win, committed),
+   then sends, then marks it sent once the server accepted the message. So a crash leaves at most
+   the rows in flight (one per connection) in doubt.
 3. After a crash, `newsletter_resume` marks rows left "sending" as uncertain — the server may or may
    not have accepted them, and mailing them again could send twice — and sends the pending rest. The
    admin shows the uncertain rows; only an editor's explicit choice retries them.
 """
 
+import contextlib
 import datetime
 import logging
+import queue
 import smtplib
+import threading
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
+from django.core.mail import get_connection, send_mail
+from django.db import connection as db_connection
+from django.db import connections as db_connections
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +35,7 @@ from portal.members.models import PersonRole
 from portal.members.permissions import has_role
 from portal.privacy.registry import retention_days
 
-from . import audiences, rendering, tokens
+from . import audiences, mime, rendering, tokens
 from .models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus, Subscriber, Unsubscription
 
 logger = logging.getLogger(__name__)
@@ -143,22 +148,25 @@ def audience_label(audience_key: str) -> str:
 # --- Composing: test e-mail -----------------------------------------------------------------------
 
 
-def _message(newsletter: Newsletter, html: str, text: str, email: str, name: str = "", *, subject: str = ""):
-    link = unsubscribe_url(email, newsletter.audience_key)
-    to = f"{name} <{email}>" if name and all(c not in name for c in '<>",@') else email
-    message = EmailMultiAlternatives(
+def _prepared(newsletter: Newsletter, html: str, text: str, *, subject: str = "") -> mime.PreparedMessage:
+    return mime.PreparedMessage(
         subject=subject or newsletter.title,
-        body=text.replace(rendering.UNSUBSCRIBE_PLACEHOLDER, link),
         from_email=_from_email(),
-        to=[to],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"<{newsletter.audience_key.replace(':', '-')}.newsletters.{_list_domain()}>",
-        },
+        html=html,
+        text=text,
+        list_id=f"<{newsletter.audience_key.replace(':', '-')}.newsletters.{_list_domain()}>",
     )
-    message.attach_alternative(html.replace(rendering.UNSUBSCRIBE_PLACEHOLDER, link), "text/html")
-    return message
+
+
+def _message(newsletter: Newsletter, prepared: mime.PreparedMessage, email: str, name: str = ""):
+    link = unsubscribe_url(email, newsletter.audience_key)
+    return mime.NewsletterEmail(
+        raw=prepared.build(to=email, name=name, link=link),
+        subject=newsletter.title,
+        body=prepared.text.replace(rendering.UNSUBSCRIBE_PLACEHOLDER, link),
+        from_email=_from_email(),
+        to=[email],
+    )
 
 
 def _list_domain() -> str:
@@ -174,7 +182,9 @@ def newsletter_send_test(*, newsletter: Newsletter, by) -> str:
     content_html, content_text = rendering.render_content(newsletter)
     html, text = rendering.layout(newsletter, content_html, content_text)
     subject = _("[Test] %(subject)s") % {"subject": newsletter.title}
-    _message(newsletter, html, text, by.email, by.get_full_name(), subject=subject).send()
+    message = _message(newsletter, _prepared(newsletter, html, text, subject=subject), by.email, by.get_full_name())
+    message.subject = subject
+    message.send()
     return by.email
 
 
@@ -208,69 +218,146 @@ def newsletter_start(*, newsletter: Newsletter, by) -> int:
     return total
 
 
-def _claim(delivery_id: int) -> bool:
-    return bool(
-        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-        )
-    )
+def _advance(*, sent_id: int | None, claim_id: int | None) -> bool:
+    """One commit per message: marks the previous message sent and claims the next one.
+
+    The previous row is marked sent only after the server accepted its message; the next row is
+    claimed (pending → sending, which only one sender can win) before its SMTP transaction starts.
+    Returns whether the claim was won. Either half may be None.
+    """
+    table = Delivery._meta.db_table
+    now = timezone.now()
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET
+                  status = CASE WHEN id = %s THEN %s ELSE %s END,
+                  sent_at = CASE WHEN id = %s THEN %s ELSE sent_at END,
+                  claimed_at = CASE WHEN id = %s THEN %s ELSE claimed_at END,
+                  attempts = CASE WHEN id = %s THEN attempts + 1 ELSE attempts END
+                WHERE (id = %s AND status = %s) OR (id = %s AND status = %s)
+                RETURNING id""",  # noqa: S608 - the table name is the model's, every value a parameter
+            [sent_id, DeliveryStatus.SENT, DeliveryStatus.SENDING, sent_id, now, claim_id, now, claim_id,
+             sent_id, DeliveryStatus.SENDING, claim_id, DeliveryStatus.PENDING],
+        )  # fmt: skip
+        return claim_id is not None and any(row[0] == claim_id for row in cursor.fetchall())
 
 
-def newsletter_deliver(*, newsletter_id: int, limit: int = BATCH_SIZE, on_sent=None, enqueue_next=True) -> dict:
+def smtp_connections() -> int:
+    # Several SMTP connections overlap the waits (server answers, database commits) of one worker.
+    # SQLite (the embedded demo) takes one writer at a time: one connection there.
+    if db_connection.vendor != "postgresql":
+        return 1
+    return max(1, int(getattr(settings, "NEWSLETTER_SMTP_CONNECTIONS", 4)))
+
+
+class _Sender:
+    """Sends the deliveries of one batch over `n` SMTP connections, one thread each (or inline for one)."""
+
+    def __init__(self, newsletter: Newsletter, rows: list, on_sent):
+        self.newsletter, self.on_sent = newsletter, on_sent
+        html, text = rendering.layout(newsletter, newsletter.content_html, newsletter.content_text)
+        self.prepared = _prepared(newsletter, html, text)
+        self.rows = queue.SimpleQueue()
+        for row in rows:
+            self.rows.put(row)
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.sent = self.failed = 0
+        self.error: BaseException | None = None
+
+    def run(self, n: int) -> None:
+        if n == 1:
+            self._work(close_db=False)
+        else:
+            threads = [threading.Thread(target=self._work, name=f"newsletter-{i}") for i in range(n)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _next(self):
+        try:
+            return None if self.stop.is_set() else self.rows.get_nowait()
+        except queue.Empty:
+            return None
+
+    def _work(self, close_db: bool = True) -> None:
+        connection = get_connection(fail_silently=False)
+        try:
+            connection.open()
+            sent_id = None
+            while (row := self._next()) is not None:
+                sent_id = self._send_one(connection, *row, previous=sent_id)
+            _advance(sent_id=sent_id, claim_id=None)
+        except BaseException as error:  # noqa: BLE001 - handed to the calling thread, which raises it
+            with self.lock:
+                self.error = self.error or error
+            self.stop.set()
+        finally:
+            with contextlib.suppress(Exception):
+                connection.close()
+            if close_db:
+                db_connections.close_all()
+
+    def _send_one(self, connection, delivery_id: int, email: str, name: str, *, previous: int | None) -> int | None:
+        """Sends one row's message; returns its id once accepted (to be marked sent with the next claim)."""
+        if not _advance(sent_id=previous, claim_id=delivery_id):
+            return None  # another sender has it
+        try:
+            connection.send_messages([_message(self.newsletter, self.prepared, email, name)])
+        except PERMANENT_ERRORS as error:
+            Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, error=str(error)[:300])
+            with self.lock:
+                self.failed += 1
+            return None
+        except (smtplib.SMTPException, OSError) as error:
+            # Not accepted (the server answers 250 only once it has the message): back in the queue.
+            Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.PENDING, error=str(error)[:300])
+            Delivery.objects.filter(pk=delivery_id, attempts__gte=MAX_ATTEMPTS).update(status=DeliveryStatus.FAILED)
+            raise
+        with self.lock:
+            self.sent += 1
+        if self.on_sent is not None:
+            try:
+                self.on_sent(delivery_id)
+            except BaseException:
+                _advance(sent_id=delivery_id, claim_id=None)
+                raise
+        return delivery_id
+
+
+def newsletter_deliver(
+    *, newsletter_id: int, limit: int = BATCH_SIZE, on_sent=None, enqueue_next=True, connections: int | None = None
+) -> dict:
     """Sends up to `limit` pending deliveries; queues the next batch while some remain (unless told not to).
 
-    `on_sent(delivery_id)` is called after each accepted message (progress reporting, tests).
+    `on_sent(delivery_id)` is called after each accepted message (progress reporting, tests); with
+    several connections it is called from their threads.
     """
     from . import tasks
 
     newsletter = Newsletter.objects.filter(pk=newsletter_id, status=NewsletterStatus.SENDING).first()
     if newsletter is None:
         return {"sent": 0, "failed": 0, "remaining": 0}
-    html, text = rendering.layout(newsletter, newsletter.content_html, newsletter.content_text)
-    sent = failed = 0
-    connection = get_connection(fail_silently=False)
-    connection.open()
+    rows = list(
+        Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", "email", "name")[:limit]
+    )
+    sender = _Sender(newsletter, rows, on_sent)
     try:
-        while sent + failed < limit:
-            chunk = list(
-                Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.PENDING)
-                .order_by("pk")
-                .values_list("pk", "email", "name")[: min(100, limit - sent - failed)]
-            )
-            if not chunk:
-                break
-            for delivery_id, email, name in chunk:
-                if not _claim(delivery_id):
-                    continue  # another worker has it
-                try:
-                    connection.send_messages([_message(newsletter, html, text, email, name)])
-                except PERMANENT_ERRORS as error:
-                    Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, error=str(error)[:300])
-                    failed += 1
-                    continue
-                except (smtplib.SMTPException, OSError) as error:
-                    # Not accepted (the server answers 250 only once it has the message): retry later.
-                    Delivery.objects.filter(pk=delivery_id).update(
-                        status=DeliveryStatus.PENDING, error=str(error)[:300]
-                    )
-                    Delivery.objects.filter(pk=delivery_id, attempts__gte=MAX_ATTEMPTS).update(
-                        status=DeliveryStatus.FAILED
-                    )
-                    raise
-                Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
-                sent += 1
-                if on_sent is not None:
-                    on_sent(delivery_id)
-            Newsletter.objects.filter(pk=newsletter.pk).update(heartbeat_at=timezone.now())
+        sender.run(min(connections or smtp_connections(), max(len(rows), 1)))
     finally:
-        connection.close()
+        Newsletter.objects.filter(pk=newsletter.pk).update(heartbeat_at=timezone.now())
     remaining = Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.PENDING).count()
     if remaining:
         if enqueue_next:
             transaction.on_commit(lambda: tasks.send_newsletter.enqueue(newsletter.pk))
     else:
         _finish_if_done(newsletter)
-    return {"sent": sent, "failed": failed, "remaining": remaining}
+    return {"sent": sender.sent, "failed": sender.failed, "remaining": remaining}
 
 
 def _finish_if_done(newsletter: Newsletter) -> bool:

@@ -152,3 +152,22 @@ def test_batches_follow_each_other_until_everyone_is_served(
     assert sorted(smtp.recipients()) == sorted(p.user.email for p in members)
     newsletter.refresh_from_db()
     assert newsletter.status == NewsletterStatus.SENT
+
+
+def test_accents_in_names_and_subject_and_long_lines_arrive_intact(smtp, organiser, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from cms.newsletters.models import Subscriber
+
+    Subscriber.objects.create(email="lea@example.org", name="Léa Çhâtelet", confirmed_at=timezone.now())
+    long_paragraph = "<p>" + "Coopération économique et territoriale. " * 60 + "</p>"
+    newsletter = make_newsletter("Été : la lettre du pôle", audience=Audience.SUBSCRIBERS,
+                                 body=[{"type": "text", "value": long_paragraph}])  # fmt: skip
+    send(newsletter, organiser, django_capture_on_commit_callbacks)
+    ((_rcpt, message),) = smtp.messages
+    assert message["Subject"] == "Été : la lettre du pôle"
+    assert message["To"].addresses[0].display_name == "Léa Çhâtelet"
+    assert message["To"].addresses[0].addr_spec == "lea@example.org"
+    text, html = parts(message)
+    assert "Coopération économique et territoriale. " * 60 in html
+    assert "Coopération économique" in text
