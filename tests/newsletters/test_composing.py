@@ -135,3 +135,13 @@ def test_the_data_export_and_the_account_deletion_cover_newsletters(members, org
     assert newsletter.title in sections["newsletters"][0].values()
     privacy_services.account_delete(person=person, by=person.user)
     assert not Delivery.objects.filter(email="membre0@example.org").exists()
+
+
+def test_a_newsletter_is_composed_in_the_admin(client, organiser):
+    client.force_login(organiser)
+    response = client.get(reverse("newsletter-issues:add"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Latest news" in html or "Dernières actualités" in html  # the automatic sections' choices
+    assert client.get(reverse("newsletter-issues:index")).status_code == 200
+    assert client.get(reverse("newsletter-subscribers:index")).status_code == 200

@@ -42,3 +42,15 @@ def test_the_log_is_visible_to_administrators_in_the_admin(client, administrator
     assert page.status_code == 200
     assert "Camille Rousseau" in page.content.decode()
     assert reverse("personal-data-exports:add") not in page.content.decode()
+
+
+def test_consents_are_listed_read_only_in_the_admin(client, administrator, camille):
+    from portal.privacy import services
+    from portal.privacy.models import Purpose
+
+    services.consent_give(person=camille, purpose=Purpose.NEWSLETTER, by=camille.user)
+    client.force_login(administrator)
+    page = client.get(reverse("consents:index"))
+    assert page.status_code == 200
+    assert "Camille Rousseau" in page.content.decode()
+    assert client.get(reverse("consents:add")).status_code in (302, 403)
