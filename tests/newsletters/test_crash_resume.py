@@ -89,7 +89,7 @@ def test_the_smtp_server_going_down_leaves_the_rest_waiting_for_a_resume(
     assert len(received) == 20 and len(set(received)) == 20
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # later serialized tests reload cleanly
 def test_a_worker_killed_mid_send_then_resumed_sends_nobody_twice(
     organiser, settings, django_capture_on_commit_callbacks
 ):
