@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.fields import StreamField
 from wagtail.models import PreviewableMixin
 
@@ -29,7 +30,7 @@ class Audience(models.TextChoices):
 class NewsletterStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("newsletter status", "Sent")
 
 
 class Newsletter(PreviewableMixin, models.Model):
@@ -117,7 +118,7 @@ class Newsletter(PreviewableMixin, models.Model):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("delivery status", "Sent")
     FAILED = "failed", _("Refused by the server")
     UNCERTAIN = "uncertain", _("Uncertain (interrupted while being sent)")
 
