@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.components import MediaContainer
+from wagtail.admin.ui.side_panels import PreviewSidePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.preview import PreviewOnEdit
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, MenuItem
 
@@ -51,7 +54,9 @@ class NewsletterIndexView(generic.IndexView):
                         for b in _extra_buttons(instance)]  # fmt: skip
 
 
-class NewsletterEditView(generic.EditView):
+class NewsletterEditView(generic.CreateEditViewOptionalFeaturesMixin, generic.EditView):
+    view_name = "edit"
+
     def dispatch(self, request, *args, **kwargs):
         newsletter = get_object_or_404(Newsletter, pk=kwargs.get("pk"))
         if not newsletter.is_draft:
@@ -62,6 +67,12 @@ class NewsletterEditView(generic.EditView):
     @property
     def header_more_buttons(self):
         return super().header_more_buttons + _extra_buttons(self.object)
+
+    def get_side_panels(self):
+        panels = list(super().get_side_panels())
+        if not self.expects_json_response:
+            panels.append(PreviewSidePanel(self.object, self.request, preview_url=self.get_preview_url()))
+        return MediaContainer(panels)
 
 
 @require_http_methods(["GET"])
@@ -145,6 +156,17 @@ class NewsletterViewSet(ModelViewSet):
     search_fields = ["title"]
     search_backend_name = None
     copy_view_enabled = True
+
+    # Wagtail's live preview beside the editor (wired as snippets wire it): the e-mail as it will look.
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(preview_url_name=self.get_url_name("preview_on_edit"), **kwargs)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("preview/<int:pk>/", self.construct_view(PreviewOnEdit, form_class=self.get_form_class(True)),
+                 name="preview_on_edit"),
+        ]  # fmt: skip
+
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("slug")]),
         MultiFieldPanel(

@@ -145,3 +145,19 @@ def test_a_newsletter_is_composed_in_the_admin(client, organiser):
     assert "Latest news" in html or "Dernières actualités" in html  # the automatic sections' choices
     assert client.get(reverse("newsletter-issues:index")).status_code == 200
     assert client.get(reverse("newsletter-subscribers:index")).status_code == 200
+
+
+def test_the_editor_shows_a_live_preview_of_the_e_mail(client, organiser):
+    newsletter = make_newsletter()
+    client.force_login(organiser)
+    edit = client.get(reverse("newsletter-issues:edit", args=[newsletter.pk])).content.decode()
+    preview_url = reverse("newsletter-issues:preview_on_edit", args=[newsletter.pk])
+    assert preview_url in edit
+    # The editor posts the form as it stands, then loads the preview.
+    data = {"title": "Titre en cours de saisie", "slug": newsletter.slug, "audience": "members", "axis": "",
+            "club": "", "intro": "Bonjour à l'essai", "body-count": "0"}  # fmt: skip
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    preview = client.get(preview_url)
+    assert preview.status_code == 200
+    assert "Titre en cours de saisie" in preview.content.decode()
+    assert "Bonjour à l&#x27;essai" in preview.content.decode()  # the introduction typed, not the saved one
