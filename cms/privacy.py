@@ -58,6 +58,13 @@ def purge_visitor_registrations(cutoff) -> int:
     return EventRegistration.objects.filter(person__isnull=True, event__end__lt=cutoff).delete()[0]
 
 
+def purge_contact_messages(cutoff) -> int:
+    """Messages sent through the contact pages: kept long enough to answer them, then deleted."""
+    from wagtail.contrib.forms.models import FormSubmission
+
+    return FormSubmission.objects.filter(submit_time__lt=cutoff).delete()[0]
+
+
 def register() -> None:
     registry.register_section(
         "event_registrations", label=gettext_lazy("Registrations to events"), export=export_registrations, erase=erase,
@@ -76,4 +83,18 @@ def register() -> None:
     registry.register_purge(
         "visitor_registrations", label=gettext_lazy("Visitors' event registrations"),
         retention_setting="visitor_registrations", purge=purge_visitor_registrations,
+    )  # fmt: skip
+    registry.register_processing(
+        "contact_messages",
+        title=gettext_lazy("Messages sent through the contact form"),
+        purpose=gettext_lazy("Answering the people who write to the cluster."),
+        legal_basis=gettext_lazy("Legitimate interest (answering a request)"),
+        data=[gettext_lazy("the fields of the form"), gettext_lazy("date")],
+        retention=gettext_lazy("counted from the sending of the message"),
+        retention_setting="contact_messages",
+        order=45,
+    )
+    registry.register_purge(
+        "contact_messages", label=gettext_lazy("Messages sent through the contact form"),
+        retention_setting="contact_messages", purge=purge_contact_messages,
     )  # fmt: skip

@@ -167,6 +167,8 @@ PRIVACY_RETENTION_DAYS = {
     "unconfirmed_signups": int(os.environ.get("PORTAL_RETENTION_UNCONFIRMED_SIGNUPS_DAYS", "7")),
     # Per-recipient delivery rows of sent newsletters.
     "newsletter_deliveries": int(os.environ.get("PORTAL_RETENTION_NEWSLETTER_DELIVERIES_DAYS", "365")),
+    # Messages sent through the contact pages of the public site.
+    "contact_messages": int(os.environ.get("PORTAL_RETENTION_CONTACT_MESSAGES_DAYS", "365")),
     # The log of administrators' downloads of personal data.
     "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
 }

@@ -79,3 +79,18 @@ def test_the_privacy_policy_shows_the_configured_periods(client, settings):
         assert f'id="processing-{key}"' in html
     settings.PRIVACY_RETENTION_DAYS = {**settings.PRIVACY_RETENTION_DAYS, "visitor_registrations": 45}
     assert "123" not in client.get(reverse("privacy:policy")).content.decode()
+
+
+def test_old_contact_form_messages_are_purged(settings):
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from cms.models import ContactPage, HomePage
+    from tests.cms.pages import add_page
+
+    settings.PRIVACY_RETENTION_DAYS = {**settings.PRIVACY_RETENTION_DAYS, "contact_messages": 90}
+    page = add_page(HomePage.objects.get(), ContactPage, title="Contact")
+    old = FormSubmission.objects.create(page=page, form_data={"email": "ancien@example.org"})
+    FormSubmission.objects.filter(pk=old.pk).update(submit_time=timezone.now() - datetime.timedelta(days=91))
+    recent = FormSubmission.objects.create(page=page, form_data={"email": "recent@example.org"})
+    assert services.purge_expired()["contact_messages"] == 1
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]
