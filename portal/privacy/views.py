@@ -1,5 +1,6 @@
 """The privacy pages: my consents, my data, deleting my account, the privacy policy. Thin: rules in services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -103,6 +104,8 @@ def privacy_policy(request):
         days = registry.retention_days(processing.retention_setting) if processing.retention_setting else None
         processings.append({"processing": processing, "days": days})
     context = {
+        "controller": settings.PRIVACY_CONTROLLER or settings.WAGTAIL_SITE_NAME,
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
         "processings": processings,
         "purges": registry.purges(),
         "purposes": [(purpose.label, WORDING[purpose]) for purpose in Purpose],

@@ -159,7 +159,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Background tasks (django-tasks, database backend, `manage.py db_worker`). ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# --- Privacy (RGPD): retention periods, in days. The privacy policy page shows these figures. ---
+# --- Privacy (RGPD): who answers for the data, and retention periods in days (the privacy policy shows them). ---
+PRIVACY_CONTROLLER = os.environ.get("PORTAL_PRIVACY_CONTROLLER", "")  # e.g. "Association du pôle …, adresse"
+PRIVACY_CONTACT_EMAIL = os.environ.get("PORTAL_PRIVACY_CONTACT_EMAIL", "")
 PRIVACY_RETENTION_DAYS = {
     # Registrations of visitors (no account) to events, counted from the end of the event.
     "visitor_registrations": int(os.environ.get("PORTAL_RETENTION_VISITOR_REGISTRATIONS_DAYS", "365")),

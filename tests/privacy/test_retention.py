@@ -94,3 +94,11 @@ def test_old_contact_form_messages_are_purged(settings):
     recent = FormSubmission.objects.create(page=page, form_data={"email": "recent@example.org"})
     assert services.purge_expired()["contact_messages"] == 1
     assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_privacy_policy_names_the_controller_and_its_contact(client, settings):
+    settings.PRIVACY_CONTROLLER = "Association du Pôle du Val d'Arvière"
+    settings.PRIVACY_CONTACT_EMAIL = "dpo@example.org"
+    html = client.get(reverse("privacy:policy")).content.decode()
+    assert "Association du Pôle du Val d&#x27;Arvière" in html
+    assert 'href="mailto:dpo@example.org"' in html
