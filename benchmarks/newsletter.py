@@ -350,7 +350,7 @@ def main(argv=None) -> int:
           f"(+{portal['rss_growth_mib_last_90pct']} MiB over the last 90 %)")  # fmt: skip
     print(f"  SMTP server received                     : {result['server_received_from_portal']} from the portal, "
           f"deliveries {portal['deliveries']}, exactly once: {result['exactly_once']}")  # fmt: skip
-    print(f"  results: {output.relative_to(ROOT)}")
+    print(f"  results: {output.resolve().relative_to(ROOT) if output.resolve().is_relative_to(ROOT) else output}")
     return 0 if result["exactly_once"] else 1
 
 
