@@ -25,6 +25,10 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self):
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()
+
         from django.db.models.signals import m2m_changed
         from wagtail.signals import page_published
 
@@ -36,6 +40,3 @@ class CmsConfig(AppConfig):
             _axis_coordinators_changed, sender=Axis.coordinators.through, dispatch_uid="cms_axis_coordinators"
         )
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="cms_event_published")
-        from . import privacy  # what the privacy app exports and erases here
-
-        privacy.register()

@@ -13,9 +13,9 @@ urlpatterns = [
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),
     path("recherche/", include("search.urls")),
-    path("bonnes-pratiques/", include("knowledge.urls")),
     path("vie-privee/", include("portal.privacy.urls")),
     path("lettres/", include("cms.newsletters.urls")),
+    path("bonnes-pratiques/", include("knowledge.urls")),
 ]
 
 if settings.DEBUG:

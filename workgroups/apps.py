@@ -12,6 +12,9 @@ class WorkgroupsConfig(AppConfig):
         from . import indexing
 
         indexing.register()
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()
         from portal.members.roles import crud, grant
 
         grant(
@@ -22,6 +25,3 @@ class WorkgroupsConfig(AppConfig):
         )
         grant(PersonRole.COORDINATOR, "workgroups.view_axis", *crud("workgroups", "workgroupmembership"))
         grant(PersonRole.ORGANISER, "workgroups.view_axis")
-        from . import privacy  # what the privacy app exports and erases here
-
-        privacy.register()
