@@ -44,7 +44,12 @@ def _apply_consent(person: Person, purpose: str, given: bool) -> None:
         from portal.members.models import Organisation
 
         # The listing is the organisation's: the flag the directory reads follows the last consent act.
-        Organisation.objects.filter(pk=person.organisation_id).update(in_public_directory=given)
+        # A real save (not a queryset update), so that what follows the organisation's saves (the
+        # public search index of the directory) drops or adds it at once too.
+        organisation = Organisation.objects.select_for_update().get(pk=person.organisation_id)
+        if organisation.in_public_directory != given:
+            organisation.in_public_directory = given
+            organisation.save(update_fields=["in_public_directory", "updated_at"])
     for section in registry.sections():
         if section.consent_changed is not None:
             section.consent_changed(person, purpose, given)

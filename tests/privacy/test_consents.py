@@ -82,3 +82,24 @@ def test_the_consent_page_needs_an_account(client):
     assert response.status_code == 302
     assert reverse("members:login") in response["Location"]
     assert client.post(reverse("privacy:consent"), {"purpose": "newsletter", "action": "give"}).status_code == 302
+
+
+def test_a_directory_consent_change_is_a_save_others_can_follow(client, camille):
+    """The public search index of the directory follows organisations' saves: a consent must be one."""
+    from django.db.models.signals import post_save
+
+    from portal.members.models import Organisation
+
+    saved = []
+
+    def receiver(sender, instance, update_fields=None, **kwargs):
+        saved.append((instance.pk, instance.in_public_directory))
+
+    post_save.connect(receiver, sender=Organisation, dispatch_uid="test_directory_consent")
+    try:
+        client.force_login(camille.user)
+        click(client, Purpose.DIRECTORY, "give")
+        click(client, Purpose.DIRECTORY, "withdraw")
+    finally:
+        post_save.disconnect(dispatch_uid="test_directory_consent", sender=Organisation)
+    assert saved == [(camille.organisation_id, True), (camille.organisation_id, False)]
