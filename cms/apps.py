@@ -25,6 +25,10 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self):
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()
+
         from django.db.models.signals import m2m_changed
         from wagtail.signals import page_published
 

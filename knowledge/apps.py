@@ -19,3 +19,6 @@ class KnowledgeConfig(AppConfig):
         indexing.register()
         # PORTAL_SEARCH_GRANTS in the settings takes precedence when it names a provider.
         registry.register_grants_provider(grants.grants_for)
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()

@@ -22,6 +22,8 @@ urlpatterns = [
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),
     path("recherche/", include("search.urls")),
+    path("vie-privee/", include("portal.privacy.urls")),
+    path("lettres/", include("cms.newsletters.urls")),
     path("bonnes-pratiques/", include("knowledge.urls")),
     path("clubs/", include("portal.members.club_urls")),
     path("plans-d-action/", include("workgroups.plan_urls")),

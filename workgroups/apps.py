@@ -12,6 +12,9 @@ class WorkgroupsConfig(AppConfig):
         from . import indexing
 
         indexing.register()
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()
         from portal.members.roles import crud, grant
 
         grant(

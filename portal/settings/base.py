@@ -33,10 +33,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "portal.members",
+    "portal.privacy",
     "workgroups",
     "knowledge",
     "knowledge.exchange",
     "cms",
+    "cms.newsletters",
     "search",
     "daphne",
     "channels",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.privacy.middleware.ExportAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -159,6 +162,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks (django-tasks, database backend, `manage.py db_worker`). ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Privacy (RGPD): who answers for the data, and retention periods in days (the privacy policy shows them). ---
+PRIVACY_CONTROLLER = os.environ.get("PORTAL_PRIVACY_CONTROLLER", "")  # e.g. "Association du pôle …, adresse"
+PRIVACY_CONTACT_EMAIL = os.environ.get("PORTAL_PRIVACY_CONTACT_EMAIL", "")
+PRIVACY_RETENTION_DAYS = {
+    # Registrations of visitors (no account) to events, counted from the end of the event.
+    "visitor_registrations": int(os.environ.get("PORTAL_RETENTION_VISITOR_REGISTRATIONS_DAYS", "365")),
+    # Newsletter sign-ups never confirmed by their double opt-in link.
+    "unconfirmed_signups": int(os.environ.get("PORTAL_RETENTION_UNCONFIRMED_SIGNUPS_DAYS", "7")),
+    # Per-recipient delivery rows of sent newsletters.
+    "newsletter_deliveries": int(os.environ.get("PORTAL_RETENTION_NEWSLETTER_DELIVERIES_DAYS", "365")),
+    # Messages sent through the contact pages of the public site.
+    "contact_messages": int(os.environ.get("PORTAL_RETENTION_CONTACT_MESSAGES_DAYS", "365")),
+    # The log of administrators' downloads of personal data.
+    "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
+}
+
+# --- Newsletters: sender address, and how long a sending may make no progress before it counts as stalled
+# (`manage.py send_newsletters --resume-stalled` then resumes it). ---
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", "")
+NEWSLETTER_STALL_SECONDS = int(os.environ.get("NEWSLETTER_STALL_SECONDS", "120"))
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "500"))  # messages per background task
+NEWSLETTER_SMTP_CONNECTIONS = int(os.environ.get("NEWSLETTER_SMTP_CONNECTIONS", "4"))  # parallel, per task
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

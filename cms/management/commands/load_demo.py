@@ -4,9 +4,11 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from cms.demo import load_pages
+from cms.newsletters.demo import load_newsletters
 from knowledge.demo import load_best_practices
 from knowledge.exchange.demo import load_exchange
 from portal.members.demo import DEMO_PASSWORD, load_members
+from portal.privacy.demo import load_consents
 from workgroups.demo import load_axes, load_workgroups
 
 
@@ -38,6 +40,8 @@ class Command(BaseCommand):
         )
         load_pages(axes=axes, clubs=members["clubs"])
         self.stdout.write(_("  public site published: axis and club pages, news, events, about and contact"))
+        load_consents(people=members["people"])
+        load_newsletters()
         self.stdout.write(
             self.style.SUCCESS(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         )

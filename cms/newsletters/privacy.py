@@ -1,0 +1,104 @@
+"""What the newsletters hold about a person, for the privacy app (portal/privacy/registry.py)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.privacy import registry
+from portal.privacy.models import Purpose
+
+from .models import Audience, Delivery, DeliveryStatus, NewsletterStatus, Subscriber, Unsubscription
+
+
+def _email(person) -> str:
+    return (person.user.email or "").strip().lower()
+
+
+def export_newsletters(person) -> list[dict]:
+    email = _email(person)
+    if not email:
+        return []
+    rows = [
+        {
+            _("Newsletter"): delivery.newsletter.title,
+            _("Status"): delivery.get_status_display(),
+            _("Sent"): delivery.sent_at,
+        }  # fmt: skip
+        for delivery in Delivery.objects.filter(email=email).select_related("newsletter")
+    ]
+    rows += [
+        {
+            _("Newsletter"): _("Public subscription"),
+            _("Status"): _("confirmed") if s.is_confirmed else _("unconfirmed"),
+            _("Sent"): s.created_at,
+        }  # fmt: skip
+        for s in Subscriber.objects.filter(email=email)
+    ]
+    rows += [
+        {
+            _("Newsletter"): _("Unsubscribed from %(audience)s") % {"audience": u.audience_key},
+            _("Status"): "",
+            _("Sent"): u.created_at,
+        }  # fmt: skip
+        for u in Unsubscription.objects.filter(email=email)
+    ]
+    return rows
+
+
+def erase(person) -> None:
+    email = _email(person)
+    if email:
+        Subscriber.objects.filter(email=email).delete()
+        Unsubscription.objects.filter(email=email).delete()
+        Delivery.objects.filter(email=email).delete()
+
+
+def consent_changed(person, purpose: str, given: bool) -> None:
+    email = _email(person)
+    if purpose == Purpose.NEWSLETTER and not given and email:
+        # A sending in progress does not mail someone who has just withdrawn their consent.
+        Delivery.objects.filter(
+            email=email,
+            status=DeliveryStatus.PENDING,
+            newsletter__status=NewsletterStatus.SENDING,
+            newsletter__audience__in=[Audience.MEMBERS, Audience.AXIS, Audience.CLUB],
+        ).delete()
+
+
+def register() -> None:
+    registry.register_section(
+        "newsletters", label=gettext_lazy("Newsletters"), export=export_newsletters, erase=erase,
+        consent_changed=consent_changed, order=50,
+    )  # fmt: skip
+    registry.register_processing(
+        "newsletters",
+        title=gettext_lazy("Newsletters"),
+        purpose=gettext_lazy(
+            "Sending the newsletters of the cluster, its axes and clubs to the members who agreed to it and to "
+            "the public who subscribed; recording each delivery so that nobody gets one twice."
+        ),
+        legal_basis=gettext_lazy("Consent"),
+        data=[gettext_lazy("e-mail"), gettext_lazy("name"), gettext_lazy("date of each delivery")],
+        retention=gettext_lazy("deliveries, counted from the sending; until unsubscription for the address"),
+        retention_setting="newsletter_deliveries",
+        order=50,
+    )
+    registry.register_processing(
+        "newsletter_signups",
+        title=gettext_lazy("Unconfirmed newsletter sign-ups"),
+        purpose=gettext_lazy("Checking, by a link sent by e-mail, that whoever signs up owns the address."),
+        legal_basis=gettext_lazy("Consent"),
+        data=[gettext_lazy("e-mail"), gettext_lazy("name")],
+        retention=gettext_lazy("without a confirmation"),
+        retention_setting="unconfirmed_signups",
+        order=51,
+    )
+    from . import services
+
+    registry.register_purge(
+        "unconfirmed_signups", label=gettext_lazy("Unconfirmed newsletter sign-ups"),
+        retention_setting="unconfirmed_signups", purge=services.purge_unconfirmed,
+    )  # fmt: skip
+    registry.register_purge(
+        "newsletter_deliveries", label=gettext_lazy("Newsletter deliveries"),
+        retention_setting="newsletter_deliveries", purge=services.purge_deliveries,
+    )  # fmt: skip

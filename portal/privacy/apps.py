@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "portal.privacy"
+    label = "privacy"
+    verbose_name = _("Privacy (RGPD)")
+
+    def ready(self):
+        from portal.members.models import PersonRole
+        from portal.members.roles import grant
+
+        from . import members_data
+
+        members_data.register()
+        grant(PersonRole.ADMINISTRATOR, "privacy.view_consent", "privacy.view_exportaccess")
