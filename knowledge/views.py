@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 import search
+from portal.forms import add_service_errors
 from portal.members.models import OrganisationKind
 from portal.members.permissions import person_of
 from workgroups import permissions as workgroup_permissions
@@ -103,7 +104,7 @@ def create(request):
                 by=request.user, organisation=person.organisation, **form.service_arguments()
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your draft is saved. Submit it for review when it is ready."))
             return redirect(record)
@@ -123,19 +124,11 @@ def edit(request, slug):
         try:
             services.best_practice_update(record=record, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(record)
     return render(request, "knowledge/form.html", {"form": form, "record": record})
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 TRANSITIONS = {
@@ -253,7 +246,7 @@ def promote_discussion(request, workgroup_slug):
                 axis=form.cleaned_data["axis"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Your draft quotes the chosen messages. Complete it, then submit it for review.")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.forms import add_service_errors
 from portal.members.models import Club, Organisation
 from portal.members.permissions import person_of
 
@@ -53,14 +54,6 @@ def _member_required(request):
 def _organiser_required(request):
     if not permissions.is_organiser(request.user):
         raise PermissionDenied(_("Only the organisers can open this page."))
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _flash(request, error) -> None:
@@ -134,7 +127,7 @@ def sheet_create(request):
         try:
             sheet = services.sheet_create(by=request.user, organisation=organisation, **form.service_arguments())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your sheet is filed."))
             return redirect(sheet)
@@ -153,7 +146,7 @@ def sheet_edit(request, pk):
         try:
             services.sheet_update(sheet=sheet, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(sheet)
@@ -530,7 +523,7 @@ def synergy_edit(request, pk):
         try:
             services.synergy_update(synergy=Synergy.objects.get(pk=synergy.pk), by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("exchange:synergies")
@@ -563,7 +556,7 @@ def satisfaction(request, pk):
         try:
             services.satisfaction_submit(session=session, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you for your answers."))
             return redirect(session)

@@ -8,17 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import add_service_errors
+
 from . import permissions, selectors, services
 from .forms import InvitationAcceptForm, InvitationForm, OrganisationForm, ProfileForm
 from .models import Organisation, PersonRole
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -64,7 +58,7 @@ def organisation_edit(request, slug):
         try:
             services.organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The organisation's details have been saved."))
             return redirect("members:profile")
@@ -89,7 +83,7 @@ def organisation_invite(request, slug):
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
             return redirect("members:organisation_invite", slug=organisation.slug)
@@ -114,7 +108,7 @@ def invitation_accept(request, token):
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
