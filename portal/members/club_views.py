@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.forms import add_service_errors
+
 from . import clubs as club_rules
 from . import growth, imports, permissions, prospects, surveys
 from .club_forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm, SurveyAnswerForm, SurveyForm
 from .models import Club, ContactStatus, FirmImport, Organisation, Survey, Zone
-from .views import _apply_errors
 
 
 def _error_text(error: ValidationError) -> str:
@@ -96,7 +97,7 @@ def club_merge(request, slug):
                 absorbed=absorbed, into=into, by=request.user, merged_on=form.cleaned_data["merged_on"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("“%(absorbed)s” has joined “%(into)s”.") % {"absorbed": absorbed.name, "into": into.name}
@@ -127,7 +128,7 @@ def zone_import(request, zone_slug):
                 by=request.user,
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("club:import_progress", import_id=firm_import.pk)
     recent = zone.firm_imports.defer("content").select_related("created_by")[:10]
@@ -227,7 +228,7 @@ def survey_list(request):
         try:
             survey = surveys.survey_open(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The survey is open: send each firm its own link."))
             return redirect("club:survey_detail", survey_id=survey.pk)
@@ -342,7 +343,7 @@ def survey_answer(request, token):
             message, status = LINK_ERRORS[error.reason]
             return render(request, "members/clubs/survey_link_error.html", {"message": message}, status=status)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(request, "members/clubs/survey_thanks.html", {"survey": invitation.survey})
     context = {"invitation": invitation, "survey": invitation.survey, "form": form}
