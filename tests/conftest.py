@@ -58,6 +58,16 @@ def pytest_report_header(config):
     return lines
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request with another Accept-Language leaves that language active in this thread
+    (LocaleMiddleware activates it): the next test would read English messages. Back to the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def administrator(db):
     user = UserFactory()
