@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from knowledge import selectors as knowledge_selectors
+from knowledge.exchange.models import Synergy, SynergyStatus
 from knowledge.models import BestPractice, BestPracticeStatus, Visibility
 from portal.members import selectors as member_selectors
 from portal.members.models import Club, MembershipStatus, Organisation, OrganisationKind, Person, Zone
@@ -194,5 +195,8 @@ def key_figures() -> dict[str, int]:
         "workgroups": Workgroup.objects.filter(is_archived=False).count(),
         "best_practices": BestPractice.objects.filter(
             status=BestPracticeStatus.PUBLISHED, visibility=Visibility.PUBLIC
+        ).count(),
+        "synergies_this_year": Synergy.objects.filter(
+            status=SynergyStatus.IMPLEMENTED, implemented_on__year=timezone.localdate().year
         ).count(),
     }

@@ -1,3 +1,8 @@
+import datetime
+
+from django.utils import timezone
+
+from knowledge.exchange.models import Synergy, SynergyStatus
 from portal.members.models import OrganisationKind
 from tests.cms.pages import add_event, add_news
 from tests.factories import AxisFactory, MembershipFactory, OrganisationFactory
@@ -30,3 +35,18 @@ def test_home_page_shows_next_events_and_latest_news(client, home, agenda, news_
     assert "Petit-déjeuner des Tanneries" in body and "Six nouveaux membres" in body
     assert "Rencontre passée" not in body and "brouillon" not in body
     assert agenda.url in body and news_index.url in body  # "all events" / "all news", and the menu
+
+
+def test_home_page_counts_the_synergies_implemented_this_year(client, home):
+    provider, beneficiary = OrganisationFactory(), OrganisationFactory()
+    today = timezone.localdate()
+    for status, day in (
+        (SynergyStatus.IMPLEMENTED, today),
+        (SynergyStatus.IMPLEMENTED, datetime.date(today.year, 1, 1)),
+        (SynergyStatus.IMPLEMENTED, datetime.date(today.year - 1, 6, 1)),  # last year
+        (SynergyStatus.IN_PROGRESS, None),
+    ):
+        Synergy.objects.create(provider=provider, beneficiary=beneficiary, status=status, implemented_on=day)
+    response = client.get("/")
+    assert response.context["key_figures"]["synergies_this_year"] == 2
+    assert "synergies mises en œuvre cette année" in response.content.decode()
