@@ -41,6 +41,7 @@ class CmsConfig(AppConfig):
         )
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="cms_event_published")
 
-        from . import indexing
+        from . import indexing, page_cache
 
         indexing.register()
+        page_cache.connect_purges()

@@ -447,6 +447,8 @@ class ContactFormField(AbstractFormField):
 class ContactPage(AbstractEmailForm):
     """A contact form: every submission is stored (Forms menu of the admin) and, if set, e-mailed."""
 
+    cache_for_anonymous = False  # a form and its thank-you page are answers to one visitor
+
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     thank_you_text = RichTextField(_("thank-you message"), blank=True, features=INTRO_FEATURES)
 

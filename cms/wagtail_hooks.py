@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from . import services
+from . import page_cache, services
 from .models import AxisPage, EventPage
 from .permissions import can_export_attendance
+
+hooks.register("on_serve_page", page_cache.cache_page_for_anonymous)
 
 
 @hooks.register("after_create_page")

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cms.page_cache.PageCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.page_cache.PageCacheFetchMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -131,6 +133,27 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Caches: Redis when CACHE_URL (or else REDIS_URL) is set, shared by every process; else memory. ---
+# "pages" holds the public pages served to anonymous visitors (cms/page_cache.py); publishing purges it.
+_cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
+CACHES = {
+    alias: (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": f"ptce-{alias}",
+        }
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"ptce-{alias}"}
+    )
+    for alias in ("default", "pages")
+}
+PAGE_CACHE_ALIAS = "pages"
+# How long an anonymous visitor may be served a page built earlier (0: no page cache). Publishing,
+# unpublishing, moving a page or changing a view restriction purges at once; this bounds the rest
+# (live figures, places left, records published since).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
 
 # --- Search: Elasticsearch when ELASTICSEARCH_URL is set, else the database. ---
 if os.environ.get("ELASTICSEARCH_URL"):

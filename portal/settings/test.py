@@ -22,3 +22,10 @@ NEWSLETTER_SMTP_CONNECTIONS = 1
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test run, so two runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# Wagtail's own caches stay in this process, as before; the page cache is off except in the tests
+# about it, which turn it on against the real Redis under a prefix of this run.
+CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
+if os.environ.get("REDIS_URL"):
+    CACHES["pages"]["KEY_PREFIX"] = f"ptce-test-{os.getpid()}"  # noqa: F405
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))

@@ -1,0 +1,148 @@
+"""Whole-page cache of the public site for anonymous visitors, purged when pages change.
+
+Django's cache middleware does the work (keys per URL, language and Vary headers); this module
+narrows it to what is safe to share:
+- only Wagtail pages, marked by the `on_serve_page` hook, and only those that say so
+  (`cache_for_anonymous`: a page with a form says no);
+- only requests with no cookie but the language and CSRF ones: a session (signed-in member,
+  password-restricted page, flash message) always gets a page built for it;
+- never a response that used a CSRF token or sets a cookie.
+Purging bumps a version that is part of every key (`page_cache_purge`), so one write empties the
+cache of every process sharing it; old entries simply expire. The browser is not told to keep
+the page, so a purge reaches visitors at once.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "page-cache-version"
+CACHE_STATUS_HEADER = "X-Page-Cache"
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def page_cache_version() -> int:
+    # A version lost with its cache restarts from the clock, so it never reuses an old number.
+    return _cache().get_or_set(VERSION_KEY, lambda: int(time.time() * 1000), timeout=None)
+
+
+def page_cache_purge() -> None:
+    cache = _cache()
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def mark_cacheable(response) -> None:
+    response.page_cache_allowed = True
+
+
+def request_is_shareable(request) -> bool:
+    if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+        return False
+    allowed_cookies = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+    return set(request.COOKIES) <= allowed_cookies
+
+
+class _VersionedPrefix:
+    @property
+    def key_prefix(self):
+        return f"{self._base_prefix}pages.{page_cache_version()}"
+
+    @key_prefix.setter
+    def key_prefix(self, value):
+        self._base_prefix = value or ""
+
+    @property
+    def cache(self):
+        return _cache()
+
+
+def _forget_for_browsers(response) -> None:
+    # The shared cache may keep the page; the browser must ask again so a purge reaches it.
+    for header in ("Expires", "Cache-Control"):
+        if header in response:
+            del response[header]
+
+
+class PageCacheUpdateMiddleware(_VersionedPrefix, UpdateCacheMiddleware):
+    """First in MIDDLEWARE: stores a marked page once every other middleware has had its say."""
+
+    def _should_update_cache(self, request, response):
+        return (
+            super()._should_update_cache(request, response)
+            and getattr(response, "page_cache_allowed", False)
+            and not response.cookies  # a CSRF token used (then set anew) or anything else per visitor
+        )
+
+    def process_response(self, request, response):
+        if not self._should_update_cache(request, response):
+            return response
+        self.cache_timeout = settings.PAGE_CACHE_SECONDS
+        try:
+            response = super().process_response(request, response)
+        except Exception:  # a cache down must not take the site down with it
+            logger.warning("Page cache unavailable: page not stored", exc_info=True)
+        _forget_for_browsers(response)
+        response[CACHE_STATUS_HEADER] = "miss"
+        return response
+
+
+class PageCacheFetchMiddleware(_VersionedPrefix, FetchFromCacheMiddleware):
+    """Last in MIDDLEWARE: answers a shareable request from the cache before any URL routing."""
+
+    def process_request(self, request):
+        if not request_is_shareable(request):
+            request._cache_update_cache = False
+            return None
+        try:
+            response = super().process_request(request)
+        except Exception:  # a cache down must not take the site down with it
+            logger.warning("Page cache unavailable: page built for this request", exc_info=True)
+            request._cache_update_cache = False
+            return None
+        if response is not None:
+            _forget_for_browsers(response)
+            response[CACHE_STATUS_HEADER] = "hit"
+        return response
+
+
+def cache_page_for_anonymous(serve):
+    """Wagtail `on_serve_page` hook body: marks the responses of pages that may be shared."""
+
+    def inner(page, request, serve_args, serve_kwargs):
+        response = serve(page, request, serve_args, serve_kwargs)
+        if getattr(page, "cache_for_anonymous", True) and not getattr(request, "is_preview", False):
+            mark_cacheable(response)
+        return response
+
+    return inner
+
+
+def _purge_after_commit(**kwargs):
+    from django.db import transaction
+
+    # robust: the write is committed whatever happens to the cache; entries expire anyway.
+    transaction.on_commit(page_cache_purge, robust=True)
+
+
+def connect_purges() -> None:
+    """What changes a page someone may have cached: publishing, unpublishing (deletion too), moving, restricting."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_purge_after_commit, dispatch_uid=f"cms_page_cache_{id(signal)}")
+    for model in (PageViewRestriction, Site):
+        post_save.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_save_{model.__name__}")
+        post_delete.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_del_{model.__name__}")
