@@ -95,12 +95,14 @@ class HomePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["axes"] = workgroup_selectors.axes()
+        context["axes"] = list(workgroup_selectors.axes())
         context["member_counts"] = member_selectors.membership_counts()
-        context["zones"] = member_selectors.zones_with_counts()
+        context["zones"] = list(member_selectors.zones_with_counts())
         axis_pages = selectors.axis_pages_by_axis()
         context["axis_cards"] = [(axis, axis_pages.get(axis.pk)) for axis in context["axes"]]
-        context["key_figures"] = selectors.key_figures()
+        context["key_figures"] = selectors.key_figures(
+            context["member_counts"], zones=context["zones"], axes=context["axes"]
+        )
         context["next_events"] = list(selectors.upcoming_events()[:HOME_EVENTS])
         context["latest_news"] = list(selectors.latest_news()[:HOME_NEWS])
         sections = selectors.site_sections(request)

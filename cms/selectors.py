@@ -10,7 +10,7 @@ from knowledge import selectors as knowledge_selectors
 from knowledge.exchange.models import Synergy, SynergyStatus
 from knowledge.models import BestPractice, BestPracticeStatus, Visibility
 from portal.members import selectors as member_selectors
-from portal.members.models import Club, MembershipStatus, Organisation, OrganisationKind, Person, Zone
+from portal.members.models import Club, MembershipStatus, Organisation, Person, Zone
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
 
@@ -182,16 +182,18 @@ def club_commissions(club: Club) -> QuerySet[Workgroup]:
 # --- Key figures --------------------------------------------------------------------------------
 
 
-def key_figures() -> dict[str, int]:
-    """Live figures for the home page and the key-figure blocks: never typed in."""
-    counts = member_selectors.membership_counts()
-    active = Organisation.objects.filter(memberships__status=MembershipStatus.ACTIVE).distinct()
+def key_figures(member_counts: dict[str, int] | None = None, *, zones=None, axes=None) -> dict[str, int]:
+    """Live figures for the home page and the key-figure blocks: never typed in.
+
+    A page that has already read the member counts, zones or axes passes them: no query twice.
+    """
+    counts = member_counts or member_selectors.membership_counts()
     return {
         "members_total": counts["total"],
         "members_sse": counts["sse"],
-        "members_classic": active.filter(kind=OrganisationKind.CLASSIC_FIRM).count(),
-        "zones": Zone.objects.count(),
-        "axes": Axis.objects.count(),
+        "members_classic": counts["classic"],
+        "zones": len(zones) if zones is not None else Zone.objects.count(),
+        "axes": len(axes) if axes is not None else Axis.objects.count(),
         "workgroups": Workgroup.objects.filter(is_archived=False).count(),
         "best_practices": BestPractice.objects.filter(
             status=BestPracticeStatus.PUBLISHED, visibility=Visibility.PUBLIC

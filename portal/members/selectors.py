@@ -52,8 +52,11 @@ def organisation_people(organisation: Organisation) -> QuerySet[Person]:
 
 
 def membership_counts() -> dict[str, int]:
-    """Active member organisations of the cluster, split SSE / others."""
-    active = Organisation.objects.filter(memberships__status=MembershipStatus.ACTIVE).distinct()
-    total = active.count()
-    sse = active.filter(kind__in=SSE_KINDS).count()
-    return {"total": total, "sse": sse, "other": total - sse}
+    """Active member organisations of the cluster, split SSE / classic firms / others, in one query."""
+    active = Membership.objects.filter(status=MembershipStatus.ACTIVE).values("organisation_id")
+    counts = Organisation.objects.filter(pk__in=active).aggregate(
+        total=Count("pk"),
+        sse=Count("pk", filter=Q(kind__in=SSE_KINDS)),
+        classic=Count("pk", filter=Q(kind=OrganisationKind.CLASSIC_FIRM)),
+    )
+    return {**counts, "other": counts["total"] - counts["sse"]}

@@ -14,7 +14,7 @@ def test_home_page_shows_axes_and_live_member_figures(client, db):
         MembershipFactory(organisation=OrganisationFactory(kind=kind))
     response = client.get("/")
     assert response.status_code == 200
-    assert response.context["member_counts"] == {"total": 3, "sse": 2, "other": 1}
+    assert response.context["member_counts"] == {"total": 3, "sse": 2, "classic": 1, "other": 1}
     body = response.content.decode()
     assert "Alimentation durable" in body and 'lang="fr"' in body
 
