@@ -415,7 +415,7 @@ def main() -> None:
         "p95_under_50ms": timed["wrapper_ms"]["p95"] < TARGETS["p95_ms"],
         "overhead_under_1_5x": timed["ratio_p95"] < TARGETS["overhead_ratio"],
     }
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
     output = args.output or RESULTS_DIR / f"search-{stamp}{'-quick' if args.quick else ''}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
