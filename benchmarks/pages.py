@@ -236,20 +236,24 @@ def main() -> int:
                 f"{label:18} {name:28} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
                 f"{row['requests_per_s']:8.1f} {row['p95_over_baseline']:9.2f} {row['queries']:8d}"
             )
-    uncached_home = runs[f"{servers[0]}, uncached"]["home page"]
-    cached_home = runs[f"{servers[0]}, cached"]["home page"]
+    # Production serves HTTP with gunicorn (docker/compose.yml): the targets are judged there.
+    judged = "gunicorn" if "gunicorn" in servers else servers[0]
+    uncached_home = runs[f"{judged}, uncached"]["home page"]
+    cached_home = runs[f"{judged}, cached"]["home page"]
     verdicts = {
+        "server": judged,
         "uncached_home_p95_under_60ms": uncached_home["p95_ms"] < P95_UNCACHED_TARGET_MS,
         "cached_home_within_2x_trivial": cached_home["p95_over_baseline"] <= CACHED_RATIO_TARGET,
     }
-    say(
-        f"{servers[0]}: uncached home page p95 {uncached_home['p95_ms']} ms against the "
-        f"{P95_UNCACHED_TARGET_MS:.0f} ms target: {'met' if verdicts['uncached_home_p95_under_60ms'] else 'NOT met'}"
-    )
-    say(
-        f"{servers[0]}: cached home page p95 ×{cached_home['p95_over_baseline']} the trivial view's, target "
-        f"×{CACHED_RATIO_TARGET:.0f}: {'met' if verdicts['cached_home_within_2x_trivial'] else 'NOT met'}"
-    )
+    for name in servers:
+        home = runs[f"{name}, uncached"]["home page"]
+        verdict = "met" if home["p95_ms"] < P95_UNCACHED_TARGET_MS else "NOT met"
+        target = f"{P95_UNCACHED_TARGET_MS:.0f} ms"
+        say(f"{name}: uncached home page p95 {home['p95_ms']} ms against the {target} target: {verdict}")
+        ratio = runs[f"{name}, cached"]["home page"]["p95_over_baseline"]
+        verdict = "met" if ratio <= CACHED_RATIO_TARGET else "NOT met"
+        say(f"{name}: cached home page p95 ×{ratio} the trivial view's, target ×{CACHED_RATIO_TARGET:.0f}: {verdict}")
+    say(f"targets judged on {judged} (the HTTP server of production)")
     load_after = load_average()
     say(f"load average after: {load_after}")
 

@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.urls import Resolver404, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,13 @@ def request_is_shareable(request) -> bool:
     if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
     allowed_cookies = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
-    return set(request.COOKIES) <= allowed_cookies
+    if not set(request.COOKIES) <= allowed_cookies:
+        return False
+    # Only Wagtail's page tree is cached: other URLs need not pay for the cache lookups.
+    try:
+        return resolve(request.path_info).url_name == "wagtail_serve"
+    except Resolver404:
+        return False
 
 
 class _VersionedPrefix:
