@@ -5,13 +5,10 @@ text. A lost broadcast costs nothing: a screen that reconnects gets a fresh snap
 """
 
 import json
-import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from portal import realtime
 
 
 def group_name(session_id: int) -> str:
@@ -23,13 +20,7 @@ def encode(frame: dict) -> str:
 
 
 def _send(session_id: int, text: str) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group_name(session_id), {"type": "exchange.frame", "text": text})
-    except Exception:
-        logger.exception("Broadcast to exchange session %s failed", session_id)
+    realtime.group_send(group_name(session_id), {"type": "exchange.frame", "text": text})
 
 
 def broadcast_on_commit(session_id: int, frame: dict) -> None:
