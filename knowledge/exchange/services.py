@@ -4,7 +4,7 @@ background tasks are queued to run once it commits.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -231,8 +231,18 @@ def interest_record(
     nothing, a changed answer replaces the earlier one. Returns the interest and the table's progress."""
     if not permissions.can_record_at(by, table):
         raise PermissionDenied(_("Only the secretary of this table can record its answers."))
-    # The session as it is now (the organiser may have moved on since the table was read).
-    session = ExchangeSession.objects.get(pk=table.session_id)
+    # One query reads the session as it is now (the organiser may have moved on since the table was
+    # read) and checks the sheet (announced in this round, of a registered firm) and the firm
+    # (seated at this table): a toggle is the hot path of the morning.
+    registered_sheet = ResourceSheet.objects.filter(
+        pk=sheet_id, organisation__exchange_registrations__session=OuterRef("pk")
+    )[:1]
+    seat = Registration.objects.filter(session=OuterRef("pk"), table=table, organisation_id=organisation_id)
+    session = ExchangeSession.objects.annotate(
+        sheet_owner_id=Subquery(registered_sheet.values("organisation_id")),
+        sheet_direction=Subquery(registered_sheet.values("direction")),
+        firm_seated=Exists(seat),
+    ).get(pk=table.session_id)
     if session.status != SessionStatus.RUNNING:
         raise ValidationError(
             _("This session is closed: answers can no longer be changed.")
@@ -240,32 +250,16 @@ def interest_record(
             else _("The session has not started yet."),
             code="not_running",
         )
-    # One query checks both the sheet (announced in this round, of a registered firm) and the firm
-    # (seated at this table): a toggle is the hot path of the morning.
-    sheet = (
-        ResourceSheet.objects.filter(
-            pk=sheet_id,
-            direction=session.current_direction,
-            organisation__exchange_registrations__session=session,
-        )
-        .annotate(
-            firm_seated=Exists(
-                Registration.objects.filter(session=session, table=table, organisation_id=organisation_id)
-            )
-        )
-        .values("pk", "organisation_id", "firm_seated")
-        .first()
-    )
-    if sheet is None:
+    if session.sheet_owner_id is None or session.sheet_direction != session.current_direction:
         raise ValidationError(_("This sheet is not announced in the current round."), code="wrong_sheet")
-    if sheet["organisation_id"] == organisation_id:
+    if session.sheet_owner_id == organisation_id:
         raise ValidationError(_("A firm does not answer its own sheet."), code="own_sheet")
-    if not sheet["firm_seated"]:
+    if not session.firm_seated:
         raise ValidationError(_("This firm does not sit at this table."), code="wrong_table")
     interest = Interest(
         session=session,
         round=session.current_round,
-        sheet_id=sheet["pk"],
+        sheet_id=sheet_id,
         organisation_id=organisation_id,
         interested=interested,
         table=table,
