@@ -11,9 +11,10 @@ class ExchangeConfig(AppConfig):
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 
-        from . import indexing
+        from . import indexing, privacy
 
         indexing.register()
+        privacy.register()  # what the privacy app exports and erases here
         managed = ("resourcesheet", "exchangesession", "registration", "synergy", "exchangeobjective")
         for role in (PersonRole.ADMINISTRATOR, PersonRole.ORGANISER):
             grant(

@@ -5,6 +5,7 @@ organiser's workbook with every answer. Built by tasks.build_workbooks, never in
 import io
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
@@ -16,6 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from portal.members.models import Person
+from portal.privacy.models import Purpose
+from portal.privacy.selectors import people_with_consent
 
 from .models import Direction, ExchangeSession, Interest, Registration
 
@@ -35,21 +38,34 @@ def firm_columns() -> list[str]:
     return [_("Title"), _("Description"), _("Organisation"), _("Contact name"), _("E-mail"), _("Phone")]
 
 
-def _contacts(organisation_ids) -> dict[int, Person]:
-    """The first active person of each organisation (by name), for sheets whose author left."""
+@dataclass
+class ContactBook:
+    """Who a workbook may name as a firm's contact: active people who agreed to be shown as one."""
+
+    agreed: set[int]
+    first_of_organisation: dict[int, Person]
+
+    def person_for(self, sheet, counterpart) -> Person | None:
+        author = sheet.created_by if sheet.created_by_id in self.agreed else None
+        return author or self.first_of_organisation.get(counterpart.pk)
+
+
+def _contacts(organisation_ids) -> ContactBook:
+    """The sheets' authors who agreed, and for the others the first agreeing person of the firm (by name)."""
+    agreed = people_with_consent(Purpose.CONTACT)
     people = {}
     for person in (
-        Person.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+        agreed.filter(organisation_id__in=organisation_ids)
         .select_related("user")
         .order_by("organisation_id", "user__last_name", "pk")
     ):
         people.setdefault(person.organisation_id, person)
-    return people
+    return ContactBook(agreed=set(agreed.values_list("pk", flat=True)), first_of_organisation=people)
 
 
-def _contact_row(sheet, counterpart, contacts) -> list[str]:
-    person = sheet.created_by if sheet.created_by_id and sheet.created_by.user.is_active else None
-    person = person or contacts.get(counterpart.pk)
+def _contact_row(sheet, counterpart, contacts: ContactBook) -> list[str]:
+    # With nobody who agreed, the firm's own switchboard details (not personal data) stand in.
+    person = contacts.person_for(sheet, counterpart)
     name = str(person) if person else ""
     email = (person.user.email if person else "") or counterpart.email
     phone = (person.phone if person else "") or counterpart.phone

@@ -209,6 +209,10 @@ PRIVACY_RETENTION_DAYS = {
     "newsletter_deliveries": int(os.environ.get("PORTAL_RETENTION_NEWSLETTER_DELIVERIES_DAYS", "365")),
     # Messages sent through the contact pages of the public site.
     "contact_messages": int(os.environ.get("PORTAL_RETENTION_CONTACT_MESSAGES_DAYS", "365")),
+    # Contacts with prospect firms (calls, visits and their notes), counted from the contact.
+    "prospect_contacts": int(os.environ.get("PORTAL_RETENTION_PROSPECT_CONTACTS_DAYS", "1095")),
+    # The name given by whoever answered a needs survey, counted from the survey's closing day.
+    "survey_respondent_names": int(os.environ.get("PORTAL_RETENTION_SURVEY_RESPONDENT_NAMES_DAYS", "365")),
     # The log of administrators' downloads of personal data.
     "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
 }

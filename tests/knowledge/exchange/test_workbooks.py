@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 
 from knowledge.exchange import exports, services
 from knowledge.exchange.models import Direction, ExportStatus, ResourceSheet, WorkbookExport
+from portal.privacy.models import Purpose
+from portal.privacy.services import consent_give, consent_withdraw
 from tests.factories import PersonFactory
 
 from .conftest import seated
@@ -54,6 +56,9 @@ def test_the_firms_workbook_lists_the_offers_it_wanted_and_the_needs_it_can_answ
     client, organiser, answered, django_capture_on_commit_callbacks
 ):
     session, firm_a, firm_b, offers, need = answered
+    first_owner = offers[0].organisation
+    contact = first_owner.people.order_by("user__last_name").first()
+    consent_give(person=contact, purpose=Purpose.CONTACT, by=contact.user)
     build(client, organiser, session, django_capture_on_commit_callbacks)
     member_of_a = PersonFactory(organisation_id=firm_a, phone="05 55 00 00 01").user
     client.force_login(member_of_a)
@@ -65,11 +70,27 @@ def test_the_firms_workbook_lists_the_offers_it_wanted_and_the_needs_it_can_answ
     assert workbook.sheetnames == [exports.resources_sheet_title(), exports.needs_sheet_title()]
     wanted = rows(workbook.worksheets[0])
     assert [row[0] for row in wanted] == [offers[0].title, offers[1].title]  # the NO is not there
-    first_owner = offers[0].organisation
-    contact = first_owner.people.order_by("user__last_name").first()
     assert wanted[0][1:] == [offers[0].description, first_owner.name, str(contact), contact.user.email, None]
     answerable = rows(workbook.worksheets[1])
     assert [(row[0], row[2]) for row in answerable] == [(need.title, need.organisation.name)]
+
+
+def test_only_people_who_agreed_are_named_as_contacts(client, organiser, answered, django_capture_on_commit_callbacks):
+    """Withdrawing the consent (or never giving it) leaves a person out; the firm's own details stand in."""
+    session, firm_a, _firm_b, offers, _need = answered
+    owner = offers[0].organisation
+    owner.email, owner.phone = "accueil@exemple.test", "05 55 12 34 56"
+    owner.save()
+    contact = owner.people.order_by("user__last_name").first()
+    consent_give(person=contact, purpose=Purpose.CONTACT, by=contact.user)
+    consent_withdraw(person=contact, purpose=Purpose.CONTACT, by=contact.user)
+    build(client, organiser, session, django_capture_on_commit_callbacks)
+
+    client.force_login(PersonFactory(organisation_id=firm_a).user)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("exchange:workbook", args=[session.pk, firm_a])).content))
+    row = rows(workbook.worksheets[0])[0]
+    assert row[2:] == [owner.name, None, "accueil@exemple.test", "05 55 12 34 56"]
+    assert str(contact) not in str(rows(workbook.worksheets[0]))
 
 
 def test_a_firm_cannot_download_another_firms_workbook(client, organiser, answered, django_capture_on_commit_callbacks):
