@@ -5,6 +5,8 @@ whose title exists are left alone).
 """
 
 from portal.members.models import PersonRole
+from portal.privacy import services as privacy_services
+from portal.privacy.models import Purpose
 
 from . import services
 from .models import BestPractice
@@ -79,6 +81,8 @@ def load_best_practices(*, axes, people) -> list[BestPractice]:
             continue
         author = by_local[local]
         axis = axes_by_number[number]
+        # The author is the record's contact person, which they agreed to (as a real member would).
+        privacy_services.consent_give(person=author, purpose=Purpose.CONTACT, by=author.user)
         record = services.best_practice_create(
             by=author.user,
             organisation=author.organisation,

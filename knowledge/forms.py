@@ -6,6 +6,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import Organisation, Person
+from portal.privacy.models import Purpose
+from portal.privacy.selectors import people_with_consent
 from workgroups.models import Axis
 
 from .indexing import plain_text
@@ -52,7 +54,12 @@ class BestPracticeForm(forms.Form):
     partners = forms.ModelMultipleChoiceField(
         label=_("Other organisations involved"), queryset=Organisation.objects.order_by("name"), required=False
     )
-    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=Person.objects.none(), required=False)
+    contact = forms.ModelChoiceField(
+        label=_("Contact person"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Only the people of the organisation who agreed to be shown as a contact person are listed."),
+    )
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separated by commas: “waste, circular economy”.")
     )
@@ -60,7 +67,10 @@ class BestPracticeForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Person.objects.filter(organisation=organisation).select_related("user")
+        # Only people who agreed to be shown as a contact person may be chosen.
+        self.fields["contact"].queryset = (
+            people_with_consent(Purpose.CONTACT).filter(organisation=organisation).select_related("user")
+        )
         self.fields["partners"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")
 
     @staticmethod

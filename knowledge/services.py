@@ -18,6 +18,8 @@ from wagtail.documents.models import Document
 
 from portal.members.models import Organisation, Person
 from portal.members.permissions import person_of
+from portal.privacy.models import Purpose
+from portal.privacy.selectors import has_consent
 from search import indexing
 from workgroups import permissions as workgroup_permissions
 from workgroups.models import Axis, Message, Workgroup
@@ -95,8 +97,20 @@ def _set_relations(record: BestPractice, *, tags=None, partners=None, figures=No
 
 
 def _check_contact(contact: Person | None, organisation: Organisation) -> None:
-    if contact is not None and contact.organisation_id != organisation.pk:
+    if contact is None:
+        return
+    if contact.organisation_id != organisation.pk:
         raise ValidationError({"contact": _("The contact person must belong to the contributing organisation.")})
+    if not has_consent(contact, Purpose.CONTACT):
+        raise ValidationError(
+            {
+                "contact": _(
+                    "%(person)s has not agreed to be shown as a contact person; they can agree to it on their "
+                    "page “My data and my consents”."
+                )
+                % {"person": contact}
+            }
+        )
 
 
 def best_practice_create(

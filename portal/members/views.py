@@ -4,11 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.forms import add_service_errors
+from portal.privacy import services as privacy_services
+from portal.privacy import wording as privacy_wording
+from portal.privacy.models import Purpose
 
 from . import permissions, selectors, services
 from .forms import InvitationAcceptForm, InvitationForm, OrganisationForm, ProfileForm
@@ -54,9 +58,14 @@ def organisation_edit(request, slug):
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDenied(_("You can only edit your own organisation."))
     form = OrganisationForm(request.POST or None, instance=organisation)
+    form.fields["in_public_directory"].help_text = privacy_wording.wording(Purpose.DIRECTORY)
     if request.method == "POST" and form.is_valid():
+        details = dict(form.cleaned_data)
+        listed = details.pop("in_public_directory")
         try:
-            services.organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                services.organisation_update(organisation=organisation, by=request.user, **details)
+                privacy_services.directory_listing_set(organisation=organisation, listed=listed, by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

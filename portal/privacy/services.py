@@ -88,6 +88,27 @@ def consent_withdraw(*, person: Person, purpose: str, by) -> int:
     return withdrawn
 
 
+def directory_listing_set(*, organisation, listed: bool, by) -> None:
+    """The directory checkbox of an organisation's edit form.
+
+    Ticked or unticked by one of its own people, it is that person's consent given or withdrawn
+    (wording and date recorded, applied everywhere as on the consents page). An administrator
+    editing another organisation sets the organisation's flag only: nobody can consent for someone else.
+    """
+    person = member_permissions.person_of(by)
+    if person is not None and person.organisation_id == organisation.pk:
+        if listed:
+            consent_give(person=person, purpose=Purpose.DIRECTORY, by=by)
+        else:
+            consent_withdraw(person=person, purpose=Purpose.DIRECTORY, by=by)
+        return
+    if not member_permissions.can_edit_organisation(by, organisation):
+        raise PermissionDenied(_("You can only edit your own organisation."))
+    if organisation.in_public_directory != listed:
+        organisation.in_public_directory = listed
+        organisation.save(update_fields=["in_public_directory", "updated_at"])
+
+
 # --- "Download my data" -----------------------------------------------------------------------
 
 

@@ -6,12 +6,15 @@ environment configures (Elasticsearch under ./run test, the database otherwise).
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 import search
 from knowledge import services
 from knowledge.models import BestPracticeRevision
 from portal.members.models import OrganisationKind, PersonRole
 from portal.members.services import person_create
+from portal.privacy.models import Purpose
+from portal.privacy.services import consent_give
 from tests.factories import (
     AxisFactory,
     OrganisationFactory,
@@ -278,3 +281,20 @@ def test_an_account_without_a_profile_searches_as_a_visitor(scene, search_backen
     person_create(user=bare, role=PersonRole.MEMBER)
     bare.refresh_from_db()
     assert titles("déchets", bare, search_backend) == ["Déchets: accord cadre"]
+
+
+def test_a_contact_person_must_have_agreed_to_be_shown(scene, client):
+    colleague = scene["colleague"].person
+    with pytest.raises(ValidationError) as refused:
+        draft(scene, contact=colleague)
+    assert "n'a pas accepté" in " ".join(refused.value.messages)
+
+    consent_give(person=colleague, purpose=Purpose.CONTACT, by=colleague.user)
+    record = draft(scene, contact=colleague)
+    assert record.contact == colleague
+
+    # The form offers only the people who agreed.
+    client.force_login(scene["author"])
+    form = client.get(reverse("knowledge:create")).content.decode()
+    assert str(colleague) in form
+    assert str(scene["author"].person) not in form.split('name="contact"')[1].split("</select>")[0]

@@ -103,3 +103,40 @@ def test_a_directory_consent_change_is_a_save_others_can_follow(client, camille)
     finally:
         post_save.disconnect(dispatch_uid="test_directory_consent", sender=Organisation)
     assert saved == [(camille.organisation_id, True), (camille.organisation_id, False)]
+
+
+def _edit(client, organisation, listed: bool):
+    data = {"name": organisation.name, "kind": organisation.kind, "siret": organisation.siret}
+    if listed:
+        data["in_public_directory"] = "on"
+    response = client.post(reverse("members:organisation_edit", args=[organisation.slug]), data)
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+
+
+def test_the_directory_box_of_the_organisation_form_is_the_persons_consent(client, camille):
+    organisation = camille.organisation
+    client.force_login(camille.user)
+    form = client.get(reverse("members:organisation_edit", args=[organisation.slug])).content.decode()
+    assert "au nom de mon organisation" in form  # the wording agreed to is shown beside the box
+
+    _edit(client, organisation, listed=True)
+    consent = Consent.objects.get(person=camille, purpose=Purpose.DIRECTORY)
+    assert consent.withdrawn_at is None and "annuaire public" in consent.wording
+    assert organisation.in_public_directory
+    assert organisation.name in client.get(reverse("cms:directory")).content.decode()
+
+    _edit(client, organisation, listed=False)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert not organisation.in_public_directory
+    assert organisation.name not in client.get(reverse("cms:directory")).content.decode()
+
+
+def test_an_administrator_sets_another_organisations_listing_without_consenting_for_anyone(
+    client, camille, administrator
+):
+    client.force_login(administrator)
+    _edit(client, camille.organisation, listed=True)
+    assert camille.organisation.in_public_directory
+    assert not Consent.objects.filter(purpose=Purpose.DIRECTORY).exists()
