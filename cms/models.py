@@ -85,6 +85,7 @@ class HomePage(Page):
         "cms.ClubPage",
         "cms.StandardPage",
         "cms.ContactPage",
+        "cms.SurveyResultsPage",
     ]
     max_count = 1
 
@@ -172,7 +173,7 @@ class ClubPage(Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("introduction"), index.SearchField("common_issues")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = []
+    subpage_types = ["cms.SurveyResultsPage"]
 
     class Meta:
         verbose_name = _("business club page")
@@ -185,6 +186,28 @@ class ClubPage(Page):
         context["members"] = selectors.club_members(self.club)
         context["commissions"] = selectors.club_commissions(self.club)
         return context
+
+
+class SurveyResultsPage(Page):
+    """A needs survey's ranked common issues, published by an organiser in one click.
+
+    A snapshot taken at publication (cms.services.survey_results_page_publish): answers arriving
+    later change the page only when it is published again, from the survey's screen.
+    """
+
+    survey = models.ForeignKey(
+        "members.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("survey")
+    )
+    intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
+    results = models.JSONField(_("results at publication"), default=dict, editable=False)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage", "cms.ClubPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("survey results page")
+        verbose_name_plural = _("survey results pages")
 
 
 # --- News ---------------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ publishes; they submit to the "Validation par l'administration" workflow, whose 
 approved by the cluster's administrators, who may publish anywhere on the site.
 """
 
+import dataclasses
 import logging
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -23,12 +24,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
+from portal.members import permissions as member_permissions
 from portal.members import services as member_services
-from portal.members.models import Person, PersonRole
+from portal.members import surveys as member_surveys
+from portal.members.models import Person, PersonRole, Survey
 from portal.members.roles import ROLE_GROUP_NAMES
 
 from . import selectors
-from .models import AxisPage, EventPage, EventRegistration, HomePage, RegistrationStatus
+from .models import (
+    AxisPage,
+    ClubPage,
+    EventPage,
+    EventRegistration,
+    HomePage,
+    RegistrationStatus,
+    SurveyResultsPage,
+)
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -262,3 +273,39 @@ def axes_coordination_sync(*, axis_ids=None) -> list[Group]:
         pages = pages.filter(axis_id__in=axis_ids)
     with transaction.atomic():
         return [axis_coordination_sync(axis_page=page) for page in pages]
+
+
+# --- Needs survey results as a page -------------------------------------------------------------
+
+
+def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
+    """Publishes (or, the next time, refreshes) the survey's results page: one per survey, never two.
+
+    Under the club's page when it has one, else under the home page. Organisers publish here without
+    the editorial workflow: the page holds nothing but the survey's aggregated figures and quotes.
+    """
+    if not member_permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only the organisers can publish the results of a survey."))
+    results = member_surveys.survey_results(survey)
+    snapshot = {
+        **{key: results[key] for key in ("responses", "invitations", "rate", "remarks", "max_firms")},
+        "ranking": [dataclasses.asdict(result) for result in results["ranking"]],
+        "taken_at": timezone.now().isoformat(),
+    }
+    with transaction.atomic():
+        # Two clicks at once: the survey's row is the lock, so the second finds the first's page.
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        page = SurveyResultsPage.objects.filter(survey=survey).first()
+        if page is None:
+            parent = ClubPage.objects.filter(club_id=survey.club_id).first() if survey.club_id else None
+            parent = parent or HomePage.objects.first()
+            if parent is None:
+                raise ValidationError(_("The site has no home page to publish under."))
+            page = SurveyResultsPage(title=_("Results: %(title)s") % {"title": survey.title}, survey=survey)
+            page.results = snapshot
+            parent.add_child(instance=page)
+        else:
+            page.results = snapshot
+        # The organiser is no Wagtail editor: the service decided, Wagtail records who published.
+        page.save_revision(user=by, log_action=True).publish(user=by, skip_permission_checks=True)
+    return page

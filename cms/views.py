@@ -1,14 +1,18 @@
 """Views of the public site: the directory of member organisations (opted-in only) and the events'
 registration, cancellation and attendance sheet."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.members import selectors as member_selectors
-from portal.members.models import OrganisationKind, Zone
+from portal.members.models import OrganisationKind, Survey, Zone
 from portal.members.permissions import person_of
 from workgroups import selectors as workgroup_selectors
 
@@ -116,3 +120,17 @@ def event_attendance_export(request, event, file_format):
     if file_format == "xlsx":
         return exports.attendance_xlsx(event)
     raise Http404
+
+
+@login_required
+@require_POST
+def survey_results_page(request, survey_id):
+    """The organiser's one click: the survey's results published (or refreshed) as a page of the site."""
+    survey = get_object_or_404(Survey, pk=survey_id)
+    try:
+        page = services.survey_results_page_publish(survey=survey, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("club:survey_detail", survey_id=survey.pk)
+    messages.success(request, _("The results page is published on the site."))
+    return redirect(page.url)

@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import feeds
+from cms import views as cms_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("vie-privee/", include("portal.privacy.urls")),
     path("lettres/", include("cms.newsletters.urls")),
     path("bonnes-pratiques/", include("knowledge.urls")),
+    # The one-click results page of a club's survey is a Wagtail page: cms publishes it.
+    path("clubs/enquetes/<int:survey_id>/page-du-site/", cms_views.survey_results_page, name="survey_results_page"),
     path("clubs/", include("portal.members.club_urls")),
     path("plans-d-action/", include("workgroups.plan_urls")),
     path("bourse/", include("knowledge.exchange.urls")),

@@ -13,6 +13,7 @@ from cms.models import (
     NewsIndexPage,
     NewsPage,
     StandardPage,
+    SurveyResultsPage,
 )
 from tests.cms.pages import add_event, add_news, add_page, axis_page
 from tests.factories import AxisFactory, ClubFactory
@@ -26,6 +27,7 @@ def test_home_page_holds_the_site_sections(home):
         ClubPage,
         StandardPage,
         ContactPage,
+        SurveyResultsPage,
     }
     assert not HomePage.can_create_at(home)  # one home page per site, at the root only
 
@@ -51,7 +53,11 @@ def test_clubs_standard_and_contact_pages_only_under_home(home, news_index):
     for model in (ClubPage, StandardPage, ContactPage):
         assert model.can_create_at(home), model
         assert not model.can_create_at(news_index), model
-        assert model.allowed_subpage_models() == [], model
+    assert StandardPage.allowed_subpage_models() == [] and ContactPage.allowed_subpage_models() == []
+    # A club's page holds the published results of its needs surveys, and nothing else.
+    assert ClubPage.allowed_subpage_models() == [SurveyResultsPage]
+    assert SurveyResultsPage.allowed_subpage_models() == []
+    assert not SurveyResultsPage.can_create_at(news_index)
 
 
 def test_one_news_index_and_one_calendar_per_parent(home, news_index, agenda):
