@@ -20,6 +20,13 @@ def _event_published(sender, instance, **kwargs):
     services.registration_promote_waiting(event=instance)
 
 
+def _club_merged(sender, absorbed, into, by, **kwargs):
+    # Inside the merger's transaction: the pages follow the clubs, or nothing happens at all.
+    from . import services
+
+    services.club_pages_merge(absorbed=absorbed, into=into, by=by)
+
+
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Public site")
@@ -40,6 +47,10 @@ class CmsConfig(AppConfig):
             _axis_coordinators_changed, sender=Axis.coordinators.through, dispatch_uid="cms_axis_coordinators"
         )
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="cms_event_published")
+
+        from portal.members.signals import club_merged
+
+        club_merged.connect(_club_merged, dispatch_uid="cms_club_merged")
 
         from . import indexing, page_cache
 

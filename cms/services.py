@@ -22,6 +22,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.move_page import MovePageAction
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
 from portal.members import permissions as member_permissions
@@ -309,3 +312,27 @@ def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
         # The organiser is no Wagtail editor: the service decided, Wagtail records who published.
         page.save_revision(user=by, log_action=True).publish(user=by, skip_permission_checks=True)
     return page
+
+
+# --- Club mergers ---------------------------------------------------------------------------------
+
+
+def club_pages_merge(*, absorbed, into, by) -> Redirect | None:
+    """After `into` absorbed `absorbed` (portal.members.signals.club_merged): when both clubs had a
+    page, the absorbed club's page is unpublished (kept, with its history), its survey results move
+    under the other's, and its address answers with a permanent redirect to the other's page."""
+    absorbed_page = ClubPage.objects.filter(club=absorbed).first()
+    into_page = ClubPage.objects.filter(club=into).first()
+    if absorbed_page is None or into_page is None or absorbed_page.pk == into_page.pk:
+        return None  # no page, or the only page moved over with the club's rows
+    # The merger was decided by an administrator of the clubs, who need not be a Wagtail editor.
+    for child in absorbed_page.get_children():
+        MovePageAction(child.specific, into_page, pos="last-child", user=by).execute(skip_permission_checks=True)
+    site = absorbed_page.get_site()
+    old_path = Redirect.normalise_path(absorbed_page.get_url(current_site=site))
+    if absorbed_page.live:
+        UnpublishPageAction(absorbed_page, user=by).execute(skip_permission_checks=True)
+    redirect, _created = Redirect.objects.update_or_create(
+        old_path=old_path, site=site, defaults={"redirect_page": into_page, "is_permanent": True}
+    )
+    return redirect
