@@ -136,7 +136,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     with firm_page.expect_download() as download_info:
         firm_page.get_by_role("link", name="Télécharger le fichier de mon entreprise").click()
     workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
-    offers, needs = ([row for row in sheet.iter_rows(min_row=3, values_only=True)] for sheet in workbook.worksheets)
+    offers, needs = (list(sheet.iter_rows(min_row=3, values_only=True)) for sheet in workbook.worksheets)
     owner = {title: ResourceSheet.objects.get(title=title).organisation.name for title in (offer_title, need_title)}
     assert [(row[0], row[2]) for row in offers] == [(offer_title, owner[offer_title])]
     assert [(row[0], row[2]) for row in needs] == [(need_title, owner[need_title])]

@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 HEADER = "Raison sociale;N° SIRET;Adresse;Code postal;Commune;Code NAF;Effectif;Forme juridique"
 
 
+def line(name, siret, address, naf, headcount, kind):
+    return f"{name};{siret};{address};69100;Villeurbanne;{naf};{headcount};{kind}"
+
+
 def excel_csv(lines: list[str], *, encoding: str) -> bytes:
     """What Excel writes: CRLF line ends, "CSV (séparateur : point-virgule)" in Windows-1252, or
     "CSV UTF-8" with a byte-order mark."""
@@ -65,7 +69,9 @@ def open_dashboard(page):
 def import_file(page, name: str, content: bytes, mime: str = "text/csv"):
     """From the zone's import page: upload, then wait for the progress page to say it is over."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Importer les entreprises de Parc des Tanneries")
-    page.get_by_label("Tableur (CSV ou XLSX)").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+    page.get_by_label("Tableur (CSV ou XLSX)").set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": content}]
+    )
     page.get_by_role("button", name="Vérifier et importer").click()
     expect(page.locator("progress")).to_have_count(0, timeout=20_000)  # the page refreshes itself until done
 
@@ -82,11 +88,11 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
     # First export: Excel had opened the SIRET column as numbers, and one came out rounded.
     rounded = excel_csv(
         [
-            f"Société Générale de Tôlerie;{fictional_siret(80001)};12, rue des Tanneurs;69100;Villeurbanne;25.11Z;12,5;SAS",
-            "Boulangerie Lefèvre & Fils;7,32829E+13;3 avenue Édouard-Herriot;69100;Villeurbanne;10.71C;3;SARL",
+            line("Société Générale de Tôlerie", fictional_siret(80001), "12, rue Tanneurs", "25.11Z", "12,5", "SAS"),
+            line("Boulangerie Lefèvre & Fils", "7,32829E+13", "3 av. Édouard-Herriot", "10.71C", "3", "SARL"),
         ],
         encoding="cp1252",
-    )
+    )  # fmt: skip
     zone_row(page).get_by_role("link", name="Importer").click()
     import_file(page, "entreprises-tanneries.csv", rounded)
     expect(page.get_by_role("status")).to_contain_text("Rien d'importé : erreurs dans le fichier")
@@ -101,14 +107,14 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
     # The corrected export: SIRET column as Text.
     cp1252 = excel_csv(
         [
-            f"Société Générale de Tôlerie;{fictional_siret(80001)};12, rue des Tanneurs;69100;Villeurbanne;25.11Z;12,5;SAS",
-            f"Boulangerie Lefèvre & Fils;{fictional_siret(80002)};3 avenue Édouard-Herriot;69100;Villeurbanne;10.71C;3;SARL",
-            f"Crèche « Les Petits Pas »;{fictional_siret(80003)};Allée des Mûriers;69100;Villeurbanne;88.91A;10 à 19;Association loi 1901",
-            f"Coopérative Œuvre Bâtie;{fictional_siret(80004)};5 impasse du Moulin;69100;Villeurbanne;41.20A;25;SCOP",
-            f"Pâtisserie Noël;{fictional_siret(80005)};8 place de l'Église;69100;Villeurbanne;10.71D;0;EI",
+            line("Société Générale de Tôlerie", fictional_siret(80001), "12, rue Tanneurs", "25.11Z", "12,5", "SAS"),
+            line("Boulangerie Lefèvre & Fils", fictional_siret(80002), "3 av. Édouard-Herriot", "10.71C", "3", "SARL"),
+            line("Crèche « Les Petits Pas »", fictional_siret(80003), "Allée des Mûriers", "88.91A", "10 à 19", "Asso"),
+            line("Coopérative Œuvre Bâtie", fictional_siret(80004), "5 impasse du Moulin", "41.20A", "25", "SCOP"),
+            line("Pâtisserie Noël", fictional_siret(80005), "8 place de l'Église", "10.71D", "0", "EI"),
         ],
         encoding="cp1252",
-    )
+    )  # fmt: skip
     page.get_by_role("link", name="Importer un autre fichier").click()
     import_file(page, "entreprises-tanneries.csv", cp1252)
     expect(page.get_by_role("status")).to_contain_text("Importé")
@@ -119,7 +125,7 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
         ("Coopérative Œuvre Bâtie", OrganisationKind.COOPERATIVE),
         ("Crèche « Les Petits Pas »", OrganisationKind.ASSOCIATION),
     ]
-    assert Organisation.objects.get(name="Boulangerie Lefèvre & Fils").address == "3 avenue Édouard-Herriot"
+    assert Organisation.objects.get(name="Boulangerie Lefèvre & Fils").address == "3 av. Édouard-Herriot"
 
     open_dashboard(page)
     # 8 firms registered now, more than the 6 declared: the established count follows.
@@ -127,8 +133,8 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
 
     utf8 = excel_csv(
         [
-            f"Menuiserie Aubépine;{fictional_siret(80006)};Chemin des Saules;69100;Villeurbanne;16.23Z;7;SARL",
-            f"Brasserie de l'Ourcq;{fictional_siret(80007)};2 rue Émile-Zola;69100;Villeurbanne;11.05Z;4,5;SAS",
+            line("Menuiserie Aubépine", fictional_siret(80006), "Chemin des Saules", "16.23Z", "7", "SARL"),
+            line("Brasserie de l'Ourcq", fictional_siret(80007), "2 rue Émile-Zola", "11.05Z", "4,5", "SAS"),
         ],
         encoding="utf-8-sig",
     )

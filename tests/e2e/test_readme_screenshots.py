@@ -6,6 +6,7 @@ committed ones in docs/screenshots/:
     PORTAL_README_SCREENSHOTS=1 ./run test tests/e2e/test_readme_screenshots.py
 """
 
+import io
 import os
 from pathlib import Path
 
@@ -28,7 +29,7 @@ MAX_BYTES = 300_000
 
 @pytest.fixture
 def demo(search_index):
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_readme_screenshots_of_the_demo(search_index, browser, browser_context_args, live_portal, demo):
