@@ -44,6 +44,14 @@ def spring_session():
     return {"organiser": organiser, "secretary": secretary, "session": session}
 
 
+def open_session(page):
+    """The session's page, through the site's menu and the exchange's own."""
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Bourse d'échanges").click()
+    page.get_by_role("navigation", name="Bourse d'échanges").get_by_role("link", name="Bourses d'échanges").click()
+    page.get_by_role("link", name="Bourse du printemps").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bourse du printemps")
+
+
 def yes_for(secretary, firm_name):
     """On the secretary's screen, a YES for `firm_name` on the first sheet it can answer (its own has no buttons)."""
     for _ in range(20):
@@ -64,10 +72,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     session = spring_session["session"]
     organiser = browser.new_context(**browser_context_args).new_page()
     sign_in_through_the_form(organiser, "elodie.lambert@example.org", PASSWORD)
-    organiser.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Bourse d'échanges").click()
-    organiser.get_by_role("navigation", name="Bourse d'échanges").get_by_role("link", name="Bourses d'échanges").click()
-    organiser.get_by_role("link", name="Bourse du printemps").click()
-    expect(organiser.get_by_role("heading", level=1)).to_contain_text("Bourse du printemps")
+    open_session(organiser)
 
     # Register the six firms.
     organiser.locator("summary", has_text="Inscrire des entreprises").click()
@@ -100,8 +105,8 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     secretary = signed_in_context(
         browser, browser_context_args, live_portal, spring_session["secretary"], viewport={"width": 1024, "height": 768}
     ).new_page()
-    secretary.goto("/bourse/sessions/")
-    secretary.get_by_role("link", name="Bourse du printemps").click()
+    secretary.goto("/")
+    open_session(secretary)
     secretary.get_by_role("link", name="Mon écran de secrétaire, table 1").click()
     expect(secretary.get_by_role("heading", level=1)).to_contain_text("Round 1")
     offer_title = yes_for(secretary, firm_name)
@@ -122,7 +127,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     # Close, build the workbooks.
     organiser.get_by_role("button", name="Clôturer la bourse").click()
     expect(organiser.locator("#round-label")).to_have_text(re.compile("clôturée"))
-    organiser.goto(f"/bourse/sessions/{session.pk}/")
+    open_session(organiser)
     organiser.get_by_role("link", name="Fichiers Excel").click()
     organiser.locator("form[method=post] button[type=submit]").last.click()
     expect(organiser.locator("a[href$='.zip']")).to_be_visible()
@@ -131,8 +136,8 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     # The firm downloads its own workbook from the session's page.
     firm = ExchangeSession.objects.get(pk=session.pk).registrations.get(organisation__name=firm_name).organisation
     firm_page = signed_in_context(browser, browser_context_args, live_portal, firm.people.first()).new_page()
-    firm_page.goto("/bourse/sessions/")
-    firm_page.get_by_role("link", name="Bourse du printemps").click()
+    firm_page.goto("/")
+    open_session(firm_page)
     with firm_page.expect_download() as download_info:
         firm_page.get_by_role("link", name="Télécharger le fichier de mon entreprise").click()
     workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))

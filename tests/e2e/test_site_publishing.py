@@ -43,8 +43,11 @@ def test_coordinator_writes_news_the_administrator_approves_and_search_finds_it(
     sign_in_through_the_form(writer, coordinator.user.email, PASSWORD)
     screenshot(writer, "journey-coordinator-1-signed-in")
 
-    # From the admin's page explorer of the axis's news, as the coordinator's menu leads there.
-    writer.goto(f"/admin/pages/{news.pk}/")
+    # To the axis's news in the admin: the site's menu, then Wagtail's page explorer.
+    writer.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration").click()
+    writer.get_by_role("button", name="Pages").click()
+    writer.get_by_role("link", name="Actualités de l'axe").first.click()
+    expect(writer).to_have_url(re.compile(rf"/admin/pages/{news.pk}/$"))
     writer.get_by_role("link", name="Ajouter une sous-page").first.click()  # news is its only allowed child
     writer.locator("#id_title").fill("Une cantine en circuit court")
     writer.locator("#id_summary").fill("Le collège Jean-Moulin sert des produits locaux et trie ses biodéchets.")
@@ -59,7 +62,8 @@ def test_coordinator_writes_news_the_administrator_approves_and_search_finds_it(
 
     approver = browser.new_context(**browser_context_args).new_page()
     sign_in_through_the_form(approver, administrator.user.email, PASSWORD)
-    approver.goto("/admin/")  # the dashboard lists what awaits the administrator's review
+    # The admin's dashboard lists what awaits the administrator's review.
+    approver.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration").click()
     approver.get_by_role("link", name="Une cantine en circuit court").first.click()
     expect(approver).to_have_url(re.compile(rf"/admin/pages/{item.pk}/edit/"))
     screenshot(approver, "journey-coordinator-4-review")
