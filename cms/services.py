@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -167,8 +168,23 @@ EMAIL_SUBJECTS = {
 }
 
 
+def _absolute(url: str) -> str:
+    """The portal's public address (PORTAL_BASE_URL) before a path, as every other e-mail has it.
+
+    Not the Wagtail Site record's hostname: the migrations leave it at http://localhost (port 80),
+    which is no address of the demo nor of most deployments, and the links of the e-mail failed.
+    """
+    if url.startswith(("http://", "https://")):  # a page of another Wagtail site already has its own
+        return url
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+def event_url(event: EventPage) -> str:
+    return _absolute(event.get_url() or "/")
+
+
 def cancel_url(event: EventPage, token: str) -> str:
-    return (event.get_full_url() or event.url or "/") + event.reverse_subpage("cancel", args=[token])
+    return event_url(event) + event.reverse_subpage("cancel", args=[token])
 
 
 def _mail_on_commit(registration: EventRegistration, *, kind: str, token: str | None = None) -> None:
@@ -178,7 +194,7 @@ def _mail_on_commit(registration: EventRegistration, *, kind: str, token: str | 
         "registration": registration,
         "event": event,
         "kind": kind,
-        "event_url": event.get_full_url() or event.url,
+        "event_url": event_url(event),
         "cancel_url": cancel_url(event, token) if token else "",
     }
     subject = EMAIL_SUBJECTS[kind]() % {"event": event.title}

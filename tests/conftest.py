@@ -133,6 +133,8 @@ class DaphneProcess:
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
             "DATABASE_URL": _test_database_url(),
             "PYTHONUNBUFFERED": "1",
+            # The links of its e-mails lead to this very server.
+            "PORTAL_BASE_URL": self.base_url,
         }
 
     def ws_url(self, path: str) -> str:

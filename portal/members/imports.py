@@ -67,6 +67,10 @@ BANDS = [  # upper bound of each INSEE band
 ]  # fmt: skip
 
 
+# A SIRET opened as a number in Excel shows as 7,32829E+13 and is saved so in a CSV: digits lost.
+EXCEL_ROUNDED_NUMBER = re.compile(r"\d+(?:[,.]\d+)?E\+?\d+", re.IGNORECASE)
+
+
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (not a spreadsheet, no name column…): a French message."""
 
@@ -218,7 +222,15 @@ def _validate(line: int, raw: list[str], columns: dict, zone: Zone) -> ParsedRow
         row.errors.extend(error.messages)
         kind = OrganisationKind.CLASSIC_FIRM
     siret = normalise_siret(values["siret"])
-    if siret:
+    if EXCEL_ROUNDED_NUMBER.fullmatch(re.sub(r"\s+", "", values["siret"])):
+        row.errors.append(
+            _(
+                "SIRET %(value)s: Excel turned it into a rounded number and its last digits are lost. In Excel, "
+                "format the SIRET column as Text, paste the numbers again, then save as CSV."
+            )
+            % {"value": values["siret"]}
+        )
+    elif siret:
         try:
             validate_siret(siret)
         except ValidationError as error:

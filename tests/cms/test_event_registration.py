@@ -88,6 +88,23 @@ def test_registering_through_the_page_sends_a_confirmation_with_a_cancellation_l
     assert token not in registration.cancel_token_hash and len(registration.cancel_token_hash) == 64
 
 
+def test_the_links_of_the_e_mail_use_the_portal_address_and_the_cancellation_link_opens(
+    event, client, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """Regression: the links were built from Wagtail's Site record, which the migrations leave at
+    http://localhost (port 80): in the demo and most deployments they led nowhere."""
+    settings.WAGTAILADMIN_BASE_URL = "https://portail.ptce-val.example/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(event.url, {"name": "Léa Fontaine", "email": "lea@example.org"})
+    body = mailoutbox[0].body
+    assert "https://portail.ptce-val.example" + event.url + "\n" in body
+    link = cancel_link(mailoutbox[0])
+    assert link.startswith("https://portail.ptce-val.example" + event.url + "annuler/")
+    assert "localhost" not in body
+    opened = client.get(link.removeprefix("https://portail.ptce-val.example"))
+    assert opened.status_code == 200 and opened.context["registration"].email == "lea@example.org"
+
+
 def test_no_e_mail_leaves_when_the_registration_is_refused(
     event, client, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -195,3 +195,82 @@ def page(page, request):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
         page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
+
+
+# --- Shared helpers of the journeys --------------------------------------------------------------
+
+
+def signed_in_context(browser, browser_context_args, live_portal, who, **extra):
+    """A browser context carrying the session cookie of `who` (a Person or a User), as after the login form.
+
+    `extra` overrides the context's arguments (a tablet's viewport, say).
+    """
+    from django.test import Client
+
+    client = Client()
+    client.force_login(getattr(who, "user", who))
+    context = browser.new_context(**{**browser_context_args, **extra})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_portal}])
+    return context
+
+
+def sign_in_through_the_form(page, email, password):
+    """Signs in the way a person does: the menu's link, the form, the button."""
+    page.goto("/")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", level=1, name="Mon profil").wait_for()
+
+
+@pytest.fixture
+def smtp_sink(monkeypatch):
+    """A real SMTP server on loopback (aiosmtpd) that the daphne under test sends its e-mails to.
+
+    Request it before `live_portal` (or `page`): the server reads EMAIL_HOST/EMAIL_PORT when it starts.
+    Returns the recorder: `.messages` is a list of (recipients, email.message.EmailMessage).
+    """
+    from tests.newsletters.smtp import Recorder, SmtpServer
+
+    recorder = Recorder()
+    server = SmtpServer(recorder).start()
+    monkeypatch.setenv("PORTAL_TEST_EMAIL", "smtp")
+    monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")
+    monkeypatch.setenv("EMAIL_PORT", str(server.port))
+    yield recorder
+    server.stop()
+
+
+@pytest.fixture
+def search_index(settings, monkeypatch):
+    """The configured search backend (Elasticsearch under ./run test) on an index of this test's own,
+    shared by the test process and the daphne under test, dropped afterwards. Request it before
+    `live_portal` (or `page`)."""
+    import secrets
+
+    from tests.search.support import SESSION_PREFIX, configured_config, use_backend
+
+    config = configured_config()
+    if "INDEX_PREFIX" in config:
+        config["INDEX_PREFIX"] = f"{SESSION_PREFIX}-e2e-{secrets.token_hex(3)}"
+        monkeypatch.setenv("ELASTICSEARCH_INDEX_PREFIX", config["INDEX_PREFIX"])
+    with use_backend(settings, config) as backend:
+        yield backend
+
+
+def search_until_found(page, query, link_name, timeout=15.0):
+    """Types `query` in the header's search box until a result named `link_name` shows (an index
+    update is visible to searches within a second or so): returns that link."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        box = page.get_by_role("search").first.get_by_role("searchbox")
+        box.fill(query)
+        with page.expect_navigation():
+            box.press("Enter")
+        link = page.locator("main").get_by_role("link", name=link_name)
+        if link.count() or time.monotonic() > deadline:
+            return link.first
+        time.sleep(0.5)

@@ -5,22 +5,13 @@ import threading
 
 import pytest
 from django.db import connections
-from django.test import Client
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import signed_in_context
 from tests.factories import AxisFactory, PersonFactory
 from workgroups.models import Message, Workgroup, WorkgroupMembership
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def signed_in_context(browser, browser_context_args, live_portal, person):
-    """A browser context carrying the person's session cookie, as after the login form."""
-    client = Client()
-    client.force_login(person.user)
-    context = browser.new_context(**browser_context_args)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_portal}])
-    return context
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -14,17 +13,14 @@ from knowledge.exchange import services
 from knowledge.exchange.models import Direction, ExchangeSession, Interest, ResourceSheet
 from portal.members import services as member_services
 from portal.members.models import PersonRole
+from tests.e2e.conftest import signed_in_context
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def signed_in_page(browser, browser_context_args, live_portal, user, **extra):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(**{**browser_context_args, **extra})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_portal}])
-    return context.new_page()
+    return signed_in_context(browser, browser_context_args, live_portal, user, **extra).new_page()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A visitor on the public site in Chromium: home → an axis → an event → registration, every page checked by axe."""
+"""A visitor on the public site in Chromium, every page checked by axe: home → an axis → a best
+practice → a search → an event → registration → the e-mail, received by a real SMTP server."""
 
 import re
 
@@ -7,8 +8,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cms.models import EventIndexPage, EventRegistration, HomePage, RegistrationStatus
+from search import indexing as search_indexing
 from tests.cms.pages import add_event, add_page, axis_page
-from tests.factories import AxisFactory
+from tests.e2e.conftest import search_until_found
+from tests.factories import AxisFactory, BestPracticeFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,23 +41,59 @@ def food_axis_site():
     return page, event
 
 
-def test_a_visitor_finds_an_event_through_its_axis_and_registers(page, food_axis_site, screenshot):
-    axis_page_, event = food_axis_site
+@pytest.fixture
+def visitor_journey(search_index, food_axis_site):
+    """The axis of the food, a published best practice on it, and a workshop on waste found by search."""
+    axis_page_, _ = food_axis_site
+    record = BestPracticeFactory(
+        title="Une cantine sans gaspillage",
+        summary="Le collège Jean-Moulin pèse ses restes chaque jour et a réduit ses déchets de moitié.",
+        axis=axis_page_.axis,
+        organisation=OrganisationFactory(name="Collège Jean-Moulin"),
+    )
+    search_indexing.schedule_index(record)  # the factory skips the service, which queues it
+    workshop = add_event(
+        EventIndexPage.objects.get(),
+        title="Atelier : moins de déchets à la cantine",
+        summary="Trier, peser, composter : les biodéchets de la restauration collective.",
+        axis=axis_page_.axis,
+        capacity=12,
+        place="Cuisine centrale d'Arvière",
+    )
+    return axis_page_, record, workshop
+
+
+def test_a_visitor_goes_from_the_home_page_to_an_event_found_by_search_and_gets_the_e_mail(
+    smtp_sink, search_index, page, visitor_journey, screenshot
+):
+    axis_page_, record, workshop = visitor_journey
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     assert_accessible(page, "home")
-    screenshot(page, "site-home")
+    screenshot(page, "journey-visitor-1-home")
 
     page.get_by_role("link", name="Axe 2 — Alimentation durable").click()
     expect(page).to_have_url(re.compile(re.escape(axis_page_.url) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Alimentation durable")
     assert_accessible(page, "axis page")
-    screenshot(page, "site-axis")
+    screenshot(page, "journey-visitor-2-axis")
 
-    page.get_by_role("region", name="Événements de l'axe").get_by_role("link", name=event.title).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(event.title)
+    page.get_by_role("region", name="Dernières bonnes pratiques").get_by_role("link", name=record.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(record.title)
+    expect(page.locator("main")).to_contain_text("Collège Jean-Moulin")
+    assert_accessible(page, "best practice")
+    screenshot(page, "journey-visitor-3-best-practice")
+
+    result = search_until_found(page, "déchets", workshop.title)
+    expect(result).to_be_visible()
+    assert_accessible(page, "search results")
+    screenshot(page, "journey-visitor-4-search")
+
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(workshop.title)
     expect(page.get_by_text("12 places restantes sur 12")).to_be_visible()
     assert_accessible(page, "event page")
+    screenshot(page, "journey-visitor-5-event")
 
     page.get_by_label("Prénom et nom").fill("Nadia Berthier")
     page.get_by_label("Organisation").fill("Communauté de communes du Val")
@@ -64,12 +103,28 @@ def test_a_visitor_finds_an_event_through_its_axis_and_registers(page, food_axis
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre inscription est confirmée")
     expect(page.get_by_text("nadia.berthier@example.org")).to_be_visible()
     assert_accessible(page, "registration confirmed")
-    screenshot(page, "site-registration-confirmed")
-    registration = EventRegistration.objects.get(event=event)
+    screenshot(page, "journey-visitor-6-registered")
+    registration = EventRegistration.objects.get(event=workshop)
     assert (registration.name, registration.status) == ("Nadia Berthier", RegistrationStatus.CONFIRMED)
 
-    page.goto(event.url)
-    expect(page.get_by_text("11 places restantes sur 12")).to_be_visible()
+    # The confirmation went out by SMTP, in French, with a cancellation link to this very site.
+    smtp_sink.wait_for(1)
+    [(recipients, message)] = smtp_sink.messages
+    assert recipients == ["nadia.berthier@example.org"]
+    # (.strip(): Django folds a long encoded subject after "Subject:", which parses back with a leading space)
+    assert message["Subject"].strip() == f"Inscription confirmée : {workshop.title}"
+    body = message.get_content()
+    assert "Bonjour Nadia Berthier" in body and "Cuisine centrale d'Arvière" in body
+    cancel_link = re.search(r"http://\S+/annuler/[\w-]+/", body).group(0)
+    page.goto(cancel_link)  # a click in the mail reader
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annuler une inscription")
+    page.get_by_role("button", name="Annuler mon inscription").click()
+    expect(page.locator("main")).to_contain_text(workshop.title)
+    screenshot(page, "journey-visitor-7-cancelled")
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    smtp_sink.wait_for(2)
+    assert smtp_sink.messages[1][1]["Subject"].strip() == f"Inscription annulée : {workshop.title}"
 
 
 def test_a_bad_registration_keeps_what_was_typed_and_says_why_in_french(page, food_axis_site):

@@ -1,5 +1,6 @@
-"""A coordinator writes a news item under their axis in the Wagtail admin and submits it; the
-administrator approves it; the news item is then live on the public site."""
+"""Journey of an axis coordinator: signs in, writes a news item under their axis in the Wagtail
+admin and submits it; the administrator approves it; the news item is then live on the public site
+and found by the site's search."""
 
 import re
 
@@ -11,8 +12,8 @@ from cms.models import HomePage, NewsIndexPage, NewsPage
 from portal.members import services as member_services
 from portal.members.models import PersonRole
 from tests.cms.pages import add_page, axis_page
-from tests.e2e.test_chat import signed_in_context
-from tests.factories import AxisFactory, PersonFactory, UserFactory
+from tests.e2e.conftest import search_until_found, sign_in_through_the_form
+from tests.factories import PASSWORD, AxisFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -34,23 +35,38 @@ def click_hidden(page, selector):
     page.locator(selector).first.evaluate("button => button.click()")
 
 
-def test_coordinator_submits_news_and_administrator_approves(
-    browser, browser_context_args, live_portal, desk, screenshot
+def test_coordinator_writes_news_the_administrator_approves_and_search_finds_it(
+    search_index, browser, browser_context_args, live_portal, desk, screenshot
 ):
     coordinator, administrator, news = desk
-    writer = signed_in_context(browser, browser_context_args, live_portal, coordinator).new_page()
-    writer.goto(f"/admin/pages/add/cms/newspage/{news.pk}/")
+    writer = browser.new_context(**browser_context_args).new_page()
+    sign_in_through_the_form(writer, coordinator.user.email, PASSWORD)
+    screenshot(writer, "journey-coordinator-1-signed-in")
+
+    # To the axis's news in the admin: the site's menu, then Wagtail's page explorer.
+    writer.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration").click()
+    writer.get_by_role("button", name="Pages").click()
+    writer.get_by_role("link", name="Actualités de l'axe").first.click()
+    expect(writer).to_have_url(re.compile(rf"/admin/pages/{news.pk}/$"))
+    writer.get_by_role("link", name="Ajouter une sous-page").first.click()  # news is its only allowed child
     writer.locator("#id_title").fill("Une cantine en circuit court")
-    writer.locator("#id_summary").fill("Le collège Jean-Moulin sert des produits locaux.")
+    writer.locator("#id_summary").fill("Le collège Jean-Moulin sert des produits locaux et trie ses biodéchets.")
     writer.locator("#id_slug").evaluate("input => { input.value = 'une-cantine-en-circuit-court'; }")
+    screenshot(writer, "journey-coordinator-2-writing")
     click_hidden(writer, 'button[name="action-submit"]')
     expect(writer).to_have_url(re.compile(rf"/admin/pages/{news.pk}/$"))  # back to the news index
+    screenshot(writer, "journey-coordinator-3-submitted")
     item = NewsPage.objects.get(title="Une cantine en circuit court")
     assert not item.live and item.workflow_in_progress
     assert writer.context.request.get(live_portal + item.url).status == 404  # not public before approval
 
-    approver = signed_in_context(browser, browser_context_args, live_portal, administrator).new_page()
-    approver.goto(f"/admin/pages/{item.pk}/edit/")
+    approver = browser.new_context(**browser_context_args).new_page()
+    sign_in_through_the_form(approver, administrator.user.email, PASSWORD)
+    # The admin's dashboard lists what awaits the administrator's review.
+    approver.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration").click()
+    approver.get_by_role("link", name="Une cantine en circuit court").first.click()
+    expect(approver).to_have_url(re.compile(rf"/admin/pages/{item.pk}/edit/"))
+    screenshot(approver, "journey-coordinator-4-review")
     click_hidden(approver, 'button[data-workflow-action-name="approve"], button[name="action-workflow-action"]')
     expect(approver.locator(".messages")).to_be_visible()
     item.refresh_from_db()
@@ -59,4 +75,10 @@ def test_coordinator_submits_news_and_administrator_approves(
     visitor = browser.new_context(**browser_context_args).new_page()
     visitor.goto(item.url)
     expect(visitor.locator("h1")).to_have_text("Une cantine en circuit court")
-    screenshot(visitor, "site-news-published")
+    screenshot(visitor, "journey-coordinator-5-published")
+    # Published means indexed: the site's search finds it.
+    result = search_until_found(visitor, "biodéchets", "Une cantine en circuit court")
+    expect(result).to_be_visible()
+    screenshot(visitor, "journey-coordinator-6-found")
+    result.click()
+    expect(visitor.locator("h1")).to_have_text("Une cantine en circuit court")

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from portal.members import imports
@@ -82,6 +83,24 @@ def test_bad_lines_refuse_the_whole_file_and_are_listed(organiser):
     assert all(item["errors"] for item in result.errors)
     assert "5" in " ".join(result.errors[2]["errors"]) or "2" in " ".join(result.errors[2]["errors"])
     assert bytes(result.content), "the file is kept so the correct lines can still be imported"
+
+
+@pytest.mark.parametrize("written", ["7,32829E+13", "7,33E+13", "73283E+9"])
+def test_a_siret_excel_rounded_into_scientific_notation_is_explained(organiser, written):
+    """Regression: a SIRET column opened as numbers in French Excel is saved as "7,32829E+13"; the
+    error said "a SIRET contains only digits", which the person who typed digits could not act on."""
+    content = _csv([GOOD[0], f"Garage Central;{written};;18100;Arvière;45.20A;8;SAS"])
+    result = _run(ZoneFactory(), content, organiser=organiser)
+    assert result.status == ImportStatus.REFUSED
+    [error] = result.errors
+    assert error["line"] == 3
+    assert error["errors"] == [
+        gettext(
+            "SIRET %(value)s: Excel turned it into a rounded number and its last digits are lost. In Excel, "
+            "format the SIRET column as Text, paste the numbers again, then save as CSV."
+        )
+        % {"value": written}
+    ]
 
 
 def test_good_rows_only_imports_the_correct_lines_and_lists_the_others(organiser):

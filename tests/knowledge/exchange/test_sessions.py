@@ -99,3 +99,16 @@ def test_the_seating_page_lists_tables_and_staff(client, organiser, session_with
     response = client.get(reverse("exchange:seating", args=[session.pk]))
     assert response.status_code == 200
     assert len(response.context["tables"]) == 2
+
+
+def test_each_staff_list_of_the_seating_plan_is_named_by_its_own_label_only(organiser, session_with_tables, client):
+    """Regression: each <select> sat inside its <label>, so the label's accessible name took in every
+    person listed and "Secretary" also named the facilitator's list (screen readers read them all)."""
+    session, tables, _secretaries = session_with_tables
+    client.force_login(organiser)
+    page = client.get(reverse("exchange:seating", args=[session.pk])).content.decode()
+    for table in tables:
+        for field in ("facilitator", "secretary"):
+            assert f'<label for="{field}-{table.pk}">' in page
+            assert f'<select id="{field}-{table.pk}" name="{field}">' in page
+    assert "</select></label>" not in page
