@@ -325,9 +325,28 @@ class EventPage(RoutablePageMixin, Page):
     summary = models.TextField(_("summary"), max_length=400, help_text=_("One or two sentences, shown on cards."))
     feature_image = _image_field()
     body = StreamField(BodyBlock(), verbose_name=_("programme"), blank=True)
+    action_plan = models.ForeignKey(
+        "workgroups.ActionPlan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feeding_events",
+        verbose_name=_("action plan it feeds"),
+        help_text=_("For the breakfasts, workshops and assises of a participatory process."),
+    )
+    followup_workgroup = models.ForeignKey(
+        "workgroups.Workgroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("follow-up workgroup"),
+        help_text=_("Opened from the event's page by an organiser, with the members who registered."),
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("axis")]),
+        FieldRowPanel([FieldPanel("action_plan"), FieldPanel("followup_workgroup", read_only=True)]),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
         MultiFieldPanel([FieldPanel("place"), FieldPanel("address")], heading=_("Place")),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_open")]),
@@ -393,6 +412,18 @@ class EventPage(RoutablePageMixin, Page):
 
         return feeds.event_calendar(request, self)
 
+    @path("presences/", name="presence")
+    def presence_view(self, request):
+        from . import views
+
+        return views.event_presence(request, self)
+
+    @path("salle-de-suivi/", name="followup")
+    def followup_view(self, request):
+        from . import views
+
+        return views.event_followup(request, self)
+
     @path("emargement/<str:file_format>/", name="attendance")
     def attendance_view(self, request, file_format):
         from . import views
@@ -429,6 +460,7 @@ class EventRegistration(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     promoted_at = models.DateTimeField(_("moved from the waiting list"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    attended = models.BooleanField(_("present"), null=True, blank=True, help_text=_("Recorded after the event."))
 
     class Meta:
         ordering = ["event", "created_at", "pk"]

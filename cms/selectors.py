@@ -52,10 +52,16 @@ def past_events(*, within: Page | None = None, axis: Axis | None = None) -> Quer
         .annotate(
             participant_count=Count(
                 "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
-            )
+            ),
+            # Once the organiser recorded who came, those are the participants.
+            present_count=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
         )
     )
     return _scope(queryset, within=within, axis=axis).order_by("-start", "-pk")
+
+
+def confirmed_registrations(event: EventPage) -> QuerySet[EventRegistration]:
+    return EventRegistration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).order_by("name", "pk")
 
 
 def registration_counts(event: EventPage) -> dict:
@@ -69,7 +75,8 @@ def registration_counts(event: EventPage) -> dict:
     confirmed = rows.get(RegistrationStatus.CONFIRMED, 0)
     waiting = rows.get(RegistrationStatus.WAITING, 0)
     places_left = None if event.capacity is None else max(event.capacity - confirmed, 0)
-    return {"confirmed": confirmed, "waiting": waiting, "places_left": places_left}
+    present = EventRegistration.objects.filter(event=event, attended=True).count() if event.end < timezone.now() else 0
+    return {"confirmed": confirmed, "waiting": waiting, "places_left": places_left, "present": present}
 
 
 def token_hash(token: str) -> str:

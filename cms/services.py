@@ -22,6 +22,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.actions.move_page import MovePageAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
@@ -33,11 +34,15 @@ from portal.members import services as member_services
 from portal.members import surveys as member_surveys
 from portal.members.models import Person, PersonRole, Survey
 from portal.members.roles import ROLE_GROUP_NAMES
+from workgroups import services as workgroup_services
+from workgroups.models import Workgroup, WorkgroupRole
 
+from . import permissions as cms_permissions
 from . import selectors
 from .models import (
     AxisPage,
     ClubPage,
+    EventKind,
     EventPage,
     EventRegistration,
     HomePage,
@@ -352,3 +357,57 @@ def club_pages_merge(*, absorbed, into, by) -> Redirect | None:
         old_path=old_path, site=site, defaults={"redirect_page": into_page, "is_permanent": True}
     )
     return redirect
+
+
+# --- Participation: attendance and the follow-up workgroup ------------------------------------------
+
+
+def attendance_record(*, event: EventPage, present_ids, by) -> int:
+    """Marks who came among the confirmed registrants (the others: absent); returns how many came."""
+    if not cms_permissions.can_export_attendance(by, event):
+        raise PermissionDenied(_("Only the organisers record who came."))
+    present_ids = {int(pk) for pk in present_ids}
+    with transaction.atomic():
+        confirmed = EventRegistration.objects.select_for_update().filter(
+            event=event, status=RegistrationStatus.CONFIRMED
+        )
+        unknown = present_ids - set(confirmed.values_list("pk", flat=True))
+        if unknown:
+            raise ValidationError(_("Some of the people ticked are not registered to this event."))
+        confirmed.filter(pk__in=present_ids).update(attended=True)
+        confirmed.exclude(pk__in=present_ids).update(attended=False)
+    return len(present_ids)
+
+
+def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
+    """A workshop's follow-up room: a workgroup of the event's axis with the members who came (or,
+    before attendance is recorded, who registered); the same room the second time."""
+    if not cms_permissions.can_export_attendance(by, event):
+        raise PermissionDenied(_("Only the organisers open a workshop's follow-up room."))
+    if event.kind != EventKind.WORKSHOP:
+        raise ValidationError(_("Only a workshop is followed up in a workgroup room."))
+    if event.axis_id is None:
+        raise ValidationError(_("Choose the event's thematic axis first: the room belongs to an axis."))
+    with transaction.atomic():
+        event = EventPage.objects.select_for_update().get(pk=event.pk)
+        if event.followup_workgroup_id:
+            return event.followup_workgroup
+        workgroup = Workgroup.objects.create(
+            axis_id=event.axis_id,
+            name=(_("Follow-up: %(title)s") % {"title": event.title})[:150],
+            slug=member_services.unique_slug(Workgroup, f"suite-{event.slug}"),
+            description=_("The follow-up of the workshop “%(title)s” of %(date)s.")
+            % {"title": event.title, "date": date_format(timezone.localtime(event.start), "DATE_FORMAT")},
+        )
+        registrations = EventRegistration.objects.filter(
+            event=event, status=RegistrationStatus.CONFIRMED, person__isnull=False
+        ).exclude(attended=False)
+        for registration in registrations.select_related("person"):
+            workgroup_services.workgroup_add_member(workgroup=workgroup, person=registration.person)
+        organiser = member_permissions.person_of(by)
+        if organiser is not None:
+            workgroup_services.workgroup_add_member(
+                workgroup=workgroup, person=organiser, role=WorkgroupRole.COORDINATOR
+            )
+        EventPage.objects.filter(pk=event.pk).update(followup_workgroup=workgroup)
+    return workgroup

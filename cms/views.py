@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -134,3 +134,45 @@ def survey_results_page(request, survey_id):
         return redirect("club:survey_detail", survey_id=survey.pk)
     messages.success(request, _("The results page is published on the site."))
     return redirect(page.url)
+
+
+def _organiser_of(request, event):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not cms_permissions.can_export_attendance(request.user, event):
+        raise PermissionDenied
+    return None
+
+
+def event_presence(request, event):
+    """After the event: the organiser ticks who came among the confirmed registrants."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        try:
+            present = services.attendance_record(
+                event=event, present_ids=request.POST.getlist("present"), by=request.user
+            )
+        except (ValidationError, ValueError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [_("The form is not valid.")])))
+        else:
+            messages.success(request, _("Attendance saved: %(count)d present.") % {"count": present})
+            return redirect(event.url + event.reverse_subpage("presence"))
+    registrations = selectors.confirmed_registrations(event)
+    return render(request, "cms/event_presence.html", {"page": event, "registrations": registrations})
+
+
+def event_followup(request, event):
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        workgroup = services.followup_workgroup_open(event=event, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(event.url)
+    messages.success(request, _("The follow-up room is open to the members who took part."))
+    return redirect("workgroups:room", slug=workgroup.slug)

@@ -1,0 +1,85 @@
+"""Events of a participatory process: the action plan they feed, who came, a workshop's follow-up room."""
+
+import pytest
+from django.urls import reverse
+
+from cms.models import EventKind, EventRegistration, RegistrationStatus
+from portal.members.models import PersonRole
+from tests.cms.pages import add_event
+from tests.factories import AxisFactory, PersonFactory
+from workgroups.models import ActionPlan, WorkgroupMembership
+
+
+@pytest.fixture
+def organiser(db):
+    return PersonFactory(role=PersonRole.ORGANISER)
+
+
+@pytest.fixture
+def workshop(agenda):
+    plan = ActionPlan.objects.create(title="Plan d'actions de la mobilité", slug="mobilite", scope="process")
+    return add_event(agenda, days=-2, title="Atelier covoiturage", kind=EventKind.WORKSHOP, capacity=10,
+                     axis=AxisFactory(title="Mobilité"), action_plan=plan)  # fmt: skip
+
+
+def _register(event, person=None, name="Visiteur"):
+    number = EventRegistration.objects.count()
+    return EventRegistration.objects.create(
+        event=event,
+        person=person,
+        name=str(person) if person else name,
+        email=f"{name}{number}@exemple.test",
+        status=RegistrationStatus.CONFIRMED,
+        cancel_token_hash=f"h{number}",
+    )
+
+
+def test_the_event_and_the_plan_link_each_other(client, workshop):
+    assert "Plan d&#x27;actions de la mobilité" in client.get(workshop.url).content.decode()
+    plan_page = client.get(reverse("plans:detail", args=["mobilite"])).content.decode()
+    assert "Atelier covoiturage" in plan_page and workshop.url in plan_page
+
+
+def test_the_organiser_records_who_came_and_the_archive_counts_them(client, organiser, workshop, agenda):
+    people = [_register(workshop, name=f"p{n}") for n in range(3)]
+    client.force_login(organiser.user)
+    url = workshop.url + workshop.reverse_subpage("presence")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"present": [people[0].pk, people[2].pk]})
+    assert response.status_code == 302
+    assert [r.attended for r in EventRegistration.objects.order_by("pk")] == [True, False, True]
+
+    client.logout()
+    assert "2 participants" in client.get(agenda.url).content.decode()
+    # A stranger's registration id is refused and changes nothing.
+    client.force_login(organiser.user)
+    client.post(url, {"present": [people[1].pk, 999999]})
+    assert [r.attended for r in EventRegistration.objects.order_by("pk")] == [True, False, True]
+
+
+def test_members_cannot_record_attendance(client, workshop):
+    client.force_login(PersonFactory().user)
+    assert client.get(workshop.url + workshop.reverse_subpage("presence")).status_code == 403
+
+
+def test_a_workshop_opens_a_follow_up_room_with_the_members_who_came(client, organiser, workshop):
+    came, absent = PersonFactory(), PersonFactory()
+    _register(workshop, came, name="came")
+    EventRegistration.objects.filter(person=came).update(attended=True)
+    _register(workshop, absent, name="absent")
+    EventRegistration.objects.filter(person=absent).update(attended=False)
+    _register(workshop, name="visiteur")  # no account: cannot be added
+
+    client.force_login(organiser.user)
+    url = workshop.url + workshop.reverse_subpage("followup")
+    response = client.post(url)
+    workshop.refresh_from_db()
+    room = workshop.followup_workgroup
+    assert response.status_code == 302 and response["Location"] == reverse("workgroups:room", args=[room.slug])
+    assert room.axis == workshop.axis
+    members = set(WorkgroupMembership.objects.filter(workgroup=room).values_list("person_id", flat=True))
+    assert members == {came.pk, organiser.pk}
+    client.post(url)  # a second click: the same room
+    workshop.refresh_from_db()
+    assert workshop.followup_workgroup_id == room.pk
+    assert room.name in client.get(workshop.url).content.decode()
