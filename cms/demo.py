@@ -205,6 +205,21 @@ def _event(parent, spec, axes_by_number) -> EventPage:
     )
 
 
+def _participation(event: EventPage) -> None:
+    """The past event fed the participatory plan, and the organisers recorded who came (all but one)."""
+    from workgroups.models import ActionPlan
+
+    plan = ActionPlan.objects.filter(slug="plan-economique-participatif").first()
+    if plan is not None and event.action_plan_id != plan.pk:
+        EventPage.objects.filter(pk=event.pk).update(action_plan=plan)
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("pk")
+    if not confirmed.filter(attended__isnull=False).exists():
+        absent = confirmed.last()
+        confirmed.update(attended=True)
+        if absent is not None:
+            EventRegistration.objects.filter(pk=absent.pk).update(attended=False)
+
+
 def _past_registrations(event: EventPage) -> None:
     """Who came to the past event: some members and a few visitors (created once)."""
     if event.registrations.exists():
@@ -280,7 +295,9 @@ def load_pages(*, axes, clubs) -> HomePage:
             axis_number = spec[8]
             parent = axis_sections[axis_number]["events"] if axis_number in axis_sections else agenda
             _event(parent, spec, axes_by_number)
-        _past_registrations(_event(agenda, PAST_EVENT, axes_by_number))
+        past = _event(agenda, PAST_EVENT, axes_by_number)
+        _past_registrations(past)
+        _participation(past)
 
         contact = ContactPage.objects.child_of(home).filter(slug="contact").first()
         if contact is None:
