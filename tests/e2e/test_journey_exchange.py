@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 from knowledge.exchange.models import Direction, ExchangeSession, Interest, ResourceSheet
 from portal.members import services as member_services
 from portal.members.models import PersonRole
+from portal.privacy.models import Purpose
+from portal.privacy.services import consent_give
 from tests.e2e.conftest import sign_in_through_the_form, signed_in_context
 from tests.factories import PASSWORD, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 
@@ -30,7 +32,9 @@ def spring_session():
     zone = ZoneFactory(name="Parc des Tanneries")
     for name in FIRMS:
         firm = OrganisationFactory(name=name, zone=zone)
-        PersonFactory(organisation=firm, user__first_name="Contact", user__last_name=name.split()[-1])
+        contact = PersonFactory(organisation=firm, user__first_name="Contact", user__last_name=name.split()[-1])
+        # Named in the workbooks because they agreed to be shown as their firm's contact.
+        consent_give(person=contact, purpose=Purpose.CONTACT, by=contact.user)
         ResourceSheet.objects.create(
             organisation=firm, direction=Direction.OFFER, category="materials",
             title=f"Palettes de {name}", description="Palettes bois en bon état.",
@@ -145,4 +149,5 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     owner = {title: ResourceSheet.objects.get(title=title).organisation.name for title in (offer_title, need_title)}
     assert [(row[0], row[2]) for row in offers] == [(offer_title, owner[offer_title])]
     assert [(row[0], row[2]) for row in needs] == [(need_title, owner[need_title])]
+    assert all(row[3].startswith("Contact ") for row in offers + needs)  # the counterpart's contact, who agreed
     assert all(row[4] and "@" in row[4] for row in offers + needs)  # the counterpart's e-mail
