@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.members import selectors as member_selectors
@@ -157,7 +158,11 @@ def event_presence(request, event):
         except (ValidationError, ValueError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [_("The form is not valid.")])))
         else:
-            messages.success(request, _("Attendance saved: %(count)d present.") % {"count": present})
+            messages.success(
+                request,
+                ngettext("Attendance saved: %(count)d present.", "Attendance saved: %(count)d present.", present)
+                % {"count": present},
+            )
             return redirect(event.url + event.reverse_subpage("presence"))
     registrations = selectors.confirmed_registrations(event)
     return render(request, "cms/event_presence.html", {"page": event, "registrations": registrations})
