@@ -100,6 +100,40 @@ def export_prospect_contacts(person: Person) -> list[dict]:
     ]
 
 
+def _own_survey_responses(person: Person):
+    """The needs-survey answers the person signed: the survey link is the firm's and the name is
+    typed freely, so an answer is theirs when it came from their organisation under their name."""
+    name = person.user.get_full_name().strip()
+    if not person.organisation_id or not name:
+        return SurveyResponse.objects.none()
+    return SurveyResponse.objects.filter(
+        invitation__organisation_id=person.organisation_id, respondent_name__iexact=name
+    ).select_related("survey", "invitation__organisation")
+
+
+def export_survey_answers(person: Person) -> list[dict]:
+    rows = []
+    for response in _own_survey_responses(person).prefetch_related("answers"):
+        problems = "; ".join(
+            " — ".join(filter(None, [answer.get_problem_display(), answer.get_importance_display(), answer.comment]))
+            for answer in response.answers.all()
+        )
+        rows.append({
+            _("Survey"): response.survey.title,
+            _("Organisation"): response.invitation.organisation.name,
+            _("Name given"): response.respondent_name,
+            _("Needs"): problems,
+            _("Other needs or remarks"): response.free_text,
+            _("Submitted"): response.submitted_at,
+        })  # fmt: skip
+    return rows
+
+
+def erase_survey_answers(person: Person) -> None:
+    # The answers are the firm's and feed the aggregated results: they stay; the name typed goes.
+    _own_survey_responses(person).update(respondent_name="")
+
+
 def purge_prospect_contacts(cutoff) -> int:
     # Notes on calls and visits may name the people met; three years without news and they go.
     return ProspectContact.objects.filter(contacted_on__lt=cutoff.date()).delete()[0]
@@ -129,6 +163,10 @@ def register() -> None:
     registry.register_section(
         "club_boards", label=gettext_lazy("Seats on club boards"), export=export_board_seats,
         erase=erase_board_seats, order=4,
+    )  # fmt: skip
+    registry.register_section(
+        "survey_answers", label=gettext_lazy("My answers to the clubs' needs surveys"),
+        export=export_survey_answers, erase=erase_survey_answers, order=6,
     )  # fmt: skip
     registry.register_section(
         "prospect_contacts", label=gettext_lazy("Contacts with prospect firms I recorded"),

@@ -147,3 +147,36 @@ def test_the_policy_lists_prospects_surveys_and_the_exchange(client, settings):
     for title in ("Entreprises prospectées", "Enquêtes de besoins", "Bourse d&#x27;échanges"):
         assert title in html, title
     assert "1095" in html or "1 095" in html or "1\u202f095" in html
+
+
+def test_needs_survey_answers_signed_with_her_name_are_hers(client, camille):
+    survey = Survey.objects.create(
+        title="Besoins de la zone des Tanneries", closes_on=timezone.localdate() + datetime.timedelta(days=20)
+    )
+    hers = SurveyResponse.objects.create(
+        invitation=SurveyInvitation.objects.create(survey=survey, organisation=camille.organisation, nonce="a"),
+        survey=survey, respondent_name="camille rousseau", free_text="Un arrêt de bus devant l'entrée",
+    )  # fmt: skip
+    hers.answers.create(survey=survey, problem="signage", importance=3, comment="Panneaux illisibles")
+    other_firm = SurveyResponse.objects.create(
+        invitation=SurveyInvitation.objects.create(survey=survey, organisation=PersonFactory().organisation,
+                                                   nonce="b"),
+        survey=survey, respondent_name="Camille Rousseau",
+    )  # fmt: skip
+
+    rows = download(client, camille)["survey_answers"]
+    assert len(rows) == 1
+    assert "Un arrêt de bus devant l'entrée" in rows[0].values()
+    assert any("Panneaux illisibles" in str(value) for value in rows[0].values())
+
+    services.account_delete(person=camille, by=camille.user)
+
+    hers.refresh_from_db()
+    other_firm.refresh_from_db()
+    # The firm's answers stay for the results; her name goes. A namesake in another firm is not her.
+    assert (hers.respondent_name, hers.free_text) == ("", "Un arrêt de bus devant l'entrée")
+    assert hers.answers.count() == 1
+    assert other_firm.respondent_name == "Camille Rousseau"
+    client.force_login(PersonFactory(role=PersonRole.ORGANISER).user)
+    page = client.get(reverse("club:survey_detail", args=[survey.pk]))
+    assert page.status_code == 200

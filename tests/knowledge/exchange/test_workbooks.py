@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from knowledge.exchange import exports, services
 from knowledge.exchange.models import Direction, ExportStatus, ResourceSheet, WorkbookExport
 from portal.privacy.models import Purpose
-from portal.privacy.services import consent_give, consent_withdraw
+from portal.privacy.services import account_delete, consent_give, consent_withdraw
 from tests.factories import PersonFactory
 
 from .conftest import seated
@@ -131,3 +131,24 @@ def test_only_organisers_build_workbooks(client, member, answered):
     client.force_login(member)
     assert client.post(reverse("exchange:workbooks", args=[session.pk])).status_code == 403
     assert not WorkbookExport.objects.exists()
+
+
+def test_a_deleted_account_is_no_contact_in_the_workbooks_built_afterwards(
+    client, organiser, answered, django_capture_on_commit_callbacks
+):
+    session, firm_a, _firm_b, offers, _need = answered
+    owner = offers[0].organisation
+    owner.email = "accueil@exemple.test"
+    owner.save()
+    contact = owner.people.order_by("user__last_name").first()
+    consent_give(person=contact, purpose=Purpose.CONTACT, by=contact.user)
+    name, email = str(contact), contact.user.email
+    account_delete(person=contact, by=contact.user)
+    build(client, organiser, session, django_capture_on_commit_callbacks)
+
+    client.force_login(PersonFactory(organisation_id=firm_a).user)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("exchange:workbook", args=[session.pk, firm_a])).content))
+    everything = str(rows(workbook.worksheets[0]) + rows(workbook.worksheets[1]))
+    assert rows(workbook.worksheets[0])[0][2:4] == [owner.name, None]
+    assert name not in everything and email not in everything
+    assert "accueil@exemple.test" in everything
