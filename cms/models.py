@@ -371,6 +371,13 @@ class EventPage(RoutablePageMixin, Page):
     def is_past(self) -> bool:
         return self.end < timezone.now()
 
+    def with_content_json(self, content):
+        # The follow-up room is opened from the site, outside the editorial revisions: publishing
+        # a revision written before it was opened must not unlink it.
+        page = super().with_content_json(content)
+        page.followup_workgroup_id = self.followup_workgroup_id
+        return page
+
     @property
     def accepts_registrations(self) -> bool:
         return self.live and self.registration_open and self.start > timezone.now()

@@ -8,7 +8,8 @@ narrows it to what is safe to share:
   password-restricted page, flash message) always gets a page built for it;
 - never a response that used a CSRF token or sets a cookie.
 Purging bumps a version that is part of every key (`page_cache_purge`), so one write empties the
-cache of every process sharing it; old entries simply expire. The browser is not told to keep
+cache of every process sharing it (each reads the version at most once a second); old entries
+simply expire. The browser is not told to keep
 the page, so a purge reaches visitors at once.
 """
 
@@ -30,17 +31,33 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+# The version as this process last read it, and when: read again at most once a second, so a
+# cached page costs two cache reads instead of three; a purge made by another process reaches
+# this one within that second (at once in the process that purged).
+VERSION_REUSE_SECONDS = 1.0
+_known_version: tuple[int, float] | None = None
+
+
 def page_cache_version() -> int:
+    global _known_version
+    now = time.monotonic()
+    if _known_version is not None and now - _known_version[1] < VERSION_REUSE_SECONDS:
+        return _known_version[0]
     # A version lost with its cache restarts from the clock, so it never reuses an old number.
-    return _cache().get_or_set(VERSION_KEY, lambda: int(time.time() * 1000), timeout=None)
+    version = _cache().get_or_set(VERSION_KEY, lambda: int(time.time() * 1000), timeout=None)
+    _known_version = (version, now)
+    return version
 
 
 def page_cache_purge() -> None:
+    global _known_version
     cache = _cache()
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        version = int(time.time() * 1000)
+        cache.set(VERSION_KEY, version, timeout=None)
+    _known_version = (version, time.monotonic())
 
 
 def mark_cacheable(response) -> None:

@@ -311,6 +311,8 @@ def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
     if not member_permissions.can_organise_clubs(by):
         raise PermissionDenied(_("Only the organisers can publish the results of a survey."))
     results = member_surveys.survey_results(survey)
+    if not results["responses"]:
+        raise ValidationError(_("No firm has answered this survey yet: there is nothing to publish."))
     snapshot = {
         **{key: results[key] for key in ("responses", "invitations", "rate", "remarks", "max_firms")},
         "ranking": [dataclasses.asdict(result) for result in results["ranking"]],
@@ -353,6 +355,8 @@ def club_pages_merge(*, absorbed, into, by) -> Redirect | None:
     old_path = Redirect.normalise_path(absorbed_page.get_url(current_site=site))
     if absorbed_page.live:
         UnpublishPageAction(absorbed_page, user=by).execute(skip_permission_checks=True)
+    # Addresses that led to the absorbed club's page (an earlier merger) now lead straight on: one hop.
+    Redirect.objects.filter(redirect_page=absorbed_page).update(redirect_page=into_page)
     redirect, _created = Redirect.objects.update_or_create(
         old_path=old_path, site=site, defaults={"redirect_page": into_page, "is_permanent": True}
     )

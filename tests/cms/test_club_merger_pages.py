@@ -43,3 +43,14 @@ def test_a_lone_page_simply_follows_its_club(client, administrator, home):
     page.refresh_from_db()
     assert page.live and page.club == into
     assert client.get(page.url).status_code == 200
+
+
+def test_a_chain_of_mergers_redirects_in_one_hop(client, administrator, home):
+    first, second, third = ClubFactory(), ClubFactory(), ClubFactory()
+    pages = [add_page(home, ClubPage, title=f"Club {n}", club=club) for n, club in enumerate((first, second, third))]
+    old_url = pages[0].url
+    clubs.club_merge(absorbed=first, into=second, by=administrator)
+    clubs.club_merge(absorbed=second, into=third, by=administrator)
+
+    response = client.get(old_url)
+    assert response.status_code == 301 and response["Location"] == pages[2].url

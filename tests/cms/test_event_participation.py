@@ -83,3 +83,17 @@ def test_a_workshop_opens_a_follow_up_room_with_the_members_who_came(client, org
     workshop.refresh_from_db()
     assert workshop.followup_workgroup_id == room.pk
     assert room.name in client.get(workshop.url).content.decode()
+
+
+def test_publishing_an_older_revision_keeps_the_follow_up_room(client, organiser, workshop):
+    """The room is linked from the site, not by an editor: the page's revisions must not undo it."""
+    revision = workshop.latest_revision  # written before the room existed
+    client.force_login(organiser.user)
+    client.post(workshop.url + workshop.reverse_subpage("followup"))
+    workshop.refresh_from_db()
+    room = workshop.followup_workgroup
+    assert room is not None
+
+    revision.publish()
+    workshop.refresh_from_db()
+    assert workshop.followup_workgroup_id == room.pk

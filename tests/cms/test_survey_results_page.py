@@ -90,3 +90,16 @@ def test_members_cannot_publish(client, answered_survey):
     client.force_login(PersonFactory(organisation=firms[0]).user)
     assert publish(client, survey).status_code == 403
     assert not SurveyResultsPage.objects.exists()
+
+
+def test_a_survey_nobody_answered_is_not_published(client, organiser, home):
+    survey = surveys.survey_open(
+        title="Besoins sans réponse", club=None, closes_on=datetime.date.today() + datetime.timedelta(days=9),
+        by=organiser,
+    )  # fmt: skip
+    client.force_login(organiser)
+    response = publish(client, survey)
+    assert response.status_code == 302 and response["Location"] == reverse("club:survey_detail", args=[survey.pk])
+    assert not SurveyResultsPage.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Aucune entreprise n&#x27;a encore répondu" in page
