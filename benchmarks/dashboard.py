@@ -305,7 +305,7 @@ def main() -> int:
     say("Figures are indicative: the machine is shared; compare p95/base ratios between runs.")
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
     output = (
         Path(args.output) if args.output else RESULTS_DIR / f"dashboard-{stamp}{'-quick' if args.quick else ''}.json"
     )
