@@ -1635,7 +1635,8 @@ def main(argv=None) -> int:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     output = (
         args.output
-        or RESULTS_DIR / f"chat-{datetime.datetime.now(datetime.UTC):%Y%m%d-%H%M%S}{'-quick' if args.quick else ''}.json"
+        or RESULTS_DIR
+        / f"chat-{datetime.datetime.now(datetime.UTC):%Y%m%d-%H%M%S}{'-quick' if args.quick else ''}.json"
     )
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     say(
