@@ -48,7 +48,7 @@ class CmsConfig(AppConfig):
         )
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="cms_event_published")
 
-        from portal.members.signals import club_merged
+        from portal.clubs.signals import club_merged
 
         club_merged.connect(_club_merged, dispatch_uid="cms_club_merged")
 

@@ -24,8 +24,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.clubs.models import Club
 from portal.members import selectors as member_selectors
-from portal.members.models import Club, Person
+from portal.members.models import Person
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
 
@@ -196,7 +197,7 @@ class SurveyResultsPage(Page):
     """
 
     survey = models.ForeignKey(
-        "members.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("survey")
+        "clubs.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("survey")
     )
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
     results = models.JSONField(_("results at publication"), default=dict, editable=False)

@@ -9,8 +9,9 @@ from wagtail.models import Page, Site
 from knowledge import selectors as knowledge_selectors
 from knowledge.exchange.models import Synergy, SynergyStatus
 from knowledge.models import BestPractice, BestPracticeStatus, Visibility
+from portal.clubs.models import Club
 from portal.members import selectors as member_selectors
-from portal.members.models import Club, MembershipStatus, Organisation, Person, Zone
+from portal.members.models import MembershipStatus, Organisation, Person, Zone
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal.clubs.models import Survey
 from portal.members import selectors as member_selectors
-from portal.members.models import OrganisationKind, Survey, Zone
+from portal.members.models import OrganisationKind, Zone
 from portal.members.permissions import person_of
 from workgroups import selectors as workgroup_selectors
 

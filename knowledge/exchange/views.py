@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.clubs.models import Club
 from portal.forms import add_service_errors
-from portal.members.models import Club, Organisation
+from portal.members.models import Organisation
 from portal.members.permissions import person_of
 
 from . import exports, permissions, selectors, services
