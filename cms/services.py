@@ -339,6 +339,21 @@ def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
     return page
 
 
+def survey_results_page_show(*, survey, public: bool, by) -> SurveyResultsPage | None:
+    """The survey's "results public" switch (portal.clubs.signals.survey_results_public_changed): on,
+    the results page is published or refreshed (once a firm has answered); off, it is withdrawn.
+    The public's results are this page: /clubs/enquetes/<id>/resultats/ leads there."""
+    if public:
+        try:
+            return survey_results_page_publish(survey=survey, by=by)
+        except ValidationError:
+            return None  # no answer yet (or no home page): the organiser publishes once firms have answered
+    for page in SurveyResultsPage.objects.live().filter(survey=survey):
+        # The organiser is no Wagtail editor: the switch decided, Wagtail records who withdrew it.
+        UnpublishPageAction(page, user=by, log_action=True).execute(skip_permission_checks=True)
+    return None
+
+
 # --- Club mergers ---------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name='surveyresultspage',
                     name='survey',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='clubs.survey', verbose_name='survey'),
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='results_pages', to='clubs.survey', verbose_name='survey'),
                 ),
             ],
         ),

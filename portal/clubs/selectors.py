@@ -12,10 +12,12 @@ firms registered on it if more are registered.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
+from portal.members import selectors as member_selectors
 from portal.members.models import SSE_KINDS, Membership, MembershipStatus, Organisation, OrganisationKind, Zone
 
 from . import permissions
@@ -99,12 +101,57 @@ def club_member_count(club: Club) -> int:
     return club.memberships.filter(status=MembershipStatus.ACTIVE).count()
 
 
-def club_commissions(club: Club) -> list:
-    """The club's workgroups (declared by the workgroups app as Workgroup.club, related name "commissions")."""
+def club_commissions(club: Club):
+    """The club's commissions, with their active member counts, archived ones last: the one list its
+    site page and its back office both show. They are workgroups (declared by the workgroups app as
+    Workgroup.club, related name "commissions"): reached through the relation, so clubs import no
+    workgroups code."""
     related = getattr(club, "commissions", None)
     if related is None:
         return []
-    return list(related.order_by("name"))
+    return related.with_member_count().select_related("axis", "club").order_by("is_archived", "name")
+
+
+def club_public_members(club: Club) -> QuerySet[Organisation]:
+    """Active members of the club that opted in to the public directory."""
+    return member_selectors.public_organisations().filter(
+        memberships__club=club, memberships__status=MembershipStatus.ACTIVE
+    )
+
+
+def club_public_summary(club: Club) -> dict:
+    """Everything the public sees of a club, for its page on the site (cms ClubPage) and, when it has
+    none, for its summary at /clubs/<slug>/: members, board, commissions, stage and history."""
+    return {
+        "club": club,
+        "timeline": stage_timeline(club),
+        "history": club_history(club),
+        "board": club_board(club),
+        "commissions": club_commissions(club),
+        "members": club_public_members(club),
+        "member_count": club_member_count(club),
+        "absorbed": club.absorbed_clubs.order_by("merged_on"),
+        "other_zones": club.other_zones.order_by("name"),
+        "plans": club_public_plans(club),
+        "public_surveys": club_public_surveys(club),
+    }
+
+
+def club_site_page_url(club: Club) -> str | None:
+    """The address of the club's live page on the site, if it has one (cms ClubPage, related name "page")."""
+    try:
+        page = club.page
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+    return page.url if page.live else None
+
+
+def survey_site_page_url(survey: Survey) -> str | None:
+    """The address of the survey's live results page on the site (cms SurveyResultsPage, related name
+    "results_pages"), if one is published."""
+    related = getattr(survey, "results_pages", None)
+    page = related.filter(live=True).first() if related is not None else None
+    return page.url if page is not None else None
 
 
 def club_public_plans(club: Club) -> list:

@@ -38,7 +38,7 @@ from .models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from .signals import club_merged
+from .signals import club_merged, survey_results_public_changed
 
 # --- Clubs: details, stages, mergers ------------------------------------------------------------
 
@@ -434,17 +434,24 @@ def survey_update(*, survey: Survey, by) -> Survey:
     """An organiser's edit of a survey's wording, dates or publication; its club (hence its firms) stays."""
     if not permissions.can_organise_clubs(by):
         raise PermissionDenied(_("Only organisers and administrators open a survey."))
-    previous_club = Survey.objects.values_list("club_id", flat=True).get(pk=survey.pk)
+    previous_club, was_public = Survey.objects.values_list("club_id", "results_public").get(pk=survey.pk)
     if survey.club_id != previous_club:
         raise ValidationError({"club": _("The club of a survey cannot change once its links exist: open a new one.")})
     survey.full_clean()
-    survey.save()
+    with transaction.atomic():
+        survey.save()
+        if survey.results_public != was_public:
+            survey_results_public_changed.send(sender=Survey, survey=survey, public=survey.results_public, by=by)
     return survey
 
 
 def survey_set_public(*, survey: Survey, public: bool, by) -> Survey:
+    """Shows or hides the results on the site: the public's results are the survey's page there
+    (published, refreshed or withdrawn by the `survey_results_public_changed` receivers)."""
     if not permissions.can_organise_clubs(by):
         raise PermissionDenied(_("Only organisers and administrators publish results."))
-    survey.results_public = public
-    survey.save(update_fields=["results_public"])
+    with transaction.atomic():
+        survey.results_public = public
+        survey.save(update_fields=["results_public"])
+        survey_results_public_changed.send(sender=Survey, survey=survey, public=public, by=by)
     return survey

@@ -1,4 +1,4 @@
-"""Signals for apps that clubs must not import (the public site's club pages live in cms)."""
+"""Signals for apps that clubs must not import (the public site's club and results pages live in cms)."""
 
 from django.dispatch import Signal
 
@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # Arguments: absorbed (Club), into (Club), by (user), left_behind (labels of one-to-one relations
 # that could not move).
 club_merged = Signal()
+
+# Sent inside the transaction that shows (public=True) or hides (public=False) a survey's results:
+# receivers (the public site's results page) publish, refresh or withdraw what the public sees.
+# Arguments: survey (Survey), public (bool), by (user).
+survey_results_public_changed = Signal()

@@ -40,22 +40,19 @@ def club_list(request):
 
 @require_safe
 def club_detail(request, slug):
+    """The organisers' back office of a club; everyone else is sent to the club's page on the site,
+    or, while it has none, sees the public summary."""
     club = get_object_or_404(Club.objects.select_related("zone", "merged_into"), slug=slug)
     if club.is_merged:
         # The absorbed club's address keeps working: it leads to the club that carries it on.
         return redirect("club:detail", slug=selectors.current_club(club).slug, permanent=True)
     can_organise = permissions.can_organise_clubs(request.user)
+    site_page_url = selectors.club_site_page_url(club)
+    if site_page_url and not can_organise:
+        return redirect(site_page_url)
     context = {
-        "club": club,
-        "timeline": selectors.stage_timeline(club),
-        "history": selectors.club_history(club),
-        "board": selectors.club_board(club),
-        "commissions": selectors.club_commissions(club),
-        "absorbed": club.absorbed_clubs.order_by("merged_on"),
-        "other_zones": club.other_zones.order_by("name"),
-        "member_count": selectors.club_member_count(club),
-        "plans": selectors.club_public_plans(club),
-        "public_surveys": selectors.club_public_surveys(club),
+        **selectors.club_public_summary(club),
+        "site_page_url": site_page_url,
         "can_organise": can_organise,
         "can_merge": permissions.can_merge_clubs(request.user),
         "stage_form": StageForm(initial={"stage": club.stage}) if can_organise else None,
@@ -304,9 +301,13 @@ def survey_email(request, survey_id):
 
 @require_safe
 def survey_public_results(request, survey_id):
+    """The live results, for the organisers; the public's results are the survey's page on the site."""
     survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
-    if not survey.results_public and not permissions.can_organise_clubs(request.user):
-        raise Http404
+    if not permissions.can_organise_clubs(request.user):
+        site_page_url = selectors.survey_site_page_url(survey)
+        if site_page_url is None:
+            raise Http404
+        return redirect(site_page_url)
     return render(
         request, "clubs/survey_results.html", {"survey": survey, "results": selectors.survey_results(survey)}
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cms.models import SurveyResultsPage
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
@@ -155,12 +156,26 @@ def test_public_answer_page_and_results(client, organiser, member, park_survey):
     detail = client.get(reverse("club:survey_detail", args=[survey.pk])).content.decode()
     assert "&lt;script&gt;" in detail and "<script>alert" not in detail
     client.post(reverse("club:survey_publish", args=[survey.pk]), {"public": "1"})
+    assert client.get(results_url).status_code == 200  # the organisers' live results
     client.logout()
+    # The public's results are the survey's page on the site, published by the switch.
+    page = SurveyResultsPage.objects.get(survey=survey)
+    assert page.live
     public = client.get(results_url)
+    assert public.status_code == 302 and public["Location"] == page.url
+    public = client.get(page.url)
     assert public.status_code == 200
     text = public.content.decode()
     assert firms[0].name not in text  # public results name no firm
     assert "&lt;script&gt;" in text
+
+    client.force_login(organiser)
+    client.post(reverse("club:survey_publish", args=[survey.pk]), {"public": "0"})
+    client.logout()
+    assert not SurveyResultsPage.objects.get(pk=page.pk).live  # the switch withdraws the page
+    assert client.get(results_url).status_code == 404
+    client.force_login(member)
+    assert client.get(results_url).status_code == 404
 
 
 def test_organiser_opens_a_survey_through_the_form(client, organiser):
