@@ -20,11 +20,14 @@ MOVED_MODELS = [
 
 def _move_content_types(apps, schema_editor, source, target):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    # A model whose content type already exists under the target app (created by a post_migrate of
-    # this code before the rename ran) keeps that one; the old one is left as it was.
-    existing = set(ContentType.objects.using(db).filter(app_label=target, model__in=MOVED_MODELS).values_list("model", flat=True))
-    ContentType.objects.using(db).filter(app_label=source, model__in=set(MOVED_MODELS) - existing).update(app_label=target)
+    content_types = ContentType.objects.using(schema_editor.connection.alias)
+    moving = content_types.filter(app_label=source, model__in=MOVED_MODELS)
+    # A content type already under the target app was made by a post_migrate while the models were
+    # on the other side (this migration undone, then done again): the original one wins, since the
+    # granted permissions, log entries and revisions point at it; the newer duplicate goes, with the
+    # permissions made for it (the role groups get theirs back on the original at post_migrate).
+    content_types.filter(app_label=target, model__in=list(moving.values_list("model", flat=True))).delete()
+    moving.update(app_label=target)
 
 
 def content_types_to_clubs(apps, schema_editor):
