@@ -38,6 +38,19 @@ def schedule_index(obj: models.Model) -> IndexOutbox | None:
     return _schedule(OutboxAction.INDEX, indexable.name, obj.pk)
 
 
+def schedule_index_many(model: type[models.Model], object_ids) -> int:
+    """Queues (re)indexing of many objects of one model in one insert, for the writes that reach them
+    past their save signals (bulk_create, queryset update): returns how many were queued."""
+    indexable = registry.for_model(model)
+    if indexable is None:
+        return 0
+    rows = [IndexOutbox(action=OutboxAction.INDEX, doc_type=indexable.name, object_id=str(pk)) for pk in object_ids]
+    if rows:
+        IndexOutbox.objects.bulk_create(rows, batch_size=1000)
+        _drain_on_commit()
+    return len(rows)
+
+
 def schedule_reindex(doc_type: str, object_id) -> IndexOutbox:
     """Queues (re)indexing of the object of type `doc_type` with this primary key, when the caller
     holds only its key (e.g. the descendants of a moved page)."""

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.members.models import Membership, MembershipStatus, Organisation, Zone
+from search import indexing
 
 from . import permissions
 from .firm_files import BATCH_SIZE, ImportFileError, assign_slugs, check_rows, read_rows
@@ -154,6 +155,9 @@ def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | Non
             raise ValidationError(_("“%(name)s” has already merged into another club.") % {"name": absorbed.name})
         if into.is_merged:
             raise ValidationError(_("“%(name)s” has merged into another club: choose that one.") % {"name": into.name})
+        # The memberships move by queryset update, past their save signals: their firms are
+        # reindexed explicitly (a firm's directory entry depends on its current memberships).
+        touched = set(Membership.objects.filter(club=absorbed).values_list("organisation_id", flat=True))
         _move_memberships(absorbed, into, merged_on)
         left_behind = _move_related_rows(absorbed, into)
         zones = {absorbed.zone_id, *absorbed.other_zones.values_list("pk", flat=True)} - {into.zone_id}
@@ -170,6 +174,7 @@ def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | Non
             by=by,
         )
         club_merged.send(sender=Club, absorbed=absorbed, into=into, by=by, left_behind=left_behind)
+        indexing.schedule_index_many(Organisation, sorted(touched))
     return into
 
 
@@ -253,6 +258,8 @@ def firm_import_run(import_id: int) -> FirmImport:
         with transaction.atomic():
             assign_slugs(good)
             Organisation.objects.bulk_create(good, batch_size=BATCH_SIZE)
+            # bulk_create sends no save signal: the new firms reach the search explicitly.
+            indexing.schedule_index_many(Organisation, [organisation.pk for organisation in good])
     except IntegrityError:
         # Someone registered one of these SIRETs meanwhile: nothing was written, the organiser runs it again.
         message = _("A firm of the file was registered by someone else meanwhile: nothing was imported, try again.")
