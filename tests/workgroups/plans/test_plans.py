@@ -11,8 +11,8 @@ from portal.members import services as member_services
 from portal.members import surveys
 from portal.members.models import PersonRole, SurveyInvitation
 from tests.factories import AxisFactory, ClubFactory, OrganisationFactory, PersonFactory, UserFactory, WorkgroupFactory
-from workgroups import plan_services
-from workgroups.models import Action, ActionPlan, CommonIssue
+from workgroups.plans import services
+from workgroups.plans.models import Action, ActionPlan, CommonIssue
 
 TODAY = datetime.date.today()
 
@@ -84,10 +84,10 @@ def test_update_service_refuses_foreign_actions_and_other_people(axis_plan, memb
     other = Action.objects.create(plan=ActionPlan.objects.create(title="Autre", slug="autre", scope="process"),
                                   title="Assises")  # fmt: skip
     with pytest.raises(ValidationError):
-        plan_services.plan_actions_update(plan=axis_plan["plan"], by=axis_plan["coordinator"],
+        services.plan_actions_update(plan=axis_plan["plan"], by=axis_plan["coordinator"],
                                           changes={other.pk: {"status": "done"}})  # fmt: skip
     with pytest.raises(PermissionDenied):
-        plan_services.plan_actions_update(plan=axis_plan["plan"], by=member, changes={})
+        services.plan_actions_update(plan=axis_plan["plan"], by=member, changes={})
     other.refresh_from_db()
     assert other.status == "planned"
 
@@ -97,9 +97,9 @@ def test_club_and_process_plans_are_updated_by_organisers(axis_plan):
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
     plan = ActionPlan.objects.create(title="Plan du club", slug="plan-club", scope="club", club=ClubFactory())
     action = Action.objects.create(plan=plan, title="Signalétique commune")
-    assert plan_services.plan_actions_update(plan=plan, by=organiser, changes={action.pk: {"status": "done"}}) == 1
+    assert services.plan_actions_update(plan=plan, by=organiser, changes={action.pk: {"status": "done"}}) == 1
     with pytest.raises(PermissionDenied):  # an organiser does not run an axis's plan
-        plan_services.plan_actions_update(plan=axis_plan["plan"], by=organiser, changes={})
+        services.plan_actions_update(plan=axis_plan["plan"], by=organiser, changes={})
 
 
 def test_plan_scope_must_match_its_axis_or_club(db):
