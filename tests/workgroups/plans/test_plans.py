@@ -144,3 +144,16 @@ def test_issue_from_a_survey_lists_the_firms_that_raised_it_and_is_followed_on_t
 def test_admin_lists(client, administrator, axis_plan, viewset):
     client.force_login(administrator)
     assert client.get(reverse(f"{viewset}:index")).status_code == 200
+
+
+def test_admin_menu_lists_the_plans_screens_under_axes_and_workgroups(rf, administrator):
+    from django.utils import translation
+    from wagtail.admin.menu import admin_menu
+
+    reverse("wagtailadmin_home")  # loads the admin URLs, which register the viewsets and their menu items
+    request = rf.get("/admin/")
+    request.user = administrator
+    with translation.override("en"):
+        group = next(item for item in admin_menu.menu_items_for_request(request) if item.label == "Axes and workgroups")
+        labels = [str(item.label) for item in group.menu.menu_items_for_request(request)]
+    assert labels == ["Thematic axes", "Workgroups", "Workgroup members", "Action plans", "Actions", "Common issues"]
