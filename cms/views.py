@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.members import selectors as member_selectors
-from portal.members.models import OrganisationKind, Survey, Zone
+from portal.members.models import OrganisationKind, Sector, Survey, Zone
 from portal.members.permissions import person_of
 from portal.pagination import page_of, query_string
 from workgroups import selectors as workgroup_selectors
@@ -27,7 +27,7 @@ DIRECTORY_PAGE_SIZE = 24
 
 def directory(request):
     kind = request.GET.get("type", "")
-    if kind not in OrganisationKind.values and kind != "sse":
+    if kind not in OrganisationKind.values and kind != Sector.SSE:
         kind = ""
     zone = Zone.objects.filter(slug=request.GET.get("zone", "")).first()
     axis = workgroup_selectors.axis_by_slug(request.GET.get("axe", ""))
@@ -40,6 +40,7 @@ def directory(request):
     context = {
         "page": page,
         "kinds": OrganisationKind.choices,
+        "sse": Sector.SSE,
         "zones": Zone.objects.order_by("name"),
         "axes": workgroup_selectors.axes(),
         "selected": {"kind": kind, "zone": zone, "axis": axis, "q": text},

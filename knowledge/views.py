@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 import search
 from portal.forms import add_service_errors
-from portal.members.models import OrganisationKind
 from portal.members.permissions import person_of
 from portal.pagination import page_of, query_string
 from workgroups import permissions as workgroup_permissions
@@ -42,7 +41,7 @@ def index(request):
         "page": page,
         "axes": selectors.axes_with_records(request.user),
         "tags": selectors.tags_in_use(request.user),
-        "kinds": [("sse", _("Social economy")), (OrganisationKind.CLASSIC_FIRM, _("Classic firm"))],
+        "kinds": [(sector.value, sector.label) for sector in selectors.KIND_FILTERS],
         "selected": {"axis": axis, "kind": kind, "tag": tag},
         "query_string": query_string(query),
         "can_contribute": person_of(request.user) is not None and person_of(request.user).organisation_id is not None,
