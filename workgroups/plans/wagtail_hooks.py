@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.admin import PortalViewSet
 from workgroups.wagtail_hooks import WORKGROUPS_MENU_HOOK
 
 from .models import Action, ActionPlan, CommonIssue
@@ -13,7 +13,7 @@ class PlansMenuMixin:
     menu_hook = WORKGROUPS_MENU_HOOK
 
 
-class ActionPlanViewSet(PlansMenuMixin, ModelViewSet):
+class ActionPlanViewSet(PlansMenuMixin, PortalViewSet):
     model = ActionPlan
     name = "action-plans"
     menu_order = 4
@@ -22,12 +22,10 @@ class ActionPlanViewSet(PlansMenuMixin, ModelViewSet):
     list_display = ["title", "scope", "axis", "club", "is_public", "updated_at"]
     list_filter = ["scope", "axis", "club", "is_public"]
     search_fields = ["title", "summary"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["title", "slug", "scope", "axis", "club", "summary", "period_start", "period_end", "is_public"]
 
 
-class ActionViewSet(PlansMenuMixin, ModelViewSet):
+class ActionViewSet(PlansMenuMixin, PortalViewSet):
     model = Action
     name = "plan-actions"
     menu_order = 5
@@ -38,13 +36,12 @@ class ActionViewSet(PlansMenuMixin, ModelViewSet):
     list_export = ["plan", "title", "pilot", "starts_on", "ends_on", "budget", "indicator", "target_value",
                    "current_value", "status"]  # fmt: skip
     search_fields = ["title", "description", "indicator"]
-    search_backend_name = None
     copy_view_enabled = True
     form_fields = ["plan", "position", "title", "description", "pilot", "partners", "starts_on", "ends_on", "budget",
                    "indicator", "target_value", "current_value", "status"]  # fmt: skip
 
 
-class CommonIssueViewSet(PlansMenuMixin, ModelViewSet):
+class CommonIssueViewSet(PlansMenuMixin, PortalViewSet):
     model = CommonIssue
     name = "common-issues"
     menu_order = 6
@@ -53,10 +50,7 @@ class CommonIssueViewSet(PlansMenuMixin, ModelViewSet):
     list_display = ["title", "club", "workgroup", "status", "updated_at"]
     list_filter = ["status", "club", "problem"]
     search_fields = ["title", "decisions"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["title", "problem", "club", "firms", "workgroup", "survey", "status", "decisions"]
-
 
 
 @hooks.register("register_admin_viewset")

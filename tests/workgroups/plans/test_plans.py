@@ -146,6 +146,14 @@ def test_admin_lists(client, administrator, axis_plan, viewset):
     assert client.get(reverse(f"{viewset}:index")).status_code == 200
 
 
+def test_administrator_creates_a_plan_in_the_admin(client, administrator):
+    client.force_login(administrator)
+    response = client.post(reverse("action-plans:add"), {"title": "Plan mobilité", "slug": "plan-mobilite",
+                                                         "scope": "process", "is_public": "on"})  # fmt: skip
+    assert response.status_code == 302
+    assert ActionPlan.objects.get(slug="plan-mobilite").title == "Plan mobilité"
+
+
 def test_admin_menu_lists_the_plans_screens_under_axes_and_workgroups(rf, administrator):
     from django.utils import translation
     from wagtail.admin.menu import admin_menu
