@@ -41,7 +41,7 @@ function makeTimeFormat() {
 /**
  * The renderer of one room.
  * @param {object} config the page's room-config
- * @param {object} actions edit(item), remove(sequence), moderate(sequence): what the buttons do
+ * @param {object} actions edit(item) and remove(sequence) (delete or hide): what the buttons do
  */
 export function createRenderer(config, actions) {
   const S = config.strings;
