@@ -1,6 +1,5 @@
 """The demo cluster's five thematic axes (fictional)."""
 
-
 from django.db import transaction
 
 from .models import Axis
