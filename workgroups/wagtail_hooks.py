@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from portal.admin import PortalViewSet
 
 from .models import Axis, Workgroup, WorkgroupMembership
 
@@ -8,19 +10,17 @@ from .models import Axis, Workgroup, WorkgroupMembership
 WORKGROUPS_MENU_HOOK = "register_workgroups_menu_item"
 
 
-class AxisViewSet(ModelViewSet):
+class AxisViewSet(PortalViewSet):
     model = Axis
     name = "axes"
     icon = "list-ul"
     menu_label = _("Thematic axes")
     list_display = ["number", "title", "colour"]
     search_fields = ["title", "summary"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["number", "title", "slug", "colour", "summary", "coordinators", "organisations"]
 
 
-class WorkgroupViewSet(ModelViewSet):
+class WorkgroupViewSet(PortalViewSet):
     model = Workgroup
     name = "workgroups_admin"  # "workgroups" is the namespace of the members' pages
     url_prefix = "workgroups"
@@ -29,12 +29,10 @@ class WorkgroupViewSet(ModelViewSet):
     list_display = ["name", "axis", "club", "membership_policy", "is_archived", "last_sequence"]
     list_filter = ["axis", "club", "membership_policy", "is_archived"]
     search_fields = ["name", "description"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["name", "slug", "axis", "club", "description", "membership_policy", "is_archived"]
 
 
-class WorkgroupMembershipViewSet(ModelViewSet):
+class WorkgroupMembershipViewSet(PortalViewSet):
     model = WorkgroupMembership
     name = "workgroup-memberships"
     icon = "user"
@@ -42,8 +40,6 @@ class WorkgroupMembershipViewSet(ModelViewSet):
     list_display = ["person", "workgroup", "role", "status", "joined_at"]
     list_filter = ["workgroup", "role", "status"]
     search_fields = ["person__user__first_name", "person__user__last_name", "workgroup__name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["workgroup", "person", "role", "status"]
 
 
