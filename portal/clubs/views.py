@@ -90,9 +90,7 @@ def club_merge(request, slug):
     if request.method == "POST" and form.is_valid():
         absorbed = form.cleaned_data["absorbed"]
         try:
-            services.club_merge(
-                absorbed=absorbed, into=into, by=request.user, merged_on=form.cleaned_data["merged_on"]
-            )
+            services.club_merge(absorbed=absorbed, into=into, by=request.user, merged_on=form.cleaned_data["merged_on"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -308,9 +306,7 @@ def survey_public_results(request, survey_id):
         if site_page_url is None:
             raise Http404
         return redirect(site_page_url)
-    return render(
-        request, "clubs/survey_results.html", {"survey": survey, "results": selectors.survey_results(survey)}
-    )
+    return render(request, "clubs/survey_results.html", {"survey": survey, "results": selectors.survey_results(survey)})
 
 
 LINK_ERRORS = {

@@ -3,56 +3,37 @@ mergers change on the organisers' page of each club, imports run from the organi
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from portal.members.wagtail_hooks import ServiceSaveMixin
+from portal.admin import PortalViewSet
 
 from . import services
 from .models import Club, ClubBoardMember, ClubStageChange, FirmImport, GrowthTarget, ProspectContact, Survey
 
 
-def _admin_club_save(*, instance, by):
-    return services.club_save(club=instance, by=by)
+def _admin_club_save(*, instance, by, save):
+    club = services.club_save(club=instance, by=by)
+    save()  # the form's many-to-many (the other zones covered), once the service accepted the club
+    return club
 
 
-class ClubSaveMixin(ServiceSaveMixin):
-    service = staticmethod(_admin_club_save)
-
-    def save_instance(self):
-        club = super().save_instance()
-        club.other_zones.set(self.form.cleaned_data.get("other_zones", []))
-        return club
-
-
-class ClubCreateView(ClubSaveMixin, generic.CreateView):
-    pass
-
-
-class ClubEditView(ClubSaveMixin, generic.EditView):
-    pass
-
-
-class ClubViewSet(ModelViewSet):
+class ClubViewSet(PortalViewSet):
     """Stages change on the club's page (dated in its history) and mergers there too: not here."""
 
     name = "clubs"
     model = Club
     icon = "home"
     menu_label = _("Clubs")
-    add_view_class = ClubCreateView
-    edit_view_class = ClubEditView
+    save_service = staticmethod(_admin_club_save)
     list_display = ["name", "zone", "stage", "stage_since", "founded", "merged_into"]
     list_filter = ["zone", "stage"]
     list_export = ["name", "zone", "stage", "stage_since", "founded", "merged_into", "merged_on"]
     search_fields = ["name"]
-    search_backend_name = None
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["name", "slug", "zone", "other_zones", "founded", "description"]
 
 
-class ClubStageChangeViewSet(ModelViewSet):
+class ClubStageChangeViewSet(PortalViewSet):
     name = "club-history"
     model = ClubStageChange
     icon = "history"
@@ -60,13 +41,11 @@ class ClubStageChangeViewSet(ModelViewSet):
     list_display = ["club_name", "club", "stage", "changed_on", "note"]
     list_filter = ["club", "stage"]
     search_fields = ["club_name", "note"]
-    search_backend_name = None
-    copy_view_enabled = False
     add_to_admin_menu = False
     form_fields = ["changed_on", "note"]
 
 
-class ClubBoardMemberViewSet(ModelViewSet):
+class ClubBoardMemberViewSet(PortalViewSet):
     name = "club-board"
     model = ClubBoardMember
     icon = "user"
@@ -74,24 +53,20 @@ class ClubBoardMemberViewSet(ModelViewSet):
     list_display = ["person", "position", "club", "since"]
     list_filter = ["club", "position"]
     search_fields = ["person__user__first_name", "person__user__last_name", "club__name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["club", "person", "position", "since"]
 
 
-class GrowthTargetViewSet(ModelViewSet):
+class GrowthTargetViewSet(PortalViewSet):
     name = "growth-targets"
     model = GrowthTarget
     icon = "pick"
     menu_label = _("Growth targets")
     list_display = ["zone", "year", "target_members"]
     list_filter = ["zone", "year"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["zone", "year", "target_members"]
 
 
-class ProspectContactViewSet(ModelViewSet):
+class ProspectContactViewSet(PortalViewSet):
     name = "prospect-contacts"
     model = ProspectContact
     icon = "mail"
@@ -100,12 +75,10 @@ class ProspectContactViewSet(ModelViewSet):
     list_filter = ["status"]
     list_export = ["organisation", "status", "contacted_on", "note"]
     search_fields = ["organisation__name", "note"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["organisation", "status", "contacted_on", "note"]
 
 
-class FirmImportViewSet(ModelViewSet):
+class FirmImportViewSet(PortalViewSet):
     """Imports are made on the organisers' page (they run in the background): here they are only listed."""
 
     name = "firm-imports"
@@ -115,15 +88,13 @@ class FirmImportViewSet(ModelViewSet):
     list_display = ["filename", "zone", "status", "total_rows", "created_count", "created_at"]
     list_filter = ["zone", "status"]
     search_fields = ["filename"]
-    search_backend_name = None
-    copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = ["filename", "zone", "mode", "status", "total_rows", "created_count", "errors"]
     form_fields = ["mode"]
     add_to_admin_menu = False
 
 
-def _admin_survey_save(*, instance, by):
+def _admin_survey_save(*, instance, by, save):
     if instance.pk:
         return services.survey_update(survey=instance, by=by)
     return services.survey_open(
@@ -132,15 +103,7 @@ def _admin_survey_save(*, instance, by):
     )  # fmt: skip
 
 
-class SurveyCreateView(ServiceSaveMixin, generic.CreateView):
-    service = staticmethod(_admin_survey_save)
-
-
-class SurveyEditView(ServiceSaveMixin, generic.EditView):
-    service = staticmethod(_admin_survey_save)
-
-
-class SurveyViewSet(ModelViewSet):
+class SurveyViewSet(PortalViewSet):
     """Opening a survey here or on the organisers' page creates each firm's link (through the service)."""
 
     name = "surveys"
@@ -150,10 +113,7 @@ class SurveyViewSet(ModelViewSet):
     list_display = ["title", "club", "opened_on", "closes_on", "results_public"]
     list_filter = ["club", "results_public"]
     search_fields = ["title"]
-    search_backend_name = None
-    copy_view_enabled = False
-    add_view_class = SurveyCreateView
-    edit_view_class = SurveyEditView
+    save_service = staticmethod(_admin_survey_save)
     form_fields = ["title", "club", "introduction", "closes_on", "results_public"]
 
     def get_queryset(self, request):

@@ -44,4 +44,3 @@ def can_invite_to(user, organisation: Organisation) -> bool:
 
 def can_grant_role(user, role: str) -> bool:
     return role == PersonRole.MEMBER or is_administrator(user)
-

@@ -9,11 +9,12 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clubs', '0001_initial'),
-        ('cms', '0006_club_models_moved_to_clubs'),
+        ('cms', '0007_club_models_moved_to_clubs'),
         ('exchange', '0002_club_models_moved_to_clubs'),
         ('members', '0003_survey_link_emailed_at'),
         ('newsletters', '0002_club_models_moved_to_clubs'),
-        ('workgroups', '0004_club_models_moved_to_clubs'),
+        ('plans', '0003_club_models_moved_to_clubs'),
+        ('workgroups', '0005_club_models_moved_to_clubs'),
     ]
 
     operations = [

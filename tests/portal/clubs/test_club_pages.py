@@ -48,10 +48,14 @@ def test_one_commissions_selector_for_the_page_and_the_back_office(client, organ
     client.force_login(organiser)
     back_office = client.get(reverse("club:detail", args=[club_with_life.slug]))
     expected = [c.name for c in club_selectors.club_commissions(club_with_life)]
-    assert [c.name for c in back_office.context["commissions"]] == expected == [
-        "Commission mobilité",
-        "Commission close",
-    ]
+    assert (
+        [c.name for c in back_office.context["commissions"]]
+        == expected
+        == [
+            "Commission mobilité",
+            "Commission close",
+        ]
+    )
 
 
 def test_club_address_is_the_organisers_back_office_and_leads_the_others_to_the_page(

@@ -44,8 +44,9 @@ def test_a_club_survey_asks_every_firm_of_its_zone_and_only_organisers_open_one(
 def test_one_answer_per_token(park_survey):
     survey, firms = park_survey
     token = _token(survey, firms[0])
-    club_services.survey_answer(token=token,
-                                answers=[{"problem": "waste", "importance": 3, "comment": "Bennes pleines"}])
+    club_services.survey_answer(
+        token=token, answers=[{"problem": "waste", "importance": 3, "comment": "Bennes pleines"}]
+    )
     with pytest.raises(club_services.SurveyLinkError) as caught:
         club_services.survey_answer(token=token, answers=[{"problem": "signage", "importance": 1}])
     assert caught.value.reason == "answered"
