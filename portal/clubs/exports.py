@@ -1,9 +1,9 @@
 """The needs survey's workbook for the organisers (names included)."""
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.exports import SHEET_TITLE_LIMIT, workbook_bytes
 
 from .models import CommonProblem, Survey, SurveyResponse
 from .selectors import survey_results
@@ -17,14 +17,14 @@ def survey_workbook(survey: Survey) -> bytes:
     results = survey_results(survey)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Ranking")[:31]
+    sheet.title = _("Ranking")[:SHEET_TITLE_LIMIT]
     headers = [_("Rank"), _("Problem"), _("Firms concerned"), _("Urgent"), _("Important"), _("Minor"),
                _("Score"), _("% of responding firms"), _("Quotes")]  # fmt: skip
     sheet.append(headers)
     for rank, result in enumerate(results["ranking"], start=1):
         sheet.append([rank, result.label, result.firms, result.urgent, result.important, result.minor,
                       result.score, result.share, "\n".join(result.quotes)])  # fmt: skip
-    answers_sheet = workbook.create_sheet(_("Responses")[:31])
+    answers_sheet = workbook.create_sheet(_("Responses")[:SHEET_TITLE_LIMIT])
     problems = list(CommonProblem)
     answers_sheet.append([_("Firm"), _("SIRET"), _("Submitted"), *[str(p.label) for p in problems],
                           _("Comments"), _("Other needs or remarks")])  # fmt: skip
@@ -48,6 +48,4 @@ def survey_workbook(survey: Survey) -> bytes:
     for worksheet in workbook.worksheets:
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

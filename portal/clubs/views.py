@@ -4,8 +4,7 @@ prospects, surveys, growth). Thin: writes in services.py, reads in selectors.py,
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +13,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.exports import xlsx_download
 from portal.forms import add_service_errors
 from portal.members.models import Organisation, Zone
+from portal.pagination import page_of
 
 from . import exports, permissions, selectors, services
 from .forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm, SurveyAnswerForm, SurveyForm
@@ -135,11 +136,10 @@ def zone_import(request, zone_slug):
 def import_progress(request, import_id):
     _organiser_only(request)
     firm_import = get_object_or_404(FirmImport.objects.defer("content").select_related("zone"), pk=import_id)
-    paginator = Paginator(firm_import.errors or [], 100)
     context = {
         "firm_import": firm_import,
         "zone": firm_import.zone,
-        "error_page": paginator.get_page(request.GET.get("page")),
+        "error_page": page_of(request, firm_import.errors or [], 100),
         "error_count": len(firm_import.errors or []),
         "good_count": max(firm_import.total_rows - len(firm_import.errors or []), 0),
     }
@@ -173,7 +173,7 @@ def zone_prospects(request, zone_slug):
     text = request.GET.get("q", "").strip()[:100]
     queryset = selectors.zone_prospects(zone, status=status, text=text)
     counts = selectors.prospect_status_counts(zone)
-    page = Paginator(queryset, PROSPECTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset, PROSPECTS_PAGE_SIZE)
     context = {
         "zone": zone,
         "page": page,
@@ -227,7 +227,7 @@ def survey_list(request):
         else:
             messages.success(request, _("The survey is open: send each firm its own link."))
             return redirect("club:survey_detail", survey_id=survey.pk)
-    page = Paginator(selectors.surveys_for(request.user), 30).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.surveys_for(request.user), 30)
     return render(request, "clubs/survey_list.html", {"form": form, "page": page})
 
 
@@ -236,7 +236,7 @@ def survey_list(request):
 def survey_detail(request, survey_id):
     _organiser_only(request)
     survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
-    links = Paginator(selectors.survey_invitations(survey), LINKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    links = page_of(request, selectors.survey_invitations(survey), LINKS_PAGE_SIZE)
     for invitation in links.object_list:
         invitation.link = request.build_absolute_uri(
             reverse("club:survey_answer", args=[services.invitation_token(invitation)])
@@ -250,12 +250,7 @@ def survey_detail(request, survey_id):
 def survey_export(request, survey_id):
     _organiser_only(request)
     survey = get_object_or_404(Survey, pk=survey_id)
-    response = HttpResponse(
-        exports.survey_workbook(survey),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="enquete-besoins-{survey.pk}.xlsx"'
-    return response
+    return xlsx_download(exports.survey_workbook(survey), filename=f"enquete-besoins-{survey.pk}.xlsx")
 
 
 @login_required
