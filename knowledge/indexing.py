@@ -10,9 +10,10 @@ import html
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from portal.members.indexing import MEMBERS
 from portal.members.models import Organisation
 from search import registry
-from search.documents import MEMBERS, PUBLIC, SearchDocument
+from search.documents import PUBLIC, SearchDocument
 
 from .models import BestPractice, BestPracticeStatus, Visibility
 

@@ -1,6 +1,6 @@
 """What the rest of the portal calls: search.query(), search.autocomplete(), search.more_like_this().
 
-These take the user, turn them into grants through the grants provider, clean what was typed and
+These take the user, turn them into grants through the apps' contributions, clean what was typed and
 turn any failure of the search server into a message: a bad query or a server down never becomes
 an error page.
 """
@@ -9,8 +9,6 @@ import logging
 import re
 from collections.abc import Mapping
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -29,13 +27,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
 
 def grants_for(user) -> list[str]:
-    """The searcher's grants, from the provider named by PORTAL_SEARCH_GRANTS or else registered by an app.
-
-    Always includes "public"; without a provider that is all anyone gets.
-    """
-    path = getattr(settings, "PORTAL_SEARCH_GRANTS", "")
-    provider = import_string(path) if path else registry.grants_provider()
-    grants = list(provider(user)) if provider is not None else []
+    """The searcher's grants: "public", then the union of every app's contribution
+    (registry.register_grants), in registration order, each grant once."""
+    grants = [grant for contribution in registry.grants_contributions() for grant in contribution(user)]
     return [PUBLIC, *(grant for grant in dict.fromkeys(grants) if grant != PUBLIC)]
 
 

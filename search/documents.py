@@ -1,8 +1,8 @@
 """What the search index holds: one flat document per searchable thing, whatever app it comes from.
 
 Visibility is a list of *grants*: the document is shown to a searcher holding any one of them. The
-searcher's grants come from the grants provider (anonymous: ["public"]; a member: ["public",
-"members", "workgroup:<id>"…]) and every backend filters on them inside the query, so hits, facet
+searcher's grants are "public" and whatever the apps contribute (search.registry.register_grants:
+a member gets "members", "workgroup:<id>"…) and every backend filters on them inside the query, so hits, facet
 counts and suggestions never include a document the searcher may not see.
 """
 
@@ -10,14 +10,9 @@ import dataclasses
 import datetime
 
 PUBLIC = "public"
-MEMBERS = "members"
 
 # The fields a search can be narrowed by, each shown as a facet with its counts.
 FACET_FIELDS = ("type", "axis", "organisation_kind", "tags", "zone", "year")
-
-
-def workgroup_grant(workgroup_id: int) -> str:
-    return f"workgroup:{workgroup_id}"
 
 
 @dataclasses.dataclass

@@ -2,7 +2,8 @@
 
 search/ imports no app: each app registers an *indexable* (its name, the model, the queryset of
 everything that belongs in the index, and the function turning one instance into a SearchDocument,
-or None when the instance must not be found), plus labels for the facet values it produces.
+or None when the instance must not be found), the grants it gives searchers (who may find its
+documents), and the facets its documents carry.
 """
 
 import dataclasses
@@ -33,7 +34,7 @@ class Indexable:
 _indexables: dict[str, Indexable] = {}
 _by_model: dict[type[models.Model], Indexable] = {}
 _facet_labels: dict[str, dict[str, str]] = {}
-_grants_provider: Callable | None = None
+_grants_contributions: list[Callable] = []
 
 
 def register(
@@ -58,14 +59,18 @@ def register_facet_labels(field: str, labels: dict[str, str]) -> None:
     _facet_labels.setdefault(field, {}).update(labels)
 
 
-def register_grants_provider(provider: Callable) -> None:
-    """The function user → list of grants, used when the PORTAL_SEARCH_GRANTS setting names none."""
-    global _grants_provider
-    _grants_provider = provider
+def register_grants(contribution: Callable) -> None:
+    """Adds a function user → grants (an iterable of strings) to the searcher's grants.
+
+    Each app contributes the grants of its own documents (who may find them); a searcher holds
+    "public" and the union of every contribution. Registering the same function again is a no-op.
+    """
+    if contribution not in _grants_contributions:
+        _grants_contributions.append(contribution)
 
 
-def grants_provider() -> Callable | None:
-    return _grants_provider
+def grants_contributions() -> list[Callable]:
+    return list(_grants_contributions)
 
 
 def get(name: str) -> Indexable | None:

@@ -1,4 +1,5 @@
-"""What the workgroups put in the portal's search: messages, found only by their workgroup's members.
+"""What the workgroups put in the portal's search: messages, found only by their workgroup's members
+(the grant "workgroup:<id>", which a person holds while an active member of that workgroup).
 
 The services call search.indexing.schedule_index explicitly in the message's transaction; the
 outbox row commits with the message, so a search server that is down delays the index, never the
@@ -8,10 +9,24 @@ message.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.members.permissions import person_of
 from search import registry
-from search.documents import SearchDocument, workgroup_grant
+from search.documents import SearchDocument
 
-from .models import Message
+from .models import Message, WorkgroupMembership, WorkgroupMembershipStatus
+
+
+def workgroup_grant(workgroup_id: int) -> str:
+    return f"workgroup:{workgroup_id}"
+
+
+def workgroup_grants(user) -> list[str]:
+    """The grants of the workgroups the user's person is an active member of, by workgroup id."""
+    person = person_of(user)
+    if person is None or not user.is_active:
+        return []
+    workgroups = WorkgroupMembership.objects.filter(person=person, status=WorkgroupMembershipStatus.ACTIVE)
+    return [workgroup_grant(pk) for pk in workgroups.order_by("workgroup_id").values_list("workgroup_id", flat=True)]
 
 
 def messages():
@@ -47,3 +62,4 @@ def register() -> None:
     registry.register(
         "message", label=_("Workgroup messages"), model=Message, queryset=messages, to_document=message_document
     )
+    registry.register_grants(workgroup_grants)

@@ -6,8 +6,9 @@ description, with the French analysis the search library configures.
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.members.indexing import MEMBERS
 from search import registry
-from search.documents import MEMBERS, SearchDocument
+from search.documents import SearchDocument
 
 from .models import ACTIVE_SHEET_STATUSES, ResourceSheet
 

@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 
-from search.documents import MEMBERS, PUBLIC, SearchDocument, workgroup_grant
+from portal.members.indexing import MEMBERS
+from search.documents import PUBLIC, SearchDocument
+from workgroups.indexing import workgroup_grant
 
 AXIS_FOOD = "1. Alimentation durable"
 AXIS_WASTE = "2. Économie circulaire"

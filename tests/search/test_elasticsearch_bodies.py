@@ -5,9 +5,11 @@ import os
 
 import pytest
 
+from portal.members.indexing import MEMBERS
 from search.backends.elasticsearch import ElasticsearchBackend
-from search.documents import FACET_FIELDS, MEMBERS, PUBLIC, workgroup_grant
+from search.documents import FACET_FIELDS, PUBLIC
 from tests.search.support import use_backend
+from workgroups.indexing import workgroup_grant
 
 GRANTS = [PUBLIC, MEMBERS, workgroup_grant(4)]
 
