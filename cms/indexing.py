@@ -20,9 +20,11 @@ from wagtail.rich_text import get_text_for_indexing
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from portal.members import selectors as member_selectors
+from portal.members.indexing import ZONE, organisation_facets
 from portal.members.models import Membership, Organisation
 from search import indexing, registry
-from search.documents import PUBLIC, SearchDocument
+from search.documents import PUBLIC, SearchDocument, subtitle
+from workgroups.indexing import axis_facets
 
 from .models import (
     AxisPage,
@@ -120,12 +122,12 @@ def page_document(page: Page) -> SearchDocument | None:
         summary=_texts(page, summary_fields) or page.search_description,
         body=_texts(page, body_fields),
         url=url,
-        axis=str(axis) if axis is not None else "",
+        subtitle=subtitle(str(axis) if axis is not None else ""),
         tags=sorted(tag.name for tag in page.tags.all()) if isinstance(page, NewsPage) else [],
-        zone=zone.name if zone is not None else "",
         year=date.year if date else None,
         created=created,
         visibility=[PUBLIC],
+        facets={**axis_facets(axis), ZONE: zone.name if zone is not None else ""},
     )
 
 
@@ -201,9 +203,8 @@ def organisation_document(organisation: Organisation) -> SearchDocument | None:
             if part
         ),
         url=reverse("cms:directory_entry", args=[organisation.slug]),
-        organisation=organisation.name,
-        organisation_kind=organisation.sector,
-        zone=organisation.zone.name if organisation.zone_id else "",
+        # The organisation is the title itself: nothing more to show beside the type.
+        facets=organisation_facets(organisation),
         year=organisation.created_at.year if organisation.created_at else None,
         created=organisation.created_at,
         visibility=[PUBLIC],

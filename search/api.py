@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from . import registry
 from .backend import get_backend
 from .backends.base import SearchUnavailable
-from .documents import FACET_FIELDS, PUBLIC, SearchResults, Suggestion
+from .documents import PUBLIC, YEAR, SearchResults, Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,9 @@ def clean_query(text) -> tuple[str, str]:
 def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
     """Known facet fields with plausible values; anything else is dropped rather than refused."""
     cleaned = {}
-    for field in FACET_FIELDS:
+    for field in registry.facet_names():
         value = " ".join(str((filters or {}).get(field) or "").split())[:200]
-        if not value or (field == "year" and not (value.isdigit() and len(value) == 4)):
+        if not value or (field == YEAR and not (value.isdigit() and len(value) == 4)):
             continue
         cleaned[field] = value
     return cleaned

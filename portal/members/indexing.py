@@ -1,15 +1,29 @@
-"""What the members' directory gives the portal's search: the "members" grant.
+"""What the members' directory gives the portal's search: the "members" grant, and the facets of
+organisations (their kind, their business park) that other apps' documents carry too.
 
 A person with a member profile and an active account finds the documents shown to members (best
 practices for members, the Bourse's resource sheets…); other apps mark those documents with MEMBERS.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from search import registry
 
+from .models import Organisation
 from .permissions import person_of
 
 # The grant of the documents every member may find.
 MEMBERS = "members"
+# Facets: the kind of organisation (Organisation.sector) and the business park (zone).
+ORGANISATION_KIND, ZONE = "organisation_kind", "zone"
+SSE, CLASSIC_FIRM, OTHER = "sse", "classic_firm", "other"
+
+
+def organisation_facets(organisation: Organisation | None) -> dict[str, str]:
+    """The facets a document about or by this organisation carries: its kind and its zone."""
+    if organisation is None:
+        return {}
+    return {ORGANISATION_KIND: organisation.sector, ZONE: organisation.zone.name if organisation.zone_id else ""}
 
 
 def member_grants(user) -> list[str]:
@@ -22,3 +36,10 @@ def member_grants(user) -> list[str]:
 def register() -> None:
     """Called from MembersConfig.ready()."""
     registry.register_grants(member_grants)
+    registry.register_facet(
+        ORGANISATION_KIND,
+        label=_("Kind of organisation"),
+        value_labels={SSE: _("Social economy"), CLASSIC_FIRM: _("Classic firm"), OTHER: _("Other organisation")},
+        order=20,
+    )
+    registry.register_facet(ZONE, label=_("Business park"), order=40)

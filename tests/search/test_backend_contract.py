@@ -16,6 +16,8 @@ AXIS_WASTE = "2. Économie circulaire"
 
 def doc(doc_id, title, *, body="", summary="", type="best_practice", visibility=(PUBLIC,), **fields):
     fields.setdefault("created", datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC))
+    # The facets the apps register (workgroups: axis; members: organisation_kind, zone).
+    facets = {name: fields.pop(name) for name in ("axis", "organisation_kind", "zone") if name in fields}
     return SearchDocument(
         type=type,
         id=doc_id,
@@ -24,6 +26,7 @@ def doc(doc_id, title, *, body="", summary="", type="best_practice", visibility=
         body=body,
         url=f"/{type}/{doc_id}/",
         visibility=list(visibility),
+        facets=facets,
         **fields,
     )
 

@@ -68,7 +68,7 @@ def test_a_published_news_item_is_found_with_its_streamfield_text_axis_tags_and_
     results = search.query("ressourcerie", user=VISITOR)
     hit = results.hits[0]
     assert hit.type == "news" and hit.url == news.url
-    assert hit.axis == str(site["axis"]) and hit.tags == ["réemploi"]
+    assert hit.facets["axis"] == hit.subtitle == str(site["axis"]) and hit.tags == ["réemploi"]
     assert hit.year == news.date.year
     assert dict(results.facets["type"]) == {"news": 1}
 
@@ -207,7 +207,7 @@ def test_directory_organisations_are_found_as_the_directory_shows_them(any_backe
     assert found("menuiserie", any_backend) == ["Scop Les Menuisiers"]
     any_backend.refresh()
     hit = search.query("menuiserie", user=VISITOR).hits[0]
-    assert hit.type == "organisation" and hit.organisation_kind == "sse"
+    assert hit.type == "organisation" and hit.facets["organisation_kind"] == "sse" and hit.subtitle == ""
     assert hit.url == f"/annuaire/{listed.slug}/"
 
     # Leaving the directory, or the membership ending, removes it; joining adds one.
