@@ -1,13 +1,14 @@
 """What the public site puts in the portal's search: its live, public pages and the organisations of
 the public directory, both found by everyone.
 
-The one place where the site's changes reach the search index. Wagtail publishes, unpublishes, moves
-and deletes pages and sets their privacy itself (admin, scheduled publishing), and the members'
-directory belongs to portal/, which knows nothing of the site: so the signals below connect those
-writes to the search outbox (search.indexing), each handler queuing an explicit index or delete in
-the write's transaction. Whether a queued page is then indexed or removed is decided by the
-querysets here (live, public, routable), read when the outbox is drained; `rebuild_index` repairs
-anything a bulk update bypassed.
+Wagtail publishes, unpublishes, moves and deletes pages and sets their privacy itself (admin,
+scheduled publishing): the signals below, the only ones the search listens to, connect that page life
+cycle to the search outbox (search.indexing), each handler queuing an explicit index or delete in the
+write's transaction. The directory's organisations are queued by the members' services themselves
+(portal/members/services.py: organisation and membership writes, the directory consent) and by
+every other writer of organisations explicitly. Whether a queued page or organisation is then
+indexed or removed is decided by the querysets here (live, public, routable; listed and an active
+member), read when the outbox is drained; `rebuild_index` repairs any drift.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +22,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from portal.members import selectors as member_selectors
 from portal.members.indexing import ZONE, organisation_facets
-from portal.members.models import Membership, Organisation
+from portal.members.models import Organisation
 from search import indexing, registry
 from search.documents import PUBLIC, SearchDocument, subtitle
 from workgroups.indexing import axis_facets
@@ -211,19 +212,6 @@ def organisation_document(organisation: Organisation) -> SearchDocument | None:
     )
 
 
-def _organisation_saved(sender, instance, **kwargs):
-    indexing.schedule_index(instance)
-
-
-def _organisation_deleted(sender, instance, **kwargs):
-    indexing.schedule_delete(ORGANISATION, instance.pk)
-
-
-def _membership_changed(sender, instance, **kwargs):
-    # Joining or leaving adds an organisation to the directory or takes it out.
-    indexing.schedule_reindex(ORGANISATION, instance.organisation_id)
-
-
 # --- Registration -------------------------------------------------------------------------------
 
 
@@ -249,7 +237,3 @@ def register() -> None:
     post_delete.connect(_page_deleted, sender=Page, dispatch_uid=uid + "page_deleted")
     post_save.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=uid + "privacy_saved")
     post_delete.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=uid + "privacy_deleted")
-    post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid=uid + "organisation_saved")
-    post_delete.connect(_organisation_deleted, sender=Organisation, dispatch_uid=uid + "organisation_deleted")
-    post_save.connect(_membership_changed, sender=Membership, dispatch_uid=uid + "membership_saved")
-    post_delete.connect(_membership_changed, sender=Membership, dispatch_uid=uid + "membership_deleted")

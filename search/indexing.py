@@ -49,6 +49,23 @@ def schedule_reindex(doc_type: str, object_id) -> IndexOutbox:
     return _schedule(OutboxAction.INDEX, doc_type, object_id)
 
 
+def schedule_index_many(model: type[models.Model], object_ids) -> int:
+    """Queues (re)indexing of many objects of `model` by primary key, in one insert (bulk imports,
+    mergers, loaders): each is then indexed or removed as it stands when the outbox drains.
+
+    Returns how many rows were queued (none when no app indexes `model`).
+    """
+    indexable = registry.for_model(model)
+    object_ids = list(dict.fromkeys(str(pk) for pk in object_ids))
+    if indexable is None or not object_ids:
+        return 0
+    IndexOutbox.objects.bulk_create(
+        IndexOutbox(action=OutboxAction.INDEX, doc_type=indexable.name, object_id=pk) for pk in object_ids
+    )
+    _drain_on_commit()
+    return len(object_ids)
+
+
 def schedule_delete(doc_type: str, object_id) -> IndexOutbox:
     return _schedule(OutboxAction.DELETE, doc_type, object_id)
 
