@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from search import registry
 
-from .models import Organisation
+from .models import Organisation, Sector
 from .permissions import person_of
 
 # The grant of the documents every member may find.
 MEMBERS = "members"
 # Facets: the kind of organisation (Organisation.sector) and the business park (zone).
 ORGANISATION_KIND, ZONE = "organisation_kind", "zone"
-SSE, CLASSIC_FIRM, OTHER = "sse", "classic_firm", "other"
 
 
 def organisation_facets(organisation: Organisation | None) -> dict[str, str]:
@@ -39,7 +38,7 @@ def register() -> None:
     registry.register_facet(
         ORGANISATION_KIND,
         label=_("Kind of organisation"),
-        value_labels={SSE: _("Social economy"), CLASSIC_FIRM: _("Classic firm"), OTHER: _("Other organisation")},
+        value_labels=dict(Sector.choices),
         order=20,
     )
     registry.register_facet(ZONE, label=_("Business park"), order=40)
