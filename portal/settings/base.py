@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "portal.members",
     "portal.privacy",
     "workgroups",
+    "workgroups.plans",
     "knowledge",
     "knowledge.exchange",
     "cms",
