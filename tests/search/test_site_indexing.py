@@ -12,7 +12,8 @@ from django.core.management import call_command
 from wagtail.models import PageViewRestriction
 
 import search
-from cms.models import EventIndexPage, HomePage, NewsIndexPage, StandardPage
+from cms.events.models import EventIndexPage
+from cms.models import HomePage, NewsIndexPage, StandardPage
 from portal.members.models import MembershipStatus, OrganisationKind
 from search.models import IndexOutbox
 from tests.cms.pages import add_event, add_news, add_page, axis_page
