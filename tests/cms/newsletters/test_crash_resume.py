@@ -15,7 +15,7 @@ from tests.cms.newsletters.helpers import make_newsletter
 from tests.cms.newsletters.smtp import Recorder, SmtpServer
 from tests.conftest import _test_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # tests/cms/newsletters/ → the repository
 
 
 def subscribers(n):
