@@ -4,14 +4,14 @@ results page (the events' views: cms/events/views.py)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.members import selectors as member_selectors
-from portal.members.models import OrganisationKind, Survey, Zone
+from portal.members.models import OrganisationKind, Sector, Survey, Zone
+from portal.pagination import page_of, query_string
 from workgroups import selectors as workgroup_selectors
 
 from . import services
@@ -21,7 +21,7 @@ DIRECTORY_PAGE_SIZE = 24
 
 def directory(request):
     kind = request.GET.get("type", "")
-    if kind not in OrganisationKind.values and kind != "sse":
+    if kind not in OrganisationKind.values and kind != Sector.SSE:
         kind = ""
     zone = Zone.objects.filter(slug=request.GET.get("zone", "")).first()
     axis = workgroup_selectors.axis_by_slug(request.GET.get("axe", ""))
@@ -30,16 +30,15 @@ def directory(request):
     organisations = member_selectors.public_organisations(kind=kind, zone=zone, text=text)
     if axis is not None:
         organisations = workgroup_selectors.filter_organisations_by_axis(organisations, axis)
-    page = Paginator(organisations, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, organisations, DIRECTORY_PAGE_SIZE)
     context = {
         "page": page,
         "kinds": OrganisationKind.choices,
+        "sse": Sector.SSE,
         "zones": Zone.objects.order_by("name"),
         "axes": workgroup_selectors.axes(),
         "selected": {"kind": kind, "zone": zone, "axis": axis, "q": text},
-        "query_string": query.urlencode(),
+        "query_string": query_string(request.GET),
     }
     return render(request, "cms/directory.html", context)
 

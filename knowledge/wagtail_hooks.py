@@ -3,7 +3,7 @@
 and delete goes through knowledge.services, so revisions and the search index follow."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -11,19 +11,19 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal.members.models import SSE_KINDS, OrganisationKind
+from portal.members.models import Sector
 from portal.members.wagtail_hooks import ServiceSaveMixin as MembersServiceSaveMixin
 
 from . import services
 from .models import BestPractice, BestPracticeStatus, Visibility
 
-KIND_CHOICES = [("sse", _("Social economy")), ("classic_firm", _("Classic firm")), ("other", _("Other organisation"))]
-
 
 class BestPracticeFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=BestPracticeStatus.choices)
     axis = django_filters.ModelChoiceFilter(label=_("Thematic axis"), queryset=None)
-    kind = django_filters.ChoiceFilter(label=_("Contributing organisation"), choices=KIND_CHOICES, method="filter_kind")
+    kind = django_filters.ChoiceFilter(
+        label=_("Contributing organisation"), choices=Sector.choices, method="filter_kind"
+    )
     visibility = django_filters.ChoiceFilter(label=_("Visibility"), choices=Visibility.choices)
 
     class Meta:
@@ -37,12 +37,7 @@ class BestPracticeFilterSet(WagtailFilterSet):
         self.filters["axis"].queryset = Axis.objects.order_by("number")
 
     def filter_kind(self, queryset, name, value):
-        if value == "sse":
-            return queryset.filter(organisation__kind__in=SSE_KINDS)
-        if value == "classic_firm":
-            return queryset.filter(organisation__kind=OrganisationKind.CLASSIC_FIRM)
-        sse_or_classic = Q(organisation__kind__in=SSE_KINDS) | Q(organisation__kind=OrganisationKind.CLASSIC_FIRM)
-        return queryset.exclude(sse_or_classic)
+        return queryset.filter(Sector(value).kind_filter("organisation__kind"))
 
 
 class ServiceSaveMixin(MembersServiceSaveMixin):

@@ -7,7 +7,6 @@ hand requests to views.py.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +20,7 @@ from wagtail.search import index
 from cms.blocks import BodyBlock
 from cms.models import INDEX_PAGE_SIZE, INTRO_FEATURES, axis_field, image_field, index_scope
 from portal.members.models import Person
+from portal.pagination import page_of
 
 
 class EventIndexPage(Page):
@@ -44,9 +44,7 @@ class EventIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["upcoming_events"] = selectors.upcoming_events(**self.scope())
-        context["past_page"] = Paginator(selectors.past_events(**self.scope()), INDEX_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        context["past_page"] = page_of(request, selectors.past_events(**self.scope()), INDEX_PAGE_SIZE)
         return context
 
 
