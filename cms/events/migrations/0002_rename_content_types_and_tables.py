@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("events", "0001_initial"),
-        ("cms", "0006_move_events_to_events_app"),
+        ("cms", "0007_move_events_to_events_app"),
     ]
 
     operations = [

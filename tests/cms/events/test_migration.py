@@ -1,8 +1,9 @@
 """The move of the event pages and registrations from `cms` to `events` keeps every row and right.
 
-A database at the last migrations before the move (cms 0005, no events app) with an event page, a
-registration and a group allowed to change registrations is migrated forward: the rows are there,
-under the new tables, with the same content type ids, and the group keeps its permission.
+A database of the first release (cms 0005, workgroups 0003: no events nor plans app) with an event
+page feeding an action plan, a registration and a group allowed to change registrations is migrated
+forward (the plans move included): the rows are there, under the new tables, with the same content
+type ids, the event still feeds its plan, and the group keeps its permission.
 """
 
 import datetime
@@ -13,7 +14,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("cms", "0005_event_participation"), ("events", None)]
+# The first release: what a running cluster has before #14's moves of the events and the plans.
+FIRST_RELEASE = [("cms", "0005_event_participation"), ("workgroups", "0003_merge_action_plans_and_change_counter")]
+BEFORE = [("events", None), ("plans", None)]
 
 
 def _migrate(targets):
@@ -25,7 +28,7 @@ def _migrate(targets):
 
 
 def _latest(executor):
-    return [node for node in executor.loader.graph.leaf_nodes() if node[0] in ("cms", "events")]
+    return executor.loader.graph.leaf_nodes()
 
 
 # serialized_rollback: the transactional test's flush empties the content types and the page tree
@@ -41,7 +44,7 @@ def test_events_move_to_their_app_keeping_rows_content_types_and_rights():
 
 def _check_the_move(latest):
     executor = _migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE[0]).apps
+    old = executor.loader.project_state(FIRST_RELEASE).apps
     ContentType = old.get_model("contenttypes", "ContentType")
     Permission = old.get_model("auth", "Permission")
     Group = old.get_model("auth", "Group")
@@ -54,11 +57,14 @@ def _check_the_move(latest):
     # An earlier transactional test may have emptied the locales that Wagtail's migrations created.
     locale = Locale.objects.first() or Locale.objects.create(language_code=settings.LANGUAGE_CODE)
     start = timezone.now() + datetime.timedelta(days=3)
+    plan = old.get_model("workgroups", "ActionPlan").objects.create(
+        title="Plan économique participatif", slug="plan-participatif", scope="process"
+    )
     page = OldEventPage.objects.create(
         title="Atelier mobilité", draft_title="Atelier mobilité", slug="atelier-mobilite", path="00019999",
         depth=2, numchild=0, url_path="/atelier-mobilite/", content_type=page_type, locale=locale,
         live=True, kind="workshop", start=start, end=start + datetime.timedelta(hours=2), place="Salle 2",
-        summary="Un atelier.", capacity=10,
+        summary="Un atelier.", capacity=10, action_plan=plan,
     )  # fmt: skip
     registration = OldEventRegistration.objects.create(
         event=page, name="Nadia Berthier", email="nadia@example.org", status="confirmed", cancel_token_hash="a" * 64
@@ -77,6 +83,7 @@ def _check_the_move(latest):
 
     moved_page = EventPage.objects.get(pk=page.pk)
     assert (moved_page.title, moved_page.capacity, moved_page.kind) == ("Atelier mobilité", 10, "workshop")
+    assert list(moved_page.action_plan.feeding_events.all()) == [moved_page]  # now a plans.ActionPlan
     assert Page.objects.get(pk=page.pk).specific_class is EventPage  # Wagtail finds the page's type
     moved = EventRegistration.objects.get(pk=registration.pk)
     assert (moved.event_id, moved.email) == (page.pk, "nadia@example.org")

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0005_event_participation"),
+        ("cms", "0006_eventpage_action_plan_in_plans_app"),
         ("events", "0001_initial"),
     ]
 
