@@ -78,7 +78,6 @@ def event_attendance_export(request, event, file_format):
     raise Http404
 
 
-
 def _organiser_of(request, event):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
