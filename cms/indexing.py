@@ -27,22 +27,11 @@ from search import indexing, registry
 from search.documents import PUBLIC, SearchDocument, subtitle
 from workgroups.indexing import axis_facets
 
-from .models import (
-    AxisPage,
-    ClubPage,
-    ContactPage,
-    EventIndexPage,
-    EventPage,
-    HomePage,
-    NewsIndexPage,
-    NewsPage,
-    StandardPage,
-)
+from .models import AxisPage, ClubPage, ContactPage, HomePage, NewsIndexPage, NewsPage, StandardPage
 
-PAGE, NEWS, EVENT, ORGANISATION = "page", "news", "event", "organisation"
-# The site's other pages, found under the "page" type; news and events have types of their own.
-OTHER_PAGE_TYPES = (HomePage, AxisPage, ClubPage, StandardPage, ContactPage, NewsIndexPage, EventIndexPage)
-# The text fields of each page model: (summary fields, body fields), read in this order.
+PAGE, NEWS, ORGANISATION = "page", "news", "organisation"
+# The text fields of each page model: (summary fields, body fields), read in this order. Apps built
+# on the site (cms/events) add their page types with `register_page_type`.
 TEXT_FIELDS = {
     HomePage: (("intro",), ("body",)),
     AxisPage: (("introduction",), ("objectives",)),
@@ -50,10 +39,22 @@ TEXT_FIELDS = {
     StandardPage: (("intro",), ("body",)),
     ContactPage: (("intro",), ()),
     NewsIndexPage: (("intro",), ()),
-    EventIndexPage: (("intro",), ()),
     NewsPage: (("summary",), ("body",)),
-    EventPage: (("summary",), ("place", "address", "body")),
 }
+# The site's other pages, found under the "page" type; news (and events) have types of their own.
+OTHER_PAGE_TYPES = [HomePage, AxisPage, ClubPage, StandardPage, ContactPage, NewsIndexPage]
+# Page types whose documents are of their own type, and the field giving their date: {model: (type, field)}.
+OWN_TYPES = {NewsPage: (NEWS, "date")}
+
+
+def register_page_type(model, *, summary_fields, body_fields, doc_type: str = PAGE, date_field: str = "") -> None:
+    """A page type of another app in the site's documents: its text fields, and its own document
+    type (with the field holding its date) or, by default, the "page" type."""
+    TEXT_FIELDS[model] = (tuple(summary_fields), tuple(body_fields))
+    if doc_type == PAGE:
+        OTHER_PAGE_TYPES.append(model)
+    else:
+        OWN_TYPES[model] = (doc_type, date_field)
 
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -66,10 +67,6 @@ def _visible(queryset):
 
 def news_pages():
     return _visible(NewsPage.objects.all()).select_related("axis").prefetch_related("tags")
-
-
-def event_pages():
-    return _visible(EventPage.objects.all()).select_related("axis")
 
 
 def other_pages():
@@ -107,10 +104,9 @@ def page_document(page: Page) -> SearchDocument | None:
     if not url:  # outside every site: nobody can reach it
         return None
     summary_fields, body_fields = TEXT_FIELDS[type(page)]
-    if isinstance(page, NewsPage):
-        doc_type, date = NEWS, page.date
-    elif isinstance(page, EventPage):
-        doc_type, date = EVENT, page.start
+    if type(page) in OWN_TYPES:
+        doc_type, date_field = OWN_TYPES[type(page)]
+        date = getattr(page, date_field)
     else:
         doc_type, date = PAGE, page.first_published_at
     axis = _axis(page)
@@ -219,7 +215,6 @@ def register() -> None:
     """Called from CmsConfig.ready()."""
     registry.register(PAGE, label=_("Pages"), model=Page, queryset=other_pages, to_document=page_document)
     registry.register(NEWS, label=_("News"), model=NewsPage, queryset=news_pages, to_document=page_document)
-    registry.register(EVENT, label=_("Events"), model=EventPage, queryset=event_pages, to_document=page_document)
     registry.register(
         ORGANISATION,
         label=_("Organisations"),

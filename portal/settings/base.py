@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "knowledge",
     "knowledge.exchange",
     "cms",
+    "cms.events",
     "cms.newsletters",
     "search",
     "daphne",

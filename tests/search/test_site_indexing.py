@@ -12,7 +12,8 @@ from django.core.management import call_command
 from wagtail.models import PageViewRestriction
 
 import search
-from cms.models import EventIndexPage, HomePage, NewsIndexPage, StandardPage
+from cms.events.models import EventIndexPage
+from cms.models import HomePage, NewsIndexPage, StandardPage
 from portal.members import services as member_services
 from portal.members.demo import fictional_siret
 from portal.members.models import MembershipStatus, Organisation, OrganisationKind, PersonRole
