@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -26,6 +25,7 @@ from wagtail.search import index
 
 from portal.members import selectors as member_selectors
 from portal.members.models import Club, Person
+from portal.pagination import page_of, query_string
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
 
@@ -234,9 +234,9 @@ class NewsIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "")[:100]
         news = selectors.latest_news(**self.scope(), tag=tag)
-        context["news_page"] = Paginator(news, NEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["news_page"] = page_of(request, news, NEWS_PAGE_SIZE)
         context["tag"] = tag
-        context["extra_query"] = urlencode({"tag": tag}) if tag else ""
+        context["query_string"] = query_string({"tag": tag})
         return context
 
 

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,8 +12,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.members import selectors as member_selectors
-from portal.members.models import OrganisationKind, Survey, Zone
+from portal.members.models import OrganisationKind, Sector, Survey, Zone
 from portal.members.permissions import person_of
+from portal.pagination import page_of, query_string
 from workgroups import selectors as workgroup_selectors
 
 from . import exports, selectors, services
@@ -27,7 +27,7 @@ DIRECTORY_PAGE_SIZE = 24
 
 def directory(request):
     kind = request.GET.get("type", "")
-    if kind not in OrganisationKind.values and kind != "sse":
+    if kind not in OrganisationKind.values and kind != Sector.SSE:
         kind = ""
     zone = Zone.objects.filter(slug=request.GET.get("zone", "")).first()
     axis = workgroup_selectors.axis_by_slug(request.GET.get("axe", ""))
@@ -36,16 +36,15 @@ def directory(request):
     organisations = member_selectors.public_organisations(kind=kind, zone=zone, text=text)
     if axis is not None:
         organisations = workgroup_selectors.filter_organisations_by_axis(organisations, axis)
-    page = Paginator(organisations, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, organisations, DIRECTORY_PAGE_SIZE)
     context = {
         "page": page,
         "kinds": OrganisationKind.choices,
+        "sse": Sector.SSE,
         "zones": Zone.objects.order_by("name"),
         "axes": workgroup_selectors.axes(),
         "selected": {"kind": kind, "zone": zone, "axis": axis, "q": text},
-        "query_string": query.urlencode(),
+        "query_string": query_string(request.GET),
     }
     return render(request, "cms/directory.html", context)
 

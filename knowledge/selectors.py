@@ -2,17 +2,17 @@
 
 import dataclasses
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from portal.members.models import SSE_KINDS, OrganisationKind
+from portal.members.models import Sector
 from portal.members.permissions import is_administrator, person_of
 from workgroups.models import Axis
 
 from . import permissions
 from .models import Adoption, BestPractice, BestPracticeStatus, TaggedBestPractice, Visibility
 
-KIND_FILTERS = ("sse", OrganisationKind.CLASSIC_FIRM)
+KIND_FILTERS = (Sector.SSE, Sector.CLASSIC_FIRM)
 
 
 def _base() -> QuerySet[BestPractice]:
@@ -26,10 +26,8 @@ def visible_best_practices(user, *, axis: Axis | None = None, kind: str = "", ta
         queryset = queryset.filter(visibility=Visibility.PUBLIC)
     if axis is not None:
         queryset = queryset.filter(axis=axis)
-    if kind == "sse":
-        queryset = queryset.filter(organisation__kind__in=SSE_KINDS)
-    elif kind == OrganisationKind.CLASSIC_FIRM:
-        queryset = queryset.filter(organisation__kind=OrganisationKind.CLASSIC_FIRM)
+    if kind in KIND_FILTERS:
+        queryset = queryset.filter(Sector(kind).kind_filter("organisation__kind"))
     if tag:
         queryset = queryset.filter(tags__slug=tag)
     return queryset.annotate(adoption_count=Count("adoptions", distinct=True)).order_by("-published_at", "-pk")
@@ -85,18 +83,9 @@ def axes_with_records(user) -> QuerySet[Axis]:
 
 # --- SSE ↔ classic transfers: who adopts whose practices ----------------------------------------
 
-SSE, CLASSIC = "sse", OrganisationKind.CLASSIC_FIRM.value
+SSE, CLASSIC = Sector.SSE.value, Sector.CLASSIC_FIRM.value
 # (contributor's sector, adopter's sector), in the order the dashboard shows them.
 TRANSFER_FLOWS = ((SSE, CLASSIC), (CLASSIC, SSE), (SSE, SSE), (CLASSIC, CLASSIC))
-
-
-def _sector(kind_field: str) -> Case:
-    return Case(
-        When(**{f"{kind_field}__in": SSE_KINDS}, then=Value(SSE)),
-        When(**{kind_field: OrganisationKind.CLASSIC_FIRM}, then=Value(CLASSIC)),
-        default=Value("other"),
-        output_field=CharField(),
-    )
 
 
 @dataclasses.dataclass
@@ -137,8 +126,8 @@ def adoption_transfers(*, axis: Axis | None = None, year: int | None = None) -> 
     rows = (
         Adoption.objects.annotate(
             year=ExtractYear("created_at"),
-            source=_sector("record__organisation__kind"),
-            target=_sector("organisation__kind"),
+            source=Sector.case("record__organisation__kind"),
+            target=Sector.case("organisation__kind"),
         )
         .values("year", "record__axis_id", "source", "target")
         .annotate(n=Count("pk"))

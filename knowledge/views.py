@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 import search
 from portal.forms import add_service_errors
-from portal.members.models import OrganisationKind
 from portal.members.permissions import person_of
+from portal.pagination import page_of, query_string
 from workgroups import permissions as workgroup_permissions
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
@@ -36,15 +35,15 @@ def index(request):
     kind = kind if kind in selectors.KIND_FILTERS else ""
     tag = request.GET.get("tag", "")[:100]
     records = selectors.visible_best_practices(request.user, axis=axis, kind=kind, tag=tag)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, records, PAGE_SIZE)
     query = {key: value for key, value in (("axe", axis.slug if axis else ""), ("type", kind), ("tag", tag)) if value}
     context = {
         "page": page,
         "axes": selectors.axes_with_records(request.user),
         "tags": selectors.tags_in_use(request.user),
-        "kinds": [("sse", _("Social economy")), (OrganisationKind.CLASSIC_FIRM, _("Classic firm"))],
+        "kinds": [(sector.value, sector.label) for sector in selectors.KIND_FILTERS],
         "selected": {"axis": axis, "kind": kind, "tag": tag},
-        "query_string": "&".join(f"{key}={value}" for key, value in query.items()),
+        "query_string": query_string(query),
         "can_contribute": person_of(request.user) is not None and person_of(request.user).organisation_id is not None,
         "to_review": selectors.records_to_review(request.user).count() if request.user.is_authenticated else 0,
         "can_see_transfers": permissions.can_view_transfers(request.user),

@@ -3,27 +3,26 @@
 and delete goes through knowledge.services, so revisions and the search index follow."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal.members.models import SSE_KINDS, OrganisationKind
-from portal.members.wagtail_hooks import ServiceSaveMixin as MembersServiceSaveMixin
+from portal.admin import PortalViewSet
+from portal.members.models import Sector
 
 from . import services
 from .models import BestPractice, BestPracticeStatus, Visibility
-
-KIND_CHOICES = [("sse", _("Social economy")), ("classic_firm", _("Classic firm")), ("other", _("Other organisation"))]
 
 
 class BestPracticeFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=BestPracticeStatus.choices)
     axis = django_filters.ModelChoiceFilter(label=_("Thematic axis"), queryset=None)
-    kind = django_filters.ChoiceFilter(label=_("Contributing organisation"), choices=KIND_CHOICES, method="filter_kind")
+    kind = django_filters.ChoiceFilter(
+        label=_("Contributing organisation"), choices=Sector.choices, method="filter_kind"
+    )
     visibility = django_filters.ChoiceFilter(label=_("Visibility"), choices=Visibility.choices)
 
     class Meta:
@@ -37,34 +36,15 @@ class BestPracticeFilterSet(WagtailFilterSet):
         self.filters["axis"].queryset = Axis.objects.order_by("number")
 
     def filter_kind(self, queryset, name, value):
-        if value == "sse":
-            return queryset.filter(organisation__kind__in=SSE_KINDS)
-        if value == "classic_firm":
-            return queryset.filter(organisation__kind=OrganisationKind.CLASSIC_FIRM)
-        sse_or_classic = Q(organisation__kind__in=SSE_KINDS) | Q(organisation__kind=OrganisationKind.CLASSIC_FIRM)
-        return queryset.exclude(sse_or_classic)
+        return queryset.filter(Sector(value).kind_filter("organisation__kind"))
 
 
-class ServiceSaveMixin(MembersServiceSaveMixin):
-    """The members' mixin (a refused save shows on the form); the save runs inside the service."""
-
-    def save_instance(self):
-        return services.best_practice_admin_save(
-            record=self.form.instance, by=self.request.user, save=super(MembersServiceSaveMixin, self).save_instance
-        )
+def _admin_save(*, instance, by, save):
+    return services.best_practice_admin_save(record=instance, by=by, save=save)
 
 
-class BestPracticeCreateView(ServiceSaveMixin, generic.CreateView):
-    pass
-
-
-class BestPracticeEditView(ServiceSaveMixin, generic.EditView):
-    pass
-
-
-class BestPracticeDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.best_practice_delete(record=self.object, by=self.request.user)
+def _admin_delete(*, instance, by):
+    services.best_practice_delete(record=instance, by=by)
 
 
 class BestPracticeIndexView(generic.IndexView):
@@ -77,7 +57,7 @@ class BestPracticeIndexView(generic.IndexView):
         )
 
 
-class BestPracticeViewSet(ModelViewSet):
+class BestPracticeViewSet(PortalViewSet):
     name = "best_practices"
     model = BestPractice
     icon = "doc-full"
@@ -85,17 +65,14 @@ class BestPracticeViewSet(ModelViewSet):
     menu_order = 250
     add_to_admin_menu = True
     index_view_class = BestPracticeIndexView
-    add_view_class = BestPracticeCreateView
-    edit_view_class = BestPracticeEditView
-    delete_view_class = BestPracticeDeleteView
+    save_service = staticmethod(_admin_save)
+    delete_service = staticmethod(_admin_delete)
     filterset_class = BestPracticeFilterSet
     list_display = ["title", "organisation", "axis", "status", "visibility", "updated_at"]
     list_export = ["title", "organisation", "axis", "status", "visibility", "published_at", "updated_at"]
     search_fields = ["title", "summary", "organisation__name"]
-    search_backend_name = None
     ordering = ["-updated_at"]
     inspect_view_enabled = True
-    copy_view_enabled = False
     panels = [
         FieldPanel("title"),
         FieldPanel("slug"),

@@ -1,11 +1,11 @@
 """The search page and its suggestions. Rules live in search.api; this only reads the request and renders."""
 
-from urllib.parse import urlencode
-
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+
+from portal.pagination import query_string
 
 from . import api, registry
 from .documents import FACET_FIELDS
@@ -21,11 +21,6 @@ FACET_TITLES = {
 }
 
 
-def _query_string(params: dict, **changes) -> str:
-    merged = {key: value for key, value in {**params, **changes}.items() if value not in (None, "")}
-    return urlencode(merged)
-
-
 @require_safe
 def results(request):
     text = request.GET.get("q", "")
@@ -37,14 +32,14 @@ def results(request):
             "field": field,
             "title": FACET_TITLES[field],
             "selected": filters.get(field, ""),
-            "remove_url": "?" + _query_string(params, **{field: None}),
+            "remove_url": "?" + query_string(params, **{field: None}),
             "values": [
                 {
                     "value": value,
                     "label": registry.facet_label(field, value),
                     "count": count,
                     "selected": filters.get(field) == value,
-                    "url": "?" + _query_string(params, **{field: value}),
+                    "url": "?" + query_string(params, **{field: value}),
                 }
                 for value, count in outcome.facets.get(field, [])
             ],
@@ -60,10 +55,10 @@ def results(request):
         "filters": filters,
         "type_facet": next((facet for facet in facets if facet["field"] == "type"), None),
         "other_facets": [facet for facet in facets if facet["field"] != "type"],
-        "previous_url": "?" + _query_string(params, page=outcome.page - 1) if outcome.has_previous else "",
-        "next_url": "?" + _query_string(params, page=outcome.page + 1) if outcome.has_next else "",
+        "previous_url": "?" + query_string(params, page=outcome.page - 1) if outcome.has_previous else "",
+        "next_url": "?" + query_string(params, page=outcome.page + 1) if outcome.has_next else "",
         "first_rank": (outcome.page - 1) * outcome.page_size + 1,
-        "clear_url": "?" + _query_string({"q": outcome.query}),
+        "clear_url": "?" + query_string({"q": outcome.query}),
     }
     return render(request, "search/results.html", context)
 

@@ -7,7 +7,6 @@ The room works without JavaScript (history pages, a plain form to post); room.js
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_NOT_SIGNED_IN
 from portal.members.permissions import person_of
+from portal.pagination import page_of
 
 from . import permissions, selectors, services
 from .forms import MessageForm
@@ -28,7 +28,7 @@ INDEX_PAGE_SIZE = 30
 def index(request):
     """My workgroups with their unread counts, then the others, axis by axis and club by club."""
     person = person_of(request.user)
-    page = Paginator(selectors.joinable_workgroups(person), INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.joinable_workgroups(person), INDEX_PAGE_SIZE)
     context = {
         "has_profile": person is not None,
         "mine": selectors.my_workgroups(person) if person else [],

@@ -1,12 +1,13 @@
 """Public pages of the newsletters: the archive, sign-up with double opt-in, unsubscription. Thin."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from portal.pagination import page_of
 
 from . import selectors, services, tokens
 from .forms import SignupForm
@@ -15,7 +16,7 @@ ARCHIVE_PAGE_SIZE = 12
 
 
 def archive(request):
-    page = Paginator(selectors.archived(), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.archived(), ARCHIVE_PAGE_SIZE)
     return render(request, "newsletters/archive.html", {"page": page})
 
 

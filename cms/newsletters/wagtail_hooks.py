@@ -16,8 +16,10 @@ from wagtail.admin.ui.side_panels import PreviewSidePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.preview import PreviewOnEdit
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, MenuItem
+
+from portal.admin import PortalViewSet
 
 from . import audiences, rendering, services
 from .models import Newsletter, NewsletterStatus, Subscriber
@@ -143,7 +145,7 @@ def progress_view(request, pk):
     return TemplateResponse(request, "newsletters/admin/progress.html", context)
 
 
-class NewsletterViewSet(ModelViewSet):
+class NewsletterViewSet(PortalViewSet):
     name = "newsletter-issues"
     model = Newsletter
     icon = "mail"
@@ -154,7 +156,6 @@ class NewsletterViewSet(ModelViewSet):
                     "sent_at"]  # fmt: skip
     list_filter = ["status", "audience"]
     search_fields = ["title"]
-    search_backend_name = None
     copy_view_enabled = True
 
     # Wagtail's live preview beside the editor (wired as snippets wire it): the e-mail as it will look.
@@ -178,15 +179,13 @@ class NewsletterViewSet(ModelViewSet):
     ]
 
 
-class SubscriberViewSet(ModelViewSet):
+class SubscriberViewSet(PortalViewSet):
     name = "newsletter-subscribers"
     model = Subscriber
     icon = "user"
     menu_label = gettext_lazy("Public subscribers")
     list_display = ["email", "name", "created_at", "confirmed_at"]
     search_fields = ["email", "name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["name"]
 
 

@@ -81,6 +81,24 @@ def sheet_update(*, sheet: ResourceSheet, by, tags=None, **fields) -> ResourceSh
     return sheet
 
 
+def sheet_admin_save(*, instance: ResourceSheet, by, save) -> ResourceSheet:
+    """An organiser's save in the Wagtail admin: `save()` writes the form (fields and tags), then the
+    index follows, in one transaction."""
+    _require_organiser(by)
+    with transaction.atomic():
+        sheet = save()
+        indexing.schedule_index(sheet)
+    return sheet
+
+
+def sheet_delete(*, instance: ResourceSheet, by) -> None:
+    _require_organiser(by)
+    with transaction.atomic():
+        pk = instance.pk
+        instance.delete()
+        indexing.schedule_delete("resource_sheet", pk)
+
+
 def _clean_tags(tags) -> list[str]:
     return list(dict.fromkeys(tag.strip()[:100] for tag in tags if tag and tag.strip()))
 
@@ -359,11 +377,26 @@ def synergy_update(*, synergy: Synergy, by, **fields) -> Synergy:
             synergy.implemented_on = timezone.localdate()
         _validated(synergy).save()
         if synergy.status == SynergyStatus.IMPLEMENTED:
-            for sheet in (synergy.offer, synergy.need):
-                if sheet is not None and sheet.status != SheetStatus.MATCHED:
-                    sheet.status = SheetStatus.MATCHED
-                    sheet.save(update_fields=["status", "updated_at"])
-                    indexing.schedule_index(sheet)
+            _mark_matched(synergy)
+    return synergy
+
+
+def _mark_matched(synergy: Synergy) -> None:
+    for sheet in (synergy.offer, synergy.need):
+        if sheet is not None and sheet.status != SheetStatus.MATCHED:
+            sheet.status = SheetStatus.MATCHED
+            sheet.save(update_fields=["status", "updated_at"])
+            indexing.schedule_index(sheet)
+
+
+def synergy_admin_save(*, instance: Synergy, by, save) -> Synergy:
+    """An organiser's save in the Wagtail admin: the form writes every field, then the same rule as
+    synergy_update (an implemented synergy's sheets are marked matched, and the index follows)."""
+    _require_organiser(by)
+    with transaction.atomic():
+        synergy = save()
+        if synergy.status == SynergyStatus.IMPLEMENTED:
+            _mark_matched(synergy)
     return synergy
 
 

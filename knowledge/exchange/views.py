@@ -9,16 +9,17 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.exports import ZIP_CONTENT_TYPE, download, xlsx_download
 from portal.forms import add_service_errors
 from portal.members.models import Club, Organisation
 from portal.members.permissions import person_of
+from portal.pagination import page_of, query_string
 
 from . import exports, permissions, selectors, services
 from .forms import (
@@ -43,7 +44,6 @@ from .models import (
 )
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _member_required(request):
@@ -77,16 +77,14 @@ def sheet_list(request):
         text=cleaned.get("q", ""),
         mine=cleaned.get("mes_fiches", False),
     )
-    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, sheets, PAGE_SIZE)
     return render(
         request,
         "exchange/sheet_list.html",
         {
             "page": page,
             "filters": filters,
-            "query_string": query.urlencode(),
+            "query_string": query_string(request.GET),
             "can_file": permissions.can_file_sheet(request.user),
             "is_organiser": permissions.is_organiser(request.user),
         },
@@ -168,7 +166,7 @@ def _session(request, pk):
 @require_safe
 def session_list(request):
     _member_required(request)
-    page = Paginator(selectors.sessions_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.sessions_for(request.user), PAGE_SIZE)
     return render(
         request, "exchange/session_list.html", {"page": page, "is_organiser": permissions.is_organiser(request.user)}
     )
@@ -448,13 +446,6 @@ def session_workbooks(request, pk):
     )
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(bytes(content), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_safe
 def workbook_firm(request, pk, organisation_pk):
@@ -471,7 +462,7 @@ def workbook_firm(request, pk, organisation_pk):
     )
     if workbook is None:
         raise Http404(_("The workbooks of this session are not ready yet."))
-    return _download(workbook.content, exports.firm_filename(session, workbook.organisation), XLSX)
+    return xlsx_download(workbook.content, filename=exports.firm_filename(session, workbook.organisation))
 
 
 @login_required
@@ -484,8 +475,8 @@ def workbook_all(request, pk, what):
         raise Http404(_("The workbooks of this session are not ready yet."))
     stem = f"bourse-{session.date:%Y-%m-%d}"
     if what == "zip":
-        return _download(export.archive, f"{stem}-entreprises.zip", "application/zip")
-    return _download(export.organiser_workbook, f"{stem}-organisateur.xlsx", XLSX)
+        return download(export.archive, filename=f"{stem}-entreprises.zip", content_type=ZIP_CONTENT_TYPE)
+    return xlsx_download(export.organiser_workbook, filename=f"{stem}-organisateur.xlsx")
 
 
 # --- Synergies, objectives, satisfaction ------------------------------------------------------------
@@ -509,7 +500,7 @@ def synergy_create(request, interest_pk):
 @require_safe
 def synergy_list(request):
     _member_required(request)
-    page = Paginator(selectors.synergies_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.synergies_for(request.user), PAGE_SIZE)
     return render(request, "exchange/synergy_list.html", {"page": page})
 
 

@@ -1,11 +1,10 @@
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from search import indexing
+from portal.admin import PortalViewSet
 
+from . import services
 from .models import (
     ExchangeObjective,
     ExchangeSession,
@@ -17,52 +16,23 @@ from .models import (
 )
 
 
-class _IndexAfterSave:
-    """Admin writes queue the index update too, as the services do."""
-
-    def save_instance(self):
-        with transaction.atomic():
-            instance = super().save_instance()
-            indexing.schedule_index(instance)
-        return instance
-
-
-class SheetCreateView(_IndexAfterSave, generic.CreateView):
-    pass
-
-
-class SheetEditView(_IndexAfterSave, generic.EditView):
-    pass
-
-
-class SheetDeleteView(generic.DeleteView):
-    def delete_action(self):
-        with transaction.atomic():
-            pk = self.object.pk
-            super().delete_action()
-            indexing.schedule_delete("resource_sheet", pk)
-
-
-class ResourceSheetViewSet(ModelViewSet):
+class ResourceSheetViewSet(PortalViewSet):
     model = ResourceSheet
-    add_view_class = SheetCreateView
-    edit_view_class = SheetEditView
-    delete_view_class = SheetDeleteView
+    save_service = staticmethod(services.sheet_admin_save)
+    delete_service = staticmethod(services.sheet_delete)
     name = "resource-sheets"
     icon = "doc-full"
     menu_label = _("Resource sheets")
     list_display = ["title", "organisation", "direction", "category", "zone", "status", "updated_at"]
     list_filter = ["direction", "category", "status", "zone"]
     search_fields = ["title", "description", "organisation__name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "organisation", "direction", "category", "title", "description", "quantity", "unit", "frequency",
         "available_from", "available_until", "zone", "tags", "status",
     ]  # fmt: skip
 
 
-class ExchangeSessionViewSet(ModelViewSet):
+class ExchangeSessionViewSet(PortalViewSet):
     model = ExchangeSession
     name = "exchange-sessions"
     icon = "date"
@@ -70,12 +40,10 @@ class ExchangeSessionViewSet(ModelViewSet):
     list_display = ["title", "date", "club", "status", "current_round"]
     list_filter = ["status", "club"]
     search_fields = ["title", "venue"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["title", "date", "venue", "club", "rounds", "round_minutes", "team", "status"]
 
 
-class RegistrationViewSet(ModelViewSet):
+class RegistrationViewSet(PortalViewSet):
     model = Registration
     name = "exchange-registrations"
     icon = "user"
@@ -83,12 +51,10 @@ class RegistrationViewSet(ModelViewSet):
     list_display = ["organisation", "session", "table", "moved_by_hand"]
     list_filter = ["session"]
     search_fields = ["organisation__name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["session", "organisation"]
 
 
-class InterestViewSet(ModelViewSet):
+class InterestViewSet(PortalViewSet):
     model = Interest
     name = "exchange-interests"
     icon = "tick"
@@ -96,41 +62,36 @@ class InterestViewSet(ModelViewSet):
     list_display = ["sheet", "organisation", "interested", "round", "session", "recorded_at"]
     list_filter = ["session", "interested", "round"]
     search_fields = ["sheet__title", "organisation__name"]
-    search_backend_name = None
-    copy_view_enabled = False
     add_view_enabled = False
     form_fields = ["interested"]
 
 
-class SynergyViewSet(ModelViewSet):
+class SynergyViewSet(PortalViewSet):
     model = Synergy
+    save_service = staticmethod(services.synergy_admin_save)
     name = "synergies"
     icon = "link"
     menu_label = _("Synergies")
     list_display = ["__str__", "status", "implemented_on", "club"]
     list_filter = ["status", "club"]
     search_fields = ["provider__name", "beneficiary__name", "notes"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "offer", "need", "provider", "beneficiary", "club", "session", "status", "implemented_on",
         "tonnes_per_year", "euros_per_year", "notes",
     ]  # fmt: skip
 
 
-class ExchangeObjectiveViewSet(ModelViewSet):
+class ExchangeObjectiveViewSet(PortalViewSet):
     model = ExchangeObjective
     name = "exchange-objectives"
     icon = "pick"
     menu_label = _("Yearly objectives")
     list_display = ["__str__", "sessions_planned", "synergies_planned"]
     list_filter = ["club", "year"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["club", "year", "sessions_planned", "synergies_planned"]
 
 
-class SatisfactionResponseViewSet(ModelViewSet):
+class SatisfactionResponseViewSet(PortalViewSet):
     model = SatisfactionResponse
     name = "exchange-satisfaction"
     icon = "help"
@@ -138,8 +99,6 @@ class SatisfactionResponseViewSet(ModelViewSet):
     list_display = ["respondent", "session", "logistics", "method", "atmosphere", "created_at"]
     list_filter = ["session"]
     search_fields = ["comment"]
-    search_backend_name = None
-    copy_view_enabled = False
     add_view_enabled = False
     form_fields = ["comment"]
 

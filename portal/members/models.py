@@ -36,6 +36,39 @@ SSE_KINDS = frozenset(
 SIRET_OPTIONAL_KINDS = frozenset({OrganisationKind.ASSOCIATION, OrganisationKind.CIVIL_SOCIETY})
 
 
+class Sector(models.TextChoices):
+    """The three families the cluster compares (SSE and classic firms), derived from the kind."""
+
+    SSE = "sse", _("Social economy")
+    CLASSIC_FIRM = "classic_firm", _("Classic firm")
+    OTHER = "other", _("Other organisation")
+
+    @classmethod
+    def of_kind(cls, kind: str) -> "Sector":
+        if kind in SSE_KINDS:
+            return cls.SSE
+        return cls.CLASSIC_FIRM if kind == OrganisationKind.CLASSIC_FIRM else cls.OTHER
+
+    def kind_filter(self, field: str = "kind") -> models.Q:
+        """The condition on an organisation's kind (reached through `field`) that selects this sector."""
+        sse = models.Q(**{f"{field}__in": SSE_KINDS})
+        classic = models.Q(**{field: OrganisationKind.CLASSIC_FIRM})
+        if self == Sector.SSE:
+            return sse
+        if self == Sector.CLASSIC_FIRM:
+            return classic
+        return ~(sse | classic)
+
+    @classmethod
+    def case(cls, field: str = "kind") -> models.Case:
+        """The sector of the organisation whose kind is `field`, computed by the database."""
+        return models.Case(
+            *(models.When(s.kind_filter(field), then=models.Value(s.value)) for s in (cls.SSE, cls.CLASSIC_FIRM)),
+            default=models.Value(cls.OTHER.value),
+            output_field=models.CharField(),
+        )
+
+
 class HeadcountBand(models.TextChoices):
     """INSEE's employee-count bands (tranches d'effectif salarié)."""
 
@@ -202,11 +235,8 @@ class Organisation(models.Model):
         return self.kind in SSE_KINDS
 
     @property
-    def sector(self) -> str:
-        """ "sse", "classic_firm" or "other" (local authorities, university, civil society)."""
-        if self.is_sse:
-            return "sse"
-        return "classic_firm" if self.kind == OrganisationKind.CLASSIC_FIRM else "other"
+    def sector(self) -> Sector:
+        return Sector.of_kind(self.kind)
 
     @property
     def siren(self) -> str:

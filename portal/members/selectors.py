@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import SSE_KINDS, Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, Zone
+from .models import SSE_KINDS, Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, Sector, Zone
 
 
 def public_organisations(*, kind: str = "", zone: Zone | None = None, text: str = "") -> QuerySet[Organisation]:
@@ -12,8 +12,8 @@ def public_organisations(*, kind: str = "", zone: Zone | None = None, text: str 
         .select_related("zone", "logo")
         .distinct()
     )
-    if kind == "sse":
-        queryset = queryset.filter(kind__in=SSE_KINDS)
+    if kind == Sector.SSE:
+        queryset = queryset.filter(Sector.SSE.kind_filter())
     elif kind in OrganisationKind.values:
         queryset = queryset.filter(kind=kind)
     if zone is not None:

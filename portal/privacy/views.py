@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import exports
 from portal.members import permissions as member_permissions
 from portal.members.models import Person
 from portal.members.services import person_ensure
@@ -58,19 +58,12 @@ def consent_change(request):
     return redirect("privacy:my_data")
 
 
-def _zip_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @login_required
 @require_POST
 def download(request):
     person = person_ensure(user=request.user)
     content = services.data_export_zip(person=person, by=request.user)
-    return _zip_response(content, services.export_filename(person))
+    return exports.download(content, filename=services.export_filename(person), content_type=exports.ZIP_CONTENT_TYPE)
 
 
 @login_required
@@ -80,7 +73,8 @@ def admin_download(request, person_id):
         raise PermissionDenied(_("Only cluster administrators can export someone else's data."))
     person = get_object_or_404(Person.objects.select_related("user"), pk=person_id)
     content = services.data_export_zip(person=person, by=request.user, request_path=request.get_full_path())
-    response = _zip_response(content, services.export_filename(person))
+    filename = services.export_filename(person)
+    response = exports.download(content, filename=filename, content_type=exports.ZIP_CONTENT_TYPE)
     response.privacy_logged = True  # the service has logged it, with whose data it was
     return response
 

@@ -3,11 +3,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.admin import PortalViewSet
 from portal.members.models import Person
 from portal.members.permissions import is_administrator
 
@@ -28,7 +29,7 @@ register_permission_policy(Consent, ReadOnlyPolicy(Consent), exact_class=True)
 register_permission_policy(ExportAccess, ReadOnlyPolicy(ExportAccess), exact_class=True)
 
 
-class ConsentViewSet(ModelViewSet):
+class ConsentViewSet(PortalViewSet):
     name = "consents"
     model = Consent
     icon = "tick-inverse"
@@ -37,12 +38,10 @@ class ConsentViewSet(ModelViewSet):
     list_filter = ["purpose"]
     search_fields = ["person__user__last_name", "person__user__first_name", "person__user__email"]
     inspect_view_enabled = True
-    copy_view_enabled = False
-    search_backend_name = None
     form_fields = ["purpose"]
 
 
-class ExportAccessViewSet(ModelViewSet):
+class ExportAccessViewSet(PortalViewSet):
     name = "personal-data-exports"
     model = ExportAccess
     icon = "download"
@@ -50,8 +49,6 @@ class ExportAccessViewSet(ModelViewSet):
     list_display = ["created_at", "user_label", "path", "filename", "subject"]
     search_fields = ["user_label", "path", "subject"]
     inspect_view_enabled = True
-    copy_view_enabled = False
-    search_backend_name = None
     form_fields = ["subject"]
 
 

@@ -1,0 +1,85 @@
+"""The base of every admin screen (Wagtail viewsets): saves and deletes go through the services.
+
+An app's viewset names the services that write its model; the admin's create, edit and delete views
+then call them, so the domain rules, the index updates and the broadcasts hold in the admin exactly
+as on the site, and a service's refusal shows on the form instead of an error page.
+
+    class SheetViewSet(PortalViewSet):
+        model = ResourceSheet
+        save_service = staticmethod(services.sheet_admin_save)   # (*, instance, by, save) -> instance
+        delete_service = staticmethod(services.sheet_delete)     # (*, instance, by) -> None
+
+`save` is the admin form's own save (fields, many-to-many, inline children): a service that builds
+the object itself ignores it; one that only adds rules around the form calls it.
+"""
+
+from django.core.exceptions import ValidationError
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+
+class ServiceSaveMixin:
+    save_service = None
+
+    def form_save(self):
+        """What the admin would do without a service: save the form."""
+        return super().save_instance()
+
+    def save_instance(self):
+        if self.save_service is None:
+            return self.form_save()
+        return self.save_service(instance=self.form.instance, by=self.request.user, save=self.form_save)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            # Wagtail sets this while validating the form; a refusal from the service comes later.
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ServiceCreateView(ServiceSaveMixin, generic.CreateView):
+    pass
+
+
+class ServiceEditView(ServiceSaveMixin, generic.EditView):
+    pass
+
+
+class ServiceDeleteView(generic.DeleteView):
+    delete_service = None
+
+    def delete_action(self):
+        if self.delete_service is None:
+            return super().delete_action()
+        return self.delete_service(instance=self.object, by=self.request.user)
+
+
+class PortalViewSet(ModelViewSet):
+    """A model's admin screens, searched in the database (no Wagtail search index) and never copied."""
+
+    add_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+    delete_view_class = ServiceDeleteView
+    search_backend_name = None
+    copy_view_enabled = False
+    save_service = None
+    delete_service = None
+
+    def get_add_view_kwargs(self, **kwargs):
+        return {**super().get_add_view_kwargs(**kwargs), **self._service_kwargs(self.add_view_class, "save_service")}
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return {**super().get_edit_view_kwargs(**kwargs), **self._service_kwargs(self.edit_view_class, "save_service")}
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return {
+            **super().get_delete_view_kwargs(**kwargs),
+            **self._service_kwargs(self.delete_view_class, "delete_service"),
+        }
+
+    def _service_kwargs(self, view_class, name: str) -> dict:
+        service = getattr(self, name)
+        return {name: service} if service is not None and hasattr(view_class, name) else {}
