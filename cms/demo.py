@@ -207,7 +207,7 @@ def _event(parent, spec, axes_by_number) -> EventPage:
 
 def _participation(event: EventPage) -> None:
     """The past event fed the participatory plan, and the organisers recorded who came (all but one)."""
-    from workgroups.models import ActionPlan
+    from workgroups.plans.models import ActionPlan
 
     plan = ActionPlan.objects.filter(slug="plan-economique-participatif").first()
     if plan is not None and event.action_plan_id != plan.pk:

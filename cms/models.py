@@ -326,7 +326,7 @@ class EventPage(RoutablePageMixin, Page):
     feature_image = _image_field()
     body = StreamField(BodyBlock(), verbose_name=_("programme"), blank=True)
     action_plan = models.ForeignKey(
-        "workgroups.ActionPlan",
+        "plans.ActionPlan",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -25,10 +25,3 @@ class WorkgroupsConfig(AppConfig):
         )
         grant(PersonRole.COORDINATOR, "workgroups.view_axis", *crud("workgroups", "workgroupmembership"))
         grant(PersonRole.ORGANISER, "workgroups.view_axis")
-        # Action plans and the common issues board: administrators and organisers edit them in the
-        # admin; coordinators update their axis plans' progress on the site (plan_views.plan_update).
-        plans = [*crud("workgroups", "actionplan"), *crud("workgroups", "action"), *crud("workgroups", "commonissue")]
-        grant(PersonRole.ADMINISTRATOR, *plans)
-        grant(PersonRole.ORGANISER, *plans)
-        grant(PersonRole.COORDINATOR, "workgroups.view_actionplan", "workgroups.view_action",
-              *crud("workgroups", "commonissue"))  # fmt: skip

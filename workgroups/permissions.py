@@ -33,26 +33,3 @@ def can_moderate(user, workgroup: Workgroup) -> bool:
         status=WorkgroupMembershipStatus.ACTIVE,
         role__in=[WorkgroupRole.FACILITATOR, WorkgroupRole.COORDINATOR],
     ).exists()
-
-
-def can_manage_plan(user, plan) -> bool:
-    """Administrators; the coordinators of an axis plan's axis; organisers for club and process plans."""
-    from portal.members.models import PersonRole
-    from portal.members.permissions import has_role
-
-    if is_administrator(user):
-        return True
-    person = person_of(user)
-    if person is None or not user.is_active:
-        return False
-    if plan.axis_id:
-        return plan.axis.coordinators.filter(pk=person.pk).exists()
-    return has_role(user, PersonRole.ORGANISER)
-
-
-def can_manage_issues(user) -> bool:
-    """Organisers, axis coordinators and administrators keep the common issues board."""
-    from portal.members.models import PersonRole
-    from portal.members.permissions import has_role
-
-    return has_role(user, PersonRole.ORGANISER, PersonRole.COORDINATOR)

@@ -228,7 +228,7 @@ def club_commissions(club: Club) -> list:
 
 
 def club_public_plans(club: Club) -> list:
-    """The club's public action plans (declared by the workgroups app as ActionPlan.club)."""
+    """The club's public action plans (declared by the plans app, workgroups.plans, as ActionPlan.club)."""
     related = getattr(club, "action_plans", None)
     if related is None:
         return []

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
+from search import indexing
+
 from .models import Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, PersonRole, Zone
 from .services import _sync_role_groups, ensure_role_groups
 
@@ -220,6 +222,8 @@ def load_members(stdout=None) -> dict:
             _sync_role_groups(person)
             people.append(person)
     life = load_club_life(zones=zones, clubs=clubs, organisations=organisations, people=people)
+    # Written directly, not through the services: their directory entries are queued here, in one go.
+    indexing.schedule_index_many(Organisation, Organisation.objects.values_list("pk", flat=True))
     return {"zones": zones, "clubs": clubs, "organisations": organisations, "people": people, "survey": life["survey"]}
 
 

@@ -7,7 +7,8 @@ from cms.models import EventKind, EventRegistration, RegistrationStatus
 from portal.members.models import PersonRole
 from tests.cms.pages import add_event
 from tests.factories import AxisFactory, PersonFactory
-from workgroups.models import ActionPlan, WorkgroupMembership
+from workgroups.models import WorkgroupMembership
+from workgroups.plans.models import ActionPlan
 
 
 @pytest.fixture

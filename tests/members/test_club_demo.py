@@ -3,7 +3,7 @@
 from django.core.management import call_command
 
 from portal.members.models import CLUB_STAGE_ORDER, Club, GrowthTarget, Survey
-from workgroups.models import ActionPlan, CommonIssue
+from workgroups.plans.models import ActionPlan, CommonIssue
 
 
 def test_demo_has_a_club_at_each_stage_a_survey_with_answers_and_plans_and_loads_twice(db):

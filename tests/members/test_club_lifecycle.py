@@ -25,7 +25,7 @@ from tests.factories import (
     WorkgroupFactory,
     ZoneFactory,
 )
-from workgroups.models import ActionPlan, CommonIssue
+from workgroups.plans.models import ActionPlan, CommonIssue
 
 TODAY = datetime.date.today()
 

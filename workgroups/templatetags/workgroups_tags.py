@@ -1,12 +1,13 @@
-"""Message bodies as HTML: escaped first, then links and @mentions. room.js does the same, token for token.
+"""Message bodies as HTML: escaped first, then links and @mentions. tokens.js does the same, token for token.
 
 Bodies are stored raw; everything a person typed goes through escape(). Only the <a> and <span>
 elements built here are markup, and their attributes are escaped by format_html. Keep the two
-regular expressions in step with MESSAGE_TOKENS in static/workgroups/room.js.
+regular expressions in step with MESSAGE_TOKENS in static/workgroups/tokens.js: the test vectors in
+tests/data/tokenizer_vectors.json hold both to the same tokens.
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from django import template
 from django.utils.html import escape, format_html
@@ -36,9 +37,43 @@ def split_url(candidate: str) -> tuple[str, str]:
     return url, candidate[len(url) :]
 
 
-def _link(url: str) -> SafeString:
-    href = url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
+def _link(href: str, url: str) -> SafeString:
     return format_html('<a href="{}" rel="nofollow noopener" target="_blank">{}</a>', href, url)
+
+
+def message_tokens(body: str, mentions: Mapping[str, bool]) -> Iterator[dict]:
+    """The body as {"text"}, {"link", "text"} (link: the href) and {"mention", "text", "me"} tokens.
+
+    `mentions` maps the members' handles (lower case) to True for the reader's own. Consecutive
+    text is one token and no token is empty, as in tokens.js.
+    """
+    pending = ""
+    position = 0
+    for match in MESSAGE_TOKENS.finditer(body):
+        pending += body[position : match.start()]
+        position = match.end()
+        if match.group("url"):
+            url, rest = split_url(match.group("url"))
+            if URL_PREFIX.sub("", url):
+                if pending:
+                    yield {"text": pending}
+                href = url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
+                yield {"link": href, "text": url}
+                pending = rest
+            else:
+                pending += url + rest
+            continue
+        handle = match.group(2).lower()
+        if handle in mentions:
+            if pending:
+                yield {"text": pending}
+            yield {"mention": handle, "text": match.group(0), "me": bool(mentions[handle])}
+            pending = ""
+        else:
+            pending += match.group(0)
+    pending += body[position:]
+    if pending:
+        yield {"text": pending}
 
 
 def render_message_body(body: str, mentions: Mapping[str, bool] | Iterable[str] | None = None) -> SafeString:
@@ -46,25 +81,15 @@ def render_message_body(body: str, mentions: Mapping[str, bool] | Iterable[str] 
     if not isinstance(mentions, Mapping):
         mentions = dict.fromkeys(mentions or (), False)
     parts = []
-    position = 0
-    for match in MESSAGE_TOKENS.finditer(body):
-        parts.append(escape(body[position : match.start()]))
-        position = match.end()
-        if match.group("url"):
-            url, rest = split_url(match.group("url"))
-            if URL_PREFIX.sub("", url):
-                parts.append(_link(url))
-            else:
-                parts.append(escape(url))
-            parts.append(escape(rest))
-            continue
-        handle = match.group(2).lower()
-        if handle in mentions:
-            css = "mention mention-me" if mentions[handle] else "mention"
-            parts.append(format_html('<span class="{}" data-handle="{}">{}</span>', css, handle, match.group(0)))
+    for token in message_tokens(body, mentions):
+        if "link" in token:
+            parts.append(_link(token["link"], token["text"]))
+        elif "mention" in token:
+            css = "mention mention-me" if token["me"] else "mention"
+            span = '<span class="{}" data-handle="{}">{}</span>'
+            parts.append(format_html(span, css, token["mention"], token["text"]))
         else:
-            parts.append(escape(match.group(0)))
-    parts.append(escape(body[position:]))
+            parts.append(escape(token["text"]))
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped or built by format_html
 
 

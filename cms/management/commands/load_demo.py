@@ -14,6 +14,7 @@ from portal.members.demo import DEMO_PASSWORD, load_members
 from portal.members.models import Person, PersonRole
 from portal.privacy.demo import load_consents
 from workgroups.demo import load_axes, load_workgroups
+from workgroups.plans.demo import load_plans
 
 
 class Command(BaseCommand):
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         say(_("  %(count)d thematic axes") % {"count": len(axes)})
         workgroups = load_workgroups(axes=axes, clubs=members["clubs"], people=members["people"])
         say(_("  %(count)d workgroups with a discussion") % {"count": len(workgroups)})
+        load_plans(axes=axes, clubs=members["clubs"], workgroups=workgroups)
         records = load_best_practices(axes=axes, people=members["people"])
         say(_("  %(count)d best-practice records") % {"count": len(records)})
         exchange = load_exchange(people=members["people"], clubs=members["clubs"])

@@ -1,7 +1,9 @@
 // The organiser's live view: every table's progress, from the session's websocket. A fresh snapshot
-// arrives on every (re)connection, so a dropped connection loses nothing.
-(function () {
-  "use strict";
+// arrives on every (re)connection, so a dropped connection loses nothing. An ES module: the websocket
+// is the portal's shared connection (portal/static/js/connection.js).
+import { Connection } from "../js/connection.js";
+
+function startLive() {
   const root = document.getElementById("live");
   if (!root) return;
   const connection = document.getElementById("connection");
@@ -21,12 +23,10 @@
     setTimeout(function () { tr.classList.remove("updated"); }, 800);
   }
 
-  function connect(delay) {
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
-    socket.addEventListener("open", function () { delay = 1000; document.body.dataset.connection = "connected"; connection.textContent = ""; });
-    socket.addEventListener("message", function (event) {
-      const frame = JSON.parse(event.data);
+  // Reconnects after 1 s doubling up to 30 s, from 1 s again once open; a refusal (4400-4499) ends it.
+  const socket = new Connection(root.dataset.wsPath, {
+    onOpen: function () { document.body.dataset.connection = "connected"; connection.textContent = ""; },
+    onFrame: function (frame) {
       if (frame.type === "state") {
         if (currentRound !== null && frame.round !== currentRound) { location.reload(); return; }
         currentRound = frame.round;
@@ -34,16 +34,14 @@
       } else if (frame.type === "progress") {
         if (frame.round === currentRound) setRow(frame);
       } else if (frame.type === "round" || frame.type === "seating") {
-        socket.send(JSON.stringify({ type: "state" }));
+        socket.send({ type: "state" });
       }
-    });
-    socket.addEventListener("close", function (event) {
+    },
+    onClose: function (event, outcome) {
       document.body.dataset.connection = "disconnected";
-      if (event.code >= 4400 && event.code < 4500) return;
-      connection.textContent = "…";
-      setTimeout(function () { connect(Math.min(delay * 2, 30000)); }, delay);
-    });
-  }
+      if (!outcome.refused) connection.textContent = "…";
+    },
+  });
   // Time since the round started, to pace the sheets (round_minutes each).
   const clock = document.getElementById("round-clock");
   const started = Date.parse(root.dataset.started || "");
@@ -53,5 +51,7 @@
       clock.textContent = "⏱ " + Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
     }, 1000);
   }
-  connect(1000);
-})();
+  socket.start();
+}
+
+startLive();

@@ -1,9 +1,11 @@
 // The secretary's screen: the current sheet and one YES/NO per firm of the table.
 // Every toggle goes into a queue kept in localStorage and is POSTed at once; what the server has not
 // acknowledged is resent after a reload, a dropped connection or the "online" event. The server
-// treats a replay as the same answer, so resending is always safe.
-(function () {
-  "use strict";
+// treats a replay as the same answer, so resending is always safe. An ES module: the websocket is
+// the portal's shared connection (portal/static/js/connection.js).
+import { Connection } from "../js/connection.js";
+
+function startTable() {
   const root = document.getElementById("secretary");
   const dataNode = document.getElementById("table-data");
   if (!root || !dataNode) return;
@@ -161,22 +163,18 @@
   window.addEventListener("offline", showQueue);
 
   // The organiser starting the next round (or closing the session) reloads the screen.
-  function listen(delay) {
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + data.wsPath);
-    socket.addEventListener("message", function (event) {
-      const frame = JSON.parse(event.data);
+  // Reconnects after 1 s doubling up to 30 s; a refusal (4400-4499) ends it.
+  const connection = new Connection(data.wsPath, {
+    onFrame: function (frame) {
       if ((frame.type === "round" || frame.type === "state") && (frame.round !== data.round || frame.status !== data.status)) {
         flush().then(function () { if (!queue.length) location.reload(); });
       }
-    });
-    socket.addEventListener("close", function (event) {
-      if (event.code >= 4400 && event.code < 4500) return;
-      setTimeout(function () { listen(Math.min(delay * 2, 30000)); }, delay);
-    });
-  }
+    },
+  });
 
   if (data.sheets.length) render();
-  listen(1000);
+  connection.start();
   flush();
-})();
+}
+
+startTable();

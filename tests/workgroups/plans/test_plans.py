@@ -11,8 +11,8 @@ from portal.members import services as member_services
 from portal.members import surveys
 from portal.members.models import PersonRole, SurveyInvitation
 from tests.factories import AxisFactory, ClubFactory, OrganisationFactory, PersonFactory, UserFactory, WorkgroupFactory
-from workgroups import plan_services
-from workgroups.models import Action, ActionPlan, CommonIssue
+from workgroups.plans import services
+from workgroups.plans.models import Action, ActionPlan, CommonIssue
 
 TODAY = datetime.date.today()
 
@@ -84,10 +84,10 @@ def test_update_service_refuses_foreign_actions_and_other_people(axis_plan, memb
     other = Action.objects.create(plan=ActionPlan.objects.create(title="Autre", slug="autre", scope="process"),
                                   title="Assises")  # fmt: skip
     with pytest.raises(ValidationError):
-        plan_services.plan_actions_update(plan=axis_plan["plan"], by=axis_plan["coordinator"],
+        services.plan_actions_update(plan=axis_plan["plan"], by=axis_plan["coordinator"],
                                           changes={other.pk: {"status": "done"}})  # fmt: skip
     with pytest.raises(PermissionDenied):
-        plan_services.plan_actions_update(plan=axis_plan["plan"], by=member, changes={})
+        services.plan_actions_update(plan=axis_plan["plan"], by=member, changes={})
     other.refresh_from_db()
     assert other.status == "planned"
 
@@ -97,9 +97,9 @@ def test_club_and_process_plans_are_updated_by_organisers(axis_plan):
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
     plan = ActionPlan.objects.create(title="Plan du club", slug="plan-club", scope="club", club=ClubFactory())
     action = Action.objects.create(plan=plan, title="Signalétique commune")
-    assert plan_services.plan_actions_update(plan=plan, by=organiser, changes={action.pk: {"status": "done"}}) == 1
+    assert services.plan_actions_update(plan=plan, by=organiser, changes={action.pk: {"status": "done"}}) == 1
     with pytest.raises(PermissionDenied):  # an organiser does not run an axis's plan
-        plan_services.plan_actions_update(plan=axis_plan["plan"], by=organiser, changes={})
+        services.plan_actions_update(plan=axis_plan["plan"], by=organiser, changes={})
 
 
 def test_plan_scope_must_match_its_axis_or_club(db):
@@ -144,3 +144,24 @@ def test_issue_from_a_survey_lists_the_firms_that_raised_it_and_is_followed_on_t
 def test_admin_lists(client, administrator, axis_plan, viewset):
     client.force_login(administrator)
     assert client.get(reverse(f"{viewset}:index")).status_code == 200
+
+
+def test_administrator_creates_a_plan_in_the_admin(client, administrator):
+    client.force_login(administrator)
+    response = client.post(reverse("action-plans:add"), {"title": "Plan mobilité", "slug": "plan-mobilite",
+                                                         "scope": "process", "is_public": "on"})  # fmt: skip
+    assert response.status_code == 302
+    assert ActionPlan.objects.get(slug="plan-mobilite").title == "Plan mobilité"
+
+
+def test_admin_menu_lists_the_plans_screens_under_axes_and_workgroups(rf, administrator):
+    from django.utils import translation
+    from wagtail.admin.menu import admin_menu
+
+    reverse("wagtailadmin_home")  # loads the admin URLs, which register the viewsets and their menu items
+    request = rf.get("/admin/")
+    request.user = administrator
+    with translation.override("en"):
+        group = next(item for item in admin_menu.menu_items_for_request(request) if item.label == "Axes and workgroups")
+        labels = [str(item.label) for item in group.menu.menu_items_for_request(request)]
+    assert labels == ["Thematic axes", "Workgroups", "Workgroup members", "Action plans", "Actions", "Common issues"]

@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.members.models import CommonProblem
+from workgroups.models import Workgroup
 
-from .models import ActionStatus, CommonIssue, IssueStatus, Workgroup
+from .models import ActionStatus, CommonIssue, IssueStatus
 
 
 class ActionProgressForm(forms.Form):

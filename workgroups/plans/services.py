@@ -1,4 +1,4 @@
-"""Writes to the action plans and the common issues board (the chat's services.py stays apart)."""
+"""Writes to the action plans and the common issues board."""
 
 from decimal import Decimal
 
@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.members.models import Organisation, Survey, SurveyAnswer
+from workgroups.models import Workgroup
 
 from . import permissions
-from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus, Workgroup
+from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus
 
 
 def plan_actions_update(*, plan: ActionPlan, by, changes: dict[int, dict]) -> int:

@@ -1,0 +1,44 @@
+"""The portal's ES modules in Chromium: the header's search suggestions (search/autocomplete.js,
+loaded on every page with <script type="module">) run, and no script of the page fails."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from search import indexing as search_indexing
+from tests.factories import BestPracticeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def indexed_practice(search_index):
+    record = BestPracticeFactory(title="Une cantine sans gaspillage")
+    search_indexing.schedule_index(record)  # the factory skips the service, which queues it
+    return record
+
+
+def test_the_search_box_suggests_titles_as_a_visitor_types(indexed_practice, page):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/")
+    box = page.locator("#header-search-q")
+    expect(box).to_have_attribute("aria-autocomplete", "list")  # the module ran
+
+    suggestion = page.locator("#header-search-q-suggestions").get_by_role("link", name="Une cantine sans gaspillage")
+    deadline = time.monotonic() + 15
+    while True:  # an index update is visible to searches within a second or so
+        box.fill("")
+        box.press_sequentially("gaspi")
+        try:
+            expect(suggestion).to_be_visible(timeout=2000)
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+    box.press("ArrowDown")
+    expect(suggestion).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#header-search-q-suggestions")).to_be_hidden()
+    assert errors == []

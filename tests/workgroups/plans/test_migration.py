@@ -1,0 +1,93 @@
+"""Moving the action plans out of the workgroups app keeps every row, content type id and group permission.
+
+A cluster running the first release has the plans in workgroups_* tables, under workgroups content types:
+the migrations rename both in place.
+"""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+# Transactional: migrations run outside a test transaction. Serialized rollback: the tests after this one
+# find the content types and pages the migrations created, as in the rest of the suite.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+MOVED = ["actionplan", "action", "commonissue"]
+
+
+def _migrate(targets) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()  # the applied migrations changed: reload before reading the state
+    return executor
+
+
+def _latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def _tables() -> set[str]:
+    return set(connection.introspection.table_names())
+
+
+def test_rows_content_types_and_permissions_survive_the_move_to_the_plans_app():
+    # Back to the first release: every migration of the move (and after it) unapplied.
+    executor = _migrate([("plans", None)])
+    try:
+        old = executor.loader.project_state(
+            [("workgroups", "0003_merge_action_plans_and_change_counter"), ("cms", "0005_event_participation")]
+        ).apps
+        assert {"workgroups_actionplan", "workgroups_action_partners", "workgroups_commonissue_firms"} <= _tables()
+        ContentType = old.get_model("contenttypes", "ContentType")
+        Permission, Group = old.get_model("auth", "Permission"), old.get_model("auth", "Group")
+        content_types = {
+            model: ContentType.objects.get_or_create(app_label="workgroups", model=model)[0].pk for model in MOVED
+        }
+        permission, _ = Permission.objects.get_or_create(
+            content_type_id=content_types["actionplan"], codename="view_actionplan",
+            defaults={"name": "Can view action plan"},
+        )  # fmt: skip
+        readers = Group.objects.create(name="Lecteurs des plans")
+        readers.permissions.add(permission)
+
+        Organisation = old.get_model("members", "Organisation")
+        pilot = Organisation.objects.create(name="Conserverie", slug="conserverie", kind="cooperative")
+        partner = Organisation.objects.create(name="Fromagerie", slug="fromagerie", kind="cooperative")
+        plan = old.get_model("workgroups", "ActionPlan").objects.create(
+            title="Plan économique participatif", slug="plan-participatif", scope="process"
+        )
+        action = old.get_model("workgroups", "Action").objects.create(
+            plan=plan, position=1, title="Légumerie partagée", pilot=pilot, status="in_progress"
+        )
+        action.partners.add(partner)
+        issue = old.get_model("workgroups", "CommonIssue").objects.create(title="Déchets", status="open")
+        issue.firms.add(pilot, partner)
+    finally:
+        _migrate(_latest())
+
+    tables = _tables()
+    assert {"plans_actionplan", "plans_action", "plans_action_partners", "plans_commonissue"} <= tables
+    assert "plans_commonissue_firms" in tables
+    assert not {table for table in tables if table.startswith("workgroups_") and "action" in table}
+
+    from django.contrib.auth.models import Group as CurrentGroup
+    from django.contrib.contenttypes.models import ContentType as CurrentContentType
+
+    from workgroups.plans.models import Action, ActionPlan, CommonIssue
+
+    CurrentContentType.objects.clear_cache()
+    for model_class in (ActionPlan, Action, CommonIssue):
+        model = model_class._meta.model_name
+        assert CurrentContentType.objects.get_for_model(model_class).pk == content_types[model]
+        assert not CurrentContentType.objects.filter(app_label="workgroups", model=model).exists()
+    moved_plan = ActionPlan.objects.get(slug="plan-participatif")
+    assert moved_plan.pk == plan.pk
+    moved_action = moved_plan.actions.get()
+    assert (moved_action.pk, moved_action.pilot_id) == (action.pk, pilot.pk)
+    assert list(moved_action.partners.values_list("pk", flat=True)) == [partner.pk]
+    assert set(CommonIssue.objects.get(pk=issue.pk).firms.values_list("pk", flat=True)) == {pilot.pk, partner.pk}
+    granted = CurrentGroup.objects.get(name="Lecteurs des plans").permissions.get()
+    assert (granted.pk, granted.content_type_id) == (permission.pk, content_types["actionplan"])
+    assert granted.content_type.app_label == "plans" and granted.codename == "view_actionplan"
+    # New rows still get ids after the renamed tables' own (the sequences follow the columns).
+    assert ActionPlan.objects.create(title="Plan suivant", slug="plan-suivant", scope="process").pk > plan.pk

@@ -1,0 +1,58 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from portal.admin import PortalViewSet
+from workgroups.wagtail_hooks import WORKGROUPS_MENU_HOOK
+
+from .models import Action, ActionPlan, CommonIssue
+
+
+class PlansMenuMixin:
+    """Listed in the "Axes and workgroups" menu, after its axes, workgroups and members."""
+
+    menu_hook = WORKGROUPS_MENU_HOOK
+
+
+class ActionPlanViewSet(PlansMenuMixin, PortalViewSet):
+    model = ActionPlan
+    name = "action-plans"
+    menu_order = 4
+    icon = "list-ol"
+    menu_label = _("Action plans")
+    list_display = ["title", "scope", "axis", "club", "is_public", "updated_at"]
+    list_filter = ["scope", "axis", "club", "is_public"]
+    search_fields = ["title", "summary"]
+    form_fields = ["title", "slug", "scope", "axis", "club", "summary", "period_start", "period_end", "is_public"]
+
+
+class ActionViewSet(PlansMenuMixin, PortalViewSet):
+    model = Action
+    name = "plan-actions"
+    menu_order = 5
+    icon = "tick"
+    menu_label = _("Actions")
+    list_display = ["title", "plan", "pilot", "status", "current_value", "target_value", "ends_on"]
+    list_filter = ["plan", "status"]
+    list_export = ["plan", "title", "pilot", "starts_on", "ends_on", "budget", "indicator", "target_value",
+                   "current_value", "status"]  # fmt: skip
+    search_fields = ["title", "description", "indicator"]
+    copy_view_enabled = True
+    form_fields = ["plan", "position", "title", "description", "pilot", "partners", "starts_on", "ends_on", "budget",
+                   "indicator", "target_value", "current_value", "status"]  # fmt: skip
+
+
+class CommonIssueViewSet(PlansMenuMixin, PortalViewSet):
+    model = CommonIssue
+    name = "common-issues"
+    menu_order = 6
+    icon = "warning"
+    menu_label = _("Common issues")
+    list_display = ["title", "club", "workgroup", "status", "updated_at"]
+    list_filter = ["status", "club", "problem"]
+    search_fields = ["title", "decisions"]
+    form_fields = ["title", "problem", "club", "firms", "workgroup", "survey", "status", "decisions"]
+
+
+@hooks.register("register_admin_viewset")
+def register_plans_viewsets():
+    return [ActionPlanViewSet(), ActionViewSet(), CommonIssueViewSet()]
