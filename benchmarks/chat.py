@@ -458,10 +458,11 @@ def persistence_probe(users, workgroups, n_rooms: int, calls: int = 100, warm: i
     with the broadcast stubbed out: the CPU every message costs before any fan-out. The consumer
     runs message_send in a small thread pool (thread_sensitive=False), so 1000 / (wall ms per call)
     is the rate of ONE such thread, not a hard ceiling of the process."""
-    from workgroups import realtime, services
+    from portal import realtime
+    from workgroups import services
 
-    original = realtime._send
-    realtime._send = lambda workgroup_id, event: None
+    original = realtime.group_send
+    realtime.group_send = lambda group, event: None
     walls, cpus = [], []
     try:
         for index in range(warm + calls):
@@ -477,7 +478,7 @@ def persistence_probe(users, workgroups, n_rooms: int, calls: int = 100, warm: i
                 walls.append(now() - started)
                 cpus.append(time.thread_time() - cpu)
     finally:
-        realtime._send = original
+        realtime.group_send = original
     walls.sort()
     return {
         "calls": calls,

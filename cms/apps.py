@@ -13,13 +13,6 @@ def _axis_coordinators_changed(sender, instance, action, reverse, pk_set, **kwar
     transaction.on_commit(lambda: services.axes_coordination_sync(axis_ids=axis_ids))
 
 
-def _event_published(sender, instance, **kwargs):
-    # A larger capacity frees places: the waiting list moves up at once.
-    from . import services
-
-    services.registration_promote_waiting(event=instance)
-
-
 def _club_merged(sender, absorbed, into, by, **kwargs):
     # Inside the merger's transaction: the pages follow the clubs, or nothing happens at all.
     from . import services
@@ -44,16 +37,12 @@ class CmsConfig(AppConfig):
         privacy.register()
 
         from django.db.models.signals import m2m_changed
-        from wagtail.signals import page_published
 
         from workgroups.models import Axis
-
-        from .models import EventPage
 
         m2m_changed.connect(
             _axis_coordinators_changed, sender=Axis.coordinators.through, dispatch_uid="cms_axis_coordinators"
         )
-        page_published.connect(_event_published, sender=EventPage, dispatch_uid="cms_event_published")
 
         from portal.clubs.signals import club_merged, survey_results_public_changed
 

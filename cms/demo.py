@@ -1,12 +1,10 @@
 """The demo site's pages (all fictional): safe to run again, it refreshes the pages it finds by slug."""
 
 import datetime
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
-
-from portal.members.models import Person
+from wagtail import hooks
 
 from . import services
 from .models import (
@@ -14,17 +12,11 @@ from .models import (
     ClubPage,
     ContactFormField,
     ContactPage,
-    EventIndexPage,
-    EventKind,
-    EventPage,
-    EventRegistration,
     HomePage,
     NewsIndexPage,
     NewsPage,
-    RegistrationStatus,
     StandardPage,
 )
-from .selectors import token_hash
 
 HOME_INTRO = (
     "<p>Le <b>Pôle territorial de coopération économique du Val d'Arvière</b> réunit des coopératives, "
@@ -93,32 +85,6 @@ NEWS = [
      "<p>Le groupement propose un interlocuteur unique, un diagnostic partagé et des chantiers coordonnés.</p>"),
 ]  # fmt: skip
 
-# slug, title, kind, days from today, start, end, place, capacity, axis number or None, summary
-EVENTS = [
-    ("petit-dejeuner-tanneries", "Petit-déjeuner des entreprises du parc des Tanneries", EventKind.BREAKFAST, 7,
-     (8, 0), (9, 30), "Maison des coopératives, salle 2", 30, None,
-     "Trois membres présentent leur activité, puis échanges libres autour d'un café du Val."),
-    ("atelier-cantine-circuit-court", "Atelier : approvisionner sa cantine en circuit court", EventKind.WORKSHOP, 14,
-     (14, 0), (17, 0), "Cuisine centrale d'Arvière", 12, 2,
-     "Méthode, calendrier des saisons et commandes groupées, avec les cuisiniers qui l'ont fait."),
-    ("after-work-croix-blanche", "After-work du club de la Croix-Blanche", EventKind.AFTER_WORK, 21,
-     (18, 0), (20, 30), "Brasserie coopérative La Croix-Blanche", 60, None,
-     "Le rendez-vous convivial des entreprises de la zone, ouvert aux nouveaux venus."),
-    ("session-echanges-materiel", "Session d'échanges : matériel et locaux à partager", EventKind.EXCHANGE_SESSION,
-     28, (9, 30), (12, 0), "Tiers-lieu du Moulin", 20, None,
-     "Chacun vient avec ce qu'il peut prêter ou ce qu'il cherche : véhicules, salles, outils, compétences."),
-]  # fmt: skip
-PAST_EVENT = (
-    "assises-du-pole", "Assises du pôle", EventKind.ASSISES, -30, (9, 0), (17, 0),
-    "Salle des fêtes d'Arvière", 120, None,
-    "La journée annuelle du pôle : bilan des axes, ateliers et vote des priorités de l'année.",
-)  # fmt: skip
-PAST_VISITORS = [
-    ("Nadia Berthier", "Communauté de communes du Val d'Arvière", "n.berthier@cc-val-arviere.example"),
-    ("Julien Ferrand", "Université d'Arvière", "julien.ferrand@univ-arviere.example"),
-    ("Sophie Lamarre", "", "sophie.lamarre@courriel.example"),
-]
-
 ABOUT_BODY = [
     {"type": "text", "value": (
         "<p>Le pôle est né en 2019 de la rencontre entre les coopératives du Val, le club d'entreprises des "
@@ -161,11 +127,11 @@ CONTACT_FIELDS = [
 ]
 
 
-def _text(html: str) -> list[dict]:
+def text_body(html: str) -> list[dict]:
     return [{"type": "text", "value": html}]
 
 
-def _upsert(parent, model, slug: str, lookup: dict | None = None, **fields):
+def upsert_page(parent, model, slug: str, lookup: dict | None = None, **fields):
     """The child of `parent` found by slug (or by `lookup`), created or refreshed, then published."""
     tags = fields.pop("tags", None)
     page = model.objects.child_of(parent).filter(**(lookup or {"slug": slug})).first()
@@ -179,64 +145,6 @@ def _upsert(parent, model, slug: str, lookup: dict | None = None, **fields):
         page.tags.set(tags)
     page.save_revision().publish()
     return page
-
-
-def _at(days: int, hour_minute: tuple[int, int]) -> datetime.datetime:
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(*hour_minute)))
-
-
-def _event(parent, spec, axes_by_number) -> EventPage:
-    slug, title, kind, days, start, end, place, capacity, axis_number, summary = spec
-    return _upsert(
-        parent,
-        EventPage,
-        slug,
-        title=title,
-        kind=kind,
-        start=_at(days, start),
-        end=_at(days, end),
-        place=place,
-        address="Val d'Arvière",
-        capacity=capacity,
-        axis=axes_by_number.get(axis_number),
-        summary=summary,
-        body=_text(f"<p>{summary}</p>" + ("<p>Inscription gratuite, ouverte à tous.</p>" if days >= 0 else "")),
-    )
-
-
-def _participation(event: EventPage) -> None:
-    """The past event fed the participatory plan, and the organisers recorded who came (all but one)."""
-    from workgroups.plans.models import ActionPlan
-
-    plan = ActionPlan.objects.filter(slug="plan-economique-participatif").first()
-    if plan is not None and event.action_plan_id != plan.pk:
-        EventPage.objects.filter(pk=event.pk).update(action_plan=plan)
-    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("pk")
-    if not confirmed.filter(attended__isnull=False).exists():
-        absent = confirmed.last()
-        confirmed.update(attended=True)
-        if absent is not None:
-            EventRegistration.objects.filter(pk=absent.pk).update(attended=False)
-
-
-def _past_registrations(event: EventPage) -> None:
-    """Who came to the past event: some members and a few visitors (created once)."""
-    if event.registrations.exists():
-        return
-    people = Person.objects.select_related("user", "organisation").order_by("pk")[:9]
-    rows = [(p.full_name, p.organisation.name if p.organisation else "", p.user.email, p) for p in people]
-    rows += [(name, organisation, email, None) for name, organisation, email in PAST_VISITORS]
-    for index, (name, organisation, email, person) in enumerate(rows):
-        EventRegistration.objects.create(
-            event=event,
-            person=person,
-            name=name,
-            organisation_name=organisation,
-            email=email.lower(),
-            status=RegistrationStatus.CANCELLED if index == 2 else RegistrationStatus.CONFIRMED,
-            cancel_token_hash=token_hash(secrets.token_urlsafe(32)),
-        )
 
 
 def load_pages(*, axes, clubs) -> HomePage:
@@ -254,50 +162,41 @@ def load_pages(*, axes, clubs) -> HomePage:
         for axis in sorted(axes, key=lambda a: a.number):
             objectives = AXIS_OBJECTIVES.get(axis.number)
             html = "<ul>" + "".join(f"<li>{item}</li>" for item in objectives) + "</ul>" if objectives else ""
-            axis_pages[axis.number] = _upsert(
+            axis_pages[axis.number] = upsert_page(
                 home, AxisPage, axis.slug, lookup={"axis": axis}, title=axis.title, axis=axis,
-                introduction=axis.summary, objectives=_text(html) if html else [],
+                introduction=axis.summary, objectives=text_body(html) if html else [],
             )  # fmt: skip
 
         for club in clubs:
-            _upsert(
+            upsert_page(
                 home, ClubPage, club.slug, lookup={"club": club}, title=club.name, club=club,
                 introduction=club.description,
-                common_issues=_text(CLUB_ISSUES), how_to_join=CLUB_JOIN,
+                common_issues=text_body(CLUB_ISSUES), how_to_join=CLUB_JOIN,
                 contact_email=f"{club.slug}@pole-val-arviere.example",
             )  # fmt: skip
 
-        news_index = _upsert(
+        news_index = upsert_page(
             home, NewsIndexPage, "actualites", title="Actualités",
             intro="<p>La vie du pôle, de ses axes et de ses clubs.</p>",
         )  # fmt: skip
-        agenda = _upsert(
-            home, EventIndexPage, "agenda", title="Agenda",
-            intro="<p>Petits-déjeuners, ateliers, sessions d'échanges : ouverts aux membres et aux visiteurs.</p>",
-        )  # fmt: skip
-        axis_sections = {}
+        axis_news = {}
         for number in AXES_WITH_SECTIONS:
             if number in axis_pages:
                 axis_page = axis_pages[number]
-                axis_sections[number] = {
-                    "news": _upsert(axis_page, NewsIndexPage, "actualites", title=f"Actualités — {axis_page.title}"),
-                    "events": _upsert(axis_page, EventIndexPage, "agenda", title=f"Agenda — {axis_page.title}"),
-                }
+                axis_news[number] = upsert_page(
+                    axis_page, NewsIndexPage, "actualites", title=f"Actualités — {axis_page.title}"
+                )
 
         for slug, title, days_ago, summary, axis_number, under_axis, tags, body in NEWS:
-            parent = axis_sections[axis_number]["news"] if under_axis and axis_number in axis_sections else news_index
-            _upsert(
+            parent = axis_news[axis_number] if under_axis and axis_number in axis_news else news_index
+            upsert_page(
                 parent, NewsPage, slug, title=title, date=timezone.localdate() - datetime.timedelta(days=days_ago),
-                summary=summary, axis=axes_by_number.get(axis_number), tags=tags, body=_text(body),
+                summary=summary, axis=axes_by_number.get(axis_number), tags=tags, body=text_body(body),
             )  # fmt: skip
 
-        for spec in EVENTS:
-            axis_number = spec[8]
-            parent = axis_sections[axis_number]["events"] if axis_number in axis_sections else agenda
-            _event(parent, spec, axes_by_number)
-        past = _event(agenda, PAST_EVENT, axes_by_number)
-        _past_registrations(past)
-        _participation(past)
+        # The apps built on the site add their pages here (the events: cms/events/demo.py).
+        for load in hooks.get_hooks("cms_demo_pages"):
+            load(home=home, axis_pages=axis_pages, axes_by_number=axes_by_number)
 
         contact = ContactPage.objects.child_of(home).filter(slug="contact").first()
         if contact is None:
@@ -322,9 +221,9 @@ def load_pages(*, axes, clubs) -> HomePage:
                 "title": "Rejoindre le pôle", "text": "Présentez-nous votre structure : nous vous rappelons.",
                 "button_label": "Nous écrire", "page": contact.pk, "url": ""}},
         ]  # fmt: skip
-        _upsert(home, StandardPage, "a-propos", title="À propos", intro="Qui nous sommes et comment nous agissons.",
+        upsert_page(home, StandardPage, "a-propos", title="À propos", intro="Qui nous sommes et comment nous agissons.",
                 body=about_body)  # fmt: skip
-        _upsert(home, StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_BODY)
+        upsert_page(home, StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_BODY)
 
     services.publishing_setup()
     return home

@@ -1,4 +1,4 @@
-"""The public site's feeds: news as RSS and Atom, events as iCalendar (one event, or the upcoming ones).
+"""The public site's news feeds, RSS and Atom (the events' iCalendar: cms/events/feeds.py).
 
 Only live, public pages go out: a feed is read by anyone, like the site itself.
 """
@@ -6,16 +6,13 @@ Only live, public pages go out: a feed is read by anyone, like the site itself.
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
 from . import selectors
 
 FEED_SIZE = 20
-CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 class NewsFeed(Feed):
@@ -57,38 +54,3 @@ class AtomNewsFeed(NewsFeed):
 
     def subtitle(self):
         return self.description()
-
-
-def _calendar_event(event, request) -> Event:
-    entry = Event()
-    entry.add("uid", f"event-{event.pk}@{request.get_host()}")
-    entry.add("dtstamp", event.last_published_at or timezone.now())
-    entry.add("dtstart", event.start)
-    entry.add("dtend", event.end)
-    entry.add("summary", event.title)
-    entry.add("description", event.summary)
-    entry.add("location", ", ".join(part for part in (event.place, event.address) if part))
-    entry.add("url", request.build_absolute_uri(event.get_url(request)))
-    return entry
-
-
-def _calendar(events, request, name: str) -> HttpResponse:
-    calendar = Calendar()
-    calendar.add("prodid", "-//PTCE Portal//Agenda//FR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for event in events:
-        calendar.add_component(_calendar_event(event, request))
-    return HttpResponse(calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE)
-
-
-def event_calendar(request, event) -> HttpResponse:
-    """One event as a .ics file, to add it to one's own calendar."""
-    response = _calendar([event], request, event.title)
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
-    return response
-
-
-def upcoming_events_calendar(request) -> HttpResponse:
-    """The calendar of upcoming events, to subscribe to."""
-    return _calendar(selectors.upcoming_events().public(), request, _("Events of the cluster"))

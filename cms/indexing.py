@@ -1,13 +1,14 @@
 """What the public site puts in the portal's search: its live, public pages and the organisations of
 the public directory, both found by everyone.
 
-The one place where the site's changes reach the search index. Wagtail publishes, unpublishes, moves
-and deletes pages and sets their privacy itself (admin, scheduled publishing), and the members'
-directory belongs to portal/, which knows nothing of the site: so the signals below connect those
-writes to the search outbox (search.indexing), each handler queuing an explicit index or delete in
-the write's transaction. Whether a queued page is then indexed or removed is decided by the
-querysets here (live, public, routable), read when the outbox is drained; `rebuild_index` repairs
-anything a bulk update bypassed.
+Wagtail publishes, unpublishes, moves and deletes pages and sets their privacy itself (admin,
+scheduled publishing): the signals below, the only ones the search listens to, connect that page life
+cycle to the search outbox (search.indexing), each handler queuing an explicit index or delete in the
+write's transaction. The directory's organisations are queued by the members' services themselves
+(portal/members/services.py: organisation and membership writes, the directory consent) and by
+every other writer of organisations explicitly. Whether a queued page or organisation is then
+indexed or removed is decided by the querysets here (live, public, routable; listed and an active
+member), read when the outbox is drained; `rebuild_index` repairs any drift.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,26 +21,17 @@ from wagtail.rich_text import get_text_for_indexing
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from portal.members import selectors as member_selectors
-from portal.members.models import Membership, Organisation
+from portal.members.indexing import ZONE, organisation_facets
+from portal.members.models import Organisation
 from search import indexing, registry
-from search.documents import PUBLIC, SearchDocument
+from search.documents import PUBLIC, SearchDocument, subtitle
+from workgroups.indexing import axis_facets
 
-from .models import (
-    AxisPage,
-    ClubPage,
-    ContactPage,
-    EventIndexPage,
-    EventPage,
-    HomePage,
-    NewsIndexPage,
-    NewsPage,
-    StandardPage,
-)
+from .models import AxisPage, ClubPage, ContactPage, HomePage, NewsIndexPage, NewsPage, StandardPage
 
-PAGE, NEWS, EVENT, ORGANISATION = "page", "news", "event", "organisation"
-# The site's other pages, found under the "page" type; news and events have types of their own.
-OTHER_PAGE_TYPES = (HomePage, AxisPage, ClubPage, StandardPage, ContactPage, NewsIndexPage, EventIndexPage)
-# The text fields of each page model: (summary fields, body fields), read in this order.
+PAGE, NEWS, ORGANISATION = "page", "news", "organisation"
+# The text fields of each page model: (summary fields, body fields), read in this order. Apps built
+# on the site (cms/events) add their page types with `register_page_type`.
 TEXT_FIELDS = {
     HomePage: (("intro",), ("body",)),
     AxisPage: (("introduction",), ("objectives",)),
@@ -47,10 +39,22 @@ TEXT_FIELDS = {
     StandardPage: (("intro",), ("body",)),
     ContactPage: (("intro",), ()),
     NewsIndexPage: (("intro",), ()),
-    EventIndexPage: (("intro",), ()),
     NewsPage: (("summary",), ("body",)),
-    EventPage: (("summary",), ("place", "address", "body")),
 }
+# The site's other pages, found under the "page" type; news (and events) have types of their own.
+OTHER_PAGE_TYPES = [HomePage, AxisPage, ClubPage, StandardPage, ContactPage, NewsIndexPage]
+# Page types whose documents are of their own type, and the field giving their date: {model: (type, field)}.
+OWN_TYPES = {NewsPage: (NEWS, "date")}
+
+
+def register_page_type(model, *, summary_fields, body_fields, doc_type: str = PAGE, date_field: str = "") -> None:
+    """A page type of another app in the site's documents: its text fields, and its own document
+    type (with the field holding its date) or, by default, the "page" type."""
+    TEXT_FIELDS[model] = (tuple(summary_fields), tuple(body_fields))
+    if doc_type == PAGE:
+        OTHER_PAGE_TYPES.append(model)
+    else:
+        OWN_TYPES[model] = (doc_type, date_field)
 
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -63,10 +67,6 @@ def _visible(queryset):
 
 def news_pages():
     return _visible(NewsPage.objects.all()).select_related("axis").prefetch_related("tags")
-
-
-def event_pages():
-    return _visible(EventPage.objects.all()).select_related("axis")
 
 
 def other_pages():
@@ -104,10 +104,9 @@ def page_document(page: Page) -> SearchDocument | None:
     if not url:  # outside every site: nobody can reach it
         return None
     summary_fields, body_fields = TEXT_FIELDS[type(page)]
-    if isinstance(page, NewsPage):
-        doc_type, date = NEWS, page.date
-    elif isinstance(page, EventPage):
-        doc_type, date = EVENT, page.start
+    if type(page) in OWN_TYPES:
+        doc_type, date_field = OWN_TYPES[type(page)]
+        date = getattr(page, date_field)
     else:
         doc_type, date = PAGE, page.first_published_at
     axis = _axis(page)
@@ -120,12 +119,12 @@ def page_document(page: Page) -> SearchDocument | None:
         summary=_texts(page, summary_fields) or page.search_description,
         body=_texts(page, body_fields),
         url=url,
-        axis=str(axis) if axis is not None else "",
+        subtitle=subtitle(str(axis) if axis is not None else ""),
         tags=sorted(tag.name for tag in page.tags.all()) if isinstance(page, NewsPage) else [],
-        zone=zone.name if zone is not None else "",
         year=date.year if date else None,
         created=created,
         visibility=[PUBLIC],
+        facets={**axis_facets(axis), ZONE: zone.name if zone is not None else ""},
     )
 
 
@@ -201,26 +200,12 @@ def organisation_document(organisation: Organisation) -> SearchDocument | None:
             if part
         ),
         url=reverse("cms:directory_entry", args=[organisation.slug]),
-        organisation=organisation.name,
-        organisation_kind=organisation.sector,
-        zone=organisation.zone.name if organisation.zone_id else "",
+        # The organisation is the title itself: nothing more to show beside the type.
+        facets=organisation_facets(organisation),
         year=organisation.created_at.year if organisation.created_at else None,
         created=organisation.created_at,
         visibility=[PUBLIC],
     )
-
-
-def _organisation_saved(sender, instance, **kwargs):
-    indexing.schedule_index(instance)
-
-
-def _organisation_deleted(sender, instance, **kwargs):
-    indexing.schedule_delete(ORGANISATION, instance.pk)
-
-
-def _membership_changed(sender, instance, **kwargs):
-    # Joining or leaving adds an organisation to the directory or takes it out.
-    indexing.schedule_reindex(ORGANISATION, instance.organisation_id)
 
 
 # --- Registration -------------------------------------------------------------------------------
@@ -230,7 +215,6 @@ def register() -> None:
     """Called from CmsConfig.ready()."""
     registry.register(PAGE, label=_("Pages"), model=Page, queryset=other_pages, to_document=page_document)
     registry.register(NEWS, label=_("News"), model=NewsPage, queryset=news_pages, to_document=page_document)
-    registry.register(EVENT, label=_("Events"), model=EventPage, queryset=event_pages, to_document=page_document)
     registry.register(
         ORGANISATION,
         label=_("Organisations"),
@@ -248,7 +232,3 @@ def register() -> None:
     post_delete.connect(_page_deleted, sender=Page, dispatch_uid=uid + "page_deleted")
     post_save.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=uid + "privacy_saved")
     post_delete.connect(_privacy_changed, sender=PageViewRestriction, dispatch_uid=uid + "privacy_deleted")
-    post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid=uid + "organisation_saved")
-    post_delete.connect(_organisation_deleted, sender=Organisation, dispatch_uid=uid + "organisation_deleted")
-    post_save.connect(_membership_changed, sender=Membership, dispatch_uid=uid + "membership_saved")
-    post_delete.connect(_membership_changed, sender=Membership, dispatch_uid=uid + "membership_deleted")

@@ -9,16 +9,13 @@ class KnowledgeConfig(AppConfig):
     def ready(self):
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
-        from search import registry
 
-        from . import grants, indexing
+        from . import indexing
 
         # The admin screen of the records is the administrators'; coordinators review on the site.
         grant(PersonRole.ADMINISTRATOR, *crud("knowledge", "bestpractice"))
 
         indexing.register()
-        # PORTAL_SEARCH_GRANTS in the settings takes precedence when it names a provider.
-        registry.register_grants_provider(grants.grants_for)
         from . import privacy  # what the privacy app exports and erases here
 
         privacy.register()

@@ -10,20 +10,12 @@ import html
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models import Organisation
+from portal.members.indexing import MEMBERS, organisation_facets
 from search import registry
-from search.documents import MEMBERS, PUBLIC, SearchDocument
+from search.documents import PUBLIC, SearchDocument, subtitle
+from workgroups.indexing import axis_facets
 
 from .models import BestPractice, BestPracticeStatus, Visibility
-
-SSE = "sse"
-CLASSIC_FIRM = "classic_firm"
-OTHER = "other"
-
-
-def organisation_kind(organisation: Organisation | None) -> str:
-    """The facet value: social economy, classic firm, or other (local authorities, university…)."""
-    return organisation.sector if organisation is not None else ""
 
 
 def plain_text(rich_text: str) -> str:
@@ -65,14 +57,12 @@ def best_practice_document(record: BestPractice) -> SearchDocument | None:
         summary=record.summary,
         body=body,
         url=record.get_absolute_url(),
-        axis=str(record.axis),
-        organisation=record.organisation.name,
-        organisation_kind=organisation_kind(record.organisation),
+        subtitle=subtitle(str(record.axis), record.organisation.name, title=record.title),
         tags=sorted(item.tag.name for item in record.tagged_items.all()),
-        zone=record.organisation.zone.name if record.organisation.zone_id else "",
         year=published.year if published else None,
         created=published,
         visibility=[PUBLIC if record.visibility == Visibility.PUBLIC else MEMBERS],
+        facets={**axis_facets(record.axis), **organisation_facets(record.organisation)},
     )
 
 
@@ -83,8 +73,4 @@ def register() -> None:
         model=BestPractice,
         queryset=best_practices,
         to_document=best_practice_document,
-    )
-    registry.register_facet_labels(
-        "organisation_kind",
-        {SSE: _("Social economy"), CLASSIC_FIRM: _("Classic firm"), OTHER: _("Other organisation")},
     )

@@ -1,24 +1,121 @@
-"""A websocket health check: proves the ASGI stack, origin check and channel layer work."""
+"""The guarded consumer base of every websocket of the portal, and the health check.
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+Every route is wrapped by portal/asgi.py in AllowedHostsOriginValidator (origin) and
+AuthMiddlewareStack (the session's user). A `GuardedConsumer` then:
+- accepts, then closes with a code when the socket is refused: a browser sees close codes, not
+  HTTP statuses, and the portal's clients stop reconnecting on 44xx;
+- asks its subclass's `admit` hook (the membership or role check, which also loads what the socket
+  needs) which channel-layer group the socket joins, and `welcome` for its first frames;
+- passes on the frames services broadcast with portal.realtime, already encoded, without
+  Channels' database hop per event (see `dispatch`), and closes the socket of a person whose
+  access was revoked.
+"""
+
+import json
+
+from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from portal import realtime
 
-class HealthConsumer(AsyncJsonWebsocketConsumer):
+# Close codes (4000-4999 are the application's); the rooms' JS explains each to the user.
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+class Refused(Exception):
+    """Raised by `admit` (or later checks) to close the socket with `code`."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
+
+
+class GuardedConsumer(AsyncWebsocketConsumer):
+    """Subclasses implement `admit` and, if they greet the client, `welcome`."""
+
+    sign_in_required = True
+    group: str | None = None  # the channel-layer group joined once admitted
+    person_id: int | None = None  # whose sockets a `realtime.revoke` event closes
+
+    async def admit(self, user, **route) -> str | None:
+        """Checks `user` may open this socket (raise Refused(code) if not), loads what the socket
+        needs onto self, and returns the group to join (None: none). Database work goes through
+        database_sync_to_async."""
+        raise NotImplementedError
+
+    async def welcome(self) -> None:
+        """The first frames, sent once the socket is in its group (so nothing is missed between)."""
+
     async def connect(self):
-        await self.accept()
+        self.group = None
         user = self.scope.get("user")
-        await self.send_json({"type": "hello", "authenticated": bool(user and user.is_authenticated)})
-
-    async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
-        else:
-            await self.send_json({"type": "error", "message": _("Unknown frame: only “ping” is accepted.")})
-
-    @classmethod
-    async def decode_json(cls, text_data):
+        await self.accept()
+        if self.sign_in_required and (user is None or not user.is_authenticated):
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
         try:
-            return await super().decode_json(text_data)
+            group = await self.admit(user, **self.scope["url_route"]["kwargs"])
+        except Refused as refused:
+            await self.close(code=refused.code)
+            return
+        if group is not None:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.group = group
+        await self.welcome()
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its database hop per event.
+
+        AsyncConsumer.dispatch first awaits aclose_old_connections(): a trip to the one
+        thread-sensitive worker thread for EVERY event, each broadcast delivery included — with 500
+        sockets that is most of the server's CPU per delivery, queued behind the real database work.
+        Nothing here touches the database on the event loop: every database call goes through
+        database_sync_to_async, which closes stale connections around itself.
+        """
+        if message["type"] == realtime.FRAME:  # the hot path: a broadcast, already encoded
+            await self.send(text_data=message["text"])
+            return
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def send_frame(self, frame: dict) -> None:
+        """A frame for this socket only."""
+        await self.send(text_data=realtime.encode(frame))
+
+    # --- Channel-layer events ------------------------------------------------------------------------
+
+    async def realtime_revoke(self, event):
+        if self.person_id is not None and event["person_id"] == self.person_id:
+            await self.close(code=CLOSE_FORBIDDEN)
+
+
+class HealthConsumer(GuardedConsumer):
+    """A websocket health check: proves the ASGI stack, origin check and channel layer work."""
+
+    sign_in_required = False
+
+    async def admit(self, user, **route):
+        return None
+
+    async def welcome(self):
+        user = self.scope.get("user")
+        await self.send_frame({"type": "hello", "authenticated": bool(user and user.is_authenticated)})
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            content = json.loads(text_data) if text_data is not None else None
         except ValueError:
-            return None
+            content = None
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_frame({"type": "pong"})
+        else:
+            await self.send_frame({"type": "error", "message": _("Unknown frame: only “ping” is accepted.")})

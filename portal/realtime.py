@@ -1,24 +1,81 @@
-"""Publishing to a channel-layer group from synchronous code without waiting for Redis.
+"""The realtime kit: group names, a frame encoded once, broadcast after commit, and the publish.
 
-`async_to_sync(layer.group_send)` in a WSGI worker or a management command starts an event loop
-for each call, and channels_redis opens a connection for each loop: about 5 ms a publish. Here a
-publish is handed to an event loop that stays: daphne's own when the caller runs inside it (its
-sync thread), else one loop thread per process, started on first use. The caller goes on at once;
-publishes leave in the order they were handed over (one loop, one connection per Redis shard); a
-failure is logged. Callers publish after their transaction commits and clients catch up from the
-database, so a lost publish loses nothing.
+Every live screen of the portal (a workgroup room, the Bourse's session screens) follows one path:
+a service writes in its transaction and calls `broadcast_on_commit(group, frame)`; the frame is
+encoded here ONCE, and after the commit the text is published to the group as a `realtime.frame`
+event that every consumer of the group (portal/consumers.py) writes to its socket as is. With
+hundreds of sockets, per-consumer serialisation is measurable CPU. A lost publish loses nothing:
+the rows are in the database and clients catch up from it (a sequence gap, a fresh snapshot).
+
+The publish itself does not wait for Redis. `async_to_sync(layer.group_send)` in a WSGI worker or a
+management command starts an event loop for each call, and channels_redis opens a connection for
+each loop: about 5 ms a publish. Here a publish is handed to an event loop that stays: daphne's own
+when the caller runs inside it (its sync thread), else one loop thread per process, started on
+first use. The caller goes on at once; publishes leave in the order they were handed over (one
+loop, one connection per Redis shard); a failure is logged.
 """
 
 import asyncio
 import atexit
 import concurrent.futures
+import json
 import logging
 import threading
 
 from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# Channel-layer event types the consumers of portal/consumers.py handle.
+FRAME = "realtime.frame"  # {"text": an encoded frame}: written to every socket of the group as is
+REVOKE = "realtime.revoke"  # {"person_id": int}: that person's sockets in the group close (4403)
+
+
+# --- Group names -----------------------------------------------------------------------------------
+
+
+def workgroup_group(workgroup_id: int) -> str:
+    """The sockets of a workgroup room."""
+    return f"workgroup.{workgroup_id}"
+
+
+def exchange_session_group(session_id: int) -> str:
+    """The live screens of a Bourse d'échanges session (organiser's dashboard, secretaries)."""
+    return f"exchange.session.{session_id}"
+
+
+# --- Frames ----------------------------------------------------------------------------------------
+
+
+def encode(frame: dict) -> str:
+    """The text of a frame, compact and in UTF-8 (French stays readable); dates become strings."""
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def broadcast_on_commit(group: str, frame: dict) -> None:
+    """Encodes `frame` now, publishes it to `group` once the current transaction commits.
+
+    A rolled-back write never reaches a socket; outside a transaction it leaves at once.
+    """
+    event = {"type": FRAME, "text": encode(frame)}
+    transaction.on_commit(lambda: group_send(group, event))
+
+
+async def broadcast_now(group: str, frame: dict) -> None:
+    """For frames that touch no database row (typing), sent from a consumer's event loop."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(group, {"type": FRAME, "text": encode(frame)})
+
+
+def revoke_on_commit(group: str, person_id: int) -> None:
+    """Closes the sockets `person_id` holds in `group` (they left or were removed) after the commit."""
+    transaction.on_commit(lambda: group_send(group, {"type": REVOKE, "person_id": person_id}))
+
+
+# --- The publish -----------------------------------------------------------------------------------
 
 _lock = threading.Lock()
 _own_loop: asyncio.AbstractEventLoop | None = None

@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import feeds
 from cms import views as cms_views
+from cms.events import feeds as event_feeds
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,7 +23,7 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("flux/actualites.rss", feeds.NewsFeed(), name="news_rss"),
     path("flux/actualites.atom", feeds.AtomNewsFeed(), name="news_atom"),
-    path("flux/agenda.ics", feeds.upcoming_events_calendar, name="events_ical"),
+    path("flux/agenda.ics", event_feeds.upcoming_events_calendar, name="events_ical"),
     path("compte/", include("portal.members.urls")),
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),

@@ -1,6 +1,6 @@
 """What the rest of the portal calls: search.query(), search.autocomplete(), search.more_like_this().
 
-These take the user, turn them into grants through the grants provider, clean what was typed and
+These take the user, turn them into grants through the apps' contributions, clean what was typed and
 turn any failure of the search server into a message: a bad query or a server down never becomes
 an error page.
 """
@@ -9,14 +9,12 @@ import logging
 import re
 from collections.abc import Mapping
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from . import registry
 from .backend import get_backend
 from .backends.base import SearchUnavailable
-from .documents import FACET_FIELDS, PUBLIC, SearchResults, Suggestion
+from .documents import PUBLIC, YEAR, SearchResults, Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +27,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
 
 def grants_for(user) -> list[str]:
-    """The searcher's grants, from the provider named by PORTAL_SEARCH_GRANTS or else registered by an app.
-
-    Always includes "public"; without a provider that is all anyone gets.
-    """
-    path = getattr(settings, "PORTAL_SEARCH_GRANTS", "")
-    provider = import_string(path) if path else registry.grants_provider()
-    grants = list(provider(user)) if provider is not None else []
+    """The searcher's grants: "public", then the union of every app's contribution
+    (registry.register_grants), in registration order, each grant once."""
+    grants = [grant for contribution in registry.grants_contributions() for grant in contribution(user)]
     return [PUBLIC, *(grant for grant in dict.fromkeys(grants) if grant != PUBLIC)]
 
 
@@ -53,9 +47,9 @@ def clean_query(text) -> tuple[str, str]:
 def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
     """Known facet fields with plausible values; anything else is dropped rather than refused."""
     cleaned = {}
-    for field in FACET_FIELDS:
+    for field in registry.facet_names():
         value = " ".join(str((filters or {}).get(field) or "").split())[:200]
-        if not value or (field == "year" and not (value.isdigit() and len(value) == 4)):
+        if not value or (field == YEAR and not (value.isdigit() and len(value) == 4)):
             continue
         cleaned[field] = value
     return cleaned

@@ -1,8 +1,8 @@
 """What the search index holds: one flat document per searchable thing, whatever app it comes from.
 
 Visibility is a list of *grants*: the document is shown to a searcher holding any one of them. The
-searcher's grants come from the grants provider (anonymous: ["public"]; a member: ["public",
-"members", "workgroup:<id>"…]) and every backend filters on them inside the query, so hits, facet
+searcher's grants are "public" and whatever the apps contribute (search.registry.register_grants:
+a member gets "members", "workgroup:<id>"…) and every backend filters on them inside the query, so hits, facet
 counts and suggestions never include a document the searcher may not see.
 """
 
@@ -10,14 +10,13 @@ import dataclasses
 import datetime
 
 PUBLIC = "public"
-MEMBERS = "members"
 
-# The fields a search can be narrowed by, each shown as a facet with its counts.
-FACET_FIELDS = ("type", "axis", "organisation_kind", "tags", "zone", "year")
+# The facets every document has, whatever its app: its type, its tags and its year. The apps register
+# the others (search.registry.register_facet) and fill them in SearchDocument.facets.
+TYPE, TAGS, YEAR = "type", "tags", "year"
+GENERIC_FACETS = (TYPE, TAGS, YEAR)
 
-
-def workgroup_grant(workgroup_id: int) -> str:
-    return f"workgroup:{workgroup_id}"
+FacetValue = str | list[str]
 
 
 @dataclasses.dataclass
@@ -29,23 +28,39 @@ class SearchDocument:
     visibility: list[str]
     summary: str = ""
     body: str = ""
-    axis: str = ""
-    organisation: str = ""
-    organisation_kind: str = ""
+    # Shown beside the type on a result (e.g. "1. Économie circulaire · Recyclerie du Val"); not searched.
+    subtitle: str = ""
     tags: list[str] = dataclasses.field(default_factory=list)
-    zone: str = ""
     year: int | None = None
     created: datetime.datetime | None = None
+    # The registered facets' values, e.g. {"zone": "Les Tanneries"}; a list for several values.
+    facets: dict[str, FacetValue] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         self.id = str(self.id)
         if not self.visibility:
             raise ValueError(f"{self.key}: a search document needs at least one grant in its visibility")
+        self.facets = {name: value for name, value in self.facets.items() if value not in ("", None, [])}
+        generic = set(self.facets) & set(GENERIC_FACETS)
+        if generic:
+            raise ValueError(f"{self.key}: {', '.join(sorted(generic))} are fields of the document, not facets")
+
+    def facet_values(self, name: str) -> list[str]:
+        value = self.facets.get(name)
+        if value is None:
+            return []
+        return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
 
     @property
     def key(self) -> str:
         """The document's identity across types, e.g. "best_practice:12"."""
         return f"{self.type}:{self.id}"
+
+
+def subtitle(*parts: str, title: str = "") -> str:
+    """A document's subtitle from its display parts ("axis · organisation"), leaving out the empty
+    ones and any that only repeats the document's `title`."""
+    return " · ".join(part for part in parts if part and part != title)
 
 
 @dataclasses.dataclass
@@ -57,13 +72,11 @@ class SearchHit:
     # Safe HTML: the text is escaped, only the <mark> elements around matched words are markup.
     title_html: str
     snippet: str
-    axis: str = ""
-    organisation: str = ""
-    organisation_kind: str = ""
+    subtitle: str = ""
     tags: list[str] = dataclasses.field(default_factory=list)
-    zone: str = ""
     year: int | None = None
     created: datetime.datetime | None = None
+    facets: dict[str, FacetValue] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

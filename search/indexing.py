@@ -6,6 +6,11 @@ on commit, enqueues a drain task (run at once by the immediate task backend of t
 tests, by the worker in production). `drain()` sends due rows to the backend and deletes them; a
 failure leaves them with their error and a later attempt time, with exponential backoff. Nothing
 here raises because the search server is down, and `rebuild_index` repairs any drift.
+
+An index made by an older version of the portal (another Elasticsearch mapping, e.g. before the
+apps' facets moved under `facets`) cannot take the new documents: the first drain after an upgrade
+finds it out and rebuilds the index before sending anything (upgrade_outdated_index), so a deploy
+needs no manual step; running `rebuild_index` right after the upgrade does the same sooner.
 """
 
 import datetime
@@ -38,23 +43,27 @@ def schedule_index(obj: models.Model) -> IndexOutbox | None:
     return _schedule(OutboxAction.INDEX, indexable.name, obj.pk)
 
 
-def schedule_index_many(model: type[models.Model], object_ids) -> int:
-    """Queues (re)indexing of many objects of one model in one insert, for the writes that reach them
-    past their save signals (bulk_create, queryset update): returns how many were queued."""
-    indexable = registry.for_model(model)
-    if indexable is None:
-        return 0
-    rows = [IndexOutbox(action=OutboxAction.INDEX, doc_type=indexable.name, object_id=str(pk)) for pk in object_ids]
-    if rows:
-        IndexOutbox.objects.bulk_create(rows, batch_size=1000)
-        _drain_on_commit()
-    return len(rows)
-
-
 def schedule_reindex(doc_type: str, object_id) -> IndexOutbox:
     """Queues (re)indexing of the object of type `doc_type` with this primary key, when the caller
     holds only its key (e.g. the descendants of a moved page)."""
     return _schedule(OutboxAction.INDEX, doc_type, object_id)
+
+
+def schedule_index_many(model: type[models.Model], object_ids) -> int:
+    """Queues (re)indexing of many objects of `model` by primary key, in one insert (bulk imports,
+    mergers, loaders): each is then indexed or removed as it stands when the outbox drains.
+
+    Returns how many rows were queued (none when no app indexes `model`).
+    """
+    indexable = registry.for_model(model)
+    object_ids = list(dict.fromkeys(str(pk) for pk in object_ids))
+    if indexable is None or not object_ids:
+        return 0
+    IndexOutbox.objects.bulk_create(
+        IndexOutbox(action=OutboxAction.INDEX, doc_type=indexable.name, object_id=pk) for pk in object_ids
+    )
+    _drain_on_commit()
+    return len(object_ids)
 
 
 def schedule_delete(doc_type: str, object_id) -> IndexOutbox:
@@ -108,6 +117,7 @@ def drain(limit: int = 500, *, retry_now: bool = False, backend: SearchBackend |
     Returns {"done": n, "failed": n, "remaining": n}.
     """
     backend = backend or get_backend()
+    upgrade_outdated_index(backend)
     done = failed = 0
     with transaction.atomic():
         rows = IndexOutbox.objects.select_for_update(skip_locked=True).order_by("pk")
@@ -133,6 +143,24 @@ def drain(limit: int = 500, *, retry_now: bool = False, backend: SearchBackend |
                 done += len(group)
     remaining = IndexOutbox.objects.count()
     return {"done": done, "failed": failed, "remaining": remaining}
+
+
+def upgrade_outdated_index(backend: SearchBackend) -> dict | None:
+    """Rebuilds the index when the backend says it was made for older documents; never raises.
+
+    Returns the rebuild's report, or None when there was nothing to do (or it failed: the next
+    drain tries again, and the outbox rows wait meanwhile).
+    """
+    try:
+        if not backend.index_outdated():
+            return None
+        logger.warning("The %s search index was made by an older version of the portal: rebuilding it.", backend.name)
+        report = backend.rebuild(documents_in_batches())
+    except Exception:  # noqa: BLE001 - a search server down must not fail the drain's caller
+        logger.exception("Could not rebuild the outdated search index; run `manage.py rebuild_index`.")
+        return None
+    logger.warning("The search index was rebuilt: %s document(s) in %s.", report["count"], report["index"])
+    return report
 
 
 def _apply(backend: SearchBackend, doc_type: str, object_ids: list[str], latest: dict) -> None:

@@ -49,11 +49,8 @@ class SearchEntry(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500)
-    axis = models.CharField(max_length=200, blank=True)
-    organisation = models.CharField(max_length=200, blank=True)
-    organisation_kind = models.CharField(max_length=40, blank=True)
+    subtitle = models.CharField(max_length=500, blank=True)
     tags_text = models.TextField(blank=True)
-    zone = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     created = models.DateTimeField(null=True, blank=True)
     title_terms = models.TextField(blank=True)
@@ -82,6 +79,23 @@ class SearchEntryGrant(models.Model):
 
     def __str__(self):
         return self.grant
+
+
+class SearchEntryFacet(models.Model):
+    """One value of one of the facets the apps registered (search.registry.register_facet)."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="facet_values")
+    field = models.CharField(max_length=40)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "field", "value"], name="search_entry_facet_unique")
+        ]
+        indexes = [models.Index(fields=["field", "value"], name="search_facet_value")]
+
+    def __str__(self):
+        return f"{self.field}={self.value}"
 
 
 class SearchEntryTag(models.Model):

@@ -2,15 +2,18 @@
 
 search/ imports no app: each app registers an *indexable* (its name, the model, the queryset of
 everything that belongs in the index, and the function turning one instance into a SearchDocument,
-or None when the instance must not be found), plus labels for the facet values it produces.
+or None when the instance must not be found), the grants it gives searchers (who may find its
+documents), and the facets its documents carry.
 """
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from .documents import SearchDocument
+from .documents import TAGS, TYPE, YEAR, SearchDocument
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,8 +35,27 @@ class Indexable:
 
 _indexables: dict[str, Indexable] = {}
 _by_model: dict[type[models.Model], Indexable] = {}
-_facet_labels: dict[str, dict[str, str]] = {}
-_grants_provider: Callable | None = None
+
+
+@dataclasses.dataclass
+class Facet:
+    """A field searches can be narrowed by, shown on the search page with its counts."""
+
+    name: str
+    label: str  # a lazy translation: the facet's title on the search page
+    value_labels: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Where the facet stands on the search page, lowest first.
+    order: int = 100
+
+
+FACET_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# The facets of every document (search.documents.GENERIC_FACETS), spaced so apps can place theirs between.
+_facets: dict[str, Facet] = {
+    TYPE: Facet(TYPE, _("Type"), order=0),
+    TAGS: Facet(TAGS, _("Tags"), order=30),
+    YEAR: Facet(YEAR, _("Year"), order=50),
+}
+_grants_contributions: list[Callable] = []
 
 
 def register(
@@ -53,19 +75,48 @@ def register(
     return indexable
 
 
-def register_facet_labels(field: str, labels: dict[str, str]) -> None:
-    """Human labels of a facet's values, e.g. organisation_kind: {"sse": _("Social economy")}."""
-    _facet_labels.setdefault(field, {}).update(labels)
+def register_facet(name: str, *, label: str, value_labels: Mapping[str, str] | None = None, order: int = 100) -> Facet:
+    """Declares a facet the app's documents fill in SearchDocument.facets[name].
+
+    `label` titles it on the search page, `value_labels` gives human labels to stored values (e.g.
+    {"sse": _("Social economy")}), `order` places it among the others (type 0, tags 30, year 50).
+    Registering a name again adds value labels; the first label and order stay.
+    """
+    if not FACET_NAME.match(name):
+        raise ValueError(f"A facet name is lower case letters, digits and underscores, not {name!r}.")
+    facet = _facets.get(name)
+    if facet is None:
+        facet = _facets[name] = Facet(name=name, label=label, order=order)
+    facet.value_labels.update(value_labels or {})
+    return facet
 
 
-def register_grants_provider(provider: Callable) -> None:
-    """The function user → list of grants, used when the PORTAL_SEARCH_GRANTS setting names none."""
-    global _grants_provider
-    _grants_provider = provider
+def facets() -> list[Facet]:
+    """Every facet, generic and registered, in page order."""
+    return sorted(_facets.values(), key=lambda facet: (facet.order, facet.name))
 
 
-def grants_provider() -> Callable | None:
-    return _grants_provider
+def facet_names() -> tuple[str, ...]:
+    return tuple(facet.name for facet in facets())
+
+
+def domain_facet_names() -> tuple[str, ...]:
+    """The facets the apps registered (kept in SearchDocument.facets), in page order."""
+    return tuple(name for name in facet_names() if name not in (TYPE, TAGS, YEAR))
+
+
+def register_grants(contribution: Callable) -> None:
+    """Adds a function user → grants (an iterable of strings) to the searcher's grants.
+
+    Each app contributes the grants of its own documents (who may find them); a searcher holds
+    "public" and the union of every contribution. Registering the same function again is a no-op.
+    """
+    if contribution not in _grants_contributions:
+        _grants_contributions.append(contribution)
+
+
+def grants_contributions() -> list[Callable]:
+    return list(_grants_contributions)
 
 
 def get(name: str) -> Indexable | None:
@@ -83,8 +134,14 @@ def all_indexables() -> list[Indexable]:
     return list(_indexables.values())
 
 
+def facet_title(field: str) -> str:
+    facet = _facets.get(field)
+    return str(facet.label) if facet else field
+
+
 def facet_label(field: str, value: str) -> str:
-    if field == "type":
+    if field == TYPE:
         indexable = _indexables.get(value)
         return str(indexable.label) if indexable else value
-    return str(_facet_labels.get(field, {}).get(value, value))
+    facet = _facets.get(field)
+    return str(facet.value_labels.get(value, value)) if facet else value

@@ -2,35 +2,26 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from portal.pagination import query_string
 
 from . import api, registry
-from .documents import FACET_FIELDS
 
 PAGE_SIZE = 20
-FACET_TITLES = {
-    "type": _("Type"),
-    "axis": _("Thematic axis"),
-    "organisation_kind": _("Kind of organisation"),
-    "tags": _("Tags"),
-    "zone": _("Business park"),
-    "year": _("Year"),
-}
 
 
 @require_safe
 def results(request):
     text = request.GET.get("q", "")
-    filters = api.clean_filters({field: request.GET.get(field, "") for field in FACET_FIELDS})
+    facet_names = registry.facet_names()
+    filters = api.clean_filters({field: request.GET.get(field, "") for field in facet_names})
     outcome = api.query(text, user=request.user, filters=filters, page=request.GET.get("page", 1), page_size=PAGE_SIZE)
     params = {"q": outcome.query, **filters}
     facets = [
         {
             "field": field,
-            "title": FACET_TITLES[field],
+            "title": registry.facet_title(field),
             "selected": filters.get(field, ""),
             "remove_url": "?" + query_string(params, **{field: None}),
             "values": [
@@ -44,7 +35,7 @@ def results(request):
                 for value, count in outcome.facets.get(field, [])
             ],
         }
-        for field in FACET_FIELDS
+        for field in facet_names
         if outcome.facets.get(field) or filters.get(field)
     ]
     hits = [{"hit": hit, "type_label": registry.facet_label("type", hit.type)} for hit in outcome.hits]

@@ -58,6 +58,33 @@ def pytest_report_header(config):
     return lines
 
 
+def _restores_serialized_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback")) or (
+        "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+    )
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server", "django_db_serialized_rollback"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Among the transactional tests (pytest-django already runs them after the others), those that
+    restore the migrated database (serialized_rollback) go first.
+
+    A plain transactional test ends with a flush whose post_migrate re-creates the content types
+    under new ids; a serialized restore after it collides with them ("duplicate key … wagtailcore,
+    page"). Serialized tests flush without post_migrate and restore on setup, so any number of them
+    in a row is safe, and the plain ones after them need nothing the migrations made."""
+    items.sort(key=lambda item: (1 if _restores_serialized_database(item) else 2) if _transactional(item) else 0)
+
+
 @pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request with another Accept-Language leaves that language active in this thread

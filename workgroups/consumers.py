@@ -1,22 +1,24 @@
-"""The websocket of a workgroup room. Thin: checks, then services; the protocol is in frames.py."""
+"""The websocket of a workgroup room. Thin: checks, then services; the protocol is in frames.py.
+
+The guards (sign-in, close codes, the group, the fast dispatch of broadcasts, revocation) are
+portal.consumers.GuardedConsumer's; here are the membership check and the room's frames.
+"""
 
 import time
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as FrameError
 
-from . import permissions, realtime, selectors, services
+from portal import realtime
+from portal.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, GuardedConsumer, Refused
+
+from . import permissions, selectors, services
 from .frames import client_frame
 from .models import Message, Workgroup
 from .serializers import message_frame
 
-CLOSE_NOT_SIGNED_IN = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
 TYPING_INTERVAL = 3.0
 
 
@@ -24,70 +26,38 @@ def error(code: str, message: str, **extra) -> str:
     return realtime.encode({"type": "error", "code": code, "message": message, **extra})
 
 
-class WorkgroupConsumer(AsyncWebsocketConsumer):
+class WorkgroupConsumer(GuardedConsumer):
     workgroup: Workgroup | None = None
 
-    async def connect(self):
-        self.workgroup = None
+    async def admit(self, user, slug):
         self.last_typing = 0.0
-        user = self.scope.get("user")
-        # Accept, then close with a code: a browser sees close codes, not HTTP statuses,
-        # and its client stops reconnecting on 44xx.
-        await self.accept()
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
-            return
-        access = await self._load(user, self.scope["url_route"]["kwargs"]["slug"])
-        if isinstance(access, int):
-            await self.close(code=access)
-            return
-        self.workgroup, self.person = access
-        await self.channel_layer.group_add(realtime.group_name(self.workgroup.pk), self.channel_name)
-        me = {"id": self.person.pk, "name": str(self.person), "handle": self.person.handle}
-        await self.send(
-            text_data=realtime.encode(
-                {
-                    "type": "ready",
-                    "workgroup": self.workgroup.slug,
-                    "last_sequence": self.workgroup.last_sequence,
-                    "last_change": self.workgroup.last_change,
-                    "me": me,
-                }
-            )
-        )
+        self.workgroup, self.person = await self._load(user, slug)
+        self.person_id = self.person.pk
+        return realtime.workgroup_group(self.workgroup.pk)
 
     @database_sync_to_async
     def _load(self, user, slug):
         workgroup = Workgroup.objects.select_related("axis").filter(slug=slug).first()
         if workgroup is None:
-            return CLOSE_NOT_FOUND
+            raise Refused(CLOSE_NOT_FOUND)
         if not permissions.can_read(user, workgroup):
-            return CLOSE_FORBIDDEN
+            raise Refused(CLOSE_FORBIDDEN)
         return workgroup, user.person
 
-    async def dispatch(self, message):
-        """Channels' dispatch without its database hop per event.
-
-        AsyncConsumer.dispatch first awaits aclose_old_connections(): a trip to the one
-        thread-sensitive worker thread for EVERY event, each broadcast delivery included — with 500
-        sockets that is most of the server's CPU per delivery, queued behind the real database work.
-        Nothing here touches the database on the event loop: every database call goes through
-        database_sync_to_async, which closes stale connections around itself.
-        """
-        if message["type"] == "chat.frame":  # the hot path: a broadcast, already encoded
-            await self.send(text_data=message["text"])
-            return
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
-    async def disconnect(self, code):
-        if self.workgroup is not None:
-            await self.channel_layer.group_discard(realtime.group_name(self.workgroup.pk), self.channel_name)
+    async def welcome(self):
+        me = {"id": self.person.pk, "name": str(self.person), "handle": self.person.handle}
+        await self.send_frame(
+            {
+                "type": "ready",
+                "workgroup": self.workgroup.slug,
+                "last_sequence": self.workgroup.last_sequence,
+                "last_change": self.workgroup.last_change,
+                "me": me,
+            }
+        )
 
     async def receive(self, text_data=None, bytes_data=None):
-        if self.workgroup is None:
+        if self.group is None:
             return
         if text_data is None:
             await self.send(text_data=error("invalid_frame", _("Frames must be JSON text.")))
@@ -123,10 +93,8 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
         except (ValidationError, PermissionDenied) as problem:
             await self._refuse(problem, client_id=frame.client_id)
             return
-        await self.send(
-            text_data=realtime.encode(
-                {"type": "ack", "client_id": frame.client_id, "sequence": message.sequence, "id": message.pk}
-            )
+        await self.send_frame(
+            {"type": "ack", "client_id": frame.client_id, "sequence": message.sequence, "id": message.pk}
         )
 
     async def on_edit(self, frame):
@@ -140,17 +108,14 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
         if now - self.last_typing < TYPING_INTERVAL:
             return
         self.last_typing = now
-        await realtime.broadcast_ephemeral(
-            self.channel_layer,
-            self.workgroup.pk,
-            {"type": "typing", "author": {"id": self.person.pk, "name": str(self.person)}},
-        )
+        author = {"id": self.person.pk, "name": str(self.person)}
+        await realtime.broadcast_now(self.group, {"type": "typing", "author": author})
 
     async def on_mark_read(self, frame):
         sequence = await database_sync_to_async(services.mark_read)(
             workgroup=self.workgroup, by=self.scope["user"], sequence=frame.sequence
         )
-        await self.send(text_data=realtime.encode({"type": "read", "sequence": sequence}))
+        await self.send_frame({"type": "read", "sequence": sequence})
 
     async def on_resume(self, frame):
         missed = await self._missed(frame.after, frame.changes_after)
@@ -163,7 +128,7 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
         resumed = {"type": "resumed", "after": frame.after, "last": last, "complete": complete}
         if last_change is not None:
             resumed["last_change"] = last_change
-        await self.send(text_data=realtime.encode(resumed))
+        await self.send_frame(resumed)
 
     @database_sync_to_async
     def _missed(self, after: int, changes_after: int | None):
@@ -207,15 +172,6 @@ class WorkgroupConsumer(AsyncWebsocketConsumer):
             return
         code = getattr(problem, "code", None) or "invalid"
         await self.send(text_data=error(code, " ".join(problem.messages), **extra))
-
-    # --- Channel-layer events ------------------------------------------------------------------------
-
-    async def chat_frame(self, event):
-        await self.send(text_data=event["text"])
-
-    async def chat_revoke(self, event):
-        if event["person_id"] == self.person.pk:
-            await self.close(code=CLOSE_FORBIDDEN)
 
 
 def _describe(problem: FrameError) -> str:

@@ -19,7 +19,8 @@ Server → client frames:
   {"type": "typing", "author": {id, name}}
   {"type": "read", "sequence": int}
   {"type": "error", "code": str, "message": str (French), "client_id"?: str, "retry_after"?: float}
-Close codes: 4401 not signed in, 4403 not a member (or no longer one), 4404 no such workgroup.
+Close codes (portal.consumers): 4401 not signed in, 4403 not a member (or no longer one), 4404 no such
+workgroup.
 """
 
 from typing import Annotated, Literal

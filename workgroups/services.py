@@ -13,10 +13,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import realtime
 from portal.members.models import Person
 from search.indexing import schedule_index
 
-from . import permissions, realtime
+from . import permissions
 from .models import (
     MESSAGE_MAX_LENGTH,
     MembershipPolicy,
@@ -75,7 +76,7 @@ def workgroup_leave(*, workgroup: Workgroup, by) -> None:
     with transaction.atomic():
         deleted, _rows = WorkgroupMembership.objects.filter(workgroup=workgroup, person=person).delete()
         if deleted:
-            realtime.revoke_on_commit(workgroup.pk, person.pk)
+            realtime.revoke_on_commit(realtime.workgroup_group(workgroup.pk), person.pk)
 
 
 def workgroup_approve(*, membership: WorkgroupMembership, by) -> WorkgroupMembership:
@@ -282,7 +283,9 @@ def _store(workgroup: Workgroup, by, person: Person, body: str, client_id: str, 
             Mention.objects.bulk_create([Mention(message=message, person=someone) for someone in mentioned])
         # The author's reading mark is not moved here: their client marks the room read (mark_read),
         # as it does for everybody else's messages, and opening the room does too.
-        realtime.broadcast_on_commit(workgroup.pk, {"type": "message", "message": message_frame(message)})
+        realtime.broadcast_on_commit(
+            realtime.workgroup_group(workgroup.pk), {"type": "message", "message": message_frame(message)}
+        )
         schedule_index(message)
         if mentioned:
             from .tasks import notify_mentions
@@ -321,7 +324,8 @@ def message_edit(*, message: Message, by, body) -> Message:
         message.save(update_fields=["body", "edited_at", "change"])
         schedule_index(message)
         realtime.broadcast_on_commit(
-            message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
+            realtime.workgroup_group(message.workgroup_id),
+            {"type": "message_updated", "message": message_frame(message)},
         )
     return message
 
@@ -341,7 +345,8 @@ def message_remove(*, message: Message, by) -> Message:
         message.save(update_fields=["removed_at", "removed_by", "change"])
         schedule_index(message)
         realtime.broadcast_on_commit(
-            message.workgroup_id, {"type": "message_updated", "message": message_frame(message)}
+            realtime.workgroup_group(message.workgroup_id),
+            {"type": "message_updated", "message": message_frame(message)},
         )
     return message
 

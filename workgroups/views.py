@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_NOT_SIGNED_IN
 from portal.members.permissions import person_of
 from portal.pagination import page_of
 
@@ -253,9 +254,11 @@ def _client_strings() -> dict:
             "offline": _("Offline: your messages will leave when the connection returns."),
         },
         "closed": {
-            "4401": _("Your session has ended: sign in again to take part in the discussion."),
-            "4403": _("You are not (or no longer) a member of this workgroup: the discussion is closed for you."),
-            "4404": _("This workgroup no longer exists."),
+            str(CLOSE_NOT_SIGNED_IN): _("Your session has ended: sign in again to take part in the discussion."),
+            str(CLOSE_FORBIDDEN): _(
+                "You are not (or no longer) a member of this workgroup: the discussion is closed for you."
+            ),
+            str(CLOSE_NOT_FOUND): _("This workgroup no longer exists."),
         },
         "edited": _("edited"),
         "removedByAuthor": _("Message deleted by its author"),

@@ -58,7 +58,7 @@ def latest_news(*, days, axis=None, club=None, limit=5) -> list[Item]:
 
 
 def upcoming_events(*, days, axis=None, club=None, limit=5) -> list[Item]:
-    from cms import selectors
+    from cms.events import selectors
 
     until = timezone.now() + datetime.timedelta(days=days)
     events = selectors.upcoming_events(axis=axis).filter(start__lte=until)[:limit]

@@ -6,8 +6,9 @@ description, with the French analysis the search library configures.
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.members.indexing import MEMBERS, ZONE, organisation_facets
 from search import registry
-from search.documents import MEMBERS, SearchDocument
+from search.documents import SearchDocument, subtitle
 
 from .models import ACTIVE_SHEET_STATUSES, ResourceSheet
 
@@ -34,13 +35,13 @@ def sheet_document(sheet: ResourceSheet) -> SearchDocument | None:
         summary=f"{sheet.get_direction_display()} · {sheet.get_category_display()}",
         body=body,
         url=sheet.get_absolute_url(),
-        organisation=sheet.organisation.name,
-        organisation_kind=sheet.organisation.sector,
+        subtitle=subtitle(sheet.organisation.name, title=sheet.title),
         tags=sorted(tag.name for tag in sheet.tags.all()),
-        zone=sheet.zone.name if sheet.zone_id else "",
         year=sheet.created_at.year if sheet.created_at else None,
         created=sheet.created_at,
         visibility=[MEMBERS],
+        # The sheet's own business park (where the resource is), not its organisation's.
+        facets={**organisation_facets(sheet.organisation), ZONE: sheet.zone.name if sheet.zone_id else ""},
     )
 
 

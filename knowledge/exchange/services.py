@@ -8,11 +8,12 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import realtime
 from portal.members.models import Organisation, Person
 from portal.members.permissions import person_of
 from search import indexing
 
-from . import permissions, realtime, seating
+from . import permissions, seating
 from .models import (
     ExchangeSession,
     Interest,
@@ -163,7 +164,7 @@ def seating_plan(*, session: ExchangeSession, by) -> list[SessionTable]:
             tables.append(table)
         Registration.objects.filter(session=session, table__number__in=list(old)).update(table=None)
         SessionTable.objects.filter(pk__in=[table.pk for table in old.values()]).delete()
-    realtime.broadcast_on_commit(session.pk, {"type": "seating"})
+    realtime.broadcast_on_commit(realtime.exchange_session_group(session.pk), {"type": "seating"})
     return tables
 
 
@@ -220,7 +221,7 @@ def round_advance(*, session: ExchangeSession, by) -> ExchangeSession:
         session.round_started_at = timezone.now()
         session.save(update_fields=["status", "current_round", "round_started_at"])
         realtime.broadcast_on_commit(
-            session.pk,
+            realtime.exchange_session_group(session.pk),
             {
                 "type": "round",
                 "round": session.current_round,
@@ -238,7 +239,10 @@ def session_close(*, session: ExchangeSession, by) -> ExchangeSession:
         session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
         session.status = SessionStatus.DONE
         session.save(update_fields=["status"])
-        realtime.broadcast_on_commit(session.pk, {"type": "round", "round": session.current_round, "status": "done"})
+        realtime.broadcast_on_commit(
+            realtime.exchange_session_group(session.pk),
+            {"type": "round", "round": session.current_round, "status": "done"},
+        )
     return session
 
 
@@ -294,7 +298,7 @@ def interest_record(
         update_fields=["interested", "table", "recorded_by", "recorded_at", "round"],
     )
     progress = table_progress(table, session.current_round)
-    realtime.broadcast_on_commit(session.pk, {"type": "progress", **progress})
+    realtime.broadcast_on_commit(realtime.exchange_session_group(session.pk), {"type": "progress", **progress})
     return interest, progress
 
 

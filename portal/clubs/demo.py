@@ -7,6 +7,7 @@ from django.db import transaction
 
 from portal.members.demo import POSTCODES, STREETS, fictional_siret, membership_start
 from portal.members.models import Membership, MembershipStatus, Organisation, OrganisationKind, Zone
+from search import indexing
 
 from . import services
 from .models import Club, ClubBoardMember, ClubStageChange, GrowthTarget, Survey, SurveyInvitation, SurveyResponse
@@ -185,4 +186,8 @@ def load_clubs(members: dict) -> dict:
             status=MembershipStatus.LEFT,
             defaults={"started_on": datetime.date(2020, 2, 1), "ended_on": datetime.date(2025, 6, 30)},
         )
-    return load_club_life(zones=zones, clubs=clubs, organisations=organisations, people=members["people"])
+    life = load_club_life(zones=zones, clubs=clubs, organisations=organisations, people=members["people"])
+    # The prospects and the club memberships are written directly, not through the services: their
+    # firms' directory entries are queued here, in one go.
+    indexing.schedule_index_many(Organisation, Organisation.objects.values_list("pk", flat=True))
+    return life

@@ -26,3 +26,7 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")
+
+        from . import indexing
+
+        indexing.register()

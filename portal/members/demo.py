@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
+from search import indexing
+
 from .models import Membership, MembershipStatus, Organisation, OrganisationKind, Person, PersonRole, Zone
 from .services import _sync_role_groups, ensure_role_groups
 
@@ -193,6 +195,8 @@ def load_members(stdout=None) -> dict:
             )  # fmt: skip
             _sync_role_groups(person)
             people.append(person)
+    # Written directly, not through the services: their directory entries are queued here, in one go.
+    indexing.schedule_index_many(Organisation, Organisation.objects.values_list("pk", flat=True))
     return {"zones": zones, "organisations": organisations, "people": people}
 
 

@@ -1,4 +1,9 @@
-"""Writes to the members directory. Each function checks who acts, validates, and saves atomically."""
+"""Writes to the members directory. Each function checks who acts, validates, and saves atomically.
+
+What the portal's search shows of an organisation (its entry of the public directory) follows these
+writes explicitly: each one that can change it queues the organisation's index update in its own
+transaction (search.indexing, drained after commit). No signal does it behind the writes' backs.
+"""
 
 import datetime
 import hashlib
@@ -16,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from search import indexing
 
 from . import permissions, roles
 from .models import Invitation, Membership, MembershipStatus, Organisation, Person, PersonRole
@@ -72,6 +79,7 @@ def _save_organisation(organisation: Organisation) -> Organisation:
     try:
         with transaction.atomic():
             organisation.save()
+            indexing.schedule_index(organisation)
     except IntegrityError:
         # A concurrent save took the SIRET between full_clean() and save().
         raise ValidationError({"siret": _("An organisation with this SIRET is already registered.")}) from None
@@ -98,6 +106,30 @@ def organisation_update(*, organisation: Organisation, by, **fields) -> Organisa
     return _save_organisation(organisation)
 
 
+def organisation_delete(*, organisation: Organisation, by) -> None:
+    if not permissions.is_administrator(by):
+        raise PermissionDenied(_("Only cluster administrators can delete an organisation."))
+    with transaction.atomic():
+        # Queued before the row goes: the drain finds no organisation and removes its entry.
+        indexing.schedule_index(organisation)
+        organisation.delete()
+
+
+def organisation_listing_apply(*, organisation: Organisation, listed: bool) -> bool:
+    """Puts the organisation in the public directory or takes it out, as a consent act or an
+    administrator decided (the caller checked who acts: portal/privacy); its search entry follows.
+
+    Returns whether the flag changed.
+    """
+    if organisation.in_public_directory == listed:
+        return False
+    with transaction.atomic():
+        organisation.in_public_directory = listed
+        organisation.save(update_fields=["in_public_directory", "updated_at"])
+        indexing.schedule_index(organisation)
+    return True
+
+
 # --- Memberships ----------------------------------------------------------------------------
 
 
@@ -121,6 +153,8 @@ def _save_membership(membership: Membership) -> Membership:
     try:
         with transaction.atomic():
             membership.save()
+            # Joining or leaving puts the organisation in the public directory or takes it out.
+            indexing.schedule_index(membership.organisation)
     except IntegrityError:
         raise ValidationError(_("This organisation already has a current membership here.")) from None
     return membership
@@ -182,6 +216,15 @@ def membership_end(*, membership: Membership, by, ended_on: datetime.date | None
     membership.status = MembershipStatus.LEFT
     membership.ended_on = ended_on or timezone.localdate()
     return _save_membership(membership)
+
+
+def membership_delete(*, membership: Membership, by) -> None:
+    """An administrator removes a membership recorded by mistake (ending one keeps its history)."""
+    if not permissions.can_manage_memberships(by):
+        raise PermissionDenied(_("Only cluster administrators manage memberships."))
+    with transaction.atomic():
+        membership.delete()
+        indexing.schedule_index(membership.organisation)
 
 
 def membership_set_fee_paid(*, membership: Membership, fee_paid: bool, by) -> Membership:

@@ -71,6 +71,16 @@ class PersonEditView(ServiceSaveMixin, generic.EditView):
     service = staticmethod(_admin_person_save)
 
 
+class OrganisationDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.organisation_delete(organisation=self.object, by=self.request.user)
+
+
+class MembershipDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.membership_delete(membership=self.object, by=self.request.user)
+
+
 class OrganisationViewSet(ModelViewSet):
     name = "organisations"
     model = Organisation
@@ -78,6 +88,7 @@ class OrganisationViewSet(ModelViewSet):
     menu_label = _("Organisations")
     add_view_class = OrganisationCreateView
     edit_view_class = OrganisationEditView
+    delete_view_class = OrganisationDeleteView
     list_display = ["name", "kind", "zone", "commune", "siret", "in_public_directory"]
     list_filter = ["kind", "zone", "headcount_band", "in_public_directory"]
     list_export = [
@@ -122,6 +133,7 @@ class MembershipViewSet(ModelViewSet):
     menu_label = _("Memberships")
     add_view_class = MembershipCreateView
     edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
     list_display = ["organisation", "club", "status", "started_on", "ended_on", "fee_paid"]
     list_filter = ["status", "club", "fee_paid"]
     list_export = ["organisation", "club", "status", "started_on", "ended_on", "fee_paid"]

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.members import permissions as member_permissions
+from portal.members import services as member_services
 from portal.members.models import Person
 
 from . import registry
@@ -43,13 +44,10 @@ def _apply_consent(person: Person, purpose: str, given: bool) -> None:
     if purpose == Purpose.DIRECTORY and person.organisation_id:
         from portal.members.models import Organisation
 
-        # The listing is the organisation's: the flag the directory reads follows the last consent act.
-        # A real save (not a queryset update), so that what follows the organisation's saves (the
-        # public search index of the directory) drops or adds it at once too.
+        # The listing is the organisation's: the flag the directory reads follows the last consent act,
+        # through the members' service, which also queues the directory's search entry update.
         organisation = Organisation.objects.select_for_update().get(pk=person.organisation_id)
-        if organisation.in_public_directory != given:
-            organisation.in_public_directory = given
-            organisation.save(update_fields=["in_public_directory", "updated_at"])
+        member_services.organisation_listing_apply(organisation=organisation, listed=given)
     for section in registry.sections():
         if section.consent_changed is not None:
             section.consent_changed(person, purpose, given)
@@ -104,9 +102,7 @@ def directory_listing_set(*, organisation, listed: bool, by) -> None:
         return
     if not member_permissions.can_edit_organisation(by, organisation):
         raise PermissionDenied(_("You can only edit your own organisation."))
-    if organisation.in_public_directory != listed:
-        organisation.in_public_directory = listed
-        organisation.save(update_fields=["in_public_directory", "updated_at"])
+    member_services.organisation_listing_apply(organisation=organisation, listed=listed)
 
 
 # --- "Download my data" -----------------------------------------------------------------------

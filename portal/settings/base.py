@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "knowledge",
     "knowledge.exchange",
     "cms",
+    "cms.events",
     "cms.newsletters",
     "search",
     "daphne",

@@ -18,7 +18,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Sender threads have their own database connections and would not see a test's uncommitted rows;
-# tests/newsletters runs the threaded path in a separate process on committed data.
+# tests/cms/newsletters runs the threaded path in a separate process on committed data.
 NEWSLETTER_SMTP_CONNECTIONS = 1
 
 # A file rather than memory, so a daphne process started by a test sees the test database.

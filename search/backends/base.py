@@ -7,7 +7,8 @@ suggestions, similar documents alike): a backend never returns something to be f
 import abc
 from collections.abc import Iterable, Mapping
 
-from ..documents import FACET_FIELDS, SearchDocument, SearchResults, Suggestion
+from .. import registry
+from ..documents import YEAR, SearchDocument, SearchResults, Suggestion
 
 
 class SearchUnavailable(Exception):
@@ -53,6 +54,14 @@ class SearchBackend(abc.ABC):
     def count(self) -> int:
         """How many documents the index holds."""
 
+    def index_outdated(self) -> bool:
+        """Was the live index made for other documents than this version's (an older mapping)?
+
+        Then it must be rebuilt before updates can reach it (search.indexing.drain does it). The
+        database backend's tables follow the migrations: never.
+        """
+        return False
+
     # --- Reading ---------------------------------------------------------------------------------
 
     @abc.abstractmethod
@@ -83,12 +92,12 @@ class SearchBackend(abc.ABC):
 
     @staticmethod
     def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
-        cleaned = {}
+        cleaned, known = {}, registry.facet_names()
         for field, value in (filters or {}).items():
-            if field not in FACET_FIELDS:
-                raise ValueError(f"Unknown search filter {field!r}; expected one of {', '.join(FACET_FIELDS)}.")
+            if field not in known:
+                raise ValueError(f"Unknown search filter {field!r}; expected one of {', '.join(known)}.")
             if value not in (None, ""):
                 cleaned[field] = str(value)
-        if "year" in cleaned and not cleaned["year"].isdigit():
+        if YEAR in cleaned and not cleaned[YEAR].isdigit():
             raise ValueError(f"The year filter must be a year, not {cleaned['year']!r}.")
         return cleaned

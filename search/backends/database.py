@@ -7,7 +7,8 @@ and tags > body, ts_headline snippets.
 SQLite: the same Python analysis as search/text.py stored beside the text (folded, stemmed, without
 stop words), matched whole term by whole term, ranked by the fields matched (title 3, summary and
 tags 2, body 1), snippets marked in Python.
-Both: facets are counts over the same filtered queryset, visibility is a subquery on the grants
+Both: facets are counts over the same filtered queryset (the apps' facets are rows of
+SearchEntryFacet, one per value), visibility is a subquery on the grants
 table, autocomplete matches title word prefixes, more-like-this looks for the document's frequent
 terms.
 """
@@ -24,9 +25,9 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Length
 
-from .. import text
-from ..documents import FACET_FIELDS, SearchDocument, SearchHit, SearchResults, Suggestion
-from ..models import SearchEntry, SearchEntryGrant, SearchEntryTag
+from .. import registry, text
+from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion
+from ..models import SearchEntry, SearchEntryFacet, SearchEntryGrant, SearchEntryTag
 from .base import SearchBackend
 
 FACET_SIZE = 20
@@ -69,6 +70,14 @@ def parse_query(query: str) -> tuple[list[list[str]], list[list[str]]]:
     return required, excluded
 
 
+def _facets_of(rows: Iterable[SearchEntryFacet]) -> dict[str, str | list[str]]:
+    """The facet rows of one entry as SearchDocument.facets: one value as a string, several as a list."""
+    values: dict[str, list[str]] = {}
+    for row in sorted(rows, key=lambda row: row.pk):
+        values.setdefault(row.field, []).append(row.value)
+    return {field: found[0] if len(found) == 1 else found for field, found in values.items()}
+
+
 class DatabaseBackend(SearchBackend):
     name = "database"
 
@@ -108,6 +117,12 @@ class DatabaseBackend(SearchBackend):
                 for entry, document in zip(entries, documents, strict=True)
                 for tag in dict.fromkeys(document.tags)
             )
+            SearchEntryFacet.objects.bulk_create(
+                SearchEntryFacet(entry=entry, field=field, value=value)
+                for entry, document in zip(entries, documents, strict=True)
+                for field in document.facets
+                for value in dict.fromkeys(value[:200] for value in document.facet_values(field))
+            )
             if self.postgres:
                 self._update_vectors(SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries]))
         return len(documents)
@@ -133,11 +148,8 @@ class DatabaseBackend(SearchBackend):
             summary=summary,
             body=body,
             url=document.url,
-            axis=document.axis[:200],
-            organisation=document.organisation[:200],
-            organisation_kind=document.organisation_kind,
+            subtitle=document.subtitle[:500],
             tags_text=tags_text,
-            zone=document.zone[:200],
             year=document.year,
             created=document.created,
             title_terms=text.term_column(title),
@@ -179,14 +191,15 @@ class DatabaseBackend(SearchBackend):
     @staticmethod
     def _filtered(queryset: QuerySet, filters: Mapping[str, str]) -> QuerySet:
         for field, value in filters.items():
-            if field == "type":
+            if field == TYPE:
                 queryset = queryset.filter(doc_type=value)
-            elif field == "tags":
+            elif field == TAGS:
                 queryset = queryset.filter(pk__in=SearchEntryTag.objects.filter(name=value).values("entry"))
-            elif field == "year":
+            elif field == YEAR:
                 queryset = queryset.filter(year=int(value))
             else:
-                queryset = queryset.filter(**{field: value})
+                values = SearchEntryFacet.objects.filter(field=field, value=value)
+                queryset = queryset.filter(pk__in=values.values("entry"))
         return queryset
 
     def search(self, query, *, grants, filters=None, page=1, page_size=20) -> SearchResults:
@@ -198,7 +211,7 @@ class DatabaseBackend(SearchBackend):
         else:
             required, excluded = parse_query(query)
             if not required:
-                return SearchResults(hits=[], total=0, facets={field: [] for field in FACET_FIELDS})
+                return SearchResults(hits=[], total=0, facets={field: [] for field in registry.facet_names()})
             matched = self._visible(grants)
             score = Value(0)
             for sequence in required:
@@ -233,7 +246,7 @@ class DatabaseBackend(SearchBackend):
                 ),
             )
         hits = []
-        for entry in rows[offset : offset + page_size].prefetch_related("tags"):
+        for entry in rows[offset : offset + page_size].prefetch_related("tags", "facet_values"):
             if self.postgres:
                 title_html, snippet = _marked_to_html(entry.title_marked), _marked_to_html(entry.snippet_marked)
             else:
@@ -245,19 +258,26 @@ class DatabaseBackend(SearchBackend):
 
     def _facets(self, matched: QuerySet, filters: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
         facets = {}
-        for field in FACET_FIELDS:
+        for field in registry.facet_names():
             others = {key: value for key, value in filters.items() if key != field}
             queryset = self._filtered(matched, others)
-            if field == "tags":
+            if field == TAGS:
                 rows = (
                     SearchEntryTag.objects.filter(entry__in=queryset.values("pk"))
                     .values_list("name")
                     .annotate(n=Count("pk"))
                     .order_by("-n", "name")
                 )
+            elif field not in (TYPE, YEAR):
+                rows = (
+                    SearchEntryFacet.objects.filter(field=field, entry__in=queryset.values("pk"))
+                    .values_list("value")
+                    .annotate(n=Count("pk"))
+                    .order_by("-n", "value")
+                )
             else:
-                column = "doc_type" if field == "type" else field
-                empty = Q(**{f"{column}__isnull": True}) if field == "year" else Q(**{column: ""})
+                column = "doc_type" if field == TYPE else field
+                empty = Q(**{f"{column}__isnull": True}) if field == YEAR else Q(**{column: ""})
                 rows = (
                     queryset.exclude(empty)
                     .order_by()
@@ -277,13 +297,11 @@ class DatabaseBackend(SearchBackend):
             url=entry.url,
             title_html=title_html or html.escape(entry.title),
             snippet=snippet,
-            axis=entry.axis,
-            organisation=entry.organisation,
-            organisation_kind=entry.organisation_kind,
+            subtitle=entry.subtitle,
             tags=[tag.name for tag in entry.tags.all()],
-            zone=entry.zone,
             year=entry.year,
             created=entry.created,
+            facets=_facets_of(entry.facet_values.all()),
         )
 
     @staticmethod

@@ -26,6 +26,7 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     MetaField,
+    Object,
     Search,
     Text,
     analyzer,
@@ -34,7 +35,8 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl.query import Bool, Ids, MatchAll, MoreLikeThis, MultiMatch, Query, SimpleQueryString, Term, Terms
 from elasticsearch.helpers import BulkIndexError, bulk
 
-from ..documents import FACET_FIELDS, SearchDocument, SearchHit, SearchResults, Suggestion
+from .. import registry
+from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion
 from .base import SearchBackend, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -69,8 +71,19 @@ autocomplete_search = analyzer(
 )
 
 
+# Raised whenever the mapping changes: an index whose _meta says otherwise is rebuilt (see
+# ElasticsearchBackend.ensure_current_mapping). 2: the apps' facets under `facets`, `subtitle`.
+MAPPING_VERSION = 2
+MAPPING_VERSION_KEY = "ptce_mapping_version"
+
+
 class PortalDocument(Document):
-    """The mapping of search.documents.SearchDocument."""
+    """The mapping of search.documents.SearchDocument.
+
+    The apps' facets (search.registry.register_facet) are keyword fields under `facets`, mapped by a
+    dynamic template as they first appear: search/ names none of them, and a facet an app adds later
+    needs no new mapping.
+    """
 
     type = Keyword()
     object_id = Keyword()
@@ -84,28 +97,28 @@ class PortalDocument(Document):
     summary = Text(analyzer=french)
     body = Text(analyzer=french)
     url = Keyword(index=False)
-    axis = Keyword()
-    organisation = Keyword()
-    organisation_kind = Keyword()
+    subtitle = Keyword(index=False)
     tags = Text(analyzer=french, fields={"raw": Keyword(ignore_above=100)})
-    zone = Keyword()
     year = Integer()
     created = Date()
     visibility = Keyword()
+    facets = Object(dynamic=True)
 
     class Meta:
         dynamic = MetaField("strict")
+        dynamic_templates = MetaField(
+            [{"facets": {"path_match": "facets.*", "mapping": {"type": "keyword", "ignore_above": 200}}}]
+        )
+        meta = MetaField({MAPPING_VERSION_KEY: MAPPING_VERSION})
 
 
-# Where each facet's values are counted.
-FACET_COLUMNS = {
-    "type": "type",
-    "axis": "axis",
-    "organisation_kind": "organisation_kind",
-    "tags": "tags.raw",
-    "zone": "zone",
-    "year": "year",
-}
+# Where the generic facets' values are counted; the apps' facets are under facets.<name>.
+GENERIC_FACET_COLUMNS = {TYPE: "type", TAGS: "tags.raw", YEAR: "year"}
+
+
+def facet_column(field: str) -> str:
+    return GENERIC_FACET_COLUMNS.get(field) or f"facets.{field}"
+
 SEARCH_FIELDS = ["title^3", "summary^2", "tags^2", "body"]
 SIMPLE_QUERY_FLAGS = "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE"
 SOURCE_EXCLUDES = ["body", "summary", "visibility"]
@@ -121,6 +134,7 @@ class ElasticsearchBackend(SearchBackend):
         )
         self.index_prefix = config.get("INDEX_PREFIX", "ptce")
         self.replicas = int(config.get("REPLICAS", 0))
+        self._mapping_current = False
 
     @property
     def alias(self) -> str:
@@ -175,10 +189,32 @@ class ElasticsearchBackend(SearchBackend):
         self.client.indices.put_alias(index=first, name=self.alias)
         return [first]
 
+    def index_outdated(self) -> bool:
+        """The live index's mapping version (its _meta) is not MAPPING_VERSION, and no rebuild runs.
+
+        Once found current, not asked again by this process: only a newer portal changes the mapping.
+        """
+        if self._mapping_current:
+            return False
+        try:
+            indices = self.versioned_indices()
+            live = sorted(name for name, aliases in indices.items() if self.alias in aliases)
+            if not live or any(self.rebuilding_alias in aliases for aliases in indices.values()):
+                return False
+            mappings = self.client.indices.get_mapping(index=live)
+        except (ApiError, TransportError) as error:
+            raise SearchUnavailable(str(error)) from error
+        versions = {data["mappings"].get("_meta", {}).get(MAPPING_VERSION_KEY) for data in mappings.values()}
+        if versions == {MAPPING_VERSION}:
+            self._mapping_current = True
+            return False
+        return True
+
     def drop(self) -> None:
         """Deletes this prefix's indices and aliases (tests, and a full reset)."""
         for name in self.versioned_indices():
             self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._mapping_current = False
 
     # --- Writing ---------------------------------------------------------------------------------
 
@@ -191,14 +227,12 @@ class ElasticsearchBackend(SearchBackend):
             summary=document.summary,
             body=document.body,
             url=document.url,
-            axis=document.axis or None,
-            organisation=document.organisation or None,
-            organisation_kind=document.organisation_kind or None,
+            subtitle=document.subtitle or None,
             tags=list(document.tags),
-            zone=document.zone or None,
             year=document.year,
             created=document.created,
             visibility=list(document.visibility),
+            facets={field: document.facet_values(field) for field in document.facets},
         ).to_dict()
 
     def _bulk(self, actions: list[dict], *, ignore_status=()) -> None:
@@ -281,6 +315,7 @@ class ElasticsearchBackend(SearchBackend):
             raise
         for old in previous:
             self.client.indices.delete(index=old, ignore_unavailable=True)
+        self._mapping_current = True
         return {"count": self.client.count(index=name)["count"], "index": name, "removed": previous}
 
     def _bulk_count(self, actions: list[dict]) -> int:
@@ -301,7 +336,7 @@ class ElasticsearchBackend(SearchBackend):
 
     @staticmethod
     def _filter_query(field: str, value: str) -> Query:
-        return Term(**{FACET_COLUMNS[field]: int(value) if field == "year" else value})
+        return Term(**{facet_column(field): int(value) if field == YEAR else value})
 
     def search_body(self, query: str, *, grants, filters=None, page: int = 1, page_size: int = 20) -> dict:
         filters = self.clean_filters(filters)
@@ -311,11 +346,11 @@ class ElasticsearchBackend(SearchBackend):
         search = Search().query(Bool(must=[text_query], filter=[self.visibility_filter(grants)]))
         if filters:
             search = search.post_filter(Bool(filter=[self._filter_query(f, v) for f, v in filters.items()]))
-        for field in FACET_FIELDS:
+        for field in registry.facet_names():
             # A facet's counts honour the other facets' filters, not its own.
             others = [self._filter_query(f, v) for f, v in filters.items() if f != field]
             search.aggs.bucket(field, "filter", filter=Bool(filter=others) if others else MatchAll()).bucket(
-                "values", "terms", field=FACET_COLUMNS[field], size=FACET_SIZE
+                "values", "terms", field=facet_column(field), size=FACET_SIZE
             )
         search = (
             search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
@@ -372,14 +407,11 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query, *, grants, filters=None, page=1, page_size=20) -> SearchResults:
         response = self._run(self.search_body(query, grants=grants, filters=filters, page=page, page_size=page_size))
         if response is None:
-            return SearchResults(hits=[], total=0, facets={field: [] for field in FACET_FIELDS})
+            return SearchResults(hits=[], total=0, facets={field: [] for field in registry.facet_names()})
         hits = [self._hit(hit) for hit in response["hits"]["hits"]]
         facets = {
-            field: [
-                (str(bucket["key"]), bucket["doc_count"])
-                for bucket in response["aggregations"][field]["values"]["buckets"]
-            ]
-            for field in FACET_FIELDS
+            field: [(str(bucket["key"]), bucket["doc_count"]) for bucket in aggregation["values"]["buckets"]]
+            for field, aggregation in response["aggregations"].items()
         }
         return SearchResults(
             hits=hits, total=response["hits"]["total"]["value"], facets=facets, page=page, page_size=page_size
@@ -397,13 +429,15 @@ class ElasticsearchBackend(SearchBackend):
             url=source["url"],
             title_html=highlight.get("title", [html.escape(source["title"])])[0],
             snippet=snippet,
-            axis=source.get("axis") or "",
-            organisation=source.get("organisation") or "",
-            organisation_kind=source.get("organisation_kind") or "",
+            subtitle=source.get("subtitle") or "",
             tags=source.get("tags") or [],
-            zone=source.get("zone") or "",
             year=source.get("year"),
             created=datetime.datetime.fromisoformat(created) if created else None,
+            facets={
+                field: values[0] if len(values) == 1 else values
+                for field, values in (source.get("facets") or {}).items()
+                if values
+            },
         )
 
     @staticmethod

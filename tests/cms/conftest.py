@@ -2,7 +2,8 @@
 
 import pytest
 
-from cms.models import EventIndexPage, HomePage, NewsIndexPage
+from cms.events.models import EventIndexPage
+from cms.models import HomePage, NewsIndexPage
 from tests.cms.pages import add_event, add_page
 
 

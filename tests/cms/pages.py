@@ -5,7 +5,8 @@ import datetime
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cms.models import AxisPage, EventKind, EventPage, NewsPage
+from cms.events.models import EventKind, EventPage
+from cms.models import AxisPage, NewsPage
 
 
 def add_page(parent, model, *, publish=True, **fields):

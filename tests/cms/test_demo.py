@@ -4,7 +4,8 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page
 
 from cms.demo import load_pages
-from cms.models import AxisPage, ClubPage, EventPage, EventRegistration, NewsPage, StandardPage
+from cms.events.models import EventPage, EventRegistration
+from cms.models import AxisPage, ClubPage, NewsPage, StandardPage
 from tests.factories import AxisFactory, ClubFactory, PersonFactory
 
 

@@ -1,13 +1,12 @@
-"""What the site offers to other programs: feeds, calendars, the sitemap, robots.txt, sharing tags, error pages."""
+"""What the site offers to other programs: feeds, the sitemap, robots.txt, sharing tags, error pages."""
 
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the portal's own feed in a test
 
 import pytest
 from django.test import override_settings
-from icalendar import Calendar
 from wagtail.models import PageViewRestriction
 
-from tests.cms.pages import add_event, add_news, axis_page
+from tests.cms.pages import add_news, axis_page
 from tests.factories import AxisFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -39,27 +38,6 @@ def test_atom_feed_has_the_same_news(client, news_index):
 def test_every_page_advertises_the_news_feeds(client, home):
     body = client.get("/").content.decode()
     assert 'type="application/rss+xml"' in body and 'href="/flux/actualites.rss"' in body
-
-
-def test_an_event_as_an_icalendar_file(client, agenda):
-    event = add_event(agenda, title="Atelier ; circuits courts, saison 2", place="Cuisine centrale", address="Arvière")
-    response = client.get(event.url + "calendrier/")
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
-    assert "attachment" in response["Content-Disposition"]
-    (entry,) = Calendar.from_ical(response.content).walk("VEVENT")
-    assert str(entry["SUMMARY"]) == "Atelier ; circuits courts, saison 2"  # escaped on the way, intact back
-    assert entry.decoded("DTSTART") == event.start and entry.decoded("DTEND") == event.end
-    assert str(entry["LOCATION"]) == "Cuisine centrale, Arvière"
-    assert event.url + "calendrier/" in client.get(event.url).content.decode()  # "add to my calendar"
-
-
-def test_the_calendar_of_upcoming_events(client, agenda):
-    add_event(agenda, days=-5, title="Rencontre passée")
-    add_event(agenda, days=3, title="Petit-déjeuner")
-    add_event(agenda, days=9, title="After-work")
-    add_event(agenda, days=4, title="Brouillon", publish=False)
-    calendar = Calendar.from_ical(client.get("/flux/agenda.ics").content)
-    assert [str(entry["SUMMARY"]) for entry in calendar.walk("VEVENT")] == ["Petit-déjeuner", "After-work"]
 
 
 def test_sitemap_lists_live_pages_only(client, home, news_index):

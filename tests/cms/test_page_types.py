@@ -3,12 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from cms.events.models import EventIndexPage, EventPage
 from cms.models import (
     AxisPage,
     ClubPage,
     ContactPage,
-    EventIndexPage,
-    EventPage,
     HomePage,
     NewsIndexPage,
     NewsPage,
@@ -79,12 +78,6 @@ def test_one_page_per_axis_and_per_club(home):
     add_page(home, ClubPage, title="Club", club=club)
     with pytest.raises(ValidationError):
         add_page(home, ClubPage, title="Club bis", club=club)
-
-
-def test_an_event_ends_after_it_starts(agenda):
-    with pytest.raises(ValidationError) as caught:
-        add_event(agenda, hours=-1)
-    assert "end" in caught.value.message_dict
 
 
 def test_every_page_type_renders(client, home, news_index, agenda):

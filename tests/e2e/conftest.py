@@ -231,7 +231,7 @@ def smtp_sink(monkeypatch):
     Request it before `live_portal` (or `page`): the server reads EMAIL_HOST/EMAIL_PORT when it starts.
     Returns the recorder: `.messages` is a list of (recipients, email.message.EmailMessage).
     """
-    from tests.newsletters.smtp import Recorder, SmtpServer
+    from tests.cms.newsletters.smtp import Recorder, SmtpServer
 
     recorder = Recorder()
     server = SmtpServer(recorder).start()

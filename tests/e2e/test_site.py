@@ -7,7 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from cms.models import EventIndexPage, EventRegistration, HomePage, RegistrationStatus
+from cms.events.models import EventIndexPage, EventRegistration, RegistrationStatus
+from cms.models import HomePage
 from search import indexing as search_indexing
 from tests.cms.pages import add_event, add_page, axis_page
 from tests.e2e.conftest import search_until_found

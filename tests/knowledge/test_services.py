@@ -5,12 +5,15 @@ environment configures (Elasticsearch under ./run test, the database otherwise).
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, reverse
 
 import search
 from knowledge import services
-from knowledge.models import BestPracticeRevision
+from knowledge.models import BestPractice, BestPracticeRevision
 from portal.members.models import OrganisationKind, PersonRole
 from portal.members.services import person_create
 from portal.privacy.models import Purpose
@@ -24,6 +27,8 @@ from tests.factories import (
     WorkgroupMembershipFactory,
 )
 from workgroups import services as workgroup_services
+
+User = get_user_model()
 
 
 @pytest.fixture
@@ -298,3 +303,40 @@ def test_a_contact_person_must_have_agreed_to_be_shown(scene, client):
     form = client.get(reverse("knowledge:create")).content.decode()
     assert str(colleague) in form
     assert str(scene["author"].person) not in form.split('name="contact"')[1].split("</select>")[0]
+
+
+def _queries_of_a_publish(scene, size: int) -> list[str]:
+    """The statements one publication costs, for a record with `size` tags, figures and partners,
+    submitted and sent back `size` times, loaded afresh with its coordinator (as a request has them)."""
+    record = services.best_practice_create(
+        by=scene["author"],
+        organisation=scene["recyclerie"],
+        axis=scene["axis"],
+        title=f"Réemploi {size}",
+        summary="Les palettes repartent en atelier.",
+        tags=[f"étiquette {index}" for index in range(size)],
+        figures=[(str(index), f"chiffre {index}") for index in range(size)],
+        partners=[OrganisationFactory() for _ in range(size)],
+    )
+    for _ in range(size):
+        services.best_practice_submit(record=record, by=scene["author"])
+        services.best_practice_request_changes(record=record, by=scene["coordinator"], note="Précisez.")
+    services.best_practice_submit(record=record, by=scene["author"])
+    record = BestPractice.objects.get(pk=record.pk)
+    coordinator = User.objects.get(pk=scene["coordinator"].pk)
+    with CaptureQueriesContext(connection) as captured:
+        services.best_practice_publish(record=record, by=coordinator)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_publishing_costs_the_same_queries_whatever_the_record_holds(scene):
+    # As in any serving process, the URLconf is loaded: the Wagtail admin then tracks the record in
+    # its reference index (one task run inline by the test settings' immediate backend).
+    assert get_resolver().url_patterns
+    small, large = _queries_of_a_publish(scene, 1), _queries_of_a_publish(scene, 8)
+    # The coordinator's person, the record's axis and the coordinator check, then in the transaction
+    # (a savepoint inside the test's): the UPDATE, the reference index task (the record, a savepoint,
+    # its tags, its figures, the index rows, the release), the last revision number, the snapshot's
+    # partners, tags and figures (one query each, whatever their number), the revision, the search
+    # outbox row: 18.
+    assert len(small) == len(large) == 18, [sql[:100] for sql in small]

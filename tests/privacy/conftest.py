@@ -3,8 +3,9 @@ messages, a best-practice record they are the contact of, an event registration.
 
 import pytest
 
-from cms import services as cms_services
-from cms.models import EventIndexPage, HomePage
+from cms.events import services as event_services
+from cms.events.models import EventIndexPage
+from cms.models import HomePage
 from knowledge import services as knowledge_services
 from portal.members.models import Membership, MembershipStatus
 from portal.privacy import services as privacy_services
@@ -74,6 +75,6 @@ def event(agenda):
 
 @pytest.fixture
 def registration(event, camille):
-    return cms_services.registration_create(
+    return event_services.registration_create(
         event=event, name="Camille Rousseau", email=camille.user.email, person=camille
     )

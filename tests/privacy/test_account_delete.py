@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from cms import services as cms_services
-from cms.models import AxisPage, HomePage, RegistrationStatus
+from cms.events import services as event_services
+from cms.events.models import RegistrationStatus
+from cms.models import AxisPage, HomePage
 from portal.privacy import services
 from portal.privacy.models import Consent, Purpose
 from search import indexing
@@ -117,7 +118,7 @@ def test_records_keep_their_history_without_the_contact(client, camille, colleag
 
 
 def test_registrations_are_cancelled_and_the_place_goes_to_the_waiting_list(client, camille, event, registration):
-    waiting = cms_services.registration_create(event=event, name="Léa Fontaine", email="lea@example.org")
+    waiting = event_services.registration_create(event=event, name="Léa Fontaine", email="lea@example.org")
     assert waiting.status == RegistrationStatus.WAITING
     delete_account(client, camille)
     registration.refresh_from_db()

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cms import services as cms_services
-from cms.models import EventRegistration
+from cms.events import services as event_services
+from cms.events.models import EventRegistration
 from portal.privacy import services, tasks
 from portal.privacy.models import ExportAccess
 from tests.cms.pages import add_event
@@ -24,7 +24,7 @@ def past_event(agenda):
 
 
 def register_then_age(event, *, name, email, person=None, ended_days_ago):
-    registration = cms_services.registration_create(event=event, name=name, email=email, person=person)
+    registration = event_services.registration_create(event=event, name=name, email=email, person=person)
     end = timezone.now() - datetime.timedelta(days=ended_days_ago)
     type(event).objects.filter(pk=event.pk).update(start=end - datetime.timedelta(hours=2), end=end)
     return registration
@@ -32,7 +32,7 @@ def register_then_age(event, *, name, email, person=None, ended_days_ago):
 
 def test_old_visitor_registrations_are_purged_and_the_rest_kept(settings, agenda, past_event, camille):
     settings.PRIVACY_RETENTION_DAYS = {**settings.PRIVACY_RETENTION_DAYS, "visitor_registrations": 30}
-    member = cms_services.registration_create(
+    member = event_services.registration_create(
         event=past_event, name="Camille", email=camille.user.email, person=camille
     )
     visitor = register_then_age(past_event, name="Léa", email="lea@example.org", ended_days_ago=31)

@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 
-from search.documents import MEMBERS, PUBLIC, SearchDocument, workgroup_grant
+from portal.members.indexing import MEMBERS
+from search.documents import PUBLIC, SearchDocument
+from workgroups.indexing import workgroup_grant
 
 AXIS_FOOD = "1. Alimentation durable"
 AXIS_WASTE = "2. Économie circulaire"
@@ -14,6 +16,8 @@ AXIS_WASTE = "2. Économie circulaire"
 
 def doc(doc_id, title, *, body="", summary="", type="best_practice", visibility=(PUBLIC,), **fields):
     fields.setdefault("created", datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC))
+    # The facets the apps register (workgroups: axis; members: organisation_kind, zone).
+    facets = {name: fields.pop(name) for name in ("axis", "organisation_kind", "zone") if name in fields}
     return SearchDocument(
         type=type,
         id=doc_id,
@@ -22,6 +26,7 @@ def doc(doc_id, title, *, body="", summary="", type="best_practice", visibility=
         body=body,
         url=f"/{type}/{doc_id}/",
         visibility=list(visibility),
+        facets=facets,
         **fields,
     )
 

@@ -5,9 +5,11 @@ import os
 
 import pytest
 
+from portal.members.indexing import MEMBERS
 from search.backends.elasticsearch import ElasticsearchBackend
-from search.documents import FACET_FIELDS, MEMBERS, PUBLIC, workgroup_grant
+from search.documents import PUBLIC
 from tests.search.support import use_backend
+from workgroups.indexing import workgroup_grant
 
 GRANTS = [PUBLIC, MEMBERS, workgroup_grant(4)]
 
@@ -74,8 +76,13 @@ def test_text_fields_use_the_french_analyser_and_titles_have_an_autocomplete_sub
     assert autocomplete["search_analyzer"] == "ptce_autocomplete_search"
     ngram = body["settings"]["analysis"]["filter"]["ptce_autocomplete_ngram"]
     assert ngram["type"] == "edge_ngram" and ngram["min_gram"] == 1
-    for field in ("type", "axis", "organisation_kind", "zone", "visibility"):
+    for field in ("type", "visibility"):
         assert properties[field]["type"] == "keyword", field
+    # The apps' facets: keywords under `facets`, whatever their names (search/ names none).
+    assert properties["facets"] == {"type": "object", "dynamic": True}
+    assert body["mappings"]["dynamic_templates"] == [
+        {"facets": {"path_match": "facets.*", "mapping": {"type": "keyword", "ignore_above": 200}}}
+    ]
     assert properties["tags"]["fields"]["raw"]["type"] == "keyword"
     assert properties["year"]["type"] == "integer"
 
@@ -99,8 +106,9 @@ def test_no_query_body_uses_query_string_and_user_text_goes_through_simple_query
 def test_facets_are_terms_aggregations_computed_on_the_permission_filtered_query(backend):
     body = backend.search_body("déchets", grants=GRANTS, filters={"type": "message"})
 
-    assert set(body["aggs"]) == set(FACET_FIELDS)
+    assert set(body["aggs"]) == {"type", "axis", "organisation_kind", "tags", "zone", "year"}
     assert body["aggs"]["tags"]["aggs"]["values"]["terms"]["field"] == "tags.raw"
+    assert body["aggs"]["axis"]["aggs"]["values"]["terms"]["field"] == "facets.axis"
     # Each facet honours the other facets' filters but not its own, the hits honour all of them.
     assert body["aggs"]["type"]["filter"] == {"match_all": {}}
     assert body["aggs"]["axis"]["filter"] == {"bool": {"filter": [{"term": {"type": "message"}}]}}

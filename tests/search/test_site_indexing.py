@@ -12,8 +12,13 @@ from django.core.management import call_command
 from wagtail.models import PageViewRestriction
 
 import search
-from cms.models import EventIndexPage, HomePage, NewsIndexPage, StandardPage
-from portal.members.models import MembershipStatus, OrganisationKind
+from cms.events.models import EventIndexPage
+from cms.models import HomePage, NewsIndexPage, StandardPage
+from portal.members import services as member_services
+from portal.members.demo import fictional_siret
+from portal.members.models import MembershipStatus, Organisation, OrganisationKind, PersonRole
+from portal.privacy import services as privacy_services
+from portal.privacy.models import Purpose
 from search.models import IndexOutbox
 from tests.cms.pages import add_event, add_news, add_page, axis_page
 from tests.factories import AxisFactory, MembershipFactory, OrganisationFactory, PersonFactory
@@ -68,7 +73,7 @@ def test_a_published_news_item_is_found_with_its_streamfield_text_axis_tags_and_
     results = search.query("ressourcerie", user=VISITOR)
     hit = results.hits[0]
     assert hit.type == "news" and hit.url == news.url
-    assert hit.axis == str(site["axis"]) and hit.tags == ["réemploi"]
+    assert hit.facets["axis"] == hit.subtitle == str(site["axis"]) and hit.tags == ["réemploi"]
     assert hit.year == news.date.year
     assert dict(results.facets["type"]) == {"news": 1}
 
@@ -191,34 +196,138 @@ def test_rebuild_index_covers_pages_and_directory_organisations(home, any_backen
 # --- Organisations of the public directory ------------------------------------------------------
 
 
-def test_directory_organisations_are_found_as_the_directory_shows_them(any_backend, django_capture_on_commit_callbacks):
+@pytest.fixture
+def administrator(db):
+    return PersonFactory(role=PersonRole.ADMINISTRATOR).user
+
+
+def register(administrator, name, *, listed=True, status=MembershipStatus.ACTIVE, **fields):
+    """An organisation and its membership of the cluster, through the members' services."""
+    organisation = member_services.organisation_create(
+        by=administrator, name=name, kind=fields.pop("kind", OrganisationKind.CLASSIC_FIRM),
+        siret=fictional_siret(900_000 + Organisation.objects.count()), naf_code="62.01Z",
+        in_public_directory=listed, commune="Arvière", **fields,
+    )  # fmt: skip
+    member_services.membership_create(organisation=organisation, status=status, by=administrator)
+    return organisation
+
+
+def test_directory_organisations_are_found_as_the_directory_shows_them(
+    any_backend, administrator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        listed = OrganisationFactory(
-            name="Scop Les Menuisiers", kind=OrganisationKind.COOPERATIVE, description="Menuiserie en bois local."
+        listed = register(
+            administrator,
+            "Scop Les Menuisiers",
+            kind=OrganisationKind.COOPERATIVE,
+            description="Menuiserie en bois local.",
         )
-        MembershipFactory(organisation=listed)
-        discreet = OrganisationFactory(
-            name="Menuiserie Discrète", in_public_directory=False, description="Menuiserie industrielle."
+        register(administrator, "Menuiserie Discrète", listed=False, description="Menuiserie industrielle.")
+        pending = register(
+            administrator, "Menuiserie en attente", status=MembershipStatus.PENDING, description="Menuiserie."
         )
-        MembershipFactory(organisation=discreet)
-        pending = OrganisationFactory(name="Menuiserie en attente", description="Menuiserie.")
-        MembershipFactory(organisation=pending, status=MembershipStatus.PENDING)
 
     assert found("menuiserie", any_backend) == ["Scop Les Menuisiers"]
     any_backend.refresh()
     hit = search.query("menuiserie", user=VISITOR).hits[0]
-    assert hit.type == "organisation" and hit.organisation_kind == "sse"
+    assert hit.type == "organisation" and hit.facets["organisation_kind"] == "sse" and hit.subtitle == ""
     assert hit.url == f"/annuaire/{listed.slug}/"
 
     # Leaving the directory, or the membership ending, removes it; joining adds one.
     with django_capture_on_commit_callbacks(execute=True):
-        listed.in_public_directory = False
-        listed.save()
-        membership = pending.memberships.get()
-        membership.status = MembershipStatus.ACTIVE
-        membership.save()
+        member_services.organisation_update(organisation=listed, by=administrator, in_public_directory=False)
+        member_services.membership_approve(membership=pending.memberships.get(), by=administrator)
     assert found("menuiserie", any_backend) == ["Menuiserie en attente"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        pending.delete()
+        member_services.organisation_delete(organisation=pending, by=administrator)
     assert found("menuiserie", any_backend) == []
+
+
+# Each service that changes what the directory shows of an organisation, and the change it makes:
+# (description, function(organisation, administrator) -> None, found afterwards).
+def _rename(organisation, by):
+    member_services.organisation_update(organisation=organisation, by=by, name="Atelier Vélo Solidaire")
+
+
+def _unlist(organisation, by):
+    member_services.organisation_update(organisation=organisation, by=by, in_public_directory=False)
+
+
+def _end_membership(organisation, by):
+    member_services.membership_end(membership=organisation.memberships.get(), by=by)
+
+
+def _delete_membership(organisation, by):
+    member_services.membership_delete(membership=organisation.memberships.get(), by=by)
+
+
+def _delete(organisation, by):
+    member_services.organisation_delete(organisation=organisation, by=by)
+
+
+def _withdraw_directory_consent(organisation, by):
+    person = PersonFactory(organisation=organisation)
+    privacy_services.consent_withdraw(person=person, purpose=Purpose.DIRECTORY, by=person.user)
+
+
+def _admin_unticks_the_directory(organisation, by):
+    privacy_services.directory_listing_set(organisation=organisation, listed=False, by=by)
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (_rename, ["Atelier Vélo Solidaire"]),
+        (_unlist, []),
+        (_end_membership, []),
+        (_delete_membership, []),
+        (_delete, []),
+        (_withdraw_directory_consent, []),
+        (_admin_unticks_the_directory, []),
+    ],
+    ids=lambda value: value.__name__.strip("_") if callable(value) else "",
+)
+def test_every_service_change_of_an_organisation_reaches_the_index(
+    any_backend, administrator, django_capture_on_commit_callbacks, change, expected
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = register(administrator, "Atelier Vélo", description="Réparation de vélos.")
+    assert found("vélos", any_backend) == ["Atelier Vélo"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(organisation, administrator)
+
+    assert found("vélos", any_backend) == expected
+    assert not IndexOutbox.objects.exists()
+
+
+def test_giving_the_directory_consent_lists_the_organisation(any_backend, django_capture_on_commit_callbacks):
+    administrator = PersonFactory(role=PersonRole.ADMINISTRATOR).user
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = register(administrator, "Atelier Vélo", listed=False, description="Réparation de vélos.")
+    assert found("vélos", any_backend) == []
+
+    person = PersonFactory(organisation=organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_services.consent_give(person=person, purpose=Purpose.DIRECTORY, by=person.user)
+
+    assert found("vélos", any_backend) == ["Atelier Vélo"]
+
+
+def test_no_signal_indexes_organisations_behind_the_services(db):
+    """Writes outside the services queue nothing: every writer of organisations schedules explicitly."""
+    organisation = OrganisationFactory()
+    MembershipFactory(organisation=organisation)
+    organisation.delete()
+
+    assert not IndexOutbox.objects.exists()
+
+
+def test_the_demo_queues_every_organisation(db):
+    from portal.members.demo import load_members
+
+    load_members()
+
+    queued = set(IndexOutbox.objects.filter(doc_type="organisation").values_list("object_id", flat=True))
+    assert queued == {str(pk) for pk in Organisation.objects.values_list("pk", flat=True)}

@@ -4,12 +4,14 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import AxisFactory, PersonFactory
+from tests.factories import AxisFactory, MessageFactory, PersonFactory
 from workgroups import services
 from workgroups.digests import send_daily_digests
 from workgroups.models import (
@@ -21,6 +23,8 @@ from workgroups.models import (
     WorkgroupMembershipStatus,
     WorkgroupRole,
 )
+
+User = get_user_model()
 
 
 @pytest.fixture
@@ -216,3 +220,31 @@ def test_a_reply_to_a_missing_message_is_refused_and_takes_no_sequence(workgroup
     first = services.message_send(workgroup=workgroup, by=author.user, body="premier")
     reply = services.message_send(workgroup=workgroup, by=author.user, body="réponse", reply_to=first.sequence)
     assert (first.sequence, reply.sequence, reply.reply_to_id) == (1, 2, first.pk)
+
+
+def _queries_of_a_send(size: int, body: str) -> list[str]:
+    """The statements one message_send costs in a room of `size` members that holds `size` messages,
+    for a user loaded afresh (as a request or a socket has it)."""
+    n = Workgroup.objects.count()
+    workgroup = Workgroup.objects.create(axis=AxisFactory(), name=f"Groupe {n}", slug=f"groupe-{n}")
+    author = member_of(workgroup, handle=f"auteur-{n}")
+    others = [member_of(workgroup, handle=f"membre-{n}-{index}") for index in range(size)]
+    for index in range(size):
+        MessageFactory(workgroup=workgroup, author=others[index % len(others)])
+    user = User.objects.get(pk=author.user_id)
+    with CaptureQueriesContext(connection) as captured:
+        services.message_send(workgroup=workgroup, by=user, body=body.format(n=n))
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_message_costs_the_same_queries_whatever_the_room_holds(workgroup):
+    # The person (the user's reverse one-to-one), then in the transaction (a savepoint here, inside
+    # the test's transaction): the sequence claim (which also checks membership, archive and rate),
+    # the INSERT, the author's organisation for the frame, the search outbox row. None per member.
+    small, large = _queries_of_a_send(2, "Bonjour"), _queries_of_a_send(30, "Bonjour")
+    assert len(small) == len(large) == 7, [sql[:90] for sql in small]
+    # A mention adds one read of the mentioned members and one INSERT of the mentions (and the
+    # notification task queued on commit), whatever the number of people mentioned.
+    small = _queries_of_a_send(2, "@membre-{n}-0 @membre-{n}-1 relisez")
+    large = _queries_of_a_send(30, "@membre-{n}-0 @membre-{n}-1 @membre-{n}-2 relisez")
+    assert len(small) == len(large) == 9, [sql[:90] for sql in small]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clubs', '0001_initial'),
-        ('cms', '0007_club_models_moved_to_clubs'),
+        ('cms', '0008_club_models_moved_to_clubs'),
         ('exchange', '0002_club_models_moved_to_clubs'),
         ('members', '0003_survey_link_emailed_at'),
         ('newsletters', '0002_club_models_moved_to_clubs'),

@@ -45,8 +45,14 @@ def organiser(db):
 def session_with_tables(organiser):
     """Eight firms in two zones, each with one offer and one need, seated at two tables; a secretary
     (member of no registered firm) at each table."""
+    return seated_session(organiser, 8)
+
+
+def seated_session(organiser, size: int):
+    """`size` firms in two zones, each with one offer and one need, seated; a secretary (member of no
+    registered firm) at each table."""
     zones = [ZoneFactory(), ZoneFactory()]
-    firms = [OrganisationFactory(zone=zones[i % 2], name=f"Entreprise {i}") for i in range(8)]
+    firms = [OrganisationFactory(zone=zones[i % 2], name=f"Entreprise {i}") for i in range(size)]
     session = SessionFactory()
     for firm in firms:
         PersonFactory(organisation=firm)

@@ -3,13 +3,16 @@
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from knowledge.exchange import services
-from knowledge.exchange.models import Direction, Interest, ResourceSheet, SessionStatus
+from knowledge.exchange.models import Direction, Interest, ResourceSheet, SessionStatus, SessionTable
 
-from .conftest import seated
+from .conftest import seated, seated_session
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +155,56 @@ def test_the_organisers_live_page_shows_every_table(client, running, organiser):
     assert response.status_code == 200
     assert [row["table"] for row in response.context["state"]["tables"]] == [t.number for t in tables]
     assert response.context["state"]["status"] == SessionStatus.RUNNING
+
+
+# --- The hot path's cost ---------------------------------------------------------------------------
+
+
+def _toggle_at(organiser, size: int, answered: bool):
+    """A running session of `size` firms; at its first table, every firm has answered every offer
+    of the round (`answered`) or none has. Returns what a secretary's next toggle needs, loaded afresh."""
+    session, tables, secretaries = seated_session(organiser, size)
+    session = services.round_advance(session=session, by=organiser)
+    table, firms = tables[0], seated(tables[0])
+    others = session.registrations.exclude(table=table).values("organisation_id")
+    offers = list(ResourceSheet.objects.filter(organisation_id__in=others, direction=Direction.OFFER))
+    if answered:
+        for sheet in offers:
+            for firm in firms:
+                services.interest_record(
+                    table=table, sheet_id=sheet.pk, organisation_id=firm, interested=True, by=secretaries[0]
+                )
+    toggle = {"sheet": offers[0].pk, "organisation": firms[0], "interested": False}
+    return SessionTable.objects.get(pk=table.pk), get_user_model().objects.get(pk=secretaries[0].pk), toggle
+
+
+def test_recording_an_answer_costs_the_same_queries_whatever_the_session_holds(organiser):
+    measured = []
+    for size, answered in ((8, False), (24, True)):
+        table, secretary, toggle = _toggle_at(organiser, size, answered)
+        with CaptureQueriesContext(connection) as captured:
+            services.interest_record(
+                table=table,
+                sheet_id=toggle["sheet"],
+                organisation_id=toggle["organisation"],
+                interested=toggle["interested"],
+                by=secretary,
+            )
+        measured.append([query["sql"] for query in captured.captured_queries])
+    # The secretary's person (the role check), the session with the sheet and seat checks in one
+    # query, the upsert, the table's progress: 4, none per firm, sheet or earlier answer.
+    assert len(measured[0]) == len(measured[1]) == 4, [sql[:100] for sql in measured[0]]
+
+
+def test_a_secretarys_toggle_costs_the_same_queries_whatever_the_session_holds(organiser, client):
+    measured = []
+    for size, answered in ((8, False), (24, True)):
+        table, secretary, toggle = _toggle_at(organiser, size, answered)
+        client.force_login(secretary)
+        session = table.session
+        with CaptureQueriesContext(connection) as captured:
+            response = post_answer(client, session, table, **toggle)
+        assert response.status_code == 200 and response.json()["ok"]
+        measured.append([query["sql"] for query in captured.captured_queries])
+    # The session and its user, the table, then the service's 4 (above): 7.
+    assert len(measured[0]) == len(measured[1]) == 7, [sql[:100] for sql in measured[0]]

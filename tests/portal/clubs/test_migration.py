@@ -26,7 +26,7 @@ MOVED_TABLES = [
 # release's tables, once the plans had their own app)
 FIRST_RELEASE = [
     ("members", "0003_survey_link_emailed_at"),
-    ("cms", "0006_eventpage_action_plan_in_plans_app"),
+    ("cms", "0007_move_events_to_events_app"),
     ("workgroups", "0004_move_action_plans_to_plans_app"),
     ("plans", "0002_rename_tables_and_content_types"),
     ("exchange", "0001_bourse_d_echanges"),

@@ -47,3 +47,31 @@ def test_member_has_no_access_to_the_admin(client, member):
     client.force_login(member)
     response = client.get(reverse("organisations:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_the_admin_screens_queue_the_directory_entry_of_what_they_change(client, administrator):
+    from portal.members.models import Membership
+    from search.models import IndexOutbox
+    from tests.factories import MembershipFactory
+
+    def queued():
+        rows = set(IndexOutbox.objects.values_list("doc_type", "object_id"))
+        IndexOutbox.objects.all().delete()
+        return rows
+
+    client.force_login(administrator)
+    client.post(
+        reverse("organisations:add"),
+        {"name": "SCOP Nouvelle", "kind": "cooperative", "siret": "732 829 320 00074", "naf_code": "6201z"},
+    )
+    created = Organisation.objects.get(name="SCOP Nouvelle")
+    assert queued() == {("organisation", str(created.pk))}
+
+    membership = MembershipFactory()
+    response = client.post(reverse("memberships:delete", args=[membership.pk]))
+    assert response.status_code == 302 and not Membership.objects.filter(pk=membership.pk).exists()
+    assert queued() == {("organisation", str(membership.organisation_id))}
+
+    response = client.post(reverse("organisations:delete", args=[created.pk]))
+    assert response.status_code == 302 and not Organisation.objects.filter(pk=created.pk).exists()
+    assert queued() == {("organisation", str(created.pk))}

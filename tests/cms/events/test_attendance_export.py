@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cms import services
+from cms.events import services
 from portal.members.models import PersonRole
 from tests.factories import PersonFactory
 

@@ -11,11 +11,11 @@ import pytest
 
 from cms.newsletters import services
 from cms.newsletters.models import Audience, DeliveryStatus, NewsletterStatus, Subscriber
+from tests.cms.newsletters.helpers import make_newsletter
+from tests.cms.newsletters.smtp import Recorder, SmtpServer
 from tests.conftest import _test_database_url
-from tests.newsletters.helpers import make_newsletter
-from tests.newsletters.smtp import Recorder, SmtpServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # tests/cms/newsletters/ → the repository
 
 
 def subscribers(n):
@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_send_then_resumed_sends_nobody_twice(
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.newsletters.smtp_settings",
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.cms.newsletters.smtp_settings",
                "DATABASE_URL": _test_database_url(), "TEST_SMTP_PORT": str(server.port)}  # fmt: skip
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "send_newsletters", "--newsletter", str(newsletter.pk), "--batch", "1000"],

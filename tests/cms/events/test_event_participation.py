@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cms.models import EventKind, EventRegistration, RegistrationStatus
+from cms.events.models import EventKind, EventRegistration, RegistrationStatus
 from portal.members.models import PersonRole
 from tests.cms.pages import add_event
 from tests.factories import AxisFactory, PersonFactory

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cms.newsletters import services
 from cms.newsletters.models import Audience, Delivery, DeliveryStatus, NewsletterStatus, Unsubscription
-from tests.newsletters.helpers import make_newsletter
+from tests.cms.newsletters.helpers import make_newsletter
 
 pytestmark = pytest.mark.django_db
 

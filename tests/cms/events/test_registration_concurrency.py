@@ -10,7 +10,8 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from cms.models import EventIndexPage, EventRegistration, HomePage
+from cms.events.models import EventIndexPage, EventRegistration
+from cms.models import HomePage
 from tests.cms.pages import add_event, add_page
 
 # Real commits, seen by every thread. Serialized rollback gives back the home page and the site

@@ -10,10 +10,10 @@ from django.utils import timezone
 from cms.models import HomePage, NewsIndexPage
 from cms.newsletters import rendering, services
 from cms.newsletters.models import Audience, Delivery, DeliveryStatus, NewsletterStatus
+from tests.cms.newsletters.conftest import consenting_member
+from tests.cms.newsletters.helpers import make_newsletter
 from tests.cms.pages import add_news, add_page
 from tests.factories import AxisFactory, BestPracticeFactory, ClubFactory, MembershipFactory, PersonFactory
-from tests.newsletters.conftest import consenting_member
-from tests.newsletters.helpers import make_newsletter
 
 pytestmark = pytest.mark.django_db
 

@@ -5,16 +5,16 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from portal import exports
+
 from . import selectors
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,13 +48,6 @@ def _filename(event, extension: str) -> str:
     return f"emargement-{event.slug}.{extension}"
 
 
-def _private(response: HttpResponse, filename: str) -> HttpResponse:
-    # Names and e-mails: never kept by a shared cache.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 def attendance_csv(event) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheets open it as UTF-8
@@ -63,8 +56,7 @@ def attendance_csv(event) -> HttpResponse:
     for row in _rows(event):
         row[5] = date_format(row[5], "SHORT_DATETIME_FORMAT")
         writer.writerow([_safe_text(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    return _private(response, _filename(event, "csv"))
+    return exports.download(buffer.getvalue(), filename=_filename(event, "csv"), content_type=exports.CSV_CONTENT_TYPE)
 
 
 def attendance_xlsx(event) -> HttpResponse:
@@ -88,7 +80,4 @@ def attendance_xlsx(event) -> HttpResponse:
     # Printed, each page says which event the sheet is for.
     sheet.oddHeader.center.text = f"{event.title} — {date_format(timezone.localtime(event.start), 'DATE_FORMAT')}"
     sheet.print_title_rows = "1:1"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    return _private(response, _filename(event, "xlsx"))
+    return exports.xlsx_download(workbook, filename=_filename(event, "xlsx"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cms.newsletters import audiences
 from cms.newsletters.models import Audience, Subscriber, Unsubscription
 from portal.privacy import services as privacy_services
-from tests.newsletters.helpers import make_newsletter
+from tests.cms.newsletters.helpers import make_newsletter
 
 pytestmark = pytest.mark.django_db
 

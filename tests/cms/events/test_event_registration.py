@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from cms import services
-from cms.models import EventRegistration, RegistrationStatus
+from cms.events import services
+from cms.events.models import EventRegistration, RegistrationStatus
 from tests.cms.pages import add_event
 from tests.factories import PersonFactory
 

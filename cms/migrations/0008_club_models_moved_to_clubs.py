@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clubs', '0001_initial'),
-        ('cms', '0006_eventpage_action_plan_in_plans_app'),
+        ('cms', '0007_move_events_to_events_app'),
     ]
 
     operations = [

@@ -4,8 +4,8 @@ from portal.members import services as member_services
 from portal.members.models import PersonRole
 from portal.privacy import services as privacy_services
 from portal.privacy.models import Purpose
+from tests.cms.newsletters.smtp import Recorder, SmtpServer
 from tests.factories import PersonFactory, UserFactory
-from tests.newsletters.smtp import Recorder, SmtpServer
 
 
 @pytest.fixture

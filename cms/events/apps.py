@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _event_published(sender, instance, **kwargs):
+    # A larger capacity frees places: the waiting list moves up at once.
+    from . import services
+
+    services.registration_promote_waiting(event=instance)
+
+
+class EventsConfig(AppConfig):
+    name = "cms.events"
+    label = "events"
+    verbose_name = _("Events")
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from . import indexing, privacy
+        from .models import EventPage
+
+        privacy.register()
+        indexing.register()
+        page_published.connect(_event_published, sender=EventPage, dispatch_uid="events_event_published")

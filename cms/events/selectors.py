@@ -1,0 +1,92 @@
+"""Reads of the events: calendars, registrations, counts, the attendance sheet."""
+
+import hashlib
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from wagtail.models import Page
+
+from cms.selectors import page_scope
+from workgroups.models import Axis
+
+from .models import EventPage, EventRegistration, RegistrationStatus
+
+
+def upcoming_events(*, within: Page | None = None, axis: Axis | None = None) -> QuerySet[EventPage]:
+    """Live events that have not ended, soonest first."""
+    queryset = EventPage.objects.live().filter(end__gte=timezone.now()).select_related("feature_image", "axis")
+    return page_scope(queryset, within=within, axis=axis).order_by("start", "pk")
+
+
+def past_events(*, within: Page | None = None, axis: Axis | None = None) -> QuerySet[EventPage]:
+    """The archive: live events that have ended, latest first, with their number of participants."""
+    queryset = (
+        EventPage.objects.live()
+        .filter(end__lt=timezone.now())
+        .select_related("feature_image", "axis")
+        .annotate(
+            participant_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
+            ),
+            # Once the organiser recorded who came, those are the participants.
+            present_count=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
+        )
+    )
+    return page_scope(queryset, within=within, axis=axis).order_by("-start", "-pk")
+
+
+def confirmed_registrations(event: EventPage) -> QuerySet[EventRegistration]:
+    return EventRegistration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).order_by("name", "pk")
+
+
+def registration_counts(event: EventPage) -> dict:
+    rows = dict(
+        EventRegistration.objects.filter(event=event)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    confirmed = rows.get(RegistrationStatus.CONFIRMED, 0)
+    waiting = rows.get(RegistrationStatus.WAITING, 0)
+    places_left = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    present = EventRegistration.objects.filter(event=event, attended=True).count() if event.end < timezone.now() else 0
+    return {"confirmed": confirmed, "waiting": waiting, "places_left": places_left, "present": present}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def registration_by_token(token: str) -> EventRegistration | None:
+    """The registration a cancellation link points to (only the token's hash is stored)."""
+    if not token:
+        return None
+    return EventRegistration.objects.select_related("event").filter(cancel_token_hash=token_hash(token)).first()
+
+
+def registration_of_event(event: EventPage, pk) -> EventRegistration | None:
+    if not pk:
+        return None
+    return EventRegistration.objects.filter(event=event, pk=pk).first()
+
+
+def waiting_position(registration: EventRegistration) -> int | None:
+    """1 for the first person on the waiting list; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = EventRegistration.objects.filter(event_id=registration.event_id, status=RegistrationStatus.WAITING).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def attendance_registrations(event: EventPage) -> QuerySet[EventRegistration]:
+    """Who comes (confirmed) then who waits, in order of registration: the attendance sheet."""
+    return (
+        EventRegistration.objects.filter(
+            event=event, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+        )
+        .select_related("person__user")
+        .order_by("status", "created_at", "pk")  # "confirmed" sorts before "waiting"
+    )

@@ -1,0 +1,124 @@
+"""Views of the events: registration, confirmation, cancellation, attendance (the sheet and the
+ticking of who came) and the follow-up room. The EventPage's routes (models.py) hand the request
+over to these views, which validate and call services.py."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.members.permissions import person_of
+
+from . import exports, permissions, selectors, services
+from .forms import EventRegistrationForm
+from .models import EventRegistration
+
+REGISTRATION_SESSION_KEY = "cms_event_registration"
+
+
+def event_detail(request, event):
+    person = person_of(request.user)
+    if request.method == "POST":
+        form = EventRegistrationForm(request.POST, member=person)
+        if form.is_valid():
+            try:
+                registration = services.registration_create(event=event, person=person, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session[REGISTRATION_SESSION_KEY] = registration.pk
+                return redirect(event.url + event.reverse_subpage("registration_done"))
+    else:
+        form = EventRegistrationForm(member=person)
+    return event.render(request, context_overrides={"form": form, "member": person})
+
+
+def event_registration_done(request, event):
+    registration = selectors.registration_of_event(event, request.session.get(REGISTRATION_SESSION_KEY))
+    if registration is None:
+        return redirect(event.url)
+    context = {
+        "page": event,
+        "registration": registration,
+        "waiting_position": selectors.waiting_position(registration),
+    }
+    return render(request, "events/event_registration_done.html", context)
+
+
+def event_registration_cancel(request, event, token):
+    registration = selectors.registration_by_token(token)
+    context = {"page": event, "registration": registration, "done": False, "error": ""}
+    if registration is None or registration.event_id != event.pk:
+        context["registration"] = None
+        return render(request, "events/event_cancel.html", context, status=404)
+    if request.method == "POST":
+        try:
+            context["registration"] = services.registration_cancel(token=token)
+            context["done"] = True
+        except ValidationError as error:
+            context["error"] = error.messages[0]
+        except EventRegistration.DoesNotExist:  # the link was replaced meanwhile (moved from the waiting list)
+            context["registration"] = None
+            return render(request, "events/event_cancel.html", context, status=404)
+    return render(request, "events/event_cancel.html", context)
+
+
+def event_attendance_export(request, event, file_format):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_export_attendance(request.user, event):
+        raise PermissionDenied
+    if file_format == "csv":
+        return exports.attendance_csv(event)
+    if file_format == "xlsx":
+        return exports.attendance_xlsx(event)
+    raise Http404
+
+
+def _organiser_of(request, event):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_export_attendance(request.user, event):
+        raise PermissionDenied
+    return None
+
+
+def event_presence(request, event):
+    """After the event: the organiser ticks who came among the confirmed registrants."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        try:
+            present = services.attendance_record(
+                event=event, present_ids=request.POST.getlist("present"), by=request.user
+            )
+        except (ValidationError, ValueError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [_("The form is not valid.")])))
+        else:
+            messages.success(
+                request,
+                ngettext("Attendance saved: %(count)d present.", "Attendance saved: %(count)d present.", present)
+                % {"count": present},
+            )
+            return redirect(event.url + event.reverse_subpage("presence"))
+    registrations = selectors.confirmed_registrations(event)
+    return render(request, "events/event_presence.html", {"page": event, "registrations": registrations})
+
+
+def event_followup(request, event):
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        workgroup = services.followup_workgroup_open(event=event, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(event.url)
+    messages.success(request, _("The follow-up room is open to the members who took part."))
+    return redirect("workgroups:room", slug=workgroup.slug)

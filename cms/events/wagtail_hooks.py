@@ -1,0 +1,43 @@
+"""Wagtail hooks of the events; thin: the rules are in permissions and selectors."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+
+from cms.models import AxisPage, HomePage
+
+from . import selectors
+from .models import EventIndexPage, EventPage
+from .permissions import can_export_attendance
+
+HOME_EVENTS = 3
+
+
+@hooks.register("cms_page_context")
+def events_on_site_pages(page, request, context):
+    """What the home and axis pages (cms) show of the events: cms does not import this app."""
+    if isinstance(page, HomePage):
+        context["next_events"] = list(selectors.upcoming_events()[:HOME_EVENTS])
+    elif isinstance(page, AxisPage):
+        context["upcoming_events"] = list(selectors.upcoming_events(within=page, axis=page.axis)[:4])
+        context["past_events"] = list(selectors.past_events(within=page, axis=page.axis)[:3])
+        context["event_index"] = EventIndexPage.objects.live().child_of(page).first()
+
+
+@hooks.register("register_page_listing_more_buttons")
+def attendance_sheet_buttons(page, user, next_url=None):
+    specific_class = page.specific_class
+    if page.live and specific_class and issubclass(specific_class, EventPage) and can_export_attendance(user, page):
+        event = page.specific
+        for file_format, label, priority in (
+            ("xlsx", _("Attendance sheet (XLSX)"), 90),
+            ("csv", _("Attendance sheet (CSV)"), 91),
+        ):
+            yield Button(label, event.url + event.reverse_subpage("attendance", args=[file_format]), priority=priority)
+
+
+@hooks.register("cms_demo_pages")
+def events_demo_pages(*, home, axis_pages, axes_by_number):
+    from . import demo
+
+    demo.load_events(home=home, axis_pages=axis_pages, axes_by_number=axes_by_number)
