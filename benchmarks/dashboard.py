@@ -76,22 +76,24 @@ def prepare(*, firms: int, members: int, departures: int, surveys: int, answers_
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from portal.members import services
-    from portal.members.demo import fictional_siret
-    from portal.members.models import (
+    from portal.clubs.models import (
         Club,
         CommonProblem,
         GrowthTarget,
+        Survey,
+        SurveyAnswer,
+        SurveyInvitation,
+        SurveyResponse,
+    )
+    from portal.members import services
+    from portal.members.demo import fictional_siret
+    from portal.members.models import (
         Membership,
         MembershipStatus,
         Organisation,
         OrganisationKind,
         Person,
         PersonRole,
-        Survey,
-        SurveyAnswer,
-        SurveyInvitation,
-        SurveyResponse,
         Zone,
     )
 

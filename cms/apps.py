@@ -20,6 +20,13 @@ def _club_merged(sender, absorbed, into, by, **kwargs):
     services.club_pages_merge(absorbed=absorbed, into=into, by=by)
 
 
+def _survey_results_public_changed(sender, survey, public, by, **kwargs):
+    # Inside the switch's transaction: the public's results page follows the switch, or nothing changes.
+    from . import services
+
+    services.survey_results_page_show(survey=survey, public=public, by=by)
+
+
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Public site")
@@ -37,9 +44,10 @@ class CmsConfig(AppConfig):
             _axis_coordinators_changed, sender=Axis.coordinators.through, dispatch_uid="cms_axis_coordinators"
         )
 
-        from portal.members.signals import club_merged
+        from portal.clubs.signals import club_merged, survey_results_public_changed
 
         club_merged.connect(_club_merged, dispatch_uid="cms_club_merged")
+        survey_results_public_changed.connect(_survey_results_public_changed, dispatch_uid="cms_survey_results_public")
 
         from . import indexing, page_cache
 

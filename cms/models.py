@@ -22,8 +22,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.clubs import selectors as club_selectors
+from portal.clubs.models import Club
 from portal.members import selectors as member_selectors
-from portal.members.models import Club
 from portal.pagination import page_of, query_string
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
@@ -181,11 +182,9 @@ class ClubPage(Page):
         verbose_name_plural = _("business club pages")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
+        # THE public page of the club: the clubs app says what the public sees of it.
         context = super().get_context(request, *args, **kwargs)
-        context["members"] = selectors.club_members(self.club)
-        context["commissions"] = selectors.club_commissions(self.club)
+        context.update(club_selectors.club_public_summary(self.club))
         return context
 
 
@@ -197,7 +196,12 @@ class SurveyResultsPage(Page):
     """
 
     survey = models.ForeignKey(
-        "members.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("survey")
+        "clubs.Survey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="results_pages",
+        verbose_name=_("survey"),
     )
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
     results = models.JSONField(_("results at publication"), default=dict, editable=False)

@@ -8,7 +8,7 @@ from knowledge import selectors as knowledge_selectors
 from knowledge.exchange.models import Synergy, SynergyStatus
 from knowledge.models import BestPractice, BestPracticeStatus, Visibility
 from portal.members import selectors as member_selectors
-from portal.members.models import Club, MembershipStatus, Organisation, Person, Zone
+from portal.members.models import Person, Zone
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
 
@@ -84,17 +84,6 @@ def axis_workgroups(axis: Axis) -> QuerySet[Workgroup]:
 
 def axis_best_practices(user, axis: Axis, *, limit: int = 3) -> list[BestPractice]:
     return list(knowledge_selectors.visible_best_practices(user, axis=axis)[:limit])
-
-
-def club_members(club: Club) -> QuerySet[Organisation]:
-    """Organisations of the club that are active members and opted in to the public directory."""
-    return member_selectors.public_organisations().filter(
-        memberships__club=club, memberships__status=MembershipStatus.ACTIVE
-    )
-
-
-def club_commissions(club: Club) -> QuerySet[Workgroup]:
-    return workgroup_selectors.joinable_workgroups(None).filter(club=club)
 
 
 # --- Key figures --------------------------------------------------------------------------------

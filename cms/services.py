@@ -20,10 +20,11 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
-from portal.members import permissions as member_permissions
+from portal.clubs import permissions as club_permissions
+from portal.clubs import selectors as club_selectors
+from portal.clubs.models import Survey
 from portal.members import services as member_services
-from portal.members import surveys as member_surveys
-from portal.members.models import PersonRole, Survey
+from portal.members.models import PersonRole
 from portal.members.roles import ROLE_GROUP_NAMES
 
 from .models import AxisPage, ClubPage, HomePage, SurveyResultsPage
@@ -123,9 +124,9 @@ def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
     Under the club's page when it has one, else under the home page. Organisers publish here without
     the editorial workflow: the page holds nothing but the survey's aggregated figures and quotes.
     """
-    if not member_permissions.can_organise_clubs(by):
+    if not club_permissions.can_organise_clubs(by):
         raise PermissionDenied(_("Only the organisers can publish the results of a survey."))
-    results = member_surveys.survey_results(survey)
+    results = club_selectors.survey_results(survey)
     if not results["responses"]:
         raise ValidationError(_("No firm has answered this survey yet: there is nothing to publish."))
     snapshot = {
@@ -152,11 +153,26 @@ def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
     return page
 
 
+def survey_results_page_show(*, survey, public: bool, by) -> SurveyResultsPage | None:
+    """The survey's "results public" switch (portal.clubs.signals.survey_results_public_changed): on,
+    the results page is published or refreshed (once a firm has answered); off, it is withdrawn.
+    The public's results are this page: /clubs/enquetes/<id>/resultats/ leads there."""
+    if public:
+        try:
+            return survey_results_page_publish(survey=survey, by=by)
+        except ValidationError:
+            return None  # no answer yet (or no home page): the organiser publishes once firms have answered
+    for page in SurveyResultsPage.objects.live().filter(survey=survey):
+        # The organiser is no Wagtail editor: the switch decided, Wagtail records who withdrew it.
+        UnpublishPageAction(page, user=by, log_action=True).execute(skip_permission_checks=True)
+    return None
+
+
 # --- Club mergers ---------------------------------------------------------------------------------
 
 
 def club_pages_merge(*, absorbed, into, by) -> Redirect | None:
-    """After `into` absorbed `absorbed` (portal.members.signals.club_merged): when both clubs had a
+    """After `into` absorbed `absorbed` (portal.clubs.signals.club_merged): when both clubs had a
     page, the absorbed club's page is unpublished (kept, with its history), its survey results move
     under the other's, and its address answers with a permanent redirect to the other's page."""
     absorbed_page = ClubPage.objects.filter(club=absorbed).first()

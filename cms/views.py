@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.clubs.models import Survey
 from portal.members import selectors as member_selectors
-from portal.members.models import OrganisationKind, Sector, Survey, Zone
+from portal.members.models import OrganisationKind, Sector, Zone
 from portal.pagination import page_of, query_string
 from workgroups import selectors as workgroup_selectors
 

@@ -33,7 +33,7 @@ urlpatterns = [
     path("bonnes-pratiques/", include("knowledge.urls")),
     # The one-click results page of a club's survey is a Wagtail page: cms publishes it.
     path("clubs/enquetes/<int:survey_id>/page-du-site/", cms_views.survey_results_page, name="survey_results_page"),
-    path("clubs/", include("portal.members.club_urls")),
+    path("clubs/", include("portal.clubs.urls")),
     path("plans-d-action/", include("workgroups.plans.urls")),
     path("bourse/", include("knowledge.exchange.urls")),
 ]

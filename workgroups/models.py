@@ -2,10 +2,11 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models import Club, Organisation, Person
+from portal.clubs.models import Club
+from portal.members.models import Organisation, Person
 
 MESSAGE_MAX_LENGTH = 4000
 
@@ -46,6 +47,14 @@ class MembershipPolicy(models.TextChoices):
     APPROVAL = "approval", _("On approval by a coordinator")
 
 
+class WorkgroupQuerySet(models.QuerySet):
+    def with_member_count(self):
+        """Each workgroup's active members as `member_count` (reached through a club's `commissions`
+        too, so the clubs count a commission's members without importing this app)."""
+        active = Q(memberships__status=WorkgroupMembershipStatus.ACTIVE)
+        return self.annotate(member_count=Count("memberships", filter=active, distinct=True))
+
+
 class Workgroup(models.Model):
     """A working group of an axis, or a commission of a club."""
 
@@ -70,6 +79,8 @@ class Workgroup(models.Model):
     # lock: a reconnecting client asks for the changes after the last one it saw, as for messages.
     last_change = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = WorkgroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,6 @@
 """Reads about axes, workgroups and their discussions, with membership rules built in."""
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from portal.members.models import Person
 
@@ -102,17 +102,13 @@ def joinable_workgroups(person: Person | None) -> QuerySet[Workgroup]:
     Pending requests and archived workgroups stay in the list, annotated with `my_status` and
     `member_count`, so the index can say "waiting for approval" or "archived" next to them.
     """
-    queryset = Workgroup.objects.select_related("axis", "club").annotate(member_count=_active_member_count())
+    queryset = Workgroup.objects.select_related("axis", "club").with_member_count()
     if person is not None:
         mine = WorkgroupMembership.objects.filter(person=person)
         queryset = queryset.exclude(
             pk__in=mine.filter(status=WorkgroupMembershipStatus.ACTIVE).values("workgroup")
         ).annotate(my_status=Subquery(mine.filter(workgroup=OuterRef("pk")).values("status")[:1]))
     return queryset.order_by(F("axis__number").asc(nulls_last=True), "club__name", "is_archived", "name")
-
-
-def _active_member_count() -> Count:
-    return Count("memberships", filter=Q(memberships__status=WorkgroupMembershipStatus.ACTIVE), distinct=True)
 
 
 def history_page(workgroup: Workgroup, before: int | None, size: int = HISTORY_PAGE) -> tuple[list[Message], bool]:

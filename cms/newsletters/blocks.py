@@ -19,7 +19,7 @@ def axis_choices():
 
 
 def club_choices():
-    from portal.members.models import Club
+    from portal.clubs.models import Club
 
     return [("", _("All clubs"))] + [(str(club.pk), club.name) for club in Club.objects.order_by("name")]
 

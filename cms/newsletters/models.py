@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.fields import StreamField
 from wagtail.models import PreviewableMixin
 
-from portal.members.models import Club
+from portal.clubs.models import Club
 from workgroups.models import Axis
 
 from .blocks import NewsletterBodyBlock

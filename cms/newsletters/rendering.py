@@ -30,7 +30,7 @@ def absolutise(html: str) -> str:
 
 
 def _automatic_items(value) -> list:
-    from portal.members.models import Club
+    from portal.clubs.models import Club
     from workgroups.models import Axis
 
     source = sources.get(value["source"])

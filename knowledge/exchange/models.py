@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from portal.members.models import Club, Organisation, Person, Zone
+from portal.clubs.models import Club
+from portal.members.models import Organisation, Person, Zone
 
 
 class Direction(models.TextChoices):

@@ -6,7 +6,8 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 import search
-from portal.members.models import Club, Person
+from portal.clubs.models import Club
+from portal.members.models import Person
 
 from . import permissions
 from .models import (

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.clubs.models import Club
 from portal.exports import ZIP_CONTENT_TYPE, download, xlsx_download
 from portal.forms import add_service_errors
-from portal.members.models import Club, Organisation
+from portal.members.models import Organisation
 from portal.members.permissions import person_of
 from portal.pagination import page_of, query_string
 

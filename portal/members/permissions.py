@@ -44,16 +44,3 @@ def can_invite_to(user, organisation: Organisation) -> bool:
 
 def can_grant_role(user, role: str) -> bool:
     return role == PersonRole.MEMBER or is_administrator(user)
-
-
-def can_organise_clubs(user) -> bool:
-    """Organisers and administrators run clubs' life cycle, surveys, imports and prospects."""
-    return has_role(user, PersonRole.ORGANISER)
-
-
-def can_merge_clubs(user) -> bool:
-    return is_administrator(user)
-
-
-def can_view_growth(user) -> bool:
-    return has_role(user, PersonRole.ORGANISER)

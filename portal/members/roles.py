@@ -19,13 +19,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "wagtailadmin.access_admin",
         "wagtailimages.add_image",
         "wagtailimages.choose_image",
-        *(f"members.{action}_{model}" for model in ("organisation", "zone", "club", "membership") for action in _CRUD),
-        *(
-            f"members.{action}_{model}"
-            for model in ("clubboardmember", "clubstagechange", "growthtarget", "prospectcontact", "survey")
-            for action in _CRUD
-        ),
-        "members.view_firmimport",
+        *(f"members.{action}_{model}" for model in ("organisation", "zone", "membership") for action in _CRUD),
         # People join through invitations, which carry a one-time token: the admin only edits or revokes them.
         "members.change_person",
         "members.view_person",
@@ -39,20 +33,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "wagtailadmin.access_admin",
         "wagtailimages.add_image",
         "wagtailimages.choose_image",
-        *(f"members.view_{model}" for model in ("organisation", "zone", "club", "person")),
+        *(f"members.view_{model}" for model in ("organisation", "zone", "person")),
     },
     PersonRole.ORGANISER: {
         "wagtailadmin.access_admin",
         "wagtailimages.choose_image",
-        *(f"members.view_{model}" for model in ("organisation", "zone", "club", "membership", "person")),
-        *(
-            f"members.{action}_{model}"
-            for model in ("clubboardmember", "prospectcontact", "survey")
-            for action in _CRUD
-        ),
-        "members.view_clubstagechange",
-        "members.view_growthtarget",
-        "members.view_firmimport",
+        *(f"members.view_{model}" for model in ("organisation", "zone", "membership", "person")),
     },
 }
 

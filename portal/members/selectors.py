@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import SSE_KINDS, Club, Membership, MembershipStatus, Organisation, OrganisationKind, Person, Sector, Zone
+from .models import SSE_KINDS, Membership, MembershipStatus, Organisation, OrganisationKind, Person, Sector, Zone
 
 
 def public_organisations(*, kind: str = "", zone: Zone | None = None, text: str = "") -> QuerySet[Organisation]:
@@ -37,10 +37,6 @@ def zones_with_counts() -> QuerySet[Zone]:
             distinct=True,
         )
     ).order_by("name")
-
-
-def clubs() -> QuerySet[Club]:
-    return Club.objects.select_related("zone").order_by("name")
 
 
 def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]:

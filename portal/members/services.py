@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from search import indexing
 
 from . import permissions, roles
-from .models import Club, Invitation, Membership, MembershipStatus, Organisation, Person, PersonRole
+from .models import Invitation, Membership, MembershipStatus, Organisation, Person, PersonRole
 from .validators import normalise_naf, normalise_siret
 
 User = get_user_model()
@@ -133,7 +133,8 @@ def organisation_listing_apply(*, organisation: Organisation, listed: bool) -> b
 # --- Memberships ----------------------------------------------------------------------------
 
 
-def _check_club_zone(organisation: Organisation, club: Club | None) -> None:
+def _check_club_zone(organisation: Organisation, club) -> None:
+    """A club's members are established on its zones (its main zone and the ones it also covers)."""
     if club is None:
         return
     zones = {club.zone_id}
@@ -166,7 +167,7 @@ def membership_save(*, membership: Membership, by) -> Membership:
     return _save_membership(membership)
 
 
-def membership_request(*, organisation: Organisation, club: Club | None = None, by) -> Membership:
+def membership_request(*, organisation: Organisation, club=None, by) -> Membership:
     """A person asks for their own organisation to join; an administrator approves it later."""
     if not permissions.can_edit_organisation(by, organisation):
         raise PermissionDenied(_("You can only request a membership for your own organisation."))
@@ -176,7 +177,7 @@ def membership_request(*, organisation: Organisation, club: Club | None = None, 
 def membership_create(
     *,
     organisation: Organisation,
-    club: Club | None = None,
+    club=None,
     status: str = MembershipStatus.ACTIVE,
     started_on: datetime.date | None = None,
     fee_paid: bool = False,

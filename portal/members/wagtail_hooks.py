@@ -6,22 +6,9 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from . import clubs, services, surveys
+from . import services
 from .forms import OrganisationIdentifiersMixin
-from .models import (
-    Club,
-    ClubBoardMember,
-    ClubStageChange,
-    FirmImport,
-    GrowthTarget,
-    Invitation,
-    Membership,
-    Organisation,
-    Person,
-    ProspectContact,
-    Survey,
-    Zone,
-)
+from .models import Invitation, Membership, Organisation, Person, Zone
 
 
 class ServiceSaveMixin:
@@ -139,73 +126,6 @@ class ZoneViewSet(ModelViewSet):
     form_fields = ["name", "slug", "commune", "firms_established", "description"]
 
 
-def _admin_club_save(*, instance, by):
-    return clubs.club_save(club=instance, by=by)
-
-
-class ClubSaveMixin(ServiceSaveMixin):
-    service = staticmethod(_admin_club_save)
-
-    def save_instance(self):
-        club = super().save_instance()
-        club.other_zones.set(self.form.cleaned_data.get("other_zones", []))
-        return club
-
-
-class ClubCreateView(ClubSaveMixin, generic.CreateView):
-    pass
-
-
-class ClubEditView(ClubSaveMixin, generic.EditView):
-    pass
-
-
-class ClubViewSet(ModelViewSet):
-    """Stages change on the club's page (dated in its history) and mergers there too: not here."""
-
-    name = "clubs"
-    model = Club
-    icon = "home"
-    menu_label = _("Clubs")
-    add_view_class = ClubCreateView
-    edit_view_class = ClubEditView
-    list_display = ["name", "zone", "stage", "stage_since", "founded", "merged_into"]
-    list_filter = ["zone", "stage"]
-    list_export = ["name", "zone", "stage", "stage_since", "founded", "merged_into", "merged_on"]
-    search_fields = ["name"]
-    search_backend_name = None
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    form_fields = ["name", "slug", "zone", "other_zones", "founded", "description"]
-
-
-class ClubStageChangeViewSet(ModelViewSet):
-    name = "club-history"
-    model = ClubStageChange
-    icon = "history"
-    menu_label = _("Clubs' history")
-    list_display = ["club_name", "club", "stage", "changed_on", "note"]
-    list_filter = ["club", "stage"]
-    search_fields = ["club_name", "note"]
-    search_backend_name = None
-    copy_view_enabled = False
-    add_to_admin_menu = False
-    form_fields = ["changed_on", "note"]
-
-
-class ClubBoardMemberViewSet(ModelViewSet):
-    name = "club-board"
-    model = ClubBoardMember
-    icon = "user"
-    menu_label = _("Club boards")
-    list_display = ["person", "position", "club", "since"]
-    list_filter = ["club", "position"]
-    search_fields = ["person__user__first_name", "person__user__last_name", "club__name"]
-    search_backend_name = None
-    copy_view_enabled = False
-    form_fields = ["club", "person", "position", "since"]
-
-
 class MembershipViewSet(ModelViewSet):
     name = "memberships"
     model = Membership
@@ -251,87 +171,6 @@ class InvitationViewSet(ModelViewSet):
     form_fields = ["email", "organisation", "role"]
 
 
-class GrowthTargetViewSet(ModelViewSet):
-    name = "growth-targets"
-    model = GrowthTarget
-    icon = "pick"
-    menu_label = _("Growth targets")
-    list_display = ["zone", "year", "target_members"]
-    list_filter = ["zone", "year"]
-    search_backend_name = None
-    copy_view_enabled = False
-    form_fields = ["zone", "year", "target_members"]
-
-
-class ProspectContactViewSet(ModelViewSet):
-    name = "prospect-contacts"
-    model = ProspectContact
-    icon = "mail"
-    menu_label = _("Prospect contacts")
-    list_display = ["organisation", "status", "contacted_on", "note"]
-    list_filter = ["status"]
-    list_export = ["organisation", "status", "contacted_on", "note"]
-    search_fields = ["organisation__name", "note"]
-    search_backend_name = None
-    copy_view_enabled = False
-    form_fields = ["organisation", "status", "contacted_on", "note"]
-
-
-class FirmImportViewSet(ModelViewSet):
-    """Imports are made on the organisers' page (they run in the background): here they are only listed."""
-
-    name = "firm-imports"
-    model = FirmImport
-    icon = "download"
-    menu_label = _("Firm imports")
-    list_display = ["filename", "zone", "status", "total_rows", "created_count", "created_at"]
-    list_filter = ["zone", "status"]
-    search_fields = ["filename"]
-    search_backend_name = None
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    inspect_view_fields = ["filename", "zone", "mode", "status", "total_rows", "created_count", "errors"]
-    form_fields = ["mode"]
-    add_to_admin_menu = False
-
-
-def _admin_survey_save(*, instance, by):
-    if instance.pk:
-        return surveys.survey_update(survey=instance, by=by)
-    return surveys.survey_open(
-        title=instance.title, club=instance.club, closes_on=instance.closes_on, introduction=instance.introduction,
-        by=by,
-    )  # fmt: skip
-
-
-class SurveyCreateView(ServiceSaveMixin, generic.CreateView):
-    service = staticmethod(_admin_survey_save)
-
-
-class SurveyEditView(ServiceSaveMixin, generic.EditView):
-    service = staticmethod(_admin_survey_save)
-
-
-class SurveyViewSet(ModelViewSet):
-    """Opening a survey here or on the organisers' page creates each firm's link (through the service)."""
-
-    name = "surveys"
-    model = Survey
-    icon = "form"
-    menu_label = _("Needs surveys")
-    list_display = ["title", "club", "opened_on", "closes_on", "results_public"]
-    list_filter = ["club", "results_public"]
-    search_fields = ["title"]
-    search_backend_name = None
-    copy_view_enabled = False
-    add_view_class = SurveyCreateView
-    edit_view_class = SurveyEditView
-    form_fields = ["title", "club", "introduction", "closes_on", "results_public"]
-
-    def get_queryset(self, request):
-        return Survey.objects.select_related("club")
-
-
 class MembersViewSetGroup(ModelViewSetGroup):
     menu_label = _("Members directory")
     menu_icon = "group"
@@ -341,13 +180,6 @@ class MembersViewSetGroup(ModelViewSetGroup):
         MembershipViewSet,
         PersonViewSet,
         ZoneViewSet,
-        ClubViewSet,
-        ClubBoardMemberViewSet,
-        ClubStageChangeViewSet,
-        GrowthTargetViewSet,
-        ProspectContactViewSet,
-        FirmImportViewSet,
-        SurveyViewSet,
         InvitationViewSet,
     )
 

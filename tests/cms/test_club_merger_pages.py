@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from cms.models import ClubPage, SurveyResultsPage
-from portal.members import clubs
-from portal.members.models import Survey
+from portal.clubs import services as club_services
+from portal.clubs.models import Survey
 from tests.cms.pages import add_page
 from tests.factories import ClubFactory
 
@@ -24,7 +24,7 @@ def two_club_pages(home):
 def test_the_absorbed_clubs_page_redirects_to_the_other_clubs_page(client, administrator, two_club_pages):
     into, absorbed, into_page, absorbed_page, results = two_club_pages
     old_url = absorbed_page.url
-    clubs.club_merge(absorbed=absorbed, into=into, by=administrator)
+    club_services.club_merge(absorbed=absorbed, into=into, by=administrator)
 
     response = client.get(old_url)
     assert response.status_code == 301 and response["Location"] == into_page.url
@@ -39,7 +39,7 @@ def test_the_absorbed_clubs_page_redirects_to_the_other_clubs_page(client, admin
 def test_a_lone_page_simply_follows_its_club(client, administrator, home):
     into, absorbed = ClubFactory(), ClubFactory()
     page = add_page(home, ClubPage, title="Club sans jumeau", club=absorbed)
-    clubs.club_merge(absorbed=absorbed, into=into, by=administrator)
+    club_services.club_merge(absorbed=absorbed, into=into, by=administrator)
     page.refresh_from_db()
     assert page.live and page.club == into
     assert client.get(page.url).status_code == 200
@@ -49,8 +49,8 @@ def test_a_chain_of_mergers_redirects_in_one_hop(client, administrator, home):
     first, second, third = ClubFactory(), ClubFactory(), ClubFactory()
     pages = [add_page(home, ClubPage, title=f"Club {n}", club=club) for n, club in enumerate((first, second, third))]
     old_url = pages[0].url
-    clubs.club_merge(absorbed=first, into=second, by=administrator)
-    clubs.club_merge(absorbed=second, into=third, by=administrator)
+    club_services.club_merge(absorbed=first, into=second, by=administrator)
+    club_services.club_merge(absorbed=second, into=third, by=administrator)
 
     response = client.get(old_url)
     assert response.status_code == 301 and response["Location"] == pages[2].url

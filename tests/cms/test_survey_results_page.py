@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from cms.models import ClubPage, SurveyResultsPage
+from portal.clubs import services as club_services
+from portal.clubs.models import SurveyInvitation
 from portal.members import services as member_services
-from portal.members import surveys
-from portal.members.models import PersonRole, SurveyInvitation
+from portal.members.models import PersonRole
 from tests.cms.pages import add_page
 from tests.factories import ClubFactory, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 
@@ -26,7 +27,7 @@ def answered_survey(organiser, home):
     club = ClubFactory(zone=zone, name="Club des Tanneries")
     add_page(home, ClubPage, title="Club des Tanneries", club=club)
     firms = [OrganisationFactory(zone=zone) for _ in range(3)]
-    survey = surveys.survey_open(
+    survey = club_services.survey_open(
         title="Besoins 2026", club=club, closes_on=datetime.date.today() + datetime.timedelta(days=30), by=organiser
     )
     for firm, answers in zip(
@@ -35,8 +36,8 @@ def answered_survey(organiser, home):
         strict=True,
     ):
         invitation = SurveyInvitation.objects.get(survey=survey, organisation=firm)
-        surveys.survey_answer(
-            token=surveys.invitation_token(invitation),
+        club_services.survey_answer(
+            token=club_services.invitation_token(invitation),
             answers=[{"problem": p, "importance": i, "comment": c} for p, i, c in answers],
         )
     return survey, firms
@@ -73,8 +74,8 @@ def test_a_second_click_refreshes_the_same_page(client, organiser, answered_surv
     client.force_login(organiser)
     publish(client, survey)
     invitation = SurveyInvitation.objects.get(survey=survey, organisation=firms[2])
-    surveys.survey_answer(
-        token=surveys.invitation_token(invitation), answers=[{"problem": "waste", "importance": 1, "comment": ""}]
+    club_services.survey_answer(
+        token=club_services.invitation_token(invitation), answers=[{"problem": "waste", "importance": 1, "comment": ""}]
     )
     publish(client, survey)
 
@@ -93,7 +94,7 @@ def test_members_cannot_publish(client, answered_survey):
 
 
 def test_a_survey_nobody_answered_is_not_published(client, organiser, home):
-    survey = surveys.survey_open(
+    survey = club_services.survey_open(
         title="Besoins sans réponse", club=None, closes_on=datetime.date.today() + datetime.timedelta(days=9),
         by=organiser,
     )  # fmt: skip

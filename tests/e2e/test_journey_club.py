@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cms.models import ClubPage, HomePage, SurveyResultsPage
+from portal.clubs.models import Survey
 from portal.members import services as member_services
-from portal.members.models import PersonRole, Survey
+from portal.members.models import PersonRole
 from tests.cms.pages import add_page
 from tests.e2e.conftest import sign_in_through_the_form
 from tests.factories import PASSWORD, ClubFactory, OrganisationFactory, UserFactory, ZoneFactory

@@ -9,9 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portal.clubs.models import GrowthTarget
 from portal.members import services as member_services
 from portal.members.demo import fictional_siret
-from portal.members.models import GrowthTarget, Organisation, OrganisationKind, PersonRole
+from portal.members.models import Organisation, OrganisationKind, PersonRole
 from tests.e2e.conftest import sign_in_through_the_form
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory, ZoneFactory
 

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from portal.members import services, surveys
-from portal.members.models import PersonRole, SurveyInvitation, SurveyResponse
+from portal.clubs import services as club_services
+from portal.clubs.models import SurveyInvitation, SurveyResponse
+from portal.members import services
+from portal.members.models import PersonRole
 from tests.factories import ClubFactory, OrganisationFactory, UserFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -21,9 +23,9 @@ def open_survey():
     club = ClubFactory(zone=zone, name="Club Vergers Innovation")
     firm = OrganisationFactory(zone=zone, name="BioSenseurs SAS")
     OrganisationFactory(zone=zone, name="Pharmacie des Vergers")
-    survey = surveys.survey_open(title="Besoins du Technoparc", club=club, by=organiser,
+    survey = club_services.survey_open(title="Besoins du Technoparc", club=club, by=organiser,
                                  closes_on=datetime.date.today() + datetime.timedelta(days=20))  # fmt: skip
-    token = surveys.invitation_token(SurveyInvitation.objects.get(survey=survey, organisation=firm))
+    token = club_services.invitation_token(SurveyInvitation.objects.get(survey=survey, organisation=firm))
     return {"survey": survey, "organiser": organiser, "token": token, "firm": firm}
 
 

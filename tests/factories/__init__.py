@@ -5,17 +5,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 
+from portal.clubs.models import Club
 from portal.members.demo import fictional_siret
-from portal.members.models import (
-    Club,
-    Membership,
-    MembershipStatus,
-    Organisation,
-    OrganisationKind,
-    Person,
-    PersonRole,
-    Zone,
-)
+from portal.members.models import Membership, MembershipStatus, Organisation, OrganisationKind, Person, PersonRole, Zone
 from workgroups.models import Axis, Message, Workgroup, WorkgroupMembership
 
 PASSWORD = "correct-horse-battery-staple"

@@ -4,6 +4,7 @@ import search
 from knowledge import selectors
 from knowledge.demo import BEST_PRACTICES, load_best_practices
 from knowledge.models import Adoption
+from portal.clubs.demo import load_clubs
 from portal.members.demo import load_members
 from workgroups.demo import load_axes
 
@@ -15,6 +16,7 @@ class Visitor:
 
 def test_the_demo_best_practices_are_published_and_searchable(search_backend, django_capture_on_commit_callbacks):
     members = load_members()
+    members.update(load_clubs(members))
     axes = load_axes(organisations=members["organisations"], people=members["people"])
     with django_capture_on_commit_callbacks(execute=True):
         records = load_best_practices(axes=axes, people=members["people"])

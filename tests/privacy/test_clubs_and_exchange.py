@@ -18,17 +18,16 @@ from knowledge.exchange.models import (
     SessionStatus,
     SessionTable,
 )
-from portal.members.models import (
+from portal.clubs.models import (
     BoardPosition,
     ClubBoardMember,
     ContactStatus,
-    Organisation,
-    PersonRole,
     ProspectContact,
     Survey,
     SurveyInvitation,
     SurveyResponse,
 )
+from portal.members.models import Organisation, PersonRole
 from portal.privacy import services
 from tests.factories import ClubFactory, PersonFactory
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models import CommonProblem
+from portal.clubs.models import CommonProblem
 from workgroups.models import Workgroup
 
 from .models import ActionStatus, CommonIssue, IssueStatus

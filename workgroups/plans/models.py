@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models import Club, CommonProblem, Organisation, Survey
+from portal.clubs.models import Club, CommonProblem, Survey
+from portal.members.models import Organisation
 from workgroups.models import Axis, Workgroup
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from portal.members.models import Survey
+from portal.clubs.models import Survey
 
 from . import permissions
 from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus, PlanScope

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.members.models import Organisation, Survey, SurveyAnswer
+from portal.clubs.models import Survey, SurveyAnswer
+from portal.members.models import Organisation
 from workgroups.models import Workgroup
 
 from . import permissions

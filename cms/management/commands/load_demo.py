@@ -10,6 +10,7 @@ from cms.newsletters.demo import load_newsletters
 from cms.services import survey_results_page_publish
 from knowledge.demo import load_best_practices
 from knowledge.exchange.demo import load_exchange
+from portal.clubs.demo import load_clubs
 from portal.members.demo import DEMO_PASSWORD, load_members
 from portal.members.models import Person, PersonRole
 from portal.privacy.demo import load_consents
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         say = self.stdout.write if verbosity else (lambda *args, **kwargs: None)
         say(_("Loading the demo cluster…"))
         members = load_members()
+        members.update(load_clubs(members))
         say(
             _("  %(orgs)d organisations, %(zones)d zones, %(clubs)d clubs, %(people)d people")
             % {

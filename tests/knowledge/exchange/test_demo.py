@@ -3,11 +3,13 @@
 from knowledge.exchange import selectors
 from knowledge.exchange.demo import NEXT_TITLE, PAST_TITLE, load_exchange
 from knowledge.exchange.models import ExchangeSession, Interest, ResourceSheet, SessionStatus, Synergy
+from portal.clubs.demo import load_clubs
 from portal.members.demo import load_members
 
 
 def test_the_demo_has_sheets_a_held_session_with_interests_and_synergies_and_a_seated_next_one(db):
     members = load_members()
+    members.update(load_clubs(members))
     load_exchange(people=members["people"], clubs=members["clubs"])
 
     past, upcoming = ExchangeSession.objects.get(title=PAST_TITLE), ExchangeSession.objects.get(title=NEXT_TITLE)

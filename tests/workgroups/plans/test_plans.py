@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from portal.clubs import services as club_services
+from portal.clubs.models import SurveyInvitation
 from portal.members import services as member_services
-from portal.members import surveys
-from portal.members.models import PersonRole, SurveyInvitation
+from portal.members.models import PersonRole
 from tests.factories import AxisFactory, ClubFactory, OrganisationFactory, PersonFactory, UserFactory, WorkgroupFactory
 from workgroups.plans import services
 from workgroups.plans.models import Action, ActionPlan, CommonIssue
@@ -114,10 +115,10 @@ def test_issue_from_a_survey_lists_the_firms_that_raised_it_and_is_followed_on_t
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
     club = ClubFactory()
     firms = [OrganisationFactory(zone=club.zone) for _ in range(3)]
-    survey = surveys.survey_open(title="Besoins", club=club, closes_on=TODAY, by=organiser)
+    survey = club_services.survey_open(title="Besoins", club=club, closes_on=TODAY, by=organiser)
     for firm, problems in zip(firms, (["waste"], ["waste", "signage"], ["signage"]), strict=True):
-        token = surveys.invitation_token(SurveyInvitation.objects.get(survey=survey, organisation=firm))
-        surveys.survey_answer(token=token, answers=[{"problem": p, "importance": 2} for p in problems])
+        token = club_services.invitation_token(SurveyInvitation.objects.get(survey=survey, organisation=firm))
+        club_services.survey_answer(token=token, answers=[{"problem": p, "importance": 2} for p in problems])
     client.force_login(organiser)
     response = client.post(reverse("plans:issue_from_survey"), {"survey": survey.pk, "problem": "waste"})
     issue = CommonIssue.objects.get()

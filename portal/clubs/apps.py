@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClubsConfig(AppConfig):
+    name = "portal.clubs"
+    label = "clubs"
+    verbose_name = _("Clubs")
+
+    def ready(self):
+        from portal.members.models import PersonRole
+        from portal.members.roles import crud, grant
+
+        from . import privacy  # what the privacy app exports and erases here
+
+        privacy.register()
+
+        grant(
+            PersonRole.ADMINISTRATOR,
+            *(
+                name
+                for model in ("club", "clubboardmember", "clubstagechange", "growthtarget", "prospectcontact", "survey")
+                for name in crud("clubs", model)
+            ),
+            "clubs.view_firmimport",
+        )
+        grant(PersonRole.COORDINATOR, "clubs.view_club")
+        grant(
+            PersonRole.ORGANISER,
+            "clubs.view_club",
+            *(name for model in ("clubboardmember", "prospectcontact", "survey") for name in crud("clubs", model)),
+            "clubs.view_clubstagechange",
+            "clubs.view_growthtarget",
+            "clubs.view_firmimport",
+        )

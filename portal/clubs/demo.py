@@ -1,0 +1,193 @@
+"""Fictional clubs for the demo cluster, on the members' demo (portal/members/demo.py): a club at
+each stage with its dated history and board, growth targets, prospects, a merger and a needs survey."""
+
+import datetime
+
+from django.db import transaction
+
+from portal.members.demo import POSTCODES, STREETS, fictional_siret, membership_start
+from portal.members.models import Membership, MembershipStatus, Organisation, OrganisationKind, Zone
+from search import indexing
+
+from . import services
+from .models import Club, ClubBoardMember, ClubStageChange, GrowthTarget, Survey, SurveyInvitation, SurveyResponse
+
+K = OrganisationKind
+CLUBS = [
+    ("club-tanneries", "Club des Tanneries", "tanneries", datetime.date(2019, 3, 14)),
+    ("club-croix-blanche", "Croix-Blanche Entreprises", "croix-blanche", datetime.date(2021, 10, 5)),
+    ("club-vergers", "Club Vergers Innovation", "vergers", datetime.date(2024, 1, 18)),
+]
+
+D = datetime.date
+STAGE_HISTORY = {
+    # club slug → [(stage, date, note)]
+    "club-tanneries": [("emergence", D(2019, 3, 14), "Petit-déjeuner de lancement : 35 entreprises présentes"),
+                       ("needs_collected", D(2019, 11, 4), "Enquête : déchets, trafic et signalétique en tête"),
+                       ("common_actions", D(2020, 9, 21), "Socle d'actions voté en assemblée générale"),
+                       ("autonomous", D(2022, 6, 30), "Fin de l'accompagnement : le club a sa propre animatrice")],
+    "club-croix-blanche": [("emergence", D(2021, 10, 5), "Premières rencontres mensuelles"),
+                           ("needs_collected", D(2022, 5, 12), "48 réponses au questionnaire"),
+                           ("common_actions", D(2023, 3, 2), "Trois commissions créées")],
+    "club-vergers": [("emergence", D(2024, 1, 18), "Réunion d'information au Technoparc"),
+                     ("needs_collected", D(2026, 10, 1), "Enquête de besoins close")],
+    "club-pre-long": [("emergence", D(2026, 9, 15), "Premier petit-déjeuner des artisans")],
+}  # fmt: skip
+BOARDS = {
+    "club-tanneries": [("membre.transports", "president"), ("membre.plasturgie", "treasurer"),
+                       ("membre.recyclerie", "secretary")],
+    "club-croix-blanche": [("membre.fromagerie", "president")],
+    "club-vergers": [("membre.biosenseurs", "president")],
+}  # fmt: skip
+TARGETS = {"tanneries": 80, "croix-blanche": 40, "vergers": 30, "pre-long": 15}
+PROSPECT_NAMES = [
+    "Ateliers Mécaniques du Val", "Boucherie en gros Arvière", "Carrosserie des Tanneries", "Chaudronnerie Lemaire",
+    "Distribution Bureautique Centre", "Emballages Réunis", "Ferronnerie d'Art Morel", "Garage Poids Lourds Val",
+    "Imprimerie Offset Arvière", "Isolation Thermique Duval", "Location Matériel Pro", "Maçonnerie Girard Frères",
+    "Négoce Bois et Panneaux", "Peintures Industrielles Val", "Plomberie Chauffage Renaud", "Pneus Service Arvière",
+    "Recyclage Métaux Centre", "Sérigraphie du Parc", "Stockage Froid Val", "Transports Frigorifiques Bernard",
+]  # fmt: skip
+PROSPECT_STATUSES = [None, "invited", "invited", "called", "visited", None, "called", "declined", "invited", None]
+SURVEY_ANSWERS = [
+    # (problem, importance, comment) lists, one per responding firm of the Vergers
+    [("traffic", 3, "La sortie sur la départementale est saturée à 17 h."), ("mobility", 3, ""),
+     ("catering", 2, "Aucun restaurant à moins de 2 km.")],
+    [("catering", 3, "Nos salariés mangent dans leur voiture."), ("mobility", 2, "Pas de bus après 18 h.")],
+    [("signage", 2, "Les livreurs ne trouvent pas le bâtiment C."), ("traffic", 2, "")],
+    [("energy", 3, "Intéressés par une centrale solaire partagée."), ("catering", 1, "")],
+    [("mobility", 3, "Trois recrutements perdus faute de transport."), ("recruitment", 3, "")],
+    [("waste", 2, "Collecte des cartons trop espacée."), ("traffic", 1, "")],
+    [("security", 2, "Deux cambriolages l'hiver dernier."), ("catering", 2, "")],
+    [("traffic", 3, "Stationnement sauvage le long de l'allée des Vergers."), ("mobility", 2, "")],
+    [("recruitment", 2, "Difficile de trouver des techniciens."), ("energy", 2, "")],
+]  # fmt: skip
+SURVEY_REMARKS = {
+    0: "Un restaurant inter-entreprises nous intéresserait beaucoup.",
+    4: "Une crèche inter-entreprises ?",
+}
+
+
+def load_club_life(*, zones, clubs, organisations, people) -> dict:
+    """Each club at a different stage with its dated history and board, targets, prospects, a survey."""
+    people_by_local = {person.user.email.split("@")[0]: person for person in people}
+    admin = people_by_local["admin"].user
+    organiser = people_by_local["organisation.clubs"].user
+    with transaction.atomic():
+        zones["pre-long"], _ = Zone.objects.update_or_create(
+            slug="pre-long",
+            defaults={"name": "Zone artisanale du Pré-Long", "commune": "Arvière", "firms_established": 45},
+        )
+        clubs["pre-long"], _ = Club.objects.update_or_create(
+            slug="club-pre-long",
+            defaults={"name": "Club des artisans du Pré-Long", "zone": zones["pre-long"], "founded": D(2026, 9, 15)},
+        )
+        for club in clubs.values():
+            steps = STAGE_HISTORY.get(club.slug, [])
+            if steps and not club.stage_changes.exists():
+                for stage, date, note in steps:
+                    ClubStageChange.objects.create(club=club, stage=stage, changed_on=date, club_name=club.name,
+                                                   note=note, by=organiser)  # fmt: skip
+                club.stage, club.stage_since = steps[-1][0], steps[-1][1]
+                club.save(update_fields=["stage", "stage_since"])
+            for local, position in BOARDS.get(club.slug, []):
+                ClubBoardMember.objects.get_or_create(
+                    club=club, person=people_by_local[local], defaults={"position": position, "since": club.founded}
+                )
+        for slug, target in TARGETS.items():
+            GrowthTarget.objects.update_or_create(zone=zones[slug], year=2026, defaults={"target_members": target})
+            GrowthTarget.objects.update_or_create(zone=zones[slug], year=2025, defaults={"target_members": target - 10})
+        # Firms of the Tanneries that are not members yet, at different contact stages.
+        for index, name in enumerate(PROSPECT_NAMES):
+            firm, created = Organisation.objects.update_or_create(
+                slug=f"demo-prospect-{index:02d}",
+                defaults={"name": name, "kind": K.CLASSIC_FIRM, "siret": fictional_siret(200 + index),
+                          "zone": zones["tanneries"], "commune": "Arvière", "postcode": POSTCODES["Arvière"],
+                          "address": f"{index + 3} rue {STREETS[index % len(STREETS)]}",
+                          "headcount_band": ["3-5", "6-9", "10-19", "20-49"][index % 4]},
+            )  # fmt: skip
+            status = PROSPECT_STATUSES[index % len(PROSPECT_STATUSES)]
+            if created and status:
+                services.prospect_contact_record(organisation=firm, status="invited", by=organiser,
+                                                  contacted_on=D(2026, 9, 1 + index))  # fmt: skip
+                if status != "invited":
+                    services.prospect_contact_record(organisation=firm, status=status, by=organiser,
+                                                      contacted_on=D(2026, 10, 1 + index))  # fmt: skip
+        # This year's joins and departures, for the growth dashboard: the prospects who said yes.
+        tanneries_club = clubs["tanneries"]
+        for index in range(len(PROSPECT_NAMES)):
+            if index % 4 != 1 or index > 17:
+                continue
+            firm = Organisation.objects.get(slug=f"demo-prospect-{index:02d}")
+            joined_on = D(2026, 1 + index % 10, 10)
+            Membership.objects.get_or_create(organisation=firm, club=tanneries_club, status=MembershipStatus.ACTIVE,
+                                             defaults={"started_on": joined_on, "fee_paid": True})  # fmt: skip
+            if not firm.prospect_contacts.filter(status="joined").exists():
+                services.prospect_contact_record(organisation=firm, status="joined", by=organiser,
+                                                  contacted_on=joined_on)  # fmt: skip
+        leaver = organisations[29]  # no club membership in load_members (index % 5 == 4)
+        Membership.objects.get_or_create(
+            organisation=leaver, club=tanneries_club, status=MembershipStatus.LEFT,
+            defaults={"started_on": D(2021, 4, 1), "ended_on": D(2026, 3, 31)},
+        )  # fmt: skip
+        # A merger: the former "Entreprises de l'Est" club joined the Tanneries' club.
+        east, created = Club.objects.get_or_create(
+            slug="club-est-arviere",
+            defaults={"name": "Entreprises de l'Est arvérois", "zone": zones["tanneries"], "founded": D(2016, 5, 2)},
+        )
+        if created:
+            services.club_record_creation(club=east, by=admin)
+        if not east.is_merged:
+            services.club_merge(absorbed=east, into=clubs["tanneries"], by=admin, merged_on=D(2023, 1, 1))
+
+    survey = Survey.objects.filter(title="Besoins des entreprises du Technoparc des Vergers").first()
+    if survey is None:
+        survey = services.survey_open(
+            title="Besoins des entreprises du Technoparc des Vergers",
+            club=clubs["vergers"],
+            closes_on=D(2027, 1, 31),
+            by=organiser,
+            introduction="Dix minutes pour dire ce qui compliquerait moins la vie de votre entreprise sur le parc.",
+        )
+        Survey.objects.filter(pk=survey.pk).update(opened_on=D(2026, 9, 1), results_public=True)
+        invitations = list(SurveyInvitation.objects.filter(survey=survey).order_by("organisation__name"))
+        for index, (invitation, answers) in enumerate(zip(invitations, SURVEY_ANSWERS, strict=False)):
+            if not SurveyResponse.objects.filter(invitation=invitation).exists():
+                services.survey_answer(
+                    token=services.invitation_token(invitation),
+                    answers=[{"problem": p, "importance": i, "comment": c} for p, i, c in answers],
+                    free_text=SURVEY_REMARKS.get(index, ""),
+                )
+    return {"survey": survey, "zones": zones, "clubs": clubs}
+
+
+def load_clubs(members: dict) -> dict:
+    """The clubs of the members' demo zones, their members, then their life; returns the clubs by
+    zone slug (the Pré-Long's included) and the survey."""
+    zones, organisations = members["zones"], members["organisations"]
+    with transaction.atomic():
+        clubs = {}
+        for slug, name, zone_slug, founded in CLUBS:
+            clubs[zone_slug], _ = Club.objects.update_or_create(
+                slug=slug, defaults={"name": name, "zone": zones[zone_slug], "founded": founded}
+            )
+        for index, organisation in enumerate(organisations):
+            club = clubs.get(organisation.zone.slug) if organisation.zone else None
+            if club is not None and index % 5 != 4:
+                Membership.objects.get_or_create(
+                    organisation=organisation,
+                    club=club,
+                    status=MembershipStatus.ACTIVE,
+                    defaults={"started_on": max(membership_start(index), club.founded), "fee_paid": True},
+                )
+        # One firm left its club last year: history stays visible.
+        Membership.objects.get_or_create(
+            organisation=organisations[24],
+            club=clubs["tanneries"],
+            status=MembershipStatus.LEFT,
+            defaults={"started_on": datetime.date(2020, 2, 1), "ended_on": datetime.date(2025, 6, 30)},
+        )
+    life = load_club_life(zones=zones, clubs=clubs, organisations=organisations, people=members["people"])
+    # The prospects and the club memberships are written directly, not through the services: their
+    # firms' directory entries are queued here, in one go.
+    indexing.schedule_index_many(Organisation, Organisation.objects.values_list("pk", flat=True))
+    return life

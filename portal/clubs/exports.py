@@ -1,0 +1,51 @@
+"""The needs survey's workbook for the organisers (names included)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.exports import SHEET_TITLE_LIMIT, workbook_bytes
+
+from .models import CommonProblem, Survey, SurveyResponse
+from .selectors import survey_results
+
+
+def survey_workbook(survey: Survey) -> bytes:
+    """XLSX: the ranking, then one line per responding firm (for the organisers, names included)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    results = survey_results(survey)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Ranking")[:SHEET_TITLE_LIMIT]
+    headers = [_("Rank"), _("Problem"), _("Firms concerned"), _("Urgent"), _("Important"), _("Minor"),
+               _("Score"), _("% of responding firms"), _("Quotes")]  # fmt: skip
+    sheet.append(headers)
+    for rank, result in enumerate(results["ranking"], start=1):
+        sheet.append([rank, result.label, result.firms, result.urgent, result.important, result.minor,
+                      result.score, result.share, "\n".join(result.quotes)])  # fmt: skip
+    answers_sheet = workbook.create_sheet(_("Responses")[:SHEET_TITLE_LIMIT])
+    problems = list(CommonProblem)
+    answers_sheet.append([_("Firm"), _("SIRET"), _("Submitted"), *[str(p.label) for p in problems],
+                          _("Comments"), _("Other needs or remarks")])  # fmt: skip
+    responses = (
+        SurveyResponse.objects.filter(survey=survey)
+        .select_related("invitation__organisation")
+        .prefetch_related("answers")
+        .order_by("submitted_at")
+    )
+    for response in responses.iterator(chunk_size=500):
+        by_problem = {answer.problem: answer for answer in response.answers.all()}
+        comments = "\n".join(
+            f"{answer.get_problem_display()} : {answer.comment}" for answer in by_problem.values() if answer.comment
+        )
+        organisation = response.invitation.organisation
+        answers_sheet.append([
+            organisation.name, organisation.siret, timezone.localtime(response.submitted_at).replace(tzinfo=None),
+            *[by_problem[p.value].importance if p.value in by_problem else None for p in problems],
+            comments, response.free_text,
+        ])  # fmt: skip
+    for worksheet in workbook.worksheets:
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+    return workbook_bytes(workbook)

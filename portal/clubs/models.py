@@ -1,0 +1,382 @@
+"""Business clubs: each gathers the firms of a zone, goes through four stages, has a board, may
+merge; and the organisers' tools around them: growth targets, prospects, firm imports, needs surveys.
+
+The tables were first created by the members app (migrations/0001_initial.py says how they moved).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.members.models import Organisation, Person, Zone
+
+
+class ClubStage(models.TextChoices):
+    """The four stages of a club, from the first meeting to autonomy (about three years)."""
+
+    EMERGENCE = "emergence", _("Emergence: raising the interest to group")
+    NEEDS_COLLECTED = "needs_collected", _("Needs collected")
+    COMMON_ACTIONS = "common_actions", _("Common actions chosen")
+    AUTONOMOUS = "autonomous", _("Autonomous")
+
+
+CLUB_STAGE_ORDER = [stage.value for stage in ClubStage]
+
+
+class Club(models.Model):
+    """A business club gathering the firms of one zone."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="clubs", verbose_name=_("zone"))
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    founded = models.DateField(_("founded"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=ClubStage.choices, default=ClubStage.EMERGENCE)
+    stage_since = models.DateField(_("stage since"), default=timezone.localdate)
+    other_zones = models.ManyToManyField(
+        Zone,
+        blank=True,
+        related_name="clubs_also_covering",
+        verbose_name=_("other zones covered"),
+        help_text=_("Business parks the club covers besides its main zone (after a merger, for example)."),
+    )
+    # A merged club keeps its row, so nothing pointing at it is lost and its old address redirects.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed_clubs",
+        verbose_name=_("merged into"),
+    )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("club")
+        verbose_name_plural = _("clubs")
+        constraints = [
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="club_not_merged_into_itself"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+    @property
+    def stage_number(self) -> int:
+        """1 to 4, for "stage 2 of 4"."""
+        return CLUB_STAGE_ORDER.index(self.stage) + 1
+
+
+# --- Club life cycle --------------------------------------------------------------------------
+
+
+class ClubStageChange(models.Model):
+    """One step of a club's history: the stage it reached and when (a merger is recorded here too)."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("club"))
+    stage = models.CharField(_("stage"), max_length=20, choices=ClubStage.choices)
+    changed_on = models.DateField(_("date"), default=timezone.localdate)
+    # The club's name when this happened: history moved by a merger still says whose step it was.
+    club_name = models.CharField(_("club at the time"), max_length=150)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["club", "changed_on", "created_at"]
+        verbose_name = _("club stage change")
+        verbose_name_plural = _("club stage changes")
+
+    def __str__(self):
+        return f"{self.club_name}: {self.get_stage_display()} ({self.changed_on})"
+
+
+class BoardPosition(models.TextChoices):
+    PRESIDENT = "president", _("President")
+    VICE_PRESIDENT = "vice_president", _("Vice-president")
+    TREASURER = "treasurer", _("Treasurer")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Board member")
+
+
+class ClubBoardMember(models.Model):
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="board", verbose_name=_("club"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="club_board_seats", verbose_name=_("person")
+    )
+    position = models.CharField(_("position"), max_length=16, choices=BoardPosition.choices)
+    since = models.DateField(_("since"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["club", "position", "since"]
+        verbose_name = _("board member")
+        verbose_name_plural = _("board members")
+
+    def __str__(self):
+        return f"{self.person} — {self.get_position_display()} ({self.club})"
+
+
+# --- Membership growth and prospects ----------------------------------------------------------
+
+
+class GrowthTarget(models.Model):
+    """How many member firms a zone aims for by the end of a year (e.g. 80 of 300)."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="growth_targets", verbose_name=_("zone"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    target_members = models.PositiveIntegerField(_("target number of members"))
+
+    class Meta:
+        ordering = ["zone", "-year"]
+        verbose_name = _("growth target")
+        verbose_name_plural = _("growth targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "year"],
+                name="growth_target_one_per_zone_and_year",
+                violation_error_message=_("This zone already has a target for this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.zone} {self.year}: {self.target_members}"
+
+
+class ContactStatus(models.TextChoices):
+    """Steps of bringing a firm in: one e-mail is not enough, calls and visits follow."""
+
+    INVITED = "invited", _("Invited")
+    CALLED = "called", _("Called")
+    VISITED = "visited", _("Visited")
+    JOINED = "joined", _("Joined")
+    DECLINED = "declined", _("Not interested")
+
+
+class ProspectContact(models.Model):
+    """One contact with a firm that is not a member yet; the latest one is its current status."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="prospect_contacts", verbose_name=_("organisation")
+    )
+    status = models.CharField(_("contact status"), max_length=10, choices=ContactStatus.choices)
+    contacted_on = models.DateField(_("date"), default=timezone.localdate)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-created_at"]
+        verbose_name = _("prospect contact")
+        verbose_name_plural = _("prospect contacts")
+        indexes = [models.Index(fields=["organisation", "-contacted_on", "-created_at"], name="prospect_latest")]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_status_display()} ({self.contacted_on})"
+
+
+# --- Import of a zone's firms -----------------------------------------------------------------
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", _("Import nothing if a line has an error")
+    GOOD_ROWS_ONLY = "good_rows_only", _("Import the correct lines only")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Nothing imported: errors in the file")
+    FAILED = "failed", _("Failed")
+
+
+class FirmImport(models.Model):
+    """A spreadsheet of a zone's firms, checked and imported by a background task."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="firm_imports", verbose_name=_("zone"))
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(editable=False)
+    mode = models.CharField(_("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("lines"), default=0)
+    processed_rows = models.PositiveIntegerField(_("lines checked"), default=0)
+    created_count = models.PositiveIntegerField(_("firms created"), default=0)
+    # [{"line": 12, "errors": ["…", "…"]}, …] in the file's own line numbers (header = line 1).
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("firm import")
+        verbose_name_plural = _("firm imports")
+
+    def __str__(self):
+        return f"{self.filename} → {self.zone}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+# --- Needs surveys ----------------------------------------------------------------------------
+
+
+class CommonProblem(models.TextChoices):
+    """The problems firms of a business park most often share."""
+
+    SIGNAGE = "signage", _("Signage")
+    WASTE = "waste", _("Waste collection")
+    CATERING = "catering", _("Catering")
+    MAILBOX = "mailbox", _("Mailbox and post")
+    TRAFFIC = "traffic", _("Traffic and parking")
+    SECURITY = "security", _("Security")
+    ENERGY = "energy", _("Energy")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    MOBILITY = "mobility", _("Staff mobility")
+
+
+class Importance(models.IntegerChoices):
+    MINOR = 1, _("A minor concern")
+    IMPORTANT = 2, _("An important problem")
+    URGENT = 3, _("An urgent problem")
+
+
+class Survey(models.Model):
+    """A needs survey of the firms of a club's zone, or of the whole cluster."""
+
+    title = models.CharField(_("title"), max_length=200)
+    club = models.ForeignKey(
+        Club,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("club"),
+        help_text=_("Leave empty for a survey of the whole cluster."),
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closes_on = models.DateField(_("closes on"), help_text=_("Links stop working after this day."))
+    results_public = models.BooleanField(
+        _("results public"), default=False, help_text=_("Show the aggregated results (no firm names) on the site.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("needs survey")
+        verbose_name_plural = _("needs surveys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opened_on")),
+                name="survey_closes_after_opening",
+                violation_error_message=_("A survey cannot close before it opens."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_on <= timezone.localdate() <= self.closes_on
+
+
+class SurveyInvitation(models.Model):
+    """One firm's invitation to a survey; its link carries a signed token naming this row."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="survey_invitations", verbose_name=_("organisation")
+    )
+    # Random, never shown: part of the signed token, so a link cannot be forged from the row id.
+    nonce = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("link e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["survey", "organisation__name"]
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "organisation"], name="survey_invitation_one_per_firm")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.survey}"
+
+
+class SurveyResponse(models.Model):
+    """A firm's answer: one per invitation, whatever happens (the database refuses a second)."""
+
+    invitation = models.OneToOneField(
+        SurveyInvitation, on_delete=models.CASCADE, related_name="response", verbose_name=_("invitation")
+    )
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
+    free_text = models.TextField(_("other needs or remarks"), blank=True, max_length=3000)
+    respondent_name = models.CharField(_("your name"), max_length=150, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+
+    def __str__(self):
+        return f"{self.invitation}"
+
+
+class SurveyAnswer(models.Model):
+    """One problem a responding firm says it has, with how much it matters and a comment."""
+
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers", verbose_name=_("survey"))
+    problem = models.CharField(_("problem"), max_length=16, choices=CommonProblem.choices)
+    importance = models.PositiveSmallIntegerField(_("importance"), choices=Importance.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["response", "problem"]
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [models.UniqueConstraint(fields=["response", "problem"], name="survey_answer_one_per_problem")]
+        indexes = [models.Index(fields=["survey", "problem"], name="survey_answer_by_problem")]
+
+    def __str__(self):
+        return f"{self.response}: {self.get_problem_display()}"

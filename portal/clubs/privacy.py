@@ -1,0 +1,135 @@
+"""What the clubs hold about a person (board seats, prospect contacts recorded, needs-survey answers
+signed), for the privacy app (portal/privacy/registry.py), with their retention purges."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.members.models import Person
+from portal.privacy import registry
+
+from .models import ClubBoardMember, ProspectContact, SurveyResponse
+
+
+def export_board_seats(person: Person) -> list[dict]:
+    return [
+        {_("Club"): seat.club.name, _("Position"): seat.get_position_display(), _("Since"): seat.since}
+        for seat in ClubBoardMember.objects.filter(person=person).select_related("club")
+    ]
+
+
+def erase_board_seats(person: Person) -> None:
+    # A board lists people by name: a former member leaves it (the club's history keeps its stages).
+    ClubBoardMember.objects.filter(person=person).delete()
+
+
+def export_prospect_contacts(person: Person) -> list[dict]:
+    """Contacts with prospect firms this person recorded (as an organiser)."""
+    return [
+        {
+            _("Organisation"): contact.organisation.name,
+            _("Contact status"): contact.get_status_display(),
+            _("Date"): contact.contacted_on,
+            _("Note"): contact.note,
+        }
+        for contact in ProspectContact.objects.filter(by=person.user).select_related("organisation")
+    ]
+
+
+def _own_survey_responses(person: Person):
+    """The needs-survey answers the person signed: the survey link is the firm's and the name is
+    typed freely, so an answer is theirs when it came from their organisation under their name."""
+    name = person.user.get_full_name().strip()
+    if not person.organisation_id or not name:
+        return SurveyResponse.objects.none()
+    return SurveyResponse.objects.filter(
+        invitation__organisation_id=person.organisation_id, respondent_name__iexact=name
+    ).select_related("survey", "invitation__organisation")
+
+
+def export_survey_answers(person: Person) -> list[dict]:
+    rows = []
+    for response in _own_survey_responses(person).prefetch_related("answers"):
+        problems = "; ".join(
+            " — ".join(filter(None, [answer.get_problem_display(), answer.get_importance_display(), answer.comment]))
+            for answer in response.answers.all()
+        )
+        rows.append({
+            _("Survey"): response.survey.title,
+            _("Organisation"): response.invitation.organisation.name,
+            _("Name given"): response.respondent_name,
+            _("Needs"): problems,
+            _("Other needs or remarks"): response.free_text,
+            _("Submitted"): response.submitted_at,
+        })  # fmt: skip
+    return rows
+
+
+def erase_survey_answers(person: Person) -> None:
+    # The answers are the firm's and feed the aggregated results: they stay; the name typed goes.
+    _own_survey_responses(person).update(respondent_name="")
+
+
+def purge_prospect_contacts(cutoff) -> int:
+    # Notes on calls and visits may name the people met; three years without news and they go.
+    return ProspectContact.objects.filter(contacted_on__lt=cutoff.date()).delete()[0]
+
+
+def purge_survey_respondent_names(cutoff) -> int:
+    # The answers stay (they are the firm's and feed the aggregated results); the name typed goes.
+    return (
+        SurveyResponse.objects.filter(survey__closes_on__lt=cutoff.date())
+        .exclude(respondent_name="")
+        .update(respondent_name="")
+    )
+
+
+def register() -> None:
+    """Called from ClubsConfig.ready()."""
+    registry.register_section(
+        "club_boards", label=gettext_lazy("Seats on club boards"), export=export_board_seats,
+        erase=erase_board_seats, order=4,
+    )  # fmt: skip
+    registry.register_section(
+        "survey_answers", label=gettext_lazy("My answers to the clubs' needs surveys"),
+        export=export_survey_answers, erase=erase_survey_answers, order=6,
+    )  # fmt: skip
+    registry.register_section(
+        "prospect_contacts", label=gettext_lazy("Contacts with prospect firms I recorded"),
+        export=export_prospect_contacts, order=5,
+    )  # fmt: skip
+    registry.register_processing(
+        "prospects",
+        title=gettext_lazy("Prospect firms of the business parks"),
+        purpose=gettext_lazy(
+            "Inviting the firms of each zone to join: the firm's public details (name, SIRET, address, sector, "
+            "headcount) and the history of the contacts with it (invited, called, visited)."
+        ),
+        legal_basis=gettext_lazy("Legitimate interest of the cluster (business-to-business prospecting)"),
+        data=[
+            gettext_lazy("firm's details"),
+            gettext_lazy("dates and notes of the contacts"),
+            gettext_lazy("organiser who recorded them"),
+        ],  # fmt: skip
+        retention_setting="prospect_contacts",
+        order=6,
+    )
+    registry.register_purge(
+        "prospect_contacts", label=gettext_lazy("Contacts with prospect firms"),
+        retention_setting="prospect_contacts", purge=purge_prospect_contacts,
+    )  # fmt: skip
+    registry.register_processing(
+        "needs_surveys",
+        title=gettext_lazy("Needs surveys of the clubs"),
+        purpose=gettext_lazy(
+            "Collecting the common problems of the firms of a zone through one link per firm, ranked into "
+            "common issues; the name of the person who answered, if given, lets the organiser call back."
+        ),
+        legal_basis=gettext_lazy("Legitimate interest of the cluster"),
+        data=[gettext_lazy("name of the person who answered (optional)"), gettext_lazy("answers and remarks")],
+        retention_setting="survey_respondent_names",
+        order=7,
+    )
+    registry.register_purge(
+        "survey_respondent_names", label=gettext_lazy("Names of the people who answered the needs surveys"),
+        retention_setting="survey_respondent_names", purge=purge_survey_respondent_names,
+    )  # fmt: skip

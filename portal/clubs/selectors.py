@@ -1,0 +1,444 @@
+"""Reads of the clubs' life, with the visibility rules built in: clubs and their history, board
+and commissions; prospects; needs-survey results; membership growth per zone.
+
+Growth: Membership growth per zone: firms established, members, yearly target, penetration, SSE mix,
+joins and departures per month. A fixed number of queries however many zones and firms.
+
+A zone's members are the organisations established on it with at least one active membership
+(of the cluster or of a club); the firms established are the zone's declared count, or the
+firms registered on it if more are registered.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
+from django.utils import timezone
+
+from portal.members import selectors as member_selectors
+from portal.members.models import SSE_KINDS, Membership, MembershipStatus, Organisation, OrganisationKind, Zone
+
+from . import permissions
+from .models import (
+    BoardPosition,
+    Club,
+    ClubBoardMember,
+    ClubStage,
+    ClubStageChange,
+    CommonProblem,
+    ContactStatus,
+    GrowthTarget,
+    Importance,
+    ProspectContact,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+)
+
+QUOTES_PER_PROBLEM = 5
+FREE_TEXT_QUOTES = 20
+MONTHS = 12
+
+# --- Clubs --------------------------------------------------------------------------------------
+
+
+def current_club(club: Club) -> Club:
+    """The club that carries on `club` today (itself, or the last club of a chain of mergers)."""
+    seen = set()
+    while club.merged_into_id and club.pk not in seen:
+        seen.add(club.pk)
+        club = Club.objects.select_related("zone").get(pk=club.merged_into_id)
+    return club
+
+
+def active_clubs() -> QuerySet[Club]:
+    """Clubs still running (not merged), with their active member count, by stage then name."""
+    return (
+        Club.objects.filter(merged_into__isnull=True)
+        .select_related("zone")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True)
+        )
+        .order_by("name")
+    )
+
+
+def club_history(club: Club) -> QuerySet[ClubStageChange]:
+    return club.stage_changes.select_related("by").order_by("changed_on", "created_at")
+
+
+def club_board(club: Club) -> list[ClubBoardMember]:
+    """The board, president first, then by position and seniority."""
+    order = {position: index for index, position in enumerate(BoardPosition.values)}
+    seats = club.board.select_related("person__user", "person__organisation")
+    return sorted(seats, key=lambda seat: (order.get(seat.position, 99), seat.since))
+
+
+def stage_timeline(club: Club) -> list[dict]:
+    """The four stages with the date each was first reached (None if not yet), for the progress line."""
+    reached = {}
+    # Steps moved in by a merger belong to the absorbed club's own story: not to this line.
+    for change in club.stage_changes.filter(club_name=club.name).order_by("changed_on", "created_at"):
+        reached.setdefault(change.stage, change.changed_on)
+    current = club.stage_number
+    return [
+        {
+            "value": stage.value,
+            "label": stage.label,
+            "number": index,
+            "reached_on": reached.get(stage.value),
+            "done": index < current,
+            "current": index == current,
+        }
+        for index, stage in enumerate(ClubStage, start=1)
+    ]
+
+
+def club_member_count(club: Club) -> int:
+    return club.memberships.filter(status=MembershipStatus.ACTIVE).count()
+
+
+def club_commissions(club: Club):
+    """The club's commissions, with their active member counts, archived ones last: the one list its
+    site page and its back office both show. They are workgroups (declared by the workgroups app as
+    Workgroup.club, related name "commissions"): reached through the relation, so clubs import no
+    workgroups code."""
+    related = getattr(club, "commissions", None)
+    if related is None:
+        return []
+    return related.with_member_count().select_related("axis", "club").order_by("is_archived", "name")
+
+
+def club_public_members(club: Club) -> QuerySet[Organisation]:
+    """Active members of the club that opted in to the public directory."""
+    return member_selectors.public_organisations().filter(
+        memberships__club=club, memberships__status=MembershipStatus.ACTIVE
+    )
+
+
+def club_public_summary(club: Club) -> dict:
+    """Everything the public sees of a club, for its page on the site (cms ClubPage) and, when it has
+    none, for its summary at /clubs/<slug>/: members, board, commissions, stage and history."""
+    return {
+        "club": club,
+        "timeline": stage_timeline(club),
+        "history": club_history(club),
+        "board": club_board(club),
+        "commissions": club_commissions(club),
+        "members": club_public_members(club),
+        "member_count": club_member_count(club),
+        "absorbed": club.absorbed_clubs.order_by("merged_on"),
+        "other_zones": club.other_zones.order_by("name"),
+        "plans": club_public_plans(club),
+        "public_surveys": club_public_surveys(club),
+    }
+
+
+def club_site_page_url(club: Club) -> str | None:
+    """The address of the club's live page on the site, if it has one (cms ClubPage, related name "page")."""
+    try:
+        page = club.page
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+    return page.url if page.live else None
+
+
+def survey_site_page_url(survey: Survey) -> str | None:
+    """The address of the survey's live results page on the site (cms SurveyResultsPage, related name
+    "results_pages"), if one is published."""
+    related = getattr(survey, "results_pages", None)
+    page = related.filter(live=True).first() if related is not None else None
+    return page.url if page is not None else None
+
+
+def club_public_plans(club: Club) -> list:
+    """The club's public action plans (declared by the plans app, workgroups.plans, as ActionPlan.club)."""
+    related = getattr(club, "action_plans", None)
+    if related is None:
+        return []
+    return list(related.filter(is_public=True).order_by("title"))
+
+
+def club_public_surveys(club: Club):
+    return club.surveys.filter(results_public=True).order_by("-opened_on")
+
+
+# --- Prospects ----------------------------------------------------------------------------------
+
+
+def _latest_contact(field: str) -> Subquery:
+    return Subquery(
+        ProspectContact.objects.filter(organisation=OuterRef("pk"))
+        .order_by("-contacted_on", "-created_at")
+        .values(field)[:1]
+    )
+
+
+def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[Organisation]:
+    """Firms established on the zone with no current membership (cluster or club), latest contact first.
+
+    `status` filters on the latest contact: a ContactStatus value, or "none" for firms never contacted.
+    """
+    current = Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+    queryset = (
+        Organisation.objects.filter(zone=zone)
+        .annotate(is_member=Exists(current))
+        .filter(is_member=False)
+        .annotate(contact_status=_latest_contact("status"), contacted_on=_latest_contact("contacted_on"))
+    )
+    if status == "none":
+        queryset = queryset.filter(contact_status__isnull=True)
+    elif status in ContactStatus.values:
+        queryset = queryset.filter(contact_status=status)
+    if text:
+        queryset = queryset.filter(name__icontains=text)
+    return queryset.order_by("name")
+
+
+def prospect_status_counts(zone: Zone) -> dict[str, int]:
+    """How many prospects of the zone are at each latest status ("none" = never contacted)."""
+    counts = dict.fromkeys(["none", *ContactStatus.values], 0)
+    for status in zone_prospects(zone).values_list("contact_status", flat=True):
+        counts[status or "none"] += 1
+    return counts
+
+
+# --- Needs surveys ------------------------------------------------------------------------------
+
+
+@dataclass
+class ProblemResult:
+    problem: str
+    label: str
+    firms: int
+    urgent: int
+    important: int
+    minor: int
+    score: int
+    share: int  # % of the responding firms
+    quotes: list
+
+
+def surveys_for(user) -> QuerySet[Survey]:
+    """The surveys an organiser manages (all of them), with their counts."""
+    if not permissions.can_organise_clubs(user):
+        return Survey.objects.none()
+    return (
+        Survey.objects.select_related("club")
+        .annotate(
+            invitation_count=Count("invitations", distinct=True), response_count=Count("responses", distinct=True)
+        )
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def public_surveys() -> QuerySet[Survey]:
+    return Survey.objects.filter(results_public=True).select_related("club")
+
+
+def survey_results(survey: Survey) -> dict:
+    """The ranked problems (most firms concerned first, then the most urgent) with counts and quotes.
+
+    A fixed number of queries whatever the number of answers: one GROUP BY, one windowed query for
+    the quotes, one for the free remarks, two counts.
+    """
+    responses = SurveyResponse.objects.filter(survey=survey).count()
+    invitations = SurveyInvitation.objects.filter(survey=survey).count()
+    rows = (
+        SurveyAnswer.objects.filter(survey=survey)
+        .values("problem")
+        .annotate(
+            firms=Count("pk"),
+            urgent=Count("pk", filter=Q(importance=Importance.URGENT)),
+            important=Count("pk", filter=Q(importance=Importance.IMPORTANT)),
+            minor=Count("pk", filter=Q(importance=Importance.MINOR)),
+            score=Sum("importance"),
+        )
+    )
+    quotes: dict[str, list] = {}
+    latest_comments = (
+        SurveyAnswer.objects.filter(survey=survey)
+        .exclude(comment="")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("problem"), order_by=[F("importance").desc(), F("pk").desc()])
+        )
+        .filter(rank__lte=QUOTES_PER_PROBLEM)
+        .values_list("problem", "comment")
+    )
+    for problem, comment in latest_comments:
+        quotes.setdefault(problem, []).append(comment)
+    labels = dict(CommonProblem.choices)
+    ranking = [
+        ProblemResult(
+            problem=row["problem"],
+            label=str(labels.get(row["problem"], row["problem"])),
+            firms=row["firms"],
+            urgent=row["urgent"],
+            important=row["important"],
+            minor=row["minor"],
+            score=row["score"] or 0,
+            share=round(100 * row["firms"] / responses) if responses else 0,
+            quotes=quotes.get(row["problem"], []),
+        )
+        for row in rows
+    ]
+    ranking.sort(key=lambda result: (-result.firms, -result.score, result.label))
+    remarks = list(
+        SurveyResponse.objects.filter(survey=survey)
+        .exclude(free_text="")
+        .order_by("-submitted_at")
+        .values_list("free_text", flat=True)[:FREE_TEXT_QUOTES]
+    )
+    return {
+        "responses": responses,
+        "invitations": invitations,
+        "rate": round(100 * responses / invitations) if invitations else 0,
+        "ranking": ranking,
+        "remarks": remarks,
+        "max_firms": max((result.firms for result in ranking), default=0),
+    }
+
+
+def survey_invitations(survey: Survey) -> QuerySet[SurveyInvitation]:
+    return (
+        SurveyInvitation.objects.filter(survey=survey)
+        .select_related("organisation")
+        .annotate(answered=Count("response"))
+        .order_by("organisation__name")
+    )
+
+
+# --- Membership growth --------------------------------------------------------------------------
+
+
+@dataclass
+class ZoneGrowth:
+    zone: Zone
+    firms_established: int
+    registered: int
+    members: int
+    sse: int
+    classic: int
+    other: int
+    target: int | None
+    joins: list = field(default_factory=list)  # [(month, count)] oldest first
+    departures: list = field(default_factory=list)
+
+    @property
+    def penetration(self) -> float:
+        return round(100 * self.members / self.firms_established, 1) if self.firms_established else 0.0
+
+    @property
+    def target_progress(self) -> int | None:
+        return min(100, round(100 * self.members / self.target)) if self.target else None
+
+    @property
+    def to_go(self) -> int | None:
+        return max(self.target - self.members, 0) if self.target else None
+
+
+def last_months(today: datetime.date, count: int = MONTHS) -> list[datetime.date]:
+    """The first day of the `count` months up to and including today's, oldest first."""
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+def zone_growth(*, year: int | None = None, today: datetime.date | None = None) -> list[ZoneGrowth]:
+    today = today or timezone.localdate()
+    year = year or today.year
+    months = last_months(today)
+    zones = list(Zone.objects.order_by("name"))
+    registered = dict(
+        Organisation.objects.filter(zone__isnull=False)
+        .values_list("zone")
+        .annotate(n=Count("pk"))
+        .values_list("zone", "n")
+    )
+    mix: dict[int, dict[str, int]] = {}
+    members_by_kind = (
+        Organisation.objects.filter(zone__isnull=False, memberships__status=MembershipStatus.ACTIVE)
+        .values("zone", "kind")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for row in members_by_kind:
+        group = (
+            "sse"
+            if row["kind"] in SSE_KINDS
+            else "classic"
+            if row["kind"] == OrganisationKind.CLASSIC_FIRM
+            else "other"
+        )
+        counts = mix.setdefault(row["zone"], {"sse": 0, "classic": 0, "other": 0})
+        counts[group] += row["n"]
+    targets = dict(GrowthTarget.objects.filter(year=year).values_list("zone", "target_members"))
+    in_window = Membership.objects.filter(organisation__zone__isnull=False)
+    joins = _per_month(
+        in_window.exclude(status=MembershipStatus.PENDING).filter(started_on__gte=months[0]), "started_on"
+    )
+    departures = _per_month(in_window.filter(status=MembershipStatus.LEFT, ended_on__gte=months[0]), "ended_on")
+    result = []
+    for zone in zones:
+        counts = mix.get(zone.pk, {"sse": 0, "classic": 0, "other": 0})
+        result.append(
+            ZoneGrowth(
+                zone=zone,
+                firms_established=max(zone.firms_established, registered.get(zone.pk, 0)),
+                registered=registered.get(zone.pk, 0),
+                members=sum(counts.values()),
+                sse=counts["sse"],
+                classic=counts["classic"],
+                other=counts["other"],
+                target=targets.get(zone.pk),
+                joins=[(month, joins.get((zone.pk, month), 0)) for month in months],
+                departures=[(month, departures.get((zone.pk, month), 0)) for month in months],
+            )
+        )
+    return result
+
+
+def _per_month(queryset, date_field: str) -> dict[tuple[int, datetime.date], int]:
+    """Distinct organisations per (zone, month): a firm joining the cluster and its club the same month counts once."""
+    rows = (
+        queryset.annotate(month=TruncMonth(date_field))
+        .values("organisation__zone", "month")
+        .annotate(n=Count("organisation", distinct=True))
+    )
+    return {(row["organisation__zone"], _as_date(row["month"])): row["n"] for row in rows}
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def cluster_totals(zones: list[ZoneGrowth]) -> dict:
+    established = sum(z.firms_established for z in zones)
+    members = sum(z.members for z in zones)
+    sse = sum(z.sse for z in zones)
+    target = sum(z.target for z in zones if z.target)
+    months = [month for month, _n in zones[0].joins] if zones else []
+    return {
+        "established": established,
+        "members": members,
+        "penetration": round(100 * members / established, 1) if established else 0.0,
+        "sse": sse,
+        "classic": sum(z.classic for z in zones),
+        "other": sum(z.other for z in zones),
+        "sse_share": round(100 * sse / members) if members else 0,
+        "target": target or None,
+        "joins": [(month, sum(z.joins[i][1] for z in zones)) for i, month in enumerate(months)],
+        "departures": [(month, sum(z.departures[i][1] for z in zones)) for i, month in enumerate(months)],
+    }
+
+
+def all_member_counts() -> dict:
+    """Members anywhere in the cluster, zone or not (the home page's figure), for the public summary."""
+    active = Organisation.objects.filter(memberships__status=MembershipStatus.ACTIVE)
+    return active.aggregate(
+        total=Count("pk", distinct=True), sse=Count("pk", distinct=True, filter=Q(kind__in=SSE_KINDS))
+    )

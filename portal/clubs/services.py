@@ -1,0 +1,464 @@
+"""Writes of the clubs' life, each checking who acts, validating, and saving atomically.
+
+A club goes through four stages in about three years (emergence, needs collected, common
+actions chosen, autonomous); each change is dated in its history. A merger moves everything
+pointing at the absorbed club to the other one and keeps the absorbed row, marked as merged,
+so nothing is lost and its old address redirects. Needs surveys give each firm a link with a
+signed token (no account needed), answered once. Firm imports and mergers touch organisations
+in bulk, past their save signals: they schedule the search updates of those organisations here.
+"""
+
+import datetime
+import secrets
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.members.models import Membership, MembershipStatus, Organisation, Zone
+from search import indexing
+
+from . import permissions
+from .firm_files import BATCH_SIZE, ImportFileError, assign_slugs, check_rows, read_rows
+from .models import (
+    CLUB_STAGE_ORDER,
+    Club,
+    ClubStageChange,
+    CommonProblem,
+    ContactStatus,
+    FirmImport,
+    Importance,
+    ImportMode,
+    ImportStatus,
+    ProspectContact,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from .signals import club_merged, survey_results_public_changed
+
+# --- Clubs: details, stages, mergers ------------------------------------------------------------
+
+
+def club_save(*, club: Club, by) -> Club:
+    """Creates or edits a club's details; a new club starts its history at its current stage."""
+    if not permissions.can_create_clubs(by):
+        raise PermissionDenied(_("Only cluster administrators create and edit clubs."))
+    if club.pk and club.is_merged:
+        raise ValidationError(_("This club has merged into another one: edit that one instead."))
+    created = club.pk is None
+    club.full_clean(exclude=["other_zones"])
+    with transaction.atomic():
+        club.save()
+        if created:
+            club_record_creation(club=club, by=by)
+    return club
+
+
+def club_set_stage(*, club: Club, stage: str, by, changed_on: datetime.date | None = None, note: str = "") -> Club:
+    """Moves a club to a stage (forward, or back if it stalls) and dates it in the history."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators change a club's stage."))
+    if stage not in CLUB_STAGE_ORDER:
+        raise ValidationError({"stage": _("Choose one of the four stages.")})
+    if club.is_merged:
+        raise ValidationError(_("This club has merged into another one: its stage no longer changes."))
+    changed_on = changed_on or timezone.localdate()
+    if changed_on > timezone.localdate():
+        raise ValidationError({"changed_on": _("The date of a stage cannot be in the future.")})
+    if stage == club.stage:
+        raise ValidationError({"stage": _("The club is already at this stage.")})
+    with transaction.atomic():
+        club = Club.objects.select_for_update().get(pk=club.pk)
+        last = club.stage_changes.order_by("-changed_on").values_list("changed_on", flat=True).first()
+        if last and changed_on < last:
+            raise ValidationError(
+                {"changed_on": _("The history already has a step on %(date)s: a new stage cannot be older.")
+                 % {"date": last.strftime("%d/%m/%Y")}}
+            )  # fmt: skip
+        club.stage, club.stage_since = stage, changed_on
+        club.save(update_fields=["stage", "stage_since"])
+        ClubStageChange.objects.create(
+            club=club, stage=stage, changed_on=changed_on, club_name=club.name, note=note[:300], by=by
+        )
+    return club
+
+
+def club_record_creation(*, club: Club, by=None) -> ClubStageChange:
+    """The first step of a new club's history: its stage on its founding date."""
+    return ClubStageChange.objects.create(
+        club=club,
+        stage=club.stage,
+        changed_on=club.founded or club.stage_since,
+        club_name=club.name,
+        note=_("Club created"),
+        by=by,
+    )
+
+
+def _move_memberships(absorbed: Club, into: Club, merged_on: datetime.date) -> None:
+    """A firm current in both clubs keeps its membership of `into`; its other one ends on the merger date."""
+    current = ~Q(status=MembershipStatus.LEFT)
+    both = set(Membership.objects.filter(current, club=into).values_list("organisation_id", flat=True)) & set(
+        Membership.objects.filter(current, club=absorbed).values_list("organisation_id", flat=True)
+    )
+    for membership in Membership.objects.filter(current, club=absorbed, organisation_id__in=both):
+        membership.status = MembershipStatus.LEFT
+        membership.ended_on = max(merged_on, membership.started_on)
+        membership.save(update_fields=["status", "ended_on", "updated_at"])
+    Membership.objects.filter(club=absorbed).update(club=into)
+
+
+def _move_related_rows(absorbed: Club, into: Club) -> list[str]:
+    """Repoints every foreign key to `absorbed` (whatever app declares it) at `into`.
+
+    Returns the one-to-one relations that could not move because `into` already has one (the
+    `club_merged` receivers deal with those, e.g. the public site's page of each club).
+    """
+    left_behind = []
+    for relation in Club._meta.related_objects:
+        model, field = relation.related_model, relation.field
+        if relation.many_to_many:
+            through = field.remote_field.through
+            source = field.m2m_reverse_field_name()
+            target = field.m2m_field_name()
+            existing = set(through.objects.filter(**{source: into}).values_list(target, flat=True))
+            through.objects.filter(**{source: absorbed}, **{f"{target}__in": existing}).delete()
+            through.objects.filter(**{source: absorbed}).update(**{source: into})
+            continue
+        if relation.one_to_one and model._default_manager.filter(**{field.name: into}).exists():
+            if model._default_manager.filter(**{field.name: absorbed}).exists():
+                left_behind.append(model._meta.label)
+            continue
+        if model is Membership:
+            continue  # moved by _move_memberships, which keeps the one-current-membership rule
+        model._default_manager.filter(**{field.name: absorbed}).update(**{field.name: into})
+    return left_behind
+
+
+def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | None = None) -> Club:
+    """`into` absorbs `absorbed`: members, commissions, board, history, surveys, plans… move; nothing is deleted."""
+    if not permissions.can_merge_clubs(by):
+        raise PermissionDenied(_("Only cluster administrators merge clubs."))
+    if absorbed.pk == into.pk:
+        raise ValidationError(_("A club cannot merge with itself."))
+    merged_on = merged_on or timezone.localdate()
+    with transaction.atomic():
+        # Lock both rows in a fixed order so two mergers of the same pair cannot cross.
+        locked = {club.pk: club for club in Club.objects.select_for_update().filter(pk__in=[absorbed.pk, into.pk])}
+        absorbed, into = locked[absorbed.pk], locked[into.pk]
+        if absorbed.is_merged:
+            raise ValidationError(_("“%(name)s” has already merged into another club.") % {"name": absorbed.name})
+        if into.is_merged:
+            raise ValidationError(_("“%(name)s” has merged into another club: choose that one.") % {"name": into.name})
+        # The memberships move by queryset update, past their save signals: their firms are
+        # reindexed explicitly (a firm's directory entry depends on its current memberships).
+        touched = set(Membership.objects.filter(club=absorbed).values_list("organisation_id", flat=True))
+        _move_memberships(absorbed, into, merged_on)
+        left_behind = _move_related_rows(absorbed, into)
+        zones = {absorbed.zone_id, *absorbed.other_zones.values_list("pk", flat=True)} - {into.zone_id}
+        into.other_zones.add(*zones)
+        absorbed.other_zones.clear()
+        absorbed.merged_into, absorbed.merged_on = into, merged_on
+        absorbed.save(update_fields=["merged_into", "merged_on"])
+        ClubStageChange.objects.create(
+            club=into,
+            stage=into.stage,
+            changed_on=merged_on,
+            club_name=into.name,
+            note=_("Merger: “%(absorbed)s” joined this club.") % {"absorbed": absorbed.name},
+            by=by,
+        )
+        club_merged.send(sender=Club, absorbed=absorbed, into=into, by=by, left_behind=left_behind)
+        indexing.schedule_index_many(Organisation, sorted(touched))
+    return into
+
+
+# --- Prospects ----------------------------------------------------------------------------------
+
+
+def prospect_contact_record(
+    *, organisation: Organisation, status: str, by, contacted_on: datetime.date | None = None, note: str = ""
+) -> ProspectContact:
+    """Records an invitation, a call, a visit… The latest one is the firm's status in the list."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators follow prospects."))
+    if status not in ContactStatus.values:
+        raise ValidationError({"status": _("Choose a contact status.")})
+    contacted_on = contacted_on or timezone.localdate()
+    if contacted_on > timezone.localdate():
+        raise ValidationError({"contacted_on": _("A contact cannot be dated in the future.")})
+    contact = ProspectContact(
+        organisation=organisation, status=status, contacted_on=contacted_on, note=note.strip()[:300], by=by
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+# --- Imports of a zone's firms ------------------------------------------------------------------
+
+
+def firm_import_create(*, zone: Zone, filename: str, content: bytes, mode: str, by) -> FirmImport:
+    """Stores the file and queues the background task once the row is committed."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators import firms."))
+    if mode not in ImportMode.values:
+        raise ValidationError({"mode": _("Choose what to do with lines in error.")})
+    from .tasks import run_firm_import
+
+    with transaction.atomic():
+        firm_import = FirmImport.objects.create(
+            zone=zone, filename=filename[:255], content=content, mode=mode, created_by=by
+        )
+        transaction.on_commit(lambda: run_firm_import.enqueue(firm_import.pk))
+    return firm_import
+
+
+def firm_import_good_rows(*, firm_import: FirmImport, by) -> FirmImport:
+    """After a refusal, imports the same file again, keeping the correct lines only."""
+    if firm_import.status != ImportStatus.REFUSED or not firm_import.content:
+        raise ValidationError(_("This import cannot be run again: upload the file again."))
+    return firm_import_create(
+        zone=firm_import.zone,
+        filename=firm_import.filename,
+        content=bytes(firm_import.content),
+        mode=ImportMode.GOOD_ROWS_ONLY,
+        by=by,
+    )
+
+
+def firm_import_run(import_id: int) -> FirmImport:
+    """Reads, checks and (all or good lines only) imports; reports progress on the row as it goes."""
+    firm_import = FirmImport.objects.select_related("zone").get(pk=import_id)
+    if firm_import.is_finished:
+        return firm_import
+    FirmImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING)
+    try:
+        columns, data = read_rows(firm_import.filename, bytes(firm_import.content))
+    except ImportFileError as error:
+        return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [str(error)]}])
+    FirmImport.objects.filter(pk=import_id).update(total_rows=len(data))
+
+    def progress(done):
+        FirmImport.objects.filter(pk=import_id).update(processed_rows=done)
+
+    rows = check_rows(columns, data, firm_import.zone, progress=progress)
+    errors = [{"line": row.line, "errors": row.errors} for row in rows if row.errors]
+    good = [row.organisation for row in rows if row.organisation is not None]
+    if not data:
+        return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [_("The file has no firm.")]}])
+    if errors and firm_import.mode == ImportMode.ALL_OR_NOTHING:
+        return _finish(firm_import, ImportStatus.REFUSED, errors=errors)
+    try:
+        with transaction.atomic():
+            assign_slugs(good)
+            Organisation.objects.bulk_create(good, batch_size=BATCH_SIZE)
+            # bulk_create sends no save signal: the new firms reach the search explicitly.
+            indexing.schedule_index_many(Organisation, [organisation.pk for organisation in good])
+    except IntegrityError:
+        # Someone registered one of these SIRETs meanwhile: nothing was written, the organiser runs it again.
+        message = _("A firm of the file was registered by someone else meanwhile: nothing was imported, try again.")
+        return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [message]}])
+    return _finish(firm_import, ImportStatus.DONE, errors=errors, created=len(good))
+
+
+def _finish(firm_import: FirmImport, status: str, *, errors: list, created: int = 0) -> FirmImport:
+    firm_import.status, firm_import.errors, firm_import.created_count = status, errors, created
+    firm_import.finished_at = timezone.now()
+    firm_import.processed_rows = firm_import.total_rows = FirmImport.objects.values_list("total_rows", flat=True).get(
+        pk=firm_import.pk
+    )
+    if status != ImportStatus.REFUSED:
+        firm_import.content = b""  # kept only while the organiser may still import the correct lines
+    firm_import.save(
+        update_fields=["status", "errors", "created_count", "finished_at", "processed_rows", "total_rows", "content"]
+    )
+    return firm_import
+
+
+# --- Needs surveys ------------------------------------------------------------------------------
+
+# The salt of the links already sent when this lived in the members app: keep it, or they break.
+TOKEN_SALT = "members.survey-invitation"  # noqa: S105 - a signing salt, not a secret
+
+
+# However long a survey stays open, a link never works for more than a year.
+TOKEN_MAX_AGE = datetime.timedelta(days=366)
+
+
+class SurveyLinkError(Exception):
+    """Why a survey link cannot be used: "invalid" (tampered or unknown), "expired", "answered"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def survey_firms(club: Club | None) -> QuerySet[Organisation]:
+    """Who is asked: every firm of the club's zones (members or not), or every organisation of the cluster."""
+    if club is None:
+        return Organisation.objects.all()
+    zones = [club.zone_id, *club.other_zones.values_list("pk", flat=True)]
+    return Organisation.objects.filter(zone_id__in=zones)
+
+
+def survey_open(*, title: str, club: Club | None, closes_on: datetime.date, by, introduction: str = "") -> Survey:
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if club is not None and club.is_merged:
+        raise ValidationError({"club": _("This club has merged into another one: survey that one.")})
+    survey = Survey(title=title.strip(), club=club, closes_on=closes_on, introduction=introduction, created_by=by)
+    survey.full_clean()
+    with transaction.atomic():
+        survey.save()
+        invitations = [
+            SurveyInvitation(survey=survey, organisation_id=pk, nonce=secrets.token_hex(8))
+            for pk in survey_firms(club).values_list("pk", flat=True)
+        ]
+        SurveyInvitation.objects.bulk_create(invitations, batch_size=1000)
+    return survey
+
+
+def survey_invite(*, survey: Survey, organisation: Organisation, by) -> SurveyInvitation:
+    """Adds one firm (a newcomer on the zone) to an open survey; returns its existing link if it has one."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    invitation, _created = SurveyInvitation.objects.get_or_create(
+        survey=survey, organisation=organisation, defaults={"nonce": secrets.token_hex(8)}
+    )
+    return invitation
+
+
+def survey_email_links(*, survey: Survey, by) -> int:
+    """Queues an e-mail with its own link to every firm with a contact address that has neither
+    answered nor been e-mailed yet; returns how many will leave. The sending is a background task."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not survey.is_open:
+        raise ValidationError(_("This survey is closed: its links no longer work."))
+    pending = _invitations_to_email(survey)
+    count = pending.count()
+    if count:
+        from .tasks import email_survey_links
+
+        transaction.on_commit(lambda: email_survey_links.enqueue(survey.pk))
+    return count
+
+
+def _invitations_to_email(survey: Survey) -> QuerySet[SurveyInvitation]:
+    return SurveyInvitation.objects.filter(survey=survey, emailed_at__isnull=True, response__isnull=True).exclude(
+        organisation__email=""
+    )
+
+
+def survey_email_links_run(survey_id: int) -> int:
+    """The task's work: one e-mail per firm, each marked as sent at once so a retry skips it."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    survey = Survey.objects.select_related("club").get(pk=survey_id)
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    sent = 0
+    for invitation in _invitations_to_email(survey).select_related("organisation").iterator(chunk_size=200):
+        link = base_url + reverse("club:survey_answer", args=[invitation_token(invitation)])
+        context = {"survey": survey, "organisation": invitation.organisation, "link": link}
+        send_mail(
+            subject=_("%(title)s: your firm's opinion") % {"title": survey.title},
+            message=render_to_string("clubs/email/survey_link.txt", context),
+            from_email=None,
+            recipient_list=[invitation.organisation.email],
+        )
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def invitation_token(invitation: SurveyInvitation) -> str:
+    return signing.dumps([invitation.pk, invitation.nonce], salt=TOKEN_SALT, compress=True)
+
+
+def invitation_from_token(token: str, *, for_update: bool = False) -> SurveyInvitation:
+    """The invitation a link stands for, or SurveyLinkError: tampered, unknown, expired or already answered."""
+    try:
+        invitation_id, nonce = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise SurveyLinkError("expired") from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise SurveyLinkError("invalid") from None
+    queryset = SurveyInvitation.objects.select_related("survey__club__zone", "organisation")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    invitation = queryset.filter(pk=invitation_id).first() if isinstance(invitation_id, int) else None
+    if invitation is None or not secrets.compare_digest(str(nonce), invitation.nonce):
+        raise SurveyLinkError("invalid")
+    if not invitation.survey.is_open:
+        raise SurveyLinkError("expired")
+    if SurveyResponse.objects.filter(invitation=invitation).exists():
+        raise SurveyLinkError("answered")
+    return invitation
+
+
+def survey_answer(*, token: str, answers: list[dict], free_text: str = "", respondent_name: str = "") -> SurveyResponse:
+    """Stores a firm's answer once: a second submission of the same link is refused, even concurrently."""
+    problems = set(CommonProblem.values)
+    for answer in answers:
+        if answer["problem"] not in problems or answer["importance"] not in Importance.values:
+            raise ValidationError(_("This answer does not match the questionnaire."))
+    if not answers and not free_text.strip():
+        raise ValidationError(_("Tick at least one problem or write a remark."))
+    try:
+        with transaction.atomic():
+            invitation = invitation_from_token(token, for_update=True)
+            response = SurveyResponse.objects.create(
+                invitation=invitation,
+                survey=invitation.survey,
+                free_text=free_text.strip()[:3000],
+                respondent_name=respondent_name.strip()[:150],
+            )
+            SurveyAnswer.objects.bulk_create(
+                SurveyAnswer(
+                    response=response,
+                    survey=invitation.survey,
+                    problem=answer["problem"],
+                    importance=answer["importance"],
+                    comment=answer.get("comment", "").strip()[:500],
+                )
+                for answer in answers
+            )
+    except IntegrityError:
+        raise SurveyLinkError("answered") from None
+    return response
+
+
+def survey_update(*, survey: Survey, by) -> Survey:
+    """An organiser's edit of a survey's wording, dates or publication; its club (hence its firms) stays."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    previous_club, was_public = Survey.objects.values_list("club_id", "results_public").get(pk=survey.pk)
+    if survey.club_id != previous_club:
+        raise ValidationError({"club": _("The club of a survey cannot change once its links exist: open a new one.")})
+    survey.full_clean()
+    with transaction.atomic():
+        survey.save()
+        if survey.results_public != was_public:
+            survey_results_public_changed.send(sender=Survey, survey=survey, public=survey.results_public, by=by)
+    return survey
+
+
+def survey_set_public(*, survey: Survey, public: bool, by) -> Survey:
+    """Shows or hides the results on the site: the public's results are the survey's page there
+    (published, refreshed or withdrawn by the `survey_results_public_changed` receivers)."""
+    if not permissions.can_organise_clubs(by):
+        raise PermissionDenied(_("Only organisers and administrators publish results."))
+    with transaction.atomic():
+        survey.results_public = public
+        survey.save(update_fields=["results_public"])
+        survey_results_public_changed.send(sender=Survey, survey=survey, public=public, by=by)
+    return survey

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "club"
+
+urlpatterns = [
+    path("", views.club_list, name="list"),
+    path("zones/<slug:zone_slug>/import/", views.zone_import, name="zone_import"),
+    path("zones/<slug:zone_slug>/prospects/", views.zone_prospects, name="prospects"),
+    path(
+        "zones/<slug:zone_slug>/prospects/<int:organisation_id>/contact/",
+        views.prospect_contact,
+        name="prospect_contact",
+    ),
+    path("imports/<int:import_id>/", views.import_progress, name="import_progress"),
+    path("croissance/", views.growth_dashboard, name="growth"),
+    path("chiffres-cles/", views.growth_public, name="figures"),
+    path("enquetes/", views.survey_list, name="surveys"),
+    path("enquetes/<int:survey_id>/", views.survey_detail, name="survey_detail"),
+    path("enquetes/<int:survey_id>/export.xlsx", views.survey_export, name="survey_export"),
+    path("enquetes/<int:survey_id>/publication/", views.survey_publish, name="survey_publish"),
+    path("enquetes/<int:survey_id>/envoi/", views.survey_email, name="survey_email"),
+    path("enquetes/<int:survey_id>/resultats/", views.survey_public_results, name="survey_results"),
+    path("repondre/<str:token>/", views.survey_answer, name="survey_answer"),
+    path("imports/<int:import_id>/lignes-correctes/", views.import_good_rows, name="import_good_rows"),
+    path("<slug:slug>/", views.club_detail, name="detail"),
+    path("<slug:slug>/etape/", views.club_stage, name="stage"),
+    path("<slug:slug>/fusion/", views.club_merge, name="merge"),
+]

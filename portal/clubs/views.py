@@ -1,0 +1,394 @@
+"""Pages of the clubs' life: public club pages, and the organisers' tools (stage, merger, imports,
+prospects, surveys, growth). Thin: writes in services.py, reads in selectors.py, rules in permissions.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from portal.exports import xlsx_download
+from portal.forms import add_service_errors
+from portal.members.models import Organisation, Zone
+from portal.pagination import page_of
+
+from . import exports, permissions, selectors, services
+from .forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm, SurveyAnswerForm, SurveyForm
+from .models import Club, ContactStatus, FirmImport, Survey
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Clubs --------------------------------------------------------------------------------------
+
+
+@require_safe
+def club_list(request):
+    return render(
+        request,
+        "clubs/club_list.html",
+        {"clubs": selectors.active_clubs(), "can_organise": permissions.can_organise_clubs(request.user)},
+    )
+
+
+@require_safe
+def club_detail(request, slug):
+    """The organisers' back office of a club; everyone else is sent to the club's page on the site,
+    or, while it has none, sees the public summary."""
+    club = get_object_or_404(Club.objects.select_related("zone", "merged_into"), slug=slug)
+    if club.is_merged:
+        # The absorbed club's address keeps working: it leads to the club that carries it on.
+        return redirect("club:detail", slug=selectors.current_club(club).slug, permanent=True)
+    can_organise = permissions.can_organise_clubs(request.user)
+    site_page_url = selectors.club_site_page_url(club)
+    if site_page_url and not can_organise:
+        return redirect(site_page_url)
+    context = {
+        **selectors.club_public_summary(club),
+        "site_page_url": site_page_url,
+        "can_organise": can_organise,
+        "can_merge": permissions.can_merge_clubs(request.user),
+        "stage_form": StageForm(initial={"stage": club.stage}) if can_organise else None,
+    }
+    return render(request, "clubs/club_detail.html", context)
+
+
+@login_required
+@require_POST
+def club_stage(request, slug):
+    club = get_object_or_404(Club, slug=slug)
+    if not permissions.can_organise_clubs(request.user):
+        raise PermissionDenied(_("Only organisers and administrators change a club's stage."))
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The stage was not changed: check the stage and the date."))
+        return redirect("club:detail", slug=club.slug)
+    try:
+        services.club_set_stage(club=club, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("“%(club)s” is now at the stage “%(stage)s”.")
+                         % {"club": club.name, "stage": club.get_stage_display()})  # fmt: skip
+    return redirect("club:detail", slug=club.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def club_merge(request, slug):
+    into = get_object_or_404(Club, slug=slug, merged_into__isnull=True)
+    if not permissions.can_merge_clubs(request.user):
+        raise PermissionDenied(_("Only cluster administrators merge clubs."))
+    form = MergeForm(request.POST or None, into=into)
+    if request.method == "POST" and form.is_valid():
+        absorbed = form.cleaned_data["absorbed"]
+        try:
+            services.club_merge(absorbed=absorbed, into=into, by=request.user, merged_on=form.cleaned_data["merged_on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("“%(absorbed)s” has joined “%(into)s”.") % {"absorbed": absorbed.name, "into": into.name}
+            )
+            return redirect("club:detail", slug=into.slug)
+    return render(request, "clubs/club_merge.html", {"club": into, "form": form})
+
+
+# --- Imports of a zone's firms ------------------------------------------------------------------
+
+
+def _organiser_only(request):
+    if not permissions.can_organise_clubs(request.user):
+        raise PermissionDenied(_("This page is for the cluster's organisers and administrators."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def zone_import(request, zone_slug):
+    _organiser_only(request)
+    zone = get_object_or_404(Zone, slug=zone_slug)
+    form = FirmImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            firm_import = services.firm_import_create(
+                zone=zone, filename=upload.name, content=upload.read(), mode=form.cleaned_data["mode"],
+                by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("club:import_progress", import_id=firm_import.pk)
+    recent = zone.firm_imports.defer("content").select_related("created_by")[:10]
+    return render(request, "clubs/zone_import.html", {"zone": zone, "form": form, "recent": recent})
+
+
+@login_required
+@require_safe
+def import_progress(request, import_id):
+    _organiser_only(request)
+    firm_import = get_object_or_404(FirmImport.objects.defer("content").select_related("zone"), pk=import_id)
+    context = {
+        "firm_import": firm_import,
+        "zone": firm_import.zone,
+        "error_page": page_of(request, firm_import.errors or [], 100),
+        "error_count": len(firm_import.errors or []),
+        "good_count": max(firm_import.total_rows - len(firm_import.errors or []), 0),
+    }
+    return render(request, "clubs/import_progress.html", context)
+
+
+@login_required
+@require_POST
+def import_good_rows(request, import_id):
+    _organiser_only(request)
+    firm_import = get_object_or_404(FirmImport, pk=import_id)
+    try:
+        rerun = services.firm_import_good_rows(firm_import=firm_import, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("club:import_progress", import_id=firm_import.pk)
+    return redirect("club:import_progress", import_id=rerun.pk)
+
+
+# --- Prospects ----------------------------------------------------------------------------------
+
+PROSPECTS_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def zone_prospects(request, zone_slug):
+    _organiser_only(request)
+    zone = get_object_or_404(Zone, slug=zone_slug)
+    status = request.GET.get("statut", "")
+    text = request.GET.get("q", "").strip()[:100]
+    queryset = selectors.zone_prospects(zone, status=status, text=text)
+    counts = selectors.prospect_status_counts(zone)
+    page = page_of(request, queryset, PROSPECTS_PAGE_SIZE)
+    context = {
+        "zone": zone,
+        "page": page,
+        "status": status,
+        "text": text,
+        "statuses": ContactStatus.choices,
+        "counts": counts,
+        "status_counts": [(value, label, counts[value]) for value, label in ContactStatus.choices],
+        "contact_form": ProspectContactForm(),
+    }
+    return render(request, "clubs/zone_prospects.html", context)
+
+
+@login_required
+@require_POST
+def prospect_contact(request, zone_slug, organisation_id):
+    _organiser_only(request)
+    zone = get_object_or_404(Zone, slug=zone_slug)
+    organisation = get_object_or_404(Organisation, pk=organisation_id, zone=zone)
+    form = ProspectContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The contact was not recorded: check the status and the date."))
+    else:
+        try:
+            services.prospect_contact_record(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Contact with %(name)s recorded.") % {"name": organisation.name})
+    back = request.POST.get("next", "")
+    if back.startswith("?"):
+        return redirect(reverse("club:prospects", args=[zone.slug]) + back)
+    return redirect("club:prospects", zone_slug=zone.slug)
+
+
+# --- Needs surveys ------------------------------------------------------------------------------
+
+LINKS_PAGE_SIZE = 100
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_list(request):
+    _organiser_only(request)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The survey is open: send each firm its own link."))
+            return redirect("club:survey_detail", survey_id=survey.pk)
+    page = page_of(request, selectors.surveys_for(request.user), 30)
+    return render(request, "clubs/survey_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_safe
+def survey_detail(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
+    links = page_of(request, selectors.survey_invitations(survey), LINKS_PAGE_SIZE)
+    for invitation in links.object_list:
+        invitation.link = request.build_absolute_uri(
+            reverse("club:survey_answer", args=[services.invitation_token(invitation)])
+        )
+    context = {"survey": survey, "results": selectors.survey_results(survey), "links": links}
+    return render(request, "clubs/survey_detail.html", context)
+
+
+@login_required
+@require_safe
+def survey_export(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey, pk=survey_id)
+    return xlsx_download(exports.survey_workbook(survey), filename=f"enquete-besoins-{survey.pk}.xlsx")
+
+
+@login_required
+@require_POST
+def survey_publish(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey, pk=survey_id)
+    public = request.POST.get("public") == "1"
+    services.survey_set_public(survey=survey, public=public, by=request.user)
+    if public:
+        messages.success(request, _("The results are now public (without the firms' names)."))
+    else:
+        messages.success(request, _("The results are no longer public."))
+    return redirect("club:survey_detail", survey_id=survey.pk)
+
+
+@login_required
+@require_POST
+def survey_email(request, survey_id):
+    _organiser_only(request)
+    survey = get_object_or_404(Survey, pk=survey_id)
+    try:
+        count = services.survey_email_links(survey=survey, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d firm will receive its link by e-mail in a few minutes.",
+                    "%(count)d firms will receive their link by e-mail in a few minutes.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("No firm left to e-mail: the others have no address, answered or were e-mailed."))
+    return redirect("club:survey_detail", survey_id=survey.pk)
+
+
+@require_safe
+def survey_public_results(request, survey_id):
+    """The live results, for the organisers; the public's results are the survey's page on the site."""
+    survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
+    if not permissions.can_organise_clubs(request.user):
+        site_page_url = selectors.survey_site_page_url(survey)
+        if site_page_url is None:
+            raise Http404
+        return redirect(site_page_url)
+    return render(request, "clubs/survey_results.html", {"survey": survey, "results": selectors.survey_results(survey)})
+
+
+LINK_ERRORS = {
+    "invalid": (
+        _lazy("This link is not valid: check that it was copied whole, or ask the organisers for a new one."),
+        404,
+    ),
+    "expired": (_lazy("This survey is closed: thank you for your interest."), 410),
+    "answered": (_lazy("Your firm has already answered this survey: thank you!"), 409),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, token):
+    """The public questionnaire of one firm, reached through its signed link (no account)."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.SurveyLinkError as error:
+        message, status = LINK_ERRORS[error.reason]
+        return render(request, "clubs/survey_link_error.html", {"message": message}, status=status)
+    form = SurveyAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_answer(
+                token=token,
+                answers=form.answers(),
+                free_text=form.cleaned_data["free_text"],
+                respondent_name=form.cleaned_data["respondent_name"],
+            )
+        except services.SurveyLinkError as error:
+            message, status = LINK_ERRORS[error.reason]
+            return render(request, "clubs/survey_link_error.html", {"message": message}, status=status)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(request, "clubs/survey_thanks.html", {"survey": invitation.survey})
+    context = {"invitation": invitation, "survey": invitation.survey, "form": form}
+    return render(request, "clubs/survey_answer.html", context)
+
+
+# --- Membership growth --------------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    """The year of the query string, or this year; anything odd falls back to this year."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("annee", this_year))
+    except (TypeError, ValueError):
+        return this_year
+    return year if 2000 <= year <= this_year + 5 else this_year
+
+
+def _month_rows(joins, departures) -> list[tuple]:
+    return [(month, joined, left) for (month, joined), (_month, left) in zip(joins, departures, strict=True)]
+
+
+@login_required
+@require_safe
+def growth_dashboard(request):
+    if not permissions.can_view_growth(request.user):
+        raise PermissionDenied(_("The growth dashboard is for the cluster's organisers and administrators."))
+    year = _year(request)
+    zones = selectors.zone_growth(year=year)
+    totals = selectors.cluster_totals(zones)
+    peak = max([n for _m, n in totals["joins"] + totals["departures"]] + [1])
+    context = {
+        "year": year,
+        "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
+        "zones": zones,
+        "totals": totals,
+        "peak": peak,
+        "totals_rows": _month_rows(totals["joins"], totals["departures"]),
+        "zone_rows": [(zone, _month_rows(zone.joins, zone.departures)) for zone in zones],
+        "max_established": max([z.firms_established for z in zones] + [1]),
+    }
+    return render(request, "clubs/growth_dashboard.html", context)
+
+
+@require_safe
+def growth_public(request):
+    year = timezone.localdate().year
+    zones = selectors.zone_growth(year=year)
+    context = {
+        "year": year,
+        "zones": zones,
+        "totals": selectors.cluster_totals(zones),
+        "clubs": selectors.active_clubs(),
+    }
+    return render(request, "clubs/growth_public.html", context)

@@ -1,0 +1,140 @@
+"""The clubs inside the Wagtail admin (their own menu). Saves go through the services; stages and
+mergers change on the organisers' page of each club, imports run from the organisers' page."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from portal.admin import PortalViewSet
+
+from . import services
+from .models import Club, ClubBoardMember, ClubStageChange, FirmImport, GrowthTarget, ProspectContact, Survey
+
+
+def _admin_club_save(*, instance, by, save):
+    club = services.club_save(club=instance, by=by)
+    save()  # the form's many-to-many (the other zones covered), once the service accepted the club
+    return club
+
+
+class ClubViewSet(PortalViewSet):
+    """Stages change on the club's page (dated in its history) and mergers there too: not here."""
+
+    name = "clubs"
+    model = Club
+    icon = "home"
+    menu_label = _("Clubs")
+    save_service = staticmethod(_admin_club_save)
+    list_display = ["name", "zone", "stage", "stage_since", "founded", "merged_into"]
+    list_filter = ["zone", "stage"]
+    list_export = ["name", "zone", "stage", "stage_since", "founded", "merged_into", "merged_on"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+    form_fields = ["name", "slug", "zone", "other_zones", "founded", "description"]
+
+
+class ClubStageChangeViewSet(PortalViewSet):
+    name = "club-history"
+    model = ClubStageChange
+    icon = "history"
+    menu_label = _("Clubs' history")
+    list_display = ["club_name", "club", "stage", "changed_on", "note"]
+    list_filter = ["club", "stage"]
+    search_fields = ["club_name", "note"]
+    add_to_admin_menu = False
+    form_fields = ["changed_on", "note"]
+
+
+class ClubBoardMemberViewSet(PortalViewSet):
+    name = "club-board"
+    model = ClubBoardMember
+    icon = "user"
+    menu_label = _("Club boards")
+    list_display = ["person", "position", "club", "since"]
+    list_filter = ["club", "position"]
+    search_fields = ["person__user__first_name", "person__user__last_name", "club__name"]
+    form_fields = ["club", "person", "position", "since"]
+
+
+class GrowthTargetViewSet(PortalViewSet):
+    name = "growth-targets"
+    model = GrowthTarget
+    icon = "pick"
+    menu_label = _("Growth targets")
+    list_display = ["zone", "year", "target_members"]
+    list_filter = ["zone", "year"]
+    form_fields = ["zone", "year", "target_members"]
+
+
+class ProspectContactViewSet(PortalViewSet):
+    name = "prospect-contacts"
+    model = ProspectContact
+    icon = "mail"
+    menu_label = _("Prospect contacts")
+    list_display = ["organisation", "status", "contacted_on", "note"]
+    list_filter = ["status"]
+    list_export = ["organisation", "status", "contacted_on", "note"]
+    search_fields = ["organisation__name", "note"]
+    form_fields = ["organisation", "status", "contacted_on", "note"]
+
+
+class FirmImportViewSet(PortalViewSet):
+    """Imports are made on the organisers' page (they run in the background): here they are only listed."""
+
+    name = "firm-imports"
+    model = FirmImport
+    icon = "download"
+    menu_label = _("Firm imports")
+    list_display = ["filename", "zone", "status", "total_rows", "created_count", "created_at"]
+    list_filter = ["zone", "status"]
+    search_fields = ["filename"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["filename", "zone", "mode", "status", "total_rows", "created_count", "errors"]
+    form_fields = ["mode"]
+    add_to_admin_menu = False
+
+
+def _admin_survey_save(*, instance, by, save):
+    if instance.pk:
+        return services.survey_update(survey=instance, by=by)
+    return services.survey_open(
+        title=instance.title, club=instance.club, closes_on=instance.closes_on, introduction=instance.introduction,
+        by=by,
+    )  # fmt: skip
+
+
+class SurveyViewSet(PortalViewSet):
+    """Opening a survey here or on the organisers' page creates each firm's link (through the service)."""
+
+    name = "surveys"
+    model = Survey
+    icon = "form"
+    menu_label = _("Needs surveys")
+    list_display = ["title", "club", "opened_on", "closes_on", "results_public"]
+    list_filter = ["club", "results_public"]
+    search_fields = ["title"]
+    save_service = staticmethod(_admin_survey_save)
+    form_fields = ["title", "club", "introduction", "closes_on", "results_public"]
+
+    def get_queryset(self, request):
+        return Survey.objects.select_related("club")
+
+
+class ClubsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Clubs")
+    menu_icon = "home"
+    menu_order = 210
+    items = (
+        ClubViewSet,
+        ClubBoardMemberViewSet,
+        ClubStageChangeViewSet,
+        GrowthTargetViewSet,
+        ProspectContactViewSet,
+        FirmImportViewSet,
+        SurveyViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_clubs_viewsets():
+    return ClubsViewSetGroup()

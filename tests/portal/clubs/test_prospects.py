@@ -1,0 +1,72 @@
+"""Prospects: the zone's firms that are not members yet, and the contacts made with them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from portal.clubs import selectors as club_selectors
+from portal.clubs import services as club_services
+from portal.clubs.models import ContactStatus, ProspectContact
+from portal.members.models import MembershipStatus
+from tests.factories import MembershipFactory, OrganisationFactory, ZoneFactory
+
+TODAY = datetime.date.today()
+
+
+def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_latest_contact(organiser):
+    zone = ZoneFactory()
+    member = OrganisationFactory(zone=zone, name="Déjà membre")
+    MembershipFactory(organisation=member)
+    former = OrganisationFactory(zone=zone, name="Ancien membre")
+    MembershipFactory(organisation=former, status=MembershipStatus.LEFT, ended_on=TODAY)
+    called = OrganisationFactory(zone=zone, name="Appelée")
+    OrganisationFactory(zone=zone, name="Jamais contactée")
+    OrganisationFactory(name="Autre zone")
+    club_services.prospect_contact_record(organisation=called, status=ContactStatus.INVITED, by=organiser,
+                                      contacted_on=TODAY - datetime.timedelta(days=10))  # fmt: skip
+    club_services.prospect_contact_record(organisation=called, status=ContactStatus.CALLED, by=organiser)
+    names = {org.name: org.contact_status for org in club_selectors.zone_prospects(zone)}
+    assert names == {"Ancien membre": None, "Appelée": "called", "Jamais contactée": None}
+    assert [o.name for o in club_selectors.zone_prospects(zone, status="called")] == ["Appelée"]
+    assert [o.name for o in club_selectors.zone_prospects(zone, status="invited")] == []
+    assert len(club_selectors.zone_prospects(zone, status="none")) == 2
+    counts = club_selectors.prospect_status_counts(zone)
+    assert counts["none"] == 2 and counts["called"] == 1 and sum(counts.values()) == 3
+
+
+def test_contacts_need_an_organiser_and_a_past_date(member, organiser):
+    firm = OrganisationFactory()
+    with pytest.raises(PermissionDenied):
+        club_services.prospect_contact_record(organisation=firm, status="visited", by=member)
+    with pytest.raises(ValidationError):
+        club_services.prospect_contact_record(organisation=firm, status="visited", by=organiser,
+                                          contacted_on=TODAY + datetime.timedelta(days=2))  # fmt: skip
+    with pytest.raises(ValidationError):
+        club_services.prospect_contact_record(organisation=firm, status="teleported", by=organiser)
+    assert ProspectContact.objects.count() == 0
+
+
+def test_prospects_page_records_a_contact(client, organiser, member):
+    zone = ZoneFactory()
+    firm = OrganisationFactory(zone=zone, name="Traiteur du parc")
+    url = reverse("club:prospects", args=[zone.slug])
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    client.force_login(organiser)
+    assert "Traiteur du parc" in client.get(url).content.decode()
+    contact_url = reverse("club:prospect_contact", args=[zone.slug, firm.pk])
+    response = client.post(contact_url, {"status": "visited", "contacted_on": "31/02/2020", "next": "?statut="})
+    assert response.status_code == 302 and ProspectContact.objects.count() == 0
+    client.post(contact_url, {"status": "visited", "contacted_on": TODAY.isoformat(), "note": "Intéressé"})
+    assert ProspectContact.objects.get().status == "visited"
+    page = client.get(url + "?statut=visited").content.decode()
+    assert "Traiteur du parc" in page
+    assert client.get(url + "?statut=called&page=abc").status_code == 200
+    # A firm of another zone cannot be reached through this zone's address.
+    other = OrganisationFactory()
+    assert (
+        client.post(reverse("club:prospect_contact", args=[zone.slug, other.pk]), {"status": "called"}).status_code
+        == 404
+    )
