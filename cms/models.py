@@ -349,12 +349,53 @@ class SiteIdentity(BaseSiteSetting):
     `cms.selectors.site_identity`, which caches it per site.
     """
 
-    name = models.CharField(_("name"), max_length=120, blank=True, help_text=_("The cluster's name, shown in every page's header and title, the e-mails and the feeds. Empty: “PTCE portal”."))
-    short_name = models.CharField(_("short name"), max_length=30, blank=True, help_text=_("Used where room is short, in the phone header. Empty: the name."))
-    logo = models.ForeignKey("wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("logo"), help_text=_("Shown in the header beside the name; its description is not read out, the name is."))
-    favicon = models.ForeignKey("wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("favicon"), help_text=_("A square image, at least 64 pixels wide."))
-    primary_colour = models.CharField(_("header colour"), max_length=7, blank=True, validators=[HEX_COLOUR], help_text=_("#RRGGBB, dark enough for white text. Empty: the default blue."))
-    accent_colour = models.CharField(_("link colour"), max_length=7, blank=True, validators=[HEX_COLOUR], help_text=_("#RRGGBB, dark enough to read on white. Empty: the default blue."))
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The cluster's name, shown in every page's header and title, the e-mails and the feeds. "
+            "Empty: “PTCE portal”."
+        ),
+    )
+    short_name = models.CharField(
+        _("short name"),
+        max_length=30,
+        blank=True,
+        help_text=_("Used where room is short, in the phone header. Empty: the name."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+        help_text=_("Shown in the header beside the name; its description is not read out, the name is."),
+    )
+    favicon = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("favicon"),
+        help_text=_("A square image, at least 64 pixels wide."),
+    )
+    primary_colour = models.CharField(
+        _("header colour"),
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR],
+        help_text=_("#RRGGBB, dark enough for white text. Empty: the default blue."),
+    )
+    accent_colour = models.CharField(
+        _("link colour"),
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR],
+        help_text=_("#RRGGBB, dark enough to read on white. Empty: the default blue."),
+    )
     postal_address = models.TextField(_("postal address"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     website_url = models.URLField(_("association's website"), blank=True)
@@ -362,18 +403,80 @@ class SiteIdentity(BaseSiteSetting):
     mastodon_url = models.URLField("Mastodon", blank=True)
     facebook_url = models.URLField("Facebook", blank=True)
     youtube_url = models.URLField("YouTube", blank=True)
-    privacy_controller = models.CharField(_("data controller"), max_length=255, blank=True, help_text=_("Named in the privacy policy, with its address. Empty: the PORTAL_PRIVACY_CONTROLLER setting of the server, else the name."))
-    legal_notice_page = models.ForeignKey("wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("legal notice page"))
-    accessibility_page = models.ForeignKey("wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accessibility statement page"))
-    contact_page = models.ForeignKey("wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact page"), help_text=_("Empty: the site's first contact page, if any."))
-    footer_text = models.TextField(_("footer text"), blank=True, help_text=_("One or two sentences presenting the cluster, at the foot of every page. Empty: the generic sentence."))
+    privacy_controller = models.CharField(
+        _("data controller"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Named in the privacy policy, with its address. "
+            "Empty: the PORTAL_PRIVACY_CONTROLLER setting of the server, else the name."
+        ),
+    )
+    legal_notice_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal notice page"),
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accessibility statement page"),
+    )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact page"),
+        help_text=_("Empty: the site's first contact page, if any."),
+    )
+    footer_text = models.TextField(
+        _("footer text"),
+        blank=True,
+        help_text=_(
+            "One or two sentences presenting the cluster, at the foot of every page. Empty: the generic sentence."
+        ),
+    )
 
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("short_name"), FieldPanel("logo"), FieldPanel("favicon")], heading=_("Name and logo")),
-        MultiFieldPanel([FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")])], heading=_("Colours")),
-        MultiFieldPanel([FieldPanel("postal_address"), FieldPanel("contact_email"), FieldPanel("privacy_controller"), FieldPanel("footer_text")], heading=_("Contact and legal")),
-        MultiFieldPanel([FieldPanel("legal_notice_page"), FieldPanel("accessibility_page"), FieldPanel("contact_page")], heading=_("Footer menu"), help_text=_("Linked from the foot of every page, with the privacy policy.")),
-        MultiFieldPanel([FieldPanel("website_url"), FieldPanel("linkedin_url"), FieldPanel("mastodon_url"), FieldPanel("facebook_url"), FieldPanel("youtube_url")], heading=_("Social links")),
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("logo"), FieldPanel("favicon")],
+            heading=_("Name and logo"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")])], heading=_("Colours")
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("postal_address"),
+                FieldPanel("contact_email"),
+                FieldPanel("privacy_controller"),
+                FieldPanel("footer_text"),
+            ],
+            heading=_("Contact and legal"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("legal_notice_page"), FieldPanel("accessibility_page"), FieldPanel("contact_page")],
+            heading=_("Footer menu"),
+            help_text=_("Linked from the foot of every page, with the privacy policy."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("website_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("mastodon_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("youtube_url"),
+            ],
+            heading=_("Social links"),
+        ),
     ]
 
     class Meta:
@@ -390,5 +493,11 @@ class SiteIdentity(BaseSiteSetting):
         return self.privacy_controller or settings.PRIVACY_CONTROLLER or self.display_name(settings.WAGTAIL_SITE_NAME)
 
     def social_links(self) -> list[tuple[str, str]]:
-        links = [(_("Website"), self.website_url), ("LinkedIn", self.linkedin_url), ("Mastodon", self.mastodon_url), ("Facebook", self.facebook_url), ("YouTube", self.youtube_url)]
+        links = [
+            (_("Website"), self.website_url),
+            ("LinkedIn", self.linkedin_url),
+            ("Mastodon", self.mastodon_url),
+            ("Facebook", self.facebook_url),
+            ("YouTube", self.youtube_url),
+        ]
         return [(label, url) for label, url in links if url]

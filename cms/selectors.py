@@ -66,7 +66,14 @@ def site_identity(*, site: Site | None = None, request=None) -> SiteIdentity:
     key = _identity_key(site.pk if site else None)
     identity = cache.get(key)
     if identity is None:
-        identity = (site and SiteIdentity.objects.select_related("logo", "favicon", "legal_notice_page", "accessibility_page", "contact_page").filter(site=site).first()) or SiteIdentity(site=site)
+        identity = (
+            site
+            and SiteIdentity.objects.select_related(
+                "logo", "favicon", "legal_notice_page", "accessibility_page", "contact_page"
+            )
+            .filter(site=site)
+            .first()
+        ) or SiteIdentity(site=site)
         cache.set(key, identity)
     if request is not None:
         request._cms_site_identity = identity

@@ -7,41 +7,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0008_club_models_moved_to_clubs'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("cms", "0008_club_models_moved_to_clubs"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SiteIdentity',
+            name="SiteIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, help_text="The cluster's name, shown in every page's header and title, the e-mails and the feeds. Empty: “PTCE portal”.", max_length=120, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, help_text='Used where room is short, in the phone header. Empty: the name.', max_length=30, verbose_name='short name')),
-                ('primary_colour', models.CharField(blank=True, help_text='#RRGGBB, dark enough for white text. Empty: the default blue.', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour as #RRGGBB, for example #0d4254.')], verbose_name='header colour')),
-                ('accent_colour', models.CharField(blank=True, help_text='#RRGGBB, dark enough to read on white. Empty: the default blue.', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour as #RRGGBB, for example #0d4254.')], verbose_name='link colour')),
-                ('postal_address', models.TextField(blank=True, verbose_name='postal address')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('website_url', models.URLField(blank=True, verbose_name="association's website")),
-                ('linkedin_url', models.URLField(blank=True, verbose_name='LinkedIn')),
-                ('mastodon_url', models.URLField(blank=True, verbose_name='Mastodon')),
-                ('facebook_url', models.URLField(blank=True, verbose_name='Facebook')),
-                ('youtube_url', models.URLField(blank=True, verbose_name='YouTube')),
-                ('privacy_controller', models.CharField(blank=True, help_text='Named in the privacy policy, with its address. Empty: the PORTAL_PRIVACY_CONTROLLER setting of the server, else the name.', max_length=255, verbose_name='data controller')),
-                ('footer_text', models.TextField(blank=True, help_text='One or two sentences presenting the cluster, at the foot of every page. Empty: the generic sentence.', verbose_name='footer text')),
-                ('accessibility_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='accessibility statement page')),
-                ('contact_page', models.ForeignKey(blank=True, help_text="Empty: the site's first contact page, if any.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='contact page')),
-                ('favicon', models.ForeignKey(blank=True, help_text='A square image, at least 64 pixels wide.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='favicon')),
-                ('legal_notice_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='legal notice page')),
-                ('logo', models.ForeignKey(blank=True, help_text='Shown in the header beside the name; its description is not read out, the name is.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='logo')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The cluster's name, shown in every page's header and title, the e-mails and the feeds. Empty: “PTCE portal”.",
+                        max_length=120,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Used where room is short, in the phone header. Empty: the name.",
+                        max_length=30,
+                        verbose_name="short name",
+                    ),
+                ),
+                (
+                    "primary_colour",
+                    models.CharField(
+                        blank=True,
+                        help_text="#RRGGBB, dark enough for white text. Empty: the default blue.",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB, for example #0d4254."
+                            )
+                        ],
+                        verbose_name="header colour",
+                    ),
+                ),
+                (
+                    "accent_colour",
+                    models.CharField(
+                        blank=True,
+                        help_text="#RRGGBB, dark enough to read on white. Empty: the default blue.",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB, for example #0d4254."
+                            )
+                        ],
+                        verbose_name="link colour",
+                    ),
+                ),
+                ("postal_address", models.TextField(blank=True, verbose_name="postal address")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail")),
+                ("website_url", models.URLField(blank=True, verbose_name="association's website")),
+                ("linkedin_url", models.URLField(blank=True, verbose_name="LinkedIn")),
+                ("mastodon_url", models.URLField(blank=True, verbose_name="Mastodon")),
+                ("facebook_url", models.URLField(blank=True, verbose_name="Facebook")),
+                ("youtube_url", models.URLField(blank=True, verbose_name="YouTube")),
+                (
+                    "privacy_controller",
+                    models.CharField(
+                        blank=True,
+                        help_text="Named in the privacy policy, with its address. Empty: the PORTAL_PRIVACY_CONTROLLER setting of the server, else the name.",
+                        max_length=255,
+                        verbose_name="data controller",
+                    ),
+                ),
+                (
+                    "footer_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two sentences presenting the cluster, at the foot of every page. Empty: the generic sentence.",
+                        verbose_name="footer text",
+                    ),
+                ),
+                (
+                    "accessibility_page",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="accessibility statement page",
+                    ),
+                ),
+                (
+                    "contact_page",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the site's first contact page, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="contact page",
+                    ),
+                ),
+                (
+                    "favicon",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A square image, at least 64 pixels wide.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="favicon",
+                    ),
+                ),
+                (
+                    "legal_notice_page",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="legal notice page",
+                    ),
+                ),
+                (
+                    "logo",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Shown in the header beside the name; its description is not read out, the name is.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="logo",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False, on_delete=django.db.models.deletion.CASCADE, to="wagtailcore.site"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site identity',
+                "verbose_name": "site identity",
             },
         ),
     ]
