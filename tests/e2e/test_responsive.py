@@ -1,0 +1,104 @@
+"""The public site on a phone (390×844) and a desktop (1280×800): the header within its budget, no page
+scrolling sideways (WCAG 1.4.10, also at 320 px), the phone menu usable by keyboard, the language
+changed without a submit button, axe-core with no serious or critical violation. Every screen is
+kept as a screenshot in test-artifacts/e2e/."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cms.models import HomePage
+from tests.cms.pages import axis_page
+from tests.e2e.test_site import assert_accessible
+from tests.factories import AxisFactory, BestPracticeFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+# The header's height: one line on a phone, at most two on a desktop.
+HEADER_BUDGET = {"phone": 64, "desktop": 120}
+
+
+@pytest.fixture
+def public_site():
+    """An axis page, and long names in the directory and the best practices, which used to push them wide."""
+    axis = AxisFactory(number=2, title="Alimentation durable et circuits courts", slug="alimentation")
+    axis_page(HomePage.objects.get(), axis, introduction="Manger mieux et local dans les cantines du Val.")
+    organisation = OrganisationFactory(
+        name="Société coopérative d'intérêt collectif des cuisines centrales d'Arvière-sur-Lône",
+        description="Restauration collective, approvisionnement local, insertion par l'activité économique.",
+    )
+    OrganisationFactory(name="Ressourcerie-recyclerie intercommunale du Val d'Arvière")
+    BestPracticeFactory(
+        title="Approvisionnement-en-circuit-court-des-restaurants-scolaires-intercommunaux",
+        axis=axis,
+        organisation=organisation,
+    )
+    return {"home": "/", "axis": "/alimentation/", "directory": "/annuaire/", "best-practices": "/bonnes-pratiques/"}
+
+
+def _screens(public_site):
+    return public_site.items()
+
+
+def _no_sideways_scroll(page):
+    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_every_public_screen_fits_its_width_with_a_short_header(page, public_site, screenshot, device):
+    page.set_viewport_size(PHONE if device == "phone" else DESKTOP)
+    for name, url in _screens(public_site):
+        response = page.goto(url)
+        assert response.ok, url
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] <= HEADER_BUDGET[device], f"{name} on a {device}: header {header['height']} px"
+        assert _no_sideways_scroll(page), f"{name} scrolls sideways on a {device}"
+        assert_accessible(page, f"{name} on a {device}")
+        screenshot(page, f"responsive-{name}-{device}")
+        if device == "phone":
+            page.set_viewport_size({"width": 320, "height": 640})
+            assert _no_sideways_scroll(page), f"{name} scrolls sideways at 320 px"
+            page.set_viewport_size(PHONE)
+
+
+def test_the_phone_menu_opens_and_closes_by_keyboard(page, public_site, screenshot):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    toggle = page.get_by_role("button", name="Menu")
+    menu = page.locator("#site-menu")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu).to_be_visible()
+    expect(menu.get_by_role("link", name="Accueil")).to_be_focused()
+    expect(page.get_by_label("Rechercher dans le portail")).to_be_visible()
+    assert_accessible(page, "the open phone menu")
+    screenshot(page, "responsive-menu-open-phone")
+
+    page.keyboard.press("Tab")
+    expect(menu.get_by_role("link", name="Annuaire des membres")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+
+def test_the_search_button_opens_the_menu_on_the_search_box(page, public_site):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    page.get_by_role("link", name="Rechercher", exact=True).click()
+    expect(page.get_by_label("Rechercher dans le portail")).to_be_focused()
+
+
+def test_the_language_changes_as_soon_as_it_is_chosen(page, public_site):
+    page.set_viewport_size(PHONE)
+    page.goto("/annuaire/")
+    page.get_by_role("button", name="Menu").click()
+    expect(page.locator(".language-form button")).to_be_hidden()
+    with page.expect_navigation():
+        page.get_by_label("Langue").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Members directory")
