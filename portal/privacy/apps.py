@@ -8,6 +8,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy (RGPD)")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("privacy", demo.step, order=80)
         from portal.members.models import PersonRole
         from portal.members.roles import grant
 
