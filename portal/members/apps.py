@@ -32,6 +32,7 @@ class MembersConfig(AppConfig):
         portal_demo.register("members", demo.step, order=10)
         post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")
 
-        from . import indexing
+        from . import indexing, privacy
 
         indexing.register()
+        privacy.register()  # what the privacy app exports and erases here

@@ -16,7 +16,7 @@ class PrivacyConfig(AppConfig):
         from portal.members.models import PersonRole
         from portal.members.roles import grant
 
-        from . import members_data
+        from . import privacy
 
-        members_data.register()
+        privacy.register()
         grant(PersonRole.ADMINISTRATOR, "privacy.view_consent", "privacy.view_exportaccess")
