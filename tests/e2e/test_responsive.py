@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from cms.models import HomePage
 from tests.cms.pages import axis_page
 from tests.e2e.test_site import assert_accessible
-from tests.factories import AxisFactory, BestPracticeFactory, OrganisationFactory
+from tests.factories import AxisFactory, BestPracticeFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -28,7 +28,9 @@ def public_site():
         name="Société coopérative d'intérêt collectif des cuisines centrales d'Arvière-sur-Lône",
         description="Restauration collective, approvisionnement local, insertion par l'activité économique.",
     )
-    OrganisationFactory(name="Ressourcerie-recyclerie intercommunale du Val d'Arvière")
+    other = OrganisationFactory(name="Ressourcerie-recyclerie intercommunale du Val d'Arvière")
+    for listed in (organisation, other):
+        MembershipFactory(organisation=listed)  # the directory lists the cluster's members
     BestPracticeFactory(
         title="Approvisionnement-en-circuit-court-des-restaurants-scolaires-intercommunaux",
         axis=axis,
