@@ -39,15 +39,24 @@ INDEX_PAGE_SIZE = 12
 HOME_NEWS = 3
 
 
-def image_field():
+FEATURE_IMAGE = _("feature image")
+FEATURE_IMAGE_HELP = _("Shown on cards and when the page is shared. Describe it in the image's “description” field.")
+
+
+def image_field(verbose_name=FEATURE_IMAGE, help_text=FEATURE_IMAGE_HELP):
+    return optional_link("wagtailimages.Image", verbose_name, help_text)
+
+
+def optional_link(model: str, verbose_name, help_text=""):
+    """A link to an image or a page that may stay empty, and empties itself when its target goes."""
     return models.ForeignKey(
-        "wagtailimages.Image",
+        model,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("feature image"),
-        help_text=_("Shown on cards and when the page is shared. Describe it in the image's “description” field."),
+        verbose_name=verbose_name,
+        help_text=help_text,
     )
 
 
@@ -339,6 +348,10 @@ class ContactPage(AbstractEmailForm):
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, for example #0d4254."))
 
 
+def colour_field(verbose_name, help_text):
+    return models.CharField(verbose_name, max_length=7, blank=True, validators=[HEX_COLOUR], help_text=help_text)
+
+
 @register_setting(icon="site")
 class SiteIdentity(BaseSiteSetting):
     """The cluster's own identity, edited in the admin (Settings → Site identity).
@@ -364,38 +377,14 @@ class SiteIdentity(BaseSiteSetting):
         blank=True,
         help_text=_("Used where room is short, in the phone header. Empty: the name."),
     )
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("logo"),
-        help_text=_("Shown in the header beside the name; its description is not read out, the name is."),
+    logo = image_field(
+        _("logo"), _("Shown in the header beside the name; its description is not read out, the name is.")
     )
-    favicon = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("favicon"),
-        help_text=_("A square image, at least 64 pixels wide."),
+    favicon = image_field(_("favicon"), _("A square image, at least 64 pixels wide."))
+    primary_colour = colour_field(
+        _("header colour"), _("#RRGGBB, dark enough for white text. Empty: the default blue.")
     )
-    primary_colour = models.CharField(
-        _("header colour"),
-        max_length=7,
-        blank=True,
-        validators=[HEX_COLOUR],
-        help_text=_("#RRGGBB, dark enough for white text. Empty: the default blue."),
-    )
-    accent_colour = models.CharField(
-        _("link colour"),
-        max_length=7,
-        blank=True,
-        validators=[HEX_COLOUR],
-        help_text=_("#RRGGBB, dark enough to read on white. Empty: the default blue."),
-    )
+    accent_colour = colour_field(_("link colour"), _("#RRGGBB, dark enough to read on white. Empty: the default blue."))
     postal_address = models.TextField(_("postal address"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     website_url = models.URLField(_("association's website"), blank=True)
@@ -412,30 +401,10 @@ class SiteIdentity(BaseSiteSetting):
             "Empty: the PORTAL_PRIVACY_CONTROLLER setting of the server, else the name."
         ),
     )
-    legal_notice_page = models.ForeignKey(
-        "wagtailcore.Page",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("legal notice page"),
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("accessibility statement page"),
-    )
-    contact_page = models.ForeignKey(
-        "wagtailcore.Page",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("contact page"),
-        help_text=_("Empty: the site's first contact page, if any."),
+    legal_notice_page = optional_link("wagtailcore.Page", _("legal notice page"))
+    accessibility_page = optional_link("wagtailcore.Page", _("accessibility statement page"))
+    contact_page = optional_link(
+        "wagtailcore.Page", _("contact page"), _("Empty: the site's first contact page, if any.")
     )
     footer_text = models.TextField(
         _("footer text"),
