@@ -109,3 +109,28 @@ def test_only_administrators_edit_the_identity(client, home, member):
     assert client.get(_edit_url()).status_code == 302  # to the admin's refusal or its login
     client.post(_edit_url(), _form(name="Pris d'assaut"))
     assert not SiteIdentity.objects.exists()
+
+
+def _png(name, size):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, "#0d4254").save(buffer, "PNG")
+    return get_image_model().objects.create(title=name, file=ImageFile(buffer, name=f"{name}.png"))
+
+
+def test_the_logo_and_the_favicon_show_on_every_page(client, home):
+    SiteIdentity.objects.create(
+        site=Site.objects.get(is_default_site=True),
+        name="Pôle",
+        logo=_png("logo", (240, 80)),
+        favicon=_png("icone", (64, 64)),
+    )
+    body = client.get("/").content.decode()
+    header = body.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert 'class="brand-logo"' in header and 'alt=""' in header  # the name beside it is what is read out
+    assert '<link rel="icon" href="' in body and 'type="image/png"' in body

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from cms.models import HomePage
 from tests.cms.pages import axis_page
+from tests.e2e.conftest import signed_in_context
 from tests.e2e.test_site import assert_accessible
 from tests.factories import AxisFactory, BestPracticeFactory, MembershipFactory, OrganisationFactory
 
@@ -113,3 +114,22 @@ def test_the_language_changes_as_soon_as_it_is_chosen(page, public_site):
         page.get_by_label("Langue").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Members directory")
+
+
+def test_a_signed_in_administrators_header_keeps_its_budget(
+    browser, browser_context_args, live_portal, public_site, administrator, screenshot
+):
+    """Signed in, the menu has four more links (groups, profile, administration, sign out)."""
+    context = signed_in_context(browser, browser_context_args, live_portal, administrator, viewport=DESKTOP)
+    page = context.new_page()
+    page.goto("/")
+    expect(
+        page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration")
+    ).to_be_visible()
+    screenshot(page, "responsive-home-desktop-administrator")
+    assert page.locator(".site-header").bounding_box()["height"] <= HEADER_BUDGET["desktop"]
+    page.set_viewport_size(PHONE)
+    assert page.locator(".site-header").bounding_box()["height"] <= HEADER_BUDGET["phone"]
+    assert _no_sideways_scroll(page)
+    assert_accessible(page, "the home page of a signed-in administrator on a phone")
+    context.close()
