@@ -35,6 +35,7 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl import char_filter as analysis_char_filter
 from elasticsearch.dsl.query import (
     Bool,
+    FunctionScore,
     Ids,
     Match,
     MatchAll,
@@ -48,7 +49,7 @@ from elasticsearch.dsl.query import (
 from elasticsearch.helpers import BulkIndexError, bulk
 
 from .. import registry
-from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion
+from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion, grouped_by_type
 from ..synonyms import FRENCH_SYNONYMS
 from .base import SearchBackend, SearchUnavailable
 
@@ -179,6 +180,7 @@ MINIMUM_SHOULD_MATCH = "2<-1 3<67%"
 ALL_WORDS_BOOST, PHRASE_BOOST, PHRASE_SLOP = 2.0, 2.0, 2
 PHRASE_FIELDS = ["title^3", "summary"]
 HIGHLIGHT_FIELDS = ["title", "summary", "body"]
+SUGGESTION_FIELDS = ["type", "object_id", "title", "url"]
 SOURCE_EXCLUDES = ["body", "summary", "visibility"]
 
 
@@ -422,7 +424,17 @@ class ElasticsearchBackend(SearchBackend):
             }
         )
         phrase = MultiMatch(query=query, fields=PHRASE_FIELDS, type="phrase", slop=PHRASE_SLOP, boost=PHRASE_BOOST)
-        return Bool(must=[tolerant], should=[strict, phrase], filter=visible)
+        relevance = Bool(must=[tolerant], should=[strict, phrase])
+        boosts = registry.type_boosts()
+        if boosts:
+            # Each type's weight (search.registry.register(boost=…)) multiplies its documents' scores.
+            relevance = FunctionScore(
+                query=relevance,
+                functions=[{"filter": Term(type=name), "weight": weight} for name, weight in sorted(boosts.items())],
+                score_mode="first",
+                boost_mode="multiply",
+            )
+        return Bool(must=[relevance], filter=visible)
 
     def search_body(self, query: str, *, grants, filters=None, page: int = 1, page_size: int = 20) -> dict:
         filters = self.clean_filters(filters)
@@ -453,13 +465,19 @@ class ElasticsearchBackend(SearchBackend):
         return search.to_dict()
 
     def autocomplete_body(self, prefix: str, *, grants, limit: int = 8) -> dict:
+        """One suggestion per type and title: the matching documents grouped on both (multi_terms),
+        the groups ranked by their best score, each with its best document and its count."""
         match = MultiMatch(query=prefix, fields=["title.autocomplete"], operator="and")
-        search = (
-            Search()
-            .query(Bool(must=[match], filter=[self.visibility_filter(grants)]))
-            .source(includes=["type", "object_id", "title", "url"])
-            .extra(size=limit)
+        search = Search().query(Bool(must=[match], filter=[self.visibility_filter(grants)])).extra(size=0)
+        titles = search.aggs.bucket(
+            "titles",
+            "multi_terms",
+            terms=[{"field": "type"}, {"field": "title.raw"}],
+            size=limit,
+            order=[{"best": "desc"}, {"_key": "asc"}],
         )
+        titles.metric("best", "max", script={"source": "_score"})
+        titles.metric("top", "top_hits", size=1, _source={"includes": SUGGESTION_FIELDS})
         return search.to_dict()
 
     def more_like_this_body(self, doc_type: str, doc_id: str, *, grants, limit: int = 5) -> dict:
@@ -473,7 +491,7 @@ class ElasticsearchBackend(SearchBackend):
         search = (
             Search()
             .query(Bool(must=[like], filter=[self.visibility_filter(grants)]))
-            .source(includes=["type", "object_id", "title", "url"])
+            .source(includes=SUGGESTION_FIELDS)
             .extra(size=limit)
         )
         return search.to_dict()
@@ -542,7 +560,22 @@ class ElasticsearchBackend(SearchBackend):
     def autocomplete(self, prefix, *, grants, limit=8) -> list[Suggestion]:
         if not prefix.strip():
             return []
-        return self._suggestions(self._run(self.autocomplete_body(prefix, grants=grants, limit=limit)))
+        response = self._run(self.autocomplete_body(prefix, grants=grants, limit=limit))
+        if response is None:
+            return []
+        suggestions = []
+        for bucket in response["aggregations"]["titles"]["buckets"]:
+            source = bucket["top"]["hits"]["hits"][0]["_source"]
+            suggestions.append(
+                Suggestion(
+                    type=source["type"],
+                    id=source["object_id"],
+                    title=source["title"],
+                    url=source["url"],
+                    count=bucket["doc_count"],
+                )
+            )
+        return grouped_by_type(suggestions)
 
     def more_like_this(self, doc_type, doc_id, *, grants, limit=5) -> list[Suggestion]:
         seen = self._run(self.visible_document_body(doc_type, doc_id, grants=grants))
