@@ -325,6 +325,11 @@ class ContactPage(AbstractEmailForm):
         verbose_name = _("contact page")
         verbose_name_plural = _("contact pages")
 
+    def get_submissions_list_view_class(self):
+        from portal.admin import PortalSubmissionsListView  # an admin view: not loaded with the models
+
+        return PortalSubmissionsListView  # exports the submissions with no cell run as a formula
+
     def process_form_submission(self, form):
         # Stored first; the e-mail leaves only once the submission is committed.
         submission = self.get_submission_class().objects.create(form_data=form.cleaned_data, page=self)

@@ -6,6 +6,8 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from portal.admin import PortalIndexView
+
 from . import services
 from .forms import OrganisationIdentifiersMixin
 from .models import Invitation, Membership, Organisation, Person, Zone
@@ -89,6 +91,7 @@ class OrganisationViewSet(ModelViewSet):
     add_view_class = OrganisationCreateView
     edit_view_class = OrganisationEditView
     delete_view_class = OrganisationDeleteView
+    index_view_class = PortalIndexView  # exports with no cell run as a formula
     list_display = ["name", "kind", "zone", "commune", "siret", "in_public_directory"]
     list_filter = ["kind", "zone", "headcount_band", "in_public_directory"]
     list_export = [
