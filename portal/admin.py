@@ -17,6 +17,8 @@ cell through portal.exports, so that a text that looks like a formula stays text
 """
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.forms.views import SubmissionsListView
@@ -36,11 +38,26 @@ class FormulaSafeExportMixin:
             yield exports.text_cell(cell)
 
 
-class PortalIndexView(FormulaSafeExportMixin, generic.IndexView):
+class PostExportMixin:
+    """Its CSV and XLSX exports (logged by the privacy middleware) answer a POST only: a GET shows
+    the page whose button posts."""
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return exports.download_confirm_page(request, title=_("Export of the list"))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.is_export:
+            return HttpResponseNotAllowed(["GET"])
+        return super().get(request, *args, **kwargs)
+
+
+class PortalIndexView(PostExportMixin, FormulaSafeExportMixin, generic.IndexView):
     pass
 
 
-class PortalSubmissionsListView(FormulaSafeExportMixin, SubmissionsListView):
+class PortalSubmissionsListView(PostExportMixin, FormulaSafeExportMixin, SubmissionsListView):
     """The submissions of a form page (typed by anyone on the public site), exported safely."""
 
 

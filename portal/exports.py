@@ -11,6 +11,7 @@ spreadsheet that opens the file (formula or "CSV" injection).
 import io
 
 from django.http import HttpResponse
+from django.shortcuts import render
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_CONTENT_TYPE = "application/zip"
@@ -53,6 +54,12 @@ def download(content: bytes | str, *, filename: str, content_type: str) -> HttpR
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def download_confirm_page(request, *, title: str) -> HttpResponse:
+    """The GET answer of an administrator's logged export: one button that POSTs (with the CSRF token)
+    to the same address. A link, an image or a prefetch then never exports someone's data, nor logs it."""
+    return render(request, "portal/download_confirm.html", {"title": title})
 
 
 def workbook_bytes(workbook) -> bytes:
