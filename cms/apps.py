@@ -27,6 +27,15 @@ def _survey_results_public_changed(sender, survey, public, by, **kwargs):
     services.survey_results_page_show(survey=survey, public=public, by=by)
 
 
+def _site_identity_changed(**kwargs):
+    # Every process reads the identity again: now, and after the commit (a read in between cached
+    # what the transaction saw).
+    from . import selectors
+
+    selectors.site_identity_forget()
+    transaction.on_commit(selectors.site_identity_forget, robust=True)
+
+
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Public site")
@@ -41,6 +50,12 @@ class CmsConfig(AppConfig):
 
         privacy.register()
 
+        from portal.members.models import PersonRole
+        from portal.members.roles import grant
+
+        # The cluster's administrators edit its identity (Settings → Site identity), nobody else.
+        grant(PersonRole.ADMINISTRATOR, "cms.change_siteidentity")
+
         from django.db.models.signals import m2m_changed
 
         from workgroups.models import Axis
@@ -53,6 +68,13 @@ class CmsConfig(AppConfig):
 
         club_merged.connect(_club_merged, dispatch_uid="cms_club_merged")
         survey_results_public_changed.connect(_survey_results_public_changed, dispatch_uid="cms_survey_results_public")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import SiteIdentity
+
+        for signal in (post_save, post_delete):
+            signal.connect(_site_identity_changed, sender=SiteIdentity, dispatch_uid=f"cms_site_identity_{id(signal)}")
 
         from . import indexing, page_cache
 

@@ -18,10 +18,15 @@ FEED_SIZE = 20
 class NewsFeed(Feed):
     """RSS 2.0 of the latest news of the whole site."""
 
-    def title(self):
+    def get_object(self, request, *args, **kwargs):
+        return selectors.site_identity(request=request)
+
+    def title(self, identity):
+        if identity.name:
+            return _("News of %(name)s") % {"name": identity.name}
         return _("News of the cluster")
 
-    def description(self):
+    def description(self, identity):
         return _("The latest news of the cluster, its thematic axes and its business clubs.")
 
     def link(self):
@@ -52,5 +57,5 @@ class NewsFeed(Feed):
 class AtomNewsFeed(NewsFeed):
     feed_type = Atom1Feed
 
-    def subtitle(self):
-        return self.description()
+    def subtitle(self, identity):
+        return self.description(identity)

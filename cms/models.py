@@ -8,6 +8,8 @@ pages show of them through the "cms_page_context" hook (see `contributed_context
 Reads go through cms/selectors.py, writes (page permissions) through cms/services.py.
 """
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -36,15 +39,24 @@ INDEX_PAGE_SIZE = 12
 HOME_NEWS = 3
 
 
-def image_field():
+FEATURE_IMAGE = _("feature image")
+FEATURE_IMAGE_HELP = _("Shown on cards and when the page is shared. Describe it in the image's “description” field.")
+
+
+def image_field(verbose_name=FEATURE_IMAGE, help_text=FEATURE_IMAGE_HELP):
+    return optional_link("wagtailimages.Image", verbose_name, help_text)
+
+
+def optional_link(model: str, verbose_name, help_text=""):
+    """A link to an image or a page that may stay empty, and empties itself when its target goes."""
     return models.ForeignKey(
-        "wagtailimages.Image",
+        model,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("feature image"),
-        help_text=_("Shown on cards and when the page is shared. Describe it in the image's “description” field."),
+        verbose_name=verbose_name,
+        help_text=help_text,
     )
 
 
@@ -336,3 +348,130 @@ class ContactPage(AbstractEmailForm):
         if self.to_address:
             transaction.on_commit(lambda: self.send_mail(form))
         return submission
+
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, for example #0d4254."))
+
+
+def colour_field(verbose_name, help_text):
+    return models.CharField(verbose_name, max_length=7, blank=True, validators=[HEX_COLOUR], help_text=help_text)
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """The cluster's own identity, edited in the admin (Settings → Site identity).
+
+    Every field may stay empty: an empty field shows what the portal showed before this setting
+    existed (the generic name, the default colours, the PORTAL_PRIVACY_CONTROLLER variable), so a
+    site without a row, or with a blank one, looks exactly as it did. Read it through
+    `cms.selectors.site_identity`, which caches it per site.
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The cluster's name, shown in every page's header and title, the e-mails and the feeds. "
+            "Empty: “PTCE portal”."
+        ),
+    )
+    short_name = models.CharField(
+        _("short name"),
+        max_length=30,
+        blank=True,
+        help_text=_("Used where room is short, in the phone header. Empty: the name."),
+    )
+    logo = image_field(
+        _("logo"), _("Shown in the header beside the name; its description is not read out, the name is.")
+    )
+    favicon = image_field(_("favicon"), _("A square image, at least 64 pixels wide."))
+    primary_colour = colour_field(
+        _("header colour"), _("#RRGGBB, dark enough for white text. Empty: the default blue.")
+    )
+    accent_colour = colour_field(_("link colour"), _("#RRGGBB, dark enough to read on white. Empty: the default blue."))
+    postal_address = models.TextField(_("postal address"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    website_url = models.URLField(_("association's website"), blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    mastodon_url = models.URLField("Mastodon", blank=True)
+    facebook_url = models.URLField("Facebook", blank=True)
+    youtube_url = models.URLField("YouTube", blank=True)
+    privacy_controller = models.CharField(
+        _("data controller"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Named in the privacy policy, with its address. "
+            "Empty: the PORTAL_PRIVACY_CONTROLLER setting of the server, else the name."
+        ),
+    )
+    legal_notice_page = optional_link("wagtailcore.Page", _("legal notice page"))
+    accessibility_page = optional_link("wagtailcore.Page", _("accessibility statement page"))
+    contact_page = optional_link(
+        "wagtailcore.Page", _("contact page"), _("Empty: the site's first contact page, if any.")
+    )
+    footer_text = models.TextField(
+        _("footer text"),
+        blank=True,
+        help_text=_(
+            "One or two sentences presenting the cluster, at the foot of every page. Empty: the generic sentence."
+        ),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("logo"), FieldPanel("favicon")],
+            heading=_("Name and logo"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")])], heading=_("Colours")
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("postal_address"),
+                FieldPanel("contact_email"),
+                FieldPanel("privacy_controller"),
+                FieldPanel("footer_text"),
+            ],
+            heading=_("Contact and legal"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("legal_notice_page"), FieldPanel("accessibility_page"), FieldPanel("contact_page")],
+            heading=_("Footer menu"),
+            help_text=_("Linked from the foot of every page, with the privacy policy."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("website_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("mastodon_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("youtube_url"),
+            ],
+            heading=_("Social links"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("site identity")
+
+    def display_name(self, default: str = "") -> str:
+        """The name, else `default`, else the generic name in the current language."""
+        return self.name or default or str(_("PTCE portal"))
+
+    def display_short_name(self) -> str:
+        return self.short_name or self.display_name()
+
+    def controller(self) -> str:
+        return self.privacy_controller or settings.PRIVACY_CONTROLLER or self.display_name(settings.WAGTAIL_SITE_NAME)
+
+    def social_links(self) -> list[tuple[str, str]]:
+        links = [
+            (_("Website"), self.website_url),
+            ("LinkedIn", self.linkedin_url),
+            ("Mastodon", self.mastodon_url),
+            ("Facebook", self.facebook_url),
+            ("YouTube", self.youtube_url),
+        ]
+        return [(label, url) for label, url in links if url]

@@ -160,13 +160,16 @@ def _purge_after_commit(**kwargs):
 
 
 def connect_purges() -> None:
-    """What changes a page someone may have cached: publishing, unpublishing (deletion too), moving, restricting."""
+    """What changes a page someone may have cached: publishing, unpublishing (deletion too), moving, restricting,
+    the site and its identity (every page shows its name)."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
+    from .models import SiteIdentity
+
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_purge_after_commit, dispatch_uid=f"cms_page_cache_{id(signal)}")
-    for model in (PageViewRestriction, Site):
+    for model in (PageViewRestriction, Site, SiteIdentity):
         post_save.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_save_{model.__name__}")
         post_delete.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_del_{model.__name__}")

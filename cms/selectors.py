@@ -1,5 +1,7 @@
 """Reads of the public site: news, site sections, axis and club pages, key figures (events: cms/events)."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
@@ -12,7 +14,7 @@ from portal.members.models import Person, Zone
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
 
-from .models import AxisPage, NewsPage
+from .models import AxisPage, ContactPage, NewsPage, SiteIdentity
 
 # --- Scopes -------------------------------------------------------------------------------------
 
@@ -58,25 +60,89 @@ def latest_news(
     return queryset.order_by("-date", "-first_published_at", "-pk")
 
 
+# --- The site's identity -----------------------------------------------------------------------
+
+IDENTITY_VERSION_KEY = "site-identity-version"
+
+
+def _identity_key(site_id) -> str:
+    return f"site-identity:{cache.get_or_set(IDENTITY_VERSION_KEY, 1)}:{site_id}"
+
+
+def site_identity(*, site: Site | None = None, request=None) -> SiteIdentity:
+    """The identity of `site` (else the request's site, else the default site), never None.
+
+    Cached (the shared cache, so every process sees an edit at once; `site_identity_forget` on
+    save) and kept on the request: base.html asks on every page, e-mails and feeds too. A site with
+    no row gets an unsaved, blank identity, which shows the generic name and colours; reading never
+    writes a row.
+    """
+    if request is not None and getattr(request, "_cms_site_identity", None) is not None:
+        return request._cms_site_identity
+    if site is None:
+        site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    key = _identity_key(site.pk if site else None)
+    identity = cache.get(key)
+    if identity is None:
+        identity = (
+            site
+            and SiteIdentity.objects.select_related(
+                "logo", "favicon", "legal_notice_page", "accessibility_page", "contact_page"
+            )
+            .filter(site=site)
+            .first()
+        ) or SiteIdentity(site=site)
+        cache.set(key, identity)
+    if request is not None:
+        request._cms_site_identity = identity
+    return identity
+
+
+def site_identity_forget(**kwargs) -> None:
+    """Every cached identity is read again (a new version of the keys; old entries expire)."""
+    try:
+        cache.incr(IDENTITY_VERSION_KEY)
+    except ValueError:
+        cache.set(IDENTITY_VERSION_KEY, 2)
+
+
+def site_base_url(request=None) -> str:
+    """The site's public address, no trailing slash: the Wagtail Site's root URL when it is a real
+    one, else PORTAL_BASE_URL (the migrations leave the Site at http://localhost)."""
+    site = Site.find_for_request(request) if request is not None else None
+    site = site or Site.objects.filter(is_default_site=True).first()
+    root_url = site.root_url if site else ""
+    if not root_url or site.hostname in ("localhost", "127.0.0.1"):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return root_url.rstrip("/")
+
+
 # --- Sections of the site -----------------------------------------------------------------------
 
 
 def site_sections(request) -> dict:
-    """The site's top-level news index and events calendar (right under the home page), for the menu.
+    """The site's top-level news index and events calendar (right under the home page), the other
+    pages right under it that say "show in menus" (`menu`), and its first contact page, for the menus.
 
     Kept on the request: base.html asks on every page.
     """
     cached = getattr(request, "_cms_site_sections", None)
     if cached is not None:
         return cached
-    sections = {"news": None, "events": None}
+    sections = {"news": None, "events": None, "contact": None, "menu": []}
     site = Site.find_for_request(request) if request is not None else None
     if site is not None:
         # An index page names its section (`site_section`): the events calendar lives in cms/events.
         for page in Page.objects.live().child_of(site.root_page).order_by("path"):
             key = getattr(page.specific_class, "site_section", None)
-            if key in sections:
+            if key in ("news", "events"):
                 sections[key] = sections[key] or page
+            elif page.show_in_menus:
+                sections["menu"].append(page)
+            if sections["contact"] is None and page.specific_class is ContactPage:
+                sections["contact"] = page
     if request is not None:
         request._cms_site_sections = sections
     return sections

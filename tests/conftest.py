@@ -86,6 +86,16 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def _site_identity_read_again_after_each_test():
+    """The site's identity is cached in the (process-wide) default cache: a test that set one, then
+    rolled back, must not leave its name to the next test."""
+    yield
+    from cms import selectors
+
+    selectors.site_identity_forget()
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request with another Accept-Language leaves that language active in this thread
     (LocaleMiddleware activates it): the next test would read English messages. Back to the default."""

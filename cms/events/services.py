@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cms import selectors as cms_selectors
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import Person
@@ -176,6 +177,7 @@ def _mail_on_commit(registration: EventRegistration, *, kind: str, token: str | 
         "kind": kind,
         "event_url": event_url(event),
         "cancel_url": cancel_url(event, token) if token else "",
+        "site_name": cms_selectors.site_identity().name,
     }
     subject = EMAIL_SUBJECTS[kind]() % {"event": event.title}
     body = render_to_string("events/emails/registration.txt", context)

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
+from cms import selectors as cms_selectors
+
 from . import sources
 
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/__TOKEN__"
@@ -83,7 +85,7 @@ def layout(newsletter, content_html: str, content_text: str) -> tuple[str, str]:
         "content_text": content_text,
         "archive_url": base_url() + newsletter.get_absolute_url(),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_name": cms_selectors.site_identity().display_name(settings.WAGTAIL_SITE_NAME),
     }
     html = render_to_string("newsletters/email/message.html", context)
     text = render_to_string("newsletters/email/message.txt", context)

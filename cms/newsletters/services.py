@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms import selectors as cms_selectors
 from portal.members.models import PersonRole
 from portal.members.permissions import has_role
 from portal.privacy.registry import retention_days
@@ -90,7 +91,7 @@ def subscriber_signup(*, email: str, name: str = "") -> Subscriber:
             body = render_to_string(
                 "newsletters/email/confirm_subscription.txt",
                 {"confirm_url": link, "days": retention_days("unconfirmed_signups"),
-                 "site_name": settings.WAGTAIL_SITE_NAME},
+                 "site_name": cms_selectors.site_identity().display_name(settings.WAGTAIL_SITE_NAME)},
             )  # fmt: skip
             subject = _("Confirm your subscription to the newsletters")
             transaction.on_commit(lambda: send_mail(subject, body, _from_email(), [email]))

@@ -35,3 +35,21 @@ def page_description(page, length=200):
         if text:
             return Truncator(" ".join(text.split())).chars(length)
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_absolute_url(context, page):
+    """{% page_absolute_url page as url %}: the page's address on the site's real domain (canonical, OpenGraph)."""
+    request = context.get("request")
+    url = page.get_url(request=request) or "/"
+    if url.startswith(("http://", "https://")):
+        return url
+    return selectors.site_base_url(request) + url
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """{% absolute_url path %}: a path of the site on its real domain (an absolute URL stays as it is)."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return selectors.site_base_url(context.get("request")) + path

@@ -3,8 +3,9 @@
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the portal's own feed in a test
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from tests.cms.pages import add_news, axis_page
 from tests.factories import AxisFactory
@@ -63,7 +64,18 @@ def test_pages_carry_sharing_tags(client, home, news_index):
     assert '<meta property="og:title" content="Conserverie solidaire">' in body
     assert '<meta property="og:description" content="Les invendus deviennent soupes.">' in body
     assert '<meta property="og:type" content="article">' in body
-    assert f'<link rel="canonical" href="http://localhost{news.url}">' in body
+    # The Site record the migrations make says http://localhost, no real address: PORTAL_BASE_URL is.
+    assert f'<link rel="canonical" href="{settings.WAGTAILADMIN_BASE_URL}{news.url}">' in body
+    assert f'<meta property="og:url" content="{settings.WAGTAILADMIN_BASE_URL}{news.url}">' in body
+    assert "http://localhost/" not in body
+
+
+@override_settings(ALLOWED_HOSTS=["ptce-val-arviere.example.org"])
+def test_canonical_urls_use_the_sites_own_domain(client, home, news_index):
+    news = add_news(news_index, title="Conserverie solidaire")
+    Site.objects.filter(is_default_site=True).update(hostname="ptce-val-arviere.example.org", port=443)
+    body = client.get(news.url, HTTP_HOST="ptce-val-arviere.example.org").content.decode()
+    assert f'<link rel="canonical" href="https://ptce-val-arviere.example.org{news.url}">' in body
 
 
 def test_an_axis_page_describes_itself_from_its_introduction(client, home):

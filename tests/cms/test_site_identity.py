@@ -1,0 +1,136 @@
+"""The cluster's identity, edited in the admin (Settings → Site identity), on every page, feed and e-mail."""
+
+import xml.etree.ElementTree as ET  # noqa: S405 - parses the portal's own feed in a test
+
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+from django.utils.translation import gettext
+from wagtail.models import Site
+
+from cms.models import ContactPage, SiteIdentity, StandardPage
+from tests.cms.pages import add_page
+
+
+def _edit_url():
+    return f"/admin/settings/cms/siteidentity/{Site.objects.get(is_default_site=True).pk}/"
+
+
+def _form(**fields):
+    editable = [field.name for field in SiteIdentity._meta.get_fields() if getattr(field, "editable", False)]
+    blank = dict.fromkeys((name for name in editable if name not in ("id", "site")), "")
+    return blank | fields
+
+
+def test_a_site_without_identity_shows_the_generic_name_and_writes_no_row(client, home):
+    body = client.get("/").content.decode()
+    generic = gettext("PTCE portal")
+    assert f'<span class="brand-name">{generic}</span>' in body and f"· {generic}</title>" in body
+    assert "<style>:root" not in body  # the default colours
+    assert not SiteIdentity.objects.exists()
+
+
+def test_an_administrator_renames_the_site_and_every_page_and_the_feed_follow(client, home, administrator):
+    client.force_login(administrator)
+    assert client.get(_edit_url()).status_code == 200
+    response = client.post(
+        _edit_url(), _form(name="Pôle du Val d'Arvière", short_name="Val d'Arvière", primary_colour="#5a2d0c")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+
+    body = client.get("/").content.decode()
+    assert "Pôle du Val d&#x27;Arvière</span>" in body and "· Pôle du Val d&#x27;Arvière</title>" in body
+    assert '<span class="brand-short" aria-hidden="true">Val d&#x27;Arvière</span>' in body
+    assert "--accent-dark:#5a2d0c;" in body
+    channel = ET.fromstring(client.get("/flux/actualites.rss").content).find("channel")  # noqa: S314 - our own feed
+    assert "Pôle du Val d'Arvière" in channel.findtext("title")
+
+
+def test_a_bad_colour_is_refused_in_french_and_changes_nothing(client, home, administrator):
+    client.force_login(administrator)
+    response = client.post(_edit_url(), _form(name="Pôle", primary_colour="red; } body { display:none"))
+    assert response.status_code == 200
+    assert not SiteIdentity.objects.filter(name="Pôle").exists()
+
+
+def test_the_footer_links_the_legal_notice_the_privacy_policy_and_the_contact_page(client, home):
+    legal = add_page(home, StandardPage, title="Mentions légales")
+    contact = add_page(home, ContactPage, title="Nous écrire")
+    body = client.get("/").content.decode()
+    footer = body.split('<footer class="site-footer">', 1)[1]
+    assert f'href="{contact.url}"' in footer, footer[:1500]
+    assert f'href="{reverse("privacy:policy")}"' in footer
+    assert f'href="{legal.url}"' not in body  # not chosen yet
+
+    SiteIdentity.objects.create(
+        site=Site.objects.get(is_default_site=True),
+        legal_notice_page=legal,
+        postal_address="2 rue des Forges\n71000 Val",
+        contact_email="contact@val.example",
+    )
+    body = client.get("/").content.decode()
+    assert f'href="{legal.url}"' in body
+    assert "2 rue des Forges<br>71000 Val" in body and 'href="mailto:contact@val.example"' in body
+
+
+def test_pages_shown_in_menus_join_the_main_menu(client, home):
+    about = add_page(home, StandardPage, title="Qui sommes-nous", show_in_menus=True)
+    hidden = add_page(home, StandardPage, title="Page discrète")
+    body = client.get("/").content.decode()
+    menu = (
+        body.split('aria-label="Menu principal"', 1)[-1].split("</nav>", 1)[0]
+        if 'aria-label="Menu principal"' in body
+        else body.split("</nav>", 1)[0]
+    )
+    assert f'href="{about.url}">Qui sommes-nous</a>' in menu
+    assert hidden.url not in menu
+
+
+@override_settings(PRIVACY_CONTROLLER="Association du Pôle, 2 rue des Forges")
+def test_the_privacy_policy_names_the_controller_of_the_settings_else_of_the_server(client, home):
+    url = reverse("privacy:policy")
+    assert "Association du Pôle, 2 rue des Forges" in client.get(url).content.decode()
+    SiteIdentity.objects.create(site=Site.objects.get(is_default_site=True), privacy_controller="SCIC Val d'Arvière")
+    body = client.get(url).content.decode()
+    assert "SCIC Val d&#x27;Arvière" in body and "Association du Pôle, 2 rue des Forges" not in body
+
+
+def test_the_phone_header_has_a_menu_button_and_a_search_button(client, home):
+    body = client.get("/").content.decode()
+    assert 'aria-controls="site-menu"' in body and 'aria-expanded="false"' in body
+    assert 'class="header-button search-toggle"' in body
+    assert '<script type="module" src="/static/js/site-header.js"></script>' in body or "site-header" in body
+    assert settings.STATIC_URL
+
+
+def test_only_administrators_edit_the_identity(client, home, member):
+    client.force_login(member)
+    assert client.get(_edit_url()).status_code == 302  # to the admin's refusal or its login
+    client.post(_edit_url(), _form(name="Pris d'assaut"))
+    assert not SiteIdentity.objects.exists()
+
+
+def _png(name, size):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, "#0d4254").save(buffer, "PNG")
+    return get_image_model().objects.create(title=name, file=ImageFile(buffer, name=f"{name}.png"))
+
+
+def test_the_logo_and_the_favicon_show_on_every_page(client, home):
+    SiteIdentity.objects.create(
+        site=Site.objects.get(is_default_site=True),
+        name="Pôle",
+        logo=_png("logo", (240, 80)),
+        favicon=_png("icone", (64, 64)),
+    )
+    body = client.get("/").content.decode()
+    header = body.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert 'class="brand-logo"' in header and 'alt=""' in header  # the name beside it is what is read out
+    assert '<link rel="icon" href="' in body and 'type="image/png"' in body
