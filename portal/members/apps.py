@@ -27,6 +27,8 @@ class MembersConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")
 
-        from . import indexing
+        from . import indexing, scopes
+        from .models import Organisation
 
         indexing.register()
+        scopes.register(scopes.ScopeKind.ORGANISATION, **scopes.model_source(Organisation))
