@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import scopes
 from .scopes import CLUSTER_ID, ScopeKind
 from .validators import validate_naf, validate_siret
 
@@ -387,7 +388,23 @@ class RoleAssignment(models.Model):
         indexes = [models.Index(fields=["scope_kind", "scope_id"], name="roleassignment_scope")]
 
     def __str__(self):
-        return f"{self.person} — {self.get_role_display()} ({self.get_scope_kind_display()} {self.scope_id})"
+        return f"{self.person} — {self.get_role_display()} ({self.scope_display})"
+
+    @property
+    def scope_display(self) -> str:
+        """The scope's name (one query: lists name their rows through selectors.scope_labels)."""
+        if self.scope_kind == ScopeKind.CLUSTER:
+            return str(ScopeKind.CLUSTER.label)
+        return scopes.label(self.scope_kind, self.scope_id) or f"{self.get_scope_kind_display()} {self.scope_id}"
+
+    def _get_scope_name(self) -> str:
+        return getattr(self, "_scope_name", None) or self.scope_display
+
+    def _set_scope_name(self, value: str) -> None:
+        self._scope_name = value
+
+    _get_scope_name.short_description = _("scope")
+    scope_name = property(_get_scope_name, _set_scope_name)
 
 
 class RoleChangeAction(models.TextChoices):
@@ -421,6 +438,15 @@ class RoleChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.person} — {self.get_role_display()} ({self.scope_label})"
+
+    def _get_scope_name(self) -> str:
+        return getattr(self, "_scope_name", None) or self.scope_label
+
+    def _set_scope_name(self, value: str) -> None:
+        self._scope_name = value
+
+    _get_scope_name.short_description = _("scope")
+    scope_name = property(_get_scope_name, _set_scope_name)
 
 
 class Invitation(models.Model):

@@ -298,9 +298,9 @@ def person_update(*, person: Person, by, organisation, job_title: str, phone: st
         person.save()
         member_moved = role == PersonRole.MEMBER and person.organisation_id != old_organisation_id
         if role != old_role or member_moved:
-            for assignment in RoleAssignment.objects.filter(
-                person=person, role__in=permissions.LEGACY_ROLES.get(old_role, ())
-            ):
+            # The single role replaced the plain member's: so does what it stands for.
+            replaced = {*permissions.LEGACY_ROLES.get(old_role, ()), Role.MEMBER}
+            for assignment in RoleAssignment.objects.filter(person=person, role__in=replaced):
                 _withdraw(assignment, by=by)
             _grant_legacy_role(person, by=by)
         _roles_changed(person)
@@ -430,17 +430,17 @@ def role_grant(*, person: Person, role: str, scope_kind: str, scope_id: int = CL
     if not permissions.can_manage_roles(by):
         raise PermissionDenied(_("Only cluster administrators grant and withdraw roles."))
     if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role.")})
+        raise ValidationError(_("Unknown role."))
     if scope_kind not in ROLE_SCOPE_KINDS[role]:
         raise ValidationError(
-            {"scope_kind": _("The role “%(role)s” cannot be held in this kind of scope.") % {"role": Role(role).label}}
+            _("The role “%(role)s” cannot be held in this kind of scope.") % {"role": Role(role).label}
         )
     try:
         scope_id = int(scope_id)
     except (TypeError, ValueError):
-        raise ValidationError({"scope_id": _("Choose a scope.")}) from None
+        raise ValidationError(_("Choose a scope.")) from None
     if _scope_label(scope_kind, scope_id) is None:
-        raise ValidationError({"scope_id": _("This scope does not exist.")})
+        raise ValidationError(_("This scope does not exist."))
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if RoleAssignment.objects.filter(person=person, role=role, scope_kind=scope_kind, scope_id=scope_id).exists():
