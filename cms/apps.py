@@ -32,6 +32,11 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("cms", demo.step, order=70)
         from . import privacy  # what the privacy app exports and erases here
 
         privacy.register()

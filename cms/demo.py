@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail import hooks
 
 from . import services
@@ -227,3 +228,16 @@ def load_pages(*, axes, clubs) -> HomePage:
 
     services.publishing_setup()
     return home
+
+
+def step(demo: dict, say) -> None:
+    from portal.members.models import Person, PersonRole
+
+    from .services import survey_results_page_publish
+
+    load_pages(axes=demo["axes"], clubs=demo["clubs"])
+    say(gettext("  public site published: axis and club pages, news, events, about and contact"))
+    organiser = Person.objects.filter(role=PersonRole.ORGANISER).select_related("user").order_by("pk").first()
+    if organiser is not None and demo.get("survey") is not None:
+        survey_results_page_publish(survey=demo["survey"], by=organiser.user)
+        say(gettext("  the needs survey's results published as a page of the site"))

@@ -7,6 +7,11 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Best practices and resource exchange")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("knowledge", demo.step, order=50)
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 

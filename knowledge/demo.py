@@ -4,6 +4,8 @@ Call `load_best_practices(axes=…, people=…)` from load_demo after the axes; 
 whose title exists are left alone).
 """
 
+from django.utils.translation import gettext
+
 from portal.members.models import PersonRole
 from portal.privacy import services as privacy_services
 from portal.privacy.models import Purpose
@@ -141,3 +143,8 @@ def load_adoptions(*, records, people) -> int:
         Adoption.objects.filter(pk=adoption.pk).update(created_at=when)  # the demo's past
         added += 1
     return added
+
+
+def step(demo: dict, say) -> None:
+    demo["records"] = load_best_practices(axes=demo["axes"], people=demo["people"])
+    say(gettext("  %(count)d best-practice records") % {"count": len(demo["records"])})

@@ -89,9 +89,7 @@ class SearchEntryFacet(models.Model):
     value = models.CharField(max_length=200)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "field", "value"], name="search_entry_facet_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["entry", "field", "value"], name="search_entry_facet_unique")]
         indexes = [models.Index(fields=["field", "value"], name="search_facet_value")]
 
     def __str__(self):

@@ -7,6 +7,11 @@ class WorkgroupsConfig(AppConfig):
     verbose_name = _("Thematic axes and workgroups")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("workgroups", demo.step, order=30)
         from portal.members.models import PersonRole
 
         from . import indexing

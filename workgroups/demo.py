@@ -1,6 +1,7 @@
 """The demo cluster's five thematic axes (fictional)."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .models import Axis
 
@@ -106,3 +107,10 @@ def load_workgroups(*, axes, clubs, people) -> list:
         for index, (local, text) in enumerate(CONVERSATION):
             message_send(workgroup=food, by=people_by_local[local].user, body=text, client_id=f"demo-{index}")
     return workgroups
+
+
+def step(demo: dict, say) -> None:
+    demo["axes"] = load_axes(organisations=demo["organisations"], people=demo["people"])
+    say(gettext("  %(count)d thematic axes") % {"count": len(demo["axes"])})
+    demo["workgroups"] = load_workgroups(axes=demo["axes"], clubs=demo["clubs"], people=demo["people"])
+    say(gettext("  %(count)d workgroups with a discussion") % {"count": len(demo["workgroups"])})

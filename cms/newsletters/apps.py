@@ -8,6 +8,11 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("newsletters", demo.step, order=90)
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 

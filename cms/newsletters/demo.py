@@ -64,3 +64,7 @@ def load_newsletters() -> list[Newsletter]:
                       "intro": "Bonjour à toutes et à tous,", "body": DRAFT_BODY},
         )  # fmt: skip
     return [sent, draft]
+
+
+def step(demo: dict, say) -> None:
+    load_newsletters()

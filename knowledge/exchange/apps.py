@@ -8,6 +8,11 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Resource exchange")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("exchange", demo.step, order=60)
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 

@@ -12,6 +12,7 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.members.models import Organisation, Person, PersonRole
 
@@ -329,3 +330,11 @@ def _field_example_history(firms) -> None:
                 provider=provider, beneficiary=beneficiary, status=SynergyStatus.IMPLEMENTED,
                 implemented_on=datetime.date(year, 12, 1), notes="Synergie historique (bilan annuel).",
             )  # fmt: skip
+
+
+def step(demo: dict, say) -> None:
+    exchange = load_exchange(people=demo["people"], clubs=demo["clubs"])
+    say(
+        gettext("  Bourse d'échanges: %(count)d resource sheets, a past and a coming session")
+        % {"count": exchange["sheets"]}
+    )

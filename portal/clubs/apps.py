@@ -8,6 +8,11 @@ class ClubsConfig(AppConfig):
     verbose_name = _("Clubs")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("clubs", demo.step, order=20)
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 

@@ -4,6 +4,7 @@ each stage with its dated history and board, growth targets, prospects, a merger
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from portal.members.demo import POSTCODES, STREETS, fictional_siret, membership_start
 from portal.members.models import Membership, MembershipStatus, Organisation, OrganisationKind, Zone
@@ -191,3 +192,16 @@ def load_clubs(members: dict) -> dict:
     # firms' directory entries are queued here, in one go.
     indexing.schedule_index_many(Organisation, Organisation.objects.values_list("pk", flat=True))
     return life
+
+
+def step(demo: dict, say) -> None:
+    demo.update(load_clubs(demo))
+    say(
+        gettext("  %(orgs)d organisations, %(zones)d zones, %(clubs)d clubs, %(people)d people")
+        % {
+            "orgs": len(demo["organisations"]),
+            "zones": len(demo["zones"]),
+            "clubs": len(demo["clubs"]),
+            "people": len(demo["people"]),
+        }
+    )

@@ -25,10 +25,16 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members directory")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("members", demo.step, order=10)
         post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")
 
-        from . import indexing, scopes
+        from . import indexing, privacy, scopes
         from .models import Organisation
 
         indexing.register()
+        privacy.register()  # what the privacy app exports and erases here
         scopes.register(scopes.ScopeKind.ORGANISATION, **scopes.model_source(Organisation))

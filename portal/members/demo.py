@@ -214,3 +214,8 @@ def _description(name: str, kind: str) -> str:
     if kind == K.CLASSIC_FIRM:
         return f"{name} est une entreprise du territoire qui mutualise ses ressources avec les autres membres du pôle."
     return f"{name} est partenaire du pôle et soutient ses actions sur le territoire."
+
+
+def step(demo: dict, say) -> None:
+    """The demo's first step (portal.demo): zones, organisations and people."""
+    demo.update(load_members())

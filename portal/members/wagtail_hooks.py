@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from portal.admin import PortalViewSet, ServiceDeleteView
@@ -22,36 +22,20 @@ from .forms import OrganisationIdentifiersMixin
 from .models import Invitation, Membership, Organisation, Person, Role, RoleAssignment, RoleChange, Zone
 
 
-class ServiceSaveMixin:
-    """Routes the admin's save through a service so the domain rules hold in one place."""
-
-    service = None
-
-    def save_instance(self):
-        return type(self).service(instance=self.form.instance, by=self.request.user)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            # Wagtail sets this while validating the form; a refusal from the service comes later.
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-
-
-def _admin_organisation_save(*, instance, by):
+def _admin_organisation_save(*, instance, by, save):
     fields = {name: getattr(instance, name) for name in services.ORGANISATION_FIELDS}
     if instance.pk:
         return services.organisation_update(organisation=instance, by=by, **fields)
     return services.organisation_create(by=by, **fields)
 
 
-def _admin_membership_save(*, instance, by):
+def _admin_membership_save(*, instance, by, save):
     return services.membership_save(membership=instance, by=by)
 
 
-def _admin_person_save(*, instance, by):
+def _admin_person_save(*, instance, by, save):
+    if instance.pk is None:  # people join through invitations; a superuser's direct add stays the form's
+        return save()
     return services.person_update(
         person=instance,
         by=by,
@@ -62,44 +46,21 @@ def _admin_person_save(*, instance, by):
     )
 
 
-class OrganisationCreateView(ServiceSaveMixin, generic.CreateView):
-    service = staticmethod(_admin_organisation_save)
+def _admin_organisation_delete(*, instance, by):
+    services.organisation_delete(organisation=instance, by=by)
 
 
-class OrganisationEditView(ServiceSaveMixin, generic.EditView):
-    service = staticmethod(_admin_organisation_save)
+def _admin_membership_delete(*, instance, by):
+    services.membership_delete(membership=instance, by=by)
 
 
-class MembershipCreateView(ServiceSaveMixin, generic.CreateView):
-    service = staticmethod(_admin_membership_save)
-
-
-class MembershipEditView(ServiceSaveMixin, generic.EditView):
-    service = staticmethod(_admin_membership_save)
-
-
-class PersonEditView(ServiceSaveMixin, generic.EditView):
-    service = staticmethod(_admin_person_save)
-
-
-class OrganisationDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.organisation_delete(organisation=self.object, by=self.request.user)
-
-
-class MembershipDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.membership_delete(membership=self.object, by=self.request.user)
-
-
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(PortalViewSet):
     name = "organisations"
     model = Organisation
     icon = "group"
     menu_label = _("Organisations")
-    add_view_class = OrganisationCreateView
-    edit_view_class = OrganisationEditView
-    delete_view_class = OrganisationDeleteView
+    save_service = staticmethod(_admin_organisation_save)
+    delete_service = staticmethod(_admin_organisation_delete)
     list_display = ["name", "kind", "zone", "commune", "siret", "in_public_directory"]
     list_filter = ["kind", "zone", "headcount_band", "in_public_directory"]
     list_export = [
@@ -116,45 +77,38 @@ class OrganisationViewSet(ModelViewSet):
         "email",
     ]
     search_fields = ["name", "siret", "commune", "description"]
-    search_backend_name = None
     inspect_view_enabled = True
-    copy_view_enabled = False
     form_fields = list(services.ORGANISATION_FIELDS)
 
     def get_form_class(self, for_update=False):
         return type("OrganisationAdminForm", (OrganisationIdentifiersMixin, super().get_form_class(for_update)), {})
 
 
-class ZoneViewSet(ModelViewSet):
+class ZoneViewSet(PortalViewSet):
     name = "zones"
     model = Zone
     icon = "site"
     menu_label = _("Zones")
     list_display = ["name", "commune", "firms_established"]
     search_fields = ["name", "commune"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["name", "slug", "commune", "firms_established", "description"]
 
 
-class MembershipViewSet(ModelViewSet):
+class MembershipViewSet(PortalViewSet):
     name = "memberships"
     model = Membership
     icon = "tick-inverse"
     menu_label = _("Memberships")
-    add_view_class = MembershipCreateView
-    edit_view_class = MembershipEditView
-    delete_view_class = MembershipDeleteView
+    save_service = staticmethod(_admin_membership_save)
+    delete_service = staticmethod(_admin_membership_delete)
     list_display = ["organisation", "club", "status", "started_on", "ended_on", "fee_paid"]
     list_filter = ["status", "club", "fee_paid"]
     list_export = ["organisation", "club", "status", "started_on", "ended_on", "fee_paid"]
     search_fields = ["organisation__name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["organisation", "club", "status", "started_on", "ended_on", "fee_paid"]
 
 
-class PersonViewSet(ModelViewSet):
+class PersonViewSet(PortalViewSet):
     name = "people"
     model = Person
     icon = "user"
@@ -162,13 +116,11 @@ class PersonViewSet(ModelViewSet):
     list_display = ["__str__", "organisation", "job_title", "role"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "job_title"]
-    search_backend_name = None
-    copy_view_enabled = False
-    edit_view_class = PersonEditView
+    save_service = staticmethod(_admin_person_save)
     form_fields = ["organisation", "job_title", "phone", "role"]
 
 
-class InvitationViewSet(ModelViewSet):
+class InvitationViewSet(PortalViewSet):
     name = "invitations"
     model = Invitation
     icon = "mail"
@@ -176,8 +128,6 @@ class InvitationViewSet(ModelViewSet):
     list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role", "organisation"]
     search_fields = ["email", "organisation__name"]
-    search_backend_name = None
-    copy_view_enabled = False
     add_to_admin_menu = False
     form_fields = ["email", "organisation", "role"]
 

@@ -8,10 +8,15 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy (RGPD)")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("privacy", demo.step, order=80)
         from portal.members.models import PersonRole
         from portal.members.roles import grant
 
-        from . import members_data
+        from . import privacy
 
-        members_data.register()
+        privacy.register()
         grant(PersonRole.ADMINISTRATOR, "privacy.view_consent", "privacy.view_exportaccess")

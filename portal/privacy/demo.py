@@ -40,3 +40,7 @@ def load_consents(*, people) -> int:
                 withdrawn_at=timezone.now()
             )
     return given
+
+
+def step(demo: dict, say) -> None:
+    load_consents(people=demo["people"])

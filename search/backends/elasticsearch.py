@@ -119,6 +119,7 @@ GENERIC_FACET_COLUMNS = {TYPE: "type", TAGS: "tags.raw", YEAR: "year"}
 def facet_column(field: str) -> str:
     return GENERIC_FACET_COLUMNS.get(field) or f"facets.{field}"
 
+
 SEARCH_FIELDS = ["title^3", "summary^2", "tags^2", "body"]
 SIMPLE_QUERY_FLAGS = "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE"
 SOURCE_EXCLUDES = ["body", "summary", "visibility"]

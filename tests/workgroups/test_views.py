@@ -338,9 +338,7 @@ def _room_with(person, size: int):
         WorkgroupMembershipFactory(workgroup=room, person=other)
     previous = None
     for index in range(3 * size):
-        previous = MessageFactory(
-            workgroup=room, author=others[index % size], reply_to=previous if index % 2 else None
-        )
+        previous = MessageFactory(workgroup=room, author=others[index % size], reply_to=previous if index % 2 else None)
     previous.removed_at, previous.removed_by = timezone.now(), previous.author
     previous.save()
     return room

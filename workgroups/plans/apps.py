@@ -8,6 +8,11 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self):
+        from portal import demo as portal_demo
+
+        from . import demo
+
+        portal_demo.register("plans", demo.step, order=40)
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 

@@ -91,3 +91,7 @@ def load_plans(*, axes, clubs, workgroups) -> list:
             )  # fmt: skip
             issue.firms.set([organisations[index] for index in firms])
     return plans
+
+
+def step(demo: dict, say) -> None:
+    demo["plans"] = load_plans(axes=demo["axes"], clubs=demo["clubs"], workgroups=demo["workgroups"])
