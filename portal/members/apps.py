@@ -30,6 +30,7 @@ class MembersConfig(AppConfig):
         from . import demo
 
         portal_demo.register("members", demo.step, order=10)
+        portal_demo.register("roles", demo.roles_step, order=35)  # after the clubs (20) and the axes (30)
         post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")
 
         from . import indexing, privacy, scopes

@@ -361,6 +361,14 @@ def legacy_assignments(person: Person, role: str) -> list[tuple[str, str, int]]:
     return []
 
 
+def person_assign_from_role(*, person: Person, by=None) -> None:
+    """Grants what the person's single role stands for (legacy_assignments), those missing only:
+    for people written without person_create (the demo's)."""
+    with transaction.atomic():
+        _grant_legacy_role(person, by=by)
+        _roles_changed(person)
+
+
 def _grant_legacy_role(person: Person, *, by) -> None:
     for role, kind, scope_id in legacy_assignments(person, person.role):
         if not RoleAssignment.objects.filter(person=person, role=role, scope_kind=kind, scope_id=scope_id).exists():
