@@ -352,7 +352,33 @@ ROLE_SCOPE_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class RoleAssignment(models.Model):
+class ScopeNamed(models.Model):
+    """A row naming a scope by kind and id; lists set `scope_name` for a page at once
+    (selectors.scope_labels), else it is looked up (`scope_display`)."""
+
+    scope_kind = models.CharField(_("kind of scope"), max_length=16, choices=ScopeKind.choices)
+    scope_id = models.PositiveIntegerField(_("scope"), default=CLUSTER_ID)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_display(self) -> str:
+        if self.scope_kind == ScopeKind.CLUSTER:
+            return str(ScopeKind.CLUSTER.label)
+        return scopes.label(self.scope_kind, self.scope_id) or f"{self.get_scope_kind_display()} {self.scope_id}"
+
+    def _get_scope_name(self) -> str:
+        return getattr(self, "_scope_name", None) or self.scope_display
+
+    def _set_scope_name(self, value: str) -> None:
+        self._scope_name = value
+
+    _get_scope_name.short_description = _("scope")
+    scope_name = property(_get_scope_name, _set_scope_name)
+
+
+class RoleAssignment(ScopeNamed):
     """A person holds a role in one scope: the cluster (scope_id 0), an axis, a club, an organisation.
 
     The scope is named by its kind and id, so that this app needs no import of the apps that own
@@ -362,8 +388,6 @@ class RoleAssignment(models.Model):
         Person, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("person")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    scope_kind = models.CharField(_("kind of scope"), max_length=16, choices=ScopeKind.choices)
-    scope_id = models.PositiveIntegerField(_("scope"), default=CLUSTER_ID)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -390,36 +414,18 @@ class RoleAssignment(models.Model):
     def __str__(self):
         return f"{self.person} — {self.get_role_display()} ({self.scope_display})"
 
-    @property
-    def scope_display(self) -> str:
-        """The scope's name (one query: lists name their rows through selectors.scope_labels)."""
-        if self.scope_kind == ScopeKind.CLUSTER:
-            return str(ScopeKind.CLUSTER.label)
-        return scopes.label(self.scope_kind, self.scope_id) or f"{self.get_scope_kind_display()} {self.scope_id}"
-
-    def _get_scope_name(self) -> str:
-        return getattr(self, "_scope_name", None) or self.scope_display
-
-    def _set_scope_name(self, value: str) -> None:
-        self._scope_name = value
-
-    _get_scope_name.short_description = _("scope")
-    scope_name = property(_get_scope_name, _set_scope_name)
-
 
 class RoleChangeAction(models.TextChoices):
     GRANTED = "granted", _("Granted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class RoleChange(models.Model):
+class RoleChange(ScopeNamed):
     """The log of every grant and withdrawal: who changed whose role, in which scope, when."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_changes", verbose_name=_("person"))
     action = models.CharField(_("change"), max_length=10, choices=RoleChangeAction.choices)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    scope_kind = models.CharField(_("kind of scope"), max_length=16, choices=ScopeKind.choices)
-    scope_id = models.PositiveIntegerField(_("scope"), default=CLUSTER_ID)
     scope_label = models.CharField(_("scope name"), max_length=255, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -438,15 +444,6 @@ class RoleChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.person} — {self.get_role_display()} ({self.scope_label})"
-
-    def _get_scope_name(self) -> str:
-        return getattr(self, "_scope_name", None) or self.scope_label
-
-    def _set_scope_name(self, value: str) -> None:
-        self._scope_name = value
-
-    _get_scope_name.short_description = _("scope")
-    scope_name = property(_get_scope_name, _set_scope_name)
 
 
 class Invitation(models.Model):

@@ -14,6 +14,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from portal.admin import PortalViewSet, ServiceDeleteView
 
@@ -156,6 +157,10 @@ class AdministratorsOnlyPolicy(BasePermissionPolicy):
         )
 
 
+register_permission_policy(RoleAssignment, AdministratorsOnlyPolicy(RoleAssignment), exact_class=True)
+register_permission_policy(RoleChange, AdministratorsOnlyPolicy(RoleChange, actions=("view",)), exact_class=True)
+
+
 def _person_choices(request=None):
     return Person.objects.select_related("user", "organisation").order_by("user__last_name", "user__first_name")
 
@@ -250,10 +255,6 @@ class RoleAssignmentViewSet(PortalViewSet):
     search_fields = ["person__user__first_name", "person__user__last_name", "person__user__email"]
     ordering = ["person__user__last_name", "person__user__first_name", "role"]
 
-    @property
-    def permission_policy(self):
-        return AdministratorsOnlyPolicy(RoleAssignment)
-
     def get_form_class(self, for_update=False):
         return RoleGrantForm
 
@@ -280,10 +281,6 @@ class RoleChangeViewSet(PortalViewSet):
     list_filter = ["action", "role", "scope_kind", "person"]
     search_fields = ["person__user__first_name", "person__user__last_name", "person__user__email", "scope_label"]
     form_fields = ["person"]
-
-    @property
-    def permission_policy(self):
-        return AdministratorsOnlyPolicy(RoleChange, actions=("view",))
 
     def get_queryset(self, request):
         return selectors.role_changes()
