@@ -211,7 +211,9 @@ class RoleAssignmentFilterSet(WagtailFilterSet):
         return queryset.filter(scope_kind=scope[0], scope_id=scope[1]) if scope else queryset.none()
 
 
-class RoleAssignmentIndexView(generic.IndexView):
+class ScopeNamedIndexView(generic.IndexView):
+    """Names the scopes of a page of rows in one query per kind of scope."""
+
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         return paginator, page, selectors.scope_labels(object_list), is_paginated
@@ -246,7 +248,7 @@ class RoleAssignmentViewSet(PortalViewSet):
     model = RoleAssignment
     icon = "key"
     menu_label = _("Roles and rights")
-    index_view_class = RoleAssignmentIndexView
+    index_view_class = ScopeNamedIndexView
     delete_view_class = RoleWithdrawView
     save_service = staticmethod(_admin_role_grant)
     delete_service = staticmethod(_admin_role_withdraw)
@@ -262,12 +264,6 @@ class RoleAssignmentViewSet(PortalViewSet):
         return RoleAssignment.objects.select_related("person__user", "granted_by")
 
 
-class RoleChangeIndexView(generic.IndexView):
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        return paginator, page, selectors.scope_labels(object_list), is_paginated
-
-
 class RoleChangeViewSet(PortalViewSet):
     """The log of every grant and withdrawal, read only."""
 
@@ -276,7 +272,7 @@ class RoleChangeViewSet(PortalViewSet):
     model = RoleChange
     icon = "history"
     menu_label = _("Role changes")
-    index_view_class = RoleChangeIndexView
+    index_view_class = ScopeNamedIndexView
     list_display = ["at", "action", "person", "role", "scope_kind", "scope_name", "by"]
     list_filter = ["action", "role", "scope_kind", "person"]
     search_fields = ["person__user__first_name", "person__user__last_name", "person__user__email", "scope_label"]
