@@ -110,7 +110,7 @@ class HomePage(Page):
         context["key_figures"] = selectors.key_figures(
             context["member_counts"], zones=context["zones"], axes=context["axes"]
         )
-        context["latest_news"] = list(selectors.latest_news()[:HOME_NEWS])
+        context["latest_news"] = list(selectors.latest_news(user=request.user)[:HOME_NEWS])
         sections = selectors.site_sections(request)
         context["news_index"] = sections["news"]
         context["event_index"] = sections["events"]
@@ -146,7 +146,7 @@ class AxisPage(Page):
         context["coordinators"] = selectors.axis_coordinators(self.axis)
         context["workgroups"] = selectors.axis_workgroups(self.axis)
         context["best_practices"] = selectors.axis_best_practices(request.user, self.axis)
-        context["latest_news"] = list(selectors.latest_news(within=self, axis=self.axis)[:4])
+        context["latest_news"] = list(selectors.latest_news(within=self, axis=self.axis, user=request.user)[:4])
         context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
         return contributed_context(self, request, context)  # upcoming_events, past_events, event_index
 
@@ -239,7 +239,7 @@ class NewsIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "")[:100]
-        news = selectors.latest_news(**self.scope(), tag=tag)
+        news = selectors.latest_news(**self.scope(), tag=tag, user=request.user)
         context["news_page"] = page_of(request, news, INDEX_PAGE_SIZE)
         context["tag"] = tag
         context["query_string"] = query_string({"tag": tag})
@@ -324,6 +324,11 @@ class ContactPage(AbstractEmailForm):
     class Meta:
         verbose_name = _("contact page")
         verbose_name_plural = _("contact pages")
+
+    def get_submissions_list_view_class(self):
+        from portal.admin import PortalSubmissionsListView  # an admin view: not loaded with the models
+
+        return PortalSubmissionsListView  # exports the submissions with no cell run as a formula
 
     def process_form_submission(self, form):
         # Stored first; the e-mail leaves only once the submission is committed.

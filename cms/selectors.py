@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from knowledge import selectors as knowledge_selectors
 from knowledge.exchange.models import Synergy, SynergyStatus
@@ -27,11 +27,31 @@ def page_scope(queryset: QuerySet, *, within: Page | None, axis: Axis | None) ->
     return queryset.filter(condition)
 
 
+def visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The pages of `queryset` that `user` may open: only public ones for an anonymous visitor (and for
+    what is sent to everyone, user=None); for a signed-in person also those restricted to signed-in
+    people or to one of their groups, never the password-protected ones (listed, they would leak)."""
+    if user is None or not user.is_authenticated:
+        return queryset.public()
+    hidden = PageViewRestriction.objects.exclude(restriction_type=PageViewRestriction.LOGIN)
+    if not user.is_superuser:
+        hidden = hidden.exclude(restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all())
+    else:
+        hidden = hidden.filter(restriction_type=PageViewRestriction.PASSWORD)
+    for restriction in hidden.select_related("page"):
+        queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+    return queryset
+
+
 # --- News ---------------------------------------------------------------------------------------
 
 
-def latest_news(*, within: Page | None = None, axis: Axis | None = None, tag: str = "") -> QuerySet[NewsPage]:
+def latest_news(
+    *, within: Page | None = None, axis: Axis | None = None, tag: str = "", user=None
+) -> QuerySet[NewsPage]:
+    """Live news, latest first, that `user` may open (public ones only without a user)."""
     queryset = NewsPage.objects.live().select_related("feature_image", "axis").prefetch_related("tags")
+    queryset = visible_to(queryset, user)
     queryset = page_scope(queryset, within=within, axis=axis)
     if tag:
         queryset = queryset.filter(tags__slug=tag)

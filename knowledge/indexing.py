@@ -73,4 +73,6 @@ def register() -> None:
         model=BestPractice,
         queryset=best_practices,
         to_document=best_practice_document,
+        # What the portal exists to share: a best practice outranks a page or a message saying as much.
+        boost=1.5,
     )

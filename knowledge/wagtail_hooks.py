@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.admin.views import generic
 
-from portal.admin import PortalViewSet
+from portal.admin import PortalIndexView, PortalViewSet
 from portal.members.models import Sector
 
 from . import services
@@ -47,7 +46,7 @@ def _admin_delete(*, instance, by):
     services.best_practice_delete(record=instance, by=by)
 
 
-class BestPracticeIndexView(generic.IndexView):
+class BestPracticeIndexView(PortalIndexView):
     def get_base_queryset(self):
         return (
             super()

@@ -11,11 +11,54 @@ as on the site, and a service's refusal shows on the form instead of an error pa
 
 `save` is the admin form's own save (fields, many-to-many, inline children): a service that builds
 the object itself ignores it; one that only adds rules around the form calls it.
+
+The list exports (CSV and XLSX) of these screens, and of the contact forms' submissions, write every
+cell through portal.exports, so that a text that looks like a formula stays text.
 """
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.contrib.forms.views import SubmissionsListView
+
+from portal import exports
+
+
+class FormulaSafeExportMixin:
+    """For a Wagtail view with SpreadsheetExportMixin: no cell of its CSV or XLSX runs as a formula."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        return exports.csv_value(value) if export_format == self.FORMAT_CSV else value
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
+            yield exports.text_cell(cell)
+
+
+class PostExportMixin:
+    """Its CSV and XLSX exports (logged by the privacy middleware) answer a POST only: a GET shows
+    the page whose button posts."""
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return exports.download_confirm_page(request, title=_("Export of the list"))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.is_export:
+            return HttpResponseNotAllowed(["GET"])
+        return super().get(request, *args, **kwargs)
+
+
+class PortalIndexView(PostExportMixin, FormulaSafeExportMixin, generic.IndexView):
+    pass
+
+
+class PortalSubmissionsListView(PostExportMixin, FormulaSafeExportMixin, SubmissionsListView):
+    """The submissions of a form page (typed by anyone on the public site), exported safely."""
 
 
 class ServiceSaveMixin:
@@ -60,6 +103,7 @@ class ServiceDeleteView(generic.DeleteView):
 class PortalViewSet(ModelViewSet):
     """A model's admin screens, searched in the database (no Wagtail search index) and never copied."""
 
+    index_view_class = PortalIndexView
     add_view_class = ServiceCreateView
     edit_view_class = ServiceEditView
     delete_view_class = ServiceDeleteView

@@ -39,6 +39,7 @@ class GuardedConsumer(AsyncWebsocketConsumer):
     sign_in_required = True
     group: str | None = None  # the channel-layer group joined once admitted
     person_id: int | None = None  # whose sockets a `realtime.revoke` event closes
+    user_group: str | None = None  # the account's own group: every socket it holds
 
     async def admit(self, user, **route) -> str | None:
         """Checks `user` may open this socket (raise Refused(code) if not), loads what the socket
@@ -64,11 +65,16 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         if group is not None:
             await self.channel_layer.group_add(group, self.channel_name)
             self.group = group
+        if user is not None and user.is_authenticated:
+            self.user_group = realtime.user_group(user.pk)
+            await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.welcome()
 
     async def disconnect(self, code):
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.user_group is not None:
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
     async def dispatch(self, message):
         """Channels' dispatch without its database hop per event.
@@ -94,7 +100,11 @@ class GuardedConsumer(AsyncWebsocketConsumer):
     # --- Channel-layer events ------------------------------------------------------------------------
 
     async def realtime_revoke(self, event):
-        if self.person_id is not None and event["person_id"] == self.person_id:
+        person_id, user_id = event.get("person_id"), event.get("user_id")
+        user = self.scope.get("user")
+        if (person_id is not None and person_id == self.person_id) or (
+            user_id is not None and user is not None and user_id == user.pk
+        ):
             await self.close(code=CLOSE_FORBIDDEN)
 
 

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 # Channel-layer event types the consumers of portal/consumers.py handle.
 FRAME = "realtime.frame"  # {"text": an encoded frame}: written to every socket of the group as is
-REVOKE = "realtime.revoke"  # {"person_id": int}: that person's sockets in the group close (4403)
+REVOKE = "realtime.revoke"  # {"person_id": int} or {"user_id": int}: those sockets in the group close (4403)
 
 
 # --- Group names -----------------------------------------------------------------------------------
@@ -39,6 +39,12 @@ REVOKE = "realtime.revoke"  # {"person_id": int}: that person's sockets in the g
 def workgroup_group(workgroup_id: int) -> str:
     """The sockets of a workgroup room."""
     return f"workgroup.{workgroup_id}"
+
+
+def user_group(user_id: int) -> str:
+    """Every socket a signed-in account holds, whatever its screen: closed together when the account
+    is deactivated, deleted or its password changes."""
+    return f"user.{user_id}"
 
 
 def exchange_session_group(session_id: int) -> str:
@@ -73,6 +79,11 @@ async def broadcast_now(group: str, frame: dict) -> None:
 def revoke_on_commit(group: str, person_id: int) -> None:
     """Closes the sockets `person_id` holds in `group` (they left or were removed) after the commit."""
     transaction.on_commit(lambda: group_send(group, {"type": REVOKE, "person_id": person_id}))
+
+
+def revoke_user_on_commit(user_id: int) -> None:
+    """Closes every socket of the account `user_id` after the commit (deactivated, deleted, new password)."""
+    transaction.on_commit(lambda: group_send(user_group(user_id), {"type": REVOKE, "user_id": user_id}))
 
 
 # --- The publish -----------------------------------------------------------------------------------

@@ -110,3 +110,14 @@ class Suggestion:
     id: str
     title: str
     url: str
+    # How many documents of this type share this title (four firms' sheets "Chutes de bois"): one
+    # suggestion stands for them all, `id` and `url` being those of the best of them.
+    count: int = 1
+
+
+def grouped_by_type(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The suggestions with each type's together, the types in the order of their best suggestion."""
+    first_seen: dict[str, int] = {}
+    for position, suggestion in enumerate(suggestions):
+        first_seen.setdefault(suggestion.type, position)
+    return sorted(suggestions, key=lambda suggestion: first_seen[suggestion.type])

@@ -25,6 +25,9 @@ class Indexable:
     # so an object it leaves out is removed from the index).
     queryset: Callable[[], models.QuerySet]
     to_document: Callable[[models.Model], SearchDocument | None]
+    # How much a match on this type weighs against the others' (multiplies its relevance score):
+    # above 1 for what the portal exists to share, below 1 for chatter. Gentle: 0.5 to 2.
+    boost: float = 1.0
 
     def documents(self, objects: Iterable[models.Model]) -> Iterable[SearchDocument]:
         for obj in objects:
@@ -48,6 +51,7 @@ class Facet:
     order: int = 100
 
 
+MIN_BOOST, MAX_BOOST = 0.5, 2.0
 FACET_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # The facets of every document (search.documents.GENERIC_FACETS), spaced so apps can place theirs between.
 _facets: dict[str, Facet] = {
@@ -65,14 +69,24 @@ def register(
     model: type[models.Model],
     queryset: Callable[[], models.QuerySet],
     to_document: Callable[[models.Model], SearchDocument | None],
+    boost: float = 1.0,
 ) -> Indexable:
-    indexable = Indexable(name=name, label=label, model=model, queryset=queryset, to_document=to_document)
+    if not MIN_BOOST <= boost <= MAX_BOOST:
+        raise ValueError(f"The search type {name!r} has a boost of {boost}, not between {MIN_BOOST} and {MAX_BOOST}.")
+    indexable = Indexable(
+        name=name, label=label, model=model, queryset=queryset, to_document=to_document, boost=float(boost)
+    )
     existing = _indexables.get(name)
     if existing is not None and existing.model is not model:
         raise ValueError(f"The search type {name!r} is already registered for {existing.model.__name__}.")
     _indexables[name] = indexable
     _by_model[model] = indexable
     return indexable
+
+
+def type_boosts() -> dict[str, float]:
+    """{type: boost} of the types whose matches weigh more or less than the others'."""
+    return {name: indexable.boost for name, indexable in _indexables.items() if indexable.boost != 1.0}
 
 
 def register_facet(name: str, *, label: str, value_labels: Mapping[str, str] | None = None, order: int = 100) -> Facet:

@@ -1,7 +1,10 @@
 """The search page and its suggestions. Rules live in search.api; this only reads the request and renders."""
 
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from portal.pagination import query_string
@@ -56,14 +59,23 @@ def results(request):
 
 @require_safe
 def autocomplete(request):
-    """Suggestions for the words typed so far: [{"title", "url", "type", "type_label"}], at most 8.
+    """Suggestions for the words typed so far: [{"title", "url", "type", "type_label", "count"}], at
+    most 8, one per distinct title of a type (grouped by type). A title several documents share links
+    to the search for it among that type, the others to the document.
 
     One GET endpoint returning a short list: a plain JsonResponse, rather than a second API
     framework's router and namespace for it.
     """
     suggestions = api.autocomplete(request.GET.get("q", ""), user=request.user)
+    results_url = reverse("search:results")
     data = [
-        {"title": s.title, "url": s.url, "type": s.type, "type_label": registry.facet_label("type", s.type)}
+        {
+            "title": s.title,
+            "url": s.url if s.count == 1 else f"{results_url}?{urlencode({'q': s.title, 'type': s.type})}",
+            "type": s.type,
+            "type_label": registry.facet_label("type", s.type),
+            "count": s.count,
+        }
         for s in suggestions
     ]
     response = JsonResponse({"suggestions": data})

@@ -7,6 +7,7 @@ portal.consumers.GuardedConsumer's; here are the membership check and the room's
 import time
 
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as FrameError
@@ -164,10 +165,17 @@ class WorkgroupConsumer(GuardedConsumer):
             raise ValidationError(_("There is no such message in this workgroup."), code="not_found")
         return service(message=message, by=self.scope["user"], **kwargs)
 
+    def _may_still_read(self) -> bool:
+        """Asked of the database, not of the user object the socket was opened with (it may be stale:
+        an account deactivated since)."""
+        user = self.scope["user"]
+        current = get_user_model().objects.filter(pk=user.pk, is_active=True).select_related("person").first()
+        return current is not None and permissions.can_read(current, self.workgroup)
+
     async def _refuse(self, problem, **extra):
         if isinstance(problem, PermissionDenied):
             await self.send(text_data=error("forbidden", str(problem) or _("You may not do this."), **extra))
-            if not await database_sync_to_async(permissions.can_read)(self.scope["user"], self.workgroup):
+            if not await database_sync_to_async(self._may_still_read)():
                 await self.close(code=CLOSE_FORBIDDEN)
             return
         code = getattr(problem, "code", None) or "invalid"

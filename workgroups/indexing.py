@@ -74,7 +74,13 @@ def message_document(message: Message) -> SearchDocument | None:
 
 def register() -> None:
     registry.register(
-        "message", label=_("Workgroup messages"), model=Message, queryset=messages, to_document=message_document
+        "message",
+        label=_("Workgroup messages"),
+        model=Message,
+        queryset=messages,
+        to_document=message_document,
+        # Conversation: found, but after the records and pages that say the same thing in full.
+        boost=0.8,
     )
     registry.register_grants(workgroup_grants)
     registry.register_facet(AXIS, label=_("Thematic axis"), order=10)

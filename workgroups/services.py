@@ -8,6 +8,7 @@ nothing (clients resume from the database by sequence number).
 import datetime
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -77,6 +78,26 @@ def workgroup_leave(*, workgroup: Workgroup, by) -> None:
         deleted, _rows = WorkgroupMembership.objects.filter(workgroup=workgroup, person=person).delete()
         if deleted:
             realtime.revoke_on_commit(realtime.workgroup_group(workgroup.pk), person.pk)
+
+
+def membership_admin_save(*, instance: WorkgroupMembership, by, save) -> WorkgroupMembership:
+    """An administrator's edit in the admin: a membership that is no longer active closes the person's
+    sockets in the room at the commit, before the room's next message reaches them."""
+    with transaction.atomic():
+        membership = save()
+        if membership.status != WorkgroupMembershipStatus.ACTIVE:
+            realtime.revoke_on_commit(realtime.workgroup_group(membership.workgroup_id), membership.person_id)
+    return membership
+
+
+def membership_remove(*, instance: WorkgroupMembership, by) -> None:
+    """A member removed (the admin, a coordinator): their open sockets in the room close at the commit."""
+    if not permissions.can_moderate(by, instance.workgroup):
+        raise PermissionDenied(_("Only the workgroup's coordinators remove members."))
+    with transaction.atomic():
+        workgroup_id, person_id = instance.workgroup_id, instance.person_id
+        instance.delete()
+        realtime.revoke_on_commit(realtime.workgroup_group(workgroup_id), person_id)
 
 
 def workgroup_approve(*, membership: WorkgroupMembership, by) -> WorkgroupMembership:
@@ -161,8 +182,8 @@ class _Refused(Exception):
 
 def _claim_sequence(workgroup_id: int, person_id: int) -> int:
     """Bumps the workgroup's counter and reads it back in one statement (PostgreSQL, SQLite ≥ 3.35),
-    if and only if the author may post there now: an active member, a workgroup not archived, fewer
-    than RATE_LIMIT_MESSAGES messages of theirs in the last RATE_LIMIT_WINDOW.
+    if and only if the author may post there now: an active member with an active account, a workgroup
+    not archived, fewer than RATE_LIMIT_MESSAGES messages of theirs in the last RATE_LIMIT_WINDOW.
 
     Those three checks ride on the statement that takes the sequence, so every send checks them
     against the database, inside its transaction, without a round trip of its own. Raises _Refused
@@ -172,13 +193,15 @@ def _claim_sequence(workgroup_id: int, person_id: int) -> int:
     workgroup: sequences have no gap and no duplicate.
     """
     quote = connection.ops.quote_name
-    workgroups, memberships, messages = (
-        quote(model._meta.db_table) for model in (Workgroup, WorkgroupMembership, Message)
+    workgroups, memberships, messages, people, users = (
+        quote(model._meta.db_table) for model in (Workgroup, WorkgroupMembership, Message, Person, get_user_model())
     )
     statement = (
         f"UPDATE {workgroups} SET last_sequence = last_sequence + 1"  # noqa: S608 - table names, values bound
         f" WHERE id = %s AND is_archived = %s"
         f" AND EXISTS (SELECT 1 FROM {memberships} WHERE workgroup_id = %s AND person_id = %s AND status = %s)"
+        f" AND EXISTS (SELECT 1 FROM {people} JOIN {users} ON {users}.id = {people}.user_id"
+        f" WHERE {people}.id = %s AND {users}.is_active = %s)"
         f" AND (SELECT COUNT(*) FROM (SELECT 1 FROM {messages} WHERE author_id = %s AND created_at >= %s"
         f" LIMIT %s) AS recent) < %s"
         " RETURNING last_sequence"
@@ -194,6 +217,8 @@ def _claim_sequence(workgroup_id: int, person_id: int) -> int:
                 workgroup_id,
                 person_id,
                 WorkgroupMembershipStatus.ACTIVE.value,
+                person_id,
+                True,
                 person_id,
                 since,
                 RATE_LIMIT_MESSAGES,
@@ -221,6 +246,9 @@ def _explain_refusal(workgroup: Workgroup, by, person: Person, client_id: str) -
 
     None when every condition holds by now (a message left the rate window in between): try again.
     """
+    if not get_user_model().objects.filter(pk=by.pk, is_active=True).exists():
+        # A socket opened before the account was deactivated still holds the old user object.
+        raise PermissionDenied(_("Your account is deactivated."))
     if not permissions.can_read(by, workgroup):
         raise PermissionDenied(_("You are not a member of this workgroup."))
     if Workgroup.objects.filter(pk=workgroup.pk, is_archived=True).exists():

@@ -4,6 +4,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from portal.admin import PortalViewSet
 
+from . import services
 from .models import Axis, Workgroup, WorkgroupMembership
 
 # Apps nested in this wing (action plans) add their admin screens to this menu through this hook.
@@ -35,6 +36,8 @@ class WorkgroupViewSet(PortalViewSet):
 class WorkgroupMembershipViewSet(PortalViewSet):
     model = WorkgroupMembership
     name = "workgroup-memberships"
+    save_service = staticmethod(services.membership_admin_save)
+    delete_service = staticmethod(services.membership_remove)
     icon = "user"
     menu_label = _("Workgroup members")
     list_display = ["person", "workgroup", "role", "status", "joined_at"]

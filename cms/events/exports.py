@@ -15,9 +15,6 @@ from portal import exports
 
 from . import selectors
 
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _headers() -> list[str]:
     return [_("Name"), _("Organisation"), _("E-mail"), _("Member"), _("Status"), _("Registered on"), _("Signature")]
@@ -38,12 +35,6 @@ def _rows(event) -> list[list]:
     ]
 
 
-def _safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _filename(event, extension: str) -> str:
     return f"emargement-{event.slug}.{extension}"
 
@@ -55,7 +46,7 @@ def attendance_csv(event) -> HttpResponse:
     writer.writerow(_headers())
     for row in _rows(event):
         row[5] = date_format(row[5], "SHORT_DATETIME_FORMAT")
-        writer.writerow([_safe_text(value) for value in row])
+        writer.writerow([exports.csv_value(value) for value in row])
     return exports.download(buffer.getvalue(), filename=_filename(event, "csv"), content_type=exports.CSV_CONTENT_TYPE)
 
 
@@ -69,10 +60,7 @@ def attendance_xlsx(event) -> HttpResponse:
         cell.font = Font(bold=True)
     for row in _rows(event):
         row[5] = row[5].replace(tzinfo=None)  # local time: spreadsheets know no time zones
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
+        sheet.append(exports.sheet_row(sheet, row))
         sheet.cell(row=sheet.max_row, column=6).number_format = "dd/mm/yyyy hh:mm"
     sheet.freeze_panes = "A2"
     for index, width in enumerate((28, 28, 32, 10, 22, 18, 30), start=1):

@@ -43,8 +43,9 @@ class EventIndexPage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["upcoming_events"] = selectors.upcoming_events(**self.scope())
-        context["past_page"] = page_of(request, selectors.past_events(**self.scope()), INDEX_PAGE_SIZE)
+        scope = {**self.scope(), "user": request.user}
+        context["upcoming_events"] = selectors.upcoming_events(**scope)
+        context["past_page"] = page_of(request, selectors.past_events(**scope), INDEX_PAGE_SIZE)
         return context
 
 

@@ -6,22 +6,23 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms.selectors import page_scope
+from cms.selectors import page_scope, visible_to
 from workgroups.models import Axis
 
 from .models import EventPage, EventRegistration, RegistrationStatus
 
 
-def upcoming_events(*, within: Page | None = None, axis: Axis | None = None) -> QuerySet[EventPage]:
-    """Live events that have not ended, soonest first."""
+def upcoming_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
+    """Live events that have not ended, soonest first, that `user` may open (public ones without a user)."""
     queryset = EventPage.objects.live().filter(end__gte=timezone.now()).select_related("feature_image", "axis")
+    queryset = visible_to(queryset, user)
     return page_scope(queryset, within=within, axis=axis).order_by("start", "pk")
 
 
-def past_events(*, within: Page | None = None, axis: Axis | None = None) -> QuerySet[EventPage]:
+def past_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
     """The archive: live events that have ended, latest first, with their number of participants."""
     queryset = (
-        EventPage.objects.live()
+        visible_to(EventPage.objects.live(), user)
         .filter(end__lt=timezone.now())
         .select_related("feature_image", "axis")
         .annotate(

@@ -17,10 +17,11 @@ HOME_EVENTS = 3
 def events_on_site_pages(page, request, context):
     """What the home and axis pages (cms) show of the events: cms does not import this app."""
     if isinstance(page, HomePage):
-        context["next_events"] = list(selectors.upcoming_events()[:HOME_EVENTS])
+        context["next_events"] = list(selectors.upcoming_events(user=request.user)[:HOME_EVENTS])
     elif isinstance(page, AxisPage):
-        context["upcoming_events"] = list(selectors.upcoming_events(within=page, axis=page.axis)[:4])
-        context["past_events"] = list(selectors.past_events(within=page, axis=page.axis)[:3])
+        scope = {"within": page, "axis": page.axis, "user": request.user}
+        context["upcoming_events"] = list(selectors.upcoming_events(**scope)[:4])
+        context["past_events"] = list(selectors.past_events(**scope)[:3])
         context["event_index"] = EventIndexPage.objects.live().child_of(page).first()
 
 

@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.preview import PreviewOnEdit
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, MenuItem
 
-from portal.admin import PortalViewSet
+from portal.admin import PortalIndexView, PortalViewSet
 
 from . import audiences, rendering, services
 from .models import Newsletter, NewsletterStatus, Subscriber
@@ -49,7 +49,7 @@ def _extra_buttons(newsletter: Newsletter) -> list:
     return buttons
 
 
-class NewsletterIndexView(generic.IndexView):
+class NewsletterIndexView(PortalIndexView):
     def get_list_more_buttons(self, instance):
         items = super().get_list_more_buttons(instance)
         return items + [MenuItem(b.label, url=b.url, icon_name=b.icon_name, priority=b.priority)

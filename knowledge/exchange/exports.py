@@ -16,13 +16,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from portal.exports import SHEET_TITLE_LIMIT, sheet_row, text_cell
 from portal.members.models import Person
 from portal.privacy.models import Purpose
 from portal.privacy.selectors import people_with_consent
 
 from .models import Direction, ExchangeSession, Interest, Registration
-
-SHEET_TITLE_LIMIT = 31  # Excel refuses longer sheet names
 
 
 def resources_sheet_title() -> str:
@@ -86,13 +85,13 @@ def _write(workbook: Workbook, title: str, heading: str, header: list[str], rows
     worksheet.append([_bold(worksheet, heading, size=13)])
     worksheet.append([_bold(worksheet, value) for value in header])
     for row in rows:
-        worksheet.append(row)
+        worksheet.append(sheet_row(worksheet, row))
 
 
 def _bold(worksheet, value, size=None) -> WriteOnlyCell:
     cell = WriteOnlyCell(worksheet, value=value)
     cell.font = Font(bold=True, size=size) if size else Font(bold=True)
-    return cell
+    return text_cell(cell)  # a heading names the session and the firm
 
 
 def _saved(workbook: Workbook) -> bytes:

@@ -8,6 +8,8 @@ from django.db.models.functions import ExtractYear
 import search
 from portal.clubs.models import Club
 from portal.members.models import Person
+from portal.privacy.models import Purpose
+from portal.privacy.selectors import people_with_consent
 
 from . import permissions
 from .models import (
@@ -56,9 +58,23 @@ def visible_sheets(
 
 
 def sheet_for(user, pk) -> ResourceSheet | None:
+    """A sheet by id, under the list's rule: closed or matched sheets only for their own firm
+    (and the organisers, who edit every sheet)."""
     if not permissions.is_member(user):
         return None
-    return _sheets().select_related("created_by__user").filter(pk=pk).first()
+    sheets = _sheets().select_related("created_by__user").filter(pk=pk)
+    if not permissions.is_organiser(user):
+        own = permissions.organisation_id_of(user)
+        sheets = sheets.filter(Q(status__in=ACTIVE_SHEET_STATUSES) | Q(organisation_id=own))
+    return sheets.first()
+
+
+def sheet_contact_email(sheet: ResourceSheet) -> str:
+    """The author's e-mail, only while they agree to be shown as a contact."""
+    author = sheet.created_by
+    if author is None or not people_with_consent(Purpose.CONTACT).filter(pk=author.pk).exists():
+        return ""
+    return author.user.email
 
 
 SUGGESTION_POOL = 30

@@ -104,6 +104,7 @@ def sheet_detail(request, pk):
         "exchange/sheet_detail.html",
         {
             "sheet": sheet,
+            "contact_email": selectors.sheet_contact_email(sheet),
             "can_edit": permissions.can_edit_sheet(request.user, sheet),
             "suggestions": selectors.matching_sheets(sheet, user=request.user),
         },

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.exports import SHEET_TITLE_LIMIT, workbook_bytes
+from portal.exports import SHEET_TITLE_LIMIT, sheet_row, workbook_bytes
 
 from .models import CommonProblem, Survey, SurveyResponse
 from .selectors import survey_results
@@ -22,8 +22,8 @@ def survey_workbook(survey: Survey) -> bytes:
                _("Score"), _("% of responding firms"), _("Quotes")]  # fmt: skip
     sheet.append(headers)
     for rank, result in enumerate(results["ranking"], start=1):
-        sheet.append([rank, result.label, result.firms, result.urgent, result.important, result.minor,
-                      result.score, result.share, "\n".join(result.quotes)])  # fmt: skip
+        sheet.append(sheet_row(sheet, [rank, result.label, result.firms, result.urgent, result.important, result.minor,
+                                       result.score, result.share, "\n".join(result.quotes)]))  # fmt: skip
     answers_sheet = workbook.create_sheet(_("Responses")[:SHEET_TITLE_LIMIT])
     problems = list(CommonProblem)
     answers_sheet.append([_("Firm"), _("SIRET"), _("Submitted"), *[str(p.label) for p in problems],
@@ -40,11 +40,11 @@ def survey_workbook(survey: Survey) -> bytes:
             f"{answer.get_problem_display()} : {answer.comment}" for answer in by_problem.values() if answer.comment
         )
         organisation = response.invitation.organisation
-        answers_sheet.append([
+        answers_sheet.append(sheet_row(answers_sheet, [
             organisation.name, organisation.siret, timezone.localtime(response.submitted_at).replace(tzinfo=None),
             *[by_problem[p.value].importance if p.value in by_problem else None for p in problems],
             comments, response.free_text,
-        ])  # fmt: skip
+        ]))  # fmt: skip
     for worksheet in workbook.worksheets:
         for cell in worksheet[1]:
             cell.font = Font(bold=True)

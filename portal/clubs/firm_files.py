@@ -11,8 +11,10 @@ The work runs in a background task (django-tasks) that reports its progress on t
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -24,6 +26,10 @@ from portal.members.models import SIRET_OPTIONAL_KINDS, HeadcountBand, Organisat
 from portal.members.validators import normalise_naf, normalise_siret, validate_naf, validate_siret
 
 MAX_ROWS = 50_000
+# An XLSX is a zip: refused if it would unpack to more than this, or this many times its own size
+# (a few kilobytes can unpack to gigabytes); a real export of 50,000 firms stays far below both.
+XLSX_MAX_UNPACKED = 200 * 1024 * 1024
+XLSX_MAX_RATIO = 100
 PROGRESS_EVERY = 250
 BATCH_SIZE = 500
 
@@ -86,7 +92,8 @@ def _decode(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
+def _read_csv(content: bytes):
+    """The rows, one at a time: the caller stops at the row limit."""
     text = _decode(content)
     sample = text[:4096]
     try:
@@ -94,16 +101,30 @@ def _read_csv(content: bytes) -> list[list[str]]:
     except csv.Error:
         delimiter = ";"
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        yield from csv.reader(io.StringIO(text), delimiter=delimiter)
     except csv.Error as error:  # a cell over the csv module's size limit, a stray NUL…
         raise ImportFileError(
             _("This CSV file cannot be read: save it again from Excel as “CSV (separator: semicolon)”.")
         ) from error
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportFileError(_("This file cannot be read as an Excel workbook (.xlsx).")) from error
+    if unpacked > XLSX_MAX_UNPACKED or unpacked > XLSX_MAX_RATIO * max(len(content), 64 * 1024):
+        raise ImportFileError(
+            _("This Excel workbook unpacks to a disproportionate size: save it again from Excel, or as CSV.")
+        )
+
+
+def _read_xlsx(content: bytes):
+    """The rows of the first sheet, one at a time (read-only mode): the caller stops at the row limit."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
@@ -111,11 +132,8 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     try:
         if not workbook.worksheets:
             raise ImportFileError(_("The workbook has no sheet."))
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(["" if cell is None else _cell_text(cell) for cell in row])
-        return rows
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield ["" if cell is None else _cell_text(cell) for cell in row]
     finally:
         workbook.close()
 
@@ -134,11 +152,14 @@ def read_rows(filename: str, content: bytes) -> tuple[dict[str, int], list[tuple
         if b"\x00" in content[:1024]:
             raise ImportFileError(_("This file is not a CSV text file: save it as “CSV (separator: semicolon)”."))
         rows = _read_csv(content)
-    header_index = next((i for i, row in enumerate(rows) if any(str(cell).strip() for cell in row)), None)
-    if header_index is None:
+    # Read one row at a time, never past the limit: blank lines count too, up to twice the limit.
+    line_limit = 2 * MAX_ROWS
+    numbered = enumerate(itertools.islice(rows, line_limit + 1), start=1)
+    lines_read, header = next(((n, row) for n, row in numbered if any(str(cell).strip() for cell in row)), (0, None))
+    if header is None:
         raise ImportFileError(_("The file is empty."))
     columns = {}
-    for position, title in enumerate(rows[header_index]):
+    for position, title in enumerate(header):
         plain = _plain(title)
         for name, aliases in HEADERS.items():
             if plain in aliases and name not in columns:
@@ -148,12 +169,13 @@ def read_rows(filename: str, content: bytes) -> tuple[dict[str, int], list[tuple
         raise ImportFileError(
             _("The first line must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
-    data = [
-        (header_index + 1 + offset + 1, row)
-        for offset, row in enumerate(rows[header_index + 1 :])
-        if any(str(cell).strip() for cell in row)
-    ]
-    if len(data) > MAX_ROWS:
+    data = []
+    for lines_read, row in numbered:
+        if any(str(cell).strip() for cell in row):
+            data.append((lines_read, row))
+            if len(data) > MAX_ROWS:
+                break
+    if len(data) > MAX_ROWS or lines_read > line_limit:
         raise ImportFileError(_("The file has more than %(max)d lines: split it.") % {"max": MAX_ROWS})
     return columns, data
 

@@ -33,6 +33,17 @@ class MembersConfig(AppConfig):
         portal_demo.register("roles", demo.roles_step, order=35)  # after the clubs (20) and the axes (30)
         post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")
 
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save, pre_save
+
+        from . import signals
+
+        user_model = get_user_model()
+        pre_save.connect(signals.remember_account_state, sender=user_model, dispatch_uid="members_account_before")
+        post_save.connect(
+            signals.close_sockets_of_an_untrusted_account, sender=user_model, dispatch_uid="members_account_sockets"
+        )
+
         from . import indexing, privacy, scopes
         from .models import Organisation
 

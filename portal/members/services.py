@@ -486,14 +486,16 @@ def _hash_token(token: str) -> str:
 def invitation_create(
     *, email: str, organisation: Organisation, role: str = PersonRole.MEMBER, by, base_url: str
 ) -> Invitation:
-    """Stores only the token's hash; the e-mail carrying the link leaves after commit."""
+    """Stores only the token's hash; the e-mail carrying the link leaves after commit.
+
+    An address that already has an account is invited like any other, so that the inviter cannot
+    learn who has an account; its owner is told by e-mail how to sign in instead of getting a link."""
     if not permissions.can_invite_to(by, organisation):
         raise PermissionDenied(_("You can only invite people to your own organisation."))
     if not permissions.can_grant_role(by, role):
         raise PermissionDenied(_("Only cluster administrators can invite with this role."))
     email = User.objects.normalize_email(email).strip()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Someone already has an account with this e-mail address.")})
+    has_account = User.objects.filter(email__iexact=email).exists()
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email,
@@ -506,13 +508,18 @@ def invitation_create(
     invitation.full_clean()
     with transaction.atomic():
         invitation.save()
-        link = base_url.rstrip("/") + reverse("members:invitation_accept", args=[token])
+        site = base_url.rstrip("/")
+        link = site + reverse("members:invitation_accept", args=[token])
         context = {"invitation": invitation, "link": link, "inviter": by.get_full_name() or by.get_username()}
+        template = "members/email/invitation.txt"
+        if has_account:
+            template = "members/email/invitation_existing_account.txt"
+            context.update(link=site + reverse("members:login"), reset_link=site + reverse("members:password_reset"))
         transaction.on_commit(
             lambda: send_mail(
                 subject=_("You are invited to join %(organisation)s on the PTCE portal")
                 % {"organisation": organisation.name},
-                message=render_to_string("members/email/invitation.txt", context),
+                message=render_to_string(template, context),
                 from_email=None,
                 recipient_list=[email],
             )

@@ -67,11 +67,17 @@ def download(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def admin_download(request, person_id):
-    """A cluster administrator downloads someone's data (a request made by post, for example): logged."""
+    """A cluster administrator downloads someone's data (a request made by post, for example): logged.
+    POST only: a GET answers the page whose button posts."""
     if not member_permissions.is_administrator(request.user):
         raise PermissionDenied(_("Only cluster administrators can export someone else's data."))
     person = get_object_or_404(Person.objects.select_related("user"), pk=person_id)
+    if request.method != "POST":
+        return exports.download_confirm_page(
+            request, title=_("Personal data of %(name)s") % {"name": person.user.get_full_name() or person}
+        )
     content = services.data_export_zip(person=person, by=request.user, request_path=request.get_full_path())
     filename = services.export_filename(person)
     response = exports.download(content, filename=filename, content_type=exports.ZIP_CONTENT_TYPE)

@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Length
 
 from .. import registry, text
-from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion
+from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion, grouped_by_type
 from ..models import SearchEntry, SearchEntryFacet, SearchEntryGrant, SearchEntryTag
 from .base import SearchBackend
 
@@ -313,8 +313,21 @@ class DatabaseBackend(SearchBackend):
         if not words:
             return []
         condition = functools.reduce(operator.and_, (Q(title_prefix__contains=f" {word}") for word in words))
-        entries = self._visible(grants).filter(condition).order_by(Length("title"), "title", "pk")[:limit]
-        return [self._suggestion(entry) for entry in entries]
+        # One suggestion per type and title, with how many documents share it (the first of them linked).
+        groups = list(
+            self._visible(grants)
+            .filter(condition)
+            .values("doc_type", "title")
+            .annotate(count=Count("pk"), first=Min("pk"))
+            .order_by(Length("title"), "title", "doc_type")[:limit]
+        )
+        entries = SearchEntry.objects.in_bulk([group["first"] for group in groups])
+        suggestions = []
+        for group in groups:
+            suggestion = self._suggestion(entries[group["first"]])
+            suggestion.count = group["count"]
+            suggestions.append(suggestion)
+        return grouped_by_type(suggestions)
 
     def more_like_this(self, doc_type, doc_id, *, grants, limit=5) -> list[Suggestion]:
         visible = self._visible(grants)

@@ -32,11 +32,25 @@ from elasticsearch.dsl import (
     analyzer,
     token_filter,
 )
-from elasticsearch.dsl.query import Bool, Ids, MatchAll, MoreLikeThis, MultiMatch, Query, SimpleQueryString, Term, Terms
+from elasticsearch.dsl import char_filter as analysis_char_filter
+from elasticsearch.dsl.query import (
+    Bool,
+    FunctionScore,
+    Ids,
+    Match,
+    MatchAll,
+    MoreLikeThis,
+    MultiMatch,
+    Query,
+    SimpleQueryString,
+    Term,
+    Terms,
+)
 from elasticsearch.helpers import BulkIndexError, bulk
 
 from .. import registry
-from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion
+from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion, grouped_by_type
+from ..synonyms import FRENCH_SYNONYMS
 from .base import SearchBackend, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -57,11 +71,33 @@ french_stop = token_filter("ptce_french_stop", type="stop", stopwords="_french_"
 french_stemmer = token_filter("ptce_french_stemmer", type="stemmer", language="light_french")
 autocomplete_ngram = token_filter("ptce_autocomplete_ngram", type="edge_ngram", min_gram=1, max_gram=20)
 
+# An apostrophe that is not an elided article separates two words ("Repair'Café", "Mobil'Emploi"):
+# made a space, so that "repair cafe" finds them; "l'énergie" keeps its apostrophe for the elision.
+word_apostrophe = analysis_char_filter(
+    "ptce_word_apostrophe",
+    type="pattern_replace",
+    pattern="(?i)(?<!\\b(?:[lmtnsjdc]|qu|jusqu|quoiqu|lorsqu|puisqu))['\u2019](?=\\w)",
+    replacement=" ",
+)
+# "a" without its accent ("aide a domicile"): the _french_ list only has "à".
+folded_stop = token_filter("ptce_folded_stop", type="stop", stopwords=["a"])
+# Search-time only (see search/synonyms.py): documents are indexed without them.
+french_synonyms = token_filter(
+    "ptce_french_synonyms", type="synonym_graph", synonyms=FRENCH_SYNONYMS, lenient=True, expand=True
+)
+
 # Stop words are removed before accents are folded: the _french_ list is written with accents.
 french = analyzer(
     "ptce_french",
     tokenizer="standard",
-    filter=[french_elision, "lowercase", french_stop, "asciifolding", french_stemmer],
+    char_filter=[word_apostrophe],
+    filter=[french_elision, "lowercase", french_stop, "asciifolding", folded_stop, french_stemmer],
+)
+french_search = analyzer(
+    "ptce_french_search",
+    tokenizer="standard",
+    char_filter=[word_apostrophe],
+    filter=[french_elision, "lowercase", french_stop, "asciifolding", folded_stop, french_stemmer, french_synonyms],
 )
 autocomplete_index = analyzer(
     "ptce_autocomplete", tokenizer="standard", filter=[french_elision, "lowercase", "asciifolding", autocomplete_ngram]
@@ -73,7 +109,8 @@ autocomplete_search = analyzer(
 
 # Raised whenever the mapping changes: an index whose _meta says otherwise is rebuilt (see
 # ElasticsearchBackend.ensure_current_mapping). 2: the apps' facets under `facets`, `subtitle`.
-MAPPING_VERSION = 2
+# 3: the search analyser with synonyms, apostrophes between words, `all_text` for the tolerant query.
+MAPPING_VERSION = 3
 MAPPING_VERSION_KEY = "ptce_mapping_version"
 
 
@@ -89,16 +126,22 @@ class PortalDocument(Document):
     object_id = Keyword()
     title = Text(
         analyzer=french,
+        search_analyzer=french_search,
+        copy_to="all_text",
         fields={
             "autocomplete": Text(analyzer=autocomplete_index, search_analyzer=autocomplete_search),
             "raw": Keyword(ignore_above=256),
         },
     )
-    summary = Text(analyzer=french)
-    body = Text(analyzer=french)
+    summary = Text(analyzer=french, search_analyzer=french_search, copy_to="all_text")
+    body = Text(analyzer=french, search_analyzer=french_search, copy_to="all_text")
+    # Title, summary, tags and body in one field: the tolerant query counts matched words across them.
+    all_text = Text(analyzer=french, search_analyzer=french_search)
     url = Keyword(index=False)
     subtitle = Keyword(index=False)
-    tags = Text(analyzer=french, fields={"raw": Keyword(ignore_above=100)})
+    tags = Text(
+        analyzer=french, search_analyzer=french_search, copy_to="all_text", fields={"raw": Keyword(ignore_above=100)}
+    )
     year = Integer()
     created = Date()
     visibility = Keyword()
@@ -122,6 +165,22 @@ def facet_column(field: str) -> str:
 
 SEARCH_FIELDS = ["title^3", "summary^2", "tags^2", "body"]
 SIMPLE_QUERY_FLAGS = "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE"
+# Characters that make a query use the search syntax ("a phrase", -excluded, a|b, prefix*, (groups)):
+# then every word is required as typed, as before; plain words get the tolerant query below.
+SEARCH_SYNTAX = re.compile(r"[\"|+*()~]|(?:^|\s)-\S")
+# The tolerant query, on all_text: words of 5 letters and more may have one typo, of 8 and more two,
+# never in the first letter (short words and first letters are rarely mistyped; fuzzing them floods).
+FUZZINESS, FUZZY_PREFIX_LENGTH, FUZZY_MAX_EXPANSIONS = "AUTO:5,8", 1, 20
+# How many of the words typed a document must match: every one of one or two words (the backends'
+# contract), two of three, then two thirds (a long question's filler words need not all be there);
+# those with all the words rank first.
+MINIMUM_SHOULD_MATCH = "2<-1 3<67%"
+# Ranking on top of the tolerant match: all the words (as typed, in any field), then the words side
+# by side (phrase, a little slop) in the title and the summary.
+ALL_WORDS_BOOST, PHRASE_BOOST, PHRASE_SLOP = 2.0, 2.0, 2
+PHRASE_FIELDS = ["title^3", "summary"]
+HIGHLIGHT_FIELDS = ["title", "summary", "body"]
+SUGGESTION_FIELDS = ["type", "object_id", "title", "url"]
 SOURCE_EXCLUDES = ["body", "summary", "visibility"]
 
 
@@ -339,12 +398,47 @@ class ElasticsearchBackend(SearchBackend):
     def _filter_query(field: str, value: str) -> Query:
         return Term(**{facet_column(field): int(value) if field == YEAR else value})
 
-    def search_body(self, query: str, *, grants, filters=None, page: int = 1, page_size: int = 20) -> dict:
-        filters = self.clean_filters(filters)
-        text_query = SimpleQueryString(
+    @classmethod
+    def text_query(cls, query: str, grants) -> Query:
+        """The relevance of a search: one bool query, the grants in its filter (one round trip).
+
+        Plain words: documents matching enough of them in any field, typos of longer words forgiven
+        (the `all_text` match), ranked up when they have all the words as typed and when the words
+        stand together in the title or summary. Search syntax: every word required as typed. User
+        text goes only to simple_query_string and match queries, which never reject what is typed.
+        """
+        strict = SimpleQueryString(
             query=query, fields=SEARCH_FIELDS, default_operator="and", flags=SIMPLE_QUERY_FLAGS, lenient=True
         )
-        search = Search().query(Bool(must=[text_query], filter=[self.visibility_filter(grants)]))
+        visible = [cls.visibility_filter(grants)]
+        if SEARCH_SYNTAX.search(query):
+            return Bool(must=[strict], filter=visible)
+        strict.boost = ALL_WORDS_BOOST
+        tolerant = Match(
+            all_text={
+                "query": query,
+                "minimum_should_match": MINIMUM_SHOULD_MATCH,
+                "fuzziness": FUZZINESS,
+                "prefix_length": FUZZY_PREFIX_LENGTH,
+                "max_expansions": FUZZY_MAX_EXPANSIONS,
+            }
+        )
+        phrase = MultiMatch(query=query, fields=PHRASE_FIELDS, type="phrase", slop=PHRASE_SLOP, boost=PHRASE_BOOST)
+        relevance = Bool(must=[tolerant], should=[strict, phrase])
+        boosts = registry.type_boosts()
+        if boosts:
+            # Each type's weight (search.registry.register(boost=…)) multiplies its documents' scores.
+            relevance = FunctionScore(
+                query=relevance,
+                functions=[{"filter": Term(type=name), "weight": weight} for name, weight in sorted(boosts.items())],
+                score_mode="first",
+                boost_mode="multiply",
+            )
+        return Bool(must=[relevance], filter=visible)
+
+    def search_body(self, query: str, *, grants, filters=None, page: int = 1, page_size: int = 20) -> dict:
+        filters = self.clean_filters(filters)
+        search = Search().query(self.text_query(query, grants))
         if filters:
             search = search.post_filter(Bool(filter=[self._filter_query(f, v) for f, v in filters.items()]))
         for field in registry.facet_names():
@@ -354,7 +448,14 @@ class ElasticsearchBackend(SearchBackend):
                 "values", "terms", field=facet_column(field), size=FACET_SIZE
             )
         search = (
-            search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
+            search.highlight_options(
+                pre_tags=["<mark>"],
+                post_tags=["</mark>"],
+                encoder="html",
+                # The words and their synonyms, without the typo tolerance: highlighting the fuzzy
+                # query costs more than the search itself.
+                highlight_query=MultiMatch(query=query, fields=HIGHLIGHT_FIELDS).to_dict(),
+            )
             .highlight("title", number_of_fragments=0)
             .highlight("summary", number_of_fragments=1, fragment_size=SNIPPET_SIZE, no_match_size=SNIPPET_SIZE)
             .highlight("body", number_of_fragments=2, fragment_size=SNIPPET_SIZE // 2)
@@ -364,13 +465,19 @@ class ElasticsearchBackend(SearchBackend):
         return search.to_dict()
 
     def autocomplete_body(self, prefix: str, *, grants, limit: int = 8) -> dict:
+        """One suggestion per type and title: the matching documents grouped on both (multi_terms),
+        the groups ranked by their best score, each with its best document and its count."""
         match = MultiMatch(query=prefix, fields=["title.autocomplete"], operator="and")
-        search = (
-            Search()
-            .query(Bool(must=[match], filter=[self.visibility_filter(grants)]))
-            .source(includes=["type", "object_id", "title", "url"])
-            .extra(size=limit)
+        search = Search().query(Bool(must=[match], filter=[self.visibility_filter(grants)])).extra(size=0)
+        titles = search.aggs.bucket(
+            "titles",
+            "multi_terms",
+            terms=[{"field": "type"}, {"field": "title.raw"}],
+            size=limit,
+            order=[{"best": "desc"}, {"_key": "asc"}],
         )
+        titles.metric("best", "max", script={"source": "_score"})
+        titles.metric("top", "top_hits", size=1, _source={"includes": SUGGESTION_FIELDS})
         return search.to_dict()
 
     def more_like_this_body(self, doc_type: str, doc_id: str, *, grants, limit: int = 5) -> dict:
@@ -384,7 +491,7 @@ class ElasticsearchBackend(SearchBackend):
         search = (
             Search()
             .query(Bool(must=[like], filter=[self.visibility_filter(grants)]))
-            .source(includes=["type", "object_id", "title", "url"])
+            .source(includes=SUGGESTION_FIELDS)
             .extra(size=limit)
         )
         return search.to_dict()
@@ -453,7 +560,22 @@ class ElasticsearchBackend(SearchBackend):
     def autocomplete(self, prefix, *, grants, limit=8) -> list[Suggestion]:
         if not prefix.strip():
             return []
-        return self._suggestions(self._run(self.autocomplete_body(prefix, grants=grants, limit=limit)))
+        response = self._run(self.autocomplete_body(prefix, grants=grants, limit=limit))
+        if response is None:
+            return []
+        suggestions = []
+        for bucket in response["aggregations"]["titles"]["buckets"]:
+            source = bucket["top"]["hits"]["hits"][0]["_source"]
+            suggestions.append(
+                Suggestion(
+                    type=source["type"],
+                    id=source["object_id"],
+                    title=source["title"],
+                    url=source["url"],
+                    count=bucket["doc_count"],
+                )
+            )
+        return grouped_by_type(suggestions)
 
     def more_like_this(self, doc_type, doc_id, *, grants, limit=5) -> list[Suggestion]:
         seen = self._run(self.visible_document_body(doc_type, doc_id, grants=grants))

@@ -290,6 +290,30 @@ def test_suggestions_complete_the_words_being_typed(any_backend):
     assert [s.url for s in any_backend.autocomplete("covoit", grants=[PUBLIC])] == ["/best_practice/3/"]
 
 
+def test_suggestions_are_one_per_title_of_a_type_with_the_count_behind_it_grouped_by_type(any_backend):
+    index(
+        any_backend,
+        *(doc(n, "Chutes de bois massif", type="resource_sheet") for n in (1, 2, 3, 4)),
+        doc(5, "Chutes de bois massif", type="best_practice"),
+        doc(6, "Chutes de carton", type="resource_sheet"),
+        doc(7, "Chutes de bois réemployées en mobilier", type="best_practice"),
+        doc(8, "Chutes de bois massif", type="resource_sheet", visibility=("members",)),
+    )
+
+    suggestions = any_backend.autocomplete("chutes de b", grants=[PUBLIC])
+
+    assert sorted((s.type, s.title, s.count) for s in suggestions) == [
+        ("best_practice", "Chutes de bois massif", 1),
+        ("best_practice", "Chutes de bois réemployées en mobilier", 1),
+        ("resource_sheet", "Chutes de bois massif", 4),
+    ]
+    types = [s.type for s in suggestions]
+    assert types in (sorted(types), sorted(types, reverse=True)), "each type's suggestions together"
+    sheet = next(s for s in suggestions if s.type == "resource_sheet")
+    assert sheet.id in {"1", "2", "3", "4"} and sheet.url == f"/resource_sheet/{sheet.id}/"
+    assert [s.count for s in any_backend.autocomplete("chutes de carton", grants=[PUBLIC])] == [1]
+
+
 def test_similar_documents_share_words_with_the_given_one(any_backend):
     index(
         any_backend,

@@ -8,7 +8,7 @@ import pytest
 from portal.members.indexing import MEMBERS
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.documents import PUBLIC
-from tests.search.support import use_backend
+from tests.search.support import elasticsearch_config, use_backend
 from workgroups.indexing import workgroup_grant
 
 GRANTS = [PUBLIC, MEMBERS, workgroup_grant(4)]
@@ -56,8 +56,15 @@ def test_the_french_analyser_elides_lowercases_removes_stop_words_folds_and_stem
         "lowercase",
         "stop",
         "asciifolding",
+        "stop",
         "stemmer",
     ]
+    # The search analyser is the same with the French synonyms last (search time only).
+    search = analysis["analyzer"]["ptce_french_search"]
+    assert search["filter"] == [*french["filter"], "ptce_french_synonyms"]
+    assert search["char_filter"] == french["char_filter"] == ["ptce_word_apostrophe"]
+    assert analysis["filter"]["ptce_french_synonyms"]["type"] == "synonym_graph"
+    assert analysis["filter"]["ptce_folded_stop"]["stopwords"] == ["a"]
     elision = filters["ptce_french_elision"]
     assert elision["articles_case"] is True and {"l", "d", "qu", "j", "jusqu"} <= set(elision["articles"])
     assert filters["ptce_french_stop"]["stopwords"] == "_french_"
@@ -71,6 +78,8 @@ def test_text_fields_use_the_french_analyser_and_titles_have_an_autocomplete_sub
     assert body["mappings"]["dynamic"] == "strict"
     for field in ("title", "summary", "body", "tags"):
         assert properties[field]["analyzer"] == "ptce_french", field
+        assert properties[field]["search_analyzer"] == "ptce_french_search", field
+        assert properties[field]["copy_to"] == "all_text", field
     autocomplete = properties["title"]["fields"]["autocomplete"]
     assert autocomplete["analyzer"] == "ptce_autocomplete"
     assert autocomplete["search_analyzer"] == "ptce_autocomplete_search"
@@ -181,3 +190,49 @@ def test_a_rebuild_keeps_searches_answering_and_loses_no_update_made_meanwhile(d
         indices = real.versioned_indices()
         assert list(indices) == [result["index"]] and indices[result["index"]] == {real.alias}
         assert set(result["removed"]) == old_indices
+
+
+def test_plain_words_get_the_tolerant_query_and_search_syntax_the_strict_one(backend):
+    plain = backend.search_body("chutes de bois massif", grants=GRANTS)["query"]["bool"]
+    relevance = plain["must"][0]["function_score"]
+    tolerant = relevance["query"]["bool"]["must"][0]["match"]["all_text"]
+    assert tolerant["fuzziness"] == "AUTO:5,8" and tolerant["prefix_length"] == 1
+    assert tolerant["minimum_should_match"] == "2<-1 3<67%"
+    assert {"terms": {"visibility": GRANTS}} in plain["filter"]
+    # The types' weights come from the apps' registrations (best practices up, messages down).
+    weights = {f["filter"]["term"]["type"]: f["weight"] for f in relevance["functions"]}
+    assert weights["best_practice"] > 1 > weights["message"]
+
+    for query in ('"chutes de bois"', "bois -carton", "bois | carton", "chut*"):
+        must = backend.search_body(query, grants=GRANTS)["query"]["bool"]["must"]
+        assert must[0]["simple_query_string"]["default_operator"] == "and", query
+
+
+@pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="needs Elasticsearch")
+def test_synonyms_typos_and_long_questions_find_the_document(settings):
+    from search.documents import SearchDocument
+
+    with use_backend(settings, elasticsearch_config()) as es:
+        es.add_bulk(
+            [
+                SearchDocument(type="resource_sheet", id="1", title="Chariot élévateur disponible le samedi", url="/1/",
+                               visibility=[PUBLIC]),
+                SearchDocument(type="resource_sheet", id="2", title="Collecte des déchets dangereux", url="/2/",
+                               visibility=[PUBLIC]),
+                SearchDocument(type="organisation", id="3", title="Association Repair'Café Arvière", url="/3/",
+                               visibility=[PUBLIC]),
+                SearchDocument(type="organisation", id="4", title="BioSenseurs SAS", url="/4/", visibility=[PUBLIC]),
+            ]
+        )  # fmt: skip
+        es.refresh()
+
+        def first(query):
+            hits = es.search(query, grants=[PUBLIC]).hits
+            return hits[0].id if hits else None
+
+        assert first("fenwick") == "1"  # a synonym
+        assert first("ordures") == "2"  # a synonym, plural
+        assert first("bioseneurs") == "4"  # a typo in a long word
+        assert first("repair cafe") == "3"  # an apostrophe between two words
+        assert first("je cherche un chariot élévateur pour samedi matin") == "1"  # not every word needed
+        assert first("bio") is None  # short words are not fuzzed: no flood

@@ -23,6 +23,12 @@
         var a = document.createElement("a");
         a.href = item.url;
         a.textContent = item.title;
+        if (item.count > 1) {
+          var count = document.createElement("span");
+          count.className = "count";
+          count.textContent = " (" + item.count + ")";
+          a.appendChild(count);
+        }
         var type = document.createElement("span");
         type.className = "type";
         type.textContent = item.type_label;

@@ -46,6 +46,8 @@ def test_an_organiser_downloads_the_xlsx_sheet(event, registrations, client):
     # A name that looks like a formula stays text.
     formula_cell = sheet.cell(row=3, column=1)
     assert formula_cell.data_type == "s" and formula_cell.value.startswith("=HYPERLINK")
+    # …marked "quote prefix", like "+33 Injection": still text when someone edits the cell.
+    assert formula_cell.quotePrefix and sheet.cell(row=3, column=2).quotePrefix
     assert rows[1][5] is not None  # registration date, as a date the spreadsheet can sort
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from portal.members import services
 from portal.members.models import Invitation, Person, PersonRole
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 
 
 def test_sign_in_with_email_then_sign_out(client, member):
@@ -120,13 +120,6 @@ def test_member_cannot_invite_to_another_organisation_nor_grant_roles(
 def test_administrator_invites_a_coordinator(client, invite, administrator, organisation):
     invite(administrator, organisation, email="coord@example.org", role=PersonRole.COORDINATOR)
     assert Invitation.objects.get(email="coord@example.org").role == PersonRole.COORDINATOR
-
-
-def test_inviting_an_existing_account_is_refused_clearly(client, invite, member, organisation):
-    UserFactory(email="deja@example.org")
-    response = invite(member, organisation, email="deja@example.org")
-    assert response.status_code == 200 and "déjà un compte avec cette adresse" in response.content.decode()
-    assert not Invitation.objects.exists() and not mail.outbox
 
 
 def test_invitation_email_leaves_only_after_commit(db, member, organisation, django_capture_on_commit_callbacks):

@@ -54,7 +54,7 @@ def test_ones_own_download_is_not_logged_but_an_administrators_is(client, camill
     assert not ExportAccess.objects.exists()
 
     client.force_login(administrator)
-    response = client.get(reverse("privacy:admin_download", args=[camille.pk]))
+    response = client.post(reverse("privacy:admin_download", args=[camille.pk]))
     assert response.status_code == 200
     log = ExportAccess.objects.get()
     assert log.user == administrator
@@ -64,7 +64,7 @@ def test_ones_own_download_is_not_logged_but_an_administrators_is(client, camill
 
 def test_only_administrators_download_someone_elses_data(client, camille, colleague):
     client.force_login(colleague.user)
-    assert client.get(reverse("privacy:admin_download", args=[camille.pk])).status_code == 403
+    assert client.post(reverse("privacy:admin_download", args=[camille.pk])).status_code == 403
     assert not ExportAccess.objects.exists()
 
 

@@ -23,7 +23,7 @@ def test_an_attendance_sheet_download_is_logged(client, event, registration):
 
 def test_an_admin_listing_export_is_logged(client, administrator, camille):
     client.force_login(administrator)
-    response = client.get(reverse("organisations:index") + "?export=csv")
+    response = client.post(reverse("organisations:index") + "?export=csv")
     assert response.status_code == 200
     assert ExportAccess.objects.filter(user=administrator, path__contains="export=csv").exists()
 
@@ -37,7 +37,7 @@ def test_a_refused_download_is_not_logged(client, event, registration, camille):
 
 def test_the_log_is_visible_to_administrators_in_the_admin(client, administrator, camille):
     client.force_login(administrator)
-    client.get(reverse("privacy:admin_download", args=[camille.pk]))
+    client.post(reverse("privacy:admin_download", args=[camille.pk]))
     page = client.get(reverse("personal-data-exports:index"))
     assert page.status_code == 200
     assert "Camille Rousseau" in page.content.decode()
