@@ -5,7 +5,7 @@ record's axis and the cluster's administrators.
 """
 
 from portal.members.models import PersonRole
-from portal.members.permissions import is_administrator, person_of
+from portal.members.permissions import has_role, is_administrator, person_of
 
 from .models import BestPractice, BestPracticeStatus, Visibility
 
@@ -86,5 +86,5 @@ def can_view_transfers(user) -> bool:
         return True
     person = person_of(user)
     return bool(
-        person and user.is_active and (person.role == PersonRole.COORDINATOR or person.coordinated_axes.exists())
+        person and user.is_active and (has_role(user, PersonRole.COORDINATOR) or person.coordinated_axes.exists())
     )

@@ -20,6 +20,11 @@ class WorkgroupsConfig(AppConfig):
         from . import privacy  # what the privacy app exports and erases here
 
         privacy.register()
+        from portal.members import scopes
+
+        from .models import Axis
+
+        scopes.register(scopes.ScopeKind.AXIS, **scopes.model_source(Axis, order_by=["number"]))
         from portal.members.roles import crud, grant
 
         grant(

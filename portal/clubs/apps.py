@@ -20,6 +20,12 @@ class ClubsConfig(AppConfig):
 
         privacy.register()
 
+        from portal.members import scopes
+
+        from .models import Club
+
+        scopes.register(scopes.ScopeKind.CLUB, **scopes.model_source(Club))
+
         grant(
             PersonRole.ADMINISTRATOR,
             *(

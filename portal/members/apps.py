@@ -30,6 +30,7 @@ class MembersConfig(AppConfig):
         from . import demo
 
         portal_demo.register("members", demo.step, order=10)
+        portal_demo.register("roles", demo.roles_step, order=35)  # after the clubs (20) and the axes (30)
         post_migrate.connect(_ensure_role_groups, dispatch_uid="members_role_groups")
 
         from django.contrib.auth import get_user_model
@@ -43,7 +44,9 @@ class MembersConfig(AppConfig):
             signals.close_sockets_of_an_untrusted_account, sender=user_model, dispatch_uid="members_account_sockets"
         )
 
-        from . import indexing, privacy
+        from . import indexing, privacy, scopes
+        from .models import Organisation
 
         indexing.register()
         privacy.register()  # what the privacy app exports and erases here
+        scopes.register(scopes.ScopeKind.ORGANISATION, **scopes.model_source(Organisation))

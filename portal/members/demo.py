@@ -6,11 +6,30 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from search import indexing
 
-from .models import Membership, MembershipStatus, Organisation, OrganisationKind, Person, PersonRole, Zone
-from .services import _sync_role_groups, ensure_role_groups
+from .models import (
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Person,
+    PersonRole,
+    Role,
+    RoleAssignment,
+    Zone,
+)
+from .scopes import ScopeKind
+from .services import (
+    ensure_role_groups,
+    legacy_assignments,
+    person_assign_from_role,
+    person_create,
+    role_grant,
+    role_withdraw,
+)
 
 DEMO_PASSWORD = "demo-ptce-2026"  # noqa: S105 - published in the README, demo data only
 POSTCODES = {"Arvière": "18100", "Saint-Aubin-sur-Arvière": "18120", "Mont-Arvière": "18130"}
@@ -193,7 +212,7 @@ def load_members(stdout=None) -> dict:
                                      "phone": f"02 48 00 {len(people):02d} {org_index:02d}",
                                      "handle": slugify(f"{first} {last}")}
             )  # fmt: skip
-            _sync_role_groups(person)
+            person_assign_from_role(person=person)
             people.append(person)
     # Written directly, not through the services: their directory entries are queued here, in one go.
     indexing.schedule_index_many(Organisation, Organisation.objects.values_list("pk", flat=True))
@@ -219,3 +238,67 @@ def _description(name: str, kind: str) -> str:
 def step(demo: dict, say) -> None:
     """The demo's first step (portal.demo): zones, organisations and people."""
     demo.update(load_members())
+
+
+# Club animators, one per club (the clubs' demo names them by zone → local part, first, last, job
+# title). The CCI's adviser also coordinates an axis: one person holding two roles, as in a real cluster.
+CLUB_ANIMATORS = {
+    "tanneries": ("animation.tanneries", "Aurélie", "Bertin", "Animatrice du club des Tanneries"),
+    "croix-blanche": ("cci.conseil", "Sandrine", "Collet", "Conseillère entreprises, CCI du Val d'Arvière"),
+    "vergers": ("animation.vergers", "Yanis", "Haddad", "Animateur du club Vergers Innovation"),
+    "pre-long": ("animation.pre-long", "Gaëlle", "Morin", "Animatrice du club des artisans du Pré-Long"),
+}
+TWO_ROLES = ("cci.conseil", 3)  # local part, number of the axis she also coordinates
+
+
+def _grant_missing(person: Person, wanted, *, by) -> None:
+    held = set(RoleAssignment.objects.filter(person=person).values_list("role", "scope_kind", "scope_id"))
+    for role, kind, scope_id in wanted:
+        if (role, kind, scope_id) not in held:
+            role_grant(person=person, role=role, scope_kind=kind, scope_id=scope_id, by=by)
+
+
+def roles_step(demo: dict, say) -> None:
+    """After the clubs and the axes (portal.demo): the people's roles held in scopes, as the data
+    migration gives them (coordinators of their axes), one animator per club, and a person with two roles."""
+    administrator = next(person.user for person in demo["people"] if person.role == PersonRole.ADMINISTRATOR)
+    for person in demo["people"]:
+        if person.role == PersonRole.ORGANISER:  # the clubs exist now: organisers animate each, as migrated
+            _grant_missing(person, legacy_assignments(person, person.role), by=administrator)
+        coordinated = list(person.coordinated_axes.values_list("pk", flat=True))
+        if person.role == PersonRole.COORDINATOR and coordinated:
+            _grant_missing(person, [(Role.COORDINATOR, ScopeKind.AXIS, pk) for pk in coordinated], by=administrator)
+            for assignment in RoleAssignment.objects.filter(
+                person=person, role=Role.COORDINATOR, scope_kind=ScopeKind.CLUSTER
+            ):
+                role_withdraw(assignment=assignment, by=administrator)
+
+    User = get_user_model()
+    axes = {axis.number: axis for axis in demo["axes"]}
+    animators = []
+    for key, (local, first, last, job) in CLUB_ANIMATORS.items():
+        club = demo["clubs"][key]
+        email = f"{local}@{DEMO_EMAIL_DOMAIN}"
+        user, created = User.objects.get_or_create(
+            username=email, defaults={"email": email, "first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        person = Person.objects.filter(user=user).first()
+        if person is None:
+            member = Membership.objects.filter(club=club).select_related("organisation").order_by("pk").first()
+            organisation = member.organisation if member and local != TWO_ROLES[0] else None
+            person = person_create(user=user, organisation=organisation, job_title=job)
+        wanted = [(Role.ANIMATOR, ScopeKind.CLUB, club.pk), (Role.EXCHANGE_ORGANISER, ScopeKind.CLUB, club.pk)]
+        if local == TWO_ROLES[0]:
+            axis = axes[TWO_ROLES[1]]
+            axis.coordinators.add(person)
+            wanted.append((Role.COORDINATOR, ScopeKind.AXIS, axis.pk))
+        _grant_missing(person, wanted, by=administrator)
+        animators.append(person)
+    demo["club_animators"] = animators
+    say(
+        gettext("  %(count)d role assignments in scopes (one animator per club, one person with two roles)")
+        % {"count": RoleAssignment.objects.count()}
+    )

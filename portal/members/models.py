@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import scopes
+from .scopes import CLUSTER_ID, ScopeKind
 from .validators import validate_naf, validate_siret
 
 
@@ -327,6 +329,121 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return str(self)
+
+
+class Role(models.TextChoices):
+    """A role held in a scope (a RoleAssignment); several may be held at once."""
+
+    ADMINISTRATOR = "administrator", _("Cluster administrator")
+    COORDINATOR = "coordinator", _("Axis coordinator")
+    ANIMATOR = "animator", _("Club animator")
+    EXCHANGE_ORGANISER = "exchange_organiser", _("Exchange organiser")
+    MEMBER = "member", _("Member")
+
+
+# The kinds of scope each role may be held in. A coordinator "of the cluster" coordinates no axis:
+# the form kept by the coordinators of the first release who had no axis yet (see the guide).
+ROLE_SCOPE_KINDS: dict[str, tuple[str, ...]] = {
+    Role.ADMINISTRATOR: (ScopeKind.CLUSTER,),
+    Role.COORDINATOR: (ScopeKind.AXIS, ScopeKind.CLUSTER),
+    Role.ANIMATOR: (ScopeKind.CLUB,),
+    Role.EXCHANGE_ORGANISER: (ScopeKind.CLUB, ScopeKind.CLUSTER),
+    Role.MEMBER: (ScopeKind.ORGANISATION,),
+}
+
+
+class ScopeNamed(models.Model):
+    """A row naming a scope by kind and id; lists set `scope_name` for a page at once
+    (selectors.scope_labels), else it is looked up (`scope_display`)."""
+
+    scope_kind = models.CharField(_("kind of scope"), max_length=16, choices=ScopeKind.choices)
+    scope_id = models.PositiveIntegerField(_("scope"), default=CLUSTER_ID)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_display(self) -> str:
+        if self.scope_kind == ScopeKind.CLUSTER:
+            return str(ScopeKind.CLUSTER.label)
+        return scopes.label(self.scope_kind, self.scope_id) or f"{self.get_scope_kind_display()} {self.scope_id}"
+
+    def _get_scope_name(self) -> str:
+        return getattr(self, "_scope_name", None) or self.scope_display
+
+    def _set_scope_name(self, value: str) -> None:
+        self._scope_name = value
+
+    _get_scope_name.short_description = _("scope")
+    scope_name = property(_get_scope_name, _set_scope_name)
+
+
+class RoleAssignment(ScopeNamed):
+    """A person holds a role in one scope: the cluster (scope_id 0), an axis, a club, an organisation.
+
+    The scope is named by its kind and id, so that this app needs no import of the apps that own
+    axes and clubs; portal/members/scopes.py resolves its label."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "role", "scope_kind", "scope_id"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role", "scope_kind", "scope_id"],
+                name="roleassignment_one_per_person_role_scope",
+                violation_error_message=_("This person already holds this role in this scope."),
+            ),
+        ]
+        indexes = [models.Index(fields=["scope_kind", "scope_id"], name="roleassignment_scope")]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display()} ({self.scope_display})"
+
+
+class RoleChangeAction(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RoleChange(ScopeNamed):
+    """The log of every grant and withdrawal: who changed whose role, in which scope, when."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_changes", verbose_name=_("person"))
+    action = models.CharField(_("change"), max_length=10, choices=RoleChangeAction.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    scope_label = models.CharField(_("scope name"), max_length=255, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.person} — {self.get_role_display()} ({self.scope_label})"
 
 
 class Invitation(models.Model):

@@ -1,6 +1,36 @@
-"""Who may do what in the members directory. Views, admin and services all ask here."""
+"""Who may do what in the members directory, and the policy helpers every app's permissions ask.
 
-from .models import Organisation, PersonRole
+Rights come from role assignments held in a scope (models.RoleAssignment). A user's assignments
+are read once and kept on the user object, so a page asks the database once however many checks
+it makes; the services that change them forget that copy.
+"""
+
+from .models import Organisation, PersonRole, Role, RoleAssignment
+from .scopes import CLUSTER_ID, ScopeKind
+
+
+class _All:
+    """Every scope of a kind (what an administrator holds): `scope_id in ALL` is always true."""
+
+    def __contains__(self, item) -> bool:
+        return True
+
+    def __repr__(self):
+        return "ALL"
+
+
+ALL = _All()
+
+# What the single role of the first release means in assignments: has_role(user, PersonRole.X)
+# is true for whoever holds one of these roles in any scope.
+LEGACY_ROLES: dict[str, frozenset[str]] = {
+    PersonRole.ADMINISTRATOR: frozenset({Role.ADMINISTRATOR}),
+    PersonRole.COORDINATOR: frozenset({Role.COORDINATOR}),
+    PersonRole.ORGANISER: frozenset({Role.ANIMATOR, Role.EXCHANGE_ORGANISER}),
+    PersonRole.MEMBER: frozenset({Role.MEMBER}),
+}
+
+_CACHE = "_portal_role_assignments"
 
 
 def person_of(user):
@@ -9,20 +39,64 @@ def person_of(user):
     return getattr(user, "person", None)
 
 
+def assignments(user) -> frozenset[tuple[str, str, int]]:
+    """(role, scope kind, scope id) of every assignment the user holds; read once per user object."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = frozenset(
+            RoleAssignment.objects.filter(person__user_id=user.pk).values_list("role", "scope_kind", "scope_id")
+        )
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the user's cached assignments (after a grant or a withdrawal)."""
+    if user is not None and hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
 def is_administrator(user) -> bool:
     if not user or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    person = person_of(user)
-    return bool(person and person.role == PersonRole.ADMINISTRATOR)
+    return (Role.ADMINISTRATOR, ScopeKind.CLUSTER, CLUSTER_ID) in assignments(user)
+
+
+def holds(user, role: str, scope: tuple[str, int] | None = None) -> bool:
+    """Whether the user holds `role`: in `scope` (kind, id) if given, else in any scope.
+
+    Administrators hold every role everywhere."""
+    if is_administrator(user):
+        return True
+    held = assignments(user)
+    if scope is None:
+        return any(r == role for r, _kind, _id in held)
+    return (role, *scope) in held
+
+
+def scope_ids(user, role: str, kind: str):
+    """The ids of the scopes of `kind` in which the user holds `role`: a set, or ALL.
+
+    ALL for administrators, and for whoever holds the role over the whole cluster."""
+    if is_administrator(user):
+        return ALL
+    held = assignments(user)
+    if kind != ScopeKind.CLUSTER and (role, ScopeKind.CLUSTER, CLUSTER_ID) in held and role != Role.COORDINATOR:
+        return ALL
+    return {scope_id for r, k, scope_id in held if r == role and k == kind}
 
 
 def has_role(user, *roles: str) -> bool:
+    """The first release's check (PersonRole values), answered from the assignments: holding the
+    role in any scope. Kept so every existing caller means the same; the apps move to scoped checks."""
     if is_administrator(user):
         return True
-    person = person_of(user)
-    return bool(person and user.is_active and person.role in roles)
+    wanted = frozenset().union(*(LEGACY_ROLES.get(role, frozenset({role})) for role in roles))
+    return any(role in wanted for role, _kind, _id in assignments(user))
 
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
@@ -34,6 +108,11 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
 
 
 def can_manage_memberships(user) -> bool:
+    return is_administrator(user)
+
+
+def can_manage_roles(user) -> bool:
+    """Granting and withdrawing role assignments: cluster administrators only."""
     return is_administrator(user)
 
 

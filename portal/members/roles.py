@@ -4,12 +4,22 @@ Other apps add their own models' permissions from their AppConfig.ready(), so
 the members directory never needs to know them.
 """
 
-from .models import PersonRole
+from .models import PersonRole, Role
 
 ROLE_GROUP_NAMES = {
     PersonRole.ADMINISTRATOR: "Administrateurs du pôle",
     PersonRole.COORDINATOR: "Coordinateurs d'axe",
     PersonRole.ORGANISER: "Organisateurs",
+}
+
+# The group a role assignment puts its holder in (whatever its scope): a person holding any
+# assignment of a role is in that role's group. Club animators and exchange organisers share the
+# organisers' group until each app's permissions check scopes.
+ASSIGNMENT_GROUP_ROLES = {
+    Role.ADMINISTRATOR: PersonRole.ADMINISTRATOR,
+    Role.COORDINATOR: PersonRole.COORDINATOR,
+    Role.ANIMATOR: PersonRole.ORGANISER,
+    Role.EXCHANGE_ORGANISER: PersonRole.ORGANISER,
 }
 
 _CRUD = ("add", "change", "delete", "view")

@@ -2,7 +2,21 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import SSE_KINDS, Membership, MembershipStatus, Organisation, OrganisationKind, Person, Sector, Zone
+from . import scopes
+from .models import (
+    ROLE_SCOPE_KINDS,
+    SSE_KINDS,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Person,
+    RoleAssignment,
+    RoleChange,
+    Sector,
+    Zone,
+)
+from .scopes import CLUSTER_ID, ScopeKind
 
 
 def public_organisations(*, kind: str = "", zone: Zone | None = None, text: str = "") -> QuerySet[Organisation]:
@@ -56,3 +70,76 @@ def membership_counts() -> dict[str, int]:
         classic=Count("pk", filter=Q(kind=OrganisationKind.CLASSIC_FIRM)),
     )
     return {**counts, "other": counts["total"] - counts["sse"]}
+
+
+# --- Role assignments -------------------------------------------------------------------------
+
+
+def scope_value(kind: str, scope_id: int) -> str:
+    """A scope as one form value, "kind:id"."""
+    return f"{kind}:{scope_id}"
+
+
+def parse_scope_value(value: str) -> tuple[str, int] | None:
+    kind, _sep, scope_id = (value or "").partition(":")
+    if kind not in ScopeKind.values or not scope_id.isdigit():
+        return None
+    return kind, int(scope_id)
+
+
+def scope_choices(kinds=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every scope a role may be held in, grouped by kind, as choices ("kind:id", label)."""
+    groups = []
+    for kind in kinds or ScopeKind.values:
+        if kind == ScopeKind.CLUSTER:
+            options = [(scope_value(kind, CLUSTER_ID), str(ScopeKind.CLUSTER.label))]
+        else:
+            options = [(scope_value(kind, scope_id), label) for scope_id, label in scopes.choices(kind)]
+        if options:
+            groups.append((str(ScopeKind(kind).label), options))
+    return groups
+
+
+def scope_labels(rows) -> list:
+    """Sets `scope_name` on each assignment or change: one query per kind of scope, not per row."""
+    rows = list(rows)
+    ids_by_kind: dict[str, set[int]] = {}
+    for row in rows:
+        ids_by_kind.setdefault(row.scope_kind, set()).add(row.scope_id)
+    names = {
+        kind: ({CLUSTER_ID: str(ScopeKind.CLUSTER.label)} if kind == ScopeKind.CLUSTER else scopes.labels(kind, ids))
+        for kind, ids in ids_by_kind.items()
+    }
+    for row in rows:  # a scope deleted since keeps the name the log recorded
+        row.scope_name = names[row.scope_kind].get(row.scope_id) or getattr(row, "scope_label", "") or "—"
+    return rows
+
+
+def person_assignments(person: Person) -> list[RoleAssignment]:
+    """A person's roles in scopes, each with its scope's name."""
+    return scope_labels(RoleAssignment.objects.filter(person=person).select_related("granted_by"))
+
+
+def scope_people(kind: str, scope_id: int) -> QuerySet[RoleAssignment]:
+    """Who holds which role in one scope."""
+    return (
+        RoleAssignment.objects.filter(scope_kind=kind, scope_id=scope_id)
+        .select_related("person__user", "granted_by")
+        .order_by("role", "person__user__last_name", "person__user__first_name")
+    )
+
+
+def holders(role: str, kind: str, scope_id: int) -> QuerySet[Person]:
+    """The people who hold `role` in one scope."""
+    return Person.objects.filter(
+        role_assignments__role=role, role_assignments__scope_kind=kind, role_assignments__scope_id=scope_id
+    ).select_related("user")
+
+
+def role_changes(*, person: Person | None = None) -> QuerySet[RoleChange]:
+    queryset = RoleChange.objects.select_related("person__user", "by")
+    return queryset.filter(person=person) if person is not None else queryset
+
+
+def scope_kinds_of_role(role: str) -> tuple[str, ...]:
+    return ROLE_SCOPE_KINDS.get(role, ())

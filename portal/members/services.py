@@ -24,8 +24,21 @@ from django.utils.translation import gettext as _
 
 from search import indexing
 
-from . import permissions, roles
-from .models import Invitation, Membership, MembershipStatus, Organisation, Person, PersonRole
+from . import permissions, roles, scopes
+from .models import (
+    ROLE_SCOPE_KINDS,
+    Invitation,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    Person,
+    PersonRole,
+    Role,
+    RoleAssignment,
+    RoleChange,
+    RoleChangeAction,
+)
+from .scopes import CLUSTER_ID, ScopeKind
 from .validators import normalise_naf, normalise_siret
 
 User = get_user_model()
@@ -55,11 +68,17 @@ def ensure_role_groups() -> dict[str, Group]:
 
 
 def _sync_role_groups(person: Person) -> None:
+    """The user is in the group of each role they hold an assignment of, and in no other role group."""
     user = person.user
+    held = set(RoleAssignment.objects.filter(person=person).values_list("role", flat=True))
+    wanted = {roles.ASSIGNMENT_GROUP_ROLES[role] for role in held if role in roles.ASSIGNMENT_GROUP_ROLES}
     user.groups.remove(*Group.objects.filter(name__in=roles.ROLE_GROUP_NAMES.values()))
-    if person.role in roles.ROLE_GROUP_NAMES:
-        group = Group.objects.filter(name=roles.ROLE_GROUP_NAMES[person.role]).first()
-        user.groups.add(group or ensure_role_groups()[person.role])
+    if wanted:
+        groups = list(Group.objects.filter(name__in=[roles.ROLE_GROUP_NAMES[role] for role in wanted]))
+        if len(groups) < len(wanted):
+            all_groups = ensure_role_groups()
+            groups = [all_groups[role] for role in wanted]
+        user.groups.add(*groups)
 
 
 # --- Organisations ---------------------------------------------------------------------------
@@ -252,25 +271,39 @@ def person_create(
     role: str = PersonRole.MEMBER,
     job_title: str = "",
     phone: str = "",
+    by=None,
 ) -> Person:
     person = Person(
         user=user, organisation=organisation, role=role, job_title=job_title, phone=phone, handle=_unique_handle(user)
     )
     person.full_clean()
-    person.save()
-    _sync_role_groups(person)
+    with transaction.atomic():
+        person.save()
+        _grant_legacy_role(person, by=by)
+        _roles_changed(person)
     return person
 
 
 def person_update(*, person: Person, by, organisation, job_title: str, phone: str, role: str) -> Person:
-    """An administrator's edit of someone's organisation and role."""
+    """An administrator's edit of someone's organisation and role.
+
+    Changing the single role replaces the assignments it stood for (see legacy_assignments); an
+    unchanged role leaves the person's assignments, narrowed or widened on the roles screen, alone."""
     if not permissions.is_administrator(by):
         raise PermissionDenied(_("Only cluster administrators change roles."))
+    old_role, old_organisation_id = Person.objects.values_list("role", "organisation_id").get(pk=person.pk)
     person.organisation, person.job_title, person.phone, person.role = organisation, job_title, phone, role
     person.full_clean()
     with transaction.atomic():
         person.save()
-        _sync_role_groups(person)
+        member_moved = role == PersonRole.MEMBER and person.organisation_id != old_organisation_id
+        if role != old_role or member_moved:
+            # The single role replaced the plain member's: so does what it stands for.
+            replaced = {*permissions.LEGACY_ROLES.get(old_role, ()), Role.MEMBER}
+            for assignment in RoleAssignment.objects.filter(person=person, role__in=replaced):
+                _withdraw(assignment, by=by)
+            _grant_legacy_role(person, by=by)
+        _roles_changed(person)
     return person
 
 
@@ -302,6 +335,145 @@ def person_update_profile(
         person.full_clean()
         person.save(update_fields=["job_title", "phone", "receives_daily_digest"])
     return person
+
+
+# --- Role assignments ------------------------------------------------------------------------
+
+
+def legacy_assignments(person: Person, role: str) -> list[tuple[str, str, int]]:
+    """The assignments that the single role of the first release stands for (as the data migration
+    0006 made them): administrator of the cluster; coordinator (of no axis: axes are given on the
+    roles screen); animator and exchange organiser of every club and exchange organiser of the
+    cluster; member of their organisation."""
+    if role == PersonRole.ADMINISTRATOR:
+        return [(Role.ADMINISTRATOR, ScopeKind.CLUSTER, CLUSTER_ID)]
+    if role == PersonRole.COORDINATOR:
+        return [(Role.COORDINATOR, ScopeKind.CLUSTER, CLUSTER_ID)]
+    if role == PersonRole.ORGANISER:
+        clubs = scopes.all_ids(ScopeKind.CLUB)
+        return [
+            (Role.EXCHANGE_ORGANISER, ScopeKind.CLUSTER, CLUSTER_ID),
+            *((Role.ANIMATOR, ScopeKind.CLUB, club) for club in clubs),
+            *((Role.EXCHANGE_ORGANISER, ScopeKind.CLUB, club) for club in clubs),
+        ]
+    if role == PersonRole.MEMBER and person.organisation_id:
+        return [(Role.MEMBER, ScopeKind.ORGANISATION, person.organisation_id)]
+    return []
+
+
+def person_assign_from_role(*, person: Person, by=None) -> None:
+    """Grants what the person's single role stands for (legacy_assignments), those missing only:
+    for people written without person_create (the demo's)."""
+    with transaction.atomic():
+        _grant_legacy_role(person, by=by)
+        _roles_changed(person)
+
+
+def _grant_legacy_role(person: Person, *, by) -> None:
+    for role, kind, scope_id in legacy_assignments(person, person.role):
+        if not RoleAssignment.objects.filter(person=person, role=role, scope_kind=kind, scope_id=scope_id).exists():
+            _grant(person, role, kind, scope_id, by=by)
+
+
+def _scope_label(kind: str, scope_id: int) -> str | None:
+    if kind == ScopeKind.CLUSTER:
+        return str(ScopeKind.CLUSTER.label) if scope_id == CLUSTER_ID else None
+    return scopes.label(kind, scope_id)
+
+
+def _log(person: Person, action: str, role: str, kind: str, scope_id: int, *, by) -> None:
+    RoleChange.objects.create(
+        person=person,
+        action=action,
+        role=role,
+        scope_kind=kind,
+        scope_id=scope_id,
+        scope_label=(_scope_label(kind, scope_id) or f"{kind} {scope_id}")[:255],
+        by=by if by is not None and by.is_authenticated else None,
+    )
+
+
+def _grant(person: Person, role: str, kind: str, scope_id: int, *, by) -> RoleAssignment:
+    assignment = RoleAssignment.objects.create(
+        person=person,
+        role=role,
+        scope_kind=kind,
+        scope_id=scope_id,
+        granted_by=by if by is not None and by.is_authenticated else None,
+    )
+    _log(person, RoleChangeAction.GRANTED, role, kind, scope_id, by=by)
+    return assignment
+
+
+def _withdraw(assignment: RoleAssignment, *, by) -> None:
+    role, kind, scope_id = assignment.role, assignment.scope_kind, assignment.scope_id
+    assignment.delete()
+    _log(assignment.person, RoleChangeAction.WITHDRAWN, role, kind, scope_id, by=by)
+
+
+def legacy_role(held_roles) -> str:
+    """The single role that the assignments held amount to, kept in Person.role until it is dropped."""
+    held = set(held_roles)
+    if Role.ADMINISTRATOR in held:
+        return PersonRole.ADMINISTRATOR
+    if Role.COORDINATOR in held:
+        return PersonRole.COORDINATOR
+    if held & {Role.ANIMATOR, Role.EXCHANGE_ORGANISER}:
+        return PersonRole.ORGANISER
+    return PersonRole.MEMBER
+
+
+def _roles_changed(person: Person) -> None:
+    """Keeps Person.role and the role groups following the assignments, and forgets cached rights."""
+    role = legacy_role(RoleAssignment.objects.filter(person=person).values_list("role", flat=True))
+    if role != person.role:
+        person.role = role
+        person.save(update_fields=["role"])
+    _sync_role_groups(person)
+    permissions.forget(person.user)
+
+
+def role_grant(*, person: Person, role: str, scope_kind: str, scope_id: int = CLUSTER_ID, by) -> RoleAssignment:
+    """An administrator gives `person` the `role` in one scope; logged."""
+    if not permissions.can_manage_roles(by):
+        raise PermissionDenied(_("Only cluster administrators grant and withdraw roles."))
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    if scope_kind not in ROLE_SCOPE_KINDS[role]:
+        raise ValidationError(
+            _("The role “%(role)s” cannot be held in this kind of scope.") % {"role": Role(role).label}
+        )
+    try:
+        scope_id = int(scope_id)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Choose a scope.")) from None
+    if _scope_label(scope_kind, scope_id) is None:
+        raise ValidationError(_("This scope does not exist."))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if RoleAssignment.objects.filter(person=person, role=role, scope_kind=scope_kind, scope_id=scope_id).exists():
+            raise ValidationError(_("This person already holds this role in this scope."))
+        assignment = _grant(person, role, scope_kind, scope_id, by=by)
+        _roles_changed(person)
+    return assignment
+
+
+def role_withdraw(*, assignment: RoleAssignment, by) -> None:
+    """An administrator takes one assignment back; logged. The cluster keeps at least one administrator."""
+    if not permissions.can_manage_roles(by):
+        raise PermissionDenied(_("Only cluster administrators grant and withdraw roles."))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=assignment.person_id)
+        assignment = RoleAssignment.objects.filter(pk=assignment.pk).first()
+        if assignment is None:
+            raise ValidationError(_("This role has already been withdrawn."))
+        if (
+            assignment.role == Role.ADMINISTRATOR
+            and not RoleAssignment.objects.filter(role=Role.ADMINISTRATOR).exclude(pk=assignment.pk).exists()
+        ):
+            raise ValidationError(_("The cluster must keep at least one administrator."))
+        _withdraw(assignment, by=by)
+        _roles_changed(person)
 
 
 # --- Invitations ------------------------------------------------------------------------------

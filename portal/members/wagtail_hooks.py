@@ -1,14 +1,26 @@
 """The members directory inside the Wagtail admin. Saves go through the services."""
 
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
-from portal.admin import PortalViewSet
+from portal.admin import PortalViewSet, ServiceDeleteView
 
-from . import services
+from . import permissions, selectors, services
 from .forms import OrganisationIdentifiersMixin
-from .models import Invitation, Membership, Organisation, Person, Zone
+from .models import Invitation, Membership, Organisation, Person, Role, RoleAssignment, RoleChange, Zone
 
 
 def _admin_organisation_save(*, instance, by, save):
@@ -121,6 +133,155 @@ class InvitationViewSet(PortalViewSet):
     form_fields = ["email", "organisation", "role"]
 
 
+# --- Roles held in scopes ---------------------------------------------------------------------
+
+
+class AdministratorsOnlyPolicy(BasePermissionPolicy):
+    """Only cluster administrators see these screens; assignments are granted and withdrawn, never edited."""
+
+    def __init__(self, model, actions=("add", "delete", "view")):
+        super().__init__(model)
+        self.actions = frozenset(actions)
+
+    def user_has_permission(self, user, action):
+        return action in self.actions and permissions.can_manage_roles(user)
+
+    def users_with_any_permission(self, actions):
+        if not self.actions & set(actions):
+            return get_user_model().objects.none()
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(person__role_assignments__role=Role.ADMINISTRATOR))
+            .distinct()
+        )
+
+
+register_permission_policy(RoleAssignment, AdministratorsOnlyPolicy(RoleAssignment), exact_class=True)
+register_permission_policy(RoleChange, AdministratorsOnlyPolicy(RoleChange, actions=("view",)), exact_class=True)
+
+
+def _person_choices(request=None):
+    return Person.objects.select_related("user", "organisation").order_by("user__last_name", "user__first_name")
+
+
+class _PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        organisation = f" ({person.organisation})" if person.organisation_id else ""
+        return f"{person}{organisation} — {person.user.email}"
+
+
+class RoleGrantForm(WagtailAdminModelForm):
+    """Person, role and the scope it is held in (one list of every scope, grouped by kind)."""
+
+    person = _PersonChoiceField(queryset=Person.objects.none(), label=_("person"))
+    scope = forms.ChoiceField(label=_("scope"), help_text=_("Where the role is held: the cluster, an axis, a club…"))
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["person", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _person_choices()
+        self.fields["scope"].choices = [("", "---------"), *selectors.scope_choices()]
+
+    def clean_scope(self):
+        scope = selectors.parse_scope_value(self.cleaned_data["scope"])
+        if scope is None:
+            raise ValidationError(_("Choose a scope."))
+        self.instance.scope_kind, self.instance.scope_id = scope
+        return self.cleaned_data["scope"]
+
+
+class RoleAssignmentFilterSet(WagtailFilterSet):
+    """Person → their roles in scopes; scope → its people."""
+
+    person = django_filters.ModelChoiceFilter(queryset=_person_choices, label=_("person"))
+    scope = django_filters.ChoiceFilter(
+        label=_("scope"), choices=lambda: selectors.scope_choices(), method="filter_scope", empty_label=_("All")
+    )
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["person", "role", "scope_kind", "scope"]
+
+    def filter_scope(self, queryset, name, value):
+        scope = selectors.parse_scope_value(value)
+        return queryset.filter(scope_kind=scope[0], scope_id=scope[1]) if scope else queryset.none()
+
+
+class ScopeNamedIndexView(generic.IndexView):
+    """Names the scopes of a page of rows in one query per kind of scope."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        return paginator, page, selectors.scope_labels(object_list), is_paginated
+
+
+class RoleWithdrawView(ServiceDeleteView):
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return HttpResponseRedirect(self.get_success_url())
+
+
+def _admin_role_grant(*, instance, by, save):
+    return services.role_grant(
+        person=instance.person,
+        role=instance.role,
+        scope_kind=instance.scope_kind,
+        scope_id=instance.scope_id,
+        by=by,
+    )
+
+
+def _admin_role_withdraw(*, instance, by):
+    services.role_withdraw(assignment=instance, by=by)
+
+
+class RoleAssignmentViewSet(PortalViewSet):
+    name = "role_assignments"
+    url_prefix = "roles"
+    model = RoleAssignment
+    icon = "key"
+    menu_label = _("Roles and rights")
+    index_view_class = ScopeNamedIndexView
+    delete_view_class = RoleWithdrawView
+    save_service = staticmethod(_admin_role_grant)
+    delete_service = staticmethod(_admin_role_withdraw)
+    list_display = ["person", "role", "scope_kind", "scope_name", "granted_by", "granted_at"]
+    filterset_class = RoleAssignmentFilterSet
+    search_fields = ["person__user__first_name", "person__user__last_name", "person__user__email"]
+    ordering = ["person__user__last_name", "person__user__first_name", "role"]
+
+    def get_form_class(self, for_update=False):
+        return RoleGrantForm
+
+    def get_queryset(self, request):
+        return RoleAssignment.objects.select_related("person__user", "granted_by")
+
+
+class RoleChangeViewSet(PortalViewSet):
+    """The log of every grant and withdrawal, read only."""
+
+    name = "role_changes"
+    url_prefix = "roles/log"
+    model = RoleChange
+    icon = "history"
+    menu_label = _("Role changes")
+    index_view_class = ScopeNamedIndexView
+    list_display = ["at", "action", "person", "role", "scope_kind", "scope_name", "by"]
+    list_filter = ["action", "role", "scope_kind", "person"]
+    search_fields = ["person__user__first_name", "person__user__last_name", "person__user__email", "scope_label"]
+    form_fields = ["person"]
+
+    def get_queryset(self, request):
+        return selectors.role_changes()
+
+
 class MembersViewSetGroup(ModelViewSetGroup):
     menu_label = _("Members directory")
     menu_icon = "group"
@@ -131,6 +292,8 @@ class MembersViewSetGroup(ModelViewSetGroup):
         PersonViewSet,
         ZoneViewSet,
         InvitationViewSet,
+        RoleAssignmentViewSet,
+        RoleChangeViewSet,
     )
 
 

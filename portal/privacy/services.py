@@ -188,6 +188,7 @@ def account_delete(*, person: Person, by) -> None:
         person.receives_daily_digest = False
         person.role = "member"
         person.save()
+        person.role_assignments.all().delete()  # rights held in any scope end with the account
     logger.info("Account %s erased at its owner's request", person.pk)
 
 

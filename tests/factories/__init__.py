@@ -75,11 +75,25 @@ class UserFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = PersonRole.MEMBER
     handle = factory.Sequence(lambda n: f"membre-{n}")
+
+    @factory.post_generation
+    def role_assignments(obj, create, extracted, **kwargs):
+        """The assignments the role stands for (as the services and the data migration give them),
+        without the role groups: like the role field alone before, the factory puts nobody in a group."""
+        if create:
+            from portal.members.models import RoleAssignment
+            from portal.members.services import legacy_assignments
+
+            RoleAssignment.objects.bulk_create(
+                RoleAssignment(person=obj, role=role, scope_kind=kind, scope_id=scope_id)
+                for role, kind, scope_id in legacy_assignments(obj, obj.role)
+            )
 
 
 class AxisFactory(factory.django.DjangoModelFactory):

@@ -334,9 +334,9 @@ def test_publishing_costs_the_same_queries_whatever_the_record_holds(scene):
     # its reference index (one task run inline by the test settings' immediate backend).
     assert get_resolver().url_patterns
     small, large = _queries_of_a_publish(scene, 1), _queries_of_a_publish(scene, 8)
-    # The coordinator's person, the record's axis and the coordinator check, then in the transaction
-    # (a savepoint inside the test's): the UPDATE, the reference index task (the record, a savepoint,
-    # its tags, its figures, the index rows, the release), the last revision number, the snapshot's
-    # partners, tags and figures (one query each, whatever their number), the revision, the search
-    # outbox row: 18.
-    assert len(small) == len(large) == 18, [sql[:100] for sql in small]
+    # The coordinator's role assignments (read once per user object), her person, the record's axis
+    # and the coordinator check, then in the transaction (a savepoint inside the test's): the UPDATE,
+    # the reference index task (the record, a savepoint, its tags, its figures, the index rows, the
+    # release), the last revision number, the snapshot's partners, tags and figures (one query each,
+    # whatever their number), the revision, the search outbox row: 19.
+    assert len(small) == len(large) == 19, [sql[:100] for sql in small]

@@ -360,10 +360,11 @@ def test_the_room_reads_in_the_same_queries_whatever_it_holds(signed_in, person,
     small, large = _room_with(person, 3), _room_with(person, 25)  # 9 and 75 messages (a page is 50)
     # The session, its user, the room, the person, the membership, the page of messages (authors,
     # organisations and parents joined), the last sequence and the reading mark's UPDATE, the members,
-    # the two moderator checks (axis coordinator, room role), the person's organisation, the site and
-    # its sections (menu), the user's two permission reads (menus): 16, none per message or member.
+    # the two moderator checks (axis coordinator, room role), the user's role assignments (read once),
+    # the person's organisation, the site and its sections (menu), the user's two permission reads
+    # (menus): 17, none per message or member.
     for room in (small, large):
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(17):
             assert signed_in.get(room_url(room)).status_code == 200
 
 
