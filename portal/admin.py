@@ -9,6 +9,13 @@ as on the site, and a service's refusal shows on the form instead of an error pa
         save_service = staticmethod(services.sheet_admin_save)   # (*, instance, by, save) -> instance
         delete_service = staticmethod(services.sheet_delete)     # (*, instance, by) -> None
 
+A viewset whose rows belong to scopes (an axis, a club) also names what the user may reach and
+choose, from its app's permissions.py; rows outside are neither listed, exported, opened nor
+edited (404), and the form offers only the user's own scopes:
+
+        scope_queryset = staticmethod(permissions.sheets_visible)   # (queryset, user) -> queryset
+        scope_form = staticmethod(permissions.narrow_sheet_form)    # (form, user) -> None
+
 `save` is the admin form's own save (fields, many-to-many, inline children): a service that builds
 the object itself ignores it; one that only adds rules around the form calls it.
 
@@ -17,7 +24,7 @@ cell through portal.exports, so that a text that looks like a formula stays text
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -53,7 +60,36 @@ class PostExportMixin:
         return super().get(request, *args, **kwargs)
 
 
-class PortalIndexView(PostExportMixin, FormulaSafeExportMixin, generic.IndexView):
+class ScopedMixin:
+    """Rows outside the user's scopes do not exist for them; forms offer only their scopes."""
+
+    scope_queryset = None
+    scope_form = None
+
+    def scoped(self, queryset):
+        return queryset if self.scope_queryset is None else self.scope_queryset(queryset, self.request.user)
+
+    def get_base_queryset(self):  # the list and its exports
+        return self.scoped(super().get_base_queryset())
+
+    def get_object(self, queryset=None):  # edit, delete, inspect
+        obj = super().get_object(queryset)
+        if self.scope_queryset is not None and not self.scoped(self.model._default_manager.filter(pk=obj.pk)).exists():
+            raise Http404
+        return obj
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.scope_form is not None:
+            self.scope_form(form, self.request.user)
+        return form
+
+
+class PortalIndexView(ScopedMixin, PostExportMixin, FormulaSafeExportMixin, generic.IndexView):
+    pass
+
+
+class PortalInspectView(ScopedMixin, generic.InspectView):
     pass
 
 
@@ -83,15 +119,15 @@ class ServiceSaveMixin:
             return self.form_invalid(form)
 
 
-class ServiceCreateView(ServiceSaveMixin, generic.CreateView):
+class ServiceCreateView(ScopedMixin, ServiceSaveMixin, generic.CreateView):
     pass
 
 
-class ServiceEditView(ServiceSaveMixin, generic.EditView):
+class ServiceEditView(ScopedMixin, ServiceSaveMixin, generic.EditView):
     pass
 
 
-class ServiceDeleteView(generic.DeleteView):
+class ServiceDeleteView(ScopedMixin, generic.DeleteView):
     delete_service = None
 
     def delete_action(self):
@@ -104,6 +140,7 @@ class PortalViewSet(ModelViewSet):
     """A model's admin screens, searched in the database (no Wagtail search index) and never copied."""
 
     index_view_class = PortalIndexView
+    inspect_view_class = PortalInspectView
     add_view_class = ServiceCreateView
     edit_view_class = ServiceEditView
     delete_view_class = ServiceDeleteView
@@ -111,19 +148,44 @@ class PortalViewSet(ModelViewSet):
     copy_view_enabled = False
     save_service = None
     delete_service = None
+    scope_queryset = None
+    scope_form = None
+
+    def get_index_view_kwargs(self, **kwargs):
+        return {**super().get_index_view_kwargs(**kwargs), **self._scope_kwargs()}
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return {**super().get_inspect_view_kwargs(**kwargs), **self._scope_kwargs()}
 
     def get_add_view_kwargs(self, **kwargs):
-        return {**super().get_add_view_kwargs(**kwargs), **self._service_kwargs(self.add_view_class, "save_service")}
+        return {
+            **super().get_add_view_kwargs(**kwargs),
+            **self._service_kwargs(self.add_view_class, "save_service"),
+            **self._scope_kwargs(),
+        }
 
     def get_edit_view_kwargs(self, **kwargs):
-        return {**super().get_edit_view_kwargs(**kwargs), **self._service_kwargs(self.edit_view_class, "save_service")}
+        return {
+            **super().get_edit_view_kwargs(**kwargs),
+            **self._service_kwargs(self.edit_view_class, "save_service"),
+            **self._scope_kwargs(),
+        }
 
     def get_delete_view_kwargs(self, **kwargs):
         return {
             **super().get_delete_view_kwargs(**kwargs),
             **self._service_kwargs(self.delete_view_class, "delete_service"),
+            **self._scope_kwargs(),
         }
 
     def _service_kwargs(self, view_class, name: str) -> dict:
         service = getattr(self, name)
         return {name: service} if service is not None and hasattr(view_class, name) else {}
+
+    def _scope_kwargs(self) -> dict:
+        kwargs = {}
+        if self.scope_queryset is not None:
+            kwargs["scope_queryset"] = self.scope_queryset
+        if self.scope_form is not None:
+            kwargs["scope_form"] = self.scope_form
+        return kwargs
