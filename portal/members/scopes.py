@@ -69,3 +69,21 @@ def model_source(model, *, label_field: str = "name", order_by: Iterable[str] = 
         "labels": lambda ids: {row.pk: str(row) for row in rows(model.objects.filter(pk__in=ids))},
         "choices": lambda: [(row.pk, str(row)) for row in rows(model.objects.all())],
     }
+
+
+# --- Followers of role changes ---------------------------------------------------------------------
+
+_role_followers: list[Callable] = []
+
+
+def follow_roles(callback: Callable) -> None:
+    """Called by an app from its AppConfig.ready(): `callback(person)` runs inside the transaction of
+    every grant or withdrawal (and after the first-release role is turned into assignments), so what
+    the app derives from roles (Wagtail groups per subtree, an axis's coordinators) never lags."""
+    if callback not in _role_followers:
+        _role_followers.append(callback)
+
+
+def roles_changed(person) -> None:
+    for callback in _role_followers:
+        callback(person)

@@ -431,6 +431,7 @@ def _roles_changed(person: Person) -> None:
         person.save(update_fields=["role"])
     _sync_role_groups(person)
     permissions.forget(person.user)
+    scopes.roles_changed(person)
 
 
 def role_grant(*, person: Person, role: str, scope_kind: str, scope_id: int = CLUSTER_ID, by) -> RoleAssignment:
