@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_ratelimit",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -168,6 +169,25 @@ PAGE_CACHE_ALIAS = "pages"
 # How long an anonymous visitor may be served a page built earlier (0: no page cache). Publishing,
 # unpublishing, moving a page or changing a view restriction purges at once; this bounds the rest
 # (live figures, places left, records published since).
+# Rate limits: django-ratelimit counts in the shared cache (Redis), so a limit holds per person
+# across their sockets, tabs and the server's processes. A down cache lets the action through
+# rather than refusing a registration or a message (nothing is lost; the limit waits for Redis).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# Costly websocket frames, per person (django-ratelimit rates: "count/period", s m h d).
+PORTAL_FRAME_RATES = {
+    "edit": os.environ.get("PORTAL_RATE_FRAME_EDIT", "30/m"),
+    "delete": os.environ.get("PORTAL_RATE_FRAME_DELETE", "30/m"),
+    "typing": os.environ.get("PORTAL_RATE_FRAME_TYPING", "30/m"),
+    "resume": os.environ.get("PORTAL_RATE_FRAME_RESUME", "20/m"),
+    "mark_read": os.environ.get("PORTAL_RATE_FRAME_MARK_READ", "120/m"),
+    "state": os.environ.get("PORTAL_RATE_FRAME_STATE", "20/m"),
+}
+# Open websockets one account may hold in one server process (tabs, phone, tablet: 20 is plenty).
+PORTAL_MAX_SOCKETS_PER_PERSON = int(os.environ.get("PORTAL_MAX_SOCKETS_PER_PERSON", "20"))
+# Django's own Redis cache increments atomically; django-ratelimit only lists third-party ones.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
 
 # --- Search: Elasticsearch when ELASTICSEARCH_URL is set, else the database. ---
