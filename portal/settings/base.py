@@ -309,3 +309,11 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Public forms, per address (or per account when signed in): django-ratelimit rates.
+PORTAL_FORM_RATES = {
+    "newsletter_signup": os.environ.get("PORTAL_RATE_NEWSLETTER_SIGNUP", "5/h"),
+    "contact": os.environ.get("PORTAL_RATE_CONTACT", "5/h"),
+    "event_registration": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION", "5/h"),  # per event
+    "event_registration_daily": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION_DAILY", "20/d"),  # all events
+}
