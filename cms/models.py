@@ -28,8 +28,8 @@ from wagtail.search import index
 
 from portal.clubs import selectors as club_selectors
 from portal.clubs.models import Club
-from portal.members import selectors as member_selectors
 from portal.forms import HONEYPOT_FIELD, add_honeypot
+from portal.members import selectors as member_selectors
 from portal.pagination import page_of, query_string
 from portal.ratelimits import TOO_MANY, over_rate
 from workgroups import selectors as workgroup_selectors

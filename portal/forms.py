@@ -44,4 +44,3 @@ def add_honeypot(form):
     """Adds the trap to a form instance (Wagtail's form pages build their class from the editor's fields)."""
     form.fields[HONEYPOT_FIELD] = HoneypotField()
     return form
-

@@ -10,7 +10,6 @@ from wagtail.contrib.forms.models import FormSubmission
 from cms.events.models import EventRegistration
 from cms.models import ContactFormField, ContactPage
 from cms.newsletters.models import Subscriber
-from tests.cms.conftest import agenda, event, home  # noqa: F401  (fixtures)
 from tests.cms.pages import add_event, add_page
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +66,9 @@ def test_an_anonymous_script_cannot_take_every_seat_of_an_event(client, agenda):
     # Across events as well: the daily rate counts every event.
     other = add_event(agenda, title="Atelier", capacity=10)
     for index in range(2):
-        assert client.post(other.url, {"name": f"Autre {index}", "email": f"autre{index}@example.org"}).status_code == 302
+        assert (
+            client.post(other.url, {"name": f"Autre {index}", "email": f"autre{index}@example.org"}).status_code == 302
+        )
     assert client.post(other.url, {"name": "Autre 3", "email": "autre3@example.org"}).status_code == 429
 
 
