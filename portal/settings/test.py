@@ -32,3 +32,9 @@ CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 if os.environ.get("REDIS_URL"):
     CACHES["pages"]["KEY_PREFIX"] = f"ptce-test-{os.getpid()}"  # noqa: F405
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+
+# Nothing listens on port 9: a test that forgot to serve recorded answers fails fast, never reaching
+# the network (tests/portal/outside/recorded.py serves them on loopback).
+COMPANY_REGISTER_URL = "http://127.0.0.1:9"
+ADDRESS_BASE_URL = "http://127.0.0.1:9"
+OUTSIDE_SERVICES_TIMEOUT = 2
