@@ -260,6 +260,13 @@ LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 INVITATION_VALIDITY_DAYS = int(os.environ.get("PORTAL_INVITATION_VALIDITY_DAYS", "14"))
 
+# --- Outside services (portal/outside): public APIs reached with a timeout and a size cap. ---
+# The company register ("Recherche d'entreprises", no key) and the national address base (BAN).
+COMPANY_REGISTER_URL = os.environ.get("COMPANY_REGISTER_URL", "https://recherche-entreprises.api.gouv.fr")
+ADDRESS_BASE_URL = os.environ.get("ADDRESS_BASE_URL", "https://api-adresse.data.gouv.fr")
+OUTSIDE_SERVICES_TIMEOUT = float(os.environ.get("OUTSIDE_SERVICES_TIMEOUT", "5"))  # seconds, per request
+OUTSIDE_SERVICES_MAX_BYTES = int(os.environ.get("OUTSIDE_SERVICES_MAX_BYTES", str(2 * 1024 * 1024)))
+
 # --- Languages: French first, English second. ---
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

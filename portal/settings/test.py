@@ -35,3 +35,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # Rate limits count in this process's memory here (the default cache above): django-ratelimit's
 # check wants a shared cache, which production has (Redis).
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
+
+# Nothing listens on port 9: a test that forgot to serve recorded answers fails fast, never reaching
+# the network (tests/portal/outside/recorded.py serves them on loopback).
+COMPANY_REGISTER_URL = "http://127.0.0.1:9"
+ADDRESS_BASE_URL = "http://127.0.0.1:9"
+OUTSIDE_SERVICES_TIMEOUT = 2
