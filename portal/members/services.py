@@ -7,6 +7,7 @@ transaction (search.indexing, drained after commit). No signal does it behind th
 
 import datetime
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -353,6 +354,18 @@ def account_email_ensure(*, user) -> None:
     with transaction.atomic():
         EmailAddress.objects.filter(user=user).exclude(email=address).update(primary=False)
         EmailAddress.objects.update_or_create(user=user, email=address, defaults={"verified": True, "primary": True})
+
+
+def account_two_factor_off(*, user) -> int:
+    """Removes the account's authenticator app and recovery codes (a person who lost both): signing in
+    then needs the password alone, and whoever must use two-factor authentication is asked to set it
+    up again at once. Returns how many authenticators were removed."""
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        removed, _detail = Authenticator.objects.filter(user=user).delete()
+    logging.getLogger("portal.accounts").warning("Two-factor authentication turned off for account %s", user.pk)
+    return removed
 
 
 # --- Role assignments ------------------------------------------------------------------------
