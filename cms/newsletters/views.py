@@ -17,12 +17,12 @@ ARCHIVE_PAGE_SIZE = 12
 
 
 def archive(request):
-    page = page_of(request, selectors.archived(), ARCHIVE_PAGE_SIZE)
+    page = page_of(request, selectors.archived(request.user), ARCHIVE_PAGE_SIZE)
     return render(request, "newsletters/archive.html", {"page": page})
 
 
 def issue(request, slug):
-    newsletter = selectors.archived_issue(slug)
+    newsletter = selectors.archived_issue(slug, request.user)
     if newsletter is None:
         raise Http404
     # The frozen content was rendered by the portal from the editor's sanitised blocks.
