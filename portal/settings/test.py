@@ -34,7 +34,8 @@ if os.environ.get("REDIS_URL"):
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 # Nothing listens on port 9: a test that forgot to serve recorded answers fails fast, never reaching
-# the network (tests/portal/outside/recorded.py serves them on loopback).
-COMPANY_REGISTER_URL = "http://127.0.0.1:9"
-ADDRESS_BASE_URL = "http://127.0.0.1:9"
+# the network (tests/portal/outside/recorded.py serves them on loopback; a browser test hands its
+# server's address to the daphne it starts through PORTAL_TEST_*_URL).
+COMPANY_REGISTER_URL = os.environ.get("PORTAL_TEST_COMPANY_REGISTER_URL", "http://127.0.0.1:9")
+ADDRESS_BASE_URL = os.environ.get("PORTAL_TEST_ADDRESS_BASE_URL", "http://127.0.0.1:9")
 OUTSIDE_SERVICES_TIMEOUT = 2
