@@ -399,6 +399,36 @@ def person_update_profile(
     return person
 
 
+# --- Sign-in addresses -------------------------------------------------------------------------
+
+
+def account_email_ensure(*, user) -> None:
+    """Records the account's address as its verified primary sign-in address (allauth's EmailAddress):
+    sign-in and password reset find the account by it, a reset lifts the lockout of every address
+    recorded, and two-factor setup requires the account's addresses to be verified. The invitation
+    link that created the account was sent to that address, so it is verified."""
+    from allauth.account.models import EmailAddress
+
+    address = (user.email or "").strip().lower()
+    if not address or EmailAddress.objects.filter(email=address, verified=True).exclude(user=user).exists():
+        return
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=user).exclude(email=address).update(primary=False)
+        EmailAddress.objects.update_or_create(user=user, email=address, defaults={"verified": True, "primary": True})
+
+
+def account_two_factor_off(*, user) -> int:
+    """Removes the account's authenticator app and recovery codes (a person who lost both): signing in
+    then needs the password alone, and whoever must use two-factor authentication is asked to set it
+    up again at once. Returns how many authenticators were removed."""
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        removed, _detail = Authenticator.objects.filter(user=user).delete()
+    logging.getLogger("portal.accounts").warning("Two-factor authentication turned off for account %s", user.pk)
+    return removed
+
+
 # --- Role assignments ------------------------------------------------------------------------
 
 
@@ -617,6 +647,7 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, password: 
             last_name=last_name,
         )
         person_create(user=user, organisation=invitation.organisation, role=invitation.role)
+        account_email_ensure(user=user)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -1,12 +1,17 @@
 """Account pages: profile, own organisation, invitations. Thin: rules live in services."""
 
+from allauth.decorators import rate_limit
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -51,6 +56,8 @@ def profile(request):
         "memberships": selectors.organisation_memberships(organisation) if organisation else [],
         "colleagues": selectors.organisation_people(organisation).exclude(pk=person.pk) if organisation else [],
         "can_edit_organisation": bool(organisation and permissions.can_edit_organisation(request.user, organisation)),
+        "two_factor_on": is_mfa_enabled(request.user),
+        "two_factor_required": permissions.must_use_two_factor(request.user),
     }
     return render(request, "members/profile.html", context)
 
@@ -156,3 +163,27 @@ def register_lookup(request):
     response = JsonResponse({"results": results})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Reset links e-mailed before the portal moved to allauth (Django's token), throttled like allauth's.
+legacy_password_reset_confirm = rate_limit(action="reset_password_from_key")(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="members/password_reset_confirm.html",
+        success_url=reverse_lazy("members:password_reset_complete"),
+    )
+)
+
+
+def admin_login_redirect(request):
+    """The Wagtail admin's sign-in page leads to the site's (throttled, with the second factor), `next` kept.
+
+    A POST is answered the same way: credentials sent to the old page are never checked."""
+    url = reverse("members:login")
+    next_url = request.GET.get(REDIRECT_FIELD_NAME)
+    if next_url:
+        url += "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+    return redirect(url)
+
+
+def admin_password_reset_redirect(request):
+    return redirect("members:password_reset")
