@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from portal.pagination import page_of
+from portal.ratelimits import TOO_MANY, over_rate
 
 from . import selectors, services, tokens
 from .forms import SignupForm
@@ -32,6 +33,10 @@ def issue(request, slug):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and over_rate(request, "newsletter_signup"):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+        return render(request, "newsletters/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         services.subscriber_signup(email=form.cleaned_data["email"], name=form.cleaned_data["name"])
         return render(request, "newsletters/signup_sent.html", {"email": form.cleaned_data["email"]})

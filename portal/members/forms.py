@@ -43,9 +43,14 @@ class OrganisationForm(OrganisationIdentifiersMixin, forms.ModelForm):
         model = Organisation
         fields = [
             "name", "kind", "siret", "naf_code", "headcount_band", "address", "postcode", "commune",
-            "zone", "website", "email", "phone", "description", "in_public_directory",
+            "zone", "website", "email", "phone", "description", "in_public_directory", "latitude", "longitude",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        # The point comes from the company register (members/register-lookup.js) or the address base.
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "latitude": forms.HiddenInput,
+            "longitude": forms.HiddenInput,
+        }
 
 
 class ProfileForm(forms.Form):

@@ -125,6 +125,18 @@ def can_grant_role(user, role: str) -> bool:
     return role == PersonRole.MEMBER or is_administrator(user)
 
 
+def can_lookup_register(user) -> bool:
+    """Looking a firm up in the company register, to fill an organisation's form: whoever may edit an
+    organisation (administrators, the people of an organisation for their own), and club animators
+    (who register their zone's firms)."""
+    if is_administrator(user):
+        return True
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    person = person_of(user)
+    return bool(person and person.organisation_id) or holds(user, Role.ANIMATOR)
+
+
 # Roles whose holders can download personal data: the administrators (every admin list and export,
 # the logged exports), the coordinators (people of the directory in the admin), the club animators
 # and exchange organisers (attendance sheets, prospects, surveys, exchange workbooks).

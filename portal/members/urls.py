@@ -33,4 +33,5 @@ urlpatterns = [
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/inviter/", views.organisation_invite, name="organisation_invite"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("registre-des-entreprises/", views.register_lookup, name="register_lookup"),
 ]

@@ -8,13 +8,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.forms import add_service_errors
+from portal.outside import company_register
+from portal.outside.http import ServiceDown
 from portal.privacy import services as privacy_services
 from portal.privacy import wording as privacy_wording
 from portal.privacy.models import Purpose
@@ -22,6 +25,7 @@ from portal.privacy.models import Purpose
 from . import permissions, selectors, services
 from .forms import InvitationAcceptForm, InvitationForm, OrganisationForm, ProfileForm
 from .models import Organisation, PersonRole
+from .validators import validate_siret
 
 
 @login_required
@@ -130,6 +134,35 @@ def invitation_accept(request, token):
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("members:profile")
     return render(request, "members/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+MAX_LOOKUP_QUERY = 100
+
+
+@require_safe
+def register_lookup(request):
+    """The company register's firms for ?q= (a SIRET or a name), for the organisation form's filler
+    (members/register-lookup.js): {"results": [...]}; 400 for a query it cannot search, 503 with the
+    reason when the register does not answer. One GET answering a short list: a plain JsonResponse,
+    as the search suggestions, rather than an API framework's router for it."""
+    if not permissions.can_lookup_register(request.user):
+        message = _("Sign in with an account that may edit an organisation to search the company register.")
+        return JsonResponse({"error": message}, status=403)
+    query = company_register.normalise_query(request.GET.get("q", ""))
+    if len(query) < company_register.MIN_QUERY_LENGTH or len(query) > MAX_LOOKUP_QUERY:
+        return JsonResponse({"error": _("Type a SIRET (14 digits) or at least three letters of the name.")}, status=400)
+    if company_register.SIRET_PATTERN.match(query):
+        try:
+            validate_siret(query)
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    try:
+        results = selectors.register_lookup(query)
+    except ServiceDown as down:
+        return JsonResponse({"error": down.message}, status=503)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Reset links e-mailed before the portal moved to allauth (Django's token), throttled like allauth's.

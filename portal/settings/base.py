@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_ratelimit",
     # Sign-in, password reset and change, throttling, two-factor authentication (TOTP, recovery codes).
     "allauth",
     "allauth.account",
@@ -174,6 +175,25 @@ PAGE_CACHE_ALIAS = "pages"
 # How long an anonymous visitor may be served a page built earlier (0: no page cache). Publishing,
 # unpublishing, moving a page or changing a view restriction purges at once; this bounds the rest
 # (live figures, places left, records published since).
+# Rate limits: django-ratelimit counts in the shared cache (Redis), so a limit holds per person
+# across their sockets, tabs and the server's processes. A down cache lets the action through
+# rather than refusing a registration or a message (nothing is lost; the limit waits for Redis).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# Costly websocket frames, per person (django-ratelimit rates: "count/period", s m h d).
+PORTAL_FRAME_RATES = {
+    "edit": os.environ.get("PORTAL_RATE_FRAME_EDIT", "30/m"),
+    "delete": os.environ.get("PORTAL_RATE_FRAME_DELETE", "30/m"),
+    "typing": os.environ.get("PORTAL_RATE_FRAME_TYPING", "30/m"),
+    "resume": os.environ.get("PORTAL_RATE_FRAME_RESUME", "20/m"),
+    "mark_read": os.environ.get("PORTAL_RATE_FRAME_MARK_READ", "120/m"),
+    "state": os.environ.get("PORTAL_RATE_FRAME_STATE", "20/m"),
+}
+# Open websockets one account may hold in one server process (tabs, phone, tablet: 20 is plenty).
+PORTAL_MAX_SOCKETS_PER_PERSON = int(os.environ.get("PORTAL_MAX_SOCKETS_PER_PERSON", "20"))
+# Django's own Redis cache increments atomically; django-ratelimit only lists third-party ones.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
 
 # --- Search: Elasticsearch when ELASTICSEARCH_URL is set, else the database. ---
@@ -297,6 +317,13 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 INVITATION_VALIDITY_DAYS = int(os.environ.get("PORTAL_INVITATION_VALIDITY_DAYS", "14"))
 
+# --- Outside services (portal/outside): public APIs reached with a timeout and a size cap. ---
+# The company register ("Recherche d'entreprises", no key) and the national address base (BAN).
+COMPANY_REGISTER_URL = os.environ.get("COMPANY_REGISTER_URL", "https://recherche-entreprises.api.gouv.fr")
+ADDRESS_BASE_URL = os.environ.get("ADDRESS_BASE_URL", "https://api-adresse.data.gouv.fr")
+OUTSIDE_SERVICES_TIMEOUT = float(os.environ.get("OUTSIDE_SERVICES_TIMEOUT", "5"))  # seconds, per request
+OUTSIDE_SERVICES_MAX_BYTES = int(os.environ.get("OUTSIDE_SERVICES_MAX_BYTES", str(2 * 1024 * 1024)))
+
 # --- Languages: French first, English second. ---
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -345,4 +372,12 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
+}
+
+# Public forms, per address (or per account when signed in): django-ratelimit rates.
+PORTAL_FORM_RATES = {
+    "newsletter_signup": os.environ.get("PORTAL_RATE_NEWSLETTER_SIGNUP", "5/h"),
+    "contact": os.environ.get("PORTAL_RATE_CONTACT", "5/h"),
+    "event_registration": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION", "5/h"),  # per event
+    "event_registration_daily": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION_DAILY", "20/d"),  # all events
 }

@@ -1,4 +1,4 @@
-"""The data migration members.0007 records today's addresses for django-allauth: every existing account
+"""The data migration members.0008 records today's addresses for django-allauth: every existing account
 keeps signing in, whatever the case of its address, and one made in the admin by its username."""
 
 import pytest
@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 
-BEFORE = [("members", "0006_role_assignments_from_person_role"), ("account", "0009_emailaddress_unique_primary_email")]
-MIGRATION = ("members", "0007_account_email_addresses")
+BEFORE = [("members", "0007_located_zones_register_count"), ("account", "0009_emailaddress_unique_primary_email")]
+MIGRATION = ("members", "0008_account_email_addresses")
 
 
 def _migrate(targets):

@@ -40,7 +40,7 @@ def remove_addresses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0006_role_assignments_from_person_role"),
+        ("members", "0007_located_zones_register_count"),
         ("account", "0009_emailaddress_unique_primary_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
