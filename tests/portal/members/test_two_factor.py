@@ -19,6 +19,7 @@ from portal.members.models import Role
 from portal.members.scopes import CLUSTER_ID, ScopeKind
 from portal.members.services import role_grant
 from tests.factories import PASSWORD, AxisFactory, ClubFactory, PersonFactory, UserFactory
+from tests.portal.test_settings import PROD_ENV, run_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,17 @@ def test_the_team_turns_it_off_for_a_person_who_lost_phone_and_codes(client):
     assert "off" in output.getvalue()
     assert not Authenticator.objects.filter(user=user).exists()
     assert sign_in(client, user).status_code == 302 and signed_in(client)
+
+
+@pytest.mark.parametrize(
+    ("module", "env", "required"),
+    [
+        ("portal.settings.prod", PROD_ENV, True),
+        ("portal.settings.dev", {}, False),
+    ],
+)
+def test_production_requires_two_factor_and_the_demo_does_not(module, env, required):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.PORTAL_REQUIRE_TWO_FACTOR)"
+    result = run_settings(module, code=code, **{"PORTAL_REQUIRE_TWO_FACTOR": "", **env})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(required)
