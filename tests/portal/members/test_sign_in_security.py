@@ -180,3 +180,23 @@ def test_the_sign_in_form_keeps_its_labels_and_the_next_page(client, camille):
         reverse("members:login"), {"login": camille.email, "password": PASSWORD, "next": "/groupes/"}
     )
     assert response["Location"] == "/groupes/"
+
+
+def test_an_invited_colleague_signs_in_with_the_address_in_any_case(
+    client, member, organisation, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    from portal.members import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(email="Nina.Petit@Example.org", organisation=organisation, by=member, base_url="")
+    token = re.search(r"/compte/invitation/(\S+)/", mail.outbox[-1].body).group(1)
+    client.post(
+        reverse("members:invitation_accept", args=[token]),
+        {"first_name": "Nina", "last_name": "Petit", "password1": "Bonjour-2026!", "password2": "Bonjour-2026!"},
+    )
+    assert EmailAddress.objects.filter(email="nina.petit@example.org", verified=True, primary=True).exists()
+    client.logout()
+    response = sign_in(client, "NINA.PETIT@example.org", "Bonjour-2026!")
+    assert response.status_code == 302 and signed_in(client)

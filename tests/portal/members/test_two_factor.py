@@ -17,7 +17,7 @@ from django.urls import reverse
 from portal.members import permissions
 from portal.members.models import Role
 from portal.members.scopes import CLUSTER_ID, ScopeKind
-from portal.members.services import role_grant
+from portal.members.services import account_email_ensure, role_grant
 from tests.factories import PASSWORD, AxisFactory, ClubFactory, PersonFactory, UserFactory
 from tests.portal.test_settings import PROD_ENV, run_settings
 
@@ -60,7 +60,8 @@ def open_setup(client, password=PASSWORD):
 
 def set_up_two_factor(client, user) -> tuple[str, list[str]]:
     """Signs in, sets up the authenticator app from the profile as a person does; returns the secret
-    and the recovery codes shown."""
+    and the recovery codes shown. The address is recorded as for every account in production."""
+    account_email_ensure(user=user)
     assert sign_in(client, user).status_code == 302
     profile = client.get(reverse("members:profile")).content.decode()
     assert reverse("members:two_factor") in profile and "Activer la double authentification" in profile
@@ -229,3 +230,37 @@ def test_production_requires_two_factor_and_the_demo_does_not(module, env, requi
     result = run_settings(module, code=code, **{"PORTAL_REQUIRE_TWO_FACTOR": "", **env})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == str(required)
+
+
+def test_the_person_downloads_their_sign_in_methods_and_deleting_the_account_erases_them(client):
+    from allauth.account.models import EmailAddress
+
+    from portal.privacy import services as privacy_services
+
+    person = PersonFactory(user__email="lea.fontaine@example.org")
+    user = person.user
+    set_up_two_factor(client, user)
+    sections = {section["name"]: section["rows"] for section in privacy_services.data_sections(person)}
+    items = [row["Élément"] for row in sections["sign_in"]]
+    assert items == ["Adresse de connexion", "Application d'authentification", "Codes de secours"]
+    assert "10 non utilisés" in [row["Détail"] for row in sections["sign_in"]]
+
+    client.force_login(user)
+    client.post(reverse("privacy:account_delete"), {"password": PASSWORD, "confirm": "on"})
+    assert not EmailAddress.objects.filter(user=user).exists()
+    assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_an_account_made_in_the_admin_sets_it_up_after_a_password_reset(client):
+    """Such an account has no recorded address; the reset copies it unverified, which must not block."""
+    import re
+
+    user = PersonFactory(user__email="gestion@example.org").user
+    client.post(reverse("members:password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/]+(/compte/mot-de-passe/cle/\S+)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"password1": "Une-phrase-2026", "password2": "Une-phrase-2026"})
+    assert sign_in(client, user, "Une-phrase-2026").status_code == 302
+    secret = open_setup(client, "Une-phrase-2026").context["form"].secret
+    done = client.post(SETUP, {"code": totp(secret)})
+    assert done.status_code == 302 and Authenticator.objects.filter(user=user).exists()
