@@ -120,6 +120,10 @@ def _upload(user, url_name, entry, title, file):
     return model.objects.filter(title=title, collection=entry["collection"]).exists()
 
 
+def _png():
+    return SimpleUploadedFile("envoi.png", get_test_image_file().file.getvalue(), content_type="image/png")
+
+
 def _chooser_lists(user, url_name, title):
     response = client_for(user).get(reverse(url_name))
     return allowed(response) and title in response.content.decode()
@@ -128,7 +132,7 @@ def _chooser_lists(user, url_name, title):
 @probe("cms.image.upload_axis")
 def image_upload_axis(world, user, inside):
     entry = _entry(world, "axis", inside)
-    return _upload(user, "wagtailimages:add", entry, "Photo envoyée", get_test_image_file("envoi.png"))
+    return _upload(user, "wagtailimages:add", entry, "Photo envoyée", _png())
 
 
 @probe("cms.image.choose_axis")
@@ -139,7 +143,7 @@ def image_choose_axis(world, user, inside):
 @probe("cms.image.upload_club")
 def image_upload_club(world, user, inside):
     entry = _entry(world, "club", inside)
-    return _upload(user, "wagtailimages:add", entry, "Photo envoyée", get_test_image_file("envoi.png"))
+    return _upload(user, "wagtailimages:add", entry, "Photo envoyée", _png())
 
 
 @probe("cms.image.choose_club")
