@@ -33,7 +33,6 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from portal.clubs import permissions as club_permissions
 from portal.clubs import selectors as club_selectors
 from portal.clubs.models import Club, Survey
 from portal.members import services as member_services
@@ -42,6 +41,7 @@ from portal.members.roles import ROLE_GROUP_NAMES
 from portal.members.scopes import ScopeKind
 from workgroups.models import Axis
 
+from . import permissions
 from .models import AxisPage, ClubPage, HomePage, ScopeEditors, SurveyResultsPage
 
 User = get_user_model()
@@ -308,8 +308,8 @@ def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
     Under the club's page when it has one, else under the home page. Organisers publish here without
     the editorial workflow: the page holds nothing but the survey's aggregated figures and quotes.
     """
-    if not club_permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only the organisers can publish the results of a survey."))
+    if not permissions.can_publish_survey_results(by, survey):
+        raise PermissionDenied(_("Only the club's animators can publish the results of its survey."))
     results = club_selectors.survey_results(survey)
     if not results["responses"]:
         raise ValidationError(_("No firm has answered this survey yet: there is nothing to publish."))

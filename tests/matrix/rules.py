@@ -57,6 +57,7 @@ cms.document.choose_axis                   NN    NN    YN    NN    NN    YY
 cms.document.upload_club                   NN    NN    NN    YN    NN    YY
 cms.document.choose_club                   NN    NN    NN    YN    NN    YY
 cms.settings.site_identity                 NN    NN    NN    NN    NN    YY
+cms.survey_results.publish                 NN    NN    NN    YN    NN    YY
 
 
 # --- cms/events ----------------------------------------------------------------------------------
@@ -80,7 +81,6 @@ events.followup.club_event                 NN    NN    NN    YN    NN    YY
 # to every member or to the public subscribers, and the subscribers themselves, are administrators'.
 newsletters.list.axis_letter               NN    NN    YN    NN    NN    YY
 newsletters.list.club_letter               NN    NN    NN    YN    NN    YY
-newsletters.export.axis_letter             NN    NN    YN    NN    NN    YY
 newsletters.add.axis_choice                NN    NN    YN    NN    NN    YY
 newsletters.add.club_choice                NN    NN    NN    YN    NN    YY
 newsletters.add.cluster_audience           NN    NN    NN    NN    NN    YY

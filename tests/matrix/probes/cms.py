@@ -5,6 +5,8 @@ page of an axis or a club with its news and events, and an image and a document 
 collection, with the rights set up by the real service (cms.services.publishing_setup).
 """
 
+import datetime
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.documents import get_document_model
@@ -14,8 +16,11 @@ from wagtail.models import Collection, Site
 
 from cms import selectors, services
 from cms.events.models import EventIndexPage
-from cms.models import ClubPage, HomePage, NewsIndexPage
+from cms.models import ClubPage, HomePage, NewsIndexPage, SurveyResultsPage
+from portal.clubs import services as club_services
+from portal.clubs.models import SurveyInvitation
 from tests.cms.pages import add_news, add_page, axis_page
+from tests.factories import UserFactory
 
 from ..kit import allowed, client_for, probe
 
@@ -178,3 +183,20 @@ def site_identity(world, user, inside):
     # The cluster's identity is one scope: inside and outside are the same screen.
     site = Site.objects.get(is_default_site=True)
     return allowed(client_for(user).get(f"/admin/settings/cms/siteidentity/{site.pk}/"))
+
+
+@probe("cms.survey_results.publish")
+def survey_results_publish(world, user, inside):
+    """A club's needs survey, answered by its member firm, published as a page in one click."""
+    club, firm = world.inside("club", inside), world.inside("org", inside)
+    survey = club_services.survey_open(
+        title=f"Besoins de {club}", club=club, closes_on=datetime.date.today() + datetime.timedelta(days=30),
+        by=UserFactory(is_superuser=True),
+    )  # fmt: skip
+    invitation = SurveyInvitation.objects.get(survey=survey, organisation=firm)
+    club_services.survey_answer(
+        token=club_services.invitation_token(invitation),
+        answers=[{"problem": "waste", "importance": 3, "comment": "Bennes pleines"}],
+    )
+    client_for(user).post(reverse("survey_results_page", args=[survey.pk]))
+    return SurveyResultsPage.objects.filter(survey=survey).exists()

@@ -1,5 +1,5 @@
 """Probes of the newsletters' rules: a letter to an axis's workgroups or to a club's members in the
-admin (list, export, add form's choices, edit, copy, delete, preview, test, send, progress)."""
+admin (list, add form's choices, edit, copy, delete, preview, test, send, progress)."""
 
 import re
 
@@ -56,13 +56,6 @@ def list_axis_letter(world, user, inside):
 @probe("newsletters.list.club_letter")
 def list_club_letter(world, user, inside):
     return _listed(user, _letter(world, "club", inside))
-
-
-@probe("newsletters.export.axis_letter")
-def export_axis_letter(world, user, inside):
-    letter = _letter(world, "axis", inside)
-    response = client_for(user).post(reverse("newsletter-issues:index") + "?export=csv")
-    return allowed(response) and letter.title in response.content.decode()
 
 
 @probe("newsletters.add.axis_choice")
