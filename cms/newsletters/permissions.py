@@ -3,7 +3,8 @@ and the services ask here.
 
 A letter to an axis's workgroups is the business of that axis's coordinators, a letter to a club's
 members of that club's animators; a letter to every member or to the public subscribers, and the
-subscribers themselves, of the cluster's administrators, who may do everything.
+subscribers themselves, of the cluster's administrators, who may do everything. Who may read which
+archived letter: `archive_filter`.
 """
 
 from django.contrib.auth import get_user_model
@@ -118,3 +119,15 @@ class NewsletterPermissionPolicy(BasePermissionPolicy):
         for role, kind, _field in SCOPED_AUDIENCES.values():
             writers |= Q(person__role_assignments__role=role, person__role_assignments__scope_kind=kind)
         return get_user_model().objects.filter(writers, is_active=True).distinct()
+
+
+def archive_filter(user) -> Q:
+    """The sent letters `user` may read in the archive: those sent to the public, for everyone; those
+    sent to members (of the cluster, an axis or a club) only by the people they were delivered to.
+    Administrators read every letter."""
+    if is_administrator(user):
+        return Q()
+    public = Q(audience=Audience.SUBSCRIBERS)
+    if not user or not user.is_authenticated or not user.is_active or not user.email:
+        return public
+    return public | Q(deliveries__email__iexact=user.email)
