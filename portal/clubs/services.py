@@ -61,8 +61,8 @@ def club_save(*, club: Club, by) -> Club:
 
 def club_set_stage(*, club: Club, stage: str, by, changed_on: datetime.date | None = None, note: str = "") -> Club:
     """Moves a club to a stage (forward, or back if it stalls) and dates it in the history."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators change a club's stage."))
+    if not permissions.can_set_stage(by, club):
+        raise PermissionDenied(_("Only the club's animators and the administrators change its stage."))
     if stage not in CLUB_STAGE_ORDER:
         raise ValidationError({"stage": _("Choose one of the four stages.")})
     if club.is_merged:
@@ -185,8 +185,10 @@ def prospect_contact_record(
     *, organisation: Organisation, status: str, by, contacted_on: datetime.date | None = None, note: str = ""
 ) -> ProspectContact:
     """Records an invitation, a call, a visit… The latest one is the firm's status in the list."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators follow prospects."))
+    if not permissions.can_follow_prospects(by, organisation.zone):
+        raise PermissionDenied(
+            _("Only the animators of the clubs of the firm's zone and the administrators follow it.")
+        )
     if status not in ContactStatus.values:
         raise ValidationError({"status": _("Choose a contact status.")})
     contacted_on = contacted_on or timezone.localdate()
@@ -205,8 +207,10 @@ def prospect_contact_record(
 
 def firm_import_create(*, zone: Zone, filename: str, content: bytes, mode: str, by) -> FirmImport:
     """Stores the file and queues the background task once the row is committed."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators import firms."))
+    if not permissions.can_import_firms(by, zone):
+        raise PermissionDenied(
+            _("Only the animators of the clubs of this zone and the administrators import its firms.")
+        )
     if mode not in ImportMode.values:
         raise ValidationError({"mode": _("Choose what to do with lines in error.")})
     from .tasks import run_firm_import
@@ -308,8 +312,10 @@ def survey_firms(club: Club | None) -> QuerySet[Organisation]:
 
 
 def survey_open(*, title: str, club: Club | None, closes_on: datetime.date, by, introduction: str = "") -> Survey:
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not permissions.can_open_survey(by, club):
+        raise PermissionDenied(
+            _("Only the club's animators open its surveys; the administrators open the whole cluster's.")
+        )
     if club is not None and club.is_merged:
         raise ValidationError({"club": _("This club has merged into another one: survey that one.")})
     survey = Survey(title=title.strip(), club=club, closes_on=closes_on, introduction=introduction, created_by=by)
@@ -326,8 +332,8 @@ def survey_open(*, title: str, club: Club | None, closes_on: datetime.date, by, 
 
 def survey_invite(*, survey: Survey, organisation: Organisation, by) -> SurveyInvitation:
     """Adds one firm (a newcomer on the zone) to an open survey; returns its existing link if it has one."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     invitation, _created = SurveyInvitation.objects.get_or_create(
         survey=survey, organisation=organisation, defaults={"nonce": secrets.token_hex(8)}
     )
@@ -337,8 +343,8 @@ def survey_invite(*, survey: Survey, organisation: Organisation, by) -> SurveyIn
 def survey_email_links(*, survey: Survey, by) -> int:
     """Queues an e-mail with its own link to every firm with a contact address that has neither
     answered nor been e-mailed yet; returns how many will leave. The sending is a background task."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     if not survey.is_open:
         raise ValidationError(_("This survey is closed: its links no longer work."))
     pending = _invitations_to_email(survey)
@@ -438,12 +444,12 @@ def survey_answer(*, token: str, answers: list[dict], free_text: str = "", respo
 
 
 def survey_update(*, survey: Survey, by) -> Survey:
-    """An organiser's edit of a survey's wording, dates or publication; its club (hence its firms) stays."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    """An animator's edit of a survey's wording, dates or publication; its club (hence its firms) stays."""
     previous_club, was_public = Survey.objects.values_list("club_id", "results_public").get(pk=survey.pk)
     if survey.club_id != previous_club:
         raise ValidationError({"club": _("The club of a survey cannot change once its links exist: open a new one.")})
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     survey.full_clean()
     with transaction.atomic():
         survey.save()
@@ -455,8 +461,8 @@ def survey_update(*, survey: Survey, by) -> Survey:
 def survey_set_public(*, survey: Survey, public: bool, by) -> Survey:
     """Shows or hides the results on the site: the public's results are the survey's page there
     (published, refreshed or withdrawn by the `survey_results_public_changed` receivers)."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators publish results."))
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     with transaction.atomic():
         survey.results_public = public
         survey.save(update_fields=["results_public"])

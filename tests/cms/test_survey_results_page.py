@@ -26,6 +26,7 @@ def answered_survey(organiser, home):
     zone = ZoneFactory()
     club = ClubFactory(zone=zone, name="Club des Tanneries")
     add_page(home, ClubPage, title="Club des Tanneries", club=club)
+    member_services.person_assign_from_role(person=organiser.person)  # animates the clubs there are now
     firms = [OrganisationFactory(zone=zone) for _ in range(3)]
     survey = club_services.survey_open(
         title="Besoins 2026", club=club, closes_on=datetime.date.today() + datetime.timedelta(days=30), by=organiser
@@ -94,8 +95,10 @@ def test_members_cannot_publish(client, answered_survey):
 
 
 def test_a_survey_nobody_answered_is_not_published(client, organiser, home):
+    club = ClubFactory()
+    member_services.person_assign_from_role(person=organiser.person)  # animates the clubs there are now
     survey = club_services.survey_open(
-        title="Besoins sans réponse", club=None, closes_on=datetime.date.today() + datetime.timedelta(days=9),
+        title="Besoins sans réponse", club=club, closes_on=datetime.date.today() + datetime.timedelta(days=9),
         by=organiser,
     )  # fmt: skip
     client.force_login(organiser)

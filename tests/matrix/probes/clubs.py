@@ -46,7 +46,10 @@ def admin_list_shows(user, viewset: str, text: str) -> bool:
 def admin_export_has(user, viewset: str, text: str) -> bool:
     """The list's CSV export (a POST, as the button sends it) holds `text`."""
     response = client_for(user).post(reverse(f"{viewset}:index") + "?export=csv")
-    return response.status_code == 200 and text in response.content.decode("utf-8-sig", errors="replace")
+    if response.status_code != 200:
+        return False
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return text in body.decode("utf-8-sig", errors="replace")
 
 
 def admin_page_opens(user, viewset: str, view: str, pk) -> bool:

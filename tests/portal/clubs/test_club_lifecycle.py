@@ -21,11 +21,14 @@ from tests.factories import (
 )
 from workgroups.plans.models import ActionPlan, CommonIssue
 
+from .conftest import animate
+
 TODAY = datetime.date.today()
 
 
 def test_stages_are_dated_in_the_history_in_order(organiser):
     club = ClubFactory(founded=TODAY - datetime.timedelta(days=900), stage_since=TODAY - datetime.timedelta(days=900))
+    animate(organiser, club)
     club_services.club_record_creation(club=club)
     club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser,
                          changed_on=TODAY - datetime.timedelta(days=600))  # fmt: skip
@@ -50,6 +53,7 @@ def test_stages_are_dated_in_the_history_in_order(organiser):
 
 def test_a_stage_cannot_be_dated_before_the_last_step_or_in_the_future(organiser):
     club = ClubFactory()
+    animate(organiser, club)
     club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser, changed_on=TODAY)
     with pytest.raises(ValidationError) as caught:
         club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser,
@@ -63,19 +67,24 @@ def test_a_stage_cannot_be_dated_before_the_last_step_or_in_the_future(organiser
     assert club.stage_changes.count() == 1
 
 
-def test_only_organisers_change_a_stage(member):
+def test_only_the_club_s_animators_change_its_stage(member, organiser):
     club = ClubFactory()
+    animate(organiser, ClubFactory())
     with pytest.raises(PermissionDenied):
         club_services.club_set_stage(club=club, stage=ClubStage.AUTONOMOUS, by=member)
+    with pytest.raises(PermissionDenied):
+        club_services.club_set_stage(club=club, stage=ClubStage.AUTONOMOUS, by=organiser)
     assert ClubStageChange.objects.count() == 0
 
 
 def test_stage_form_on_the_club_page(client, organiser, member):
-    club = ClubFactory()
+    club, other = ClubFactory(), ClubFactory()
     url = reverse("club:stage", args=[club.slug])
     client.force_login(member)
     assert client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat()}).status_code == 403
-    client.force_login(organiser)
+    client.force_login(animate(organiser, other))
+    assert client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat()}).status_code == 403
+    animate(organiser, club)
     response = client.post(url, {"stage": "needs_collected", "changed_on": "pas une date"})
     assert response.status_code == 302
     club.refresh_from_db()
