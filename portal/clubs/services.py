@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.members.models import Membership, MembershipStatus, Organisation, Zone
+from portal.members.models import Membership, MembershipStatus, Organisation, RoleAssignment, Zone
+from portal.members.scopes import ScopeKind
 from search import indexing
 
 from . import permissions
@@ -140,8 +141,27 @@ def _move_related_rows(absorbed: Club, into: Club) -> list[str]:
     return left_behind
 
 
+def _carry_roles_over(absorbed: Club, into: Club, *, by) -> None:
+    """The absorbed club's animators and exchange organisers carry on with the club that took over its
+    firms: their roles move there (each move logged on the roles screen, where an administrator may
+    narrow them)."""
+    from portal.members import services as member_services
+
+    held = RoleAssignment.objects.filter(scope_kind=ScopeKind.CLUB, scope_id=absorbed.pk).select_related("person")
+    for assignment in held:
+        already = RoleAssignment.objects.filter(
+            person=assignment.person, role=assignment.role, scope_kind=ScopeKind.CLUB, scope_id=into.pk
+        ).exists()
+        if not already:
+            member_services.role_grant(
+                person=assignment.person, role=assignment.role, scope_kind=ScopeKind.CLUB, scope_id=into.pk, by=by
+            )
+        member_services.role_withdraw(assignment=assignment, by=by)
+
+
 def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | None = None) -> Club:
-    """`into` absorbs `absorbed`: members, commissions, board, history, surveys, plans… move; nothing is deleted."""
+    """`into` absorbs `absorbed`: members, commissions, board, history, surveys, plans, its animators and
+    exchange organisers… move; nothing is deleted."""
     if not permissions.can_merge_clubs(by):
         raise PermissionDenied(_("Only cluster administrators merge clubs."))
     if absorbed.pk == into.pk:
@@ -165,6 +185,7 @@ def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | Non
         absorbed.other_zones.clear()
         absorbed.merged_into, absorbed.merged_on = into, merged_on
         absorbed.save(update_fields=["merged_into", "merged_on"])
+        _carry_roles_over(absorbed, into, by=by)
         ClubStageChange.objects.create(
             club=into,
             stage=into.stage,

@@ -7,10 +7,13 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from portal.clubs import permissions as club_permissions
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import Club, ClubBoardMember, ClubStage, ClubStageChange, Survey
-from portal.members.models import Membership, MembershipStatus
+from portal.members import services as member_services
+from portal.members.models import Membership, MembershipStatus, Role, RoleAssignment, RoleChange
+from portal.members.scopes import ScopeKind
 from tests.factories import (
     ClubFactory,
     MembershipFactory,
@@ -184,6 +187,33 @@ def test_merger_moves_every_related_row_and_deletes_nothing(administrator):
     # The history says whose step each row was.
     names = set(into.stage_changes.values_list("club_name", flat=True))
     assert names == {"Technopôle", "Club de l'Est"}
+
+
+def test_the_absorbed_club_s_animators_carry_on_with_the_club_that_took_it_over(administrator, organiser):
+    into, absorbed = ClubFactory(), ClubFactory()
+    animate(organiser, absorbed)
+    both = PersonFactory()
+    for club in (into, absorbed):
+        member_services.role_grant(person=both, role=Role.EXCHANGE_ORGANISER, scope_kind=ScopeKind.CLUB,
+                                   scope_id=club.pk, by=administrator)  # fmt: skip
+    club_services.club_merge(absorbed=absorbed, into=into, by=administrator)
+
+    def clubs_of(person, role):
+        return set(RoleAssignment.objects.filter(person=person, role=role).values_list("scope_id", flat=True))
+
+    assert clubs_of(organiser.person, Role.ANIMATOR) == {into.pk}
+    assert clubs_of(both, Role.EXCHANGE_ORGANISER) == {into.pk}
+    # Each move is on the roles' log, as the administrator's.
+    moves = RoleChange.objects.filter(person=organiser.person, role=Role.ANIMATOR, by=administrator)
+    assert set(moves.values_list("action", "scope_id")) == {("granted", into.pk), ("withdrawn", absorbed.pk)}
+    # The animator now follows the prospects of the absorbed club's zone, which the other club covers.
+    assert club_permissions.can_work_on_zone(_fresh(organiser), absorbed.zone)
+
+
+def _fresh(user):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=user.pk)
 
 
 def test_old_club_address_redirects_to_the_club_that_carries_it_on(client, administrator):
