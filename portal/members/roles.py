@@ -72,7 +72,7 @@ class _Including:
 # Club animators had the first release's organisers' group: their own group keeps everything granted
 # to the organisers (the exchange's sessions of their clubs, the clubs' plans…) and adds what only
 # animators do (their clubs' boards, prospects, surveys, imports), so an exchange organiser no longer
-# gets the clubs' screens. A data migration (clubs 0003) moved the people.
+# gets the clubs' screens. A data migration (clubs 0004) moved the people.
 ROLE_PERMISSIONS[Role.ANIMATOR] = _Including(ROLE_PERMISSIONS[PersonRole.ORGANISER])
 
 

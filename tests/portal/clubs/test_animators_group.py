@@ -48,7 +48,7 @@ def test_the_migration_gives_animators_their_group_and_nobody_loses_a_right():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         others = [node for node in latest if node[0] != "clubs"]
-        before = _migrate([*others, ("clubs", "0002_tables_and_content_types")])
+        before = _migrate([*others, ("clubs", "0003_firm_import_register_summary")])
         User = before.get_model("auth", "User")
         Group = before.get_model("auth", "Group")
         Person = before.get_model("members", "Person")

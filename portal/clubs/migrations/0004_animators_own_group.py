@@ -55,7 +55,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clubs", "0002_tables_and_content_types"),
+        ("clubs", "0003_firm_import_register_summary"),
         ("members", "0006_role_assignments_from_person_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
