@@ -174,7 +174,9 @@ def _editors_collection(editors: ScopeEditors | None, kind: str, label: str) -> 
     name = f"{collection_prefix}{label}"[:255]
     collection = editors.collection if editors is not None else None
     if collection is None:
-        collection = Collection.get_first_root_node().add_child(instance=Collection(name=name))
+        # Wagtail's migrations make the root collection; a database emptied without them has none.
+        root = Collection.get_first_root_node() or Collection.add_root(instance=Collection(name="Root"))
+        collection = root.add_child(instance=Collection(name=name))
     elif collection.name != name:
         collection.name = name
         collection.save(update_fields=["name"])
