@@ -13,11 +13,13 @@ from portal.members import services
 from portal.members.models import PersonRole
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.asyncio
+# Serialized rollback, like tests/knowledge/exchange/test_consumer.py: the content types keep the ids
+# of the process's cache.
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
-async def _close_consumer_connections(transactional_db):
+async def _close_consumer_connections():
     yield
     await database_sync_to_async(connections.close_all)()
 
