@@ -13,8 +13,8 @@ from portal.members import services
 from portal.members.models import PersonRole
 from tests.factories import UserFactory
 
-# Serialized rollback, like tests/knowledge/exchange/test_consumer.py: the content types keep the ids
-# of the process's cache.
+# Serialized rollback, like tests/knowledge/exchange/test_consumer.py: granting a role reads the
+# permissions' content types, which a browser test's flush (without post_migrate) leaves out.
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
