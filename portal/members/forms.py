@@ -1,4 +1,5 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
@@ -19,6 +20,22 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].widget = forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
         self.fields["password"].help_text = ""  # the page has its own "Forgotten password?" link
         self.fields["password"].widget.attrs.pop("placeholder", None)
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's setup form, keeping the key of the session's setup page: allauth draws a new one on every
+    GET, so a second tab, a reload or any request the browser makes in the background (a favicon sent
+    to the setup page) would change the key under the QR code already scanned. The key stays in the
+    session (never in the database) until the setup succeeds, which removes it."""
+
+    def __init__(self, *args, **kwargs):
+        from allauth.core import context
+        from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+        kept = context.request.session.get(SECRET_SESSION_KEY)
+        super().__init__(*args, **kwargs)
+        if kept and not self.is_bound:
+            self.secret = context.request.session[SECRET_SESSION_KEY] = kept
 
 
 class OrganisationIdentifiersMixin:

@@ -26,7 +26,10 @@ OPEN_URL_NAMES = (
     "account_logout",
     "members:logout",
     "set_language",
+    "theme_css",  # what the pages above load (a stylesheet answered with a redirect breaks them)
 )
+# Requests browsers make by themselves.
+OPEN_PATHS = ("/favicon.ico", "/robots.txt")
 
 
 class TwoFactorRequiredMiddleware:
@@ -36,7 +39,7 @@ class TwoFactorRequiredMiddleware:
 
     def open_paths(self) -> frozenset[str]:
         if self._open_paths is None:
-            self._open_paths = frozenset(reverse(name) for name in OPEN_URL_NAMES)
+            self._open_paths = frozenset((*(reverse(name) for name in OPEN_URL_NAMES), *OPEN_PATHS))
         return self._open_paths
 
     def __call__(self, request):

@@ -311,6 +311,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("PORTAL_CLIENT_IP_HEADER") or None
 MFA_ADAPTER = "portal.members.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"activate_totp": "portal.members.forms.ActivateTOTPForm"}
 # allauth refuses two-factor setup while an address of the account is unverified, against strangers
 # signing up with someone else's address. Nobody signs up here (invitations and administrators make the
 # accounts), and an address allauth copies from the account unverified (a reset asked by an account

@@ -264,3 +264,18 @@ def test_an_account_made_in_the_admin_sets_it_up_after_a_password_reset(client):
     secret = open_setup(client, "Une-phrase-2026").context["form"].secret
     done = client.post(SETUP, {"code": totp(secret)})
     assert done.status_code == 302 and Authenticator.objects.filter(user=user).exists()
+
+
+@override_settings(PORTAL_REQUIRE_TWO_FACTOR=True)
+def test_the_setup_key_holds_whatever_the_browser_asks_meanwhile(client, administrator):
+    """The page's stylesheet and the browser's own requests are not sent to the setup, and the key
+    under the QR code stays the same across reloads until the setup succeeds."""
+    sign_in(client, administrator)
+    first = open_setup(client).context["form"].secret
+    assert client.get(reverse("theme_css")).status_code == 200
+    assert client.get("/favicon.ico").get("Location") != SETUP
+    client.get(reverse("members:profile"))  # sent to the setup
+    again = client.get(SETUP)
+    assert again.context["form"].secret == first
+    assert client.post(SETUP, {"code": totp(first)}).status_code == 302
+    assert client.get(reverse("members:profile")).status_code == 200
