@@ -124,7 +124,7 @@ def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
     Under the club's page when it has one, else under the home page. Organisers publish here without
     the editorial workflow: the page holds nothing but the survey's aggregated figures and quotes.
     """
-    if not club_permissions.can_organise_clubs(by):
+    if not club_permissions.can_manage_survey(by, survey):
         raise PermissionDenied(_("Only the organisers can publish the results of a survey."))
     results = club_selectors.survey_results(survey)
     if not results["responses"]:
