@@ -42,6 +42,7 @@ clubs.surveys.see_cluster                  NN    NN    NN    NN    NN    YY
 clubs.surveys.results                      NN    NN    NN    YN    NN    YY
 clubs.surveys.export                       NN    NN    NN    YN    NN    YY
 clubs.surveys.publish                      NN    NN    NN    YN    NN    YY
+clubs.surveys.publish_page                 NN    NN    NN    YN    NN    YY
 clubs.surveys.email                        NN    NN    NN    YN    NN    YY
 clubs.growth.dashboard                     NN    NN    NN    YN    NN    YY
 clubs.admin.clubs.list                     NN    NN    YY    YN    YN    YY

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from cms.models import SurveyResultsPage
 from portal.clubs.models import (
     ClubBoardMember,
     ClubStageChange,
@@ -238,6 +239,14 @@ def surveys_publish(world, user, inside):
     client_for(user).post(reverse("club:survey_publish", args=[the_survey.pk]), {"public": "1"})
     the_survey.refresh_from_db()
     return the_survey.results_public
+
+
+@probe("clubs.surveys.publish_page")
+def surveys_publish_page(world, user, inside):
+    # The one click that publishes the survey's aggregated results as a page of the site.
+    the_survey = survey(world, inside)
+    client_for(user).post(reverse("survey_results_page", args=[the_survey.pk]))
+    return SurveyResultsPage.objects.filter(survey=the_survey).exists()
 
 
 @probe("clubs.surveys.email")
