@@ -39,6 +39,7 @@ from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .forms import ScopedPageForm
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 INDEX_PAGE_SIZE = 12
@@ -290,6 +291,7 @@ class NewsPage(Page):
         FieldPanel("tags"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    base_form_class = ScopedPageForm
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
 
