@@ -208,7 +208,13 @@ class ClubPage(Page):
         # THE public page of the club: the clubs app says what the public sees of it.
         context = super().get_context(request, *args, **kwargs)
         context.update(club_selectors.club_public_summary(self.club))
-        return context
+        from . import selectors
+
+        # The club's own news and events, written by its animators (shown once the club has them).
+        context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
+        if context["news_index"] is not None:
+            context["latest_news"] = list(selectors.latest_news(within=self, user=request.user)[:4])
+        return contributed_context(self, request, context)  # upcoming_events, event_index
 
 
 class SurveyResultsPage(Page):
