@@ -19,6 +19,9 @@ TABLE = """
 members.roles.admin_screen                 NN    NN    NN    NN    NN    YY
 members.organisation.edit                  NN    YN    NN    NN    NN    YY
 members.register.lookup                    NN    YY    YY    YY    YY    YY
+members.account.password_change            NN    YY    YY    YY    YY    YY
+members.account.two_factor_setup           NN    YY    YY    YY    YY    YY
+members.account.pages_without_two_factor   NN    YY    NN    NN    NN    NN
 
 # --- portal/clubs --------------------------------------------------------------------------------
 
