@@ -168,12 +168,30 @@ def load_pages(*, axes, clubs) -> HomePage:
                 introduction=axis.summary, objectives=text_body(html) if html else [],
             )  # fmt: skip
 
-        for club in clubs:
+        club_pages = [
             upsert_page(
-                home, ClubPage, club.slug, lookup={"club": club}, title=club.name, club=club,
+                home,
+                ClubPage,
+                club.slug,
+                lookup={"club": club},
+                title=club.name,
+                club=club,
                 introduction=club.description,
-                common_issues=text_body(CLUB_ISSUES), how_to_join=CLUB_JOIN,
+                common_issues=text_body(CLUB_ISSUES),
+                how_to_join=CLUB_JOIN,
                 contact_email=f"{club.slug}@pole-val-arviere.example",
+            )  # fmt: skip
+            for club in clubs
+        ]
+        if club_pages:  # the first club's animator writes its news under its page
+            club_news = upsert_page(
+                club_pages[0], NewsIndexPage, "actualites", title=f"Actualités — {club_pages[0].title}"
+            )
+            upsert_page(
+                club_news, NewsPage, "benne-cartons-partagee", title="Une benne à cartons partagée",
+                date=timezone.localdate() - datetime.timedelta(days=4),
+                summary="Les entreprises du parc partagent désormais une benne à cartons, vidée chaque mardi.",
+                body=text_body("<p>Inscrivez votre entreprise auprès de l'animatrice du club.</p>"),
             )  # fmt: skip
 
         news_index = upsert_page(

@@ -39,6 +39,7 @@ from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .forms import ScopedPageForm
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 INDEX_PAGE_SIZE = 12
@@ -207,7 +208,13 @@ class ClubPage(Page):
         # THE public page of the club: the clubs app says what the public sees of it.
         context = super().get_context(request, *args, **kwargs)
         context.update(club_selectors.club_public_summary(self.club))
-        return context
+        from . import selectors
+
+        # The club's own news and events, written by its animators (shown once the club has them).
+        context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
+        if context["news_index"] is not None:
+            context["latest_news"] = list(selectors.latest_news(within=self, user=request.user)[:4])
+        return contributed_context(self, request, context)  # upcoming_events, event_index
 
 
 class SurveyResultsPage(Page):
@@ -290,6 +297,7 @@ class NewsPage(Page):
         FieldPanel("tags"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    base_form_class = ScopedPageForm
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
 

@@ -307,11 +307,15 @@ def publishing_setup() -> dict:
 def survey_results_page_publish(*, survey, by) -> SurveyResultsPage:
     """Publishes (or, the next time, refreshes) the survey's results page: one per survey, never two.
 
-    Under the club's page when it has one, else under the home page. Organisers publish here without
-    the editorial workflow: the page holds nothing but the survey's aggregated figures and quotes.
+    Under the club's page when it has one, else under the home page. The club's animators publish here
+    without the editorial workflow: the page holds nothing but the survey's aggregated figures and quotes.
     """
     if not permissions.can_publish_survey_results(by, survey):
         raise PermissionDenied(_("Only the club's animators can publish the results of its survey."))
+    return _survey_results_page_write(survey=survey, by=by)
+
+
+def _survey_results_page_write(*, survey, by) -> SurveyResultsPage:
     results = club_selectors.survey_results(survey)
     if not results["responses"]:
         raise ValidationError(_("No firm has answered this survey yet: there is nothing to publish."))
@@ -345,7 +349,8 @@ def survey_results_page_show(*, survey, public: bool, by) -> SurveyResultsPage |
     The public's results are this page: /clubs/enquetes/<id>/resultats/ leads there."""
     if public:
         try:
-            return survey_results_page_publish(survey=survey, by=by)
+            # The clubs app decided who may flip its survey's switch: the page follows it.
+            return _survey_results_page_write(survey=survey, by=by)
         except ValidationError:
             return None  # no answer yet (or no home page): the organiser publishes once firms have answered
     for page in SurveyResultsPage.objects.live().filter(survey=survey):

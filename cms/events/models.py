@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.forms import ScopedPageForm
 from cms.models import INDEX_PAGE_SIZE, INTRO_FEATURES, axis_field, image_field, index_scope
 from portal.members.models import Person
 from portal.pagination import page_of
@@ -105,6 +106,7 @@ class EventPage(RoutablePageMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("place")]
+    base_form_class = ScopedPageForm
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
 

@@ -38,6 +38,8 @@ def event_scope(event) -> tuple[str, int] | None:
 
 def can_manage_participation(user, event) -> bool:
     """Sees the registrations, records who came, downloads the attendance sheet, opens the follow-up room."""
+    if not user or not user.is_authenticated:
+        return False  # before any query: every visitor of an event's page is asked
     if is_administrator(user):
         return True
     scope = event_scope(event)

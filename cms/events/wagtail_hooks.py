@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from cms.models import AxisPage, HomePage
+from cms.models import AxisPage, ClubPage, HomePage
 
 from . import selectors
 from .models import EventIndexPage, EventPage
@@ -23,6 +23,10 @@ def events_on_site_pages(page, request, context):
         context["upcoming_events"] = list(selectors.upcoming_events(**scope)[:4])
         context["past_events"] = list(selectors.past_events(**scope)[:3])
         context["event_index"] = EventIndexPage.objects.live().child_of(page).first()
+    elif isinstance(page, ClubPage):
+        context["event_index"] = EventIndexPage.objects.live().child_of(page).first()
+        if context["event_index"] is not None:
+            context["upcoming_events"] = list(selectors.upcoming_events(within=page, user=request.user)[:4])
 
 
 @hooks.register("register_page_listing_more_buttons")

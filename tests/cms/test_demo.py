@@ -1,11 +1,16 @@
 """The demo site's pages: the whole tree, built again without duplicates."""
 
+import io
+
+import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from wagtail.models import Page
 
 from cms.demo import load_pages
 from cms.events.models import EventPage, EventRegistration
 from cms.models import AxisPage, ClubPage, NewsPage, StandardPage
+from portal.members.models import Person, Role, RoleAssignment
 from tests.factories import AxisFactory, ClubFactory, PersonFactory
 
 
@@ -36,3 +41,21 @@ def test_demo_pages_build_the_tree_and_can_be_loaded_again(home, client):
     assert past.is_past and past.registrations.filter(status="confirmed").exists()
     for page in Page.objects.live().filter(depth__gte=2):
         assert client.get(page.url).status_code == 200, page.url
+
+
+@pytest.mark.django_db
+def test_the_demo_person_with_two_roles_edits_her_axis_and_her_club_pages_only(client):
+    """The CCI's adviser coordinates an axis and animates a club: the demo gives her both jobs in
+    Wagtail (the groups follow her assignments), and nothing of the other axes and clubs."""
+    call_command("load_demo", stdout=io.StringIO())
+    held = RoleAssignment.objects.filter(role__in=[Role.COORDINATOR, Role.ANIMATOR], scope_kind__in=["axis", "club"])
+    coordinators = set(held.filter(role=Role.COORDINATOR).values_list("person_id", flat=True))
+    animators = set(held.filter(role=Role.ANIMATOR).values_list("person_id", flat=True))
+    person = Person.objects.get(pk__in=coordinators & animators)
+    axis_id = held.get(person=person, role=Role.COORDINATOR).scope_id
+    club_id = held.get(person=person, role=Role.ANIMATOR).scope_id
+    user = person.user
+    assert AxisPage.objects.get(axis_id=axis_id).permissions_for_user(user).can_edit()
+    assert ClubPage.objects.get(club_id=club_id).permissions_for_user(user).can_edit()
+    assert not any(page.permissions_for_user(user).can_edit() for page in AxisPage.objects.exclude(axis_id=axis_id))
+    assert not any(page.permissions_for_user(user).can_edit() for page in ClubPage.objects.exclude(club_id=club_id))

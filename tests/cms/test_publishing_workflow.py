@@ -177,3 +177,49 @@ def test_an_axis_page_created_in_the_admin_gives_its_coordinators_their_rights(s
     permissions = page.permissions_for_user(coordinator.user)
     assert permissions.can_edit() and permissions.can_add_subpage() and not permissions.can_publish()
     assert not site["a"]["page"].permissions_for_user(coordinator.user).can_edit()
+
+
+def test_after_migrate_people_whose_assignments_came_from_the_migration_get_their_rights(home):
+    """The data migration writes assignments without the services: the sync run after every migrate
+    gives those coordinators their axis's group, pages and collection."""
+    from cms import selectors
+    from cms.models import ScopeEditors
+    from portal.members.scopes import ScopeKind
+
+    axis = AxisFactory(title="Axe migré")
+    page = axis_page(home, axis)
+    coordinator = PersonFactory()
+    RoleAssignment.objects.create(
+        person=coordinator, role=Role.COORDINATOR, scope_kind=ScopeKind.AXIS, scope_id=axis.pk
+    )
+    assert not page.permissions_for_user(coordinator.user).can_edit()
+
+    services.site_rights_sync()
+    user = type(coordinator.user).objects.get(pk=coordinator.user.pk)
+    assert page.permissions_for_user(user).can_edit()
+    assert ScopeEditors.objects.get(scope_kind=ScopeKind.AXIS, scope_id=axis.pk).group in user.groups.all()
+    assert selectors.scope_collection(ScopeKind.AXIS, axis.pk).name == "Axe — Axe migré"
+
+
+def test_an_editor_changes_her_own_images_not_a_colleagues(site):
+    """Wagtail's "add" right on a collection: upload, and change or delete what one uploaded oneself."""
+    from wagtail.images import get_image_model
+    from wagtail.images.permissions import permission_policy
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from cms import selectors
+    from portal.members.scopes import ScopeKind
+
+    colleague = PersonFactory()
+    grant_coordinator(colleague, site["a"]["axis"], site["administrator"])
+    colleague = type(colleague.user).objects.get(pk=colleague.user.pk)
+    coordinator = type(site["a"]["coordinator"]).objects.get(pk=site["a"]["coordinator"].pk)
+    collection = selectors.scope_collection(ScopeKind.AXIS, site["a"]["axis"].pk)
+    Image = get_image_model()
+    mine = Image.objects.create(title="La mienne", file=get_test_image_file(), collection=collection,
+                                uploaded_by_user=coordinator)  # fmt: skip
+    theirs = Image.objects.create(title="La sienne", file=get_test_image_file(), collection=collection,
+                                  uploaded_by_user=colleague)  # fmt: skip
+    assert permission_policy.user_has_permission_for_instance(coordinator, "change", mine)
+    assert not permission_policy.user_has_permission_for_instance(coordinator, "change", theirs)
+    assert permission_policy.user_has_permission_for_instance(coordinator, "choose", theirs)

@@ -132,6 +132,7 @@ cms.page.explore_axis_page                 NN    NN    YN    NN    NN    YY
 cms.page.add_axis_news                     NN    NN    YN    NN    NN    YY
 cms.page.edit_axis_news                    NN    NN    YN    NN    NN    YY
 cms.page.publish_axis_news                 NN    NN    NN    NN    NN    YY
+cms.page.news_axis_choice                  NN    NN    YN    NN    NN    YY
 cms.page.edit_club_page                    NN    NN    NN    YN    NN    YY
 cms.page.add_club_news                     NN    NN    NN    YN    NN    YY
 cms.image.upload_axis                      NN    NN    YN    NN    NN    YY

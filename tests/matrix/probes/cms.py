@@ -6,6 +6,7 @@ collection, with the rights set up by the real service (cms.services.publishing_
 """
 
 import datetime
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -104,6 +105,19 @@ def publish_axis_news(world, user, inside):
     if user is None:
         return False
     return _entry(world, "axis", inside)["news_item"].permissions_for_user(user).can_publish()
+
+
+@probe("cms.page.news_axis_choice")
+def news_axis_choice(world, user, inside):
+    """In a news form the user may open (under her axis's or her club's news), is the axis offered?"""
+    axis = world.inside("axis", inside)
+    for kind in ("axis", "club"):
+        index = _entry(world, kind, True)["news"]
+        response = client_for(user).get(reverse("wagtailadmin_pages:add", args=["cms", "newspage", index.pk]))
+        if response.status_code == 200:
+            select = re.search(r'<select name="axis"[^>]*>(.*?)</select>', response.content.decode(), re.S)
+            return bool(select and f'value="{axis.pk}"' in select.group(1))
+    return False
 
 
 @probe("cms.page.edit_club_page")
