@@ -26,6 +26,27 @@ members.organisation.edit                  NN    YN    NN    NN    NN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------
+# Inside: a workgroup of the coordinator's axis, a commission of the animator's club, a workgroup the
+# plain member belongs to. Axis coordinators and club animators read their scope's rooms and handle
+# their requests without being members (the coordination of the axis or the club).
+workgroups.axis_room.read                   NN    YN    YN    NN    NN    YY
+workgroups.commission_room.read             NN    YN    NN    YN    NN    YY
+workgroups.axis_room.connect                NN    YN    YN    NN    NN    YY
+workgroups.commission_room.connect          NN    YN    NN    YN    NN    YY
+workgroups.axis_room.approve_request        NN    NN    YN    NN    NN    YY
+workgroups.commission_room.approve_request  NN    NN    NN    YN    NN    YY
+workgroups.admin.workgroups.list_axis       NN    NN    YN    NN    NN    YY
+workgroups.admin.workgroups.list_commission NN    NN    NN    YN    NN    YY
+workgroups.admin.workgroups.add_axis        NN    NN    YN    NN    NN    YY
+workgroups.admin.workgroups.add_commission  NN    NN    NN    YN    NN    YY
+workgroups.admin.memberships.list_axis      NN    NN    YN    NN    NN    YY
+workgroups.admin.memberships.list_commission NN   NN    NN    YN    NN    YY
+workgroups.admin.memberships.export_axis    NN    NN    YN    NN    NN    YY
+workgroups.admin.memberships.edit_axis      NN    NN    YN    NN    NN    YY
+workgroups.admin.memberships.delete_axis    NN    NN    YN    NN    NN    YY
+# The hole of the first release: a coordinator made herself coordinator of any workgroup in the admin.
+workgroups.admin.memberships.coordinate_axis_group NN NN YN  NN    NN    YY
+workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------
