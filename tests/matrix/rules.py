@@ -50,12 +50,45 @@ workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------
+# Inside: a plan (an issue) of the coordinator's axis or the animator's club.
+plans.axis_plan.progress_update             NN    NN    YN    NN    NN    YY
+plans.club_plan.progress_update             NN    NN    NN    YN    NN    YY
+plans.axis_plan.private_detail              NN    NN    YN    NN    NN    YY
+plans.club_plan.private_detail              NN    NN    NN    YN    NN    YY
+plans.admin.plans.list_axis                 NN    NN    YN    NN    NN    YY
+plans.admin.plans.list_club                 NN    NN    NN    YN    NN    YY
+plans.admin.actions.add_axis                NN    NN    YN    NN    NN    YY
+plans.admin.actions.add_club                NN    NN    NN    YN    NN    YY
+plans.admin.actions.export_axis             NN    NN    YN    NN    NN    YY
+plans.admin.issues.list_club                NN    NN    NN    YN    NN    YY
+# The board is every member's; the firms that answered a club's survey are named only to those who
+# read the survey's answers (the hole of the first release: named to every signed-in member).
+plans.issues.board                          NN    YY    YY    YY    YY    YY
+plans.issues.survey_firm_names              NN    NN    NN    YN    NN    YY
+plans.issues.edit_club_issue                NN    NN    NN    YN    NN    YY
+plans.issues.edit_axis_issue                NN    NN    YN    NN    NN    YY
+plans.issues.from_survey                    NN    NN    NN    YN    NN    YY
 
 
 # --- knowledge -----------------------------------------------------------------------------------
+# Inside: a record of the coordinator's axis, or of the plain member's organisation. Reviewers are the
+# coordinators of the record's axis; a published record moved to another axis waits for that axis's
+# review unless its mover reviews it (the hole of the first release: it stayed published there).
+knowledge.review.list                       NN    NN    YN    NN    NN    YY
+knowledge.review.publish                    NN    NN    YN    NN    NN    YY
+knowledge.review.request_changes            NN    NN    YN    NN    NN    YY
+knowledge.draft.edit                        NN    YN    YN    NN    NN    YY
+knowledge.published.edit                    NN    NN    YN    NN    NN    YY
+knowledge.published.move_keeps_publication  NN    NN    NN    NN    NN    YY
+knowledge.published.move_back_to_review     NN    NN    YN    NN    NN    NN
+knowledge.transfers                         NN    NN    YY    NN    NN    YY
+knowledge.admin.list                        NN    NN    NN    NN    NN    YY
 
 
 # --- search --------------------------------------------------------------------------------------
+# A workgroup's messages are found by its members and by the coordination of its axis or its club.
+search.messages.axis_group                  NN    YN    YN    NN    NN    YY
+search.messages.commission                  NN    YN    NN    YN    NN    YY
 
 
 # --- cms -----------------------------------------------------------------------------------------
