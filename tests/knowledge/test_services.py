@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
     WorkgroupFactory,
     WorkgroupMembershipFactory,
+    make_coordinator,
 )
 from workgroups import services as workgroup_services
 
@@ -37,7 +38,7 @@ def scene(db):
     garage = OrganisationFactory(name="Garage Martin", kind=OrganisationKind.CLASSIC_FIRM)
     axis = AxisFactory(title="Économie circulaire")
     coordinator = PersonFactory(role=PersonRole.COORDINATOR)
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     return {
         "axis": axis,
         "recyclerie": recyclerie,

@@ -27,12 +27,23 @@ members.organisation.edit                  NN    YN    NN    NN    NN    YY
 
 # --- workgroups ----------------------------------------------------------------------------------
 # Inside: a workgroup of the coordinator's axis, a commission of the animator's club, a workgroup the
-# plain member belongs to. Axis coordinators and club animators read their scope's rooms and handle
-# their requests without being members (the coordination of the axis or the club).
-workgroups.axis_room.read                   NN    YN    YN    NN    NN    YY
-workgroups.commission_room.read             NN    YN    NN    YN    NN    YY
-workgroups.axis_room.connect                NN    YN    YN    NN    NN    YY
-workgroups.commission_room.connect          NN    YN    NN    YN    NN    YY
+# plain member belongs to. A discussion is its members' only, whoever leads the workgroup: axis
+# coordinators and club animators (the coordination) join their scope's workgroups at once, set who is
+# in them and who coordinates them, and handle their requests.
+workgroups.axis_room.read                   NN    YN    NN    NN    NN    NN
+workgroups.commission_room.read             NN    YN    NN    NN    NN    NN
+workgroups.axis_room.connect                NN    YN    NN    NN    NN    NN
+workgroups.commission_room.connect          NN    YN    NN    NN    NN    NN
+workgroups.axis_group.join_at_once          NN    NN    YN    NN    NN    YY
+workgroups.commission.join_at_once          NN    NN    NN    YN    NN    YY
+workgroups.coordination.create_axis_group   NN    NN    YN    NN    NN    YY
+workgroups.coordination.create_commission   NN    NN    NN    YN    NN    YY
+workgroups.coordination.manage_axis_group   NN    NN    YN    NN    NN    YY
+workgroups.coordination.manage_commission   NN    NN    NN    YN    NN    YY
+workgroups.coordination.archive_axis_group  NN    NN    YN    NN    NN    YY
+workgroups.coordination.set_role_axis_group NN    NN    YN    NN    NN    YY
+workgroups.coordination.set_role_commission NN    NN    NN    YN    NN    YY
+workgroups.coordination.add_member_axis_group NN  NN    YN    NN    NN    YY
 workgroups.axis_room.approve_request        NN    NN    YN    NN    NN    YY
 workgroups.commission_room.approve_request  NN    NN    NN    YN    NN    YY
 workgroups.admin.workgroups.list_axis       NN    NN    YN    NN    NN    YY
@@ -86,9 +97,9 @@ knowledge.admin.list                        NN    NN    NN    NN    NN    YY
 
 
 # --- search --------------------------------------------------------------------------------------
-# A workgroup's messages are found by its members and by the coordination of its axis or its club.
-search.messages.axis_group                  NN    YN    YN    NN    NN    YY
-search.messages.commission                  NN    YN    NN    YN    NN    YY
+# A workgroup's messages are found by its members only (as its discussion is read).
+search.messages.axis_group                  NN    YN    NN    NN    NN    NN
+search.messages.commission                  NN    YN    NN    NN    NN    NN
 
 
 # --- cms -----------------------------------------------------------------------------------------

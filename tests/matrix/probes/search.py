@@ -1,5 +1,5 @@
 """Probes of what the portal's search finds for whom: the messages of a workgroup, found by its members
-and by the coordination of its axis or club (the grants of workgroups/indexing.py).
+only (the grants of workgroups/indexing.py), records in review by their axis's reviewers.
 
 The probes search the database backend (the one every install has), filled with the document
 the app's indexing makes; the Elasticsearch backend applies the same grants (tests/search).

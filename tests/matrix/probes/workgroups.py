@@ -266,3 +266,113 @@ def admin_coordinate_axis_group(world, user, inside):
 @probe("workgroups.admin.memberships.coordinate_commission")
 def admin_coordinate_commission(world, user, inside):
     return _make_myself_coordinator(world, user, inside, CLUB)
+
+
+# --- The coordination screens of the site --------------------------------------------------------
+
+
+def _join_at_once(world, user, inside, kind):
+    """The coordination of the axis or club joins a workgroup on approval at once (to read it)."""
+    key = f"approval-{kind}-{'in' if inside else 'out'}"
+    if key not in world.extra:
+        owner = world.inside(kind, inside)
+        world.extra[key] = Workgroup.objects.create(
+            name=f"Sur approbation {key}",
+            slug=key,
+            membership_policy=MembershipPolicy.APPROVAL,
+            axis=owner if kind == AXIS else None,
+            club=owner if kind == CLUB else None,
+        )
+    workgroup = world.extra[key]
+    client_for(user).post(reverse("workgroups:join", args=[workgroup.slug]))
+    return WorkgroupMembership.objects.filter(
+        workgroup=workgroup, person__user=user, status=WorkgroupMembershipStatus.ACTIVE
+    ).exists()
+
+
+@probe("workgroups.axis_group.join_at_once")
+def axis_group_join_at_once(world, user, inside):
+    return _join_at_once(world, user, inside, AXIS)
+
+
+@probe("workgroups.commission.join_at_once")
+def commission_join_at_once(world, user, inside):
+    return _join_at_once(world, user, inside, CLUB)
+
+
+def _create(world, user, inside, kind):
+    owner = world.inside(kind, inside)
+    name = f"Créé sur le site {kind} {'dedans' if inside else 'dehors'}"
+    client_for(user).post(
+        reverse("workgroups:create"),
+        {"owner": f"{kind}:{owner.pk}", "name": name, "description": "", "membership_policy": MembershipPolicy.OPEN},
+    )
+    return Workgroup.objects.filter(name=name, **{kind: owner}).exists()
+
+
+@probe("workgroups.coordination.create_axis_group")
+def coordination_create_axis_group(world, user, inside):
+    return _create(world, user, inside, AXIS)
+
+
+@probe("workgroups.coordination.create_commission")
+def coordination_create_commission(world, user, inside):
+    return _create(world, user, inside, CLUB)
+
+
+def _manage_page(world, user, inside, kind):
+    workgroup = own_workgroup(world, user, kind, inside)
+    return allowed(client_for(user).get(reverse("workgroups:manage", args=[workgroup.slug])))
+
+
+@probe("workgroups.coordination.manage_axis_group")
+def coordination_manage_axis_group(world, user, inside):
+    return _manage_page(world, user, inside, AXIS)
+
+
+@probe("workgroups.coordination.manage_commission")
+def coordination_manage_commission(world, user, inside):
+    return _manage_page(world, user, inside, CLUB)
+
+
+@probe("workgroups.coordination.archive_axis_group")
+def coordination_archive_axis_group(world, user, inside):
+    workgroup = own_workgroup(world, user, AXIS, inside)
+    client_for(user).post(reverse("workgroups:archive", args=[workgroup.slug]), {"archived": "1"})
+    archived = Workgroup.objects.get(pk=workgroup.pk).is_archived
+    Workgroup.objects.filter(pk=workgroup.pk).update(is_archived=False)
+    return archived
+
+
+def _set_role(world, user, inside, kind):
+    """Makes someone of the workgroup its coordinator."""
+    membership = membership_row(world, kind, inside)
+    client_for(user).post(
+        reverse("workgroups:member_role", args=[membership.workgroup.slug, membership.pk]),
+        {f"m{membership.pk}-role": WorkgroupRole.COORDINATOR},
+    )
+    membership.refresh_from_db()
+    changed = membership.role == WorkgroupRole.COORDINATOR
+    WorkgroupMembership.objects.filter(pk=membership.pk).update(role=WorkgroupRole.MEMBER)
+    return changed
+
+
+@probe("workgroups.coordination.set_role_axis_group")
+def coordination_set_role_axis_group(world, user, inside):
+    return _set_role(world, user, inside, AXIS)
+
+
+@probe("workgroups.coordination.set_role_commission")
+def coordination_set_role_commission(world, user, inside):
+    return _set_role(world, user, inside, CLUB)
+
+
+@probe("workgroups.coordination.add_member_axis_group")
+def coordination_add_member_axis_group(world, user, inside):
+    workgroup = workgroup_of(world, AXIS, inside)
+    newcomer = PersonFactory()
+    client_for(user).post(
+        reverse("workgroups:member_add", args=[workgroup.slug]),
+        {"who": f"@{newcomer.handle}", "role": WorkgroupRole.MEMBER},
+    )
+    return WorkgroupMembership.objects.filter(workgroup=workgroup, person=newcomer).exists()

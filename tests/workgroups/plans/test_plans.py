@@ -11,7 +11,15 @@ from portal.clubs import services as club_services
 from portal.clubs.models import SurveyInvitation
 from portal.members import services as member_services
 from portal.members.models import PersonRole
-from tests.factories import AxisFactory, ClubFactory, OrganisationFactory, PersonFactory, UserFactory, WorkgroupFactory
+from tests.factories import (
+    AxisFactory,
+    ClubFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    WorkgroupFactory,
+    make_coordinator,
+)
 from workgroups.plans import services
 from workgroups.plans.models import Action, ActionPlan, CommonIssue
 
@@ -22,7 +30,7 @@ TODAY = datetime.date.today()
 def axis_plan(db):
     coordinator = PersonFactory(role=PersonRole.COORDINATOR)
     axis = AxisFactory(title="Alimentation durable")
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     plan = ActionPlan.objects.create(title="Plan alimentation 2026", slug="plan-alimentation", scope="axis", axis=axis)
     pilot, partner = OrganisationFactory(name="Conserverie Solidaire"), OrganisationFactory(name="Fromagerie")
     first = Action.objects.create(
