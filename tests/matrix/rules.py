@@ -72,6 +72,14 @@ plans.admin.actions.add_axis                NN    NN    YN    NN    NN    YY
 plans.admin.actions.add_club                NN    NN    NN    YN    NN    YY
 plans.admin.actions.export_axis             NN    NN    YN    NN    NN    YY
 plans.admin.issues.list_club                NN    NN    NN    YN    NN    YY
+plans.admin.plans.add_axis                  NN    NN    YN    NN    NN    YY
+plans.coordination.create_axis_plan         NN    NN    YN    NN    NN    YY
+plans.coordination.create_club_plan         NN    NN    NN    YN    NN    YY
+plans.coordination.edit_axis_plan           NN    NN    YN    NN    NN    YY
+plans.coordination.action_add_axis_plan     NN    NN    YN    NN    NN    YY
+plans.coordination.action_add_club_plan     NN    NN    NN    YN    NN    YY
+plans.coordination.action_edit_axis_plan    NN    NN    YN    NN    NN    YY
+plans.coordination.action_delete_axis_plan  NN    NN    YN    NN    NN    YY
 # The board is every member's; the firms that answered a club's survey are named only to those who
 # read the survey's answers (the hole of the first release: named to every signed-in member).
 plans.issues.board                          NN    YY    YY    YY    YY    YY

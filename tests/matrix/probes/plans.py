@@ -191,3 +191,92 @@ def issue_from_survey(world, user, inside):
 @probe("plans.admin.issues.list_club")
 def admin_issues_list_club(world, user, inside):
     return listed(user, reverse("common-issues:index"), survey_issue(world, inside).title)
+
+
+@probe("plans.admin.plans.add_axis")
+def admin_plan_add_axis(world, user, inside):
+    axis = world.inside(AXIS, inside)
+    slug = f"admin-plan-{'in' if inside else 'out'}"
+    data = {
+        "title": f"Plan {slug}",
+        "slug": slug,
+        "scope": PlanScope.AXIS,
+        "axis": axis.pk,
+        "club": "",
+        "is_public": "on",
+    }
+    client_for(user).post(reverse("action-plans:add"), data)
+    return ActionPlan.objects.filter(slug=slug).exists()
+
+
+# --- The coordination screens of the site --------------------------------------------------------
+
+
+def _create_plan(world, user, inside, kind):
+    owner = world.inside(kind, inside)
+    title = f"Plan créé sur le site {kind} {'dedans' if inside else 'dehors'}"
+    client_for(user).post(reverse("plans:create"), {"owner": f"{kind}:{owner.pk}", "title": title, "is_public": "on"})
+    return ActionPlan.objects.filter(title=title, **{kind: owner}).exists()
+
+
+@probe("plans.coordination.create_axis_plan")
+def coordination_create_axis_plan(world, user, inside):
+    return _create_plan(world, user, inside, AXIS)
+
+
+@probe("plans.coordination.create_club_plan")
+def coordination_create_club_plan(world, user, inside):
+    return _create_plan(world, user, inside, CLUB)
+
+
+@probe("plans.coordination.edit_axis_plan")
+def coordination_edit_axis_plan(world, user, inside):
+    plan = plan_of(world, AXIS, inside)
+    summary = f"Résumé {secrets.token_hex(3)}"
+    client_for(user).post(
+        reverse("plans:edit", args=[plan.slug]), {"title": plan.title, "summary": summary, "is_public": "on"}
+    )
+    plan.refresh_from_db()
+    return plan.summary == summary
+
+
+def _add_action(world, user, inside, kind):
+    plan = plan_of(world, kind, inside)
+    title = f"Action ajoutée {secrets.token_hex(3)}"
+    client_for(user).post(
+        reverse("plans:action_add", args=[plan.slug]),
+        {"title": title, "status": ActionStatus.PLANNED, "indicator": "entreprises", "target_value": "12"},
+    )
+    return plan.actions.filter(title=title).exists()
+
+
+@probe("plans.coordination.action_add_axis_plan")
+def coordination_action_add_axis_plan(world, user, inside):
+    return _add_action(world, user, inside, AXIS)
+
+
+@probe("plans.coordination.action_add_club_plan")
+def coordination_action_add_club_plan(world, user, inside):
+    return _add_action(world, user, inside, CLUB)
+
+
+@probe("plans.coordination.action_edit_axis_plan")
+def coordination_action_edit_axis_plan(world, user, inside):
+    plan = plan_of(world, AXIS, inside)
+    action = plan.actions.order_by("pk").first()
+    client_for(user).post(
+        reverse("plans:action_edit", args=[plan.slug, action.pk]),
+        {"title": action.title, "status": ActionStatus.IN_PROGRESS, "indicator": "synergies", "target_value": "20"},
+    )
+    action.refresh_from_db()
+    changed = action.target_value == 20
+    Action.objects.filter(pk=action.pk).update(target_value=10, status=ActionStatus.PLANNED)
+    return changed
+
+
+@probe("plans.coordination.action_delete_axis_plan")
+def coordination_action_delete_axis_plan(world, user, inside):
+    plan = plan_of(world, AXIS, inside)
+    action = Action.objects.create(plan=plan, title=f"À supprimer {secrets.token_hex(3)}")
+    client_for(user).post(reverse("plans:action_delete", args=[plan.slug, action.pk]))
+    return not Action.objects.filter(pk=action.pk).exists()

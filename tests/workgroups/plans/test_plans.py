@@ -102,13 +102,20 @@ def test_update_service_refuses_foreign_actions_and_other_people(axis_plan, memb
 
 
 def test_club_and_process_plans_are_updated_by_organisers(axis_plan):
-    organiser = UserFactory()
+    club = ClubFactory()
+    organiser = UserFactory()  # an organiser of the first release: animates every club, organises the cluster
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
-    plan = ActionPlan.objects.create(title="Plan du club", slug="plan-club", scope="club", club=ClubFactory())
+    plan = ActionPlan.objects.create(title="Plan du club", slug="plan-club", scope="club", club=club)
     action = Action.objects.create(plan=plan, title="Signalétique commune")
     assert services.plan_actions_update(plan=plan, by=organiser, changes={action.pk: {"status": "done"}}) == 1
+    process = ActionPlan.objects.create(title="Assises", slug="assises", scope="process")
+    assises = Action.objects.create(plan=process, title="Assises de l'ESS")
+    assert services.plan_actions_update(plan=process, by=organiser, changes={assises.pk: {"status": "done"}}) == 1
     with pytest.raises(PermissionDenied):  # an organiser does not run an axis's plan
         services.plan_actions_update(plan=axis_plan["plan"], by=organiser, changes={})
+    with pytest.raises(PermissionDenied):  # nor the plan of a club created since, that she does not animate
+        newer = ActionPlan.objects.create(title="Autre club", slug="autre-club", scope="club", club=ClubFactory())
+        services.plan_actions_update(plan=newer, by=organiser, changes={})
 
 
 def test_plan_scope_must_match_its_axis_or_club(db):
@@ -119,9 +126,9 @@ def test_plan_scope_must_match_its_axis_or_club(db):
 
 
 def test_issue_from_a_survey_lists_the_firms_that_raised_it_and_is_followed_on_the_board(client, member):
+    club = ClubFactory()
     organiser = UserFactory()
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
-    club = ClubFactory()
     firms = [OrganisationFactory(zone=club.zone) for _ in range(3)]
     survey = club_services.survey_open(title="Besoins", club=club, closes_on=TODAY, by=organiser)
     for firm, problems in zip(firms, (["waste"], ["waste", "signage"], ["signage"]), strict=True):
