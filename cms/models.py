@@ -11,6 +11,7 @@ Reads go through cms/selectors.py, writes (page permissions) through cms/service
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -27,8 +28,10 @@ from wagtail.search import index
 
 from portal.clubs import selectors as club_selectors
 from portal.clubs.models import Club
+from portal.forms import HONEYPOT_FIELD, add_honeypot
 from portal.members import selectors as member_selectors
 from portal.pagination import page_of, query_string
+from portal.ratelimits import TOO_MANY, over_rate
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
 
@@ -342,7 +345,21 @@ class ContactPage(AbstractEmailForm):
 
         return PortalSubmissionsListView  # exports the submissions with no cell run as a formula
 
+    def get_form(self, *args, **kwargs):
+        return add_honeypot(super().get_form(*args, **kwargs))
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST" and over_rate(request, "contact"):
+            form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            context = self.get_context(request)
+            context["form"] = form
+            return TemplateResponse(request, self.get_template(request), context, status=429)
+        return super().serve(request, *args, **kwargs)
+
     def process_form_submission(self, form):
+        form.cleaned_data.pop(HONEYPOT_FIELD, None)  # the robots' trap is no part of the message
         # Stored first; the e-mail leaves only once the submission is committed.
         submission = self.get_submission_class().objects.create(form_data=form.cleaned_data, page=self)
         if self.to_address:

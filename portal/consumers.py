@@ -12,10 +12,14 @@ AuthMiddlewareStack (the session's user). A `GuardedConsumer` then:
 """
 
 import json
+from collections import Counter
 
+from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
 
 from portal import realtime
 
@@ -23,6 +27,19 @@ from portal import realtime
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_MANY_SOCKETS = 4429
+
+# Open sockets per account in this process (PORTAL_MAX_SOCKETS_PER_PERSON bounds it). Counted in
+# the process rather than in Redis: a crashed process must not leave counts that lock people out.
+_open_sockets: Counter = Counter()
+
+
+def _frame_key(group, scope) -> str:
+    """django-ratelimit's key of a socket's frames: the account, or the address of an anonymous one."""
+    user = scope.get("user")
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"address:{(scope.get('client') or ('?',))[0]}"
 
 
 class Refused(Exception):
@@ -40,6 +57,7 @@ class GuardedConsumer(AsyncWebsocketConsumer):
     group: str | None = None  # the channel-layer group joined once admitted
     person_id: int | None = None  # whose sockets a `realtime.revoke` event closes
     user_group: str | None = None  # the account's own group: every socket it holds
+    counted_for: int | None = None  # the account this socket counts against in _open_sockets
 
     async def admit(self, user, **route) -> str | None:
         """Checks `user` may open this socket (raise Refused(code) if not), loads what the socket
@@ -57,6 +75,12 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         if self.sign_in_required and (user is None or not user.is_authenticated):
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
+        if user is not None and user.is_authenticated:
+            if _open_sockets[user.pk] >= settings.PORTAL_MAX_SOCKETS_PER_PERSON:
+                await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+                return
+            _open_sockets[user.pk] += 1
+            self.counted_for = user.pk
         try:
             group = await self.admit(user, **self.scope["url_route"]["kwargs"])
         except Refused as refused:
@@ -71,6 +95,11 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         await self.welcome()
 
     async def disconnect(self, code):
+        if self.counted_for is not None:
+            _open_sockets[self.counted_for] -= 1
+            if _open_sockets[self.counted_for] <= 0:
+                del _open_sockets[self.counted_for]
+            self.counted_for = None
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         if self.user_group is not None:
@@ -92,6 +121,19 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def wait_needed(self, frame_type: str) -> float | None:
+        """Counts one `frame_type` frame against the person's rate (PORTAL_FRAME_RATES, shared by all
+        their sockets); the seconds to wait when over it, else None."""
+        rate = settings.PORTAL_FRAME_RATES.get(frame_type)
+        if not rate:
+            return None
+        usage = await sync_to_async(get_usage, thread_sensitive=False)(
+            self.scope, group=f"socket.{frame_type}", key=_frame_key, rate=rate, increment=True
+        )
+        if usage is None or not usage["should_limit"]:
+            return None
+        return float(max(usage["time_left"], 1))
 
     async def send_frame(self, frame: dict) -> None:
         """A frame for this socket only."""

@@ -12,8 +12,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import feeds
 from cms import views as cms_views
 from cms.events import feeds as event_feeds
+from portal.members import views as members_views
 
 urlpatterns = [
+    # The admin's own sign-in and password reset pages are not throttled: the site's are, and ask for
+    # the second factor. (WAGTAILADMIN_LOGIN_URL sends there too; these catch old bookmarks and bots.)
+    path("admin/login/", members_views.admin_login_redirect),
+    path("admin/password_reset/", members_views.admin_password_reset_redirect),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Choosing the interface language changes nothing on the server worth forging: without the
@@ -25,6 +30,7 @@ urlpatterns = [
     path("flux/actualites.atom", feeds.AtomNewsFeed(), name="news_atom"),
     path("flux/agenda.ics", event_feeds.upcoming_events_calendar, name="events_ical"),
     path("compte/", include("portal.members.urls")),
+    path("compte/", include("portal.members.account_urls")),
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),
     path("recherche/", include("search.urls")),

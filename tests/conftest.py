@@ -96,6 +96,16 @@ def _site_identity_read_again_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _rate_counts_start_at_zero():
+    """Rate limits count in the default cache (this process's memory under tests): one test's
+    sign-ups or frames must not use up the next test's allowance."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request with another Accept-Language leaves that language active in this thread
     (LocaleMiddleware activates it): the next test would read English messages. Back to the default."""

@@ -98,27 +98,44 @@ class WorkgroupConsumer(GuardedConsumer):
             {"type": "ack", "client_id": frame.client_id, "sequence": message.sequence, "id": message.pk}
         )
 
+    async def over_rate(self, frame_type: str) -> bool:
+        """True (and the client told how long to wait) when the person sends `frame_type` too fast."""
+        wait = await self.wait_needed(frame_type)
+        if wait is None:
+            return False
+        message = _("You are doing this too fast: wait %(seconds)s seconds.") % {"seconds": round(wait)}
+        await self.send(text_data=error("rate_limited", message, frame=frame_type, retry_after=round(wait, 1)))
+        return True
+
     async def on_edit(self, frame):
-        await self._change(services.message_edit, frame.sequence, body=frame.body)
+        if not await self.over_rate("edit"):
+            await self._change(services.message_edit, frame.sequence, body=frame.body)
 
     async def on_delete(self, frame):
-        await self._change(services.message_remove, frame.sequence)
+        if not await self.over_rate("delete"):
+            await self._change(services.message_remove, frame.sequence)
 
     async def on_typing(self, frame):
         now = time.monotonic()
         if now - self.last_typing < TYPING_INTERVAL:
             return
         self.last_typing = now
+        if await self.wait_needed("typing") is not None:
+            return  # a notice that only says "someone types": dropped, not answered
         author = {"id": self.person.pk, "name": str(self.person)}
         await realtime.broadcast_now(self.group, {"type": "typing", "author": author})
 
     async def on_mark_read(self, frame):
+        if await self.over_rate("mark_read"):
+            return
         sequence = await database_sync_to_async(services.mark_read)(
             workgroup=self.workgroup, by=self.scope["user"], sequence=frame.sequence
         )
         await self.send_frame({"type": "read", "sequence": sequence})
 
     async def on_resume(self, frame):
+        if await self.over_rate("resume"):
+            return
         missed = await self._missed(frame.after, frame.changes_after)
         if missed is None:
             await self.close(code=CLOSE_FORBIDDEN)
@@ -147,7 +164,9 @@ class WorkgroupConsumer(GuardedConsumer):
         messages = selectors.messages_after(self.workgroup, after)
         frames += [realtime.encode({"type": "message", "message": message_frame(m)}) for m in messages]
         complete = complete and len(messages) < selectors.RESUME_BATCH
-        return frames, (messages[-1].sequence if messages else after), last_change, complete
+        # Past the room's end (a client that lost count): the real last sequence, so it counts again from there.
+        last = messages[-1].sequence if messages else min(after, selectors.last_sequence(self.workgroup))
+        return frames, last, last_change, complete
 
     async def _change(self, service, sequence: int, **kwargs):
         try:

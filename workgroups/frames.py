@@ -18,9 +18,10 @@ Server → client frames:
   {"type": "resumed", "after": int, "last": int, "last_change": int, "complete": bool}
   {"type": "typing", "author": {id, name}}
   {"type": "read", "sequence": int}
-  {"type": "error", "code": str, "message": str (French), "client_id"?: str, "retry_after"?: float}
+  {"type": "error", "code": str, "message": str (French), "client_id"?: str, "retry_after"?: float,
+   "frame"?: str}                                  # code "rate_limited": frame names what was too fast
 Close codes (portal.consumers): 4401 not signed in, 4403 not a member (or no longer one), 4404 no such
-workgroup.
+workgroup, 4429 too many sockets open with this account.
 """
 
 from typing import Annotated, Literal

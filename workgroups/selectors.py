@@ -54,6 +54,11 @@ def messages_after(workgroup: Workgroup, after: int, limit: int = RESUME_BATCH) 
     return list(_messages(workgroup).filter(sequence__gt=after).order_by("sequence")[:limit])
 
 
+def last_sequence(workgroup: Workgroup) -> int:
+    """The room's last handed-out message sequence, read from the database (not the socket's copy)."""
+    return Workgroup.objects.values_list("last_sequence", flat=True).get(pk=workgroup.pk)
+
+
 def last_change(workgroup: Workgroup) -> int:
     """The workgroup's committed change counter: every change numbered up to it is visible once read."""
     return Workgroup.objects.values_list("last_change", flat=True).get(pk=workgroup.pk)

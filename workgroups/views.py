@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_NOT_SIGNED_IN
+from portal.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_NOT_SIGNED_IN, CLOSE_TOO_MANY_SOCKETS
 from portal.forms import add_service_errors
 from portal.members.permissions import person_of
 from portal.pagination import page_of
@@ -410,6 +410,9 @@ def _client_strings() -> dict:
                 "You are not (or no longer) a member of this workgroup: the discussion is closed for you."
             ),
             str(CLOSE_NOT_FOUND): _("This workgroup no longer exists."),
+            str(CLOSE_TOO_MANY_SOCKETS): _(
+                "Too many pages of the portal are open with your account: close a few, then reload this one."
+            ),
         },
         "edited": _("edited"),
         "removedByAuthor": _("Message deleted by its author"),

@@ -3,8 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import HoneypotField
+
 
 class EventRegistrationForm(forms.Form):
+    website = HoneypotField()
     name = forms.CharField(label=_("First and last name"), max_length=150)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     email = forms.EmailField(

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.forms import HONEYPOT_FIELD
 from portal.members.permissions import person_of
+from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
 from .forms import EventRegistrationForm
@@ -23,7 +25,17 @@ def event_detail(request, event):
     person = person_of(request.user)
     if request.method == "POST":
         form = EventRegistrationForm(request.POST, member=person)
+        # Per address: for this event, then for all events of the day (a script filling the seats).
+        if over_rate(request, "event_registration", scope=str(event.pk)) or over_rate(
+            request, "event_registration_daily"
+        ):
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            response = event.render(request, context_overrides={"form": form, "member": person})
+            response.status_code = 429
+            return response
         if form.is_valid():
+            form.cleaned_data.pop(HONEYPOT_FIELD, None)
             try:
                 registration = services.registration_create(event=event, person=person, **form.cleaned_data)
             except ValidationError as error:

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from portal.pagination import page_of
+from portal.ratelimits import TOO_MANY, over_rate
 
 from . import selectors, services, tokens
 from .forms import SignupForm
@@ -16,12 +17,12 @@ ARCHIVE_PAGE_SIZE = 12
 
 
 def archive(request):
-    page = page_of(request, selectors.archived(), ARCHIVE_PAGE_SIZE)
+    page = page_of(request, selectors.archived(request.user), ARCHIVE_PAGE_SIZE)
     return render(request, "newsletters/archive.html", {"page": page})
 
 
 def issue(request, slug):
-    newsletter = selectors.archived_issue(slug)
+    newsletter = selectors.archived_issue(slug, request.user)
     if newsletter is None:
         raise Http404
     # The frozen content was rendered by the portal from the editor's sanitised blocks.
@@ -32,6 +33,10 @@ def issue(request, slug):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and over_rate(request, "newsletter_signup"):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+        return render(request, "newsletters/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         services.subscriber_signup(email=form.cleaned_data["email"], name=form.cleaned_data["name"])
         return render(request, "newsletters/signup_sent.html", {"email": form.cleaned_data["email"]})

@@ -36,6 +36,10 @@ class SessionConsumer(GuardedConsumer):
         """The only client frame is "state" (a resync after a gap); anything else is ignored."""
         if self.group is None or text_data != '{"type":"state"}':
             return
+        wait = await self.wait_needed("state")
+        if wait is not None:
+            await self.send_frame({"type": "error", "code": "rate_limited", "frame": "state", "retry_after": wait})
+            return
         try:
             snapshot = await self._snapshot(self.scope["user"], self.scope["url_route"]["kwargs"]["pk"])
         except Refused as refused:

@@ -43,6 +43,7 @@ class MembersConfig(AppConfig):
         post_save.connect(
             signals.close_sockets_of_an_untrusted_account, sender=user_model, dispatch_uid="members_account_sockets"
         )
+        signals.connect_account_logs()
 
         from . import indexing, privacy, scopes
         from .models import Organisation

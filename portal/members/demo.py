@@ -23,6 +23,7 @@ from .models import (
 )
 from .scopes import ScopeKind
 from .services import (
+    account_email_ensure,
     ensure_role_groups,
     legacy_assignments,
     person_assign_from_role,
@@ -207,6 +208,7 @@ def load_members(stdout=None) -> dict:
                 user.set_password(DEMO_PASSWORD)
             user.is_superuser = user.is_staff = role == PersonRole.ADMINISTRATOR
             user.save()
+            account_email_ensure(user=user)
             person, _ = Person.objects.update_or_create(
                 user=user, defaults={"organisation": organisations[org_index], "role": role, "job_title": job,
                                      "phone": f"02 48 00 {len(people):02d} {org_index:02d}",
@@ -285,6 +287,7 @@ def roles_step(demo: dict, say) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        account_email_ensure(user=user)
         person = Person.objects.filter(user=user).first()
         if person is None:
             member = Membership.objects.filter(club=club).select_related("organisation").order_by("pk").first()

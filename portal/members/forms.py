@@ -1,6 +1,6 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -8,15 +8,17 @@ from .models import Organisation, PersonRole
 from .validators import normalise_naf, normalise_siret
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    """Accounts use the e-mail address as their username."""
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form (throttled, then the second factor), asking for the e-mail address.
 
-    username = forms.CharField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
+    A username without "@" is accepted too (accounts made in the admin): the form has `novalidate`."""
 
-    def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail address")
+        self.fields["login"].widget = forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+        self.fields["password"].help_text = ""  # the page has its own "Forgotten password?" link
+        self.fields["password"].widget.attrs.pop("placeholder", None)
 
 
 class OrganisationIdentifiersMixin:
@@ -41,9 +43,14 @@ class OrganisationForm(OrganisationIdentifiersMixin, forms.ModelForm):
         model = Organisation
         fields = [
             "name", "kind", "siret", "naf_code", "headcount_band", "address", "postcode", "commune",
-            "zone", "website", "email", "phone", "description", "in_public_directory",
+            "zone", "website", "email", "phone", "description", "in_public_directory", "latitude", "longitude",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        # The point comes from the company register (members/register-lookup.js) or the address base.
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "latitude": forms.HiddenInput,
+            "longitude": forms.HiddenInput,
+        }
 
 
 class ProfileForm(forms.Form):

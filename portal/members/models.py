@@ -3,8 +3,11 @@
 Clubs are portal/clubs' (a membership of a club names it by a string reference: this app never
 imports that one)."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,6 +28,32 @@ class OrganisationKind(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", _("Local authority")
     UNIVERSITY = "university", _("University or research")
     CIVIL_SOCIETY = "civil_society", _("Civil-society group")
+
+
+# INSEE legal categories (catégorie juridique, 4 digits) that say the kind outright; the first two
+# digits suffice for most families. Cooperatives: SCOP, other cooperative SARL/SA, unions of cooperatives,
+# agricultural cooperatives.
+_COOPERATIVE_CATEGORIES = frozenset(
+    {"5458", "5459", "5460", "5558", "5559", "5560", "5658", "5659", "5660", "6316", "6317", "6318"}
+)
+_CATEGORY_PREFIXES = {
+    "92": OrganisationKind.ASSOCIATION,
+    "82": OrganisationKind.MUTUAL,
+    "72": OrganisationKind.LOCAL_AUTHORITY,
+}
+
+
+def kind_from_register(legal_category: str, ess: bool = False) -> str:
+    """The kind an organisation of the business register most likely is, from its INSEE legal category
+    and its ESS flag: 92xx associations, 82xx mutuals, 72xx local authorities, the cooperative forms;
+    any other firm of the social and solidarity economy (a commercial company with ESS statutes or
+    the ESUS approval) counts as an ESUS company, the rest as classic firms. People correct it."""
+    category = (legal_category or "").strip()
+    if category in _COOPERATIVE_CATEGORIES:
+        return OrganisationKind.COOPERATIVE
+    if category[:2] in _CATEGORY_PREFIXES:
+        return _CATEGORY_PREFIXES[category[:2]]
+    return OrganisationKind.ESUS_COMPANY if ess else OrganisationKind.CLASSIC_FIRM
 
 
 # Social and solidarity economy (ESS) statuses, as opposed to classic firms and institutions.
@@ -74,6 +103,10 @@ class Sector(models.TextChoices):
         )
 
 
+# An INSEE commune code: two digits (or 2A/2B for Corsica) then three digits.
+COMMUNE_CODE = re.compile(r"(\d{2}|2[AB])\d{3}")
+
+
 class HeadcountBand(models.TextChoices):
     """INSEE's employee-count bands (tranches d'effectif salarié)."""
 
@@ -91,14 +124,58 @@ class HeadcountBand(models.TextChoices):
     B1000 = "1000+", _("1,000 employees or more")
 
 
-class Zone(models.Model):
+class Located(models.Model):
+    """A point on the map (WGS 84), from the company register or the national address base; empty
+    until one of them placed it."""
+
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Zone(Located):
     """A business park (parc d'activités)."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     commune = models.CharField(_("commune"), max_length=150)
+    commune_codes = models.CharField(
+        _("INSEE codes of its communes"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The communes the zone spreads over, by INSEE code (not the postcode), separated by commas: "
+            "an import of the business register keeps the firms of these communes. Empty: the commune above."
+        ),
+    )
     firms_established = models.PositiveIntegerField(
         _("firms established"), default=0, help_text=_("Number of firms established on the zone, members or not.")
+    )
+    firms_established_on = models.DateField(
+        _("firms established: counted on"),
+        null=True,
+        blank=True,
+        help_text=_("The date of that number, e.g. of the business register extract it was counted from."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -110,8 +187,20 @@ class Zone(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def commune_code_list(self) -> list[str]:
+        return [code for code in (part.strip().upper() for part in self.commune_codes.split(",")) if code]
 
-class Organisation(models.Model):
+    def clean(self):
+        bad = [code for code in self.commune_code_list if not COMMUNE_CODE.fullmatch(code)]
+        if bad:
+            raise ValidationError(
+                {"commune_codes": _("“%(code)s” is not an INSEE commune code (five characters, e.g. 18033 or 2A004).")
+                 % {"code": bad[0]}}
+            )  # fmt: skip
+
+
+class Organisation(Located):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)

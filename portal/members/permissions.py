@@ -123,3 +123,34 @@ def can_invite_to(user, organisation: Organisation) -> bool:
 
 def can_grant_role(user, role: str) -> bool:
     return role == PersonRole.MEMBER or is_administrator(user)
+
+
+def can_lookup_register(user) -> bool:
+    """Looking a firm up in the company register, to fill an organisation's form: whoever may edit an
+    organisation (administrators, the people of an organisation for their own), and club animators
+    (who register their zone's firms)."""
+    if is_administrator(user):
+        return True
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    person = person_of(user)
+    return bool(person and person.organisation_id) or holds(user, Role.ANIMATOR)
+
+
+# Roles whose holders can download personal data: the administrators (every admin list and export,
+# the logged exports), the coordinators (people of the directory in the admin), the club animators
+# and exchange organisers (attendance sheets, prospects, surveys, exchange workbooks).
+TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.ANIMATOR, Role.EXCHANGE_ORGANISER})
+
+
+def must_use_two_factor(user) -> bool:
+    """Whether the user must sign in with a second factor (settings.PORTAL_REQUIRE_TWO_FACTOR on):
+    superusers, holders of a role that can export personal data in any scope, and anyone else who
+    enters the Wagtail admin (its lists export to CSV and XLSX)."""
+    from django.conf import settings
+
+    if not settings.PORTAL_REQUIRE_TWO_FACTOR or not user or not user.is_authenticated or not user.is_active:
+        return False
+    if is_administrator(user) or any(role in TWO_FACTOR_ROLES for role, _kind, _id in assignments(user)):
+        return True
+    return user.has_perm("wagtailadmin.access_admin")

@@ -1,6 +1,13 @@
 """Reads from the members directory, with visibility rules built in."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+
+from portal.outside import company_register
 
 from . import scopes
 from .models import (
@@ -15,8 +22,10 @@ from .models import (
     RoleChange,
     Sector,
     Zone,
+    kind_from_register,
 )
 from .scopes import CLUSTER_ID, ScopeKind
+from .validators import normalise_naf, validate_naf
 
 
 def public_organisations(*, kind: str = "", zone: Zone | None = None, text: str = "") -> QuerySet[Organisation]:
@@ -143,3 +152,55 @@ def role_changes(*, person: Person | None = None) -> QuerySet[RoleChange]:
 
 def scope_kinds_of_role(role: str) -> tuple[str, ...]:
     return ROLE_SCOPE_KINDS.get(role, ())
+
+
+# --- The company register -----------------------------------------------------------------------
+
+REGISTER_LOOKUP_SECONDS = 24 * 60 * 60  # a firm's register entry changes seldom; the API allows 7 calls/s
+
+
+def _register_entry(firm: company_register.Firm) -> dict:
+    """A firm in the words of the organisation form (language-neutral: labels are added per request)."""
+    naf = normalise_naf(firm.naf_code)
+    try:
+        validate_naf(naf)
+    except ValidationError:
+        naf = ""  # an older nomenclature's code: better empty than refused by the form
+    return {
+        "name": firm.name,
+        "siret": firm.siret,
+        "address": firm.address,
+        "postcode": firm.postcode,
+        "commune": firm.city,
+        "naf_code": naf,
+        "headcount_band": firm.headcount_band,
+        "headcount_code": firm.headcount_code,
+        "kind": str(kind_from_register(firm.legal_category, firm.ess)),
+        "ess": firm.ess,
+        "open": firm.open,
+        "head_office": firm.head_office,
+        "latitude": str(firm.latitude) if firm.latitude is not None else None,
+        "longitude": str(firm.longitude) if firm.longitude is not None else None,
+    }
+
+
+def register_lookup(query: str) -> list[dict]:
+    """The firms of the company register matching a SIRET or a name, as organisation form values with
+    their labels; kept a day (per register address and query). Raises ServiceDown when the register
+    cannot answer (never kept, so the next try asks again)."""
+    query = company_register.normalise_query(query)
+    digest = hashlib.sha256(f"{settings.COMPANY_REGISTER_URL}|{query.casefold()}".encode()).hexdigest()
+    key = f"members:register-lookup:{digest}"
+    entries = cache.get(key)
+    if entries is None:
+        entries = [_register_entry(firm) for firm in company_register.lookup(query)]
+        cache.set(key, entries, REGISTER_LOOKUP_SECONDS)
+    kinds = dict(OrganisationKind.choices)
+    return [
+        {
+            **entry,
+            "kind_label": str(kinds.get(entry["kind"], "")),
+            "headcount_label": company_register.headcount_label(entry["headcount_code"]),
+        }
+        for entry in entries
+    ]

@@ -7,6 +7,7 @@ transaction (search.indexing, drained after commit). No signal does it behind th
 
 import datetime
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.outside import address_base
+from portal.outside.http import ServiceDown
 from search import indexing
 
 from . import permissions, roles, scopes
@@ -42,6 +45,7 @@ from .scopes import CLUSTER_ID, ScopeKind
 from .validators import normalise_naf, normalise_siret
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 def unique_slug(model, text: str, *, exclude_pk=None) -> str:
@@ -85,27 +89,81 @@ def _sync_role_groups(person: Person) -> None:
 
 ORGANISATION_FIELDS = (
     "name", "kind", "siret", "naf_code", "headcount_band", "address", "postcode", "commune", "zone",
-    "website", "email", "phone", "description", "logo", "in_public_directory",
+    "website", "email", "phone", "description", "logo", "in_public_directory", "latitude", "longitude",
 )  # fmt: skip
+ADDRESS_FIELDS = ("address", "postcode", "commune")
 
 
-def _save_organisation(organisation: Organisation) -> Organisation:
+def _address_of(organisation: Organisation) -> tuple[str, str, str]:
+    return tuple((getattr(organisation, name) or "").strip() for name in ADDRESS_FIELDS)
+
+
+def _place(organisation: Organisation, *, before: tuple | None, point_before: tuple | None) -> bool:
+    """Whether the organisation's point must be looked up in the address base after the save.
+
+    A point given with the write (the company register's, a person's) stays. A moved address whose
+    point was not given anew loses the old one (it marked the old address) and is looked up again;
+    so is a new organisation with an address and no point.
+    """
+    address = _address_of(organisation)
+    point = (organisation.latitude, organisation.longitude)
+    moved = before is None or address != before
+    if not moved:
+        return False
+    if organisation.has_point and (before is None or point != point_before):
+        return False  # placed with this very write
+    organisation.latitude = organisation.longitude = None
+    return any(address)
+
+
+def _save_organisation(organisation: Organisation, *, before=None, point_before=None) -> Organisation:
     organisation.siret = normalise_siret(organisation.siret)
     organisation.naf_code = normalise_naf(organisation.naf_code)
     if not organisation.slug:
         organisation.slug = unique_slug(Organisation, organisation.name, exclude_pk=organisation.pk)
+    to_place = _place(organisation, before=before, point_before=point_before)
     organisation.full_clean()
     try:
         with transaction.atomic():
             organisation.save()
             indexing.schedule_index(organisation)
+            if to_place:
+                _geocode_after_commit(organisation)
     except IntegrityError:
         # A concurrent save took the SIRET between full_clean() and save().
         raise ValidationError({"siret": _("An organisation with this SIRET is already registered.")}) from None
     return organisation
 
 
+def _geocode_after_commit(organisation: Organisation) -> None:
+    """The address base is asked in the background once the write is committed: slow or down, it never
+    holds nor loses the write (robust: a queue that fails is logged, the save stands)."""
+    from .tasks import geocode_organisation
+
+    pk, address = organisation.pk, list(_address_of(organisation))
+    transaction.on_commit(lambda: geocode_organisation.enqueue(pk, address), robust=True)
+
+
+def organisation_geocode(*, organisation_id: int, address: tuple[str, str, str]) -> bool:
+    """Places the organisation from the national address base, if its address is still `address` and
+    nobody placed it meanwhile. Returns whether a point was written; the base down only logs."""
+    try:
+        point = address_base.geocode(*address)
+    except ServiceDown as down:
+        logger.warning("Organisation %s not placed: %s", organisation_id, down.reason)
+        return False
+    if point is None:
+        return False
+    street, postcode, commune = address
+    placed = Organisation.objects.filter(
+        pk=organisation_id, latitude__isnull=True, address=street, postcode=postcode, commune=commune
+    ).update(latitude=point.latitude, longitude=point.longitude)
+    return bool(placed)
+
+
 def organisation_create(*, by, **fields) -> Organisation:
+    """Registers an organisation; a point (latitude, longitude) may come with it, else its address is
+    placed from the address base after the write."""
     if not permissions.is_administrator(by):
         raise PermissionDenied(_("Only cluster administrators can register an organisation."))
     unknown = set(fields) - set(ORGANISATION_FIELDS)
@@ -115,14 +173,18 @@ def organisation_create(*, by, **fields) -> Organisation:
 
 
 def organisation_update(*, organisation: Organisation, by, **fields) -> Organisation:
+    """Edits an organisation; a moved address is placed again unless a new point comes with it."""
     if not permissions.can_edit_organisation(by, organisation):
         raise PermissionDenied(_("You can only edit your own organisation."))
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
+    stored = Organisation.objects.filter(pk=organisation.pk).values(*ADDRESS_FIELDS, "latitude", "longitude").first()
+    before = tuple((stored[name] or "").strip() for name in ADDRESS_FIELDS) if stored else None
+    point_before = (stored["latitude"], stored["longitude"]) if stored else None
     for name, value in fields.items():
         setattr(organisation, name, value)
-    return _save_organisation(organisation)
+    return _save_organisation(organisation, before=before, point_before=point_before)
 
 
 def organisation_delete(*, organisation: Organisation, by) -> None:
@@ -335,6 +397,36 @@ def person_update_profile(
         person.full_clean()
         person.save(update_fields=["job_title", "phone", "receives_daily_digest"])
     return person
+
+
+# --- Sign-in addresses -------------------------------------------------------------------------
+
+
+def account_email_ensure(*, user) -> None:
+    """Records the account's address as its verified primary sign-in address (allauth's EmailAddress):
+    sign-in and password reset find the account by it, a reset lifts the lockout of every address
+    recorded, and two-factor setup requires the account's addresses to be verified. The invitation
+    link that created the account was sent to that address, so it is verified."""
+    from allauth.account.models import EmailAddress
+
+    address = (user.email or "").strip().lower()
+    if not address or EmailAddress.objects.filter(email=address, verified=True).exclude(user=user).exists():
+        return
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=user).exclude(email=address).update(primary=False)
+        EmailAddress.objects.update_or_create(user=user, email=address, defaults={"verified": True, "primary": True})
+
+
+def account_two_factor_off(*, user) -> int:
+    """Removes the account's authenticator app and recovery codes (a person who lost both): signing in
+    then needs the password alone, and whoever must use two-factor authentication is asked to set it
+    up again at once. Returns how many authenticators were removed."""
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        removed, _detail = Authenticator.objects.filter(user=user).delete()
+    logging.getLogger("portal.accounts").warning("Two-factor authentication turned off for account %s", user.pk)
+    return removed
 
 
 # --- Role assignments ------------------------------------------------------------------------
@@ -555,6 +647,7 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, password: 
             last_name=last_name,
         )
         person_create(user=user, organisation=invitation.organisation, role=invitation.role)
+        account_email_ensure(user=user)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

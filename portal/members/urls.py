@@ -1,43 +1,25 @@
+from allauth.account import views as account_views
+from allauth.mfa.base import views as mfa_views
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import views
-from .forms import EmailAuthenticationForm
 
 app_name = "members"
 
+# Signing in, out and the password pages are django-allauth's (throttled; see account_urls.py for the
+# names allauth itself reverses, on the same paths). These names stay for the portal's templates, the
+# bookmarks and the e-mails already sent.
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="members/login.html",
-            authentication_form=EmailAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
-            template_name="members/password_reset_form.html",
-            email_template_name="members/email/password_reset.txt",
-            subject_template_name="members/email/password_reset_subject.txt",
-            success_url=reverse_lazy("members:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
-    path(
-        "mot-de-passe/oubli/envoye/",
-        auth_views.PasswordResetDoneView.as_view(template_name="members/password_reset_done.html"),
-        name="password_reset_done",
-    ),
+    path("connexion/", account_views.login, name="login"),
+    path("deconnexion/", account_views.logout, name="logout"),
+    path("mot-de-passe/oubli/", account_views.password_reset, name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", account_views.password_reset_done, name="password_reset_done"),
+    # Reset links sent before the move to allauth carry Django's own token: they keep working until
+    # they expire (PASSWORD_RESET_TIMEOUT, three days); new e-mails link to allauth's page.
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="members/password_reset_confirm.html",
-            success_url=reverse_lazy("members:password_reset_complete"),
-        ),
+        views.legacy_password_reset_confirm,
         name="password_reset_confirm",
     ),
     path(
@@ -45,8 +27,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="members/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("mot-de-passe/changer/", account_views.password_change, name="password_change"),
+    path("double-authentification/", mfa_views.index, name="two_factor"),
     path("profil/", views.profile, name="profile"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/inviter/", views.organisation_invite, name="organisation_invite"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("registre-des-entreprises/", views.register_lookup, name="register_lookup"),
 ]

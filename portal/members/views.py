@@ -1,15 +1,23 @@
 """Account pages: profile, own organisation, invitations. Thin: rules live in services."""
 
+from allauth.decorators import rate_limit
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.forms import add_service_errors
+from portal.outside import company_register
+from portal.outside.http import ServiceDown
 from portal.privacy import services as privacy_services
 from portal.privacy import wording as privacy_wording
 from portal.privacy.models import Purpose
@@ -17,6 +25,7 @@ from portal.privacy.models import Purpose
 from . import permissions, selectors, services
 from .forms import InvitationAcceptForm, InvitationForm, OrganisationForm, ProfileForm
 from .models import Organisation, PersonRole
+from .validators import validate_siret
 
 
 @login_required
@@ -47,6 +56,8 @@ def profile(request):
         "memberships": selectors.organisation_memberships(organisation) if organisation else [],
         "colleagues": selectors.organisation_people(organisation).exclude(pk=person.pk) if organisation else [],
         "can_edit_organisation": bool(organisation and permissions.can_edit_organisation(request.user, organisation)),
+        "two_factor_on": is_mfa_enabled(request.user),
+        "two_factor_required": permissions.must_use_two_factor(request.user),
     }
     return render(request, "members/profile.html", context)
 
@@ -123,3 +134,56 @@ def invitation_accept(request, token):
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("members:profile")
     return render(request, "members/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+MAX_LOOKUP_QUERY = 100
+
+
+@require_safe
+def register_lookup(request):
+    """The company register's firms for ?q= (a SIRET or a name), for the organisation form's filler
+    (members/register-lookup.js): {"results": [...]}; 400 for a query it cannot search, 503 with the
+    reason when the register does not answer. One GET answering a short list: a plain JsonResponse,
+    as the search suggestions, rather than an API framework's router for it."""
+    if not permissions.can_lookup_register(request.user):
+        message = _("Sign in with an account that may edit an organisation to search the company register.")
+        return JsonResponse({"error": message}, status=403)
+    query = company_register.normalise_query(request.GET.get("q", ""))
+    if len(query) < company_register.MIN_QUERY_LENGTH or len(query) > MAX_LOOKUP_QUERY:
+        return JsonResponse({"error": _("Type a SIRET (14 digits) or at least three letters of the name.")}, status=400)
+    if company_register.SIRET_PATTERN.match(query):
+        try:
+            validate_siret(query)
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    try:
+        results = selectors.register_lookup(query)
+    except ServiceDown as down:
+        return JsonResponse({"error": down.message}, status=503)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Reset links e-mailed before the portal moved to allauth (Django's token), throttled like allauth's.
+legacy_password_reset_confirm = rate_limit(action="reset_password_from_key")(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="members/password_reset_confirm.html",
+        success_url=reverse_lazy("members:password_reset_complete"),
+    )
+)
+
+
+def admin_login_redirect(request):
+    """The Wagtail admin's sign-in page leads to the site's (throttled, with the second factor), `next` kept.
+
+    A POST is answered the same way: credentials sent to the old page are never checked."""
+    url = reverse("members:login")
+    next_url = request.GET.get(REDIRECT_FIELD_NAME)
+    if next_url:
+        url += "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+    return redirect(url)
+
+
+def admin_password_reset_redirect(request):
+    return redirect("members:password_reset")

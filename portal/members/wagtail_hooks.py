@@ -92,7 +92,9 @@ class ZoneViewSet(PortalViewSet):
     menu_label = _("Zones")
     list_display = ["name", "commune", "firms_established"]
     search_fields = ["name", "commune"]
-    form_fields = ["name", "slug", "commune", "firms_established", "description"]
+    form_fields = [
+        "name", "slug", "commune", "commune_codes", "firms_established", "firms_established_on", "description",
+    ]  # fmt: skip
 
 
 class MembershipViewSet(PortalViewSet):

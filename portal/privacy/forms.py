@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,9 @@ class AccountDeleteForm(forms.Form):
         self.user = user
 
     def clean_password(self):
+        # Checked like a sign-in (allauth): the failures count toward the same lockout of the account
+        # and of the address, so this form cannot be used to guess a password either.
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not get_account_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError(_("This password is not right."))
         return password

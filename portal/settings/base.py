@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_ratelimit",
+    # Sign-in, password reset and change, throttling, two-factor authentication (TOTP, recovery codes).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,8 +87,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "portal.privacy.middleware.ExportAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.members.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.page_cache.PageCacheFetchMiddleware",
@@ -168,6 +175,25 @@ PAGE_CACHE_ALIAS = "pages"
 # How long an anonymous visitor may be served a page built earlier (0: no page cache). Publishing,
 # unpublishing, moving a page or changing a view restriction purges at once; this bounds the rest
 # (live figures, places left, records published since).
+# Rate limits: django-ratelimit counts in the shared cache (Redis), so a limit holds per person
+# across their sockets, tabs and the server's processes. A down cache lets the action through
+# rather than refusing a registration or a message (nothing is lost; the limit waits for Redis).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# Costly websocket frames, per person (django-ratelimit rates: "count/period", s m h d).
+PORTAL_FRAME_RATES = {
+    "edit": os.environ.get("PORTAL_RATE_FRAME_EDIT", "30/m"),
+    "delete": os.environ.get("PORTAL_RATE_FRAME_DELETE", "30/m"),
+    "typing": os.environ.get("PORTAL_RATE_FRAME_TYPING", "30/m"),
+    "resume": os.environ.get("PORTAL_RATE_FRAME_RESUME", "20/m"),
+    "mark_read": os.environ.get("PORTAL_RATE_FRAME_MARK_READ", "120/m"),
+    "state": os.environ.get("PORTAL_RATE_FRAME_STATE", "20/m"),
+}
+# Open websockets one account may hold in one server process (tabs, phone, tablet: 20 is plenty).
+PORTAL_MAX_SOCKETS_PER_PERSON = int(os.environ.get("PORTAL_MAX_SOCKETS_PER_PERSON", "20"))
+# Django's own Redis cache increments atomically; django-ratelimit only lists third-party ones.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
 
 # --- Search: Elasticsearch when ELASTICSEARCH_URL is set, else the database. ---
@@ -238,7 +264,65 @@ LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "members:profile"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+
+# --- Accounts (django-allauth): sign-in by e-mail, throttling, two-factor authentication. ---
+# ModelBackend stays first for the sessions opened by the invitation link and for permissions;
+# every password typed on the portal goes through allauth's forms, which count the failures.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "portal.members.adapters.AccountAdapter"  # no self sign-up: accounts come from invitations
+# By e-mail; the username too, so that accounts created in the admin with a username of their own keep
+# signing in (the members' usernames are their addresses).
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_FORMS = {"login": "portal.members.forms.LoginForm"}
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the address was proven by the invitation link sent to it
+ACCOUNT_SESSION_REMEMBER = True  # as before: a session lasts SESSION_COOKIE_AGE, no "remember me" box
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing to it
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "two-factor authentication turned off"…
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Rates are "amount/period/per": per address (ip), per account (key: the e-mail typed) or per signed-in
+# user. A failed sign-in counts against both the address and the account: the 5th failure within
+# 15 minutes locks the account for what is left of those 15 minutes, whatever the password typed
+# next; a password reset lifts that lock. Stored in the default cache (Redis in production).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("PORTAL_RATE_LOGIN_FAILED", "10/5m/ip,5/15m/key"),
+    "login": "30/m/ip",
+    "reset_password": os.environ.get("PORTAL_RATE_RESET_PASSWORD", "20/h/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# The address a rate counts per: the peer's (REMOTE_ADDR) unless proxies we run stand in front. With
+# PORTAL_TRUSTED_PROXY_COUNT=n, the n-th address from the right of X-Forwarded-For (each proxy appends
+# the address it was reached from, so the ones on the left are whatever the client sent). prod.py
+# counts nginx (1); add one for a TLS proxy in front of it. PORTAL_CLIENT_IP_HEADER names a header
+# that a trusted proxy always overwrites instead (X-Real-IP, CF-Connecting-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("PORTAL_CLIENT_IP_HEADER") or None
+MFA_ADAPTER = "portal.members.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("PORTAL_TOTP_ISSUER", "Portail PTCE")
+MFA_TOTP_TOLERANCE = 1  # a code of the previous or next 30 s also works: phones' clocks drift
+# Two-factor authentication is required of the cluster's administrators and of everyone who can export
+# personal data (portal.members.permissions.must_use_two_factor). On unless turned off: dev.py turns it
+# off for the embedded demo, whose printed logins must work with a password alone.
+PORTAL_REQUIRE_TWO_FACTOR = env_bool("PORTAL_REQUIRE_TWO_FACTOR", True)
+# The Wagtail admin has no sign-in or password pages of its own: it sends people to the site's,
+# which are throttled and ask for the second factor.
+WAGTAILADMIN_LOGIN_URL = "members:login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 INVITATION_VALIDITY_DAYS = int(os.environ.get("PORTAL_INVITATION_VALIDITY_DAYS", "14"))
+
+# --- Outside services (portal/outside): public APIs reached with a timeout and a size cap. ---
+# The company register ("Recherche d'entreprises", no key) and the national address base (BAN).
+COMPANY_REGISTER_URL = os.environ.get("COMPANY_REGISTER_URL", "https://recherche-entreprises.api.gouv.fr")
+ADDRESS_BASE_URL = os.environ.get("ADDRESS_BASE_URL", "https://api-adresse.data.gouv.fr")
+OUTSIDE_SERVICES_TIMEOUT = float(os.environ.get("OUTSIDE_SERVICES_TIMEOUT", "5"))  # seconds, per request
+OUTSIDE_SERVICES_MAX_BYTES = int(os.environ.get("OUTSIDE_SERVICES_MAX_BYTES", str(2 * 1024 * 1024)))
 
 # --- Languages: French first, English second. ---
 LANGUAGE_CODE = "fr"
@@ -288,4 +372,12 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
+}
+
+# Public forms, per address (or per account when signed in): django-ratelimit rates.
+PORTAL_FORM_RATES = {
+    "newsletter_signup": os.environ.get("PORTAL_RATE_NEWSLETTER_SIGNUP", "5/h"),
+    "contact": os.environ.get("PORTAL_RATE_CONTACT", "5/h"),
+    "event_registration": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION", "5/h"),  # per event
+    "event_registration_daily": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION_DAILY", "20/d"),  # all events
 }

@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import env_bool
 
 DEBUG = False
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "test-only-key"
@@ -32,3 +33,15 @@ CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 if os.environ.get("REDIS_URL"):
     CACHES["pages"]["KEY_PREFIX"] = f"ptce-test-{os.getpid()}"  # noqa: F405
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# Rate limits count in this process's memory here (the default cache above): django-ratelimit's
+# check wants a shared cache, which production has (Redis).
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
+
+# Nothing listens on port 9: a test that forgot to serve recorded answers fails fast, never reaching
+# the network (tests/portal/outside/recorded.py serves them on loopback).
+COMPANY_REGISTER_URL = "http://127.0.0.1:9"
+ADDRESS_BASE_URL = "http://127.0.0.1:9"
+OUTSIDE_SERVICES_TIMEOUT = 2
+# Signing in needs no second factor, except in the tests of that rule: they turn it on with
+# override_settings, or with the variable for a daphne they start.
+PORTAL_REQUIRE_TWO_FACTOR = env_bool("PORTAL_REQUIRE_TWO_FACTOR", False)

@@ -18,6 +18,7 @@ TABLE = """
 # --- portal/members ------------------------------------------------------------------------------
 members.roles.admin_screen                 NN    NN    NN    NN    NN    YY
 members.organisation.edit                  NN    YN    NN    NN    NN    YY
+members.register.lookup                    NN    YY    YY    YY    YY    YY
 
 # --- portal/clubs --------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -23,6 +24,9 @@ def test_the_demo_has_consents_a_sent_newsletter_and_a_draft(client):
     assert Consent.objects.filter(withdrawn_at__isnull=False).exists()
     sent = Newsletter.objects.get(status=NewsletterStatus.SENT)
     assert sent.deliveries.count() == Delivery.objects.count() > 10
+    # Sent to the members: not in the public archive, but read by those it was sent to.
+    assert sent.title not in client.get(reverse("newsletters:archive")).content.decode()
+    client.force_login(get_user_model().objects.filter(email__in=sent.deliveries.values("email")).first())
     archive = client.get(reverse("newsletters:archive")).content.decode()
     assert sent.title in archive
     page = client.get(sent.get_absolute_url())

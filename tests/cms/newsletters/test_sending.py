@@ -112,10 +112,11 @@ def test_a_refused_recipient_fails_and_the_others_are_sent(
     assert newsletter.status == NewsletterStatus.SENT
 
 
-def test_the_sent_issue_is_archived_as_a_public_page(
+def test_the_sent_issue_is_archived_for_its_recipients(
     smtp, members, organiser, django_capture_on_commit_callbacks, client
 ):
     newsletter = make_newsletter()
+    client.force_login(members[0].user)
     assert client.get(newsletter.get_absolute_url()).status_code == 404  # not before it is sent
     send(newsletter, organiser, django_capture_on_commit_callbacks)
     page = client.get(newsletter.get_absolute_url())

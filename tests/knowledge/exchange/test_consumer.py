@@ -79,3 +79,23 @@ async def test_a_secretary_follows_the_session_and_hears_the_next_round(session_
     frame = await socket.receive_json_from(timeout=5)
     assert (frame["type"], frame["round"], frame["direction"]) == ("round", 1, "offer")
     await socket.disconnect()
+
+
+async def test_state_frames_beyond_the_rate_are_answered_with_the_wait(session_with_tables, organiser, settings):
+    """A screen that asks for the whole state in a loop makes the server rebuild it each time: limited
+    per person, and told when to ask again (the screen does)."""
+    from django.core.cache import cache
+
+    settings.PORTAL_FRAME_RATES = {**settings.PORTAL_FRAME_RATES, "state": "2/m"}
+    await database_sync_to_async(cache.clear)()
+    session, _tables, _secretaries = session_with_tables
+    screen, connected = await open_socket(session.pk, organiser)
+    assert (await screen.receive_json_from(timeout=5))["type"] == "state"
+    for _ in range(2):
+        await screen.send_to(text_data='{"type":"state"}')
+        assert (await screen.receive_json_from(timeout=5))["type"] == "state"
+    await screen.send_to(text_data='{"type":"state"}')
+    refused = await screen.receive_json_from(timeout=5)
+    assert refused["type"] == "error" and refused["code"] == "rate_limited" and refused["retry_after"] >= 1
+    await screen.disconnect()
+    await database_sync_to_async(cache.clear)()

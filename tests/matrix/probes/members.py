@@ -15,3 +15,12 @@ def roles_admin_screen(world, user, inside):
 def organisation_edit(world, user, inside):
     organisation = world.inside("org", inside)
     return allowed(client_for(user).get(reverse("members:organisation_edit", args=[organisation.slug])))
+
+
+@probe("members.register.lookup")
+def register_lookup(world, user, inside):
+    # The register is the whole country's: no scope, inside and outside are the same search. Whoever
+    # may edit an organisation (the staff's own) or animates a club may search it; the register itself
+    # is down in the tests (nothing listens), which answers 503 to someone allowed, 403 to the others.
+    response = client_for(user).get(reverse("members:register_lookup"), {"q": "menuiserie"})
+    return response.status_code == 503

@@ -46,7 +46,7 @@ def test_admin_form_refuses_a_bad_siret_in_french_and_saves_nothing(client, admi
 def test_member_has_no_access_to_the_admin(client, member):
     client.force_login(member)
     response = client.get(reverse("organisations:index"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("members:login"))
 
 
 def test_the_admin_screens_queue_the_directory_entry_of_what_they_change(client, administrator):

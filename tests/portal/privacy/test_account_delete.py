@@ -49,7 +49,7 @@ def test_the_account_is_erased_and_can_no_longer_sign_in(client, camille):
     assert not get_user_model().objects.filter(email__iexact="camille.rousseau@example.org").exists()
     # Signed out, and the old password no longer opens anything.
     assert client.get(reverse("privacy:my_data")).status_code == 302
-    response = client.post(reverse("members:login"), {"username": "camille.rousseau@example.org", "password": PASSWORD})
+    response = client.post(reverse("members:login"), {"login": "camille.rousseau@example.org", "password": PASSWORD})
     assert response.status_code == 200  # the form again, with its error
     assert "_auth_user_id" not in client.session
 

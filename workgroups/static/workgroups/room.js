@@ -13,7 +13,7 @@ import { Outbox, newClientId, outboxKey } from './outbox.js';
 import { RoomProtocol } from './protocol.js';
 import { codePoints, createRenderer, element, format } from './render.js';
 
-const FATAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
+const FATAL_CLOSE_CODES = new Set([4401, 4403, 4404, 4429]);
 const BACKOFF = { start: 500, max: 15000, jitter: 0.3 };
 const ACK_GRACE_MS = 2000;
 
@@ -185,6 +185,12 @@ function startRoom(config, list) {
   }
 
   function onError(frame) {
+    if (frame.code === 'rate_limited' && frame.frame === 'resume') {
+      // The server holds back a resume asked too often: ask again once the wait is over.
+      protocol.disconnected();
+      setTimeout(requestResume, Math.max(0.5, Number(frame.retry_after) || 1) * 1000 + 100);
+      return;
+    }
     if (!frame.client_id) {
       showAlert(frame.message);
       return;

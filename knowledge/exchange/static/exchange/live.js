@@ -35,6 +35,9 @@ function startLive() {
         if (frame.round === currentRound) setRow(frame);
       } else if (frame.type === "round" || frame.type === "seating") {
         socket.send({ type: "state" });
+      } else if (frame.type === "error" && frame.code === "rate_limited") {
+        // Asked too often: the server says when to ask again.
+        setTimeout(function () { socket.send({ type: "state" }); }, (Number(frame.retry_after) || 1) * 1000 + 100);
       }
     },
     onClose: function (event, outcome) {
