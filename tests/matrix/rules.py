@@ -109,6 +109,8 @@ knowledge.admin.list                        NN    NN    NN    NN    NN    YY
 # A workgroup's messages are found by its members only (as its discussion is read).
 search.messages.axis_group                  NN    YN    NN    NN    NN    NN
 search.messages.commission                  NN    YN    NN    NN    NN    NN
+# A record waiting for review is found by the reviewers of its axis and the people of its organisation.
+search.best_practices.in_review             NN    YN    YN    NN    NN    YY
 
 
 # --- cms -----------------------------------------------------------------------------------------

@@ -49,3 +49,16 @@ def messages_axis_group(world, user, inside):
 @probe("search.messages.commission")
 def messages_commission(world, user, inside):
     return _message_found(world, user, inside, CLUB)
+
+
+@probe("search.best_practices.in_review")
+def best_practices_in_review(world, user, inside):
+    from knowledge.models import BestPracticeStatus
+
+    from .knowledge import record_of
+
+    record = record_of(world, inside, BestPracticeStatus.SUBMITTED)
+    word = f"mot{secrets.token_hex(4)}"
+    record.summary = f"Une pratique {word}"
+    record.save(update_fields=["summary"])
+    return found(user, word, indexable("best_practice").to_document(record))
