@@ -6,5 +6,9 @@ from . import selectors
 
 
 def site_identity(request) -> dict:
-    """`site_identity`: the cluster's name, logo, colours… read only when a template uses it."""
-    return {"site_identity": SimpleLazyObject(lambda: selectors.site_identity(request=request))}
+    """`site_identity`: the cluster's name, logo, colours…, and `theme_version` (of theme.css): read only
+    when a template uses them."""
+    return {
+        "site_identity": SimpleLazyObject(lambda: selectors.site_identity(request=request)),
+        "theme_version": SimpleLazyObject(lambda: selectors.theme_version(request=request)),
+    }

@@ -1,5 +1,8 @@
 """Reads of the public site: news, site sections, axis and club pages, key figures (events: cms/events)."""
 
+import hashlib
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -106,6 +109,7 @@ def site_identity_forget(**kwargs) -> None:
         cache.incr(IDENTITY_VERSION_KEY)
     except ValueError:
         cache.set(IDENTITY_VERSION_KEY, 2)
+    cache.delete(_THEME_KEY)
 
 
 def site_base_url(request=None) -> str:
@@ -195,3 +199,37 @@ def key_figures(member_counts: dict[str, int] | None = None, *, zones=None, axes
             status=SynergyStatus.IMPLEMENTED, implemented_on__year=timezone.localdate().year
         ).count(),
     }
+
+
+# --- The theme's stylesheet ------------------------------------------------------------------------
+
+_THEME_KEY = "cms-theme-css"
+THEME_SECONDS = 60
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def theme_css(*, request=None) -> str:
+    """The colours staff choose (the site identity's, each axis's) as a stylesheet, served from one
+    URL: the Content-Security-Policy forbids style attributes and inline <style>, so templates name
+    an axis with data-axis="<id>" and this sheet gives it its colour. Cached THEME_SECONDS."""
+    css = cache.get(_THEME_KEY)
+    if css is None:
+        identity = site_identity(request=request)
+        root = [
+            f"--accent-dark:{identity.primary_colour};" if _HEX.match(identity.primary_colour or "") else "",
+            f"--accent:{identity.accent_colour};" if _HEX.match(identity.accent_colour or "") else "",
+        ]
+        lines = [f":root{{{''.join(root)}}}"] if any(root) else []
+        lines += [
+            f'[data-axis="{pk}"]{{--axis-colour:{colour}}}'
+            for pk, colour in Axis.objects.order_by("pk").values_list("pk", "colour")
+            if _HEX.match(colour or "")
+        ]
+        css = "\n".join(lines) + "\n"
+        cache.set(_THEME_KEY, css, THEME_SECONDS)
+    return css
+
+
+def theme_version(*, request=None) -> str:
+    """Changes with the sheet's content: base.html links theme.css?v=<this>, so browsers may keep it."""
+    return hashlib.sha256(theme_css(request=request).encode()).hexdigest()[:12]

@@ -4,10 +4,10 @@ results page (the events' views: cms/events/views.py)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.clubs.models import Survey
 from portal.members import selectors as member_selectors
@@ -15,7 +15,7 @@ from portal.members.models import OrganisationKind, Sector, Zone
 from portal.pagination import page_of, query_string
 from workgroups import selectors as workgroup_selectors
 
-from . import services
+from . import selectors, services
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -64,3 +64,11 @@ def survey_results_page(request, survey_id):
         return redirect("club:survey_detail", survey_id=survey.pk)
     messages.success(request, _("The results page is published on the site."))
     return redirect(page.url)
+
+
+@require_safe
+def theme_css(request):
+    """The staff's colours as a stylesheet (selectors.theme_css); versioned by base.html's link."""
+    response = HttpResponse(selectors.theme_css(request=request), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400" if request.GET.get("v") else "public, max-age=60"
+    return response

@@ -25,6 +25,7 @@ urlpatterns = [
     # CSRF token in its form, every public page is the same for all visitors and can be cached.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("theme.css", cms_views.theme_css, name="theme_css"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("flux/actualites.rss", feeds.NewsFeed(), name="news_rss"),
     path("flux/actualites.atom", feeds.AtomNewsFeed(), name="news_atom"),

@@ -143,3 +143,13 @@ def html_to_text(html: str) -> str:
     text = unescape("".join(parser.parts))
     lines = [line.strip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="[^"]*"')
+
+
+def web_html(newsletter) -> str:
+    """The archived issue for the site: the frozen e-mail content without its inline styles, which
+    mail clients need and the site's Content-Security-Policy refuses (the site's stylesheet dresses
+    it). Attribute values in that content are escaped by the templates, so no quote hides in them."""
+    return mark_safe(_STYLE_ATTRIBUTE.sub("", newsletter.content_html))  # noqa: S308 - the portal's own rendering

@@ -3,14 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from portal.pagination import page_of
 from portal.ratelimits import TOO_MANY, over_rate
 
-from . import selectors, services, tokens
+from . import rendering, selectors, services, tokens
 from .forms import SignupForm
 
 ARCHIVE_PAGE_SIZE = 12
@@ -26,7 +25,7 @@ def issue(request, slug):
     if newsletter is None:
         raise Http404
     # The frozen content was rendered by the portal from the editor's sanitised blocks.
-    content = mark_safe(newsletter.content_html)  # noqa: S308
+    content = rendering.web_html(newsletter)
     return render(request, "newsletters/issue.html", {"newsletter": newsletter, "content": content})
 
 

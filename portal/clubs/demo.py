@@ -205,3 +205,137 @@ def step(demo: dict, say) -> None:
             "people": len(demo["people"]),
         }
     )
+
+
+# --- A fictional extract of the business register (SIRENE establishments file) ----------------------
+# The columns of INSEE's StockEtablissement, then the legal unit's that extracts usually join to it.
+SIRENE_COLUMNS = [
+    "siren",
+    "nic",
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "activitePrincipaleRegistreMetiersEtablissement",
+    "dateDernierTraitementEtablissement",
+    "etablissementSiege",
+    "nombrePeriodesEtablissement",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement",
+    "distributionSpecialeEtablissement",
+    "codeCommuneEtablissement",
+    "codeCedexEtablissement",
+    "libelleCedexEtablissement",
+    "codePaysEtrangerEtablissement",
+    "libellePaysEtrangerEtablissement",
+    "complementAdresse2Etablissement",
+    "numeroVoie2Etablissement",
+    "indiceRepetition2Etablissement",
+    "typeVoie2Etablissement",
+    "libelleVoie2Etablissement",
+    "codePostal2Etablissement",
+    "libelleCommune2Etablissement",
+    "libelleCommuneEtranger2Etablissement",
+    "distributionSpeciale2Etablissement",
+    "codeCommune2Etablissement",
+    "codeCedex2Etablissement",
+    "libelleCedex2Etablissement",
+    "codePaysEtranger2Etablissement",
+    "libellePaysEtranger2Etablissement",
+    "dateDebut",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "caractereEmployeurEtablissement",
+    "denominationUniteLegale",
+    "nomUniteLegale",
+    "prenom1UniteLegale",
+    "categorieJuridiqueUniteLegale",
+    "economieSocialeSolidaireUniteLegale",
+]
+# The demo's communes, with fictional INSEE codes (no real commune has them): (code, name, postcode).
+SIRENE_COMMUNES = (("18999", "ARVIERE", "18100"), ("18998", "SAINT-AUBIN-SUR-ARVIERE", "18120"),
+                   ("18997", "MONT-ARVIERE", "18130"))  # fmt: skip
+_TRADES = [("Atelier", "25.62B"), ("Garage", "45.20A"), ("Menuiserie", "16.23Z"), ("Transports", "49.41A"),
+           ("Boulangerie", "10.71C"), ("Imprimerie", "18.12Z"), ("Carrosserie", "45.20A"),
+           ("Plomberie", "43.22A"), ("Électricité", "43.21A"), ("Négoce", "46.73A"), ("Chaudronnerie", "25.29Z"),
+           ("Traiteur", "56.21Z")]  # fmt: skip
+_NAMES = ["du Val", "des Tanneries", "d'Arvière", "Centre", "Moderne", "Morel", "Girard", "Lemaire", "Bernard",
+          "Duval", "du Moulin", "de la Gare", "Perrin", "Fontaine", "Roussel"]  # fmt: skip
+_PEOPLE = [("MARTIN", "Sophie"), ("PETIT", "Hélène"), ("ROBERT", "Jérôme"), ("LEFÈVRE", "Amélie"), ("GARNIER", "Loïc")]
+_STREETS = [("RUE", "DES TANNEURS"), ("AV", "DE LA GARE"), ("ALL", "DU MOULIN"), ("RTE", "DE VIERZON"),
+            ("ZA", "DES TANNERIES"), ("IMP", "DES VERGERS"), ("BD", "DU STADE"), ("CHE", "DES PRES")]  # fmt: skip
+_BANDS = ["NN", "00", "01", "02", "03", "11", "12", "21", "", "01", "02"]
+
+
+def sirene_extract(lines: int, *, first: int = 900_000, communes=SIRENE_COMMUNES, encoding: str = "utf-8") -> bytes:
+    """A fictional SIRENE extract of `lines` establishments, the same every time: mostly open firms of
+    `communes` (the first one most), with every tenth closed, one in 25 protected (statutDiffusion
+    "P", its name and address withheld as INSEE does), sole traders, associations and ESS cooperatives.
+    SIRETs are fictional_siret(first + n): they pass their key but belong to nobody."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SIRENE_COLUMNS)
+    numbered = lines > len(_TRADES) * len(_NAMES)
+    for n in range(lines):
+        siret = fictional_siret(first + n)
+        code, commune, postcode = communes[0] if n % 3 else communes[(n // 3) % len(communes)]
+        trade, naf = _TRADES[n % len(_TRADES)]
+        name = f"{trade} {_NAMES[(n // len(_TRADES)) % len(_NAMES)]}" + (f" {n}" if numbered else "")
+        category, ess, surname, first_name = "5710", "N", "", ""
+        if n % 7 == 3:  # a sole trader: the person's name, no denomination
+            (surname, first_name), name, category = _PEOPLE[n % len(_PEOPLE)], "", "1000"
+        elif n % 9 == 4:
+            name, category, ess, naf = f"Association {_NAMES[n % len(_NAMES)]} {n}", "9220", "O", "94.99Z"
+        elif n % 11 == 5:
+            name, category, ess = f"SCOP {name}", "5458", "O"
+        street_type, street = _STREETS[n % len(_STREETS)]
+        state = "F" if n % 10 == 9 else "A"
+        protected = n % 25 == 12
+        row = dict.fromkeys(SIRENE_COLUMNS, "")
+        row.update(siren=siret[:9], nic=siret[9:], siret=siret, codeCommuneEtablissement=code,
+                   codePostalEtablissement=postcode, libelleCommuneEtablissement=commune)  # fmt: skip
+        row.update(
+            statutDiffusionEtablissement="P" if protected else "O",
+            dateCreationEtablissement=f"{2000 + n % 25}-{1 + n % 12:02d}-01",
+            trancheEffectifsEtablissement=_BANDS[n % len(_BANDS)],
+            anneeEffectifsEtablissement="2023",
+            dateDernierTraitementEtablissement="2025-11-04T03:12:45",
+            etablissementSiege="true" if n % 4 else "false",
+            nombrePeriodesEtablissement="1",
+            dateDebut="2020-01-01",
+            etatAdministratifEtablissement=state,
+            activitePrincipaleEtablissement=naf,
+            nomenclatureActivitePrincipaleEtablissement="NAFRev2",
+            caractereEmployeurEtablissement="O" if n % 3 else "N",
+            nomUniteLegale=surname,
+            prenom1UniteLegale=first_name,
+            categorieJuridiqueUniteLegale=category,
+            economieSocialeSolidaireUniteLegale=ess,
+        )
+        if protected:  # INSEE withholds the name and the street of whoever opposed being shown
+            row["denominationUniteLegale"] = "[ND]"
+        else:
+            row.update(
+                denominationUniteLegale=name.upper(),
+                numeroVoieEtablissement=str(1 + n % 120),
+                indiceRepetitionEtablissement="B" if n % 17 == 0 else "",
+                typeVoieEtablissement=street_type,
+                libelleVoieEtablissement=street,
+            )
+        writer.writerow(row[column] for column in SIRENE_COLUMNS)
+    return buffer.getvalue().encode(encoding)

@@ -1,20 +1,32 @@
-"""Import of a zone's firms from a spreadsheet as French offices export it.
+"""Import of a zone's firms from a spreadsheet as French offices export it, or from the business register.
 
-CSV from Excel comes with ";" as separator, in Windows-1252 or in UTF-8 with a byte-order mark,
-with decimal commas ("12,5") and headers in French ("Raison sociale", "N° SIRET", "Effectif").
-XLSX is read with openpyxl. Every line is checked (SIRET with its key, name, duplicates in the
-file and in the directory); errors are listed per line, in the file's own numbering. Nothing is
-written unless every line is right, or the organiser asked to import the correct lines only.
+Two layouts, told apart by the first line:
+- a spreadsheet: CSV from Excel comes with ";" as separator, in Windows-1252 or in UTF-8 with a
+  byte-order mark, with decimal commas ("12,5") and headers in French ("Raison sociale", "N° SIRET",
+  "Effectif"); XLSX is read with openpyxl;
+- an extract of INSEE's SIRENE establishments file ("StockEtablissement", CSV, UTF-8 or Latin-1,
+  its own column names: siret, codeCommuneEtablissement, etatAdministratifEtablissement…, often
+  joined with the legal unit's name, legal category and ESS flag). Only the zone's communes are
+  kept; closed establishments, other communes and people who asked not to be shown (statutDiffusion
+  "P") are left out and counted, and so are firms already in the directory.
+
+Every line is checked (SIRET with its key, name, duplicates in the file and in the directory); errors
+are listed per line, in the file's own numbering. Nothing is written unless every line is right, or
+the organiser asked to import the correct lines only. The file is read as a stream, twice (check,
+then write by batches), so that a 50,000-line extract never sits in memory as 50,000 rows.
 The work runs in a background task (django-tasks) that reports its progress on the import row
-(services.firm_import_run); this module only reads and checks the file.
+(services.firm_import_run); this module reads and checks the file.
 """
 
+import codecs
 import csv
 import io
 import itertools
 import re
 import unicodedata
 import zipfile
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -22,10 +34,21 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal.members.models import SIRET_OPTIONAL_KINDS, HeadcountBand, Organisation, OrganisationKind, Zone
+from portal.members.models import (
+    SIRET_OPTIONAL_KINDS,
+    HeadcountBand,
+    Organisation,
+    OrganisationKind,
+    Zone,
+    kind_from_register,
+)
 from portal.members.validators import normalise_naf, normalise_siret, validate_naf, validate_siret
+from portal.outside import company_register
 
 MAX_ROWS = 50_000
+# A register extract is often wider than the zone (a postcode's, a département's): most of its lines
+# are left out, so it may be longer; the upload size bounds it anyway.
+MAX_REGISTER_ROWS = 200_000
 # An XLSX is a zip: refused if it would unpack to more than this, or this many times its own size
 # (a few kilobytes can unpack to gigabytes); a real export of 50,000 firms stays far below both.
 XLSX_MAX_UNPACKED = 200 * 1024 * 1024
@@ -83,25 +106,34 @@ class ParsedRow:
     organisation: Organisation | None = None
 
 
-def _decode(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
+def _encoding(content: bytes) -> str:
+    """UTF-8 (with or without its byte-order mark) if the whole file decodes so, else Windows-1252
+    (which reads Latin-1 text the same). Checked by chunks: the decoded text is not kept."""
+    if content.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
     try:
-        return content.decode("utf-8")
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+        return "cp1252"
+    return "utf-8"
 
 
-def _read_csv(content: bytes):
-    """The rows, one at a time: the caller stops at the row limit."""
-    text = _decode(content)
-    sample = text[:4096]
+def _read_csv(content: bytes) -> Iterator[list[str]]:
+    """The rows, one at a time, decoded as they are read: the caller stops at the row limit."""
+    encoding = _encoding(content)
+    sample = content[:8192].decode(encoding, errors="ignore")
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
     except csv.Error:
-        delimiter = ";"
+        first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
+        delimiter = max(";,\t", key=first_line.count) if first_line else ";"
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, errors="replace", newline="")
     try:
-        yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+        yield from csv.reader(text, delimiter=delimiter)
     except csv.Error as error:  # a cell over the csv module's size limit, a stray NUL…
         raise ImportFileError(
             _("This CSV file cannot be read: save it again from Excel as “CSV (separator: semicolon)”.")
@@ -120,7 +152,7 @@ def _check_unpacked_size(content: bytes) -> None:
         )
 
 
-def _read_xlsx(content: bytes):
+def _read_xlsx(content: bytes) -> Iterator[list[str]]:
     """The rows of the first sheet, one at a time (read-only mode): the caller stops at the row limit."""
     from openpyxl import load_workbook
 
@@ -144,20 +176,69 @@ def _cell_text(cell) -> str:
     return str(cell).strip()
 
 
-def read_rows(filename: str, content: bytes) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
-    """The column of each field and the data rows with their line number in the file."""
-    if content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+class Layout:
+    SHEET = "sheet"  # a spreadsheet of firms, French headers
+    REGISTER = "register"  # an extract of INSEE's SIRENE establishments file
+
+
+# The SIRENE columns read (lower case); a header with "siret" and one of REGISTER_MARKS is an extract.
+REGISTER_MARKS = {"etatadministratifetablissement", "codecommuneetablissement", "libellecommuneetablissement"}
+
+
+@dataclass
+class Table:
+    """A file opened at its header: the layout, where each column is, and its data rows on demand."""
+
+    layout: str
+    columns: dict[str, int]  # sheet: field → position; register: SIRENE column (lower case) → position
+    header_line: int
+    estimated_rows: int
+    _rows: Iterator = field(repr=False)
+    _read: int = 0  # the number of the last line read
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows with their line number, read one at a time, never past the row limit: blank
+        lines are skipped but count too, up to twice the limit."""
+        limit = MAX_REGISTER_ROWS if self.layout == Layout.REGISTER else MAX_ROWS
+        line_limit = 2 * limit
+        data = 0
+        for line, row in enumerate(
+            itertools.islice(self._rows, line_limit - self.header_line + 1), self.header_line + 1
+        ):
+            self._read = line
+            if line > line_limit:
+                break
+            if any(str(cell).strip() for cell in row):
+                data += 1
+                if data > limit:
+                    break
+                yield line, row
+        if data > limit or self._read > line_limit:
+            raise ImportFileError(_("The file has more than %(max)d lines: split it.") % {"max": limit})
+
+
+def open_table(filename: str, content: bytes) -> Table:
+    """Reads the first non-blank line and says what the file is; ImportFileError if it cannot be read."""
+    is_xlsx = content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx")
+    if is_xlsx:
         rows = _read_xlsx(content)
     else:
         if b"\x00" in content[:1024]:
             raise ImportFileError(_("This file is not a CSV text file: save it as “CSV (separator: semicolon)”."))
         rows = _read_csv(content)
-    # Read one row at a time, never past the limit: blank lines count too, up to twice the limit.
-    line_limit = 2 * MAX_ROWS
-    numbered = enumerate(itertools.islice(rows, line_limit + 1), start=1)
-    lines_read, header = next(((n, row) for n, row in numbered if any(str(cell).strip() for cell in row)), (0, None))
+    header_line, header = 0, None
+    for number, row in enumerate(itertools.islice(rows, 2 * MAX_ROWS), start=1):
+        if any(str(cell).strip() for cell in row):
+            header_line, header = number, row
+            break
     if header is None:
         raise ImportFileError(_("The file is empty."))
+    estimated = max(content.count(b"\n") - header_line, 0) if not is_xlsx else 0
+    raw = {str(title).strip().lstrip("\ufeff").lower(): position for position, title in enumerate(header)}
+    if "siret" in raw and raw.keys() & REGISTER_MARKS:
+        if not raw.keys() & {"codecommuneetablissement", "libellecommuneetablissement"}:
+            raise ImportFileError(_("This register extract has no commune column: the zone's firms cannot be told."))
+        return Table(Layout.REGISTER, raw, header_line, estimated, rows)
     columns = {}
     for position, title in enumerate(header):
         plain = _plain(title)
@@ -169,15 +250,14 @@ def read_rows(filename: str, content: bytes) -> tuple[dict[str, int], list[tuple
         raise ImportFileError(
             _("The first line must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
-    data = []
-    for lines_read, row in numbered:
-        if any(str(cell).strip() for cell in row):
-            data.append((lines_read, row))
-            if len(data) > MAX_ROWS:
-                break
-    if len(data) > MAX_ROWS or lines_read > line_limit:
-        raise ImportFileError(_("The file has more than %(max)d lines: split it.") % {"max": MAX_ROWS})
-    return columns, data
+    return Table(Layout.SHEET, columns, header_line, estimated, rows)
+
+
+def read_rows(filename: str, content: bytes) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The column of each field and all the data rows with their line number in the file (small files;
+    an import reads them as a stream, see check_table)."""
+    table = open_table(filename, content)
+    return table.columns, list(table.rows())
 
 
 def parse_headcount(text: str) -> str:
@@ -277,41 +357,250 @@ def _validate(line: int, raw: list[str], columns: dict, zone: Zone) -> ParsedRow
     return row
 
 
-def check_rows(columns: dict, data: list, zone: Zone, progress=None) -> list[ParsedRow]:
-    """Validates every line, then looks for duplicates within the file and in the directory."""
-    rows = []
-    for index, (line, raw) in enumerate(data, start=1):
-        rows.append(_validate(line, raw, columns, zone))
-        if progress and index % PROGRESS_EVERY == 0:
-            progress(index)
-    first_line = {}
-    for row in rows:
-        siret = normalise_siret(row.values["siret"])
-        if not siret:
-            continue
-        if siret in first_line:
-            row.errors.append(_("Duplicate: the same SIRET is already on line %(line)d.") % {"line": first_line[siret]})
-            row.organisation = None
+# --- The business register's lines ---------------------------------------------------------------
+
+
+class Outcome:
+    KEEP = "keep"  # a firm of the zone, to import
+    CLOSED = "closed"  # etatAdministratif F
+    OTHER_COMMUNE = "other_commune"
+    PROTECTED = "protected"  # statutDiffusion P: the person asked not to be shown
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ZoneCommunes:
+    """How a register line is known to be the zone's: by INSEE code, else by the commune's name."""
+
+    codes: frozenset
+    name: str  # plain form (_plain) of the zone's commune
+    spelling: str  # the zone's own spelling, written instead of the register's capitals
+
+    @classmethod
+    def of(cls, zone: Zone) -> "ZoneCommunes":
+        return cls(frozenset(zone.commune_code_list), _plain(zone.commune), zone.commune)
+
+    def holds(self, code: str, name: str) -> bool:
+        if self.codes:
+            return code.strip().upper() in self.codes
+        return _plain(name) == self.name
+
+
+def _register_name(get) -> str:
+    name = get("denominationunitelegale") or get("enseigne1etablissement") or get("denominationusuelleetablissement")
+    if not name:  # a sole trader: the person's name
+        name = " ".join(part for part in (get("prenom1unitelegale"), get("nomunitelegale")) if part)
+    return name
+
+
+def register_line(line: int, raw: list[str], columns: dict, communes: ZoneCommunes) -> ParsedRow:
+    """One SIRENE line: its outcome (row.values["outcome"]) and, for a firm to keep, its organisation."""
+
+    def get(name):
+        position = columns.get(name)
+        return str(raw[position]).strip() if position is not None and position < len(raw) else ""
+
+    row = ParsedRow(line=line, values={"siret": get("siret")})
+    if not communes.holds(get("codecommuneetablissement"), get("libellecommuneetablissement")):
+        row.values["outcome"] = Outcome.OTHER_COMMUNE
+        return row
+    if get("etatadministratifetablissement").upper() == "F":
+        row.values["outcome"] = Outcome.CLOSED
+        return row
+    if get("statutdiffusionetablissement").upper() == "P":
+        row.values["outcome"] = Outcome.PROTECTED
+        return row
+    row.values["outcome"] = Outcome.KEEP
+    name = _register_name(get)
+    if not name:
+        row.errors.append(_("The name is missing."))
+    siret = normalise_siret(row.values["siret"])
+    if not siret:
+        row.errors.append(_("The SIRET is missing."))
+    else:
+        try:
+            validate_siret(siret)
+        except ValidationError as error:
+            row.errors.extend(f"SIRET {row.values['siret']} : {message}" for message in error.messages)
+    band_code = get("trancheeffectifsetablissement").upper()
+    if band_code and band_code not in company_register.HEADCOUNT_BANDS:
+        row.errors.append(
+            _("The headcount band “%(value)s” is not one of INSEE's (NN, 00, 01, 02, 03, 11, 12…).")
+            % {"value": band_code}
+        )
+    postcode = re.sub(r"\s+", "", get("codepostaletablissement"))
+    if postcode and not re.fullmatch(r"\d{5}", postcode):
+        row.errors.append(_("The postcode “%(value)s” does not have five digits.") % {"value": postcode})
+    if row.errors:
+        row.values["outcome"] = Outcome.ERROR
+        return row
+    naf = normalise_naf(get("activiteprincipaleetablissement"))
+    try:
+        validate_naf(naf)
+    except ValidationError:
+        naf = ""  # an activity of an older nomenclature (NAF rev. 1): left for people to fill in
+    commune = get("libellecommuneetablissement")
+    address = company_register.street(
+        get("numerovoieetablissement"),
+        get("indicerepetitionetablissement"),
+        get("typevoieetablissement"),
+        get("libellevoieetablissement"),
+    ) or get("complementadresseetablissement")
+    row.organisation = Organisation(
+        name=name[:200],
+        kind=kind_from_register(
+            get("categoriejuridiqueunitelegale"), get("economiesocialesolidaireunitelegale").upper() == "O"
+        ),
+        siret=siret,
+        naf_code=naf,
+        headcount_band=company_register.headcount_band(band_code),
+        address=address[:255],
+        postcode=postcode,
+        commune=(communes.spelling if _plain(commune) == communes.name else commune)[:150],
+        latitude=company_register.coordinate(get("latitude")),
+        longitude=company_register.coordinate(get("longitude")),
+    )
+    return row
+
+
+# --- Checking a whole file ------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """What the first reading of a file found: errors per line, the lines to import, the counts."""
+
+    layout: str
+    lines: int = 0  # data lines read
+    errors: dict = field(default_factory=dict)  # line → [messages]
+    to_import: int = 0
+    counts: dict = field(default_factory=dict)  # register: outcome → lines, and "already_known"
+
+    @property
+    def error_list(self) -> list[dict]:
+        return [{"line": line, "errors": self.errors[line]} for line in sorted(self.errors)]
+
+    def summary(self) -> dict:
+        """The register's figures, as FirmImport.register_summary keeps them."""
+        counts = self.counts
+        return {
+            "lines": self.lines,
+            "to_import": self.to_import,
+            "already_known": counts.get("already_known", 0),
+            "closed": counts.get(Outcome.CLOSED, 0),
+            "other_commune": counts.get(Outcome.OTHER_COMMUNE, 0),
+            "protected": counts.get(Outcome.PROTECTED, 0),
+            "in_error": len(self.errors),
+            # The zone's open establishments, whatever else: to import, known, protected or mistyped.
+            "firms_established": self.lines - counts.get(Outcome.CLOSED, 0) - counts.get(Outcome.OTHER_COMMUNE, 0),
+        }
+
+
+def interpret(table: Table, zone: Zone):
+    """A function reading one (line, row) of `table` into a ParsedRow (organisation None if not to import)."""
+    if table.layout == Layout.REGISTER:
+        communes = ZoneCommunes.of(zone)
+        return lambda line, raw: register_line(line, raw, table.columns, communes)
+
+    def sheet_line(line, raw):
+        row = _validate(line, raw, table.columns, zone)
+        row.values["outcome"] = Outcome.ERROR if row.errors else Outcome.KEEP
+        return row
+
+    return sheet_line
+
+
+def check_table(table: Table, zone: Zone, progress=None) -> tuple[Check, set[str]]:
+    """First reading: every line checked, duplicates within the file and against the directory (one
+    query per batch of lines). Returns the findings and the SIRETs to leave out as already known.
+
+    A spreadsheet's firm already in the directory is an error (the organiser typed it); a register
+    line of a firm already known is counted and left out (the extract is read again every year).
+    """
+    check = Check(layout=table.layout)
+    read = interpret(table, zone)
+    first_line: dict[str, int] = {}
+    known: set[str] = set()
+    pending: list[tuple[int, str]] = []  # (line, siret) of lines to import, checked against the directory
+
+    def flush():
+        found = set(
+            Organisation.objects.filter(siret__in=[siret for _line, siret in pending]).values_list("siret", flat=True)
+        )
+        for line, siret in pending:
+            if siret not in found:
+                continue
+            check.to_import -= 1
+            if table.layout == Layout.REGISTER:
+                known.add(siret)
+                check.counts["already_known"] = check.counts.get("already_known", 0) + 1
+            else:
+                check.errors.setdefault(line, []).append(
+                    _("An organisation with this SIRET is already in the directory.")
+                )
+        pending.clear()
+
+    for line, raw in table.rows():
+        check.lines += 1
+        row = read(line, raw)
+        outcome = row.values["outcome"]
+        if outcome not in (Outcome.KEEP, Outcome.ERROR):
+            check.counts[outcome] = check.counts.get(outcome, 0) + 1
         else:
-            first_line[siret] = row.line
-    known = set(
-        Organisation.objects.filter(siret__in=list(first_line)).values_list("siret", flat=True)
-    ) if first_line else set()  # fmt: skip
-    for row in rows:
-        if row.organisation is not None and row.organisation.siret in known:
-            row.errors.append(_("An organisation with this SIRET is already in the directory."))
-            row.organisation = None
+            siret = normalise_siret(row.values["siret"])
+            if siret and siret in first_line:
+                row.errors.append(
+                    _("Duplicate: the same SIRET is already on line %(line)d.") % {"line": first_line[siret]}
+                )
+                row.organisation = None
+            elif siret:
+                first_line[siret] = line
+            if row.errors:
+                check.errors[line] = row.errors
+            elif row.organisation is not None:
+                check.to_import += 1
+                pending.append((line, row.organisation.siret))
+                if len(pending) >= BATCH_SIZE:
+                    flush()
+        if progress and check.lines % PROGRESS_EVERY == 0:
+            progress(check.lines)
+    if pending:
+        flush()
     if progress:
-        progress(len(rows))
-    return rows
+        progress(check.lines)
+    return check, known
+
+
+def organisations_to_write(table: Table, zone: Zone, check: Check, known: set[str]) -> Iterator[list[Organisation]]:
+    """Second reading: the organisations to create, by batches of BATCH_SIZE, lines in error and firms
+    already known left out. Only one batch is in memory at a time."""
+    read = interpret(table, zone)
+    batch = []
+    for line, raw in table.rows():
+        if line in check.errors:
+            continue
+        row = read(line, raw)
+        organisation = row.organisation
+        if organisation is None or organisation.siret in known:
+            continue
+        organisation.zone = zone
+        batch.append(organisation)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def assign_slugs(organisations: list[Organisation]) -> None:
-    """Unique slugs for a batch, with one query per distinct name rather than one per firm."""
+    """Unique slugs for a batch: one query for the batch's names, and one more per name already taken
+    (slugs "name-2", "name-3"… exist only where the name does)."""
     bases = {id(org): slugify(org.name)[:200] or "organisation" for org in organisations}
-    taken = set()
-    for prefix in set(bases.values()):
-        taken.update(Organisation.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
+    distinct = set(bases.values())
+    taken = set(Organisation.objects.filter(slug__in=distinct).values_list("slug", flat=True))
+    repeated = {base for base, count in Counter(bases.values()).items() if count > 1}
+    for prefix in (taken & distinct) | repeated:
+        taken.update(Organisation.objects.filter(slug__startswith=f"{prefix}-").values_list("slug", flat=True))
     for org in organisations:
         base = bases[id(org)]
         slug, n = base, 2

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Club, ClubStage, CommonProblem, ContactStatus, Importance, ImportMode
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# An extract of the business register for a few communes, all its columns kept: about 300 bytes a line.
+MAX_IMPORT_BYTES = 30 * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -38,10 +39,11 @@ class MergeForm(forms.Form):
 
 class FirmImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Spreadsheet (CSV or XLSX)"),
+        label=_("Spreadsheet (CSV or XLSX) or business register extract"),
         help_text=_(
             "Columns: name, SIRET, address, postcode, commune, sector (NAF code), headcount, and optionally "
-            "the kind (association, cooperative…). CSV saved by Excel works as is (semicolons, accents)."
+            "the kind (association, cooperative…). CSV saved by Excel works as is (semicolons, accents). "
+            "An extract of the SIRENE establishments file is recognised by its columns."
         ),
     )
     mode = forms.ChoiceField(
@@ -55,7 +57,7 @@ class FirmImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB: split it into several files."))
+            raise forms.ValidationError(_("The file is larger than 30 MB: split it into several files."))
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload

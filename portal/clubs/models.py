@@ -224,6 +224,9 @@ class FirmImport(models.Model):
     created_count = models.PositiveIntegerField(_("firms created"), default=0)
     # [{"line": 12, "errors": ["…", "…"]}, …] in the file's own line numbers (header = line 1).
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # An extract of the business register (SIRENE) only: the lines left out and counted, and the zone's
+    # firms established (firm_files.Check.summary). Empty for a spreadsheet.
+    register_summary = models.JSONField(_("business register summary"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )

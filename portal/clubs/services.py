@@ -22,7 +22,7 @@ from portal.members.models import Membership, MembershipStatus, Organisation, Zo
 from search import indexing
 
 from . import permissions
-from .firm_files import BATCH_SIZE, ImportFileError, assign_slugs, check_rows, read_rows
+from .firm_files import ImportFileError, Layout, assign_slugs, check_table, open_table, organisations_to_write
 from .models import (
     CLUB_STAGE_ORDER,
     Club,
@@ -233,51 +233,78 @@ def firm_import_good_rows(*, firm_import: FirmImport, by) -> FirmImport:
 
 
 def firm_import_run(import_id: int) -> FirmImport:
-    """Reads, checks and (all or good lines only) imports; reports progress on the row as it goes."""
-    firm_import = FirmImport.objects.select_related("zone").get(pk=import_id)
+    """Reads and checks the whole file, then (all or good lines only) imports it by batches in one
+    transaction; reports progress on the row as it goes. An extract of the business register also
+    sets the zone's firms-established figure, dated, from its count of the zone's open establishments."""
+    firm_import = FirmImport.objects.select_related("zone").defer("content").get(pk=import_id)
     if firm_import.is_finished:
         return firm_import
     FirmImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING)
+    content = FirmImport.objects.values_list("content", flat=True).get(pk=import_id)
+    content = bytes(content) if content is not None else b""
+    zone = firm_import.zone
     try:
-        columns, data = read_rows(firm_import.filename, bytes(firm_import.content))
+        table = open_table(firm_import.filename, content)
+        FirmImport.objects.filter(pk=import_id).update(total_rows=table.estimated_rows)
+
+        def progress(done):
+            FirmImport.objects.filter(pk=import_id).update(
+                processed_rows=done, total_rows=max(done, table.estimated_rows)
+            )
+
+        check, known = check_table(table, zone, progress=progress)
     except ImportFileError as error:
         return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [str(error)]}])
-    FirmImport.objects.filter(pk=import_id).update(total_rows=len(data))
-
-    def progress(done):
-        FirmImport.objects.filter(pk=import_id).update(processed_rows=done)
-
-    rows = check_rows(columns, data, firm_import.zone, progress=progress)
-    errors = [{"line": row.line, "errors": row.errors} for row in rows if row.errors]
-    good = [row.organisation for row in rows if row.organisation is not None]
-    if not data:
+    FirmImport.objects.filter(pk=import_id).update(total_rows=check.lines, processed_rows=check.lines)
+    register = table.layout == Layout.REGISTER
+    summary = check.summary() if register else {}
+    errors = check.error_list
+    if not check.lines:
         return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [_("The file has no firm.")]}])
+    if register and not summary["firms_established"]:
+        communes = ", ".join(zone.commune_code_list) or zone.commune
+        message = _(
+            "No open establishment of this extract is in the zone's communes (%(communes)s): check the extract, "
+            "or the INSEE codes of the zone's communes."
+        ) % {"communes": communes}
+        return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [message]}], summary=summary)
     if errors and firm_import.mode == ImportMode.ALL_OR_NOTHING:
-        return _finish(firm_import, ImportStatus.REFUSED, errors=errors)
+        return _finish(firm_import, ImportStatus.REFUSED, errors=errors, summary=summary)
+    created = 0
     try:
         with transaction.atomic():
-            assign_slugs(good)
-            Organisation.objects.bulk_create(good, batch_size=BATCH_SIZE)
-            # bulk_create sends no save signal: the new firms reach the search explicitly.
-            indexing.schedule_index_many(Organisation, [organisation.pk for organisation in good])
+            for batch in organisations_to_write(open_table(firm_import.filename, content), zone, check, known):
+                assign_slugs(batch)
+                Organisation.objects.bulk_create(batch)
+                # bulk_create sends no save signal: the new firms reach the search explicitly.
+                indexing.schedule_index_many(Organisation, [organisation.pk for organisation in batch])
+                created += len(batch)
+            if register:
+                summary["counted_on"] = timezone.localdate().isoformat()
+                Zone.objects.filter(pk=zone.pk).update(
+                    firms_established=summary["firms_established"], firms_established_on=timezone.localdate()
+                )
     except IntegrityError:
         # Someone registered one of these SIRETs meanwhile: nothing was written, the organiser runs it again.
         message = _("A firm of the file was registered by someone else meanwhile: nothing was imported, try again.")
         return _finish(firm_import, ImportStatus.FAILED, errors=[{"line": 0, "errors": [message]}])
-    return _finish(firm_import, ImportStatus.DONE, errors=errors, created=len(good))
+    return _finish(firm_import, ImportStatus.DONE, errors=errors, created=created, summary=summary)
 
 
-def _finish(firm_import: FirmImport, status: str, *, errors: list, created: int = 0) -> FirmImport:
+def _finish(
+    firm_import: FirmImport, status: str, *, errors: list, created: int = 0, summary: dict | None = None
+) -> FirmImport:
     firm_import.status, firm_import.errors, firm_import.created_count = status, errors, created
+    firm_import.register_summary = summary or {}
     firm_import.finished_at = timezone.now()
     firm_import.processed_rows = firm_import.total_rows = FirmImport.objects.values_list("total_rows", flat=True).get(
         pk=firm_import.pk
     )
+    fields = ["status", "errors", "created_count", "finished_at", "processed_rows", "total_rows", "register_summary"]
     if status != ImportStatus.REFUSED:
         firm_import.content = b""  # kept only while the organiser may still import the correct lines
-    firm_import.save(
-        update_fields=["status", "errors", "created_count", "finished_at", "processed_rows", "total_rows", "content"]
-    )
+        fields.append("content")
+    firm_import.save(update_fields=fields)
     return firm_import
 
 

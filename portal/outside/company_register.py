@@ -71,10 +71,14 @@ def headcount_label(code: str) -> str:
     return str(band[1]) if band else ""
 
 
+REPETITIONS = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "QUINQUIES"}
+
+
 def street(number: str = "", repetition: str = "", street_type: str = "", name: str = "") -> str:
-    """ "12 B AVENUE DE LA GARE" from SIRENE's parts (the street type written out)."""
+    """ "12 BIS AVENUE DE LA GARE" from SIRENE's parts (repetition and street type written out)."""
     kind = (street_type or "").strip().upper()
-    parts = [number, repetition, STREET_TYPES.get(kind, kind), name]
+    again = (repetition or "").strip().upper()
+    parts = [number, REPETITIONS.get(again, again), STREET_TYPES.get(kind, kind), name]
     return " ".join(part.strip() for part in parts if part and part.strip())
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_ratelimit",
+    "csp",
     # Sign-in, password reset and change, throttling, two-factor authentication (TOTP, recovery codes).
     "allauth",
     "allauth.account",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cms.page_cache.PageCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +117,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_identity",
             ],
+            # Filters every app's templates use: {% load portal_css %}.
+            "libraries": {"portal_css": "portal.templatetags.portal_css"},
         },
     },
 ]
@@ -380,4 +384,37 @@ PORTAL_FORM_RATES = {
     "contact": os.environ.get("PORTAL_RATE_CONTACT", "5/h"),
     "event_registration": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION", "5/h"),  # per event
     "event_registration_daily": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION_DAILY", "20/d"),  # all events
+}
+
+# --- Content-Security-Policy (django-csp; portal/csp.py) -------------------------------------------
+# Scripts, styles, fonts and images from the portal only; frames (embedded videos: PeerTube,
+# YouTube…) from any HTTPS site; websockets to the portal's own host ('self' covers ws: and wss: of
+# the same host in CSP 3). PORTAL_CSP_IMG_SRC adds image hosts (a media CDN, map tiles), spaces apart.
+_CSP_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:", *os.environ.get("PORTAL_CSP_IMG_SRC", "").split()],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "media-src": [_CSP_SELF],
+        "frame-src": ["https:"],
+        "frame-ancestors": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+        "base-uri": [_CSP_SELF],
+        "object-src": ["'none'"],
+    }
+}
+# No Gravatar in the admin: it would send a hash of each person's address to an outside service
+# (and the policy refuses its images). Wagtail shows its default avatar, or the one people upload.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Wagtail's admin (and its previews) writes inline styles and scripts: allowed there only.
+PORTAL_CSP_ADMIN_PREFIXES = ("/admin/",)
+PORTAL_CSP_ADMIN_DIRECTIVES = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [_CSP_SELF, "'unsafe-inline'"],
+    "style-src": [_CSP_SELF, "'unsafe-inline'"],
+    "img-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], "blob:"],
 }

@@ -38,9 +38,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 
 # Nothing listens on port 9: a test that forgot to serve recorded answers fails fast, never reaching
-# the network (tests/portal/outside/recorded.py serves them on loopback).
-COMPANY_REGISTER_URL = "http://127.0.0.1:9"
-ADDRESS_BASE_URL = "http://127.0.0.1:9"
+# the network (tests/portal/outside/recorded.py serves them on loopback; a browser test hands its
+# server's address to the daphne it starts through PORTAL_TEST_*_URL).
+COMPANY_REGISTER_URL = os.environ.get("PORTAL_TEST_COMPANY_REGISTER_URL", "http://127.0.0.1:9")
+ADDRESS_BASE_URL = os.environ.get("PORTAL_TEST_ADDRESS_BASE_URL", "http://127.0.0.1:9")
 OUTSIDE_SERVICES_TIMEOUT = 2
 # Signing in needs no second factor, except in the tests of that rule: they turn it on with
 # override_settings, or with the variable for a daphne they start.

@@ -1,5 +1,6 @@
 """The cluster's identity, edited in the admin (Settings → Site identity), on every page, feed and e-mail."""
 
+import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the portal's own feed in a test
 
 from django.conf import settings
@@ -42,7 +43,9 @@ def test_an_administrator_renames_the_site_and_every_page_and_the_feed_follow(cl
     body = client.get("/").content.decode()
     assert "Pôle du Val d&#x27;Arvière</span>" in body and "· Pôle du Val d&#x27;Arvière</title>" in body
     assert '<span class="brand-short" aria-hidden="true">Val d&#x27;Arvière</span>' in body
-    assert "--accent-dark:#5a2d0c;" in body
+    # The colours come in a stylesheet of their own (no inline style under the Content-Security-Policy).
+    theme = re.search(r'href="(/theme\.css\?v=\w+)"', body).group(1)
+    assert "--accent-dark:#5a2d0c;" in client.get(theme).content.decode()
     channel = ET.fromstring(client.get("/flux/actualites.rss").content).find("channel")  # noqa: S314 - our own feed
     assert "Pôle du Val d'Arvière" in channel.findtext("title")
 

@@ -186,6 +186,32 @@ def screenshot():
     return save
 
 
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violation(request):
+    """Every browser test fails if Chromium refuses anything under the portal's Content-Security-Policy
+    (an inline style or script, a host not allowed): each context the test opens reports its console."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    violations, original = [], browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = original(*args, **kwargs)
+        context.on(
+            "console",
+            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        return context
+
+    browser.new_context = new_context
+    try:
+        yield
+    finally:
+        del browser.new_context
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(page, request):
     """pytest-playwright's page, plus a screenshot under test-artifacts/e2e/ when the test fails."""
