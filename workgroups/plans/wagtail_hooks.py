@@ -1,5 +1,7 @@
+import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 
 from portal.admin import PortalViewSet
 from workgroups.wagtail_hooks import WORKGROUPS_MENU_HOOK
@@ -31,6 +33,20 @@ class ActionPlanViewSet(PlansMenuMixin, PortalViewSet):
     delete_service = staticmethod(services.plan_admin_delete)
 
 
+def _plans_of_the_user(request):
+    return permissions.plans_led(ActionPlan.objects.order_by("title"), request.user)
+
+
+class ActionFilterSet(WagtailFilterSet):
+    """The plan filter names only the user's plans (another scope's plan, even not public, stays unseen)."""
+
+    plan = django_filters.ModelChoiceFilter(label=_("plan"), queryset=_plans_of_the_user)
+
+    class Meta:
+        model = Action
+        fields = ["plan", "status"]
+
+
 class ActionViewSet(PlansMenuMixin, PortalViewSet):
     model = Action
     name = "plan-actions"
@@ -38,7 +54,7 @@ class ActionViewSet(PlansMenuMixin, PortalViewSet):
     icon = "tick"
     menu_label = _("Actions")
     list_display = ["title", "plan", "pilot", "status", "current_value", "target_value", "ends_on"]
-    list_filter = ["plan", "status"]
+    filterset_class = ActionFilterSet
     list_export = ["plan", "title", "pilot", "starts_on", "ends_on", "budget", "indicator", "target_value",
                    "current_value", "status"]  # fmt: skip
     search_fields = ["title", "description", "indicator"]

@@ -110,3 +110,20 @@ def test_the_board_names_the_firms_of_a_survey_only_to_its_club_animators(client
     page = client.get(reverse("plans:issues")).content.decode()
     assert "Imprimerie Rivière" in page
     assert "Imprimerie Rivière" in client.get(reverse("plans:issue_edit", args=[issue.pk])).content.decode()
+
+
+def test_the_admin_names_only_her_plans_in_its_lists_filters_and_forms(client, db):
+    axis, other_axis = AxisFactory(), AxisFactory()
+    coordinator = holder(Role.COORDINATOR, ScopeKind.AXIS, axis.pk)
+    ActionPlan.objects.create(title="Plan à moi", slug="a-moi", scope="axis", axis=axis)
+    theirs = ActionPlan.objects.create(
+        title="Plan confidentiel des autres", slug="autres", scope="axis", axis=other_axis, is_public=False
+    )
+    Action.objects.create(plan=theirs, title="Action cachée")
+    client.force_login(coordinator)
+
+    for url in (reverse("plan-actions:index"), reverse("plan-actions:add"), reverse("action-plans:index")):
+        page = client.get(url).content.decode()
+        assert "Plan à moi" in page, url
+        assert "Plan confidentiel des autres" not in page and "Action cachée" not in page, url
+    assert client.get(reverse("action-plans:edit", args=[theirs.pk])).status_code == 404
