@@ -3,14 +3,26 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
-def _axis_coordinators_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    # workgroups does not know the public site: the site follows its coordinators from here.
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
+def _roles_changed(person):
+    # Inside the grant's or the withdrawal's transaction: the Wagtail groups follow the assignments.
     from . import services
 
-    axis_ids = None if reverse else [instance.pk]
-    transaction.on_commit(lambda: services.axes_coordination_sync(axis_ids=axis_ids))
+    services.person_editor_groups_sync(person)
+
+
+def _site_rights_after_migrate(sender, plan=None, **kwargs):
+    # Every app's permissions exist once the last app got post_migrate (as for the role groups,
+    # portal/members/apps.py): then a cluster upgraded finds each axis's and club's editors, with
+    # their collection, made from the assignments. `flush` sends it without a plan: skipped there.
+    from django.apps import apps
+
+    from . import services
+
+    if plan is None:
+        return
+    last_app = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label == last_app.label:
+        services.site_rights_sync()
 
 
 def _club_merged(sender, absorbed, into, by, **kwargs):
@@ -56,13 +68,13 @@ class CmsConfig(AppConfig):
         # The cluster's administrators edit its identity (Settings → Site identity), nobody else.
         grant(PersonRole.ADMINISTRATOR, "cms.change_siteidentity")
 
-        from django.db.models.signals import m2m_changed
+        from django.db.models.signals import post_migrate
 
-        from workgroups.models import Axis
+        from portal.members.scopes import follow_roles
 
-        m2m_changed.connect(
-            _axis_coordinators_changed, sender=Axis.coordinators.through, dispatch_uid="cms_axis_coordinators"
-        )
+        follow_roles(_roles_changed)
+        # After the members' role groups (their app is ready first, so its receiver runs first).
+        post_migrate.connect(_site_rights_after_migrate, dispatch_uid="cms_site_rights")
 
         from portal.clubs.signals import club_merged, survey_results_public_changed
 

@@ -231,13 +231,25 @@ def load_pages(*, axes, clubs) -> HomePage:
 
 
 def step(demo: dict, say) -> None:
-    from portal.members.models import Person, PersonRole
+    from portal.members.models import Person, Role
 
     from .services import survey_results_page_publish
 
     load_pages(axes=demo["axes"], clubs=demo["clubs"])
     say(gettext("  public site published: axis and club pages, news, events, about and contact"))
-    organiser = Person.objects.filter(role=PersonRole.ORGANISER).select_related("user").order_by("pk").first()
-    if organiser is not None and demo.get("survey") is not None:
+    survey = demo.get("survey")
+    organiser = None
+    if survey is not None:  # one of the survey's club's animators publishes its results
+        organiser = (
+            Person.objects.filter(
+                role_assignments__role=Role.ANIMATOR,
+                role_assignments__scope_kind="club",
+                role_assignments__scope_id=survey.club_id,
+            )
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+    if organiser is not None:
         survey_results_page_publish(survey=demo["survey"], by=organiser.user)
         say(gettext("  the needs survey's results published as a page of the site"))

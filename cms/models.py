@@ -1,7 +1,8 @@
 """Wagtail pages of the public cluster site.
 
-The tree: Home → AxisPage(s) → NewsIndexPage, EventIndexPage; Home → NewsIndexPage, EventIndexPage,
-ClubPage(s), StandardPage(s), ContactPage. The rules live in parent_page_types / subpage_types.
+The tree: Home → AxisPage(s) → NewsIndexPage, EventIndexPage; Home → ClubPage(s) → NewsIndexPage,
+EventIndexPage, SurveyResultsPage(s); Home → NewsIndexPage, EventIndexPage, StandardPage(s),
+ContactPage. The rules live in parent_page_types / subpage_types.
 The events calendar and event pages belong to the events app (cms/events/), which cms never
 imports: it names them by "app_label.Model" strings, and the events app adds what the home and axis
 pages show of them through the "cms_page_context" hook (see `contributed_context`).
@@ -9,6 +10,7 @@ Reads go through cms/selectors.py, writes (page permissions) through cms/service
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.template.response import TemplateResponse
@@ -30,6 +32,7 @@ from portal.clubs import selectors as club_selectors
 from portal.clubs.models import Club
 from portal.forms import HONEYPOT_FIELD, add_honeypot
 from portal.members import selectors as member_selectors
+from portal.members.scopes import ScopeKind
 from portal.pagination import page_of, query_string
 from portal.ratelimits import TOO_MANY, over_rate
 from workgroups import selectors as workgroup_selectors
@@ -83,10 +86,13 @@ def contributed_context(page: Page, request, context: dict) -> dict:
 
 
 def index_scope(index_page: Page) -> dict:
-    """What an index lists: under an axis page, the axis's pages; under the home page, the whole site."""
+    """What an index lists: under an axis page, the axis's pages; under a club's page, the club's; under
+    the home page, the whole site."""
     parent = index_page.get_parent().specific
     if isinstance(parent, AxisPage):
         return {"within": parent, "axis": parent.axis}
+    if isinstance(parent, ClubPage):
+        return {"within": parent, "axis": None}
     return {"within": None, "axis": None}
 
 
@@ -182,7 +188,8 @@ class ClubPage(Page):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     content_panels = Page.content_panels + [
-        FieldPanel("club"),
+        # Only administrators choose the club: it decides who may edit under the page.
+        FieldPanel("club", permission="clubs.change_club"),
         FieldPanel("introduction"),
         FieldPanel("common_issues"),
         FieldPanel("how_to_join"),
@@ -190,7 +197,7 @@ class ClubPage(Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("introduction"), index.SearchField("common_issues")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.SurveyResultsPage"]
+    subpage_types = ["cms.NewsIndexPage", "events.EventIndexPage", "cms.SurveyResultsPage"]
 
     class Meta:
         verbose_name = _("business club page")
@@ -237,7 +244,7 @@ class NewsIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage", "cms.AxisPage"]
+    parent_page_types = ["cms.HomePage", "cms.AxisPage", "cms.ClubPage"]
     subpage_types = ["cms.NewsPage"]
     max_count_per_parent = 1
     site_section = "news"  # the menu's "News" (cms.selectors.site_sections)
@@ -492,3 +499,37 @@ class SiteIdentity(BaseSiteSetting):
             ("YouTube", self.youtube_url),
         ]
         return [(label, url) for label, url in links if url]
+
+
+# --- Who edits which part of the site -------------------------------------------------------------
+
+
+class ScopeEditors(models.Model):
+    """The Wagtail group and the collection of one axis or one club.
+
+    The group holds the scope's editing rights (add and edit under the axis's or the club's page; add
+    and choose images and documents in the collection, and change their own) and its members are the
+    people who hold the scope's role (the axis's coordinators, the club's animators). It is kept in step
+    by cms.services (`scope_editors_sync`, and `person_editor_groups_sync` at every role change)."""
+
+    scope_kind = models.CharField(_("kind of scope"), max_length=16, choices=ScopeKind.choices)
+    scope_id = models.PositiveIntegerField(_("scope"))
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="scope_editors", verbose_name=_("group"))
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collection"),
+    )
+
+    class Meta:
+        verbose_name = _("editors of an axis or a club")
+        verbose_name_plural = _("editors of the axes and clubs")
+        constraints = [
+            models.UniqueConstraint(fields=["scope_kind", "scope_id"], name="scopeeditors_one_per_scope"),
+        ]
+
+    def __str__(self):
+        return self.group.name

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from knowledge import selectors as knowledge_selectors
 from knowledge.exchange.models import Synergy, SynergyStatus
@@ -17,7 +17,7 @@ from portal.members.models import Person, Zone
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
 
-from .models import AxisPage, ContactPage, NewsPage, SiteIdentity
+from .models import AxisPage, ContactPage, NewsPage, ScopeEditors, SiteIdentity
 
 # --- Scopes -------------------------------------------------------------------------------------
 
@@ -233,3 +233,12 @@ def theme_css(*, request=None) -> str:
 def theme_version(*, request=None) -> str:
     """Changes with the sheet's content: base.html links theme.css?v=<this>, so browsers may keep it."""
     return hashlib.sha256(theme_css(request=request).encode()).hexdigest()[:12]
+
+
+# --- Who edits which part of the site --------------------------------------------------------------
+
+
+def scope_collection(kind: str, scope_id: int) -> Collection | None:
+    """The collection of an axis's or a club's images and documents (set up by cms.services)."""
+    editors = ScopeEditors.objects.select_related("collection").filter(scope_kind=kind, scope_id=scope_id).first()
+    return editors.collection if editors is not None else None

@@ -27,7 +27,7 @@ class EventIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage", "cms.AxisPage"]
+    parent_page_types = ["cms.HomePage", "cms.AxisPage", "cms.ClubPage"]
     subpage_types = ["events.EventPage"]
     max_count_per_parent = 1
     site_section = "events"  # the menu's "Events" (cms.selectors.site_sections)
@@ -137,7 +137,7 @@ class EventPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["counts"] = selectors.registration_counts(self)
-        context["can_export"] = permissions.can_export_attendance(request.user, self)
+        context["can_export"] = permissions.can_manage_participation(request.user, self)
         if context["can_export"]:
             context["attendance_xlsx_path"] = self.reverse_subpage("attendance", args=["xlsx"])
             context["attendance_csv_path"] = self.reverse_subpage("attendance", args=["csv"])

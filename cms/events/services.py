@@ -21,6 +21,7 @@ from cms import selectors as cms_selectors
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import Person
+from portal.members.scopes import ScopeKind
 from workgroups import services as workgroup_services
 from workgroups.models import Workgroup, WorkgroupRole
 
@@ -197,8 +198,8 @@ def _mail_on_commit(registration: EventRegistration, *, kind: str, token: str | 
 
 def attendance_record(*, event: EventPage, present_ids, by) -> int:
     """Marks who came among the confirmed registrants (the others: absent); returns how many came."""
-    if not permissions.can_export_attendance(by, event):
-        raise PermissionDenied(_("Only the organisers record who came."))
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event record who came."))
     present_ids = {int(pk) for pk in present_ids}
     with transaction.atomic():
         confirmed = EventRegistration.objects.select_for_update().filter(
@@ -213,20 +214,24 @@ def attendance_record(*, event: EventPage, present_ids, by) -> int:
 
 
 def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
-    """A workshop's follow-up room: a workgroup of the event's axis with the members who came (or,
-    before attendance is recorded, who registered); the same room the second time."""
-    if not permissions.can_export_attendance(by, event):
-        raise PermissionDenied(_("Only the organisers open a workshop's follow-up room."))
+    """A workshop's follow-up room: a workgroup of the event's axis (or a commission of its club) with
+    the members who came (or, before attendance is recorded, who registered); the same room the
+    second time."""
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event open its follow-up room."))
     if event.kind != EventKind.WORKSHOP:
         raise ValidationError(_("Only a workshop is followed up in a workgroup room."))
-    if event.axis_id is None:
+    scope = permissions.event_scope(event)
+    if scope is None:
         raise ValidationError(_("Choose the event's thematic axis first: the room belongs to an axis."))
+    kind, scope_id = scope
     with transaction.atomic():
         event = EventPage.objects.select_for_update().get(pk=event.pk)
         if event.followup_workgroup_id:
             return event.followup_workgroup
         workgroup = Workgroup.objects.create(
-            axis_id=event.axis_id,
+            axis_id=scope_id if kind == ScopeKind.AXIS else None,
+            club_id=scope_id if kind == ScopeKind.CLUB else None,
             name=(_("Follow-up: %(title)s") % {"title": event.title})[:150],
             slug=member_services.unique_slug(Workgroup, f"suite-{event.slug}"),
             description=_("The follow-up of the workshop “%(title)s” of %(date)s.")

@@ -81,7 +81,7 @@ def event_registration_cancel(request, event, token):
 def event_attendance_export(request, event, file_format):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not permissions.can_export_attendance(request.user, event):
+    if not permissions.can_manage_participation(request.user, event):
         raise PermissionDenied
     if file_format == "csv":
         return exports.attendance_csv(event)
@@ -93,7 +93,7 @@ def event_attendance_export(request, event, file_format):
 def _organiser_of(request, event):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not permissions.can_export_attendance(request.user, event):
+    if not permissions.can_manage_participation(request.user, event):
         raise PermissionDenied
     return None
 

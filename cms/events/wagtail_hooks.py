@@ -8,7 +8,7 @@ from cms.models import AxisPage, HomePage
 
 from . import selectors
 from .models import EventIndexPage, EventPage
-from .permissions import can_export_attendance
+from .permissions import can_manage_participation
 
 HOME_EVENTS = 3
 
@@ -28,8 +28,10 @@ def events_on_site_pages(page, request, context):
 @hooks.register("register_page_listing_more_buttons")
 def attendance_sheet_buttons(page, user, next_url=None):
     specific_class = page.specific_class
-    if page.live and specific_class and issubclass(specific_class, EventPage) and can_export_attendance(user, page):
+    if page.live and specific_class and issubclass(specific_class, EventPage):
         event = page.specific
+        if not can_manage_participation(user, event):
+            return
         for file_format, label, priority in (
             ("xlsx", _("Attendance sheet (XLSX)"), 90),
             ("csv", _("Attendance sheet (CSV)"), 91),

@@ -13,12 +13,18 @@ class NewslettersConfig(AppConfig):
         from . import demo
 
         portal_demo.register("newsletters", demo.step, order=90)
+        from wagtail.permissions import register_permission_policy
+
         from portal.members.models import PersonRole
-        from portal.members.roles import crud, grant
+        from portal.members.roles import grant
 
         from . import privacy, sources
+        from .models import Newsletter
+        from .permissions import NewsletterPermissionPolicy
 
         sources.register_defaults()
         privacy.register()
-        grant(PersonRole.ADMINISTRATOR, *crud("newsletters", "newsletter"), "newsletters.view_subscriber")
-        grant(PersonRole.ORGANISER, *crud("newsletters", "newsletter"), "newsletters.view_subscriber")
+        # Who writes which letter follows the role assignments (permissions.py), not model permissions.
+        register_permission_policy(Newsletter, NewsletterPermissionPolicy(Newsletter))
+        # The public subscribers (names and e-mails) are the administrators' only.
+        grant(PersonRole.ADMINISTRATOR, "newsletters.view_subscriber")

@@ -1,10 +1,124 @@
-"""Who may read which archived newsletter."""
+"""Who may do what with the newsletters. The admin screens (their lists, exports, forms and buttons)
+and the services ask here.
 
-from django.db.models import Q
+A letter to an axis's workgroups is the business of that axis's coordinators, a letter to a club's
+members of that club's animators; a letter to every member or to the public subscribers, and the
+subscribers themselves, of the cluster's administrators, who may do everything. Who may read which
+archived letter: `archive_filter`.
+"""
 
-from portal.members.permissions import is_administrator
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from wagtail.permission_policies import BasePermissionPolicy
 
-from .models import Audience
+from portal.members.models import Role
+from portal.members.permissions import ALL, is_administrator, scope_ids
+from portal.members.scopes import CLUSTER_ID, ScopeKind
+
+from .models import Audience, Newsletter
+
+# The audience of a scope's letters, the role that writes them and the letter's field naming the scope.
+SCOPED_AUDIENCES = {
+    Audience.AXIS: (Role.COORDINATOR, ScopeKind.AXIS, "axis"),
+    Audience.CLUB: (Role.ANIMATOR, ScopeKind.CLUB, "club"),
+}
+
+
+def _scopes(user, audience: str):
+    role, kind, _field = SCOPED_AUDIENCES[audience]
+    return scope_ids(user, role, kind)
+
+
+def audiences_for(user) -> list[str]:
+    """The audiences the user may write to: every one for administrators; an axis's workgroups for a
+    coordinator of an axis; a club's members for an animator of a club."""
+    if is_administrator(user):
+        return list(Audience.values)
+    return [audience for audience in SCOPED_AUDIENCES if _scopes(user, audience)]
+
+
+def can_compose(user) -> bool:
+    """Opens the newsletters' screens at all (their rows then follow `newsletters_visible`)."""
+    return bool(audiences_for(user))
+
+
+def can_manage_newsletter(user, newsletter: Newsletter) -> bool:
+    """Edits, copies, deletes, previews, tests, sends and follows this letter."""
+    if is_administrator(user):
+        return True
+    if newsletter.audience not in SCOPED_AUDIENCES:
+        return False
+    _role, _kind, field = SCOPED_AUDIENCES[newsletter.audience]
+    scope_id = getattr(newsletter, f"{field}_id")
+    return scope_id is not None and scope_id in _scopes(user, newsletter.audience)
+
+
+def newsletters_visible(queryset: QuerySet, user) -> QuerySet:
+    """The letters of `queryset` the user may manage (the admin's list, its exports, its views)."""
+    if is_administrator(user):
+        return queryset
+    condition = Q(pk__in=[])
+    for audience, (_role, _kind, field) in SCOPED_AUDIENCES.items():
+        ids = _scopes(user, audience)
+        if ids is ALL:
+            condition |= Q(audience=audience)
+        elif ids:
+            condition |= Q(audience=audience, **{f"{field}_id__in": ids})
+    return queryset.filter(condition)
+
+
+def narrow_newsletter_form(form, user) -> None:
+    """The form offers only the audiences, axes and clubs the user may write to."""
+    if is_administrator(user):
+        return
+    allowed = audiences_for(user)
+    fields = form.fields
+    if "audience" in fields:
+        fields["audience"].choices = [(value, label) for value, label in Audience.choices if value in allowed]
+        if form.initial.get("audience") not in allowed and allowed:
+            form.initial["audience"] = allowed[0]
+    for audience, (_role, _kind, field) in SCOPED_AUDIENCES.items():
+        if field not in fields:
+            continue
+        ids = _scopes(user, audience)
+        if ids is not ALL:
+            fields[field].queryset = fields[field].queryset.filter(pk__in=ids)
+
+
+def can_view_subscribers(user) -> bool:
+    return is_administrator(user)
+
+
+class NewsletterPermissionPolicy(BasePermissionPolicy):
+    """What the Wagtail admin asks about letters (its menu, its views, its buttons), answered from the
+    role assignments above rather than from Django's model permissions."""
+
+    ACTIONS = frozenset({"add", "change", "delete", "view"})
+
+    def user_has_permission(self, user, action):
+        return action in self.ACTIONS and can_compose(user)
+
+    def user_has_any_permission(self, user, actions):
+        return bool(self.ACTIONS & set(actions)) and can_compose(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return action in self.ACTIONS and can_manage_newsletter(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        queryset = self.model._default_manager.all()
+        return newsletters_visible(queryset, user) if self.ACTIONS & set(actions) else queryset.none()
+
+    def users_with_any_permission(self, actions):
+        if not self.ACTIONS & set(actions):
+            return get_user_model().objects.none()
+        writers = Q(is_superuser=True) | Q(
+            person__role_assignments__role=Role.ADMINISTRATOR,
+            person__role_assignments__scope_kind=ScopeKind.CLUSTER,
+            person__role_assignments__scope_id=CLUSTER_ID,
+        )
+        for role, kind, _field in SCOPED_AUDIENCES.values():
+            writers |= Q(person__role_assignments__role=role, person__role_assignments__scope_kind=kind)
+        return get_user_model().objects.filter(writers, is_active=True).distinct()
 
 
 def archive_filter(user) -> Q:

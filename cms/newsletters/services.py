@@ -32,11 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms import selectors as cms_selectors
-from portal.members.models import PersonRole
-from portal.members.permissions import has_role
 from portal.privacy.registry import retention_days
 
-from . import audiences, mime, rendering, tokens
+from . import audiences, mime, permissions, rendering, tokens
 from .models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus, Subscriber, Unsubscription
 
 logger = logging.getLogger(__name__)
@@ -47,13 +45,17 @@ MAX_ATTEMPTS = 5
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
-def can_send(user) -> bool:
-    return has_role(user, PersonRole.ORGANISER)
+def _check_sender(user, newsletter: Newsletter) -> None:
+    if not permissions.can_manage_newsletter(user, newsletter):
+        raise PermissionDenied(_("Only the people in charge of this newsletter's audience send it."))
 
 
-def _check_sender(user) -> None:
-    if not can_send(user):
-        raise PermissionDenied(_("Only organisers and cluster administrators send newsletters."))
+def newsletter_admin_save(*, instance: Newsletter, by, save) -> Newsletter:
+    """The admin's form, written by someone who may write to the letter's audience (the form offers
+    only those: this holds whatever is posted)."""
+    if not permissions.can_manage_newsletter(by, instance):
+        raise ValidationError(_("You may not write to this audience."))
+    return save()
 
 
 def _from_email() -> str:
@@ -177,7 +179,7 @@ def _list_domain() -> str:
 
 def newsletter_send_test(*, newsletter: Newsletter, by) -> str:
     """Sends the issue as it stands to the editor's own address."""
-    _check_sender(by)
+    _check_sender(by, newsletter)
     if not by.email:
         raise ValidationError(_("Your account has no e-mail address."))
     content_html, content_text = rendering.render_content(newsletter)
@@ -196,7 +198,7 @@ def newsletter_start(*, newsletter: Newsletter, by) -> int:
     """Freezes the issue, records one delivery per recipient and queues the sending. Returns the count."""
     from . import tasks
 
-    _check_sender(by)
+    _check_sender(by, newsletter)
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
         if newsletter.status != NewsletterStatus.DRAFT:
@@ -377,7 +379,7 @@ def newsletter_resume(*, newsletter: Newsletter, by=None, stale_after: int | Non
     from . import tasks
 
     if by is not None:
-        _check_sender(by)
+        _check_sender(by, newsletter)
     stale_after = stall_seconds() if stale_after is None else stale_after
     cutoff = timezone.now() - datetime.timedelta(seconds=stale_after)
     with transaction.atomic():
@@ -398,7 +400,7 @@ def newsletter_retry_uncertain(*, newsletter: Newsletter, by) -> int:
     """An editor's explicit choice: send the uncertain rows again (some may get the newsletter twice)."""
     from . import tasks
 
-    _check_sender(by)
+    _check_sender(by, newsletter)
     with transaction.atomic():
         count = newsletter.deliveries.filter(status=DeliveryStatus.UNCERTAIN).update(
             status=DeliveryStatus.PENDING, error=""

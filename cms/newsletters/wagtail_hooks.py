@@ -19,16 +19,21 @@ from wagtail.admin.views.generic.preview import PreviewOnEdit
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, MenuItem
 
-from portal.admin import PortalIndexView, PortalViewSet
+from portal.admin import PortalIndexView, PortalViewSet, ScopedMixin, ServiceEditView
 
-from . import audiences, rendering, services
+from . import audiences, permissions, rendering, services
 from .models import Newsletter, NewsletterStatus, Subscriber
 
 
+def _visible(request):
+    return permissions.newsletters_visible(Newsletter.objects.select_related("axis", "club"), request.user)
+
+
 def _newsletter_for(request, pk) -> Newsletter:
-    if not services.can_send(request.user):
+    """A letter the user may manage; another audience's letter does not exist for them (404)."""
+    if not permissions.can_compose(request.user):
         raise PermissionDenied
-    return get_object_or_404(Newsletter.objects.select_related("axis", "club"), pk=pk)
+    return get_object_or_404(_visible(request), pk=pk)
 
 
 def _extra_buttons(newsletter: Newsletter) -> list:
@@ -56,11 +61,11 @@ class NewsletterIndexView(PortalIndexView):
                         for b in _extra_buttons(instance)]  # fmt: skip
 
 
-class NewsletterEditView(generic.CreateEditViewOptionalFeaturesMixin, generic.EditView):
+class NewsletterEditView(generic.CreateEditViewOptionalFeaturesMixin, ServiceEditView):
     view_name = "edit"
 
     def dispatch(self, request, *args, **kwargs):
-        newsletter = get_object_or_404(Newsletter, pk=kwargs.get("pk"))
+        newsletter = get_object_or_404(_visible(request), pk=kwargs.get("pk"))
         if not newsletter.is_draft:
             messages.info(request, _("This newsletter has been sent: it can no longer be changed."))
             return redirect("newsletters_admin:progress", newsletter.pk)
@@ -75,6 +80,10 @@ class NewsletterEditView(generic.CreateEditViewOptionalFeaturesMixin, generic.Ed
         if not self.expects_json_response:
             panels.append(PreviewSidePanel(self.object, self.request, preview_url=self.get_preview_url()))
         return MediaContainer(panels)
+
+
+class NewsletterCopyView(ScopedMixin, generic.CopyView):
+    """A copy of one of the user's letters, into a form that offers only their audiences."""
 
 
 @require_http_methods(["GET"])
@@ -152,6 +161,10 @@ class NewsletterViewSet(PortalViewSet):
     menu_label = gettext_lazy("Newsletters")
     index_view_class = NewsletterIndexView
     edit_view_class = NewsletterEditView
+    copy_view_class = NewsletterCopyView
+    scope_queryset = staticmethod(permissions.newsletters_visible)
+    scope_form = staticmethod(permissions.narrow_newsletter_form)
+    save_service = staticmethod(services.newsletter_admin_save)
     list_display = ["title", "audience", Column("status", label=gettext_lazy("status"), accessor="get_status_display"),
                     "sent_at"]  # fmt: skip
     list_filter = ["status", "audience"]
@@ -161,6 +174,9 @@ class NewsletterViewSet(PortalViewSet):
     # Wagtail's live preview beside the editor (wired as snippets wire it): the e-mail as it will look.
     def get_edit_view_kwargs(self, **kwargs):
         return super().get_edit_view_kwargs(preview_url_name=self.get_url_name("preview_on_edit"), **kwargs)
+
+    def get_copy_view_kwargs(self, **kwargs):
+        return {**super().get_copy_view_kwargs(**kwargs), **self._scope_kwargs()}
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

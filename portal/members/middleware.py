@@ -1,14 +1,18 @@
 """Whoever must use two-factor authentication (permissions.must_use_two_factor) and has not set it up
 is sent to its setup page from every page of the site and of the admin, until it is done. The setup
-pages themselves, re-entering the password they ask for, and signing out stay open."""
+pages themselves, re-entering the password they ask for, and signing out stay open. No websocket
+opens for them meanwhile."""
 
-from allauth.mfa.utils import is_mfa_enabled
+from channels.db import database_sync_to_async
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import permissions
+
+CLOSE_FORBIDDEN = 4403  # portal.consumers' code for a refused socket
 
 # The pages a person without a second factor may still open: setting it up (and what it asks for).
 OPEN_URL_NAMES = (
@@ -41,8 +45,7 @@ class TwoFactorRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and request.path_info not in self.open_paths()
-            and permissions.must_use_two_factor(user)
-            and not is_mfa_enabled(user)
+            and permissions.lacks_required_two_factor(user)
         ):
             messages.info(
                 request,
@@ -53,3 +56,27 @@ class TwoFactorRequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class TwoFactorRequiredSocketMiddleware:
+    """The same rule for websockets (portal/asgi.py, inside AuthMiddlewareStack): the socket is
+    accepted then closed with 4403, a code the portal's clients do not retry."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        user = scope.get("user")
+        if (
+            scope["type"] == "websocket"
+            and settings.PORTAL_REQUIRE_TWO_FACTOR
+            and user is not None
+            and user.is_authenticated
+            and await database_sync_to_async(permissions.lacks_required_two_factor)(user)
+        ):
+            message = await receive()
+            if message["type"] == "websocket.connect":
+                await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": CLOSE_FORBIDDEN})
+            return None
+        return await self.app(scope, receive, send)

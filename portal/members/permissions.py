@@ -154,3 +154,13 @@ def must_use_two_factor(user) -> bool:
     if is_administrator(user) or any(role in TWO_FACTOR_ROLES for role, _kind, _id in assignments(user)):
         return True
     return user.has_perm("wagtailadmin.access_admin")
+
+
+def lacks_required_two_factor(user) -> bool:
+    """Must use two-factor authentication and has not set it up yet: every page leads to its setup
+    (portal.members.middleware) and no websocket opens (portal.consumers)."""
+    if not must_use_two_factor(user):
+        return False
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return not is_mfa_enabled(user)

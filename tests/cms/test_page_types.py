@@ -53,8 +53,8 @@ def test_clubs_standard_and_contact_pages_only_under_home(home, news_index):
         assert model.can_create_at(home), model
         assert not model.can_create_at(news_index), model
     assert StandardPage.allowed_subpage_models() == [] and ContactPage.allowed_subpage_models() == []
-    # A club's page holds the published results of its needs surveys, and nothing else.
-    assert ClubPage.allowed_subpage_models() == [SurveyResultsPage]
+    # A club's page holds its news, its events and the published results of its needs surveys.
+    assert ClubPage.allowed_subpage_models() == [NewsIndexPage, EventIndexPage, SurveyResultsPage]
     assert SurveyResultsPage.allowed_subpage_models() == []
     assert not SurveyResultsPage.can_create_at(news_index)
 

@@ -1,4 +1,5 @@
-"""Coordinators of an axis edit under their axis page only, and publish only through the administrators."""
+"""Coordinators of an axis edit under their axis page only, animators of a club under their club's
+page only, and they publish only through the administrators."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,9 +9,15 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 
 from cms import services
 from cms.models import NewsIndexPage, NewsPage
-from portal.members.models import PersonRole
+from portal.members import services as member_services
+from portal.members.models import Role, RoleAssignment
+from portal.members.scopes import ScopeKind
 from tests.cms.pages import add_news, add_page, axis_page
 from tests.factories import AxisFactory, PersonFactory
+
+
+def grant_coordinator(person, axis, by):
+    member_services.role_grant(person=person, role=Role.COORDINATOR, scope_kind=ScopeKind.AXIS, scope_id=axis.pk, by=by)
 
 
 @pytest.fixture
@@ -18,9 +25,9 @@ def site(home, administrator):
     """Axes A and B, each with its page, news index and coordinator; rights set up as in production."""
     tree = {"home": home, "administrator": administrator}
     for key in ("a", "b"):
-        coordinator = PersonFactory(role=PersonRole.COORDINATOR)
+        coordinator = PersonFactory()
         axis = AxisFactory(title=f"Axe {key.upper()}")
-        axis.coordinators.add(coordinator)
+        grant_coordinator(coordinator, axis, administrator)
         page = axis_page(home, axis)
         tree[key] = {
             "axis": axis,
@@ -120,35 +127,45 @@ def test_an_administrator_publishes_anywhere(site):
     assert site["home"].permissions_for_user(administrator).can_publish()
 
 
-def test_groups_follow_the_axis_coordinators(site, django_capture_on_commit_callbacks):
+def test_groups_follow_the_coordinators_assignments(site):
     axis = site["a"]["axis"]
     group = Group.objects.get(name=f"{services.COORDINATION_GROUP_PREFIX}{axis.title}")
     assert list(group.user_set.all()) == [site["a"]["coordinator"]]
 
-    newcomer = PersonFactory(role=PersonRole.COORDINATOR)
-    with django_capture_on_commit_callbacks(execute=True):
-        axis.coordinators.add(newcomer)
+    newcomer = PersonFactory()
+    grant_coordinator(newcomer, axis, site["administrator"])  # in force at once, in the grant's transaction
     assert set(group.user_set.all()) == {site["a"]["coordinator"], newcomer.user}
     assert site["a"]["page"].permissions_for_user(newcomer.user).can_edit()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        axis.coordinators.remove(site["a"]["coordinator"].person)
+    leaver = site["a"]["coordinator"]
+    assignment = RoleAssignment.objects.get(person__user=leaver, role=Role.COORDINATOR)
+    member_services.role_withdraw(assignment=assignment, by=site["administrator"])
     assert list(group.user_set.all()) == [newcomer.user]
-    site["a"]["page"].refresh_from_db()
-    leaver = type(site["a"]["coordinator"]).objects.get(pk=site["a"]["coordinator"].pk)
+    leaver = type(leaver).objects.get(pk=leaver.pk)
     assert not site["a"]["page"].permissions_for_user(leaver).can_edit()
 
     # Running the set-up again changes nothing.
     groups_before = Group.objects.count()
     services.publishing_setup()
     assert Group.objects.count() == groups_before
-    assert group.page_permissions.count() == len(services.COORDINATOR_PAGE_PERMISSIONS)
+    assert group.page_permissions.count() == len(services.EDITOR_PAGE_PERMISSIONS)
+
+
+def test_a_first_release_coordination_group_is_kept_with_its_people(site):
+    """A cluster upgraded: its "Coordination — <axis>" group (found by its rights on the axis's page)
+    becomes the axis's editors' group, not a second one."""
+    axis = site["b"]["axis"]
+    group = Group.objects.get(name=f"{services.COORDINATION_GROUP_PREFIX}{axis.title}")
+    group.scope_editors.delete()
+    services.publishing_setup()
+    assert Group.objects.get(scope_editors__scope_id=axis.pk, scope_editors__scope_kind="axis") == group
+    assert list(group.user_set.all()) == [site["b"]["coordinator"]]
 
 
 def test_an_axis_page_created_in_the_admin_gives_its_coordinators_their_rights(site, client):
-    coordinator = PersonFactory(role=PersonRole.COORDINATOR)
+    coordinator = PersonFactory()
     axis = AxisFactory(title="Axe C")
-    axis.coordinators.add(coordinator)
+    grant_coordinator(coordinator, axis, site["administrator"])
     client.force_login(site["administrator"])
     url = reverse("wagtailadmin_pages:add", args=("cms", "axispage", site["home"].pk))
     data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")

@@ -9,22 +9,28 @@ from cms.models import ClubPage, SurveyResultsPage
 from portal.clubs import services as club_services
 from portal.clubs.models import SurveyInvitation
 from portal.members import services as member_services
-from portal.members.models import PersonRole
+from portal.members.models import PersonRole, Role
+from portal.members.scopes import ScopeKind
 from tests.cms.pages import add_page
 from tests.factories import ClubFactory, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 
 
 @pytest.fixture
-def organiser(db):
+def club(db):
+    return ClubFactory(zone=ZoneFactory(), name="Club des Tanneries")
+
+
+@pytest.fixture
+def organiser(club):
+    """An organiser of the first release, now the animator of every club (this one too)."""
     user = UserFactory()
     member_services.person_create(user=user, role=PersonRole.ORGANISER)
     return user
 
 
 @pytest.fixture
-def answered_survey(organiser, home):
-    zone = ZoneFactory()
-    club = ClubFactory(zone=zone, name="Club des Tanneries")
+def answered_survey(organiser, club, home):
+    zone = club.zone
     add_page(home, ClubPage, title="Club des Tanneries", club=club)
     firms = [OrganisationFactory(zone=zone) for _ in range(3)]
     survey = club_services.survey_open(
@@ -86,16 +92,21 @@ def test_a_second_click_refreshes_the_same_page(client, organiser, answered_surv
     assert "3 entreprises ont répondu" in client.get(page.url).content.decode()
 
 
-def test_members_cannot_publish(client, answered_survey):
+def test_members_and_another_clubs_animator_cannot_publish(client, answered_survey):
     survey, firms = answered_survey
     client.force_login(PersonFactory(organisation=firms[0]).user)
+    assert publish(client, survey).status_code == 403
+    other = PersonFactory()
+    member_services.role_grant(person=other, role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id=ClubFactory().pk,
+                               by=UserFactory(is_superuser=True))  # fmt: skip
+    client.force_login(other.user)
     assert publish(client, survey).status_code == 403
     assert not SurveyResultsPage.objects.exists()
 
 
-def test_a_survey_nobody_answered_is_not_published(client, organiser, home):
+def test_a_survey_nobody_answered_is_not_published(client, organiser, club, home):
     survey = club_services.survey_open(
-        title="Besoins sans réponse", club=None, closes_on=datetime.date.today() + datetime.timedelta(days=9),
+        title="Besoins sans réponse", club=club, closes_on=datetime.date.today() + datetime.timedelta(days=9),
         by=organiser,
     )  # fmt: skip
     client.force_login(organiser)

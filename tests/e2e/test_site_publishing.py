@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from cms import services
 from cms.models import HomePage, NewsIndexPage, NewsPage
 from portal.members import services as member_services
-from portal.members.models import PersonRole
+from portal.members.models import PersonRole, Role
+from portal.members.scopes import ScopeKind
 from tests.cms.pages import add_page, axis_page
 from tests.e2e.conftest import search_until_found, sign_in_through_the_form
 from tests.factories import PASSWORD, AxisFactory, PersonFactory, UserFactory
@@ -20,12 +21,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def desk():
-    coordinator = PersonFactory(role=PersonRole.COORDINATOR)
+    coordinator = PersonFactory()
     axis = AxisFactory(title="Alimentation durable")
-    axis.coordinators.add(coordinator)
     axis_home = axis_page(HomePage.objects.get(), axis)
     news = add_page(axis_home, NewsIndexPage, title="Actualités de l'axe", slug="actualites")
     administrator = member_services.person_create(user=UserFactory(), role=PersonRole.ADMINISTRATOR)
+    member_services.role_grant(person=coordinator, role=Role.COORDINATOR, scope_kind=ScopeKind.AXIS,
+                               scope_id=axis.pk, by=administrator.user)  # fmt: skip
     services.publishing_setup()
     return coordinator, administrator, news
 

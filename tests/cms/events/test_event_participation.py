@@ -3,24 +3,31 @@
 import pytest
 from django.urls import reverse
 
-from cms.events.models import EventKind, EventRegistration, RegistrationStatus
-from portal.members.models import PersonRole
-from tests.cms.pages import add_event
-from tests.factories import AxisFactory, PersonFactory
+from cms.events.models import EventIndexPage, EventKind, EventRegistration, RegistrationStatus
+from cms.models import ClubPage
+from portal.members.models import PersonRole, Role
+from tests.cms.pages import add_event, add_page
+from tests.factories import AxisFactory, ClubFactory, PersonFactory
 from workgroups.models import WorkgroupMembership
 from workgroups.plans.models import ActionPlan
 
 
 @pytest.fixture
-def organiser(db):
-    return PersonFactory(role=PersonRole.ORGANISER)
+def mobility(db):
+    return AxisFactory(title="Mobilité")
 
 
 @pytest.fixture
-def workshop(agenda):
+def organiser(mobility, grant):
+    """A coordinator of the workshop's axis: the one in charge of its registrations."""
+    return grant(PersonFactory(), Role.COORDINATOR, mobility)
+
+
+@pytest.fixture
+def workshop(agenda, mobility):
     plan = ActionPlan.objects.create(title="Plan d'actions de la mobilité", slug="mobilite", scope="process")
     return add_event(agenda, days=-2, title="Atelier covoiturage", kind=EventKind.WORKSHOP, capacity=10,
-                     axis=AxisFactory(title="Mobilité"), action_plan=plan)  # fmt: skip
+                     axis=mobility, action_plan=plan)  # fmt: skip
 
 
 def _register(event, person=None, name="Visiteur"):
@@ -61,6 +68,40 @@ def test_the_organiser_records_who_came_and_the_archive_counts_them(client, orga
 def test_members_cannot_record_attendance(client, workshop):
     client.force_login(PersonFactory().user)
     assert client.get(workshop.url + workshop.reverse_subpage("presence")).status_code == 403
+
+
+def test_another_axis_coordinator_or_a_club_animator_cannot_see_the_registrations(client, workshop, grant):
+    _register(workshop, name="Inscrite")
+    url = workshop.url + workshop.reverse_subpage("presence")
+    for person in (grant(PersonFactory(), Role.COORDINATOR, AxisFactory()), PersonFactory(role=PersonRole.ORGANISER)):
+        client.force_login(person.user)
+        assert client.get(url).status_code == 403
+        assert client.post(workshop.url + workshop.reverse_subpage("followup")).status_code == 403
+    workshop.refresh_from_db()
+    assert workshop.followup_workgroup is None
+
+
+def test_a_club_event_is_its_animators_and_its_follow_up_room_a_commission_of_the_club(client, home, grant):
+    club = ClubFactory()
+    club_page = add_page(home, ClubPage, title=club.name, slug="club", club=club)
+    agenda = add_page(club_page, EventIndexPage, title="Agenda du club")
+    event = add_event(agenda, days=-1, title="Petit-déjeuner du club", kind=EventKind.WORKSHOP, capacity=10)
+    member = PersonFactory()
+    _register(event, member, name="membre")
+    url = event.url + event.reverse_subpage("presence")
+
+    client.force_login(grant(PersonFactory(), Role.ANIMATOR, ClubFactory()).user)  # another club's animator
+    assert client.get(url).status_code == 403
+
+    animator = grant(PersonFactory(), Role.ANIMATOR, club)
+    client.force_login(animator.user)
+    assert "membre" in client.get(url).content.decode()
+    client.post(event.url + event.reverse_subpage("followup"))
+    event.refresh_from_db()
+    room = event.followup_workgroup
+    assert room.club == club and room.axis is None
+    members = set(WorkgroupMembership.objects.filter(workgroup=room).values_list("person_id", flat=True))
+    assert members == {member.pk, animator.pk}
 
 
 def test_a_workshop_opens_a_follow_up_room_with_the_members_who_came(client, organiser, workshop):

@@ -35,8 +35,9 @@ def members(db):
 
 
 @pytest.fixture
-def organiser(db):
-    """An organiser with the role's group (and so the admin's permissions), as an invitation makes one."""
+def sender(db):
+    """A cluster administrator (letters to every member or to the subscribers are theirs), with the
+    role's group, as an invitation makes one."""
     user = UserFactory(email="organisatrice@example.org")
-    member_services.person_create(user=user, role=PersonRole.ORGANISER)
+    member_services.person_create(user=user, role=PersonRole.ADMINISTRATOR)
     return user

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cms.models import HomePage, NewsIndexPage
 from cms.newsletters import rendering, services
-from cms.newsletters.models import Audience, Delivery, DeliveryStatus, NewsletterStatus
+from cms.newsletters.models import Audience, Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from tests.cms.newsletters.conftest import consenting_member
 from tests.cms.newsletters.helpers import make_newsletter
 from tests.cms.pages import add_news, add_page
@@ -53,22 +53,22 @@ def test_the_club_audience_reaches_the_consenting_people_of_its_member_firms():
     assert [email for email, _name in audiences.recipients(newsletter)] == [inside.user.email]
 
 
-def test_withdrawing_consent_removes_a_member_from_a_sending_in_progress(organiser):
+def test_withdrawing_consent_removes_a_member_from_a_sending_in_progress(sender):
     from portal.privacy import services as privacy_services
     from portal.privacy.models import Purpose
 
     person = consenting_member()
     newsletter = make_newsletter()
-    services.newsletter_start(newsletter=newsletter, by=organiser)
+    services.newsletter_start(newsletter=newsletter, by=sender)
     privacy_services.consent_withdraw(person=person, purpose=Purpose.NEWSLETTER, by=person.user)
     assert not Delivery.objects.filter(email=person.user.email).exists()
 
 
-def test_the_organiser_previews_tests_sends_and_follows_the_progress(
-    client, organiser, members, django_capture_on_commit_callbacks
+def test_the_sender_previews_tests_sends_and_follows_the_progress(
+    client, sender, members, django_capture_on_commit_callbacks
 ):
     newsletter = make_newsletter()
-    client.force_login(organiser)
+    client.force_login(sender)
     assert client.get(reverse("newsletter-issues:edit", args=[newsletter.pk])).status_code == 200
     preview = client.get(reverse("newsletters_admin:preview", args=[newsletter.pk]))
     assert preview.status_code == 200 and "<b>circuits courts</b>" in preview.content.decode()
@@ -98,15 +98,15 @@ def test_the_organiser_previews_tests_sends_and_follows_the_progress(
     )
 
 
-def test_a_stalled_sending_can_be_resumed_from_the_progress_page(client, organiser, members, settings):
+def test_a_stalled_sending_can_be_resumed_from_the_progress_page(client, sender, members, settings):
     newsletter = make_newsletter()
-    services.newsletter_start(newsletter=newsletter, by=organiser)
+    services.newsletter_start(newsletter=newsletter, by=sender)
     Delivery.objects.filter(pk=newsletter.deliveries.first().pk).update(
         status=DeliveryStatus.SENDING, claimed_at=timezone.now()
     )
     stalled_since = timezone.now() - datetime.timedelta(hours=1)
     type(newsletter).objects.filter(pk=newsletter.pk).update(heartbeat_at=stalled_since)
-    client.force_login(organiser)
+    client.force_login(sender)
     url = reverse("newsletters_admin:progress", args=[newsletter.pk])
     assert "resume" in client.get(url).content.decode()
     client.post(url, {"action": "resume"})
@@ -125,20 +125,20 @@ def test_members_cannot_reach_the_sending_screens(client, members):
     assert not Delivery.objects.exists()
 
 
-def test_the_data_export_and_the_account_deletion_cover_newsletters(members, organiser):
+def test_the_data_export_and_the_account_deletion_cover_newsletters(members, sender):
     from portal.privacy import services as privacy_services
 
     person = members[0]
     newsletter = make_newsletter()
-    services.newsletter_start(newsletter=newsletter, by=organiser)
+    services.newsletter_start(newsletter=newsletter, by=sender)
     sections = {s["name"]: s["rows"] for s in privacy_services.data_sections(person)}
     assert newsletter.title in sections["newsletters"][0].values()
     privacy_services.account_delete(person=person, by=person.user)
     assert not Delivery.objects.filter(email="membre0@example.org").exists()
 
 
-def test_a_newsletter_is_composed_in_the_admin(client, organiser):
-    client.force_login(organiser)
+def test_a_newsletter_is_composed_in_the_admin(client, sender):
+    client.force_login(sender)
     response = client.get(reverse("newsletter-issues:add"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -147,9 +147,9 @@ def test_a_newsletter_is_composed_in_the_admin(client, organiser):
     assert client.get(reverse("newsletter-subscribers:index")).status_code == 200
 
 
-def test_the_editor_shows_a_live_preview_of_the_e_mail(client, organiser):
+def test_the_editor_shows_a_live_preview_of_the_e_mail(client, sender):
     newsletter = make_newsletter()
-    client.force_login(organiser)
+    client.force_login(sender)
     edit = client.get(reverse("newsletter-issues:edit", args=[newsletter.pk])).content.decode()
     preview_url = reverse("newsletter-issues:preview_on_edit", args=[newsletter.pk])
     assert preview_url in edit
@@ -161,3 +161,59 @@ def test_the_editor_shows_a_live_preview_of_the_e_mail(client, organiser):
     assert preview.status_code == 200
     assert "Titre en cours de saisie" in preview.content.decode()
     assert "Bonjour à l&#x27;essai" in preview.content.decode()  # the introduction typed, not the saved one
+
+
+@pytest.fixture
+def food_axis(db):
+    return AxisFactory(title="Alimentation durable")
+
+
+@pytest.fixture
+def coordinator(food_axis):
+    """The coordinator of one axis, granted by an administrator: her axis's letters are hers."""
+    from portal.members import services as member_services
+    from portal.members.models import Role
+    from portal.members.scopes import ScopeKind
+    from tests.factories import UserFactory
+
+    person = PersonFactory(user=UserFactory(email="coordinatrice@example.org"))
+    member_services.role_grant(person=person, role=Role.COORDINATOR, scope_kind=ScopeKind.AXIS,
+                               scope_id=food_axis.pk, by=UserFactory(is_superuser=True))  # fmt: skip
+    return person.user
+
+
+def test_a_coordinator_writes_to_her_axis_only(client, coordinator, food_axis):
+    axis, other_axis = food_axis, AxisFactory(title="Mobilité")
+    client.force_login(coordinator)
+    form = client.get(reverse("newsletter-issues:add")).content.decode()
+    audience = form[form.index('name="audience"') : form.index("</select>", form.index('name="audience"'))]
+    assert 'value="axis"' in audience and 'value="members"' not in audience and 'value="subscribers"' not in audience
+    data = {"title": "La lettre de l'axe", "slug": "lettre-axe", "audience": "axis", "axis": str(axis.pk), "club": "",
+            "intro": "Bonjour", "body-count": "0"}  # fmt: skip
+    assert client.post(reverse("newsletter-issues:add"), data).status_code == 302
+    assert Newsletter.objects.get(slug="lettre-axe").axis == axis
+
+    # Another axis, or every member: refused by the form, nothing written.
+    for audience, axis_id in (("axis", other_axis.pk), ("members", "")):
+        data.update({"slug": f"intrusion-{audience}", "audience": audience, "axis": str(axis_id)})
+        assert client.post(reverse("newsletter-issues:add"), data).status_code == 200
+    assert not Newsletter.objects.filter(slug__startswith="intrusion").exists()
+
+
+def test_a_coordinator_cannot_send_another_axis_letter_nor_one_to_every_member(coordinator, food_axis, members):
+    from django.core.exceptions import PermissionDenied
+
+    others = [make_newsletter("Autre axe", audience=Audience.AXIS, axis=AxisFactory()), make_newsletter("À tous")]
+    for letter in others:
+        with pytest.raises(PermissionDenied):
+            services.newsletter_start(newsletter=letter, by=coordinator)
+    assert not Delivery.objects.exists()
+    mine = make_newsletter("Mon axe", audience=Audience.AXIS, axis=food_axis)
+    assert services.newsletter_send_test(newsletter=mine, by=coordinator) == "coordinatrice@example.org"
+
+
+def test_the_subscribers_are_the_administrators_only(client, coordinator, sender):
+    client.force_login(coordinator)
+    assert client.get(reverse("newsletter-subscribers:index")).status_code in (302, 403)
+    client.force_login(sender)
+    assert client.get(reverse("newsletter-subscribers:index")).status_code == 200

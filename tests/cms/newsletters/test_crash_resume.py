@@ -32,12 +32,12 @@ class Crash(Exception):
 
 @pytest.mark.django_db
 def test_a_crash_between_messages_then_a_resume_delivers_each_recipient_exactly_once(
-    smtp, organiser, django_capture_on_commit_callbacks
+    smtp, sender, django_capture_on_commit_callbacks
 ):
     subscribers(40)
     newsletter = make_newsletter(audience=Audience.SUBSCRIBERS)
     # Deliveries recorded, but the worker has not run yet.
-    services.newsletter_start(newsletter=newsletter, by=organiser)
+    services.newsletter_start(newsletter=newsletter, by=sender)
 
     def crash_after_15(delivery_id, sent=[]):  # noqa: B006 - a counter across calls
         sent.append(delivery_id)
@@ -59,7 +59,7 @@ def test_a_crash_between_messages_then_a_resume_delivers_each_recipient_exactly_
 
 @pytest.mark.django_db
 def test_the_smtp_server_going_down_leaves_the_rest_waiting_for_a_resume(
-    organiser, settings, django_capture_on_commit_callbacks
+    sender, settings, django_capture_on_commit_callbacks
 ):
     handler = Recorder()
     server = SmtpServer(handler).start()
@@ -67,7 +67,7 @@ def test_the_smtp_server_going_down_leaves_the_rest_waiting_for_a_resume(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     subscribers(20)
     newsletter = make_newsletter(audience=Audience.SUBSCRIBERS)
-    services.newsletter_start(newsletter=newsletter, by=organiser)
+    services.newsletter_start(newsletter=newsletter, by=sender)
 
     def stop_after_5(delivery_id, sent=[]):  # noqa: B006
         sent.append(delivery_id)
@@ -90,9 +90,7 @@ def test_the_smtp_server_going_down_leaves_the_rest_waiting_for_a_resume(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # later serialized tests reload cleanly
-def test_a_worker_killed_mid_send_then_resumed_sends_nobody_twice(
-    organiser, settings, django_capture_on_commit_callbacks
-):
+def test_a_worker_killed_mid_send_then_resumed_sends_nobody_twice(sender, settings, django_capture_on_commit_callbacks):
     """kill -9 of a real worker process while it sends; a resume sends the rest, nobody twice.
 
     The worker sends over 4 SMTP connections (threads); at most the messages in flight when the
@@ -106,7 +104,7 @@ def test_a_worker_killed_mid_send_then_resumed_sends_nobody_twice(
         newsletter = make_newsletter(audience=Audience.SUBSCRIBERS)
         # The worker is the separate process below, not the test's immediate task backend.
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-        services.newsletter_start(newsletter=newsletter, by=organiser)
+        services.newsletter_start(newsletter=newsletter, by=sender)
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port

@@ -25,10 +25,10 @@ def parts(message):
 
 
 def test_each_consenting_member_receives_one_message_with_both_parts_and_the_headers(
-    smtp, members, organiser, django_capture_on_commit_callbacks
+    smtp, members, sender, django_capture_on_commit_callbacks
 ):
     newsletter = make_newsletter()
-    assert send(newsletter, organiser, django_capture_on_commit_callbacks) == 3
+    assert send(newsletter, sender, django_capture_on_commit_callbacks) == 3
 
     assert sorted(smtp.recipients()) == sorted(p.user.email for p in members)
     for _rcpt_tos, message in smtp.messages:
@@ -48,9 +48,9 @@ def test_each_consenting_member_receives_one_message_with_both_parts_and_the_hea
 
 
 def test_the_unsubscribe_link_received_works_at_once_for_that_audience(
-    smtp, members, organiser, django_capture_on_commit_callbacks
+    smtp, members, sender, django_capture_on_commit_callbacks
 ):
-    send(make_newsletter(), organiser, django_capture_on_commit_callbacks)
+    send(make_newsletter(), sender, django_capture_on_commit_callbacks)
     rcpt_tos, message = next(m for m in smtp.messages if m[0] == [members[0].user.email])
     text, _html = parts(message)
     link = re.search(r"http://\S+/lettres/desinscription/\S+/", text).group(0)
@@ -65,12 +65,12 @@ def test_the_unsubscribe_link_received_works_at_once_for_that_audience(
     assert Unsubscription.objects.filter(email=members[0].user.email, audience_key="members").exists()
 
     smtp.messages.clear()
-    send(make_newsletter("Lettre de décembre"), organiser, django_capture_on_commit_callbacks)
+    send(make_newsletter("Lettre de décembre"), sender, django_capture_on_commit_callbacks)
     assert sorted(smtp.recipients()) == sorted(p.user.email for p in members[1:])
 
 
-def test_one_click_unsubscribe_from_the_mail_client(smtp, members, organiser, django_capture_on_commit_callbacks):
-    send(make_newsletter(), organiser, django_capture_on_commit_callbacks)
+def test_one_click_unsubscribe_from_the_mail_client(smtp, members, sender, django_capture_on_commit_callbacks):
+    send(make_newsletter(), sender, django_capture_on_commit_callbacks)
     header = smtp.messages[0][1]["List-Unsubscribe"].strip()[1:-1]
     who = smtp.messages[0][0][0]
     path = "/" + header.split("://", 1)[1].split("/", 1)[1]
@@ -82,13 +82,13 @@ def test_one_click_unsubscribe_from_the_mail_client(smtp, members, organiser, dj
     assert Unsubscription.objects.filter(email=who, audience_key="members").exists()
 
 
-def test_an_unsubscription_applies_to_that_audience_only(smtp, members, organiser, django_capture_on_commit_callbacks):
+def test_an_unsubscription_applies_to_that_audience_only(smtp, members, sender, django_capture_on_commit_callbacks):
     from tests.factories import AxisFactory, WorkgroupFactory, WorkgroupMembershipFactory
 
     axis = AxisFactory()
     WorkgroupMembershipFactory(workgroup=WorkgroupFactory(axis=axis), person=members[0])
     Unsubscription.objects.create(email=members[0].user.email, audience_key="members")
-    send(make_newsletter(audience=Audience.AXIS, axis=axis), organiser, django_capture_on_commit_callbacks)
+    send(make_newsletter(audience=Audience.AXIS, axis=axis), sender, django_capture_on_commit_callbacks)
     assert smtp.recipients() == [members[0].user.email]
 
 
@@ -99,12 +99,10 @@ def test_a_bad_unsubscribe_token_changes_nothing(client):
     assert not Unsubscription.objects.exists()
 
 
-def test_a_refused_recipient_fails_and_the_others_are_sent(
-    smtp, members, organiser, django_capture_on_commit_callbacks
-):
+def test_a_refused_recipient_fails_and_the_others_are_sent(smtp, members, sender, django_capture_on_commit_callbacks):
     smtp.refuse.add(members[1].user.email)
     newsletter = make_newsletter()
-    send(newsletter, organiser, django_capture_on_commit_callbacks)
+    send(newsletter, sender, django_capture_on_commit_callbacks)
     assert sorted(smtp.recipients()) == sorted([members[0].user.email, members[2].user.email])
     failed = newsletter.deliveries.get(status=DeliveryStatus.FAILED)
     assert failed.email == members[1].user.email and "550" in failed.error
@@ -113,12 +111,12 @@ def test_a_refused_recipient_fails_and_the_others_are_sent(
 
 
 def test_the_sent_issue_is_archived_for_its_recipients(
-    smtp, members, organiser, django_capture_on_commit_callbacks, client
+    smtp, members, sender, django_capture_on_commit_callbacks, client
 ):
     newsletter = make_newsletter()
     client.force_login(members[0].user)
     assert client.get(newsletter.get_absolute_url()).status_code == 404  # not before it is sent
-    send(newsletter, organiser, django_capture_on_commit_callbacks)
+    send(newsletter, sender, django_capture_on_commit_callbacks)
     page = client.get(newsletter.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
@@ -126,13 +124,13 @@ def test_the_sent_issue_is_archived_for_its_recipients(
     assert newsletter.title in client.get(reverse("newsletters:archive")).content.decode()
 
 
-def test_a_newsletter_is_sent_only_once(smtp, members, organiser, django_capture_on_commit_callbacks):
+def test_a_newsletter_is_sent_only_once(smtp, members, sender, django_capture_on_commit_callbacks):
     from django.core.exceptions import ValidationError
 
     newsletter = make_newsletter()
-    send(newsletter, organiser, django_capture_on_commit_callbacks)
+    send(newsletter, sender, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError):
-        send(newsletter, organiser, django_capture_on_commit_callbacks)
+        send(newsletter, sender, django_capture_on_commit_callbacks)
     assert len(smtp.messages) == 3
 
 
@@ -145,17 +143,17 @@ def test_a_member_cannot_send(members):
 
 
 def test_batches_follow_each_other_until_everyone_is_served(
-    smtp, members, organiser, settings, django_capture_on_commit_callbacks
+    smtp, members, sender, settings, django_capture_on_commit_callbacks
 ):
     settings.NEWSLETTER_BATCH_SIZE = 1
     newsletter = make_newsletter()
-    send(newsletter, organiser, django_capture_on_commit_callbacks)
+    send(newsletter, sender, django_capture_on_commit_callbacks)
     assert sorted(smtp.recipients()) == sorted(p.user.email for p in members)
     newsletter.refresh_from_db()
     assert newsletter.status == NewsletterStatus.SENT
 
 
-def test_accents_in_names_and_subject_and_long_lines_arrive_intact(smtp, organiser, django_capture_on_commit_callbacks):
+def test_accents_in_names_and_subject_and_long_lines_arrive_intact(smtp, sender, django_capture_on_commit_callbacks):
     from django.utils import timezone
 
     from cms.newsletters.models import Subscriber
@@ -164,7 +162,7 @@ def test_accents_in_names_and_subject_and_long_lines_arrive_intact(smtp, organis
     long_paragraph = "<p>" + "Coopération économique et territoriale. " * 60 + "</p>"
     newsletter = make_newsletter("Été : la lettre du pôle", audience=Audience.SUBSCRIBERS,
                                  body=[{"type": "text", "value": long_paragraph}])  # fmt: skip
-    send(newsletter, organiser, django_capture_on_commit_callbacks)
+    send(newsletter, sender, django_capture_on_commit_callbacks)
     ((_rcpt, message),) = smtp.messages
     assert message["Subject"] == "Été : la lettre du pôle"
     assert message["To"].addresses[0].display_name == "Léa Çhâtelet"

@@ -1,5 +1,6 @@
 """Probes of the members directory's rules."""
 
+from django.test import override_settings
 from django.urls import reverse
 
 from ..kit import allowed, client_for, probe
@@ -24,3 +25,24 @@ def register_lookup(world, user, inside):
     # is down in the tests (nothing listens), which answers 503 to someone allowed, 403 to the others.
     response = client_for(user).get(reverse("members:register_lookup"), {"q": "menuiserie"})
     return response.status_code == 503
+
+
+# Accounts (#16). One's own account is the scope: inside and outside are the same page.
+
+
+@probe("members.account.password_change")
+def account_password_change(world, user, inside):
+    return allowed(client_for(user).get(reverse("members:password_change")))
+
+
+@probe("members.account.two_factor_setup")
+def account_two_factor_setup(world, user, inside):
+    return allowed(client_for(user).get(reverse("members:two_factor")))
+
+
+@probe("members.account.pages_without_two_factor")
+def account_pages_without_two_factor(world, user, inside):
+    """With two-factor authentication required (production), may the role browse without setting it up?
+    Refused: every page leads to the setup page (or, anonymous, to the sign-in)."""
+    with override_settings(PORTAL_REQUIRE_TWO_FACTOR=True):
+        return client_for(user).get(reverse("members:profile")).status_code == 200

@@ -1,0 +1,109 @@
+"""Probes of the events' rules: who sees an event's registrations, records who came, downloads the
+attendance sheet and opens the follow-up room (the events of an axis's page, of a club's page)."""
+
+from django.urls import reverse
+
+from cms.events.models import EventKind, EventPage, EventRegistration, RegistrationStatus
+from tests.cms.pages import add_event
+from tests.factories import PersonFactory
+
+from ..kit import allowed, client_for, probe
+from .cms import scope_site
+
+
+def _event(world, kind, inside, *, event_kind=EventKind.WORKSHOP):
+    """A workshop held two days ago under the scope's agenda, with one member registered."""
+    key = f"event-{kind}-{inside}-{event_kind}"
+    if key not in world.extra:
+        entry = scope_site(world, kind, inside)
+        event = add_event(entry["agenda"], days=-2, kind=event_kind, capacity=10, title=f"Atelier {entry['scope']}")
+        person = PersonFactory()
+        EventRegistration.objects.create(
+            event=event, person=person, name=f"Inscrite {key}", email=f"inscrite-{event.pk}@exemple.test",
+            status=RegistrationStatus.CONFIRMED, cancel_token_hash=f"matrix-{event.pk}",
+        )  # fmt: skip
+        world.extra[key] = event
+    return world.extra[key]
+
+
+def _registrations_shown(user, event):
+    response = client_for(user).get(event.url + event.reverse_subpage("presence"))
+    registration = event.registrations.get()
+    return allowed(response) and registration.name in response.content.decode()
+
+
+def _attendance_recorded(user, event):
+    registration = event.registrations.get()
+    EventRegistration.objects.filter(pk=registration.pk).update(attended=None)
+    client_for(user).post(event.url + event.reverse_subpage("presence"), {"present": [registration.pk]})
+    registration.refresh_from_db()
+    return registration.attended is True
+
+
+def _sheet_downloaded(user, event):
+    response = client_for(user).get(event.url + event.reverse_subpage("attendance", args=["csv"]))
+    return allowed(response) and event.registrations.get().email in response.content.decode()
+
+
+def _followup_opened(user, event):
+    client_for(user).post(event.url + event.reverse_subpage("followup"))
+    return EventPage.objects.get(pk=event.pk).followup_workgroup_id is not None
+
+
+def _add_event_form(user, agenda):
+    return allowed(client_for(user).get(reverse("wagtailadmin_pages:add", args=["events", "eventpage", agenda.pk])))
+
+
+@probe("events.page.add_axis_event")
+def add_axis_event(world, user, inside):
+    return _add_event_form(user, scope_site(world, "axis", inside)["agenda"])
+
+
+@probe("events.page.add_club_event")
+def add_club_event(world, user, inside):
+    return _add_event_form(user, scope_site(world, "club", inside)["agenda"])
+
+
+@probe("events.registrations.axis_event")
+def registrations_axis_event(world, user, inside):
+    return _registrations_shown(user, _event(world, "axis", inside))
+
+
+@probe("events.registrations.club_event")
+def registrations_club_event(world, user, inside):
+    return _registrations_shown(user, _event(world, "club", inside))
+
+
+@probe("events.registrations.exchange_session")
+def registrations_exchange_session(world, user, inside):
+    return _registrations_shown(user, _event(world, "club", inside, event_kind=EventKind.EXCHANGE_SESSION))
+
+
+@probe("events.attendance.axis_event")
+def attendance_axis_event(world, user, inside):
+    return _attendance_recorded(user, _event(world, "axis", inside))
+
+
+@probe("events.attendance.club_event")
+def attendance_club_event(world, user, inside):
+    return _attendance_recorded(user, _event(world, "club", inside))
+
+
+@probe("events.export.axis_event")
+def export_axis_event(world, user, inside):
+    return _sheet_downloaded(user, _event(world, "axis", inside))
+
+
+@probe("events.export.club_event")
+def export_club_event(world, user, inside):
+    return _sheet_downloaded(user, _event(world, "club", inside))
+
+
+@probe("events.followup.axis_event")
+def followup_axis_event(world, user, inside):
+    return _followup_opened(user, _event(world, "axis", inside))
+
+
+@probe("events.followup.club_event")
+def followup_club_event(world, user, inside):
+    return _followup_opened(user, _event(world, "club", inside))
