@@ -10,8 +10,8 @@ as on the site, and a service's refusal shows on the form instead of an error pa
         delete_service = staticmethod(services.sheet_delete)     # (*, instance, by) -> None
 
 A viewset whose rows belong to scopes (an axis, a club) also names what the user may reach and
-choose, from its app's permissions.py; rows outside are neither listed, exported, opened nor
-edited (404), and the form offers only the user's own scopes:
+choose, from its app's permissions.py; rows outside are neither listed, exported, opened, edited
+nor their history or usage shown (404), and the form offers only the user's own scopes:
 
         scope_queryset = staticmethod(permissions.sheets_visible)   # (queryset, user) -> queryset
         scope_form = staticmethod(permissions.narrow_sheet_form)    # (form, user) -> None
@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.forms.views import SubmissionsListView
 
@@ -85,7 +86,26 @@ class ScopedMixin:
         return form
 
 
+class ScopedObjectMixin:
+    """For the views of one row that list something else (its history, its usage): another scope's
+    row answers 404."""
+
+    scope_queryset = None
+
+    def get_base_object_queryset(self):
+        queryset = super().get_base_object_queryset()
+        return queryset if self.scope_queryset is None else self.scope_queryset(queryset, self.request.user)
+
+
 class PortalIndexView(ScopedMixin, PostExportMixin, FormulaSafeExportMixin, generic.IndexView):
+    pass
+
+
+class PortalHistoryView(ScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class PortalUsageView(ScopedObjectMixin, usage.UsageView):
     pass
 
 
@@ -141,6 +161,8 @@ class PortalViewSet(ModelViewSet):
 
     index_view_class = PortalIndexView
     inspect_view_class = PortalInspectView
+    history_view_class = PortalHistoryView
+    usage_view_class = PortalUsageView
     add_view_class = ServiceCreateView
     edit_view_class = ServiceEditView
     delete_view_class = ServiceDeleteView
@@ -156,6 +178,12 @@ class PortalViewSet(ModelViewSet):
 
     def get_inspect_view_kwargs(self, **kwargs):
         return {**super().get_inspect_view_kwargs(**kwargs), **self._scope_kwargs()}
+
+    def get_history_view_kwargs(self, **kwargs):
+        return {**super().get_history_view_kwargs(**kwargs), **self._scope_kwargs(form=False)}
+
+    def get_usage_view_kwargs(self, **kwargs):
+        return {**super().get_usage_view_kwargs(**kwargs), **self._scope_kwargs(form=False)}
 
     def get_add_view_kwargs(self, **kwargs):
         return {
@@ -182,10 +210,10 @@ class PortalViewSet(ModelViewSet):
         service = getattr(self, name)
         return {name: service} if service is not None and hasattr(view_class, name) else {}
 
-    def _scope_kwargs(self) -> dict:
+    def _scope_kwargs(self, *, form: bool = True) -> dict:
         kwargs = {}
         if self.scope_queryset is not None:
             kwargs["scope_queryset"] = self.scope_queryset
-        if self.scope_form is not None:
+        if form and self.scope_form is not None:
             kwargs["scope_form"] = self.scope_form
         return kwargs

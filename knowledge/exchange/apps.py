@@ -13,7 +13,7 @@ class ExchangeConfig(AppConfig):
         from . import demo
 
         portal_demo.register("exchange", demo.step, order=60)
-        from portal.members.models import PersonRole
+        from portal.members.models import PersonRole, Role
         from portal.members.roles import crud, grant
 
         from . import indexing, privacy
@@ -21,7 +21,9 @@ class ExchangeConfig(AppConfig):
         indexing.register()
         privacy.register()  # what the privacy app exports and erases here
         managed = ("resourcesheet", "exchangesession", "registration", "synergy", "exchangeobjective")
-        for role in (PersonRole.ADMINISTRATOR, PersonRole.ORGANISER):
+        # Exchange organisers and club animators run sessions (their clubs'): the lists and forms are
+        # narrowed to those by permissions.py. The animators' group holds the organisers' grants too.
+        for role in (PersonRole.ADMINISTRATOR, PersonRole.ORGANISER, Role.ANIMATOR):
             grant(
                 role,
                 *(permission for model in managed for permission in crud("exchange", model)),

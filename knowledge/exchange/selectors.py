@@ -59,14 +59,11 @@ def visible_sheets(
 
 def sheet_for(user, pk) -> ResourceSheet | None:
     """A sheet by id, under the list's rule: closed or matched sheets only for their own firm
-    (and the organisers, who edit every sheet)."""
+    (and the organisers of its clubs, who edit its sheets)."""
     if not permissions.is_member(user):
         return None
-    sheets = _sheets().select_related("created_by__user").filter(pk=pk)
-    if not permissions.is_organiser(user):
-        own = permissions.organisation_id_of(user)
-        sheets = sheets.filter(Q(status__in=ACTIVE_SHEET_STATUSES) | Q(organisation_id=own))
-    return sheets.first()
+    sheet = _sheets().select_related("created_by__user").filter(pk=pk).first()
+    return sheet if sheet is not None and permissions.can_view_sheet(user, sheet) else None
 
 
 def sheet_contact_email(sheet: ResourceSheet) -> str:
@@ -219,11 +216,11 @@ def live_state(session: ExchangeSession) -> dict:
 
 
 def interests_of_session(session: ExchangeSession, *, user) -> QuerySet[Interest]:
-    """YES answers, for the organiser (all) or a member (those involving their firm)."""
+    """YES answers, for the session's organisers (all) or a member (those involving their firm)."""
     queryset = Interest.objects.filter(session=session, interested=True).select_related(
         "sheet__organisation", "organisation", "table"
     )
-    if permissions.is_organiser(user):
+    if permissions.can_manage_session(user, session):
         return queryset.order_by("round", "sheet__title", "organisation__name")
     own = permissions.organisation_id_of(user)
     return queryset.filter(Q(organisation_id=own) | Q(sheet__organisation_id=own)).order_by("round", "sheet__title")
@@ -237,13 +234,11 @@ def latest_export(session: ExchangeSession) -> WorkbookExport | None:
 
 
 def synergies_for(user) -> QuerySet[Synergy]:
+    """Those of the user's clubs (as their organiser) and of their own firm."""
+    if not permissions.is_member(user):
+        return Synergy.objects.none()
     queryset = Synergy.objects.select_related("provider", "beneficiary", "offer", "need", "club")
-    if permissions.is_organiser(user):
-        return queryset
-    own = permissions.organisation_id_of(user)
-    if own is None:
-        return queryset.none()
-    return queryset.filter(Q(provider_id=own) | Q(beneficiary_id=own))
+    return permissions.synergies_visible(queryset, user)
 
 
 def objectives_dashboard(club: Club | None) -> list[dict]:

@@ -52,8 +52,8 @@ def _validated(instance, *, exclude=None):
 
 
 def sheet_create(*, by, organisation: Organisation, tags=(), **fields) -> ResourceSheet:
-    """A new sheet of `organisation`: members file their own firm's, organisers any firm's."""
-    if not (permissions.is_organiser(by) or permissions.organisation_id_of(by) == organisation.pk):
+    """A new sheet of `organisation`: members file their own firm's, organisers those of their clubs' firms."""
+    if not permissions.can_file_sheet_for(by, organisation):
         raise PermissionDenied(_("You can only file sheets for your own organisation."))
     values = {key: value for key, value in fields.items() if key in SHEET_FIELDS}
     values.setdefault("zone", organisation.zone)
@@ -84,7 +84,8 @@ def sheet_update(*, sheet: ResourceSheet, by, tags=None, **fields) -> ResourceSh
 def sheet_admin_save(*, instance: ResourceSheet, by, save) -> ResourceSheet:
     """An organiser's save in the Wagtail admin: `save()` writes the form (fields and tags), then the
     index follows, in one transaction."""
-    _require_organiser(by)
+    if not permissions.can_manage_sheet(by, instance):
+        raise PermissionDenied(_("Only the organisers of the firm's clubs can do this."))
     with transaction.atomic():
         sheet = save()
         indexing.schedule_index(sheet)
@@ -92,7 +93,8 @@ def sheet_admin_save(*, instance: ResourceSheet, by, save) -> ResourceSheet:
 
 
 def sheet_delete(*, instance: ResourceSheet, by) -> None:
-    _require_organiser(by)
+    if not permissions.can_manage_sheet(by, instance):
+        raise PermissionDenied(_("Only the organisers of the firm's clubs can do this."))
     with transaction.atomic():
         pk = instance.pk
         instance.delete()
@@ -106,9 +108,9 @@ def _clean_tags(tags) -> list[str]:
 # --- Sessions, registrations and seating ---------------------------------------------------------
 
 
-def _require_organiser(by) -> None:
-    if not permissions.is_organiser(by):
-        raise PermissionDenied(_("Only the organisers can do this."))
+def _require_organiser(by, session: ExchangeSession) -> None:
+    if not permissions.can_manage_session(by, session):
+        raise PermissionDenied(_("Only the organisers of this session can do this."))
 
 
 def _require_open(session: ExchangeSession) -> None:
@@ -117,8 +119,8 @@ def _require_open(session: ExchangeSession) -> None:
 
 
 def registration_add(*, session: ExchangeSession, organisation: Organisation, by) -> Registration:
-    """Registers a firm: the organiser registers any firm, a member their own."""
-    if not (permissions.is_organiser(by) or permissions.organisation_id_of(by) == organisation.pk):
+    """Registers a firm: the session's organisers register any firm, a member their own."""
+    if not permissions.can_register(by, session, organisation):
         raise PermissionDenied(_("You can only register your own organisation."))
     _require_open(session)
     with transaction.atomic():
@@ -127,7 +129,7 @@ def registration_add(*, session: ExchangeSession, organisation: Organisation, by
 
 
 def registration_remove(*, session: ExchangeSession, organisation: Organisation, by) -> None:
-    if not (permissions.is_organiser(by) or permissions.organisation_id_of(by) == organisation.pk):
+    if not permissions.can_register(by, session, organisation):
         raise PermissionDenied(_("You can only unregister your own organisation."))
     if session.status != SessionStatus.PLANNED:
         raise ValidationError(_("The session has started: registrations can no longer be withdrawn."))
@@ -137,7 +139,7 @@ def registration_remove(*, session: ExchangeSession, organisation: Organisation,
 def seating_plan(*, session: ExchangeSession, by) -> list[SessionTable]:
     """Seats every registered firm (zones together, tables of 3 to 5) and gives each table a facilitator
     and a secretary from the session's team, in order. Replaces any earlier plan and hand moves."""
-    _require_organiser(by)
+    _require_organiser(by, session)
     if session.status != SessionStatus.PLANNED:
         raise ValidationError(_("The seating can only be planned before the session starts."))
     with transaction.atomic():
@@ -170,7 +172,7 @@ def seating_plan(*, session: ExchangeSession, by) -> list[SessionTable]:
 
 def seating_move(*, session: ExchangeSession, organisation: Organisation, table: SessionTable, by) -> Registration:
     """The organiser seats a firm at another table by hand (at most 5 firms a table)."""
-    _require_organiser(by)
+    _require_organiser(by, session)
     _require_open(session)
     if table.session_id != session.pk:
         raise ValidationError(_("This table belongs to another session."))
@@ -194,7 +196,7 @@ def seating_move(*, session: ExchangeSession, organisation: Organisation, table:
 
 
 def table_assign(*, table: SessionTable, facilitator: Person | None, secretary: Person | None, by) -> SessionTable:
-    _require_organiser(by)
+    _require_organiser(by, table.session)
     _require_open(table.session)
     if facilitator is not None and secretary is not None and facilitator.pk == secretary.pk:
         raise ValidationError(_("The facilitator and the secretary of a table must be two people."))
@@ -208,7 +210,7 @@ def table_assign(*, table: SessionTable, facilitator: Person | None, secretary: 
 
 def round_advance(*, session: ExchangeSession, by) -> ExchangeSession:
     """Starts the first round, or the next one."""
-    _require_organiser(by)
+    _require_organiser(by, session)
     with transaction.atomic():
         session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
         _require_open(session)
@@ -234,7 +236,7 @@ def round_advance(*, session: ExchangeSession, by) -> ExchangeSession:
 
 
 def session_close(*, session: ExchangeSession, by) -> ExchangeSession:
-    _require_organiser(by)
+    _require_organiser(by, session)
     with transaction.atomic():
         session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
         session.status = SessionStatus.DONE
@@ -314,7 +316,7 @@ def table_progress(table: SessionTable, round_number: int) -> dict:
 
 def export_request(*, session: ExchangeSession, by) -> WorkbookExport:
     """Queues the building of every firm's workbook, the zip and the organiser's workbook."""
-    _require_organiser(by)
+    _require_organiser(by, session)
     from .tasks import build_workbooks
 
     with transaction.atomic():
@@ -363,10 +365,7 @@ def synergy_from_interest(*, interest: Interest, by) -> Synergy:
 
 
 def synergy_update(*, synergy: Synergy, by, **fields) -> Synergy:
-    if not (
-        permissions.is_organiser(by)
-        or permissions.organisation_id_of(by) in (synergy.provider_id, synergy.beneficiary_id)
-    ):
+    if not permissions.can_edit_synergy(by, synergy):
         raise PermissionDenied(_("Only the organisers and the two firms can update this synergy."))
     allowed = ("status", "implemented_on", "tonnes_per_year", "euros_per_year", "notes")
     with transaction.atomic():
@@ -392,7 +391,8 @@ def _mark_matched(synergy: Synergy) -> None:
 def synergy_admin_save(*, instance: Synergy, by, save) -> Synergy:
     """An organiser's save in the Wagtail admin: the form writes every field, then the same rule as
     synergy_update (an implemented synergy's sheets are marked matched, and the index follows)."""
-    _require_organiser(by)
+    if not permissions.can_manage_synergy(by, instance):
+        raise PermissionDenied(_("Only the organisers of the synergy's club can do this."))
     with transaction.atomic():
         synergy = save()
         if synergy.status == SynergyStatus.IMPLEMENTED:

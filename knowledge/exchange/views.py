@@ -9,6 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,9 +53,9 @@ def _member_required(request):
         raise PermissionDenied(_("The Bourse d'échanges is for the members of the cluster."))
 
 
-def _organiser_required(request):
-    if not permissions.is_organiser(request.user):
-        raise PermissionDenied(_("Only the organisers can open this page."))
+def _organiser_required(request, session):
+    if not permissions.can_manage_session(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can open this page."))
 
 
 def _flash(request, error) -> None:
@@ -87,7 +88,7 @@ def sheet_list(request):
             "filters": filters,
             "query_string": query_string(request.GET),
             "can_file": permissions.can_file_sheet(request.user),
-            "is_organiser": permissions.is_organiser(request.user),
+            "is_organiser": permissions.runs_sessions(request.user),
         },
     )
 
@@ -116,12 +117,18 @@ def sheet_detail(request, pk):
 def sheet_create(request):
     if not permissions.can_file_sheet(request.user):
         raise PermissionDenied(_("Your account belongs to no organisation."))
-    organiser = permissions.is_organiser(request.user)
+    organiser = permissions.runs_sessions(request.user)
     person = person_of(request.user)
     initial = {"direction": request.GET.get("sens", "offer")}
     if person and person.organisation and person.organisation.zone_id:
         initial["zone"] = person.organisation.zone_id
+        initial["organisation"] = person.organisation_id
     form = ResourceSheetForm(request.POST or None, initial=initial, organisation_field=organiser)
+    if organiser:  # their own firm, and those of the clubs whose sessions they run
+        own = person.organisation_id if person else None
+        form.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(pk__in=permissions.managed_firms(request.user).values("pk")) | Q(pk=own)
+        ).order_by("name")
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data.get("organisation") or person.organisation
         try:
@@ -170,7 +177,7 @@ def session_list(request):
     _member_required(request)
     page = page_of(request, selectors.sessions_for(request.user), PAGE_SIZE)
     return render(
-        request, "exchange/session_list.html", {"page": page, "is_organiser": permissions.is_organiser(request.user)}
+        request, "exchange/session_list.html", {"page": page, "is_organiser": permissions.runs_sessions(request.user)}
     )
 
 
@@ -181,9 +188,10 @@ def session_detail(request, pk):
     user = request.user
     own = permissions.organisation_id_of(user)
     export = selectors.latest_export(session)
+    organiser = permissions.can_manage_session(user, session)
     context = {
         "session": session,
-        "is_organiser": permissions.is_organiser(user),
+        "is_organiser": organiser,
         "registrations": selectors.registrations(session),
         "registered": bool(own and session.registrations.filter(organisation_id=own).exists()),
         "my_tables": session.tables.filter(secretary=person_of(user)) if person_of(user) else [],
@@ -196,7 +204,7 @@ def session_detail(request, pk):
             and export.workbooks.filter(organisation_id=own).exists()
         ),
         "can_answer": permissions.can_answer_questionnaire(user, session) and session.status != SessionStatus.PLANNED,
-        "register_form": RegisterFirmsForm() if permissions.is_organiser(user) else None,
+        "register_form": RegisterFirmsForm() if organiser else None,
     }
     return render(request, "exchange/session_detail.html", context)
 
@@ -205,7 +213,7 @@ def session_detail(request, pk):
 @require_POST
 def session_register(request, pk):
     session = _session(request, pk)
-    if permissions.is_organiser(request.user) and "organisations" in request.POST:
+    if permissions.can_manage_session(request.user, session) and "organisations" in request.POST:
         form = RegisterFirmsForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose at least one firm from the list."))
@@ -244,7 +252,7 @@ def session_unregister(request, pk, organisation_pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_seating(request, pk):
     session = _session(request, pk)
-    _organiser_required(request)
+    _organiser_required(request, session)
     move_form = MoveForm(session=session)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -302,7 +310,7 @@ def session_seating(request, pk):
 @require_safe
 def session_print(request, pk, what):
     session = _session(request, pk)
-    _organiser_required(request)
+    _organiser_required(request, session)
     if what == "plan":
         return render(request, "exchange/print_plan.html", {"session": session, "tables": selectors.seating(session)})
     return render(request, "exchange/print_badges.html", {"session": session, "badges": selectors.badges(session)})
@@ -315,7 +323,7 @@ def session_print(request, pk, what):
 @require_safe
 def session_live(request, pk):
     session = _session(request, pk)
-    _organiser_required(request)
+    _organiser_required(request, session)
     return render(
         request,
         "exchange/live.html",
@@ -327,6 +335,7 @@ def session_live(request, pk):
 @require_POST
 def session_advance(request, pk):
     session = _session(request, pk)
+    _organiser_required(request, session)
     try:
         if request.POST.get("action") == "close":
             services.session_close(session=session, by=request.user)
@@ -425,7 +434,7 @@ def table_answer(request, pk, number):
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_workbooks(request, pk):
     session = _session(request, pk)
-    _organiser_required(request)
+    _organiser_required(request, session)
     if request.method == "POST":
         try:
             services.export_request(session=session, by=request.user)
@@ -452,7 +461,7 @@ def session_workbooks(request, pk):
 @require_safe
 def workbook_firm(request, pk, organisation_pk):
     session = _session(request, pk)
-    if not permissions.can_download_workbook(request.user, organisation_pk):
+    if not permissions.can_download_workbook(request.user, session, organisation_pk):
         raise PermissionDenied(_("Only the firm's own people and the organisers can download this workbook."))
     workbook = (
         FirmWorkbook.objects.filter(
@@ -471,7 +480,7 @@ def workbook_firm(request, pk, organisation_pk):
 @require_safe
 def workbook_all(request, pk, what):
     session = _session(request, pk)
-    _organiser_required(request)
+    _organiser_required(request, session)
     export = WorkbookExport.objects.filter(session=session, status=ExportStatus.DONE).first()
     if export is None:
         raise Http404(_("The workbooks of this session are not ready yet."))
@@ -560,7 +569,7 @@ def satisfaction(request, pk):
 @require_safe
 def satisfaction_results(request, pk):
     session = _session(request, pk)
-    _organiser_required(request)
+    _organiser_required(request, session)
     return render(
         request,
         "exchange/satisfaction_results.html",

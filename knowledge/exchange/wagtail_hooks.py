@@ -4,7 +4,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from portal.admin import PortalViewSet
 
-from . import services
+from . import permissions, services
 from .models import (
     ExchangeObjective,
     ExchangeSession,
@@ -20,6 +20,8 @@ class ResourceSheetViewSet(PortalViewSet):
     model = ResourceSheet
     save_service = staticmethod(services.sheet_admin_save)
     delete_service = staticmethod(services.sheet_delete)
+    scope_queryset = staticmethod(permissions.sheets_managed)
+    scope_form = staticmethod(permissions.narrow_sheet_form)
     name = "resource-sheets"
     icon = "doc-full"
     menu_label = _("Resource sheets")
@@ -34,6 +36,8 @@ class ResourceSheetViewSet(PortalViewSet):
 
 class ExchangeSessionViewSet(PortalViewSet):
     model = ExchangeSession
+    scope_queryset = staticmethod(permissions.sessions_run_by)
+    scope_form = staticmethod(permissions.narrow_session_form)
     name = "exchange-sessions"
     icon = "date"
     menu_label = _("Exchange sessions")
@@ -45,6 +49,8 @@ class ExchangeSessionViewSet(PortalViewSet):
 
 class RegistrationViewSet(PortalViewSet):
     model = Registration
+    scope_queryset = staticmethod(permissions.session_rows_run_by)
+    scope_form = staticmethod(permissions.narrow_registration_form)
     name = "exchange-registrations"
     icon = "user"
     menu_label = _("Registrations")
@@ -56,6 +62,7 @@ class RegistrationViewSet(PortalViewSet):
 
 class InterestViewSet(PortalViewSet):
     model = Interest
+    scope_queryset = staticmethod(permissions.session_rows_run_by)
     name = "exchange-interests"
     icon = "tick"
     menu_label = _("Interests")
@@ -69,6 +76,8 @@ class InterestViewSet(PortalViewSet):
 class SynergyViewSet(PortalViewSet):
     model = Synergy
     save_service = staticmethod(services.synergy_admin_save)
+    scope_queryset = staticmethod(permissions.synergies_managed)
+    scope_form = staticmethod(permissions.narrow_synergy_form)
     name = "synergies"
     icon = "link"
     menu_label = _("Synergies")
@@ -83,6 +92,8 @@ class SynergyViewSet(PortalViewSet):
 
 class ExchangeObjectiveViewSet(PortalViewSet):
     model = ExchangeObjective
+    scope_queryset = staticmethod(permissions.objectives_managed)
+    scope_form = staticmethod(permissions.narrow_club_choice)
     name = "exchange-objectives"
     icon = "pick"
     menu_label = _("Yearly objectives")
@@ -93,6 +104,7 @@ class ExchangeObjectiveViewSet(PortalViewSet):
 
 class SatisfactionResponseViewSet(PortalViewSet):
     model = SatisfactionResponse
+    scope_queryset = staticmethod(permissions.session_rows_run_by)
     name = "exchange-satisfaction"
     icon = "help"
     menu_label = _("Satisfaction questionnaires")

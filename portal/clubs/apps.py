@@ -13,7 +13,7 @@ class ClubsConfig(AppConfig):
         from . import demo
 
         portal_demo.register("clubs", demo.step, order=20)
-        from portal.members.models import PersonRole
+        from portal.members.models import PersonRole, Role
         from portal.members.roles import crud, grant
 
         from . import privacy  # what the privacy app exports and erases here
@@ -36,8 +36,11 @@ class ClubsConfig(AppConfig):
             "clubs.view_firmimport",
         )
         grant(PersonRole.COORDINATOR, "clubs.view_club")
+        # The exchange organisers see the list of their clubs; the clubs' screens are the animators'
+        # (each list and form narrowed to the person's clubs and zones by permissions.py).
+        grant(PersonRole.ORGANISER, "clubs.view_club")
         grant(
-            PersonRole.ORGANISER,
+            Role.ANIMATOR,
             "clubs.view_club",
             *(name for model in ("clubboardmember", "prospectcontact", "survey") for name in crud("clubs", model)),
             "clubs.view_clubstagechange",

@@ -6,6 +6,8 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext
 
+from portal.members import permissions
+from portal.members import services as member_services
 from portal.members.demo import POSTCODES, STREETS, fictional_siret, membership_start
 from portal.members.models import Membership, MembershipStatus, Organisation, OrganisationKind, Zone
 from search import indexing
@@ -82,6 +84,10 @@ def load_club_life(*, zones, clubs, organisations, people) -> dict:
             slug="club-pre-long",
             defaults={"name": "Club des artisans du Pré-Long", "zone": zones["pre-long"], "founded": D(2026, 9, 15)},
         )
+        # The clubs exist now: the organiser of the first release animates each (as migrated), so
+        # follows their prospects and opens their surveys below.
+        member_services.person_assign_from_role(person=people_by_local["organisation.clubs"], by=admin)
+        permissions.forget(organiser)
         for club in clubs.values():
             steps = STAGE_HISTORY.get(club.slug, [])
             if steps and not club.stage_changes.exists():

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from portal.members import selectors as member_selectors
 from portal.members.models import SSE_KINDS, Membership, MembershipStatus, Organisation, OrganisationKind, Zone
+from portal.members.permissions import ALL
 
 from . import permissions
 from .models import (
@@ -166,6 +167,18 @@ def club_public_surveys(club: Club):
     return club.surveys.filter(results_public=True).order_by("-opened_on")
 
 
+def firms_of_clubs(club_ids) -> QuerySet[Organisation]:
+    """The firms of these clubs (ALL: every organisation): their current members (pending or active),
+    and the firms established on the zones they cover."""
+    if club_ids is ALL:
+        return Organisation.objects.all()
+    current = Q(
+        memberships__club_id__in=club_ids, memberships__status__in=[MembershipStatus.PENDING, MembershipStatus.ACTIVE]
+    )
+    covered = Q(zone__clubs__id__in=club_ids) | Q(zone__clubs_also_covering__id__in=club_ids)
+    return Organisation.objects.filter(pk__in=Organisation.objects.filter(current | covered).values("pk"))
+
+
 # --- Prospects ----------------------------------------------------------------------------------
 
 
@@ -223,11 +236,10 @@ class ProblemResult:
 
 
 def surveys_for(user) -> QuerySet[Survey]:
-    """The surveys an organiser manages (all of them), with their counts."""
-    if not permissions.can_organise_clubs(user):
-        return Survey.objects.none()
+    """The surveys the user manages (their clubs'; every one for administrators), with their counts."""
     return (
-        Survey.objects.select_related("club")
+        permissions.surveys_visible(Survey.objects.all(), user)
+        .select_related("club")
         .annotate(
             invitation_count=Count("invitations", distinct=True), response_count=Count("responses", distinct=True)
         )
@@ -349,11 +361,13 @@ def last_months(today: datetime.date, count: int = MONTHS) -> list[datetime.date
     return list(reversed(months))
 
 
-def zone_growth(*, year: int | None = None, today: datetime.date | None = None) -> list[ZoneGrowth]:
+def zone_growth(*, year: int | None = None, today: datetime.date | None = None, zone_ids=ALL) -> list[ZoneGrowth]:
+    """Every zone's figures, or those of `zone_ids` (the zones an animator's clubs cover)."""
     today = today or timezone.localdate()
     year = year or today.year
     months = last_months(today)
-    zones = list(Zone.objects.order_by("name"))
+    zones = Zone.objects.order_by("name")
+    zones = list(zones if zone_ids is ALL else zones.filter(pk__in=zone_ids))
     registered = dict(
         Organisation.objects.filter(zone__isnull=False)
         .values_list("zone")

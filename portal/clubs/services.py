@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.members.models import Membership, MembershipStatus, Organisation, Zone
+from portal.members.models import Membership, MembershipStatus, Organisation, RoleAssignment, Zone
+from portal.members.scopes import ScopeKind
 from search import indexing
 
 from . import permissions
@@ -61,8 +62,8 @@ def club_save(*, club: Club, by) -> Club:
 
 def club_set_stage(*, club: Club, stage: str, by, changed_on: datetime.date | None = None, note: str = "") -> Club:
     """Moves a club to a stage (forward, or back if it stalls) and dates it in the history."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators change a club's stage."))
+    if not permissions.can_set_stage(by, club):
+        raise PermissionDenied(_("Only the club's animators and the administrators change its stage."))
     if stage not in CLUB_STAGE_ORDER:
         raise ValidationError({"stage": _("Choose one of the four stages.")})
     if club.is_merged:
@@ -140,8 +141,27 @@ def _move_related_rows(absorbed: Club, into: Club) -> list[str]:
     return left_behind
 
 
+def _carry_roles_over(absorbed: Club, into: Club, *, by) -> None:
+    """The absorbed club's animators and exchange organisers carry on with the club that took over its
+    firms: their roles move there (each move logged on the roles screen, where an administrator may
+    narrow them)."""
+    from portal.members import services as member_services
+
+    held = RoleAssignment.objects.filter(scope_kind=ScopeKind.CLUB, scope_id=absorbed.pk).select_related("person")
+    for assignment in held:
+        already = RoleAssignment.objects.filter(
+            person=assignment.person, role=assignment.role, scope_kind=ScopeKind.CLUB, scope_id=into.pk
+        ).exists()
+        if not already:
+            member_services.role_grant(
+                person=assignment.person, role=assignment.role, scope_kind=ScopeKind.CLUB, scope_id=into.pk, by=by
+            )
+        member_services.role_withdraw(assignment=assignment, by=by)
+
+
 def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | None = None) -> Club:
-    """`into` absorbs `absorbed`: members, commissions, board, history, surveys, plans… move; nothing is deleted."""
+    """`into` absorbs `absorbed`: members, commissions, board, history, surveys, plans, its animators and
+    exchange organisers… move; nothing is deleted."""
     if not permissions.can_merge_clubs(by):
         raise PermissionDenied(_("Only cluster administrators merge clubs."))
     if absorbed.pk == into.pk:
@@ -165,6 +185,7 @@ def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | Non
         absorbed.other_zones.clear()
         absorbed.merged_into, absorbed.merged_on = into, merged_on
         absorbed.save(update_fields=["merged_into", "merged_on"])
+        _carry_roles_over(absorbed, into, by=by)
         ClubStageChange.objects.create(
             club=into,
             stage=into.stage,
@@ -185,8 +206,10 @@ def prospect_contact_record(
     *, organisation: Organisation, status: str, by, contacted_on: datetime.date | None = None, note: str = ""
 ) -> ProspectContact:
     """Records an invitation, a call, a visit… The latest one is the firm's status in the list."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators follow prospects."))
+    if not permissions.can_follow_prospects(by, organisation.zone):
+        raise PermissionDenied(
+            _("Only the animators of the clubs of the firm's zone and the administrators follow it.")
+        )
     if status not in ContactStatus.values:
         raise ValidationError({"status": _("Choose a contact status.")})
     contacted_on = contacted_on or timezone.localdate()
@@ -205,8 +228,10 @@ def prospect_contact_record(
 
 def firm_import_create(*, zone: Zone, filename: str, content: bytes, mode: str, by) -> FirmImport:
     """Stores the file and queues the background task once the row is committed."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators import firms."))
+    if not permissions.can_import_firms(by, zone):
+        raise PermissionDenied(
+            _("Only the animators of the clubs of this zone and the administrators import its firms.")
+        )
     if mode not in ImportMode.values:
         raise ValidationError({"mode": _("Choose what to do with lines in error.")})
     from .tasks import run_firm_import
@@ -335,8 +360,10 @@ def survey_firms(club: Club | None) -> QuerySet[Organisation]:
 
 
 def survey_open(*, title: str, club: Club | None, closes_on: datetime.date, by, introduction: str = "") -> Survey:
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not permissions.can_open_survey(by, club):
+        raise PermissionDenied(
+            _("Only the club's animators open its surveys; the administrators open the whole cluster's.")
+        )
     if club is not None and club.is_merged:
         raise ValidationError({"club": _("This club has merged into another one: survey that one.")})
     survey = Survey(title=title.strip(), club=club, closes_on=closes_on, introduction=introduction, created_by=by)
@@ -353,8 +380,8 @@ def survey_open(*, title: str, club: Club | None, closes_on: datetime.date, by, 
 
 def survey_invite(*, survey: Survey, organisation: Organisation, by) -> SurveyInvitation:
     """Adds one firm (a newcomer on the zone) to an open survey; returns its existing link if it has one."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     invitation, _created = SurveyInvitation.objects.get_or_create(
         survey=survey, organisation=organisation, defaults={"nonce": secrets.token_hex(8)}
     )
@@ -364,8 +391,8 @@ def survey_invite(*, survey: Survey, organisation: Organisation, by) -> SurveyIn
 def survey_email_links(*, survey: Survey, by) -> int:
     """Queues an e-mail with its own link to every firm with a contact address that has neither
     answered nor been e-mailed yet; returns how many will leave. The sending is a background task."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     if not survey.is_open:
         raise ValidationError(_("This survey is closed: its links no longer work."))
     pending = _invitations_to_email(survey)
@@ -465,12 +492,12 @@ def survey_answer(*, token: str, answers: list[dict], free_text: str = "", respo
 
 
 def survey_update(*, survey: Survey, by) -> Survey:
-    """An organiser's edit of a survey's wording, dates or publication; its club (hence its firms) stays."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators open a survey."))
+    """An animator's edit of a survey's wording, dates or publication; its club (hence its firms) stays."""
     previous_club, was_public = Survey.objects.values_list("club_id", "results_public").get(pk=survey.pk)
     if survey.club_id != previous_club:
         raise ValidationError({"club": _("The club of a survey cannot change once its links exist: open a new one.")})
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     survey.full_clean()
     with transaction.atomic():
         survey.save()
@@ -482,8 +509,8 @@ def survey_update(*, survey: Survey, by) -> Survey:
 def survey_set_public(*, survey: Survey, public: bool, by) -> Survey:
     """Shows or hides the results on the site: the public's results are the survey's page there
     (published, refreshed or withdrawn by the `survey_results_public_changed` receivers)."""
-    if not permissions.can_organise_clubs(by):
-        raise PermissionDenied(_("Only organisers and administrators publish results."))
+    if not permissions.can_manage_survey(by, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     with transaction.atomic():
         survey.results_public = public
         survey.save(update_fields=["results_public"])

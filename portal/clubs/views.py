@@ -35,19 +35,19 @@ def club_list(request):
     return render(
         request,
         "clubs/club_list.html",
-        {"clubs": selectors.active_clubs(), "can_organise": permissions.can_organise_clubs(request.user)},
+        {"clubs": selectors.active_clubs(), "can_organise": permissions.animates_a_club(request.user)},
     )
 
 
 @require_safe
 def club_detail(request, slug):
-    """The organisers' back office of a club; everyone else is sent to the club's page on the site,
-    or, while it has none, sees the public summary."""
+    """The back office of a club, for its animators; everyone else is sent to the club's page on the
+    site, or, while it has none, sees the public summary."""
     club = get_object_or_404(Club.objects.select_related("zone", "merged_into"), slug=slug)
     if club.is_merged:
         # The absorbed club's address keeps working: it leads to the club that carries it on.
         return redirect("club:detail", slug=selectors.current_club(club).slug, permanent=True)
-    can_organise = permissions.can_organise_clubs(request.user)
+    can_organise = permissions.can_animate(request.user, club)
     site_page_url = selectors.club_site_page_url(club)
     if site_page_url and not can_organise:
         return redirect(site_page_url)
@@ -65,8 +65,8 @@ def club_detail(request, slug):
 @require_POST
 def club_stage(request, slug):
     club = get_object_or_404(Club, slug=slug)
-    if not permissions.can_organise_clubs(request.user):
-        raise PermissionDenied(_("Only organisers and administrators change a club's stage."))
+    if not permissions.can_set_stage(request.user, club):
+        raise PermissionDenied(_("Only the club's animators and the administrators change its stage."))
     form = StageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The stage was not changed: check the stage and the date."))
@@ -105,16 +105,21 @@ def club_merge(request, slug):
 # --- Imports of a zone's firms ------------------------------------------------------------------
 
 
-def _organiser_only(request):
-    if not permissions.can_organise_clubs(request.user):
-        raise PermissionDenied(_("This page is for the cluster's organisers and administrators."))
+def _zone_animators_only(request, zone):
+    if not permissions.can_work_on_zone(request.user, zone):
+        raise PermissionDenied(_("This page is for the animators of the clubs of this zone and the administrators."))
+
+
+def _survey_managers_only(request, survey):
+    if not permissions.can_manage_survey(request.user, survey):
+        raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def zone_import(request, zone_slug):
-    _organiser_only(request)
     zone = get_object_or_404(Zone, slug=zone_slug)
+    _zone_animators_only(request, zone)
     form = FirmImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -134,8 +139,8 @@ def zone_import(request, zone_slug):
 @login_required
 @require_safe
 def import_progress(request, import_id):
-    _organiser_only(request)
     firm_import = get_object_or_404(FirmImport.objects.defer("content").select_related("zone"), pk=import_id)
+    _zone_animators_only(request, firm_import.zone)
     context = {
         "firm_import": firm_import,
         "zone": firm_import.zone,
@@ -149,8 +154,8 @@ def import_progress(request, import_id):
 @login_required
 @require_POST
 def import_good_rows(request, import_id):
-    _organiser_only(request)
-    firm_import = get_object_or_404(FirmImport, pk=import_id)
+    firm_import = get_object_or_404(FirmImport.objects.select_related("zone"), pk=import_id)
+    _zone_animators_only(request, firm_import.zone)
     try:
         rerun = services.firm_import_good_rows(firm_import=firm_import, by=request.user)
     except ValidationError as error:
@@ -167,8 +172,8 @@ PROSPECTS_PAGE_SIZE = 50
 @login_required
 @require_safe
 def zone_prospects(request, zone_slug):
-    _organiser_only(request)
     zone = get_object_or_404(Zone, slug=zone_slug)
+    _zone_animators_only(request, zone)
     status = request.GET.get("statut", "")
     text = request.GET.get("q", "").strip()[:100]
     queryset = selectors.zone_prospects(zone, status=status, text=text)
@@ -190,8 +195,8 @@ def zone_prospects(request, zone_slug):
 @login_required
 @require_POST
 def prospect_contact(request, zone_slug, organisation_id):
-    _organiser_only(request)
     zone = get_object_or_404(Zone, slug=zone_slug)
+    _zone_animators_only(request, zone)
     organisation = get_object_or_404(Organisation, pk=organisation_id, zone=zone)
     form = ProspectContactForm(request.POST)
     if not form.is_valid():
@@ -217,8 +222,10 @@ LINKS_PAGE_SIZE = 100
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_list(request):
-    _organiser_only(request)
+    if not permissions.can_run_surveys(request.user):
+        raise PermissionDenied(_("This page is for the clubs' animators and the administrators."))
     form = SurveyForm(request.POST or None)
+    permissions.narrow_club_choice(form, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_open(by=request.user, **form.cleaned_data)
@@ -234,8 +241,8 @@ def survey_list(request):
 @login_required
 @require_safe
 def survey_detail(request, survey_id):
-    _organiser_only(request)
     survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
+    _survey_managers_only(request, survey)
     links = page_of(request, selectors.survey_invitations(survey), LINKS_PAGE_SIZE)
     for invitation in links.object_list:
         invitation.link = request.build_absolute_uri(
@@ -248,16 +255,16 @@ def survey_detail(request, survey_id):
 @login_required
 @require_safe
 def survey_export(request, survey_id):
-    _organiser_only(request)
     survey = get_object_or_404(Survey, pk=survey_id)
+    _survey_managers_only(request, survey)
     return xlsx_download(exports.survey_workbook(survey), filename=f"enquete-besoins-{survey.pk}.xlsx")
 
 
 @login_required
 @require_POST
 def survey_publish(request, survey_id):
-    _organiser_only(request)
     survey = get_object_or_404(Survey, pk=survey_id)
+    _survey_managers_only(request, survey)
     public = request.POST.get("public") == "1"
     services.survey_set_public(survey=survey, public=public, by=request.user)
     if public:
@@ -270,8 +277,8 @@ def survey_publish(request, survey_id):
 @login_required
 @require_POST
 def survey_email(request, survey_id):
-    _organiser_only(request)
     survey = get_object_or_404(Survey, pk=survey_id)
+    _survey_managers_only(request, survey)
     try:
         count = services.survey_email_links(survey=survey, by=request.user)
     except ValidationError as error:
@@ -294,9 +301,9 @@ def survey_email(request, survey_id):
 
 @require_safe
 def survey_public_results(request, survey_id):
-    """The live results, for the organisers; the public's results are the survey's page on the site."""
+    """The live results, for the survey's managers; the public's results are the survey's page on the site."""
     survey = get_object_or_404(Survey.objects.select_related("club"), pk=survey_id)
-    if not permissions.can_organise_clubs(request.user):
+    if not permissions.can_manage_survey(request.user, survey):
         site_page_url = selectors.survey_site_page_url(survey)
         if site_page_url is None:
             raise Http404
@@ -363,9 +370,9 @@ def _month_rows(joins, departures) -> list[tuple]:
 @require_safe
 def growth_dashboard(request):
     if not permissions.can_view_growth(request.user):
-        raise PermissionDenied(_("The growth dashboard is for the cluster's organisers and administrators."))
+        raise PermissionDenied(_("The growth dashboard is for the clubs' animators and the administrators."))
     year = _year(request)
-    zones = selectors.zone_growth(year=year)
+    zones = selectors.zone_growth(year=year, zone_ids=permissions.growth_zone_ids(request.user))
     totals = selectors.cluster_totals(zones)
     peak = max([n for _m, n in totals["joins"] + totals["departures"]] + [1])
     context = {

@@ -7,7 +7,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from portal.admin import PortalViewSet
 
-from . import services
+from . import permissions, services
 from .models import Club, ClubBoardMember, ClubStageChange, FirmImport, GrowthTarget, ProspectContact, Survey
 
 
@@ -25,6 +25,7 @@ class ClubViewSet(PortalViewSet):
     icon = "home"
     menu_label = _("Clubs")
     save_service = staticmethod(_admin_club_save)
+    scope_queryset = staticmethod(permissions.clubs_in_admin)
     list_display = ["name", "zone", "stage", "stage_since", "founded", "merged_into"]
     list_filter = ["zone", "stage"]
     list_export = ["name", "zone", "stage", "stage_since", "founded", "merged_into", "merged_on"]
@@ -38,6 +39,7 @@ class ClubStageChangeViewSet(PortalViewSet):
     model = ClubStageChange
     icon = "history"
     menu_label = _("Clubs' history")
+    scope_queryset = staticmethod(permissions.club_rows_visible)
     list_display = ["club_name", "club", "stage", "changed_on", "note"]
     list_filter = ["club", "stage"]
     search_fields = ["club_name", "note"]
@@ -50,6 +52,8 @@ class ClubBoardMemberViewSet(PortalViewSet):
     model = ClubBoardMember
     icon = "user"
     menu_label = _("Club boards")
+    scope_queryset = staticmethod(permissions.club_rows_visible)
+    scope_form = staticmethod(permissions.narrow_club_choice)
     list_display = ["person", "position", "club", "since"]
     list_filter = ["club", "position"]
     search_fields = ["person__user__first_name", "person__user__last_name", "club__name"]
@@ -61,6 +65,8 @@ class GrowthTargetViewSet(PortalViewSet):
     model = GrowthTarget
     icon = "pick"
     menu_label = _("Growth targets")
+    scope_queryset = staticmethod(permissions.zone_rows_visible)
+    scope_form = staticmethod(permissions.narrow_zone_choice)
     list_display = ["zone", "year", "target_members"]
     list_filter = ["zone", "year"]
     form_fields = ["zone", "year", "target_members"]
@@ -71,6 +77,8 @@ class ProspectContactViewSet(PortalViewSet):
     model = ProspectContact
     icon = "mail"
     menu_label = _("Prospect contacts")
+    scope_queryset = staticmethod(permissions.prospect_contacts_visible)
+    scope_form = staticmethod(permissions.narrow_prospect_contact_form)
     list_display = ["organisation", "status", "contacted_on", "note"]
     list_filter = ["status"]
     list_export = ["organisation", "status", "contacted_on", "note"]
@@ -85,6 +93,7 @@ class FirmImportViewSet(PortalViewSet):
     model = FirmImport
     icon = "download"
     menu_label = _("Firm imports")
+    scope_queryset = staticmethod(permissions.zone_rows_visible)
     list_display = ["filename", "zone", "status", "total_rows", "created_count", "created_at"]
     list_filter = ["zone", "status"]
     search_fields = ["filename"]
@@ -114,6 +123,8 @@ class SurveyViewSet(PortalViewSet):
     list_filter = ["club", "results_public"]
     search_fields = ["title"]
     save_service = staticmethod(_admin_survey_save)
+    scope_queryset = staticmethod(permissions.surveys_visible)
+    scope_form = staticmethod(permissions.narrow_club_choice)
     form_fields = ["title", "club", "introduction", "closes_on", "results_public"]
 
     def get_queryset(self, request):

@@ -24,9 +24,90 @@ members.account.two_factor_setup           NN    YY    YY    YY    YY    YY
 members.account.pages_without_two_factor   NN    YY    NN    NN    NN    NN
 
 # --- portal/clubs --------------------------------------------------------------------------------
+# Animators work on their clubs (and the zones these cover: prospects, imports, growth); stages and
+# boards are theirs, mergers and the cluster's own surveys the administrators'.
+clubs.club.backoffice                      NN    NN    NN    YN    NN    YY
+clubs.club.stage                           NN    NN    NN    YN    NN    YY
+clubs.club.merge                           NN    NN    NN    NN    NN    YY
+clubs.prospects.list                       NN    NN    NN    YN    NN    YY
+clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
+clubs.imports.upload                       NN    NN    NN    YN    NN    YY
+clubs.imports.progress                     NN    NN    NN    YN    NN    YY
+clubs.imports.rerun                        NN    NN    NN    YN    NN    YY
+clubs.surveys.list                         NN    NN    NN    YN    NN    YY
+clubs.surveys.open                         NN    NN    NN    YN    NN    YY
+clubs.surveys.open_cluster                 NN    NN    NN    NN    NN    YY
+clubs.surveys.see                          NN    NN    NN    YN    NN    YY
+clubs.surveys.see_cluster                  NN    NN    NN    NN    NN    YY
+clubs.surveys.results                      NN    NN    NN    YN    NN    YY
+clubs.surveys.export                       NN    NN    NN    YN    NN    YY
+clubs.surveys.publish                      NN    NN    NN    YN    NN    YY
+clubs.surveys.email                        NN    NN    NN    YN    NN    YY
+clubs.growth.dashboard                     NN    NN    NN    YN    NN    YY
+clubs.admin.clubs.list                     NN    NN    YY    YN    YN    YY
+clubs.admin.clubs.export                   NN    NN    YY    YN    YN    YY
+clubs.admin.clubs.edit                     NN    NN    NN    NN    NN    YY
+clubs.admin.board.list                     NN    NN    NN    YN    NN    YY
+clubs.admin.board.add_choices              NN    NN    NN    YN    NN    YY
+clubs.admin.board.edit                     NN    NN    NN    YN    NN    YY
+clubs.admin.history.list                   NN    NN    NN    YN    NN    YY
+clubs.admin.growth_targets.list            NN    NN    NN    YN    NN    YY
+clubs.admin.growth_targets.edit            NN    NN    NN    NN    NN    YY
+clubs.admin.prospects.list                 NN    NN    NN    YN    NN    YY
+clubs.admin.prospects.export               NN    NN    NN    YN    NN    YY
+clubs.admin.prospects.add_choices          NN    NN    NN    YN    NN    YY
+clubs.admin.prospects.edit                 NN    NN    NN    YN    NN    YY
+clubs.admin.imports.list                   NN    NN    NN    YN    NN    YY
+clubs.admin.imports.inspect                NN    NN    NN    YN    NN    YY
+clubs.admin.surveys.list                   NN    NN    NN    YN    NN    YY
+clubs.admin.surveys.add_choices            NN    NN    NN    YN    NN    YY
+clubs.admin.surveys.add_cluster            NN    NN    NN    NN    NN    YY
+clubs.admin.surveys.edit                   NN    NN    NN    YN    NN    YY
+clubs.admin.surveys.delete                 NN    NN    NN    YN    NN    YY
+clubs.admin.surveys.history                NN    NN    NN    YN    NN    YY
 
 
 # --- knowledge/exchange --------------------------------------------------------------------------
+# A club's sessions are run by its exchange organisers and its animators (those of the cluster run
+# every session); members act for their own firm (its sheets, registration, workbook, synergies).
+exchange.sheets.see_closed                 NN    YN    NN    YN    YN    YY
+exchange.sheets.edit                       NN    YN    NN    YN    YN    YY
+exchange.sheets.file_for_firm              NN    YN    NN    YN    YN    YY
+exchange.sessions.manage                   NN    NN    NN    YN    YN    YY
+exchange.sessions.register_firm            NN    YN    NN    YN    YN    YY
+exchange.sessions.seating                  NN    NN    NN    YN    YN    YY
+exchange.sessions.print                    NN    NN    NN    YN    YN    YY
+exchange.sessions.live                     NN    NN    NN    YN    YN    YY
+exchange.rounds.advance                    NN    NN    NN    YN    YN    YY
+exchange.tables.screen                     NN    NN    NN    YN    YN    YY
+exchange.interests.record                  NN    NN    NN    YN    YN    YY
+exchange.interests.list                    NN    YN    NN    YN    YN    YY
+exchange.session.websocket                 NN    NN    NN    YN    YN    YY
+exchange.workbooks.page                    NN    NN    NN    YN    YN    YY
+exchange.workbooks.organiser               NN    NN    NN    YN    YN    YY
+exchange.workbooks.zip                     NN    NN    NN    YN    YN    YY
+exchange.workbooks.firm                    NN    YN    NN    YN    YN    YY
+exchange.satisfaction.results              NN    NN    NN    YN    YN    YY
+exchange.synergies.list                    NN    YN    NN    YN    YN    YY
+exchange.synergies.edit                    NN    YN    NN    YN    YN    YY
+exchange.synergies.create                  NN    YN    NN    YN    YN    YY
+exchange.objectives.dashboard              NN    YY    YY    YY    YY    YY
+exchange.admin.sheets.list                 NN    NN    NN    YN    YN    YY
+exchange.admin.sheets.add_choices          NN    NN    NN    YN    YN    YY
+exchange.admin.sheets.edit                 NN    NN    NN    YN    YN    YY
+exchange.admin.sheets.delete               NN    NN    NN    YN    YN    YY
+exchange.admin.sessions.list               NN    NN    NN    YN    YN    YY
+exchange.admin.sessions.add_choices        NN    NN    NN    YN    YN    YY
+exchange.admin.sessions.add_cluster        NN    NN    NN    NN    NN    YY
+exchange.admin.sessions.edit               NN    NN    NN    YN    YN    YY
+exchange.admin.registrations.list          NN    NN    NN    YN    YN    YY
+exchange.admin.registrations.add_choices   NN    NN    NN    YN    YN    YY
+exchange.admin.interests.list              NN    NN    NN    YN    YN    YY
+exchange.admin.synergies.list              NN    NN    NN    YN    YN    YY
+exchange.admin.synergies.add_choices       NN    NN    NN    YN    YN    YY
+exchange.admin.objectives.list             NN    NN    NN    YN    YN    YY
+exchange.admin.objectives.add_choices      NN    NN    NN    YN    YN    YY
+exchange.admin.satisfaction.list           NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

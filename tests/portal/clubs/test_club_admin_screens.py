@@ -9,6 +9,8 @@ from portal.clubs import services as club_services
 from portal.clubs.models import Club, ClubStageChange, FirmImport, GrowthTarget, ProspectContact
 from tests.factories import ClubFactory, OrganisationFactory, ZoneFactory
 
+from .conftest import animate
+
 
 @pytest.mark.parametrize("viewset", ["clubs", "club-board", "club-history", "growth-targets", "prospect-contacts",
                                      "firm-imports", "surveys"])  # fmt: skip
@@ -36,9 +38,14 @@ def test_club_created_in_the_admin_starts_its_history(client, administrator):
     assert ClubStageChange.objects.filter(club=club, stage="emergence").count() == 1
 
 
-def test_organiser_sees_the_growth_targets_but_does_not_change_them(client, organiser):
-    client.force_login(organiser)
-    assert client.get(reverse("growth-targets:index")).status_code == 200
+def test_an_animator_sees_the_growth_targets_of_their_zones_but_does_not_change_them(client, organiser):
+    mine, other = ClubFactory(), ClubFactory()
+    GrowthTarget.objects.create(zone=mine.zone, year=2026, target_members=80)
+    GrowthTarget.objects.create(zone=other.zone, year=2026, target_members=65)
+    client.force_login(animate(organiser, mine))
+    response = client.get(reverse("growth-targets:index"))
+    assert response.status_code == 200
+    assert [target.zone for target in response.context["object_list"]] == [mine.zone]
     assert client.get(reverse("growth-targets:add")).status_code in (302, 403)
 
 

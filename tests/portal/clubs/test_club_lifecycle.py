@@ -7,10 +7,13 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from portal.clubs import permissions as club_permissions
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import Club, ClubBoardMember, ClubStage, ClubStageChange, Survey
-from portal.members.models import Membership, MembershipStatus
+from portal.members import services as member_services
+from portal.members.models import Membership, MembershipStatus, Role, RoleAssignment, RoleChange
+from portal.members.scopes import ScopeKind
 from tests.factories import (
     ClubFactory,
     MembershipFactory,
@@ -21,11 +24,14 @@ from tests.factories import (
 )
 from workgroups.plans.models import ActionPlan, CommonIssue
 
+from .conftest import animate
+
 TODAY = datetime.date.today()
 
 
 def test_stages_are_dated_in_the_history_in_order(organiser):
     club = ClubFactory(founded=TODAY - datetime.timedelta(days=900), stage_since=TODAY - datetime.timedelta(days=900))
+    animate(organiser, club)
     club_services.club_record_creation(club=club)
     club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser,
                          changed_on=TODAY - datetime.timedelta(days=600))  # fmt: skip
@@ -50,6 +56,7 @@ def test_stages_are_dated_in_the_history_in_order(organiser):
 
 def test_a_stage_cannot_be_dated_before_the_last_step_or_in_the_future(organiser):
     club = ClubFactory()
+    animate(organiser, club)
     club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser, changed_on=TODAY)
     with pytest.raises(ValidationError) as caught:
         club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser,
@@ -63,19 +70,24 @@ def test_a_stage_cannot_be_dated_before_the_last_step_or_in_the_future(organiser
     assert club.stage_changes.count() == 1
 
 
-def test_only_organisers_change_a_stage(member):
+def test_only_the_club_s_animators_change_its_stage(member, organiser):
     club = ClubFactory()
+    animate(organiser, ClubFactory())
     with pytest.raises(PermissionDenied):
         club_services.club_set_stage(club=club, stage=ClubStage.AUTONOMOUS, by=member)
+    with pytest.raises(PermissionDenied):
+        club_services.club_set_stage(club=club, stage=ClubStage.AUTONOMOUS, by=organiser)
     assert ClubStageChange.objects.count() == 0
 
 
 def test_stage_form_on_the_club_page(client, organiser, member):
-    club = ClubFactory()
+    club, other = ClubFactory(), ClubFactory()
     url = reverse("club:stage", args=[club.slug])
     client.force_login(member)
     assert client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat()}).status_code == 403
-    client.force_login(organiser)
+    client.force_login(animate(organiser, other))
+    assert client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat()}).status_code == 403
+    animate(organiser, club)
     response = client.post(url, {"stage": "needs_collected", "changed_on": "pas une date"})
     assert response.status_code == 302
     club.refresh_from_db()
@@ -175,6 +187,33 @@ def test_merger_moves_every_related_row_and_deletes_nothing(administrator):
     # The history says whose step each row was.
     names = set(into.stage_changes.values_list("club_name", flat=True))
     assert names == {"Technopôle", "Club de l'Est"}
+
+
+def test_the_absorbed_club_s_animators_carry_on_with_the_club_that_took_it_over(administrator, organiser):
+    into, absorbed = ClubFactory(), ClubFactory()
+    animate(organiser, absorbed)
+    both = PersonFactory()
+    for club in (into, absorbed):
+        member_services.role_grant(person=both, role=Role.EXCHANGE_ORGANISER, scope_kind=ScopeKind.CLUB,
+                                   scope_id=club.pk, by=administrator)  # fmt: skip
+    club_services.club_merge(absorbed=absorbed, into=into, by=administrator)
+
+    def clubs_of(person, role):
+        return set(RoleAssignment.objects.filter(person=person, role=role).values_list("scope_id", flat=True))
+
+    assert clubs_of(organiser.person, Role.ANIMATOR) == {into.pk}
+    assert clubs_of(both, Role.EXCHANGE_ORGANISER) == {into.pk}
+    # Each move is on the roles' log, as the administrator's.
+    moves = RoleChange.objects.filter(person=organiser.person, role=Role.ANIMATOR, by=administrator)
+    assert set(moves.values_list("action", "scope_id")) == {("granted", into.pk), ("withdrawn", absorbed.pk)}
+    # The animator now follows the prospects of the absorbed club's zone, which the other club covers.
+    assert club_permissions.can_work_on_zone(_fresh(organiser), absorbed.zone)
+
+
+def _fresh(user):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=user.pk)
 
 
 def test_old_club_address_redirects_to_the_club_that_carries_it_on(client, administrator):

@@ -14,6 +14,8 @@ from tests.cms.pages import add_page
 from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, PersonFactory
 from workgroups.models import Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
 
+from .conftest import animate
+
 
 @pytest.fixture
 def club_with_life(db):
@@ -45,7 +47,7 @@ def test_the_club_page_shows_members_board_commissions_and_stage(client, club_wi
 
 def test_one_commissions_selector_for_the_page_and_the_back_office(client, organiser, club_with_life):
     assert not hasattr(cms_selectors, "club_commissions")
-    client.force_login(organiser)
+    client.force_login(animate(organiser, club_with_life))
     back_office = client.get(reverse("club:detail", args=[club_with_life.slug]))
     expected = [c.name for c in club_selectors.club_commissions(club_with_life)]
     assert (
@@ -73,7 +75,9 @@ def test_club_address_is_the_organisers_back_office_and_leads_the_others_to_the_
             client.force_login(user)
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == page.url
-    client.force_login(organiser)
+    client.force_login(animate(organiser, ClubFactory()))  # another club's animator: the page too
+    assert client.get(url)["Location"] == page.url
+    animate(organiser, club_with_life)
     back_office = client.get(url)
     assert back_office.status_code == 200
     text = back_office.content.decode()

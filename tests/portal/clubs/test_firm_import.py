@@ -13,6 +13,8 @@ from portal.members.demo import fictional_siret
 from portal.members.models import HeadcountBand, Organisation, OrganisationKind
 from tests.factories import OrganisationFactory, ZoneFactory
 
+from .conftest import animate
+
 HEADER = "Raison sociale;N° SIRET;Adresse;Code postal;Commune;Code NAF;Effectif;Forme juridique"
 GOOD = [
     f"Boulangerie Dorée;{fictional_siret(700001)};3 rue des Tanneurs;18100;Arvière;10.71A;12,5;SARL",
@@ -132,7 +134,9 @@ def test_upload_runs_in_the_background_and_the_progress_page_reports_thousands_o
     url = reverse("club:zone_import", args=[zone.slug])
     client.force_login(member)
     assert client.get(url).status_code == 403
-    client.force_login(organiser)
+    client.force_login(animate(organiser, ZoneFactory()))
+    assert client.get(url).status_code == 403  # another zone's animator
+    animate(organiser, zone)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"file": upload, "mode": ImportMode.ALL_OR_NOTHING})
     assert response.status_code == 302
@@ -149,7 +153,7 @@ def test_refused_import_offers_the_correct_lines_only(client, organiser, django_
     zone = ZoneFactory()
     upload = io.BytesIO(_bad_file())
     upload.name = "zone.csv"
-    client.force_login(organiser)
+    client.force_login(animate(organiser, zone))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("club:zone_import", args=[zone.slug]), {"file": upload, "mode": "all_or_nothing"})
     refused = FirmImport.objects.get(zone=zone)
@@ -167,7 +171,7 @@ def test_upload_form_refuses_other_files_without_storing_anything(client, organi
     zone = ZoneFactory()
     upload = io.BytesIO(b"%PDF-1.4")
     upload.name = "scan.pdf"
-    client.force_login(organiser)
+    client.force_login(animate(organiser, zone))
     response = client.post(reverse("club:zone_import", args=[zone.slug]), {"file": upload, "mode": "all_or_nothing"})
     assert response.status_code == 200 and FirmImport.objects.count() == 0
 

@@ -13,6 +13,8 @@ from portal.clubs.models import GrowthTarget
 from portal.members.models import SSE_KINDS, Membership, MembershipStatus, Organisation, OrganisationKind
 from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, ZoneFactory
 
+from .conftest import animate
+
 TODAY = datetime.date(2026, 11, 23)
 KINDS = [OrganisationKind.CLASSIC_FIRM, OrganisationKind.COOPERATIVE, OrganisationKind.ASSOCIATION,
          OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.CLASSIC_FIRM]  # fmt: skip
@@ -86,9 +88,9 @@ def test_dashboard_figures_match_the_raw_rows(db):
     assert totals["target"] == 110
 
 
-def test_dashboard_query_count_does_not_grow_with_zones_or_firms(client, organiser):
+def test_dashboard_query_count_does_not_grow_with_zones_or_firms(client, administrator):
     _populate(zone_count=2, firms_per_zone=4)
-    client.force_login(organiser)
+    client.force_login(administrator)
     url = reverse("club:growth")
     client.get(url)  # warm caches (session, permissions)
     with CaptureQueriesContext(connection) as small:
@@ -101,12 +103,16 @@ def test_dashboard_query_count_does_not_grow_with_zones_or_firms(client, organis
 
 
 @pytest.mark.parametrize("year", ["2026", "abc", "1900", ""])
-def test_dashboard_is_for_organisers_and_ignores_odd_years(client, organiser, member, year):
-    _populate(zone_count=1, firms_per_zone=3)
+def test_dashboard_is_for_animators_of_their_zones_and_ignores_odd_years(client, organiser, member, year):
+    mine, other = _populate(zone_count=2, firms_per_zone=3)
     client.force_login(member)
     assert client.get(reverse("club:growth")).status_code == 403
     client.force_login(organiser)
-    assert client.get(reverse("club:growth"), {"annee": year}).status_code == 200
+    assert client.get(reverse("club:growth")).status_code == 403  # animates no club yet
+    animate(organiser, mine)
+    response = client.get(reverse("club:growth"), {"annee": year})
+    assert response.status_code == 200
+    assert [growth.zone for growth in response.context["zones"]] == [mine]
 
 
 def test_public_summary_shows_key_figures_without_firm_names(client, db):

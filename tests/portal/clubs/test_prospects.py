@@ -12,6 +12,8 @@ from portal.clubs.models import ContactStatus, ProspectContact
 from portal.members.models import MembershipStatus
 from tests.factories import MembershipFactory, OrganisationFactory, ZoneFactory
 
+from .conftest import animate
+
 TODAY = datetime.date.today()
 
 
@@ -24,6 +26,7 @@ def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_la
     called = OrganisationFactory(zone=zone, name="Appelée")
     OrganisationFactory(zone=zone, name="Jamais contactée")
     OrganisationFactory(name="Autre zone")
+    animate(organiser, zone)
     club_services.prospect_contact_record(organisation=called, status=ContactStatus.INVITED, by=organiser,
                                       contacted_on=TODAY - datetime.timedelta(days=10))  # fmt: skip
     club_services.prospect_contact_record(organisation=called, status=ContactStatus.CALLED, by=organiser)
@@ -36,10 +39,13 @@ def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_la
     assert counts["none"] == 2 and counts["called"] == 1 and sum(counts.values()) == 3
 
 
-def test_contacts_need_an_organiser_and_a_past_date(member, organiser):
-    firm = OrganisationFactory()
-    with pytest.raises(PermissionDenied):
-        club_services.prospect_contact_record(organisation=firm, status="visited", by=member)
+def test_contacts_need_an_animator_of_the_zone_and_a_past_date(member, organiser):
+    firm = OrganisationFactory(zone=ZoneFactory())
+    animate(organiser, ZoneFactory())
+    for someone in (member, organiser):  # the organiser animates the club of another zone
+        with pytest.raises(PermissionDenied):
+            club_services.prospect_contact_record(organisation=firm, status="visited", by=someone)
+    animate(organiser, firm.zone)
     with pytest.raises(ValidationError):
         club_services.prospect_contact_record(organisation=firm, status="visited", by=organiser,
                                           contacted_on=TODAY + datetime.timedelta(days=2))  # fmt: skip
@@ -54,7 +60,9 @@ def test_prospects_page_records_a_contact(client, organiser, member):
     url = reverse("club:prospects", args=[zone.slug])
     client.force_login(member)
     assert client.get(url).status_code == 403
-    client.force_login(organiser)
+    client.force_login(animate(organiser, ZoneFactory()))
+    assert client.get(url).status_code == 403  # another zone's animator
+    animate(organiser, zone)
     assert "Traiteur du parc" in client.get(url).content.decode()
     contact_url = reverse("club:prospect_contact", args=[zone.slug, firm.pk])
     response = client.post(contact_url, {"status": "visited", "contacted_on": "31/02/2020", "next": "?statut="})

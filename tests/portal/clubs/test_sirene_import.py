@@ -20,6 +20,8 @@ from portal.members.demo import fictional_siret
 from portal.members.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory, ZoneFactory
 
+from .conftest import animate
+
 LINES = 2400
 
 
@@ -190,7 +192,7 @@ def test_the_progress_page_shows_what_the_register_left_out(client, organiser, d
     zone = ZoneFactory(commune="Arvière")
     upload = io.BytesIO(sirene_extract(200))
     upload.name = "StockEtablissement_arviere.csv"
-    client.force_login(organiser)
+    client.force_login(animate(organiser, zone))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("club:zone_import", args=[zone.slug]), {"file": upload, "mode": "all_or_nothing"}

@@ -15,6 +15,8 @@ from portal.clubs import services as club_services
 from portal.clubs.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
 from tests.factories import ClubFactory, OrganisationFactory, ZoneFactory
 
+from .conftest import animate
+
 TODAY = datetime.date.today()
 
 
@@ -22,6 +24,7 @@ TODAY = datetime.date.today()
 def park_survey(organiser):
     zone = ZoneFactory()
     club = ClubFactory(zone=zone)
+    animate(organiser, club)
     firms = [OrganisationFactory(zone=zone, name=f"Entreprise {n}") for n in range(6)]
     OrganisationFactory(name="Ailleurs")  # another zone: not asked
     survey = club_services.survey_open(title="Besoins du parc", club=club,
@@ -179,10 +182,17 @@ def test_public_answer_page_and_results(client, organiser, member, park_survey):
     assert client.get(results_url).status_code == 404
 
 
-def test_organiser_opens_a_survey_through_the_form(client, organiser):
-    club = ClubFactory()
+def test_an_animator_opens_a_survey_of_their_club_through_the_form(client, organiser):
+    club, other = ClubFactory(), ClubFactory()
     OrganisationFactory(zone=club.zone)
-    client.force_login(organiser)
+    client.force_login(animate(organiser, club))
+    form = client.get(reverse("club:surveys")).context["form"]
+    assert list(form.fields["club"].queryset) == [club] and form.fields["club"].required
+    later = (TODAY + datetime.timedelta(days=9)).isoformat()
+    response = client.post(reverse("club:surveys"), {"title": "Ailleurs", "club": other.pk, "closes_on": later})
+    assert response.status_code == 200 and Survey.objects.count() == 0
+    response = client.post(reverse("club:surveys"), {"title": "Tout le pôle", "club": "", "closes_on": later})
+    assert response.status_code == 200 and Survey.objects.count() == 0
     yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
     response = client.post(reverse("club:surveys"), {"title": "Besoins 2026", "club": club.pk, "closes_on": yesterday})
     assert response.status_code == 200 and Survey.objects.count() == 0
@@ -198,6 +208,7 @@ def test_links_are_emailed_once_to_firms_with_an_address_that_have_not_answered(
     client, organiser, mailoutbox, django_capture_on_commit_callbacks
 ):
     club = ClubFactory()
+    animate(organiser, club)
     with_address = [OrganisationFactory(zone=club.zone, email=f"contact{n}@example.org") for n in range(3)]
     OrganisationFactory(zone=club.zone, email="")  # no address: nothing sent
     survey = club_services.survey_open(title="Besoins", club=club, closes_on=TODAY, by=organiser)

@@ -61,7 +61,7 @@ def test_a_person_holds_two_roles_and_both_are_logged(administrator, staff, axis
     assert staff.role == PersonRole.COORDINATOR
     assert _group_names(staff) == {
         roles.ROLE_GROUP_NAMES[PersonRole.COORDINATOR],
-        roles.ROLE_GROUP_NAMES[PersonRole.ORGANISER],
+        roles.ROLE_GROUP_NAMES[Role.ANIMATOR],
     }
     log = RoleChange.objects.filter(person=staff, action="granted", by=administrator)
     assert set(log.values_list("role", "scope_label")) == {
@@ -157,7 +157,7 @@ def test_changing_the_single_role_replaces_the_assignments_it_stood_for(administ
         (Role.ANIMATOR, ScopeKind.CLUB, club.pk),
         (Role.EXCHANGE_ORGANISER, ScopeKind.CLUB, club.pk),
     }
-    assert _group_names(staff) == {roles.ROLE_GROUP_NAMES[PersonRole.ORGANISER]}
+    assert _group_names(staff) == {roles.ROLE_GROUP_NAMES[PersonRole.ORGANISER], roles.ROLE_GROUP_NAMES[Role.ANIMATOR]}
     # Editing anything else leaves narrowed assignments alone.
     services.role_withdraw(
         assignment=RoleAssignment.objects.get(person=staff, role=Role.ANIMATOR, scope_id=club.pk), by=administrator

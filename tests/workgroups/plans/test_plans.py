@@ -126,7 +126,7 @@ def test_plan_scope_must_match_its_axis_or_club(db):
 
 
 def test_issue_from_a_survey_lists_the_firms_that_raised_it_and_is_followed_on_the_board(client, member):
-    club = ClubFactory()
+    club = ClubFactory()  # before the organiser of the first release, who animates every club
     organiser = UserFactory()
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
     firms = [OrganisationFactory(zone=club.zone) for _ in range(3)]

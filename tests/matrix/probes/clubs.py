@@ -1,0 +1,381 @@
+"""Probes of the clubs' rules (portal/clubs): the animators' tools on the site and in the admin.
+
+Inside is club_in (its zone zone_in, where org_in is a member firm); outside is club_out and zone_out.
+Prospects, firm imports and growth targets belong to a zone: to the clubs that cover it.
+"""
+
+import datetime
+import itertools
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+
+from portal.clubs.models import (
+    ClubBoardMember,
+    ClubStageChange,
+    FirmImport,
+    GrowthTarget,
+    ImportStatus,
+    ProspectContact,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from tests.factories import OrganisationFactory, PersonFactory
+
+from ..kit import allowed, client_for, probe
+
+_numbers = itertools.count(1)
+
+
+def marker(prefix: str) -> str:
+    """A text no other row of the page carries (no character HTML would escape)."""
+    return f"{prefix} {next(_numbers)} matrice"
+
+
+# --- Admin helpers (shared with the other apps' probes) ---------------------------------------------
+
+
+def admin_list_shows(user, viewset: str, text: str) -> bool:
+    """The viewset's list answers and shows `text` (a row of the user's scope, or not)."""
+    response = client_for(user).get(reverse(f"{viewset}:index"))
+    return allowed(response) and response.status_code == 200 and escape(text) in response.content.decode()
+
+
+def admin_export_has(user, viewset: str, text: str) -> bool:
+    """The list's CSV export (a POST, as the button sends it) holds `text`."""
+    response = client_for(user).post(reverse(f"{viewset}:index") + "?export=csv")
+    if response.status_code != 200:
+        return False
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return text in body.decode("utf-8-sig", errors="replace")
+
+
+def admin_page_opens(user, viewset: str, view: str, pk) -> bool:
+    """The row's edit, delete, inspect or history page answers (another scope's row: 404)."""
+    return allowed(client_for(user).get(reverse(f"{viewset}:{view}", args=[pk])))
+
+
+def admin_form_offers(user, viewset: str, field: str, pk, *, view: str = "add", args=()) -> bool:
+    """The add (or edit) form answers and offers `pk` among the choices of `field`."""
+    response = client_for(user).get(reverse(f"{viewset}:{view}", args=list(args)))
+    if response.status_code != 200 or response.context is None or "form" not in response.context:
+        return False
+    choices = response.context["form"].fields[field]
+    if pk is None:  # the empty choice ("the whole cluster")
+        return not choices.required and choices.empty_label is not None
+    return choices.queryset.filter(pk=pk).exists()
+
+
+# --- What the probes act on -------------------------------------------------------------------------
+
+
+def club(world, inside):
+    return world.inside("club", inside)
+
+
+def zone(world, inside):
+    return world.inside("zone", inside)
+
+
+def prospect(world, inside):
+    """A firm established on the zone, member of nothing: a prospect of the club covering it."""
+    return OrganisationFactory(zone=zone(world, inside), name=marker("Prospect"))
+
+
+def survey(world, inside, *, cluster: bool = False, answered: bool = True) -> Survey:
+    """A survey of the club (or of the whole cluster) whose invited firm (org_in or org_out) answered."""
+    the_survey = Survey.objects.create(
+        title=marker("Enquete"),
+        club=None if cluster else club(world, inside),
+        closes_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    invitation = SurveyInvitation.objects.create(
+        survey=the_survey, organisation=world.inside("org", inside), nonce="0123456789abcdef"
+    )
+    if answered:
+        SurveyResponse.objects.create(invitation=invitation, survey=the_survey, free_text="Signaletique absente")
+    return the_survey
+
+
+def firm_import(world, inside, **fields) -> FirmImport:
+    return FirmImport.objects.create(zone=zone(world, inside), filename=f"{marker('parc')}.csv", content=b"x", **fields)
+
+
+# --- Clubs: back office, stages, mergers --------------------------------------------------------------
+
+
+@probe("clubs.club.backoffice")
+def club_backoffice(world, user, inside):
+    # Everyone reads the club's public summary: only its animators get the stage form.
+    the_club = club(world, inside)
+    response = client_for(user).get(reverse("club:detail", args=[the_club.slug]))
+    return response.status_code == 200 and reverse("club:stage", args=[the_club.slug]) in response.content.decode()
+
+
+@probe("clubs.club.stage")
+def club_stage(world, user, inside):
+    the_club = club(world, inside)
+    client_for(user).post(
+        reverse("club:stage", args=[the_club.slug]),
+        {"stage": "needs_collected", "changed_on": datetime.date.today().isoformat(), "note": ""},
+    )
+    the_club.refresh_from_db()
+    return the_club.stage == "needs_collected"
+
+
+@probe("clubs.club.merge")
+def club_merge(world, user, inside):
+    return allowed(client_for(user).get(reverse("club:merge", args=[club(world, inside).slug])))
+
+
+# --- Prospects -------------------------------------------------------------------------------------
+
+
+@probe("clubs.prospects.list")
+def prospects_list(world, user, inside):
+    firm = prospect(world, inside)
+    response = client_for(user).get(reverse("club:prospects", args=[zone(world, inside).slug]))
+    return response.status_code == 200 and firm.name in response.content.decode()
+
+
+@probe("clubs.prospects.contact")
+def prospects_contact(world, user, inside):
+    firm = prospect(world, inside)
+    client_for(user).post(
+        reverse("club:prospect_contact", args=[zone(world, inside).slug, firm.pk]),
+        {"status": "called", "contacted_on": datetime.date.today().isoformat(), "note": ""},
+    )
+    return ProspectContact.objects.filter(organisation=firm).exists()
+
+
+# --- Firm imports ----------------------------------------------------------------------------------
+
+
+@probe("clubs.imports.upload")
+def imports_upload(world, user, inside):
+    the_zone = zone(world, inside)
+    upload = SimpleUploadedFile("parc.csv", b"nom;siret\nBoulangerie;\n", content_type="text/csv")
+    client_for(user).post(reverse("club:zone_import", args=[the_zone.slug]), {"file": upload, "mode": "all_or_nothing"})
+    return FirmImport.objects.filter(zone=the_zone, filename="parc.csv").exists()
+
+
+@probe("clubs.imports.progress")
+def imports_progress(world, user, inside):
+    return allowed(client_for(user).get(reverse("club:import_progress", args=[firm_import(world, inside).pk])))
+
+
+@probe("clubs.imports.rerun")
+def imports_rerun(world, user, inside):
+    refused = firm_import(world, inside, status=ImportStatus.REFUSED)
+    client_for(user).post(reverse("club:import_good_rows", args=[refused.pk]))
+    return FirmImport.objects.filter(zone=refused.zone, filename=refused.filename).count() == 2
+
+
+# --- Needs surveys ---------------------------------------------------------------------------------
+
+
+@probe("clubs.surveys.list")
+def surveys_list(world, user, inside):
+    the_survey = survey(world, inside)
+    response = client_for(user).get(reverse("club:surveys"))
+    return response.status_code == 200 and the_survey.title in response.content.decode()
+
+
+def _open(world, user, the_club) -> bool:
+    title = marker("Nouvelle enquete")
+    client_for(user).post(
+        reverse("club:surveys"),
+        {
+            "title": title,
+            "club": the_club.pk if the_club else "",
+            "closes_on": (datetime.date.today() + datetime.timedelta(days=20)).isoformat(),
+            "introduction": "",
+        },
+    )
+    return Survey.objects.filter(title=title, club=the_club).exists()
+
+
+@probe("clubs.surveys.open")
+def surveys_open(world, user, inside):
+    return _open(world, user, club(world, inside))
+
+
+@probe("clubs.surveys.open_cluster")
+def surveys_open_cluster(world, user, inside):
+    # A survey of the whole cluster asks every firm of every club: the cluster's one scope.
+    return _open(world, user, None)
+
+
+@probe("clubs.surveys.see")
+def surveys_see(world, user, inside):
+    return allowed(client_for(user).get(reverse("club:survey_detail", args=[survey(world, inside).pk])))
+
+
+@probe("clubs.surveys.see_cluster")
+def surveys_see_cluster(world, user, inside):
+    # Its answers come from the firms of every club.
+    the_survey = survey(world, inside, cluster=True)
+    return allowed(client_for(user).get(reverse("club:survey_detail", args=[the_survey.pk])))
+
+
+@probe("clubs.surveys.results")
+def surveys_results(world, user, inside):
+    # The live results; the public reads them on the survey's page of the site, once published.
+    return allowed(client_for(user).get(reverse("club:survey_results", args=[survey(world, inside).pk])))
+
+
+@probe("clubs.surveys.export")
+def surveys_export(world, user, inside):
+    response = client_for(user).get(reverse("club:survey_export", args=[survey(world, inside).pk]))
+    return response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@probe("clubs.surveys.publish")
+def surveys_publish(world, user, inside):
+    the_survey = survey(world, inside, answered=False)
+    client_for(user).post(reverse("club:survey_publish", args=[the_survey.pk]), {"public": "1"})
+    the_survey.refresh_from_db()
+    return the_survey.results_public
+
+
+@probe("clubs.surveys.email")
+def surveys_email(world, user, inside):
+    return allowed(client_for(user).post(reverse("club:survey_email", args=[survey(world, inside).pk])))
+
+
+# --- Growth ----------------------------------------------------------------------------------------
+
+
+@probe("clubs.growth.dashboard")
+def growth_dashboard(world, user, inside):
+    # The dashboard shows the zones of the user's clubs (every zone for the cluster's administrators).
+    response = client_for(user).get(reverse("club:growth"))
+    return response.status_code == 200 and escape(zone(world, inside).name) in response.content.decode()
+
+
+# --- The admin screens -----------------------------------------------------------------------------
+
+
+@probe("clubs.admin.clubs.list")
+def admin_clubs_list(world, user, inside):
+    return admin_list_shows(user, "clubs", club(world, inside).name)
+
+
+@probe("clubs.admin.clubs.export")
+def admin_clubs_export(world, user, inside):
+    return admin_export_has(user, "clubs", club(world, inside).name)
+
+
+@probe("clubs.admin.clubs.edit")
+def admin_clubs_edit(world, user, inside):
+    return admin_page_opens(user, "clubs", "edit", club(world, inside).pk)
+
+
+def _board_seat(world, inside):
+    person = PersonFactory(organisation=world.inside("org", inside), user__last_name=marker("Presidente"))
+    return ClubBoardMember.objects.create(club=club(world, inside), person=person, position="president")
+
+
+@probe("clubs.admin.board.list")
+def admin_board_list(world, user, inside):
+    return admin_list_shows(user, "club-board", _board_seat(world, inside).person.user.last_name)
+
+
+@probe("clubs.admin.board.add_choices")
+def admin_board_add_choices(world, user, inside):
+    return admin_form_offers(user, "club-board", "club", club(world, inside).pk)
+
+
+@probe("clubs.admin.board.edit")
+def admin_board_edit(world, user, inside):
+    return admin_page_opens(user, "club-board", "edit", _board_seat(world, inside).pk)
+
+
+@probe("clubs.admin.history.list")
+def admin_history_list(world, user, inside):
+    step = ClubStageChange.objects.create(
+        club=club(world, inside), stage="emergence", club_name=club(world, inside).name, note=marker("Etape")
+    )
+    return admin_list_shows(user, "club-history", step.note)
+
+
+def _target(world, inside) -> GrowthTarget:
+    year = 2000 + next(_numbers) % 90
+    return GrowthTarget.objects.create(zone=zone(world, inside), year=year, target_members=10_000 + next(_numbers))
+
+
+@probe("clubs.admin.growth_targets.list")
+def admin_targets_list(world, user, inside):
+    return admin_list_shows(user, "growth-targets", str(_target(world, inside).target_members))
+
+
+@probe("clubs.admin.growth_targets.edit")
+def admin_targets_edit(world, user, inside):
+    return admin_page_opens(user, "growth-targets", "edit", _target(world, inside).pk)
+
+
+def _contact(world, inside) -> ProspectContact:
+    return ProspectContact.objects.create(organisation=prospect(world, inside), status="called")
+
+
+@probe("clubs.admin.prospects.list")
+def admin_prospects_list(world, user, inside):
+    return admin_list_shows(user, "prospect-contacts", _contact(world, inside).organisation.name)
+
+
+@probe("clubs.admin.prospects.export")
+def admin_prospects_export(world, user, inside):
+    return admin_export_has(user, "prospect-contacts", _contact(world, inside).organisation.name)
+
+
+@probe("clubs.admin.prospects.add_choices")
+def admin_prospects_add_choices(world, user, inside):
+    return admin_form_offers(user, "prospect-contacts", "organisation", prospect(world, inside).pk)
+
+
+@probe("clubs.admin.prospects.edit")
+def admin_prospects_edit(world, user, inside):
+    return admin_page_opens(user, "prospect-contacts", "edit", _contact(world, inside).pk)
+
+
+@probe("clubs.admin.imports.list")
+def admin_imports_list(world, user, inside):
+    return admin_list_shows(user, "firm-imports", firm_import(world, inside).filename)
+
+
+@probe("clubs.admin.imports.inspect")
+def admin_imports_inspect(world, user, inside):
+    return admin_page_opens(user, "firm-imports", "inspect", firm_import(world, inside).pk)
+
+
+@probe("clubs.admin.surveys.list")
+def admin_surveys_list(world, user, inside):
+    return admin_list_shows(user, "surveys", survey(world, inside).title)
+
+
+@probe("clubs.admin.surveys.add_choices")
+def admin_surveys_add_choices(world, user, inside):
+    return admin_form_offers(user, "surveys", "club", club(world, inside).pk)
+
+
+@probe("clubs.admin.surveys.add_cluster")
+def admin_surveys_add_cluster(world, user, inside):
+    # The form's empty club ("the whole cluster") is the cluster's: offered to its administrators only.
+    return admin_form_offers(user, "surveys", "club", None)
+
+
+@probe("clubs.admin.surveys.edit")
+def admin_surveys_edit(world, user, inside):
+    return admin_page_opens(user, "surveys", "edit", survey(world, inside).pk)
+
+
+@probe("clubs.admin.surveys.delete")
+def admin_surveys_delete(world, user, inside):
+    return admin_page_opens(user, "surveys", "delete", survey(world, inside).pk)
+
+
+@probe("clubs.admin.surveys.history")
+def admin_surveys_history(world, user, inside):
+    return admin_page_opens(user, "surveys", "history", survey(world, inside).pk)
