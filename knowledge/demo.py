@@ -10,7 +10,7 @@ from portal.members.models import PersonRole
 from portal.privacy import services as privacy_services
 from portal.privacy.models import Purpose
 
-from . import services
+from . import permissions, services
 from .models import BestPractice
 
 BEST_PRACTICES = [
@@ -101,7 +101,8 @@ def load_best_practices(*, axes, people) -> list[BestPractice]:
             contact=author,
         )
         services.best_practice_submit(record=record, by=author.user)
-        reviewer = axis.coordinators.first() or administrator
+        reviewers = [person for person in axis.coordinators.all() if permissions.is_reviewer(person.user, record)]
+        reviewer = reviewers[0] if reviewers else administrator
         records.append(services.best_practice_publish(record=record, by=reviewer.user))
     load_adoptions(records=records, people=people)
     return records

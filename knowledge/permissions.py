@@ -1,11 +1,14 @@
 """Who may read, write and review best-practice records.
 
 Contributors are the people of the record's organisation; reviewers are the coordinators of the
-record's axis and the cluster's administrators.
+record's axis (the coordinator role held in that axis) and the cluster's administrators.
 """
 
-from portal.members.models import PersonRole
-from portal.members.permissions import has_role, is_administrator, person_of
+from django.db.models import QuerySet
+
+from portal.members.models import Role
+from portal.members.permissions import ALL, holds, is_administrator, person_of
+from workgroups import permissions as workgroup_permissions
 
 from .models import BestPractice, BestPracticeStatus, Visibility
 
@@ -29,11 +32,37 @@ def is_contributor(user, record: BestPractice) -> bool:
     return bool(person and user.is_active and person.organisation_id == record.organisation_id)
 
 
+def reviews_axis(user, axis_id: int | None) -> bool:
+    return workgroup_permissions.leads_axis(user, axis_id)
+
+
 def is_reviewer(user, record: BestPractice) -> bool:
-    if is_administrator(user):
-        return True
-    person = person_of(user)
-    return bool(person and user.is_active and record.axis.coordinators.filter(pk=person.pk).exists())
+    return reviews_axis(user, record.axis_id)
+
+
+def reviewed_axis_ids(user):
+    """The axes whose records the user reviews (a set), or ALL."""
+    return workgroup_permissions.led_axis_ids(user)
+
+
+def records_reviewed(queryset: QuerySet, user) -> QuerySet:
+    """The records of `queryset` the user reviews (the admin list, the records waiting for review)."""
+    if not user or not user.is_authenticated:
+        return queryset.none()
+    axes = reviewed_axis_ids(user)
+    return queryset if axes is ALL else queryset.filter(axis_id__in=axes)
+
+
+def narrow_record_form(form, user) -> None:
+    """The admin's record form offers only the axes the user reviews."""
+    if "axis" in form.fields:
+        form.fields["axis"].queryset = workgroup_permissions.axes_led(user)
+
+
+def keeps_publication_when_moved(user, record: BestPractice, new_axis_id: int) -> bool:
+    """A published record moved to another axis stays published only if its mover reviews that axis;
+    otherwise it goes back to review, by that axis's coordinators."""
+    return reviews_axis(user, new_axis_id)
 
 
 def can_view(user, record: BestPractice) -> bool:
@@ -81,10 +110,6 @@ def can_adopt(user, record: BestPractice) -> bool:
 
 
 def can_view_transfers(user) -> bool:
-    """The SSE ↔ classic transfer dashboard: axis coordinators and administrators."""
-    if is_administrator(user):
-        return True
-    person = person_of(user)
-    return bool(
-        person and user.is_active and (has_role(user, PersonRole.COORDINATOR) or person.coordinated_axes.exists())
-    )
+    """The SSE ↔ classic transfer dashboard (counts of every axis): whoever holds the coordinator role,
+    in an axis or over the cluster, and administrators."""
+    return holds(user, Role.COORDINATOR)

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from portal.members.models import Sector
-from portal.members.permissions import is_administrator, person_of
+from portal.members.permissions import person_of
 from workgroups.models import Axis
 
 from . import permissions
@@ -50,13 +50,9 @@ def records_of_my_organisation(user) -> QuerySet[BestPractice]:
 
 def records_to_review(user) -> QuerySet[BestPractice]:
     """Submitted records of the axes the user coordinates (every axis for administrators)."""
-    queryset = _base().filter(status=BestPracticeStatus.SUBMITTED).order_by("submitted_at")
-    if is_administrator(user):
-        return queryset
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(axis__coordinators=person)
+    return permissions.records_reviewed(
+        _base().filter(status=BestPracticeStatus.SUBMITTED).order_by("submitted_at"), user
+    )
 
 
 def tags_in_use(user) -> list[tuple[str, str]]:

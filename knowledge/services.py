@@ -161,20 +161,40 @@ def best_practice_create(
 def best_practice_update(
     *, record: BestPractice, by, tags=None, partners=None, figures=None, **changes
 ) -> BestPractice:
+    """The record's content. A published record moved to another axis goes back to review by that
+    axis's coordinators, unless its mover is one of them (it then stays published)."""
     if not permissions.can_edit(by, record):
         raise PermissionDenied(_("You cannot edit this best practice."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    old_axis_id = record.axis_id
     for field, value in changes.items():
         setattr(record, field, value)
     _check_contact(record.contact, record.organisation)
     record.full_clean()
+    back_to_review = _moved_out_of_review(record, old_axis_id, by=by)
     with transaction.atomic():
         record.save()
         _set_relations(record, tags=tags, partners=partners, figures=figures)
-        _saved(record, by=by, action="edited")
+        _saved(record, by=by, action="submitted" if back_to_review else "edited")
     return record
+
+
+def _moved_out_of_review(record: BestPractice, old_axis_id: int | None, *, by) -> bool:
+    """A published record whose axis changed, by someone who does not review the new axis, is
+    submitted again (its new axis's coordinators review it): True when it was."""
+    if (
+        old_axis_id is None
+        or record.axis_id == old_axis_id
+        or record.status != BestPracticeStatus.PUBLISHED
+        or permissions.keeps_publication_when_moved(by, record, record.axis_id)
+    ):
+        return False
+    record.status = BestPracticeStatus.SUBMITTED
+    record.submitted_at = timezone.now()
+    record.reviewed_by = None
+    return True
 
 
 def _transition(record: BestPractice, *, by, status: str, action: str, **fields) -> BestPractice:
@@ -243,10 +263,13 @@ def best_practice_admin_save(*, record: BestPractice, by, save) -> BestPractice:
     """An administrator's save in the Wagtail admin: `save()` writes the form (fields, inline
     figures, tags); here the publication dates follow the status, and a revision and the index
     update are recorded in the same transaction."""
-    if not permissions.is_administrator(by) and not (record.pk and permissions.is_reviewer(by, record)):
+    stored = BestPractice.objects.filter(pk=record.pk).first() if record.pk else None
+    if not permissions.is_administrator(by) and not (stored and permissions.is_reviewer(by, stored)):
         raise PermissionDenied(_("Only administrators and the axis coordinators edit best practices here."))
     _check_contact(record.contact, record.organisation)
     created = record.pk is None
+    if stored is not None and stored.status == BestPracticeStatus.PUBLISHED:
+        _moved_out_of_review(record, stored.axis_id, by=by)
     now = timezone.now()
     if record.status == BestPracticeStatus.PUBLISHED and record.published_at is None:
         record.published_at = now

@@ -120,13 +120,24 @@ def edit(request, slug):
         request.POST or None, organisation=record.organisation, initial=BestPracticeForm.initial_for(record)
     )
     if request.method == "POST" and form.is_valid():
+        was_published = record.is_published
         try:
             services.best_practice_update(record=record, by=request.user, **form.service_arguments())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(record)
+            if was_published and record.status == BestPracticeStatus.SUBMITTED:
+                messages.success(
+                    request,
+                    _(
+                        "Your changes are saved. Moved to another axis, the record waits for the review of that "
+                        "axis's coordinators."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your changes are saved."))
+            # Moved to an axis the user does not review, the record may no longer be hers to see.
+            return redirect(record if permissions.can_view(request.user, record) else "knowledge:review")
     return render(request, "knowledge/form.html", {"form": form, "record": record})
 
 

@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from portal.admin import PortalIndexView, PortalViewSet
 from portal.members.models import Sector
 
-from . import services
+from . import permissions, services
 from .models import BestPractice, BestPracticeStatus, Visibility
 
 
@@ -67,6 +67,9 @@ class BestPracticeViewSet(PortalViewSet):
     save_service = staticmethod(_admin_save)
     delete_service = staticmethod(_admin_delete)
     filterset_class = BestPracticeFilterSet
+    # The records of the axes the user reviews (administrators: all), and only those axes to choose.
+    scope_queryset = staticmethod(permissions.records_reviewed)
+    scope_form = staticmethod(permissions.narrow_record_form)
     list_display = ["title", "organisation", "axis", "status", "visibility", "updated_at"]
     list_export = ["title", "organisation", "axis", "status", "visibility", "published_at", "updated_at"]
     search_fields = ["title", "summary", "organisation__name"]

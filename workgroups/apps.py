@@ -33,5 +33,21 @@ class WorkgroupsConfig(AppConfig):
             *crud("workgroups", "workgroup"),
             *crud("workgroups", "workgroupmembership"),
         )
-        grant(PersonRole.COORDINATOR, "workgroups.view_axis", *crud("workgroups", "workgroupmembership"))
-        grant(PersonRole.ORGANISER, "workgroups.view_axis")
+        # Coordinators (their axes' workgroups) and club animators (their clubs' commissions, in the
+        # organisers' group) work in the admin too, on the rows of their scopes only: the viewsets
+        # narrow lists, exports, forms and choices (permissions.workgroups_led, memberships_led).
+        # Deleting a workgroup (and its discussion) stays the administrators': they archive.
+        leaders = [
+            "workgroups.view_axis",
+            "workgroups.add_workgroup",
+            "workgroups.change_workgroup",
+            "workgroups.view_workgroup",
+            *crud("workgroups", "workgroupmembership"),
+        ]
+        grant(PersonRole.COORDINATOR, *leaders)
+        grant(PersonRole.ORGANISER, *leaders)
+
+        from . import services
+
+        # Axis.coordinators (shown and followed by the public site) follows the coordinator assignments.
+        scopes.follow_roles(services.axis_coordinators_follow)

@@ -41,7 +41,7 @@ class WorkgroupConsumer(GuardedConsumer):
         workgroup = Workgroup.objects.select_related("axis").filter(slug=slug).first()
         if workgroup is None:
             raise Refused(CLOSE_NOT_FOUND)
-        if not permissions.can_read(user, workgroup):
+        if getattr(user, "person", None) is None or not permissions.can_read(user, workgroup):
             raise Refused(CLOSE_FORBIDDEN)
         return workgroup, user.person
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MESSAGE_MAX_LENGTH
+from .models import MESSAGE_MAX_LENGTH, MembershipPolicy, WorkgroupRole
 
 
 class MessageForm(forms.Form):
@@ -16,3 +16,61 @@ class MessageForm(forms.Form):
     def clean_body(self):
         # Browsers submit line breaks as CRLF: count them as one character, as the websocket client does.
         return self.cleaned_data["body"].replace("\r\n", "\n")
+
+
+# --- The coordination screens ----------------------------------------------------------------------
+
+
+class WorkgroupForm(forms.Form):
+    """A workgroup's name, description and membership policy; a new one also says whose it is."""
+
+    owner = forms.ChoiceField(label=_("Axis or club"))
+    name = forms.CharField(label=_("Name"), max_length=150)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    membership_policy = forms.ChoiceField(label=_("Who may join"), choices=MembershipPolicy.choices)
+
+    def __init__(self, *args, axes=None, clubs=None, **kwargs):
+        """`axes` and `clubs`: what a new workgroup may belong to (the user's). Editing: neither."""
+        super().__init__(*args, **kwargs)
+        if axes is None and clubs is None:
+            del self.fields["owner"]
+            return
+        axis_choices = [(f"axis:{axis.pk}", str(axis)) for axis in axes or ()]
+        club_choices = [(f"club:{club.pk}", club.name) for club in clubs or ()]
+        groups = [(_("Thematic axes"), axis_choices), (_("Clubs (commissions)"), club_choices)]
+        self.fields["owner"].choices = [group for group in groups if group[1]]
+        self._owners = {f"axis:{axis.pk}": ("axis", axis) for axis in axes or ()}
+        self._owners |= {f"club:{club.pk}": ("club", club) for club in clubs or ()}
+
+    def chosen_owner(self) -> dict:
+        """{"axis": …, "club": …} for the service, from the chosen owner."""
+        kind, obj = self._owners[self.cleaned_data["owner"]]
+        return {"axis": obj if kind == "axis" else None, "club": obj if kind == "club" else None}
+
+    def service_arguments(self) -> dict:
+        return {field: self.cleaned_data[field] for field in ("name", "description", "membership_policy")}
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role in the workgroup"), choices=WorkgroupRole.choices)
+
+
+class AddMemberForm(forms.Form):
+    """Someone of the cluster, named by e-mail address or @handle, added with a role."""
+
+    who = forms.CharField(
+        label=_("E-mail address or @handle"),
+        max_length=254,
+        help_text=_("The person must already have an account on the portal."),
+    )
+    role = forms.ChoiceField(label=_("Role in the workgroup"), choices=WorkgroupRole.choices)
+
+    def clean_who(self):
+        from .selectors import person_by_email_or_handle
+
+        person = person_by_email_or_handle(self.cleaned_data["who"])
+        if person is None:
+            raise forms.ValidationError(_("Nobody on the portal has this e-mail address or handle."))
+        return person

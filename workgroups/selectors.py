@@ -1,6 +1,6 @@
 """Reads about axes, workgroups and their discussions, with membership rules built in."""
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from portal.members.models import Person
 
@@ -120,3 +120,37 @@ def history_page(workgroup: Workgroup, before: int | None, size: int = HISTORY_P
     """One page of history in reading order (oldest first), and whether older messages remain."""
     newest_first = messages_before(workgroup, before, limit=size + 1)
     return list(reversed(newest_first[:size])), len(newest_first) > size
+
+
+# --- The coordination screens ----------------------------------------------------------------------
+
+
+def workgroups_led_by(user) -> list[Workgroup]:
+    """The workgroups the user leads (of her axes, of her clubs), axis by axis then club by club."""
+    from . import permissions
+
+    queryset = permissions.workgroups_led(Workgroup.objects.select_related("axis", "club").with_member_count(), user)
+    pending = Q(memberships__status=WorkgroupMembershipStatus.PENDING)
+    return list(
+        queryset.annotate(pending_count=Count("memberships", filter=pending, distinct=True)).order_by(
+            F("axis__number").asc(nulls_last=True), "club__name", "is_archived", "name"
+        )
+    )
+
+
+def memberships_of(workgroup: Workgroup) -> QuerySet[WorkgroupMembership]:
+    """Every membership of the workgroup, active ones first, then the requests."""
+    return (
+        WorkgroupMembership.objects.filter(workgroup=workgroup)
+        .select_related("person__user", "person__organisation")
+        .order_by("status", "person__user__last_name", "person__user__first_name")
+    )
+
+
+def person_by_email_or_handle(text: str) -> Person | None:
+    text = (text or "").strip()
+    if text.startswith("@"):
+        return Person.objects.filter(handle__iexact=text[1:]).select_related("user").first()
+    if "@" in text:
+        return Person.objects.filter(user__email__iexact=text, user__is_active=True).select_related("user").first()
+    return Person.objects.filter(handle__iexact=text).select_related("user").first()

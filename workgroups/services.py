@@ -54,13 +54,14 @@ def _person(user) -> Person:
 
 
 def workgroup_join(*, workgroup: Workgroup, by) -> WorkgroupMembership:
-    """Joins at once in an open workgroup; in the others, waits for a coordinator's approval."""
+    """Joins at once in an open workgroup (or as its axis's or club's coordination); in the others,
+    waits for a coordinator's approval."""
     person = _person(by)
     if workgroup.is_archived:
         raise ValidationError(_("This workgroup is archived: it no longer takes new members."))
     status = (
         WorkgroupMembershipStatus.ACTIVE
-        if workgroup.membership_policy == MembershipPolicy.OPEN
+        if workgroup.membership_policy == MembershipPolicy.OPEN or permissions.can_manage(by, workgroup)
         else WorkgroupMembershipStatus.PENDING
     )
     with transaction.atomic():
@@ -69,6 +70,9 @@ def workgroup_join(*, workgroup: Workgroup, by) -> WorkgroupMembership:
             person=person,
             defaults={"status": status, "last_read_sequence": workgroup.last_sequence},
         )
+        if not created and membership.status != status == WorkgroupMembershipStatus.ACTIVE:
+            membership.status = status
+            membership.save(update_fields=["status"])
     return membership
 
 
@@ -81,8 +85,15 @@ def workgroup_leave(*, workgroup: Workgroup, by) -> None:
 
 
 def membership_admin_save(*, instance: WorkgroupMembership, by, save) -> WorkgroupMembership:
-    """An administrator's edit in the admin: a membership that is no longer active closes the person's
-    sockets in the room at the commit, before the room's next message reaches them."""
+    """An edit in the admin, by the coordination of the workgroup's axis or club: a membership that is
+    no longer active closes the person's sockets in the room at the commit, before the room's next
+    message reaches them."""
+    if not permissions.can_manage(by, instance.workgroup):
+        raise PermissionDenied(_("Only the coordination of the workgroup's axis or club sets its members."))
+    if instance.pk is not None:
+        before = WorkgroupMembership.objects.select_related("workgroup").get(pk=instance.pk)
+        if not permissions.can_manage(by, before.workgroup):
+            raise PermissionDenied(_("Only the coordination of the workgroup's axis or club sets its members."))
     with transaction.atomic():
         membership = save()
         if membership.status != WorkgroupMembershipStatus.ACTIVE:
@@ -98,6 +109,19 @@ def membership_remove(*, instance: WorkgroupMembership, by) -> None:
         workgroup_id, person_id = instance.workgroup_id, instance.person_id
         instance.delete()
         realtime.revoke_on_commit(realtime.workgroup_group(workgroup_id), person_id)
+
+
+def membership_set_role(*, membership: WorkgroupMembership, role: str, by) -> WorkgroupMembership:
+    """The coordination of the workgroup's axis or club says who coordinates, facilitates or is a
+    member of it."""
+    if not permissions.can_manage(by, membership.workgroup):
+        raise PermissionDenied(_("Only the coordination of the workgroup's axis or club sets its members' roles."))
+    if role not in WorkgroupRole.values:
+        raise ValidationError(_("Choose a role."))
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
 
 
 def workgroup_approve(*, membership: WorkgroupMembership, by) -> WorkgroupMembership:
@@ -249,7 +273,7 @@ def _explain_refusal(workgroup: Workgroup, by, person: Person, client_id: str) -
     if not get_user_model().objects.filter(pk=by.pk, is_active=True).exists():
         # A socket opened before the account was deactivated still holds the old user object.
         raise PermissionDenied(_("Your account is deactivated."))
-    if not permissions.can_read(by, workgroup):
+    if not permissions.is_member(by, workgroup):
         raise PermissionDenied(_("You are not a member of this workgroup."))
     if Workgroup.objects.filter(pk=workgroup.pk, is_archived=True).exists():
         raise ValidationError(_("This workgroup is archived: it takes no new message."), code="archived")
@@ -343,7 +367,7 @@ def message_edit(*, message: Message, by, body) -> Message:
         raise ValidationError(_("This message has been removed."), code="removed")
     if timezone.now() - message.created_at > EDIT_WINDOW:
         raise ValidationError(_("A message can be edited during 15 minutes after it was sent."), code="too_late")
-    if not permissions.can_read(by, message.workgroup):
+    if not permissions.is_member(by, message.workgroup):
         raise PermissionDenied(_("You are not a member of this workgroup."))
     message.body = clean_body(body)
     message.edited_at = timezone.now()
@@ -361,7 +385,7 @@ def message_edit(*, message: Message, by, body) -> Message:
 def message_remove(*, message: Message, by) -> Message:
     """Authors delete their own messages; moderators hide anyone's. The text is kept for audit."""
     person = _person(by)
-    is_author = message.author_id == person.pk and permissions.can_read(by, message.workgroup)
+    is_author = message.author_id == person.pk and permissions.is_member(by, message.workgroup)
     if not is_author and not permissions.can_moderate(by, message.workgroup):
         raise PermissionDenied(_("Only the author or a coordinator can remove this message."))
     if message.is_removed:
@@ -388,3 +412,115 @@ def mark_read(*, workgroup: Workgroup, by, sequence: int) -> int:
         last_read_sequence=sequence
     )
     return sequence
+
+
+# --- Workgroups -------------------------------------------------------------------------------
+
+WORKGROUP_FIELDS = ("name", "description", "membership_policy")
+# Addresses of the workgroups' pages (workgroups/urls.py) that a workgroup's slug must not take.
+RESERVED_SLUGS = {"coordination", "nouveau", "demandes"}
+
+
+def _unique_workgroup_slug(name: str, *, exclude_pk=None) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:150] or "groupe"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Workgroup.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def workgroup_create(
+    *, by, name: str, axis=None, club=None, description: str = "", membership_policy: str = MembershipPolicy.OPEN
+) -> Workgroup:
+    """A workgroup of an axis (by its coordinators) or a commission of a club (by its animators).
+    Its creator coordinates it (a member with the coordinator role), so it appears among her groups."""
+    if not permissions.can_create(by, axis=axis, club=club):
+        raise PermissionDenied(
+            _("You can create workgroups only for the axes you coordinate or the clubs you animate.")
+        )
+    workgroup = Workgroup(
+        name=(name or "").strip(),
+        slug=_unique_workgroup_slug(name or ""),
+        axis=axis,
+        club=club,
+        description=(description or "").strip(),
+        membership_policy=membership_policy,
+    )
+    workgroup.full_clean()
+    person = getattr(by, "person", None)
+    with transaction.atomic():
+        workgroup.save()
+        if person is not None:
+            WorkgroupMembership.objects.create(
+                workgroup=workgroup,
+                person=person,
+                role=WorkgroupRole.COORDINATOR,
+                status=WorkgroupMembershipStatus.ACTIVE,
+            )
+    return workgroup
+
+
+def workgroup_update(*, workgroup: Workgroup, by, **changes) -> Workgroup:
+    """Its name, description and membership policy (its axis or club stays: a workgroup does not move)."""
+    if not permissions.can_manage(by, workgroup):
+        raise PermissionDenied(_("Only the coordination of the workgroup's axis or club edits it."))
+    unknown = set(changes) - set(WORKGROUP_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(workgroup, field, value.strip() if isinstance(value, str) and field != "membership_policy" else value)
+    workgroup.full_clean()
+    workgroup.save(update_fields=list(changes))
+    return workgroup
+
+
+def workgroup_set_archived(*, workgroup: Workgroup, archived: bool, by) -> Workgroup:
+    """An archived workgroup stays readable and takes no new message nor member; it can be reopened."""
+    if not permissions.can_manage(by, workgroup):
+        raise PermissionDenied(_("Only the coordination of the workgroup's axis or club archives it."))
+    if workgroup.is_archived != archived:
+        # Through the row, so a message being sent meanwhile (which reads the flag under the row lock)
+        # is either stored before or refused after.
+        Workgroup.objects.filter(pk=workgroup.pk).update(is_archived=archived)
+        workgroup.is_archived = archived
+    return workgroup
+
+
+def workgroup_admin_save(*, instance: Workgroup, by, save) -> Workgroup:
+    """A create or edit in the admin: the workgroup's axis or club, before and after, is one the
+    user leads (the form offers no other; this holds whatever is posted)."""
+    if instance.pk is not None:
+        before = Workgroup.objects.get(pk=instance.pk)
+        if not permissions.can_manage(by, before):
+            raise PermissionDenied(_("Only the coordination of the workgroup's axis or club edits it."))
+    if not permissions.can_manage(by, instance):
+        raise ValidationError(_("Choose an axis you coordinate or a club you animate."))
+    with transaction.atomic():
+        return save()
+
+
+# --- Following the role assignments -------------------------------------------------------------
+
+
+def axis_coordinators_follow(person: Person) -> None:
+    """Run in every grant's or withdrawal's transaction (portal.members.scopes.follow_roles): the axes
+    the person coordinates (Axis.coordinators, which the public site shows and follows) are those of
+    her coordinator assignments, nothing else."""
+    from portal.members.models import Role, RoleAssignment
+    from portal.members.scopes import ScopeKind
+
+    from .models import Axis
+
+    wanted = set(
+        RoleAssignment.objects.filter(person=person, role=Role.COORDINATOR, scope_kind=ScopeKind.AXIS).values_list(
+            "scope_id", flat=True
+        )
+    )
+    current = set(person.coordinated_axes.values_list("pk", flat=True))
+    added = list(Axis.objects.filter(pk__in=wanted - current))
+    if added:
+        person.coordinated_axes.add(*added)
+    if current - wanted:
+        person.coordinated_axes.remove(*(current - wanted))

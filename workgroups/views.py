@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_NOT_SIGNED_IN, CLOSE_TOO_MANY_SOCKETS
+from portal.forms import add_service_errors
 from portal.members.permissions import person_of
 from portal.pagination import page_of
 
 from . import permissions, selectors, services
-from .forms import MessageForm
+from .forms import AddMemberForm, MemberRoleForm, MessageForm, WorkgroupForm
 from .models import MESSAGE_MAX_LENGTH, Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
 
 INDEX_PAGE_SIZE = 30
@@ -34,6 +35,7 @@ def index(request):
         "mine": selectors.my_workgroups(person) if person else [],
         "page": page,
         "groups": _by_axis_or_club(page.object_list),
+        "leads": permissions.leads_any(request.user),
     }
     return render(request, "workgroups/index.html", context)
 
@@ -42,7 +44,7 @@ def index(request):
 @require_POST
 def join(request, slug):
     workgroup = get_object_or_404(Workgroup, slug=slug)
-    if permissions.can_read(request.user, workgroup):
+    if permissions.is_member(request.user, workgroup):
         messages.info(request, _("You are already a member of “%(name)s”.") % {"name": workgroup.name})
         return redirect("workgroups:room", slug=workgroup.slug)
     try:
@@ -66,7 +68,7 @@ def join(request, slug):
 def leave(request, slug):
     """Leaves a workgroup, or withdraws a request still waiting for approval."""
     workgroup = get_object_or_404(Workgroup, slug=slug)
-    was_member = permissions.can_read(request.user, workgroup)
+    was_member = permissions.is_member(request.user, workgroup)
     if not was_member and selectors.membership_of(workgroup, person_of(request.user)) is None:
         messages.info(request, _("You are not a member of “%(name)s”.") % {"name": workgroup.name})
         return redirect("workgroups:index")
@@ -143,6 +145,7 @@ def room(request, slug):
 
     can_moderate = permissions.can_moderate(request.user, workgroup)
     context |= {
+        "can_manage": permissions.can_manage(request.user, workgroup),
         "is_history_page": before is not None,
         "last_sequence": history[-1].sequence if history else (before - 1 if before else 0),
         "members": members,
@@ -157,6 +160,153 @@ def room(request, slug):
     return render(request, "workgroups/room.html", context)
 
 
+# --- The coordination of an axis or a club: its workgroups ----------------------------------------
+
+
+@login_required
+@require_safe
+def coordination(request):
+    """The workgroups the user leads (those of her axes, her clubs' commissions), to create, edit,
+    archive them and set their members' roles."""
+    if not permissions.leads_any(request.user):
+        raise PermissionDenied(_("Only axis coordinators and club animators lead workgroups."))
+    context = {
+        "groups": _by_axis_or_club(selectors.workgroups_led_by(request.user)),
+        "can_create": permissions.axes_led(request.user).exists() or permissions.clubs_led(request.user).exists(),
+    }
+    return render(request, "workgroups/coordination.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def create(request):
+    axes, clubs = list(permissions.axes_led(request.user)), list(permissions.clubs_led(request.user))
+    if not axes and not clubs:
+        raise PermissionDenied(_("Only axis coordinators and club animators create workgroups."))
+    initial = {"membership_policy": "open"}
+    wanted = request.GET.get("pour", "")
+    if wanted:
+        initial["owner"] = wanted
+    form = WorkgroupForm(request.POST or None, axes=axes, clubs=clubs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workgroup = services.workgroup_create(by=request.user, **form.chosen_owner(), **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” is created, and you coordinate it. Add its members below.") % {"name": workgroup.name},
+            )
+            return redirect("workgroups:manage", slug=workgroup.slug)
+    return render(request, "workgroups/workgroup_form.html", {"form": form})
+
+
+def _led_workgroup(request, slug) -> Workgroup:
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club"), slug=slug)
+    if not permissions.can_manage(request.user, workgroup):
+        raise PermissionDenied(_("Only the coordination of the workgroup's axis or club manages it."))
+    return workgroup
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request, slug):
+    """The workgroup's settings, its members and their roles, its requests, archiving."""
+    workgroup = _led_workgroup(request, slug)
+    initial = {field: getattr(workgroup, field) for field in services.WORKGROUP_FIELDS}
+    form = WorkgroupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workgroup_update(workgroup=workgroup, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The workgroup is saved."))
+            return redirect("workgroups:manage", slug=workgroup.slug)
+    memberships = list(selectors.memberships_of(workgroup))
+    context = {
+        "workgroup": workgroup,
+        "form": form,
+        "members": [
+            (membership, MemberRoleForm(initial={"role": membership.role}, prefix=f"m{membership.pk}"))
+            for membership in memberships
+            if membership.status == WorkgroupMembershipStatus.ACTIVE
+        ],
+        "pending": [membership for membership in memberships if membership.status != WorkgroupMembershipStatus.ACTIVE],
+        "add_form": AddMemberForm(initial={"role": "member"}),
+    }
+    return render(request, "workgroups/manage.html", context)
+
+
+@login_required
+@require_POST
+def archive(request, slug):
+    workgroup = _led_workgroup(request, slug)
+    archived = request.POST.get("archived") == "1"
+    services.workgroup_set_archived(workgroup=workgroup, archived=archived, by=request.user)
+    if archived:
+        messages.success(
+            request, _("“%(name)s” is archived: its discussion stays readable.") % {"name": workgroup.name}
+        )
+    else:
+        messages.success(request, _("“%(name)s” is open again.") % {"name": workgroup.name})
+    return redirect("workgroups:manage", slug=workgroup.slug)
+
+
+def _membership_of(request, slug, membership_id) -> WorkgroupMembership:
+    workgroup = _led_workgroup(request, slug)
+    return get_object_or_404(
+        WorkgroupMembership.objects.select_related("person__user", "workgroup"), pk=membership_id, workgroup=workgroup
+    )
+
+
+@login_required
+@require_POST
+def member_role(request, slug, membership_id):
+    membership = _membership_of(request, slug, membership_id)
+    form = MemberRoleForm(request.POST, prefix=f"m{membership.pk}")
+    if form.is_valid():
+        services.membership_set_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+        messages.success(
+            request,
+            _("%(person)s is now “%(role)s” of the workgroup.")
+            % {"person": membership.person, "role": membership.get_role_display()},
+        )
+    else:
+        messages.error(request, _("Choose a role."))
+    return redirect(reverse("workgroups:manage", args=[slug]) + "#members-title")
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, membership_id):
+    membership = _membership_of(request, slug, membership_id)
+    services.membership_remove(instance=membership, by=request.user)
+    messages.success(request, _("%(person)s has left the workgroup.") % {"person": membership.person})
+    return redirect(reverse("workgroups:manage", args=[slug]) + "#members-title")
+
+
+@login_required
+@require_POST
+def member_add(request, slug):
+    workgroup = _led_workgroup(request, slug)
+    form = AddMemberForm(request.POST)
+    if form.is_valid():
+        person = form.cleaned_data["who"]
+        try:
+            services.workgroup_add_member(
+                workgroup=workgroup, person=person, role=form.cleaned_data["role"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(person)s is now a member of the workgroup.") % {"person": person})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("workgroups:manage", args=[slug]) + "#members-title")
+
+
 # --- Helpers ------------------------------------------------------------------------------------
 
 
@@ -169,6 +319,7 @@ def _not_a_member(request, workgroup):
         "workgroup": workgroup,
         "membership": selectors.membership_of(workgroup, person),
         "has_profile": person is not None,
+        "can_manage": permissions.can_manage(request.user, workgroup),
         "can_moderate": can_moderate,
         "pending": list(selectors.pending_requests(workgroup)) if can_moderate else [],
     }

@@ -4,7 +4,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from portal.admin import PortalViewSet
 
-from . import services
+from . import permissions, services
 from .models import Axis, Workgroup, WorkgroupMembership
 
 # Apps nested in this wing (action plans) add their admin screens to this menu through this hook.
@@ -18,7 +18,9 @@ class AxisViewSet(PortalViewSet):
     menu_label = _("Thematic axes")
     list_display = ["number", "title", "colour"]
     search_fields = ["title", "summary"]
-    form_fields = ["number", "title", "slug", "colour", "summary", "coordinators", "organisations"]
+    # Its coordinators are the people holding the coordinator role in the axis (Settings → Roles):
+    # Axis.coordinators follows those assignments (services.axis_coordinators_follow).
+    form_fields = ["number", "title", "slug", "colour", "summary", "organisations"]
 
 
 class WorkgroupViewSet(PortalViewSet):
@@ -29,8 +31,13 @@ class WorkgroupViewSet(PortalViewSet):
     menu_label = _("Workgroups")
     list_display = ["name", "axis", "club", "membership_policy", "is_archived", "last_sequence"]
     list_filter = ["axis", "club", "membership_policy", "is_archived"]
+    list_export = ["name", "axis", "club", "membership_policy", "is_archived", "created_at"]
     search_fields = ["name", "description"]
     form_fields = ["name", "slug", "axis", "club", "description", "membership_policy", "is_archived"]
+    # Coordinators reach their axes' workgroups, animators their clubs' commissions.
+    scope_queryset = staticmethod(permissions.workgroups_led)
+    scope_form = staticmethod(permissions.narrow_workgroup_form)
+    save_service = staticmethod(services.workgroup_admin_save)
 
 
 class WorkgroupMembershipViewSet(PortalViewSet):
@@ -42,8 +49,12 @@ class WorkgroupMembershipViewSet(PortalViewSet):
     menu_label = _("Workgroup members")
     list_display = ["person", "workgroup", "role", "status", "joined_at"]
     list_filter = ["workgroup", "role", "status"]
+    list_export = ["workgroup", "person", "role", "status", "joined_at"]
     search_fields = ["person__user__first_name", "person__user__last_name", "workgroup__name"]
     form_fields = ["workgroup", "person", "role", "status"]
+    # The memberships of the workgroups the user leads, and only those workgroups to choose from.
+    scope_queryset = staticmethod(permissions.memberships_led)
+    scope_form = staticmethod(permissions.narrow_membership_form)
 
 
 class WorkgroupsViewSetGroup(ModelViewSetGroup):

@@ -171,3 +171,19 @@ class BestPracticeFactory(factory.django.DjangoModelFactory):
     def tags(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.tags.set(extracted)
+
+
+def make_coordinator(person: Person, *axes: Axis) -> Person:
+    """`person` holds the coordinator role in each of `axes` (as an administrator grants it on the
+    roles screen; without the role groups, like PersonFactory), and is listed among their coordinators."""
+    from portal.members.models import Role, RoleAssignment
+    from portal.members.permissions import forget
+    from portal.members.scopes import ScopeKind
+
+    for axis in axes:
+        RoleAssignment.objects.get_or_create(
+            person=person, role=Role.COORDINATOR, scope_kind=ScopeKind.AXIS, scope_id=axis.pk
+        )
+        axis.coordinators.add(person)
+    forget(person.user)
+    return person

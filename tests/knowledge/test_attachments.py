@@ -11,7 +11,7 @@ from knowledge import services
 from knowledge.forms import ATTACHMENT_MAX_SIZE
 from knowledge.models import BestPractice
 from portal.members.models import OrganisationKind, PersonRole
-from tests.factories import AxisFactory, OrganisationFactory, PersonFactory
+from tests.factories import AxisFactory, OrganisationFactory, PersonFactory, make_coordinator
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -33,7 +33,7 @@ def scene(db):
     recyclerie = OrganisationFactory(name="Recyclerie du Val", kind=OrganisationKind.ASSOCIATION, siret="")
     axis = AxisFactory()
     coordinator = PersonFactory(role=PersonRole.COORDINATOR)
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     author = PersonFactory(organisation=recyclerie).user
     record = services.best_practice_create(
         by=author, organisation=recyclerie, axis=axis, title="Bennes partagées", summary="Une benne pour trois."

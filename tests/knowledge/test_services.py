@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
     WorkgroupFactory,
     WorkgroupMembershipFactory,
+    make_coordinator,
 )
 from workgroups import services as workgroup_services
 
@@ -37,7 +38,7 @@ def scene(db):
     garage = OrganisationFactory(name="Garage Martin", kind=OrganisationKind.CLASSIC_FIRM)
     axis = AxisFactory(title="Économie circulaire")
     coordinator = PersonFactory(role=PersonRole.COORDINATOR)
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     return {
         "axis": axis,
         "recyclerie": recyclerie,
@@ -84,16 +85,21 @@ class AnonymousUser:
 VISITOR = AnonymousUser()
 
 
-def test_only_a_published_record_is_found_and_archiving_removes_it(
+def test_a_record_is_found_by_its_reviewers_in_review_by_all_once_published_and_archiving_removes_it(
     scene, search_backend, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         record = draft(scene)
     assert titles("déchets", VISITOR, search_backend) == []
+    assert titles("déchets", scene["coordinator"], search_backend) == []  # a draft is its authors' only
 
     with django_capture_on_commit_callbacks(execute=True):
         services.best_practice_submit(record=record, by=scene["author"])
-    assert titles("déchets", scene["coordinator"], search_backend) == []
+    # In review: the coordinators of its axis and its organisation find it, nobody else.
+    assert titles("déchets", scene["coordinator"], search_backend) == ["Réemploi des déchets de chantier"]
+    assert titles("déchets", scene["colleague"], search_backend) == ["Réemploi des déchets de chantier"]
+    for someone in (VISITOR, scene["outsider"], scene["other_coordinator"]):
+        assert titles("déchets", someone, search_backend) == []
 
     with django_capture_on_commit_callbacks(execute=True):
         services.best_practice_publish(record=record, by=scene["coordinator"])
@@ -334,9 +340,48 @@ def test_publishing_costs_the_same_queries_whatever_the_record_holds(scene):
     # its reference index (one task run inline by the test settings' immediate backend).
     assert get_resolver().url_patterns
     small, large = _queries_of_a_publish(scene, 1), _queries_of_a_publish(scene, 8)
-    # The coordinator's role assignments (read once per user object), her person, the record's axis
-    # and the coordinator check, then in the transaction (a savepoint inside the test's): the UPDATE,
-    # the reference index task (the record, a savepoint, its tags, its figures, the index rows, the
-    # release), the last revision number, the snapshot's partners, tags and figures (one query each,
-    # whatever their number), the revision, the search outbox row: 19.
-    assert len(small) == len(large) == 19, [sql[:100] for sql in small]
+    # The coordinator's role assignments (read once per user object: she reviews the record's axis),
+    # her person, then in the transaction (a savepoint inside the test's): the UPDATE, the reference
+    # index task (the record, a savepoint, its tags, its figures, the index rows, the release), the
+    # last revision number, the snapshot's partners, tags and figures (one query each, whatever their
+    # number), the revision, the search outbox row: 17.
+    assert len(small) == len(large) == 17, [sql[:100] for sql in small]
+
+
+# --- Moving a published record to another axis ------------------------------------------------------
+
+
+def test_a_reviewer_moving_a_published_record_to_another_axis_sends_it_to_that_axis_for_review(
+    scene, client, search_backend, django_capture_on_commit_callbacks
+):
+    """The hole of the first release: the record stayed published in an axis whose coordinators had
+    never reviewed it."""
+    other_axis = AxisFactory(title="Mobilité")
+    other_reviewer = make_coordinator(PersonFactory(), other_axis).user
+    with django_capture_on_commit_callbacks(execute=True):
+        record = published(scene)
+    client.force_login(scene["coordinator"])
+    data = {"title": record.title, "summary": record.summary, "axis": other_axis.pk, "visibility": "public"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("knowledge:edit", args=[record.slug]), data)
+
+    record.refresh_from_db()
+    assert (record.axis, record.status) == (other_axis, "submitted")
+    assert record.revisions.first().action == "submitted"
+    # She no longer reviews it: back to her review page, told why; the new axis's coordinator has it.
+    assert response["Location"] == reverse("knowledge:review")
+    assert list(BestPractice.objects.filter(pk=record.pk, status="submitted", axis=other_axis)) == [record]
+    assert titles("déchets", VISITOR, search_backend) == []  # out of the library until reviewed
+    services.best_practice_publish(record=record, by=other_reviewer)
+    with pytest.raises(PermissionDenied):
+        services.best_practice_publish(record=record, by=scene["coordinator"])
+
+
+def test_a_record_moved_by_a_reviewer_of_both_axes_stays_published(scene, administrator):
+    other_axis = AxisFactory(title="Mobilité")
+    record = published(scene)
+    make_coordinator(scene["coordinator"].person, other_axis)
+    services.best_practice_update(record=record, by=scene["coordinator"], axis=other_axis)
+    assert BestPractice.objects.get(pk=record.pk).status == "published"
+    services.best_practice_update(record=record, by=administrator, axis=scene["axis"])
+    assert BestPractice.objects.get(pk=record.pk).status == "published"

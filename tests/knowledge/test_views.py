@@ -10,7 +10,7 @@ from django.utils import translation
 
 from knowledge.models import BestPractice, KeyFigure
 from portal.members.models import OrganisationKind
-from tests.factories import AxisFactory, BestPracticeFactory, OrganisationFactory, PersonFactory
+from tests.factories import AxisFactory, BestPracticeFactory, OrganisationFactory, PersonFactory, make_coordinator
 
 
 def english_client() -> Client:
@@ -28,7 +28,7 @@ def keep_language():
 def scene(db):
     axis = AxisFactory(title="Économie circulaire", slug="economie-circulaire")
     coordinator = PersonFactory()
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     recyclerie = OrganisationFactory(name="Recyclerie du Val", kind=OrganisationKind.ASSOCIATION)
     garage = OrganisationFactory(name="Garage Martin", kind=OrganisationKind.CLASSIC_FIRM)
     return {

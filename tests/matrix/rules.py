@@ -112,15 +112,90 @@ exchange.admin.satisfaction.list           NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------
+# Inside: a workgroup of the coordinator's axis, a commission of the animator's club, a workgroup the
+# plain member belongs to. A discussion is its members' only, whoever leads the workgroup: axis
+# coordinators and club animators (the coordination) join their scope's workgroups at once, set who is
+# in them and who coordinates them, and handle their requests.
+workgroups.axis_room.read                   NN    YN    NN    NN    NN    NN
+workgroups.commission_room.read             NN    YN    NN    NN    NN    NN
+workgroups.axis_room.connect                NN    YN    NN    NN    NN    NN
+workgroups.commission_room.connect          NN    YN    NN    NN    NN    NN
+workgroups.axis_group.join_at_once          NN    NN    YN    NN    NN    YY
+workgroups.commission.join_at_once          NN    NN    NN    YN    NN    YY
+workgroups.coordination.create_axis_group   NN    NN    YN    NN    NN    YY
+workgroups.coordination.create_commission   NN    NN    NN    YN    NN    YY
+workgroups.coordination.manage_axis_group   NN    NN    YN    NN    NN    YY
+workgroups.coordination.manage_commission   NN    NN    NN    YN    NN    YY
+workgroups.coordination.archive_axis_group  NN    NN    YN    NN    NN    YY
+workgroups.coordination.set_role_axis_group NN    NN    YN    NN    NN    YY
+workgroups.coordination.set_role_commission NN    NN    NN    YN    NN    YY
+workgroups.coordination.add_member_axis_group NN  NN    YN    NN    NN    YY
+workgroups.axis_room.approve_request        NN    NN    YN    NN    NN    YY
+workgroups.commission_room.approve_request  NN    NN    NN    YN    NN    YY
+workgroups.admin.workgroups.list_axis       NN    NN    YN    NN    NN    YY
+workgroups.admin.workgroups.list_commission NN    NN    NN    YN    NN    YY
+workgroups.admin.workgroups.add_axis        NN    NN    YN    NN    NN    YY
+workgroups.admin.workgroups.add_commission  NN    NN    NN    YN    NN    YY
+workgroups.admin.memberships.list_axis      NN    NN    YN    NN    NN    YY
+workgroups.admin.memberships.list_commission NN   NN    NN    YN    NN    YY
+workgroups.admin.memberships.export_axis    NN    NN    YN    NN    NN    YY
+workgroups.admin.memberships.edit_axis      NN    NN    YN    NN    NN    YY
+workgroups.admin.memberships.delete_axis    NN    NN    YN    NN    NN    YY
+# The hole of the first release: a coordinator made herself coordinator of any workgroup in the admin.
+workgroups.admin.memberships.coordinate_axis_group NN NN YN  NN    NN    YY
+workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------
+# Inside: a plan (an issue) of the coordinator's axis or the animator's club.
+plans.axis_plan.progress_update             NN    NN    YN    NN    NN    YY
+plans.club_plan.progress_update             NN    NN    NN    YN    NN    YY
+plans.axis_plan.private_detail              NN    NN    YN    NN    NN    YY
+plans.club_plan.private_detail              NN    NN    NN    YN    NN    YY
+plans.admin.plans.list_axis                 NN    NN    YN    NN    NN    YY
+plans.admin.plans.list_club                 NN    NN    NN    YN    NN    YY
+plans.admin.actions.add_axis                NN    NN    YN    NN    NN    YY
+plans.admin.actions.add_club                NN    NN    NN    YN    NN    YY
+plans.admin.actions.export_axis             NN    NN    YN    NN    NN    YY
+plans.admin.issues.list_club                NN    NN    NN    YN    NN    YY
+plans.admin.plans.add_axis                  NN    NN    YN    NN    NN    YY
+plans.coordination.create_axis_plan         NN    NN    YN    NN    NN    YY
+plans.coordination.create_club_plan         NN    NN    NN    YN    NN    YY
+plans.coordination.edit_axis_plan           NN    NN    YN    NN    NN    YY
+plans.coordination.action_add_axis_plan     NN    NN    YN    NN    NN    YY
+plans.coordination.action_add_club_plan     NN    NN    NN    YN    NN    YY
+plans.coordination.action_edit_axis_plan    NN    NN    YN    NN    NN    YY
+plans.coordination.action_delete_axis_plan  NN    NN    YN    NN    NN    YY
+# The board is every member's; the firms that answered a club's survey are named only to those who
+# read the survey's answers (the hole of the first release: named to every signed-in member).
+plans.issues.board                          NN    YY    YY    YY    YY    YY
+plans.issues.survey_firm_names              NN    NN    NN    YN    NN    YY
+plans.issues.edit_club_issue                NN    NN    NN    YN    NN    YY
+plans.issues.edit_axis_issue                NN    NN    YN    NN    NN    YY
+plans.issues.from_survey                    NN    NN    NN    YN    NN    YY
 
 
 # --- knowledge -----------------------------------------------------------------------------------
+# Inside: a record of the coordinator's axis, or of the plain member's organisation. Reviewers are the
+# coordinators of the record's axis; a published record moved to another axis waits for that axis's
+# review unless its mover reviews it (the hole of the first release: it stayed published there).
+knowledge.review.list                       NN    NN    YN    NN    NN    YY
+knowledge.review.publish                    NN    NN    YN    NN    NN    YY
+knowledge.review.request_changes            NN    NN    YN    NN    NN    YY
+knowledge.draft.edit                        NN    YN    YN    NN    NN    YY
+knowledge.published.edit                    NN    NN    YN    NN    NN    YY
+knowledge.published.move_keeps_publication  NN    NN    NN    NN    NN    YY
+knowledge.published.move_back_to_review     NN    NN    YN    NN    NN    NN
+knowledge.transfers                         NN    NN    YY    NN    NN    YY
+knowledge.admin.list                        NN    NN    NN    NN    NN    YY
 
 
 # --- search --------------------------------------------------------------------------------------
+# A workgroup's messages are found by its members only (as its discussion is read).
+search.messages.axis_group                  NN    YN    NN    NN    NN    NN
+search.messages.commission                  NN    YN    NN    NN    NN    NN
+# A record waiting for review is found by the reviewers of its axis and the people of its organisation.
+search.best_practices.in_review             NN    YN    YN    NN    NN    YY
 
 
 # --- cms -----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import pytest
 
+from knowledge.indexing import organisation_grant
 from search import api, registry
 from tests.factories import PersonFactory, UserFactory, WorkgroupFactory, WorkgroupMembershipFactory
 from workgroups.indexing import workgroup_grant
@@ -25,8 +26,15 @@ def test_the_grants_are_public_then_the_union_of_every_contribution_in_a_stable_
 
     grants = api.grants_for(person.user)
 
-    # members (the members app), the rooms (workgroups), then the extra app's own: each grant once.
-    assert grants == ["public", "members", *(workgroup_grant(room.pk) for room in rooms), "club:9"]
+    # members (the members app), the rooms (workgroups), the records in review of the person's
+    # organisation (knowledge), then the extra app's own: each grant once.
+    assert grants == [
+        "public",
+        "members",
+        *(workgroup_grant(room.pk) for room in rooms),
+        organisation_grant(person.organisation_id),
+        "club:9",
+    ]
     assert api.grants_for(person.user) == grants
 
 
@@ -36,7 +44,11 @@ def test_each_app_contributes_only_its_own_grants(db):
     WorkgroupMembershipFactory(workgroup=room, person=person)
     names = {contribution.__module__: contribution(person.user) for contribution in registry.grants_contributions()}
 
-    assert names == {"portal.members.indexing": ["members"], "workgroups.indexing": [workgroup_grant(room.pk)]}
+    assert names == {
+        "portal.members.indexing": ["members"],
+        "workgroups.indexing": [workgroup_grant(room.pk)],
+        "knowledge.indexing": [organisation_grant(person.organisation_id)],
+    }
 
 
 def test_visitors_accounts_without_a_profile_and_inactive_accounts_hold_only_public(db):

@@ -12,7 +12,7 @@ from knowledge import services
 from search import indexing
 from search.documents import PUBLIC
 from search.models import IndexOutbox
-from tests.factories import AxisFactory, OrganisationFactory, PersonFactory
+from tests.factories import AxisFactory, OrganisationFactory, PersonFactory, make_coordinator
 from tests.search.support import available_configs, elasticsearch_config, use_backend
 
 # Nothing listens on the discard port: connections are refused at once.
@@ -25,7 +25,7 @@ def people(db):
     organisation = OrganisationFactory(name="Recyclerie du Val", in_public_directory=False)
     axis = AxisFactory(title="Économie circulaire")
     coordinator = PersonFactory()
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     return {"author": PersonFactory(organisation=organisation).user, "coordinator": coordinator.user, "axis": axis}
 
 

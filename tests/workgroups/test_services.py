@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import AxisFactory, MessageFactory, PersonFactory
+from tests.factories import AxisFactory, MessageFactory, PersonFactory, make_coordinator
 from workgroups import services
 from workgroups.digests import send_daily_digests
 from workgroups.models import (
@@ -60,7 +60,7 @@ def test_open_workgroup_joins_at_once_approval_waits_for_a_coordinator(workgroup
 
 def test_axis_coordinators_moderate_the_axis_workgroups(workgroup):
     axis_coordinator = PersonFactory()
-    workgroup.axis.coordinators.add(axis_coordinator)
+    make_coordinator(axis_coordinator, workgroup.axis)
     author = member_of(workgroup)
     message = services.message_send(workgroup=workgroup, by=author.user, body="à modérer")
     services.message_remove(message=message, by=axis_coordinator.user)

@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     WorkgroupFactory,
     WorkgroupMembershipFactory,
+    make_coordinator,
 )
 from workgroups import services
 from workgroups.models import MembershipPolicy, WorkgroupMembership, WorkgroupMembershipStatus, WorkgroupRole
@@ -360,11 +361,11 @@ def test_the_room_reads_in_the_same_queries_whatever_it_holds(signed_in, person,
     small, large = _room_with(person, 3), _room_with(person, 25)  # 9 and 75 messages (a page is 50)
     # The session, its user, the room, the person, the membership, the page of messages (authors,
     # organisations and parents joined), the last sequence and the reading mark's UPDATE, the members,
-    # the two moderator checks (axis coordinator, room role), the user's role assignments (read once),
-    # the person's organisation, the site and its sections (menu), the user's two permission reads
-    # (menus): 17, none per message or member.
+    # the user's role assignments (read once: leading the axis, moderating), the room role, the
+    # person's organisation, the site and its sections (menu), the user's two permission reads
+    # (menus): 16, none per message or member.
     for room in (small, large):
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(16):
             assert signed_in.get(room_url(room)).status_code == 200
 
 
@@ -451,7 +452,7 @@ def test_approving_twice_says_the_request_was_already_handled(signed_in, request
 def test_an_axis_coordinator_handles_requests_without_reading_the_discussion(client, db):
     coordinator = PersonFactory()
     axis = AxisFactory()
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     workgroup = WorkgroupFactory(axis=axis, membership_policy=MembershipPolicy.APPROVAL)
     MessageFactory(workgroup=workgroup, body="Entre membres seulement")
     waiting = WorkgroupMembershipFactory(

@@ -16,9 +16,10 @@ class PlansConfig(AppConfig):
         from portal.members.models import PersonRole
         from portal.members.roles import crud, grant
 
-        # Action plans and the common issues board: administrators and organisers edit them in the
-        # admin; coordinators update their axis plans' progress on the site (views.plan_update).
+        # Action plans and the common issues board, on the site and in the admin: administrators all of
+        # them, coordinators those of their axes, club animators (the organisers' group) those of their
+        # clubs; the viewsets narrow lists, exports, forms and choices to the user's scopes.
         plans = [*crud("plans", "actionplan"), *crud("plans", "action"), *crud("plans", "commonissue")]
         grant(PersonRole.ADMINISTRATOR, *plans)
         grant(PersonRole.ORGANISER, *plans)
-        grant(PersonRole.COORDINATOR, "plans.view_actionplan", "plans.view_action", *crud("plans", "commonissue"))
+        grant(PersonRole.COORDINATOR, *plans)

@@ -70,3 +70,9 @@ def issues_board(*, status: str = "", club_id: int | None = None) -> QuerySet[Co
 
 def surveys_with_answers() -> QuerySet[Survey]:
     return Survey.objects.filter(answers__isnull=False).distinct().order_by("-opened_on")
+
+
+def plans_led_by(user) -> list[ActionPlan]:
+    """The plans the user leads, public or not, in the public list's order."""
+    plans = permissions.plans_led(ActionPlan.objects.select_related("axis", "club"), user)
+    return list(_with_counts(plans).order_by("scope", "axis__number", "club__name", "title"))

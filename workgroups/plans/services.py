@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from portal.clubs.models import Survey, SurveyAnswer
 from portal.members.models import Organisation
+from workgroups import permissions as workgroup_permissions
 from workgroups.models import Workgroup
 
 from . import permissions
-from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus
+from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus, PlanScope
 
 
 def plan_actions_update(*, plan: ActionPlan, by, changes: dict[int, dict]) -> int:
@@ -45,8 +46,18 @@ def plan_actions_update(*, plan: ActionPlan, by, changes: dict[int, dict]) -> in
 
 
 def issue_update(*, issue: CommonIssue, by, status: str, decisions: str, workgroup: Workgroup | None) -> CommonIssue:
-    if not permissions.can_manage_issues(by):
-        raise PermissionDenied(_("Only organisers and coordinators update the common issues."))
+    """The issue's status, decisions, and the workgroup handling it (one the user leads, or the one
+    handling it already)."""
+    # Asked of the stored issue: a bound form has already changed this instance's fields.
+    stored = CommonIssue.objects.select_related("workgroup").get(pk=issue.pk)
+    if not permissions.can_manage_issue(by, stored):
+        raise PermissionDenied(_("Only the coordination of the issue's club or workgroup updates it."))
+    if (
+        workgroup is not None
+        and workgroup.pk != stored.workgroup_id
+        and not workgroup_permissions.can_manage(by, workgroup)
+    ):
+        raise ValidationError({"workgroup": _("Choose a workgroup of your axes or clubs.")})
     if status not in IssueStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
     issue.status, issue.decisions, issue.workgroup, issue.updated_by = status, decisions.strip(), workgroup, by
@@ -56,9 +67,10 @@ def issue_update(*, issue: CommonIssue, by, status: str, decisions: str, workgro
 
 
 def issue_from_survey(*, survey: Survey, problem: str, by, title: str = "") -> CommonIssue:
-    """Turns one problem of a survey's ranking into an issue, with the firms that raised it."""
-    if not permissions.can_manage_issues(by):
-        raise PermissionDenied(_("Only organisers and coordinators update the common issues."))
+    """Turns one problem of a survey's ranking into an issue, with the firms that raised it: by whoever
+    reads the survey's answers (its club's animators)."""
+    if not permissions.can_read_survey_answers(by, survey):
+        raise PermissionDenied(_("Only those who read the survey's answers put its problems on the board."))
     firms = Organisation.objects.filter(
         pk__in=SurveyAnswer.objects.filter(survey=survey, problem=problem).values("response__invitation__organisation")
     )
@@ -75,3 +87,133 @@ def issue_from_survey(*, survey: Survey, problem: str, by, title: str = "") -> C
         )
         issue.firms.set(firms)
     return issue
+
+
+# --- Plans and actions, from the site and the admin ---------------------------------------------------
+
+PLAN_FIELDS = ("title", "summary", "period_start", "period_end", "is_public")
+ACTION_FIELDS = (
+    "title", "description", "position", "pilot", "starts_on", "ends_on", "budget", "indicator", "target_value",
+    "current_value", "status",
+)  # fmt: skip
+
+
+def _unique_plan_slug(title: str, *, exclude_pk=None) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(title)[:200] or "plan"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or ActionPlan.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# Addresses of the plans' pages (plans/urls.py) that a plan's slug must not take.
+RESERVED_SLUGS = {"nouveau", "problematiques"}
+
+
+def plan_create(*, by, title: str, axis=None, club=None, **fields) -> ActionPlan:
+    """A plan of one of the user's axes or clubs (or of a participatory process, for the cluster's)."""
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"Not settable here: {', '.join(sorted(unknown))}")
+    scope = PlanScope.AXIS if axis is not None else PlanScope.CLUB if club is not None else PlanScope.PROCESS
+    plan = ActionPlan(title=(title or "").strip(), slug=_unique_plan_slug(title or ""), scope=scope, axis=axis,
+                      club=club, **fields)  # fmt: skip
+    if not permissions.can_manage_plan(by, plan):
+        raise PermissionDenied(_("You can create plans only for the axes you coordinate or the clubs you animate."))
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def plan_update(*, plan: ActionPlan, by, **changes) -> ActionPlan:
+    """Its title, summary, period and publicity (its axis or club stays)."""
+    if not permissions.can_manage_plan(by, plan):
+        raise PermissionDenied(_("Only the plan's coordinators edit it."))
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(plan, field, value.strip() if isinstance(value, str) else value)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def action_save(*, plan: ActionPlan, by, action: Action | None = None, partners=None, **fields) -> Action:
+    """Adds an action to the plan, or changes one of its actions (title, pilot, partners, dates,
+    budget, indicator with its target and current value, status)."""
+    if not permissions.can_manage_plan(by, plan):
+        raise PermissionDenied(_("Only the plan's coordinators update its actions."))
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    if action is None:
+        action = Action(plan=plan)
+    elif action.plan_id != plan.pk:
+        raise ValidationError(_("Some of these actions do not belong to this plan."))
+    for field, value in fields.items():
+        setattr(action, field, value.strip() if isinstance(value, str) else value)
+    if action.position is None:
+        action.position = 0
+    action.full_clean()
+    with transaction.atomic():
+        action.save()
+        if partners is not None:
+            action.partners.set(partners)
+        plan.save(update_fields=["updated_at"])
+    return action
+
+
+def action_delete(*, action: Action, by) -> None:
+    if not permissions.can_manage_plan(by, action.plan):
+        raise PermissionDenied(_("Only the plan's coordinators update its actions."))
+    with transaction.atomic():
+        plan = action.plan
+        action.delete()
+        plan.save(update_fields=["updated_at"])
+
+
+def _admin_save(*, allowed, instance, by, save):
+    """An admin create or edit: the row before and after belongs to the user's scopes (the form offers
+    no other; this holds whatever is posted)."""
+    if instance.pk is not None and not allowed(type(instance).objects.get(pk=instance.pk)):
+        raise PermissionDenied(_("This is not one of your axes' or clubs' plans."))
+    if not allowed(instance):
+        raise ValidationError(_("Choose one of your axes or clubs."))
+    with transaction.atomic():
+        return save()
+
+
+def plan_admin_save(*, instance: ActionPlan, by, save) -> ActionPlan:
+    return _admin_save(allowed=lambda plan: permissions.can_manage_plan(by, plan), instance=instance, by=by, save=save)
+
+
+def action_admin_save(*, instance: Action, by, save) -> Action:
+    return _admin_save(
+        allowed=lambda action: permissions.can_manage_plan(by, action.plan), instance=instance, by=by, save=save
+    )
+
+
+def issue_admin_save(*, instance: CommonIssue, by, save) -> CommonIssue:
+    instance.updated_by = by
+    return _admin_save(
+        allowed=lambda issue: permissions.can_manage_issue(by, issue), instance=instance, by=by, save=save
+    )
+
+
+def plan_admin_delete(*, instance: ActionPlan, by) -> None:
+    if not permissions.can_manage_plan(by, instance):
+        raise PermissionDenied(_("Only the plan's coordinators delete it."))
+    instance.delete()
+
+
+def action_admin_delete(*, instance: Action, by) -> None:
+    action_delete(action=instance, by=by)
+
+
+def issue_admin_delete(*, instance: CommonIssue, by) -> None:
+    if not permissions.can_manage_issue(by, instance):
+        raise PermissionDenied(_("Only the coordination of the issue's club or workgroup updates it."))
+    instance.delete()

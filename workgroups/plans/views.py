@@ -9,9 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.clubs.models import Survey
+from portal.forms import add_service_errors
+from workgroups import permissions as workgroup_permissions
+from workgroups.models import Workgroup
+
 from . import permissions, selectors, services
-from .forms import ActionProgressForm, IssueForm, IssueFromSurveyForm
-from .models import CommonIssue, IssueStatus, PlanScope
+from .forms import ActionForm, ActionProgressForm, IssueForm, IssueFromSurveyForm, PlanForm
+from .models import Action, CommonIssue, IssueStatus, PlanScope
 
 ISSUES_PAGE_SIZE = 30
 
@@ -20,7 +25,102 @@ ISSUES_PAGE_SIZE = 30
 def plan_index(request):
     grouped = selectors.public_plans()
     sections = [(value, label, grouped[value]) for value, label in PlanScope.choices]
-    return render(request, "plans/index.html", {"plan_sections": sections})
+    context = {
+        "plan_sections": sections,
+        # The plans the user leads, public or not, and whether she may start one.
+        "led_plans": selectors.plans_led_by(request.user) if request.user.is_authenticated else [],
+        "can_create": bool(permissions.plan_scopes_led(request.user)) if request.user.is_authenticated else False,
+    }
+    return render(request, "plans/index.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_create(request):
+    kinds = permissions.plan_scopes_led(request.user)
+    if not kinds:
+        raise PermissionDenied(_("Only axis coordinators and club animators create action plans."))
+    owners = {
+        "axes": list(workgroup_permissions.axes_led(request.user)) if PlanScope.AXIS in kinds else [],
+        "clubs": list(workgroup_permissions.clubs_led(request.user)) if PlanScope.CLUB in kinds else [],
+        "process": PlanScope.PROCESS in kinds,
+    }
+    form = PlanForm(request.POST or None, initial={"is_public": True}, **owners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(by=request.user, **form.chosen_owner(), **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan is created: add its actions now."))
+            return redirect("plans:action_add", slug=plan.slug)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": None})
+
+
+def _led_plan(request, slug):
+    plan = selectors.plan_for(request.user, slug)
+    if plan is None:
+        raise Http404
+    if not permissions.can_manage_plan(request.user, plan):
+        raise PermissionDenied(_("Only the plan's coordinators update its actions."))
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_edit(request, slug):
+    plan = _led_plan(request, slug)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan is saved."))
+            return redirect("plans:detail", slug=plan.slug)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_add(request, slug):
+    plan = _led_plan(request, slug)
+    return _action_form(request, plan, None)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_edit(request, slug, action_id):
+    plan = _led_plan(request, slug)
+    action = get_object_or_404(Action, pk=action_id, plan=plan)
+    return _action_form(request, plan, action)
+
+
+def _action_form(request, plan, action):
+    initial = {"position": (plan.actions.count() + 1)} if action is None else None
+    form = ActionForm(request.POST or None, instance=action, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_save(plan=plan, by=request.user, action=action, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The action is saved."))
+            if action is None and "another" in request.POST:
+                return redirect("plans:action_add", slug=plan.slug)
+            return redirect("plans:detail", slug=plan.slug)
+    return render(request, "plans/action_form.html", {"form": form, "plan": plan, "action": action})
+
+
+@login_required
+@require_POST
+def action_delete(request, slug, action_id):
+    plan = _led_plan(request, slug)
+    action = get_object_or_404(Action, pk=action_id, plan=plan)
+    services.action_delete(action=action, by=request.user)
+    messages.success(request, _("“%(title)s” is removed from the plan.") % {"title": action.title})
+    return redirect("plans:detail", slug=plan.slug)
 
 
 @require_safe
@@ -72,26 +172,38 @@ def plan_update(request, slug):
 @login_required
 @require_safe
 def issue_board(request):
+    """Every member sees the board; the firms raised by a survey are named only to those who read the
+    survey's answers (the others see how many)."""
     status = request.GET.get("statut", "")
     page = Paginator(selectors.issues_board(status=status), ISSUES_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_manage = permissions.can_manage_issues(request.user)
+    user = request.user
+    for issue in page.object_list:
+        issue.can_manage = permissions.can_manage_issue(user, issue)
+        issue.names_firms = issue.survey_id is None or permissions.can_read_survey_answers(user, issue.survey)
+    surveys = _readable_surveys(user)
     context = {
         "page": page,
         "status": status,
         "statuses": IssueStatus.choices,
-        "can_manage": can_manage,
-        "from_survey_form": IssueFromSurveyForm(surveys=selectors.surveys_with_answers()) if can_manage else None,
+        "from_survey_form": IssueFromSurveyForm(surveys=surveys) if surveys.exists() else None,
     }
     return render(request, "plans/issues.html", context)
 
 
+def _readable_surveys(user):
+    return permissions.surveys_readable(selectors.surveys_with_answers(), user)
+
+
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def issue_edit(request, issue_id):
-    issue = get_object_or_404(CommonIssue.objects.select_related("club", "workgroup"), pk=issue_id)
-    if not permissions.can_manage_issues(request.user):
-        raise PermissionDenied(_("Only organisers and coordinators update the common issues."))
-    form = IssueForm(request.POST or None, instance=issue)
+    issue = get_object_or_404(CommonIssue.objects.select_related("club", "workgroup", "survey"), pk=issue_id)
+    if not permissions.can_manage_issue(request.user, issue):
+        raise PermissionDenied(_("Only the coordination of the issue's club or workgroup updates it."))
+    workgroups = workgroup_permissions.workgroups_led(Workgroup.objects.all(), request.user)
+    if issue.workgroup_id:
+        workgroups = workgroups | Workgroup.objects.filter(pk=issue.workgroup_id)
+    form = IssueForm(request.POST or None, instance=issue, workgroups=workgroups)
     if request.method == "POST" and form.is_valid():
         try:
             services.issue_update(issue=issue, by=request.user, **form.cleaned_data)
@@ -100,15 +212,22 @@ def issue_edit(request, issue_id):
         else:
             messages.success(request, _("The issue has been updated."))
             return redirect("plans:issues")
-    return render(request, "plans/issue_edit.html", {"issue": issue, "form": form})
+    context = {
+        "issue": issue,
+        "form": form,
+        "names_firms": issue.survey_id is None or permissions.can_read_survey_answers(request.user, issue.survey),
+    }
+    return render(request, "plans/issue_edit.html", context)
 
 
 @login_required
 @require_POST
 def issue_from_survey(request):
-    if not permissions.can_manage_issues(request.user):
-        raise PermissionDenied(_("Only organisers and coordinators update the common issues."))
-    form = IssueFromSurveyForm(request.POST, surveys=selectors.surveys_with_answers())
+    surveys = _readable_surveys(request.user)
+    survey = Survey.objects.filter(pk=request.POST.get("survey") or 0).first()
+    if survey is not None and not permissions.can_read_survey_answers(request.user, survey):
+        raise PermissionDenied(_("Only those who read the survey's answers put its problems on the board."))
+    form = IssueFromSurveyForm(request.POST, surveys=surveys)
     if not form.is_valid():
         messages.error(request, _("Choose a survey and one of its problems."))
         return redirect("plans:issues")

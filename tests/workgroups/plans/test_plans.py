@@ -11,7 +11,15 @@ from portal.clubs import services as club_services
 from portal.clubs.models import SurveyInvitation
 from portal.members import services as member_services
 from portal.members.models import PersonRole
-from tests.factories import AxisFactory, ClubFactory, OrganisationFactory, PersonFactory, UserFactory, WorkgroupFactory
+from tests.factories import (
+    AxisFactory,
+    ClubFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    WorkgroupFactory,
+    make_coordinator,
+)
 from workgroups.plans import services
 from workgroups.plans.models import Action, ActionPlan, CommonIssue
 
@@ -22,7 +30,7 @@ TODAY = datetime.date.today()
 def axis_plan(db):
     coordinator = PersonFactory(role=PersonRole.COORDINATOR)
     axis = AxisFactory(title="Alimentation durable")
-    axis.coordinators.add(coordinator)
+    make_coordinator(coordinator, axis)
     plan = ActionPlan.objects.create(title="Plan alimentation 2026", slug="plan-alimentation", scope="axis", axis=axis)
     pilot, partner = OrganisationFactory(name="Conserverie Solidaire"), OrganisationFactory(name="Fromagerie")
     first = Action.objects.create(
@@ -94,13 +102,20 @@ def test_update_service_refuses_foreign_actions_and_other_people(axis_plan, memb
 
 
 def test_club_and_process_plans_are_updated_by_organisers(axis_plan):
-    organiser = UserFactory()
+    club = ClubFactory()
+    organiser = UserFactory()  # an organiser of the first release: animates every club, organises the cluster
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
-    plan = ActionPlan.objects.create(title="Plan du club", slug="plan-club", scope="club", club=ClubFactory())
+    plan = ActionPlan.objects.create(title="Plan du club", slug="plan-club", scope="club", club=club)
     action = Action.objects.create(plan=plan, title="Signalétique commune")
     assert services.plan_actions_update(plan=plan, by=organiser, changes={action.pk: {"status": "done"}}) == 1
+    process = ActionPlan.objects.create(title="Assises", slug="assises", scope="process")
+    assises = Action.objects.create(plan=process, title="Assises de l'ESS")
+    assert services.plan_actions_update(plan=process, by=organiser, changes={assises.pk: {"status": "done"}}) == 1
     with pytest.raises(PermissionDenied):  # an organiser does not run an axis's plan
         services.plan_actions_update(plan=axis_plan["plan"], by=organiser, changes={})
+    with pytest.raises(PermissionDenied):  # nor the plan of a club created since, that she does not animate
+        newer = ActionPlan.objects.create(title="Autre club", slug="autre-club", scope="club", club=ClubFactory())
+        services.plan_actions_update(plan=newer, by=organiser, changes={})
 
 
 def test_plan_scope_must_match_its_axis_or_club(db):

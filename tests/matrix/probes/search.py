@@ -1,0 +1,64 @@
+"""Probes of what the portal's search finds for whom: the messages of a workgroup, found by its members
+only (the grants of workgroups/indexing.py), records in review by their axis's reviewers.
+
+The probes search the database backend (the one every install has), filled with the document
+the app's indexing makes; the Elasticsearch backend applies the same grants (tests/search).
+"""
+
+import secrets
+
+from django.test import override_settings
+from django.urls import reverse
+
+from search.backend import get_backend
+from search.registry import get as indexable
+from workgroups.models import Message
+
+from ..kit import client_for, probe
+from .workgroups import AXIS, CLUB, own_workgroup
+
+DATABASE = {"BACKEND": "search.backends.database.DatabaseBackend"}
+
+
+def found(user, text: str, document) -> bool:
+    """Indexes `document`, then searches `text` on the search page as `user`."""
+    with override_settings(PORTAL_SEARCH=DATABASE):
+        get_backend.cache_clear()
+        try:
+            get_backend().add(document)
+            response = client_for(user).get(reverse("search:results"), {"q": text})
+            return response.status_code == 200 and document.url in response.content.decode()
+        finally:
+            get_backend.cache_clear()
+
+
+def _message_found(world, user, inside, kind):
+    workgroup = own_workgroup(world, user, kind, inside)
+    word = f"mot{secrets.token_hex(4)}"
+    sequence = workgroup.messages.count() + 1
+    message = Message.objects.create(workgroup=workgroup, sequence=sequence, body=f"Compte rendu {word}")
+    document = indexable("message").to_document(message)
+    return found(user, word, document)
+
+
+@probe("search.messages.axis_group")
+def messages_axis_group(world, user, inside):
+    return _message_found(world, user, inside, AXIS)
+
+
+@probe("search.messages.commission")
+def messages_commission(world, user, inside):
+    return _message_found(world, user, inside, CLUB)
+
+
+@probe("search.best_practices.in_review")
+def best_practices_in_review(world, user, inside):
+    from knowledge.models import BestPracticeStatus
+
+    from .knowledge import record_of
+
+    record = record_of(world, inside, BestPracticeStatus.SUBMITTED)
+    word = f"mot{secrets.token_hex(4)}"
+    record.summary = f"Une pratique {word}"
+    record.save(update_fields=["summary"])
+    return found(user, word, indexable("best_practice").to_document(record))
