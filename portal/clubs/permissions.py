@@ -188,9 +188,3 @@ def surveys_visible(queryset: QuerySet, user) -> QuerySet:
         return queryset
     clubs = animated_club_ids(user)
     return queryset.filter(club__isnull=False) if clubs is ALL else queryset.filter(club_id__in=clubs)
-
-
-def can_organise_clubs(user) -> bool:
-    """Whether the user animates any club (the entry to the clubs' tools). Not a right on a given
-    club: ask can_animate, can_manage_survey, can_work_on_zone for that."""
-    return animates_a_club(user)
