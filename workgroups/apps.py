@@ -12,7 +12,7 @@ class WorkgroupsConfig(AppConfig):
         from . import demo
 
         portal_demo.register("workgroups", demo.step, order=30)
-        from portal.members.models import PersonRole
+        from portal.members.models import PersonRole, Role
 
         from . import indexing
 
@@ -33,8 +33,8 @@ class WorkgroupsConfig(AppConfig):
             *crud("workgroups", "workgroup"),
             *crud("workgroups", "workgroupmembership"),
         )
-        # Coordinators (their axes' workgroups) and club animators (their clubs' commissions, in the
-        # organisers' group) work in the admin too, on the rows of their scopes only: the viewsets
+        # Coordinators (their axes' workgroups) and club animators (their clubs' commissions, in their
+        # own group) work in the admin too, on the rows of their scopes only: the viewsets
         # narrow lists, exports, forms and choices (permissions.workgroups_led, memberships_led).
         # Deleting a workgroup (and its discussion) stays the administrators': they archive.
         leaders = [
@@ -45,7 +45,8 @@ class WorkgroupsConfig(AppConfig):
             *crud("workgroups", "workgroupmembership"),
         ]
         grant(PersonRole.COORDINATOR, *leaders)
-        grant(PersonRole.ORGANISER, *leaders)
+        grant(Role.ANIMATOR, *leaders)
+        grant(PersonRole.ORGANISER, "workgroups.view_axis")
 
         from . import services
 

@@ -42,8 +42,9 @@ def test_matrix(action, role, inside_ok, outside_ok):
 
 
 if _cases(True):  # websocket connects and threads need committed rows
-    # Serialized rollback: the flush after a transactional test removes the rows migrations made (the
-    # root of Wagtail's collections, which granting a role now needs): they are restored for the next.
+    # Serialized rollback: what the migrations made (Wagtail's root collection and home page) is back
+    # for each case, as granting a coordinator or an animator builds their scope's Wagtail group and
+    # collection under it (cms follows the roles).
     @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     @pytest.mark.parametrize("action, role, inside_ok, outside_ok", _cases(True))
     def test_matrix_transactional(action, role, inside_ok, outside_ok):

@@ -17,8 +17,9 @@ class PlansConfig(AppConfig):
         from portal.members.roles import crud, grant
 
         # Action plans and the common issues board, on the site and in the admin: administrators all of
-        # them, coordinators those of their axes, club animators (the organisers' group) those of their
-        # clubs; the viewsets narrow lists, exports, forms and choices to the user's scopes.
+        # them, coordinators those of their axes, club animators (whose group includes the organisers')
+        # those of their clubs, the cluster's exchange organisers the participatory processes'; the
+        # viewsets narrow lists, exports, forms and choices to the user's scopes.
         plans = [*crud("plans", "actionplan"), *crud("plans", "action"), *crud("plans", "commonissue")]
         grant(PersonRole.ADMINISTRATOR, *plans)
         grant(PersonRole.ORGANISER, *plans)

@@ -8,6 +8,7 @@ kept by whoever leads its club, or the workgroup that handles it; an issue of ne
 
 from django.db.models import Q, QuerySet
 
+from portal.clubs import permissions as club_permissions
 from portal.members.models import Role
 from portal.members.permissions import ALL, holds, is_administrator
 from portal.members.scopes import CLUSTER_ID, ScopeKind
@@ -82,11 +83,6 @@ def can_manage_issue(user, issue: CommonIssue) -> bool:
     return is_administrator(user)
 
 
-def can_keep_issues(user) -> bool:
-    """Keeps some issues of the board (the editing links, the form turning a survey into issues)."""
-    return workgroup_permissions.leads_any(user) or leads_cluster(user)
-
-
 def issues_led(queryset: QuerySet, user) -> QuerySet:
     if not user or not user.is_authenticated:
         return queryset.none()
@@ -100,20 +96,14 @@ def issues_led(queryset: QuerySet, user) -> QuerySet:
 
 
 def can_read_survey_answers(user, survey) -> bool:
-    """Who answered a needs survey, and what: its club's animators; a survey of the whole cluster, its
-    administrators. (portal/clubs has no such policy yet: when it has one, ask it here.)"""
-    if survey is None:
-        return False
-    if survey.club_id:
-        return workgroup_permissions.leads_club(user, survey.club_id)
-    return is_administrator(user)
+    """Who answered a needs survey, and what: asked of the clubs' policy (its club's animators; a
+    survey of the whole cluster, its administrators)."""
+    return survey is not None and club_permissions.can_view_survey_answers(user, survey)
 
 
 def surveys_readable(queryset: QuerySet, user) -> QuerySet:
-    if is_administrator(user):
-        return queryset
-    clubs = workgroup_permissions.led_club_ids(user)
-    return queryset.filter(club__in=clubs) if clubs is not ALL else queryset.filter(club__isnull=False)
+    """The surveys whose answers the user reads (the clubs' policy)."""
+    return club_permissions.surveys_visible(queryset, user)
 
 
 # --- Admin screens -----------------------------------------------------------------------------------
