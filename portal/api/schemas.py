@@ -3,7 +3,7 @@
 import datetime
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, create_model
 
 
 def _examples(*examples):
@@ -159,14 +159,16 @@ class Zone(Schema):
 
 
 def _page(item):
-    class Page(Schema):
-        results: list[item]
-        next_cursor: str | None = Field(
-            None, description="Give it as `cursor` to read the next page; null on the last page."
-        )
-
-    Page.__name__ = f"{item.__name__}Page"
-    return Page
+    """The page schema of a list of `item`, with a name of its own in the OpenAPI document."""
+    return create_model(
+        f"{item.__name__}Page",
+        __base__=Schema,
+        results=(list[item], ...),
+        next_cursor=(
+            str | None,
+            Field(None, description="Give it as `cursor` to read the next page; null on the last page."),
+        ),
+    )
 
 
 EventPage = _page(Event)
