@@ -57,9 +57,8 @@ class RateLimit(BaseThrottle):
         if not rate:
             return True
 
-        def key(group, request):
-            return f"token:{token.pk}" if token is not None else request.META.get("REMOTE_ADDR", "")
-
+        # Without a token, the address as django-ratelimit finds it for the site's forms (RATELIMIT_IP_META_KEY).
+        key = (lambda group, request: f"token:{token.pk}") if token is not None else "ip"
         usage = get_usage(request, group=f"api.{name}", key=key, rate=rate, increment=True)
         self.time_left = usage["time_left"] if usage else None
         return not (usage and usage["should_limit"])
