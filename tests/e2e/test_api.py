@@ -21,7 +21,9 @@ def test_the_api_docs_render_without_a_policy_violation(page):
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_a_member_creates_and_revokes_a_token_from_the_profile(browser, browser_context_args, live_portal, device):
+def test_a_member_creates_and_revokes_a_token_from_the_profile(
+    browser, browser_context_args, live_portal, screenshot, device
+):
     member = PersonFactory()
     context = signed_in_context(browser, browser_context_args, live_portal, member, viewport=VIEWPORTS[device])
     page = context.new_page()
@@ -34,6 +36,8 @@ def test_a_member_creates_and_revokes_a_token_from_the_profile(browser, browser_
     assert secret.startswith("ptce_")
     expect(page.get_by_text("il ne sera plus affiché")).to_be_visible()
     assert_accessible(page, f"token page ({device})")
+    screenshot(page, f"api-token-{device}")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing overflows
     answer = context.request.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status == 200
 
