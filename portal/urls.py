@@ -12,6 +12,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import feeds
 from cms import views as cms_views
 from cms.events import feeds as event_feeds
+from portal.api import errors as api_errors
+from portal.api.routes import api
 from portal.members import views as members_views
 
 urlpatterns = [
@@ -30,6 +32,9 @@ urlpatterns = [
     path("flux/actualites.rss", feeds.NewsFeed(), name="news_rss"),
     path("flux/actualites.atom", feeds.AtomNewsFeed(), name="news_atom"),
     path("flux/agenda.ics", event_feeds.upcoming_events_calendar, name="events_ical"),
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_errors.unknown_path),
+    path("compte/jetons/", include("portal.api.urls")),
     path("compte/", include("portal.members.urls")),
     path("compte/", include("portal.members.account_urls")),
     path("annuaire/", include("cms.urls")),

@@ -26,6 +26,9 @@ IMPORT_RULES = {
     "cms.newsletters": PORTAL_APPS
     | {"workgroups", "workgroups.plans", "knowledge", "knowledge.exchange", "search", "cms", "cms.events"},
     "search": set(),
+    # The API reads through every app's selectors and permissions, as the site's pages do.
+    "portal.api": PORTAL_APPS
+    | {"workgroups", "workgroups.plans", "knowledge", "knowledge.exchange", "search", "cms", "cms.events"},
 }
 # The project package's configuration modules wire every app together: they may import anything.
 CONFIGURATION = ("portal.settings", "portal.urls", "portal.asgi", "portal.wsgi", "portal.routing")

@@ -36,6 +36,11 @@ def past_events(*, within: Page | None = None, axis: Axis | None = None, user=No
     return page_scope(queryset, within=within, axis=axis).order_by("-start", "-pk")
 
 
+def registrations_of(person) -> QuerySet[EventRegistration]:
+    """A member's own registrations to live events (cancelled and waiting ones too), with their event."""
+    return EventRegistration.objects.filter(person=person, event__live=True).select_related("event")
+
+
 def confirmed_registrations(event: EventPage) -> QuerySet[EventRegistration]:
     return EventRegistration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).order_by("name", "pk")
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "portal.members",
     "portal.clubs",
     "portal.privacy",
+    "portal.api",
     "workgroups",
     "workgroups.plans",
     "knowledge",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_ratelimit",
+    "ninja",  # its Swagger UI from the static files (the CDN copy would break the CSP)
     "csp",
     # Sign-in, password reset and change, throttling, two-factor authentication (TOTP, recovery codes).
     "allauth",
@@ -385,6 +387,12 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
+}
+
+# The API, per personal token or, without one, per address (django-ratelimit rates).
+PORTAL_API_RATES = {
+    "token": os.environ.get("PORTAL_RATE_API_TOKEN", "600/m"),
+    "anonymous": os.environ.get("PORTAL_RATE_API_ANONYMOUS", "120/m"),
 }
 
 # Public forms, per address (or per account when signed in): django-ratelimit rates.

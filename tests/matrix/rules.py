@@ -261,6 +261,18 @@ newsletters.subscribers.list               NN    NN    NN    NN    NN    YY
 
 # --- portal/privacy ------------------------------------------------------------------------------
 
+
+# --- api -----------------------------------------------------------------------------------------
+# A personal token reads as its owner, never more: inside is the owner's own (a workgroup they are an
+# active member of, their organisation's sheet, their token), outside another one of the same kind.
+# The personal endpoints answer 401 without a token: anonymous never reads them.
+api.token.create                           NN    YY    YY    YY    YY    YY
+api.token.revoke                           NN    YN    YN    YN    YN    YN
+api.workgroup.messages                     NN    YN    YN    YN    YN    YN
+api.me.registrations                       NN    YN    YN    YN    YN    YN
+api.me.sheets                              NN    YN    YN    YN    YN    YN
+api.public.events                          YY    YY    YY    YY    YY    YY
+
 """
 
 
