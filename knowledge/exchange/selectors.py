@@ -1,9 +1,13 @@
 """Reads of the Bourse d'échanges, with the permission checks built in."""
 
+import datetime
+import hashlib
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 import search
 from portal.clubs.models import Club
@@ -19,6 +23,7 @@ from .models import (
     ExchangeObjective,
     ExchangeSession,
     Interest,
+    ParticipationLink,
     Registration,
     ResourceSheet,
     SatisfactionResponse,
@@ -289,3 +294,104 @@ def satisfaction_summary(session: ExchangeSession) -> dict:
         responses.exclude(comment="").select_related("organisation").values_list("comment", "organisation__name")
     )
     return {"averages": averages, "distribution": distribution, "comments": comments}
+
+
+# --- Firms' links (no account) ---------------------------------------------------------------------
+
+EXPECTED_SHEETS = 5  # offers and needs each firm brings to the morning (shared/context/004)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_expires_at(session: ExchangeSession) -> datetime.datetime:
+    """The end of the session's follow-up period: midnight after the last day, local time."""
+    last_day = session.date + datetime.timedelta(days=settings.EXCHANGE_LINK_FOLLOW_UP_DAYS + 1)
+    return timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.min))
+
+
+def link_by_token(token: str) -> ParticipationLink | None:
+    """The link a token opens, whatever its state (the view refuses an expired or revoked one)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        ParticipationLink.objects.select_related("registration__session__club", "registration__organisation")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def firm_sheets(organisation) -> dict:
+    """A firm's open sheets by direction, and how ready they are against the five and five expected."""
+    sheets = list(
+        ResourceSheet.objects.filter(organisation=organisation, status__in=ACTIVE_SHEET_STATUSES).order_by(
+            "direction", "title"
+        )
+    )
+    offers = [sheet for sheet in sheets if sheet.direction == Direction.OFFER]
+    needs = [sheet for sheet in sheets if sheet.direction == Direction.NEED]
+    return {
+        "offers": offers,
+        "needs": needs,
+        "expected": EXPECTED_SHEETS,
+        "offers_missing": max(0, EXPECTED_SHEETS - len(offers)),
+        "needs_missing": max(0, EXPECTED_SHEETS - len(needs)),
+        "ready": len(offers) >= EXPECTED_SHEETS and len(needs) >= EXPECTED_SHEETS,
+    }
+
+
+def firm_sheet(organisation, pk) -> ResourceSheet | None:
+    """One of the firm's own sheets; another firm's is None (its link never opens it)."""
+    return ResourceSheet.objects.filter(organisation=organisation, pk=pk).first()
+
+
+def firm_workbook(session: ExchangeSession, organisation):
+    from .models import ExportStatus, FirmWorkbook
+
+    return (
+        FirmWorkbook.objects.filter(
+            export__session=session, export__status=ExportStatus.DONE, organisation=organisation
+        )
+        .order_by("-export__created_at")
+        .first()
+    )
+
+
+def session_links(session: ExchangeSession) -> list[dict]:
+    """Each registered firm, its link's state and its sheets' counts: the organisers' links page."""
+    now = timezone.now()
+    expires = link_expires_at(session)
+    registrations = (
+        session.registrations.select_related("organisation", "link")
+        .annotate(
+            offers=Count(
+                "organisation__resource_sheets",
+                filter=Q(
+                    organisation__resource_sheets__direction=Direction.OFFER,
+                    organisation__resource_sheets__status__in=ACTIVE_SHEET_STATUSES,
+                ),
+            ),
+            needs=Count(
+                "organisation__resource_sheets",
+                filter=Q(
+                    organisation__resource_sheets__direction=Direction.NEED,
+                    organisation__resource_sheets__status__in=ACTIVE_SHEET_STATUSES,
+                ),
+            ),
+        )
+        .order_by("organisation__name")
+    )
+    rows = []
+    for registration in registrations:
+        link = getattr(registration, "link", None)
+        if link is None:
+            state = "none"
+        elif link.revoked_at:
+            state = "revoked"
+        elif now >= expires:
+            state = "expired"
+        else:
+            state = "active"
+        rows.append({"registration": registration, "link": link, "state": state})
+    return rows
