@@ -305,10 +305,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def link_last_day(session: ExchangeSession) -> datetime.date:
+    """The last day a firm's link opens (shown to the firm): the end of the session's follow-up period."""
+    return session.date + datetime.timedelta(days=settings.EXCHANGE_LINK_FOLLOW_UP_DAYS)
+
+
 def link_expires_at(session: ExchangeSession) -> datetime.datetime:
-    """The end of the session's follow-up period: midnight after the last day, local time."""
-    last_day = session.date + datetime.timedelta(days=settings.EXCHANGE_LINK_FOLLOW_UP_DAYS + 1)
-    return timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.min))
+    """When the firms' links stop opening: midnight after their last day, local time."""
+    return timezone.make_aware(
+        datetime.datetime.combine(link_last_day(session) + datetime.timedelta(days=1), datetime.time.min)
+    )
 
 
 def link_by_token(token: str) -> ParticipationLink | None:

@@ -469,7 +469,7 @@ def link_issue(*, registration: Registration, by, base_url: str, email: str = ""
                 "session": session,
                 "firm": registration.organisation,
                 "link": base_url.rstrip("/") + reverse("exchange:firm", args=[token]),
-                "expires_at": selectors.link_expires_at(session),
+                "expires_at": selectors.link_last_day(session),
                 "expected": selectors.EXPECTED_SHEETS,
             }
             subject = _("Your sheets for the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}

@@ -616,7 +616,7 @@ def session_links(request, pk):
                         "session": session,
                         "firm": registration.organisation,
                         "link": base_url.rstrip("/") + reverse("exchange:firm", args=[token]),
-                        "expires_at": selectors.link_expires_at(session),
+                        "expires_at": selectors.link_last_day(session),
                         "expected": selectors.EXPECTED_SHEETS,
                     },
                 )
@@ -638,7 +638,7 @@ def session_links(request, pk):
         {
             "session": session,
             "rows": selectors.session_links(session),
-            "expires_at": selectors.link_expires_at(session),
+            "expires_at": selectors.link_last_day(session),
             "expected": selectors.EXPECTED_SHEETS,
         },
     )
@@ -672,9 +672,11 @@ def paper_sheet(request, pk, organisation_pk):
 
 
 def _private(response):
-    """A firm's pages carry its token in their address: kept out of caches, referrers and indexes."""
+    """A firm's pages carry its token in their address: kept out of caches, other sites' referrers
+    (same-origin: "no-referrer" would make Chromium post "Origin: null", which fails the CSRF check)
+    and search indexes."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -706,7 +708,7 @@ def firm_home(request, token):
         "firm": registration.organisation,
         "readiness": selectors.firm_sheets(registration.organisation),
         "workbook": selectors.firm_workbook(session, registration.organisation) is not None,
-        "expires_at": selectors.link_expires_at(session),
+        "expires_at": selectors.link_last_day(session),
         "can_file": session.is_open_for_changes,
     }
     return _private(render(request, "exchange/firm_home.html", context))

@@ -91,7 +91,7 @@ def test_the_organiser_emails_each_firm_its_link_through_smtp_and_only_its_hash_
     firm_page = client.get(path_of(link))
     assert firm_page.status_code == 200
     assert "Menuiserie Durand" in firm_page.content.decode()
-    assert firm_page["Referrer-Policy"] == "no-referrer"
+    assert firm_page["Referrer-Policy"] == "same-origin" and "no-store" in firm_page["Cache-Control"]
 
 
 def test_a_firm_without_an_account_files_its_sheets_and_sees_them_count(client, organiser, session, send, smtp):
