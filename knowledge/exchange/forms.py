@@ -138,3 +138,11 @@ class LinkSendForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"), required=False, help_text=_("Leave empty to use the firm's contact e-mail.")
     )
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Contact person"), max_length=150)
+    email = forms.EmailField(label=_("Their e-mail"))
+    agree = forms.BooleanField(
+        label=_("We agree that this contact appears in the workbooks of the firms of this session."), required=True
+    )

@@ -230,6 +230,14 @@ class Registration(models.Model):
     )
     moved_by_hand = models.BooleanField(_("moved by hand"), default=False)
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_agreed_at = models.DateTimeField(
+        _("contact agreed"),
+        null=True,
+        blank=True,
+        help_text=_("When the firm agreed that its contact appears in the other firms' workbooks."),
+    )
 
     class Meta:
         ordering = ["session", "organisation__name"]

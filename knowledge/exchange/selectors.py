@@ -369,7 +369,7 @@ def session_links(session: ExchangeSession) -> list[dict]:
     now = timezone.now()
     expires = link_expires_at(session)
     registrations = (
-        session.registrations.select_related("organisation", "link")
+        session.registrations.select_related("organisation", "link", "table")
         .annotate(
             offers=Count(
                 "organisation__resource_sheets",
@@ -400,4 +400,34 @@ def session_links(session: ExchangeSession) -> list[dict]:
         else:
             state = "active"
         rows.append({"registration": registration, "link": link, "state": state})
+    return rows
+
+
+def readiness(session: ExchangeSession) -> list[dict]:
+    """Per registered firm before the morning: its sheets against the five and five expected, whether
+    its contact is agreed (through its link, or a person of the firm consenting to be shown), its seat."""
+    consenting = set(
+        people_with_consent(Purpose.CONTACT)
+        .filter(organisation__exchange_registrations__session=session)
+        .values_list("organisation_id", flat=True)
+    )
+    rows = []
+    for row in session_links(session):
+        registration = row["registration"]
+        contact = registration.contact_agreed_at is not None or registration.organisation_id in consenting
+        offers_missing = max(0, EXPECTED_SHEETS - registration.offers)
+        needs_missing = max(0, EXPECTED_SHEETS - registration.needs)
+        rows.append(
+            {
+                "registration": registration,
+                "link_state": row["state"],
+                "offers": registration.offers,
+                "needs": registration.needs,
+                "offers_missing": offers_missing,
+                "needs_missing": needs_missing,
+                "contact": contact,
+                "table": registration.table,
+                "ready": contact and not offers_missing and not needs_missing,
+            }
+        )
     return rows

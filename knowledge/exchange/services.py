@@ -436,7 +436,9 @@ def satisfaction_submit(
 # --- Firms' links (no account) ---------------------------------------------------------------------
 
 
-def link_issue(*, registration: Registration, by, base_url: str, email: str = "", send: bool = True) -> str:
+def link_issue(
+    *, registration: Registration, by, base_url: str, email: str = "", send: bool = True, missing: dict | None = None
+) -> str:
     """Gives the firm a new link (the previous one, if any, stops opening) and returns its token.
 
     With `send`, e-mails it to `email` (by default the firm's contact address) once the transaction
@@ -445,7 +447,7 @@ def link_issue(*, registration: Registration, by, base_url: str, email: str = ""
     _require_organiser(by, session)
     _require_open(session)
     if send:
-        email = (email or registration.organisation.email or "").strip()
+        email = (email or registration.contact_email or registration.organisation.email or "").strip()
         if not email:
             raise ValidationError(
                 _("%(firm)s has no contact e-mail: enter one, or print its link.")
@@ -471,8 +473,11 @@ def link_issue(*, registration: Registration, by, base_url: str, email: str = ""
                 "link": base_url.rstrip("/") + reverse("exchange:firm", args=[token]),
                 "expires_at": selectors.link_last_day(session),
                 "expected": selectors.EXPECTED_SHEETS,
+                "missing": missing,
             }
             subject = _("Your sheets for the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}
+            if missing:
+                subject = _("Reminder: %(subject)s") % {"subject": subject}
             body = render_to_string("exchange/email/firm_link.txt", context)
             transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return token
@@ -522,3 +527,36 @@ def sheet_update_by_link(*, link: ParticipationLink, sheet: ResourceSheet, tags=
         indexing.schedule_index(sheet)
         ParticipationLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
     return sheet
+
+
+def contact_agree(*, link: ParticipationLink, name: str, email: str) -> Registration:
+    """The firm, through its link, gives the contact that appears in the other firms' workbooks."""
+    _require_link(link)
+    registration = link.registration
+    registration.contact_name, registration.contact_email = name.strip(), email.strip()
+    registration.contact_agreed_at = timezone.now()
+    with transaction.atomic():
+        _validated(registration, exclude=["session", "organisation", "table"]).save(
+            update_fields=["contact_name", "contact_email", "contact_agreed_at"]
+        )
+    return registration
+
+
+def reminders_send(*, session: ExchangeSession, by, base_url: str) -> dict:
+    """E-mails a fresh link to each registered firm still behind (sheets missing or contact not
+    agreed), and to those only; firms without an e-mail are listed for the organiser to call."""
+    _require_organiser(by, session)
+    _require_open(session)
+    sent, without_email = [], []
+    for row in selectors.readiness(session):
+        if row["ready"]:
+            continue
+        registration = row["registration"]
+        if row["link_state"] == "revoked":
+            continue
+        if not (registration.contact_email or registration.organisation.email):
+            without_email.append(registration.organisation.name)
+            continue
+        link_issue(registration=registration, by=by, base_url=base_url, missing=row)
+        sent.append(registration.organisation.name)
+    return {"sent": sent, "without_email": without_email}

@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +29,7 @@ from portal.ratelimits import TOO_MANY, over_rate
 from . import exports, permissions, selectors, services
 from .forms import (
     AnswerForm,
+    ContactForm,
     FirmSheetForm,
     LinkSendForm,
     MoveForm,
@@ -710,6 +712,14 @@ def firm_home(request, token):
         "workbook": selectors.firm_workbook(session, registration.organisation) is not None,
         "expires_at": selectors.link_last_day(session),
         "can_file": session.is_open_for_changes,
+        "contact_form": ContactForm(
+            initial={
+                "name": registration.contact_name,
+                "email": registration.contact_email or registration.organisation.email,
+                "agree": registration.contact_agreed_at is not None,
+            }
+        ),
+        "contact_agreed": registration.contact_agreed_at is not None,
     }
     return _private(render(request, "exchange/firm_home.html", context))
 
@@ -762,3 +772,54 @@ def firm_workbook_download(request, token):
     if workbook is None:
         raise Http404(_("The workbooks of this session are not ready yet."))
     return _private(xlsx_download(workbook.content, filename=exports.firm_filename(session, firm)))
+
+
+@never_cache
+@require_POST
+def firm_contact(request, token):
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a contact person, their e-mail, and tick the agreement."))
+    else:
+        services.contact_agree(link=link, name=form.cleaned_data["name"], email=form.cleaned_data["email"])
+        messages.success(request, _("Your contact is recorded."))
+    return _private(redirect("exchange:firm", token=token))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_readiness(request, pk):
+    """Before the morning: each firm's sheets, contact and seat; reminders to the firms behind."""
+    session = _session(request, pk)
+    if not permissions.can_manage_links(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can open this page."))
+    if request.method == "POST":
+        try:
+            result = services.reminders_send(session=session, by=request.user, base_url=request.build_absolute_uri("/"))
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            count = len(result["sent"])
+            text = ngettext("A reminder is sent to %(count)d firm.", "Reminders are sent to %(count)d firms.", count)
+            messages.success(request, text % {"count": count})
+            if result["without_email"]:
+                messages.warning(
+                    request,
+                    _("No e-mail for: %(firms)s. Call them, or print their link.")
+                    % {"firms": ", ".join(result["without_email"])},
+                )
+        return redirect("exchange:readiness", pk=session.pk)
+    rows = selectors.readiness(session)
+    return render(
+        request,
+        "exchange/readiness.html",
+        {
+            "session": session,
+            "rows": rows,
+            "expected": selectors.EXPECTED_SHEETS,
+            "behind": sum(1 for row in rows if not row["ready"]),
+        },
+    )

@@ -116,6 +116,8 @@ exchange.links.send                        NN    NN    NN    YN    YN    YY
 exchange.links.revoke                      NN    NN    NN    YN    YN    YY
 exchange.sheets.paper_entry                NN    NN    NN    YN    YN    YY
 exchange.firm_link.edit_sheet              YN    YN    YN    YN    YN    YN
+exchange.readiness.page                    NN    NN    NN    YN    YN    YY
+exchange.readiness.remind                  NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

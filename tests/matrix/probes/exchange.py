@@ -465,3 +465,18 @@ def firm_link_edit_sheet(world, user, inside):
     )
     the_sheet = sheet(world, inside)
     return allowed(client_for(user).get(reverse("exchange:firm_sheet", args=[token, the_sheet.pk])))
+
+
+@probe("exchange.readiness.page")
+def readiness_page(world, user, inside):
+    return allowed(client_for(user).get(reverse("exchange:readiness", args=[session(world, inside).pk])))
+
+
+@probe("exchange.readiness.remind")
+def readiness_remind(world, user, inside):
+    # The firm has no sheet yet: a reminder gives it a fresh link (the e-mail goes to the test outbox).
+    registration = registration_in(world, inside)
+    registration.contact_email = "contact@example.org"
+    registration.save()
+    client_for(user).post(reverse("exchange:readiness", args=[registration.session_id]))
+    return ParticipationLink.objects.filter(registration=registration).exists()
