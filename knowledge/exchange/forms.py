@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import HONEYPOT_FIELD, add_honeypot
 from portal.members.models import Organisation, Person, Zone
 
 from .models import SCORE_CHOICES, Category, Direction, ResourceSheet, SessionTable, Synergy, SynergyStatus
@@ -116,4 +117,32 @@ class SatisfactionForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FirmSheetForm(ResourceSheetForm):
+    """A sheet filed through a firm's link (no account) or typed in from paper by an organiser: the
+    firm is known, its status is open; the public form carries the robots' trap."""
+
+    def __init__(self, *args, honeypot: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+        if honeypot:
+            add_honeypot(self)
+
+    def service_arguments(self) -> dict:
+        return {key: value for key, value in super().service_arguments().items() if key != HONEYPOT_FIELD}
+
+
+class LinkSendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("Leave empty to use the firm's contact e-mail.")
+    )
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Contact person"), max_length=150)
+    email = forms.EmailField(label=_("Their e-mail"))
+    agree = forms.BooleanField(
+        label=_("We agree that this contact appears in the workbooks of the firms of this session."), required=True
     )

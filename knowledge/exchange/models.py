@@ -230,6 +230,14 @@ class Registration(models.Model):
     )
     moved_by_hand = models.BooleanField(_("moved by hand"), default=False)
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_agreed_at = models.DateTimeField(
+        _("contact agreed"),
+        null=True,
+        blank=True,
+        help_text=_("When the firm agreed that its contact appears in the other firms' workbooks."),
+    )
 
     class Meta:
         ordering = ["session", "organisation__name"]
@@ -457,3 +465,27 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self):
         return f"{self.respondent} — {self.session}"
+
+
+class ParticipationLink(models.Model):
+    """The link a registered firm uses, without an account, to file its sheets and fetch its workbook.
+
+    Only the token's SHA-256 is kept: a lost link is replaced (re-sent or printed anew), never shown
+    again. It opens until the end of the session's follow-up period (EXCHANGE_LINK_FOLLOW_UP_DAYS
+    after the morning) unless an organiser revokes it."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="link", verbose_name=_("registration")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(_("issued"))
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participation link")
+        verbose_name_plural = _("participation links")
+
+    def __str__(self):
+        return str(self.registration)

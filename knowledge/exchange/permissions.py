@@ -10,6 +10,7 @@ records the answers of that table only.
 """
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from portal.clubs.models import Club
 from portal.clubs.selectors import firms_of_clubs
@@ -201,6 +202,23 @@ def can_register(user, session: ExchangeSession, organisation: Organisation) -> 
 def can_download_workbook(user, session: ExchangeSession, organisation_id: int) -> bool:
     own = organisation_id_of(user)
     return (own is not None and own == organisation_id) or can_manage_session(user, session)
+
+
+# --- Firms' links (no account) ---------------------------------------------------------------------
+
+
+def can_manage_links(user, session: ExchangeSession) -> bool:
+    """Sending, printing and revoking the firms' links of a session, and typing in their paper sheets."""
+    return can_manage_session(user, session)
+
+
+def link_opens(link, *, now=None) -> bool:
+    """A firm's link opens its own firm's pages only while it is neither revoked nor past the session's
+    follow-up period (the holder of the token is the firm: there is no account to check)."""
+    from .selectors import link_expires_at  # selectors import this module
+
+    now = now or timezone.now()
+    return link.revoked_at is None and now < link_expires_at(link.registration.session)
 
 
 def can_answer_questionnaire(user, session: ExchangeSession) -> bool:

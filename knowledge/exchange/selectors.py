@@ -1,9 +1,13 @@
 """Reads of the Bourse d'échanges, with the permission checks built in."""
 
+import datetime
+import hashlib
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 import search
 from portal.clubs.models import Club
@@ -19,6 +23,7 @@ from .models import (
     ExchangeObjective,
     ExchangeSession,
     Interest,
+    ParticipationLink,
     Registration,
     ResourceSheet,
     SatisfactionResponse,
@@ -289,3 +294,140 @@ def satisfaction_summary(session: ExchangeSession) -> dict:
         responses.exclude(comment="").select_related("organisation").values_list("comment", "organisation__name")
     )
     return {"averages": averages, "distribution": distribution, "comments": comments}
+
+
+# --- Firms' links (no account) ---------------------------------------------------------------------
+
+EXPECTED_SHEETS = 5  # offers and needs each firm brings to the morning (shared/context/004)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_last_day(session: ExchangeSession) -> datetime.date:
+    """The last day a firm's link opens (shown to the firm): the end of the session's follow-up period."""
+    return session.date + datetime.timedelta(days=settings.EXCHANGE_LINK_FOLLOW_UP_DAYS)
+
+
+def link_expires_at(session: ExchangeSession) -> datetime.datetime:
+    """When the firms' links stop opening: midnight after their last day, local time."""
+    return timezone.make_aware(
+        datetime.datetime.combine(link_last_day(session) + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def link_by_token(token: str) -> ParticipationLink | None:
+    """The link a token opens, whatever its state (the view refuses an expired or revoked one)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        ParticipationLink.objects.select_related("registration__session__club", "registration__organisation")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def firm_sheets(organisation) -> dict:
+    """A firm's open sheets by direction, and how ready they are against the five and five expected."""
+    sheets = list(
+        ResourceSheet.objects.filter(organisation=organisation, status__in=ACTIVE_SHEET_STATUSES).order_by(
+            "direction", "title"
+        )
+    )
+    offers = [sheet for sheet in sheets if sheet.direction == Direction.OFFER]
+    needs = [sheet for sheet in sheets if sheet.direction == Direction.NEED]
+    return {
+        "offers": offers,
+        "needs": needs,
+        "expected": EXPECTED_SHEETS,
+        "offers_missing": max(0, EXPECTED_SHEETS - len(offers)),
+        "needs_missing": max(0, EXPECTED_SHEETS - len(needs)),
+        "ready": len(offers) >= EXPECTED_SHEETS and len(needs) >= EXPECTED_SHEETS,
+    }
+
+
+def firm_sheet(organisation, pk) -> ResourceSheet | None:
+    """One of the firm's own sheets; another firm's is None (its link never opens it)."""
+    return ResourceSheet.objects.filter(organisation=organisation, pk=pk).first()
+
+
+def firm_workbook(session: ExchangeSession, organisation):
+    from .models import ExportStatus, FirmWorkbook
+
+    return (
+        FirmWorkbook.objects.filter(
+            export__session=session, export__status=ExportStatus.DONE, organisation=organisation
+        )
+        .order_by("-export__created_at")
+        .first()
+    )
+
+
+def session_links(session: ExchangeSession) -> list[dict]:
+    """Each registered firm, its link's state and its sheets' counts: the organisers' links page."""
+    now = timezone.now()
+    expires = link_expires_at(session)
+    registrations = (
+        session.registrations.select_related("organisation", "link", "table")
+        .annotate(
+            offers=Count(
+                "organisation__resource_sheets",
+                filter=Q(
+                    organisation__resource_sheets__direction=Direction.OFFER,
+                    organisation__resource_sheets__status__in=ACTIVE_SHEET_STATUSES,
+                ),
+            ),
+            needs=Count(
+                "organisation__resource_sheets",
+                filter=Q(
+                    organisation__resource_sheets__direction=Direction.NEED,
+                    organisation__resource_sheets__status__in=ACTIVE_SHEET_STATUSES,
+                ),
+            ),
+        )
+        .order_by("organisation__name")
+    )
+    rows = []
+    for registration in registrations:
+        link = getattr(registration, "link", None)
+        if link is None:
+            state = "none"
+        elif link.revoked_at:
+            state = "revoked"
+        elif now >= expires:
+            state = "expired"
+        else:
+            state = "active"
+        rows.append({"registration": registration, "link": link, "state": state})
+    return rows
+
+
+def readiness(session: ExchangeSession) -> list[dict]:
+    """Per registered firm before the morning: its sheets against the five and five expected, whether
+    its contact is agreed (through its link, or a person of the firm consenting to be shown), its seat."""
+    consenting = set(
+        people_with_consent(Purpose.CONTACT)
+        .filter(organisation__exchange_registrations__session=session)
+        .values_list("organisation_id", flat=True)
+    )
+    rows = []
+    for row in session_links(session):
+        registration = row["registration"]
+        contact = registration.contact_agreed_at is not None or registration.organisation_id in consenting
+        offers_missing = max(0, EXPECTED_SHEETS - registration.offers)
+        needs_missing = max(0, EXPECTED_SHEETS - registration.needs)
+        rows.append(
+            {
+                "registration": registration,
+                "link_state": row["state"],
+                "offers": registration.offers,
+                "needs": registration.needs,
+                "offers_missing": offers_missing,
+                "needs_missing": needs_missing,
+                "contact": contact,
+                "table": registration.table,
+                "ready": contact and not offers_missing and not needs_missing,
+            }
+        )
+    return rows

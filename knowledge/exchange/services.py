@@ -2,9 +2,15 @@
 background tasks are queued to run once it commits.
 """
 
+import secrets
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +19,11 @@ from portal.members.models import Organisation, Person
 from portal.members.permissions import person_of
 from search import indexing
 
-from . import permissions, seating
+from . import permissions, seating, selectors
 from .models import (
     ExchangeSession,
     Interest,
+    ParticipationLink,
     Registration,
     ResourceSheet,
     SatisfactionResponse,
@@ -424,3 +431,132 @@ def satisfaction_submit(
     except IntegrityError:
         raise ValidationError(_("You have already answered the questionnaire of this session.")) from None
     return response
+
+
+# --- Firms' links (no account) ---------------------------------------------------------------------
+
+
+def link_issue(
+    *, registration: Registration, by, base_url: str, email: str = "", send: bool = True, missing: dict | None = None
+) -> str:
+    """Gives the firm a new link (the previous one, if any, stops opening) and returns its token.
+
+    With `send`, e-mails it to `email` (by default the firm's contact address) once the transaction
+    commits; without, the organiser prints it. Only the token's hash is stored."""
+    session = registration.session
+    _require_organiser(by, session)
+    _require_open(session)
+    if send:
+        email = (email or registration.contact_email or registration.organisation.email or "").strip()
+        if not email:
+            raise ValidationError(
+                _("%(firm)s has no contact e-mail: enter one, or print its link.")
+                % {"firm": registration.organisation.name},
+                code="no_email",
+            )
+        validate_email(email)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ParticipationLink.objects.update_or_create(
+            registration=registration,
+            defaults={
+                "token_hash": selectors.token_hash(token),
+                "issued_at": timezone.now(),
+                "sent_to": email if send else "",
+                "revoked_at": None,
+            },
+        )
+        if send:
+            context = {
+                "session": session,
+                "firm": registration.organisation,
+                "link": base_url.rstrip("/") + reverse("exchange:firm", args=[token]),
+                "expires_at": selectors.link_last_day(session),
+                "expected": selectors.EXPECTED_SHEETS,
+                "missing": missing,
+            }
+            subject = _("Your sheets for the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}
+            if missing:
+                subject = _("Reminder: %(subject)s") % {"subject": subject}
+            body = render_to_string("exchange/email/firm_link.txt", context)
+            transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return token
+
+
+def link_revoke(*, registration: Registration, by) -> None:
+    _require_organiser(by, registration.session)
+    with transaction.atomic():
+        updated = ParticipationLink.objects.filter(registration=registration, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    if not updated:
+        raise ValidationError(_("This firm has no link to revoke."), code="no_link")
+
+
+def _require_link(link: ParticipationLink) -> None:
+    if not permissions.link_opens(link):
+        raise PermissionDenied(_("This link has expired or was revoked."))
+
+
+def sheet_create_by_link(*, link: ParticipationLink, tags=(), **fields) -> ResourceSheet:
+    """A sheet the firm files through its link: always the link's own firm's, filed by no account."""
+    _require_link(link)
+    organisation = link.registration.organisation
+    values = {key: value for key, value in fields.items() if key in SHEET_FIELDS}
+    values.setdefault("zone", organisation.zone)
+    with transaction.atomic():
+        sheet = _validated(ResourceSheet(organisation=organisation, created_by=None, **values), exclude=["tags"])
+        sheet.save()
+        sheet.tags.set(_clean_tags(tags))
+        indexing.schedule_index(sheet)
+        ParticipationLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return sheet
+
+
+def sheet_update_by_link(*, link: ParticipationLink, sheet: ResourceSheet, tags=None, **fields) -> ResourceSheet:
+    _require_link(link)
+    if sheet.organisation_id != link.registration.organisation_id:
+        raise PermissionDenied(_("This sheet is not your firm's."))
+    with transaction.atomic():
+        for key, value in fields.items():
+            if key in SHEET_FIELDS:
+                setattr(sheet, key, value)
+        _validated(sheet, exclude=["tags"]).save()
+        if tags is not None:
+            sheet.tags.set(_clean_tags(tags))
+        indexing.schedule_index(sheet)
+        ParticipationLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return sheet
+
+
+def contact_agree(*, link: ParticipationLink, name: str, email: str) -> Registration:
+    """The firm, through its link, gives the contact that appears in the other firms' workbooks."""
+    _require_link(link)
+    registration = link.registration
+    registration.contact_name, registration.contact_email = name.strip(), email.strip()
+    registration.contact_agreed_at = timezone.now()
+    with transaction.atomic():
+        _validated(registration, exclude=["session", "organisation", "table"]).save(
+            update_fields=["contact_name", "contact_email", "contact_agreed_at"]
+        )
+    return registration
+
+
+def reminders_send(*, session: ExchangeSession, by, base_url: str) -> dict:
+    """E-mails a fresh link to each registered firm still behind (sheets missing or contact not
+    agreed), and to those only; firms without an e-mail are listed for the organiser to call."""
+    _require_organiser(by, session)
+    _require_open(session)
+    sent, without_email = [], []
+    for row in selectors.readiness(session):
+        if row["ready"]:
+            continue
+        registration = row["registration"]
+        if row["link_state"] == "revoked":
+            continue
+        if not (registration.contact_email or registration.organisation.email):
+            without_email.append(registration.organisation.name)
+            continue
+        link_issue(registration=registration, by=by, base_url=base_url, missing=row)
+        sent.append(registration.organisation.name)
+    return {"sent": sent, "without_email": without_email}

@@ -40,4 +40,12 @@ urlpatterns = [
     path("synergies/", views.synergy_list, name="synergies"),
     path("synergies/<int:pk>/", views.synergy_edit, name="synergy"),
     path("objectifs/", views.dashboard, name="dashboard"),
+    path("sessions/<int:pk>/liens/", views.session_links, name="links"),
+    path("sessions/<int:pk>/liens/entreprise-<int:organisation_pk>/fiche-papier/", views.paper_sheet, name="paper"),
+    path("sessions/<int:pk>/preparation/", views.session_readiness, name="readiness"),
+    path("entreprise/<str:token>/", views.firm_home, name="firm"),
+    path("entreprise/<str:token>/contact/", views.firm_contact, name="firm_contact"),
+    path("entreprise/<str:token>/fiche/", views.firm_sheet, name="firm_sheet_create"),
+    path("entreprise/<str:token>/fiches/<int:sheet_pk>/", views.firm_sheet, name="firm_sheet"),
+    path("entreprise/<str:token>/classeur.xlsx", views.firm_workbook_download, name="firm_workbook"),
 ]

@@ -14,6 +14,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.clubs.models import Club
@@ -22,10 +24,14 @@ from portal.forms import add_service_errors
 from portal.members.models import Organisation
 from portal.members.permissions import person_of
 from portal.pagination import page_of, query_string
+from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
 from .forms import (
     AnswerForm,
+    ContactForm,
+    FirmSheetForm,
+    LinkSendForm,
     MoveForm,
     RegisterFirmsForm,
     ResourceSheetForm,
@@ -38,6 +44,7 @@ from .models import (
     ExportStatus,
     FirmWorkbook,
     Interest,
+    Registration,
     ResourceSheet,
     SessionStatus,
     SessionTable,
@@ -574,4 +581,245 @@ def satisfaction_results(request, pk):
         request,
         "exchange/satisfaction_results.html",
         {"session": session, "summary": selectors.satisfaction_summary(session)},
+    )
+
+
+# --- Firms' links (no account) ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_links(request, pk):
+    """The organisers' page of the firms' links: send, print or revoke each, type in paper sheets."""
+    session = _session(request, pk)
+    if not permissions.can_manage_links(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can open this page."))
+    if request.method == "POST":
+        registration = get_object_or_404(Registration, session=session, pk=request.POST.get("registration") or 0)
+        action = request.POST.get("action")
+        base_url = request.build_absolute_uri("/")
+        try:
+            if action == "send":
+                form = LinkSendForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Enter a valid e-mail address."))
+                services.link_issue(
+                    registration=registration, by=request.user, base_url=base_url, email=form.cleaned_data["email"]
+                )
+                messages.success(
+                    request, _("A new link is sent to %(firm)s.") % {"firm": registration.organisation.name}
+                )
+            elif action == "print":
+                token = services.link_issue(registration=registration, by=request.user, base_url=base_url, send=False)
+                response = render(
+                    request,
+                    "exchange/print_link.html",
+                    {
+                        "session": session,
+                        "firm": registration.organisation,
+                        "link": base_url.rstrip("/") + reverse("exchange:firm", args=[token]),
+                        "expires_at": selectors.link_last_day(session),
+                        "expected": selectors.EXPECTED_SHEETS,
+                    },
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+            elif action == "revoke":
+                services.link_revoke(registration=registration, by=request.user)
+                messages.success(
+                    request, _("The link of %(firm)s no longer opens.") % {"firm": registration.organisation.name}
+                )
+            else:
+                raise ValidationError(_("Unknown action."))
+        except ValidationError as error:
+            _flash(request, error)
+        return redirect("exchange:links", pk=session.pk)
+    return render(
+        request,
+        "exchange/links.html",
+        {
+            "session": session,
+            "rows": selectors.session_links(session),
+            "expires_at": selectors.link_last_day(session),
+            "expected": selectors.EXPECTED_SHEETS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def paper_sheet(request, pk, organisation_pk):
+    """An organiser types in a sheet a registered firm filled in on paper."""
+    session = _session(request, pk)
+    if not permissions.can_manage_links(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can open this page."))
+    registration = get_object_or_404(
+        Registration.objects.select_related("organisation"), session=session, organisation_id=organisation_pk
+    )
+    firm = registration.organisation
+    form = FirmSheetForm(
+        request.POST or None, initial={"direction": request.GET.get("sens", "offer"), "zone": firm.zone_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sheet_create(by=request.user, organisation=firm, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The sheet of %(firm)s is filed.") % {"firm": firm.name})
+            if "again" in request.POST:
+                return redirect(request.path + f"?sens={form.cleaned_data['direction']}")
+            return redirect("exchange:links", pk=session.pk)
+    return render(request, "exchange/paper_sheet.html", {"session": session, "firm": firm, "form": form})
+
+
+def _private(response):
+    """A firm's pages carry its token in their address: kept out of caches, other sites' referrers
+    (same-origin: "no-referrer" would make Chromium post "Origin: null", which fails the CSRF check)
+    and search indexes."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _firm_link(request, token):
+    """(link, None) when the token opens, else (None, the French refusal, 410: a link replaced by a newer
+    one is unknown, as only the current token's hash is kept)."""
+    link = selectors.link_by_token(token)
+    if link is None:
+        return None, _private(render(request, "exchange/firm_refused.html", {"reason": "unknown"}, status=410))
+    if not permissions.link_opens(link):
+        reason = "revoked" if link.revoked_at else "expired"
+        context = {"reason": reason, "session": link.registration.session}
+        return None, _private(render(request, "exchange/firm_refused.html", context, status=410))
+    return link, None
+
+
+@never_cache
+@require_safe
+def firm_home(request, token):
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    registration = link.registration
+    session = registration.session
+    context = {
+        "token": token,
+        "session": session,
+        "firm": registration.organisation,
+        "readiness": selectors.firm_sheets(registration.organisation),
+        "workbook": selectors.firm_workbook(session, registration.organisation) is not None,
+        "expires_at": selectors.link_last_day(session),
+        "can_file": session.is_open_for_changes,
+        "contact_form": ContactForm(
+            initial={
+                "name": registration.contact_name,
+                "email": registration.contact_email or registration.organisation.email,
+                "agree": registration.contact_agreed_at is not None,
+            }
+        ),
+        "contact_agreed": registration.contact_agreed_at is not None,
+    }
+    return _private(render(request, "exchange/firm_home.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def firm_sheet(request, token, sheet_pk=None):
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    firm = link.registration.organisation
+    sheet = None
+    if sheet_pk is not None:
+        sheet = selectors.firm_sheet(firm, sheet_pk)
+        if sheet is None:  # another firm's sheet: this link does not know it
+            raise Http404
+    initial = {"direction": request.GET.get("sens", "offer"), "zone": firm.zone_id}
+    form = FirmSheetForm(request.POST or None, instance=sheet, initial=initial, honeypot=True)
+    status = 200
+    if request.method == "POST":
+        if over_rate(request, "exchange_link_sheet", scope=str(link.pk)):
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            try:
+                if sheet is None:
+                    services.sheet_create_by_link(link=link, **form.service_arguments())
+                else:
+                    services.sheet_update_by_link(link=link, sheet=sheet, **form.service_arguments())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied as denied:
+                form.add_error(None, str(denied))
+            else:
+                messages.success(request, _("Your sheet is filed."))
+                return _private(redirect("exchange:firm", token=token))
+    context = {"token": token, "session": link.registration.session, "firm": firm, "form": form, "sheet": sheet}
+    return _private(render(request, "exchange/firm_sheet.html", context, status=status))
+
+
+@never_cache
+@require_safe
+def firm_workbook_download(request, token):
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    session, firm = link.registration.session, link.registration.organisation
+    workbook = selectors.firm_workbook(session, firm)
+    if workbook is None:
+        raise Http404(_("The workbooks of this session are not ready yet."))
+    return _private(xlsx_download(workbook.content, filename=exports.firm_filename(session, firm)))
+
+
+@never_cache
+@require_POST
+def firm_contact(request, token):
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a contact person, their e-mail, and tick the agreement."))
+    else:
+        services.contact_agree(link=link, name=form.cleaned_data["name"], email=form.cleaned_data["email"])
+        messages.success(request, _("Your contact is recorded."))
+    return _private(redirect("exchange:firm", token=token))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_readiness(request, pk):
+    """Before the morning: each firm's sheets, contact and seat; reminders to the firms behind."""
+    session = _session(request, pk)
+    if not permissions.can_manage_links(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can open this page."))
+    if request.method == "POST":
+        try:
+            result = services.reminders_send(session=session, by=request.user, base_url=request.build_absolute_uri("/"))
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            count = len(result["sent"])
+            text = ngettext("A reminder is sent to %(count)d firm.", "Reminders are sent to %(count)d firms.", count)
+            messages.success(request, text % {"count": count})
+            if result["without_email"]:
+                messages.warning(
+                    request,
+                    _("No e-mail for: %(firms)s. Call them, or print their link.")
+                    % {"firms": ", ".join(result["without_email"])},
+                )
+        return redirect("exchange:readiness", pk=session.pk)
+    rows = selectors.readiness(session)
+    return render(
+        request,
+        "exchange/readiness.html",
+        {
+            "session": session,
+            "rows": rows,
+            "expected": selectors.EXPECTED_SHEETS,
+            "behind": sum(1 for row in rows if not row["ready"]),
+        },
     )

@@ -331,6 +331,9 @@ WAGTAILADMIN_LOGIN_URL = "members:login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 INVITATION_VALIDITY_DAYS = int(os.environ.get("PORTAL_INVITATION_VALIDITY_DAYS", "14"))
+# A Bourse d'échanges firm's link (no account) opens until this many days after the morning: the
+# follow-up period (workbook, questionnaire).
+EXCHANGE_LINK_FOLLOW_UP_DAYS = int(os.environ.get("PORTAL_EXCHANGE_LINK_FOLLOW_UP_DAYS", "90"))
 
 # --- Outside services (portal/outside): public APIs reached with a timeout and a size cap. ---
 # The company register ("Recherche d'entreprises", no key) and the national address base (BAN).
@@ -401,6 +404,7 @@ PORTAL_FORM_RATES = {
     "contact": os.environ.get("PORTAL_RATE_CONTACT", "5/h"),
     "event_registration": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION", "5/h"),  # per event
     "event_registration_daily": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION_DAILY", "20/d"),  # all events
+    "exchange_link_sheet": os.environ.get("PORTAL_RATE_EXCHANGE_LINK_SHEET", "30/h"),  # per firm's link
 }
 
 # --- Content-Security-Policy (django-csp; portal/csp.py) -------------------------------------------

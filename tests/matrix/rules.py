@@ -109,6 +109,16 @@ exchange.admin.synergies.add_choices       NN    NN    NN    YN    YN    YY
 exchange.admin.objectives.list             NN    NN    NN    YN    YN    YY
 exchange.admin.objectives.add_choices      NN    NN    NN    YN    YN    YY
 exchange.admin.satisfaction.list           NN    NN    NN    YN    YN    YY
+# Firms without an account act through their own link (#19): the session's organisers send, print
+# and revoke the links and type in paper sheets; a link opens its firm's sheets, whoever holds it,
+# and never another firm's.
+exchange.links.page                        NN    NN    NN    YN    YN    YY
+exchange.links.send                        NN    NN    NN    YN    YN    YY
+exchange.links.revoke                      NN    NN    NN    YN    YN    YY
+exchange.sheets.paper_entry                NN    NN    NN    YN    YN    YY
+exchange.firm_link.edit_sheet              YN    YN    YN    YN    YN    YN
+exchange.readiness.page                    NN    NN    NN    YN    YN    YY
+exchange.readiness.remind                  NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

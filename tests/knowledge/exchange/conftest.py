@@ -9,6 +9,7 @@ from knowledge.exchange import services
 from knowledge.exchange.models import Category, Direction, ExchangeSession, ResourceSheet
 from portal.members import services as member_services
 from portal.members.models import PersonRole
+from tests.cms.newsletters.conftest import smtp  # noqa: F401 - fixture
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 from tests.search.support import search_backend  # noqa: F401 - fixture
 

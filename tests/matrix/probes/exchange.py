@@ -20,6 +20,7 @@ from knowledge.exchange.models import (
     ExportStatus,
     FirmWorkbook,
     Interest,
+    ParticipationLink,
     Registration,
     ResourceSheet,
     SatisfactionResponse,
@@ -29,6 +30,7 @@ from knowledge.exchange.models import (
     Synergy,
     WorkbookExport,
 )
+from knowledge.exchange.selectors import token_hash
 from tests.factories import OrganisationFactory, PersonFactory
 
 from ..kit import allowed, client_for, probe
@@ -399,3 +401,82 @@ def admin_satisfaction_list(world, user, inside):
         atmosphere=5,
     )  # fmt: skip
     return admin_list_shows(user, "exchange-satisfaction", respondent.user.last_name)
+
+
+# --- Firms' links (no account) -----------------------------------------------------------------------
+
+
+def registration_in(world, inside) -> Registration:
+    return session(world, inside).registrations.get(organisation=firm(world, inside))
+
+
+@probe("exchange.links.page")
+def links_page(world, user, inside):
+    the_session = session(world, inside)
+    return allowed(client_for(user).get(reverse("exchange:links", args=[the_session.pk])))
+
+
+@probe("exchange.links.send")
+def links_send(world, user, inside):
+    registration = registration_in(world, inside)
+    client_for(user).post(
+        reverse("exchange:links", args=[registration.session_id]),
+        {"action": "send", "registration": registration.pk, "email": "contact@example.org"},
+    )
+    return ParticipationLink.objects.filter(registration=registration).exists()
+
+
+@probe("exchange.links.revoke")
+def links_revoke(world, user, inside):
+    registration = registration_in(world, inside)
+    link = ParticipationLink.objects.create(
+        registration=registration, token_hash=token_hash(marker("jeton")), issued_at=timezone.now()
+    )
+    client_for(user).post(
+        reverse("exchange:links", args=[registration.session_id]), {"action": "revoke", "registration": registration.pk}
+    )
+    link.refresh_from_db()
+    return link.revoked_at is not None
+
+
+@probe("exchange.sheets.paper_entry")
+def sheets_paper_entry(world, user, inside):
+    registration = registration_in(world, inside)
+    title = marker("Fiche papier")
+    client_for(user).post(
+        reverse("exchange:paper", args=[registration.session_id, registration.organisation_id]),
+        {
+            "direction": "need",
+            "category": "logistics",
+            "title": title,
+            "description": "Un transport par semaine.",
+            "frequency": "recurring",
+        },
+    )
+    return ResourceSheet.objects.filter(title=title, organisation=registration.organisation).exists()
+
+
+@probe("exchange.firm_link.edit_sheet")
+def firm_link_edit_sheet(world, user, inside):
+    # org_in's link, whoever holds it (signed in or not): its own sheet opens, org_out's never.
+    token = marker("jeton").replace(" ", "-")
+    ParticipationLink.objects.create(
+        registration=registration_in(world, True), token_hash=token_hash(token), issued_at=timezone.now()
+    )
+    the_sheet = sheet(world, inside)
+    return allowed(client_for(user).get(reverse("exchange:firm_sheet", args=[token, the_sheet.pk])))
+
+
+@probe("exchange.readiness.page")
+def readiness_page(world, user, inside):
+    return allowed(client_for(user).get(reverse("exchange:readiness", args=[session(world, inside).pk])))
+
+
+@probe("exchange.readiness.remind")
+def readiness_remind(world, user, inside):
+    # The firm has no sheet yet: a reminder gives it a fresh link (the e-mail goes to the test outbox).
+    registration = registration_in(world, inside)
+    registration.contact_email = "contact@example.org"
+    registration.save()
+    client_for(user).post(reverse("exchange:readiness", args=[registration.session_id]))
+    return ParticipationLink.objects.filter(registration=registration).exists()
