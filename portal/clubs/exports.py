@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from portal.exports import SHEET_TITLE_LIMIT, sheet_row, workbook_bytes
 
-from .models import CommonProblem, Survey, SurveyResponse
+from .models import ActionKind, CommonProblem, ContactStatus, Survey, SurveyResponse
 from .selectors import survey_results
 
 
@@ -48,4 +48,28 @@ def survey_workbook(survey: Survey) -> bytes:
     for worksheet in workbook.worksheets:
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
+    return workbook_bytes(workbook)
+
+
+def calls_workbook(prospect_files) -> bytes:
+    """XLSX of an animator's next actions (overdue, then today's): one line per firm."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    actions, statuses = dict(ActionKind.choices), dict(ContactStatus.choices)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Calls")[:SHEET_TITLE_LIMIT]
+    sheet.append([_("Due on"), _("Next action"), _("Firm"), _("SIRET"), _("Phone"), _("E-mail"), _("Address"),
+                  _("Commune"), _("Latest contact"), _("Latest contact on"), _("Latest note")])  # fmt: skip
+    for prospect_file in prospect_files:
+        firm = prospect_file.organisation
+        sheet.append(sheet_row(sheet, [
+            prospect_file.next_action_due, str(actions.get(prospect_file.next_action, "")), firm.name, firm.siret,
+            firm.phone, firm.email, firm.address, firm.commune,
+            str(statuses.get(prospect_file.last_status, "")) if prospect_file.last_status else "",
+            prospect_file.last_contacted_on, prospect_file.last_note or "",
+        ]))  # fmt: skip
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     return workbook_bytes(workbook)

@@ -4,7 +4,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Club, ClubStage, CommonProblem, ContactStatus, Importance, ImportMode
+from .models import (
+    ActionKind,
+    Club,
+    ClubStage,
+    CommonProblem,
+    ContactKind,
+    ContactOutcome,
+    ContactStatus,
+    Importance,
+    ImportMode,
+)
 
 # An extract of the business register for a few communes, all its columns kept: about 300 bytes a line.
 MAX_IMPORT_BYTES = 30 * 1024 * 1024
@@ -67,6 +77,40 @@ class ProspectContactForm(forms.Form):
     status = forms.ChoiceField(label=_("Contact status"), choices=ContactStatus.choices)
     contacted_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ProspectLogForm(forms.Form):
+    """Log what was done and said, and in the same form plan what comes next."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices, initial=ContactKind.CALL)
+    status = forms.ChoiceField(label=_("Contact status"), choices=ContactStatus.choices, initial=ContactStatus.CALLED)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *ContactOutcome.choices], required=False)
+    contacted_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+    note = forms.CharField(
+        label=_("What was said"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_action = forms.ChoiceField(
+        label=_("Next action"), choices=[("", _("Nothing planned")), *ActionKind.choices], required=False
+    )
+    next_action_due = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+
+
+class ProspectPlanForm(forms.Form):
+    """Who follows the firm and its next action."""
+
+    assigned_to = forms.ModelChoiceField(
+        label=_("Followed by"), queryset=None, required=False, empty_label=_("Nobody yet")
+    )
+    next_action = forms.ChoiceField(
+        label=_("Next action"), choices=[("", _("Nothing planned")), *ActionKind.choices], required=False
+    )
+    next_action_due = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assigned_to"]
+        field.queryset = assignees
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
 class SurveyForm(forms.Form):

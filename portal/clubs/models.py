@@ -166,13 +166,80 @@ class ContactStatus(models.TextChoices):
     DECLINED = "declined", _("Not interested")
 
 
+class ActionKind(models.TextChoices):
+    """How an animator reaches a firm: the next action planned, and the kind of a contact logged."""
+
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+
+
+class ContactKind(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    EVENT = "event", _("Event")
+
+
+class ContactOutcome(models.TextChoices):
+    """What came of a call or a visit."""
+
+    REACHED = "reached", _("Spoke with the right person")
+    NO_ANSWER = "no_answer", _("No answer")
+    MESSAGE_LEFT = "message_left", _("Message left")
+    CALL_BACK = "call_back", _("Asked to be called back")
+    WRONG_CONTACT = "wrong_contact", _("Wrong number or address")
+
+
+class ProspectFile(models.Model):
+    """The animator's file on a prospect firm: who follows it and what is to be done next, by when.
+    What was done and said is its log (ProspectContact)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="prospect_file", verbose_name=_("organisation")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prospect_files",
+        verbose_name=_("followed by"),
+    )
+    next_action = models.CharField(_("next action"), max_length=10, choices=ActionKind.choices, blank=True)
+    next_action_due = models.DateField(_("due on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["next_action_due", "organisation__name"]
+        verbose_name = _("prospect file")
+        verbose_name_plural = _("prospect files")
+        indexes = [models.Index(fields=["assigned_to", "next_action_due"], name="prospect_file_agenda")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(next_action="") & Q(next_action_due__isnull=True))
+                | (~Q(next_action="") & Q(next_action_due__isnull=False)),
+                name="prospect_file_action_has_due_date",
+                violation_error_message=_("A next action needs a due date, and a due date an action."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
 class ProspectContact(models.Model):
-    """One contact with a firm that is not a member yet; the latest one is its current status."""
+    """One contact with a firm that is not a member yet; the latest one is its current status.
+    Together they are the prospect's dated log: who, when, how (kind), what came of it, the note."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="prospect_contacts", verbose_name=_("organisation")
     )
     status = models.CharField(_("contact status"), max_length=10, choices=ContactStatus.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ContactOutcome.choices, blank=True)
     contacted_on = models.DateField(_("date"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=300, blank=True)
     by = models.ForeignKey(

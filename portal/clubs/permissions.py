@@ -141,6 +141,22 @@ def narrow_prospect_contact_form(form, user) -> None:
         field.queryset = zone_rows_visible(field.queryset, user)
 
 
+def can_keep_prospect_files(user) -> bool:
+    """ "My calls today", the call sheet and its export: whoever animates a club (their zones' files)."""
+    return animates_a_club(user)
+
+
+def prospect_files_visible(queryset: QuerySet, user) -> QuerySet:
+    """Prospect files of the zones the user's clubs cover (a file assigned to the user on a zone they
+    no longer cover is not theirs any more)."""
+    return zone_rows_visible(queryset, user, "organisation__zone_id")
+
+
+def may_be_assigned_prospect(user, zone) -> bool:
+    """A prospect of a zone is followed by an animator of a club covering it (or an administrator)."""
+    return user is not None and can_work_on_zone(user, zone)
+
+
 def narrow_zone_choice(form, user) -> None:
     if "zone" in form.fields:
         field = form.fields["zone"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from portal.members.models import Person
 from portal.privacy import registry
 
-from .models import ClubBoardMember, ProspectContact, SurveyResponse
+from .models import ClubBoardMember, ProspectContact, ProspectFile, SurveyResponse
 
 
 def export_board_seats(person: Person) -> list[dict]:
@@ -23,16 +23,34 @@ def erase_board_seats(person: Person) -> None:
 
 
 def export_prospect_contacts(person: Person) -> list[dict]:
-    """Contacts with prospect firms this person recorded (as an organiser)."""
-    return [
+    """Contacts with prospect firms this person logged (as an animator), and the firms they follow."""
+    rows = [
         {
             _("Organisation"): contact.organisation.name,
+            _("Kind"): contact.get_kind_display(),
             _("Contact status"): contact.get_status_display(),
+            _("Outcome"): contact.get_outcome_display(),
             _("Date"): contact.contacted_on,
             _("Note"): contact.note,
         }
         for contact in ProspectContact.objects.filter(by=person.user).select_related("organisation")
     ]
+    rows += [
+        {
+            _("Organisation"): prospect_file.organisation.name,
+            _("Followed by"): str(person),
+            _("Next action"): prospect_file.get_next_action_display(),
+            _("Due on"): prospect_file.next_action_due,
+        }
+        for prospect_file in ProspectFile.objects.filter(assigned_to=person.user).select_related("organisation")
+    ]
+    return rows
+
+
+def erase_prospect_contacts(person: Person) -> None:
+    # The log is the firm's file: its lines stay, signed by the erased account's pseudonym. The firms
+    # the person followed go back to nobody (another animator takes them on).
+    ProspectFile.objects.filter(assigned_to=person.user).update(assigned_to=None)
 
 
 def _own_survey_responses(person: Person):
@@ -70,7 +88,11 @@ def erase_survey_answers(person: Person) -> None:
 
 
 def purge_prospect_contacts(cutoff) -> int:
-    # Notes on calls and visits may name the people met; three years without news and they go.
+    # Notes on calls and visits may name the people met; three years without news and they go, and
+    # with them a follow-up nobody touched since (its next action long past).
+    ProspectFile.objects.filter(updated_at__lt=cutoff, next_action_due__lt=cutoff.date()).update(
+        next_action="", next_action_due=None, assigned_to=None
+    )
     return ProspectContact.objects.filter(contacted_on__lt=cutoff.date()).delete()[0]
 
 
@@ -95,20 +117,22 @@ def register() -> None:
     )  # fmt: skip
     registry.register_section(
         "prospect_contacts", label=gettext_lazy("Contacts with prospect firms I recorded"),
-        export=export_prospect_contacts, order=5,
+        export=export_prospect_contacts, erase=erase_prospect_contacts, order=5,
     )  # fmt: skip
     registry.register_processing(
         "prospects",
         title=gettext_lazy("Prospect firms of the business parks"),
         purpose=gettext_lazy(
             "Inviting the firms of each zone to join: the firm's public details (name, SIRET, address, sector, "
-            "headcount) and the history of the contacts with it (invited, called, visited)."
+            "headcount), who follows it and its next action, and the dated log of the contacts with it (invited, "
+            "called, visited: who, when, how, what came of it and what was said)."
         ),
         legal_basis=gettext_lazy("Legitimate interest of the cluster (business-to-business prospecting)"),
         data=[
             gettext_lazy("firm's details"),
-            gettext_lazy("dates and notes of the contacts"),
+            gettext_lazy("dates, kinds, outcomes and notes of the contacts"),
             gettext_lazy("organiser who recorded them"),
+            gettext_lazy("animator who follows the firm and the next action planned"),
         ],  # fmt: skip
         retention_setting="prospect_contacts",
         order=6,

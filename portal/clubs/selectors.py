@@ -12,14 +12,25 @@ firms registered on it if more are registered.
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from portal.members import selectors as member_selectors
-from portal.members.models import SSE_KINDS, Membership, MembershipStatus, Organisation, OrganisationKind, Zone
+from portal.members.models import (
+    SSE_KINDS,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleAssignment,
+    Zone,
+)
 from portal.members.permissions import ALL
+from portal.members.scopes import ScopeKind
 
 from . import permissions
 from .models import (
@@ -33,6 +44,7 @@ from .models import (
     GrowthTarget,
     Importance,
     ProspectContact,
+    ProspectFile,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -217,6 +229,59 @@ def prospect_status_counts(zone: Zone) -> dict[str, int]:
     for status in zone_prospects(zone).values_list("contact_status", flat=True):
         counts[status or "none"] += 1
     return counts
+
+
+def _file_contact(field: str) -> Subquery:
+    return Subquery(
+        ProspectContact.objects.filter(organisation=OuterRef("organisation_id"))
+        .order_by("-contacted_on", "-created_at")
+        .values(field)[:1]
+    )
+
+
+def prospect_agenda(user, *, overdue: bool = False, today: datetime.date | None = None) -> QuerySet[ProspectFile]:
+    """The user's next actions due today ("my calls today"), or before today (overdue), on the
+    prospects of the zones their clubs cover, with the latest contact of each; calls first."""
+    today = today or timezone.localdate()
+    due = Q(next_action_due__lt=today) if overdue else Q(next_action_due=today)
+    queryset = ProspectFile.objects.filter(due, assigned_to=user).exclude(next_action="")
+    return (
+        permissions.prospect_files_visible(queryset, user)
+        .select_related("organisation", "organisation__zone")
+        .annotate(
+            last_status=_file_contact("status"),
+            last_contacted_on=_file_contact("contacted_on"),
+            last_note=_file_contact("note"),
+        )
+        .order_by("next_action_due", "next_action", "organisation__name")
+    )
+
+
+def prospect_file_of(organisation: Organisation) -> ProspectFile:
+    """The firm's file (an unsaved empty one while nobody planned anything)."""
+    try:
+        return ProspectFile.objects.select_related("assigned_to").get(organisation=organisation)
+    except ProspectFile.DoesNotExist:
+        return ProspectFile(organisation=organisation)
+
+
+def prospect_log(organisation: Organisation) -> QuerySet[ProspectContact]:
+    """What was done and said with the firm, latest first."""
+    return ProspectContact.objects.filter(organisation=organisation).select_related("by")
+
+
+def prospect_assignees(zone: Zone, *, also=None):
+    """Who may follow a prospect of the zone: the animators of the clubs covering it (and `also`,
+    the current one or the signed-in administrator)."""
+    clubs = Club.objects.filter(merged_into__isnull=True).filter(Q(zone=zone) | Q(other_zones=zone))
+    people = RoleAssignment.objects.filter(
+        role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id__in=clubs.values("pk")
+    ).values("person__user_id")
+    condition = Q(pk__in=people)
+    for user in also or ():
+        if user is not None and getattr(user, "pk", None):
+            condition |= Q(pk=user.pk)
+    return get_user_model().objects.filter(condition, is_active=True).order_by("first_name", "last_name", "pk")
 
 
 # --- Needs surveys ------------------------------------------------------------------------------

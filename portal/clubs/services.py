@@ -26,15 +26,19 @@ from . import permissions
 from .firm_files import ImportFileError, Layout, assign_slugs, check_table, open_table, organisations_to_write
 from .models import (
     CLUB_STAGE_ORDER,
+    ActionKind,
     Club,
     ClubStageChange,
     CommonProblem,
+    ContactKind,
+    ContactOutcome,
     ContactStatus,
     FirmImport,
     Importance,
     ImportMode,
     ImportStatus,
     ProspectContact,
+    ProspectFile,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -202,24 +206,101 @@ def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | Non
 # --- Prospects ----------------------------------------------------------------------------------
 
 
-def prospect_contact_record(
-    *, organisation: Organisation, status: str, by, contacted_on: datetime.date | None = None, note: str = ""
-) -> ProspectContact:
-    """Records an invitation, a call, a visit… The latest one is the firm's status in the list."""
+KEEP_PLAN = object()  # prospect_contact_record: leave the next action as it is
+
+
+def _prospects_of_zone_only(by, organisation: Organisation) -> None:
     if not permissions.can_follow_prospects(by, organisation.zone):
         raise PermissionDenied(
             _("Only the animators of the clubs of the firm's zone and the administrators follow it.")
         )
+
+
+def _plan(
+    prospect_file: ProspectFile, *, next_action: str, next_action_due: datetime.date | None, past_allowed: bool
+) -> None:
+    next_action = next_action or ""
+    if next_action and next_action not in ActionKind.values:
+        raise ValidationError({"next_action": _("Choose a call, a visit, an e-mail or a letter.")})
+    if next_action and next_action_due is None:
+        raise ValidationError({"next_action_due": _("Give the day the next action is due.")})
+    if next_action_due is not None and not next_action:
+        raise ValidationError({"next_action": _("Choose the next action due on this day.")})
+    if next_action_due and not past_allowed and next_action_due < timezone.localdate():
+        raise ValidationError({"next_action_due": _("The next action cannot be due in the past.")})
+    prospect_file.next_action = next_action
+    prospect_file.next_action_due = next_action_due if next_action else None
+
+
+def prospect_file_plan(
+    *, organisation: Organisation, by, assigned_to, next_action: str = "", next_action_due=None
+) -> ProspectFile:
+    """Who follows the firm, and what is to be done next by when (no action: nothing planned)."""
+    _prospects_of_zone_only(by, organisation)
+    if assigned_to is not None and not permissions.may_be_assigned_prospect(assigned_to, organisation.zone):
+        raise ValidationError({"assigned_to": _("Choose an animator of a club covering the firm's zone.")})
+    with transaction.atomic():
+        prospect_file, _created = ProspectFile.objects.select_for_update().get_or_create(organisation=organisation)
+        unchanged_due = prospect_file.next_action_due == next_action_due
+        _plan(prospect_file, next_action=next_action, next_action_due=next_action_due, past_allowed=unchanged_due)
+        prospect_file.assigned_to = assigned_to
+        prospect_file.full_clean()
+        prospect_file.save()
+    return prospect_file
+
+
+def prospect_contact_record(
+    *,
+    organisation: Organisation,
+    status: str,
+    by,
+    contacted_on: datetime.date | None = None,
+    note: str = "",
+    kind: str = "",
+    outcome: str = "",
+    next_action=KEEP_PLAN,
+    next_action_due: datetime.date | None = None,
+) -> ProspectContact:
+    """Logs an invitation, a call, a visit… (the latest one is the firm's status in the list).
+
+    With `next_action` (an ActionKind, or "" for nothing more to do) the same form plans what comes
+    next: what was planned has been done. A firm that joined or declined has nothing more planned.
+    The one who logs follows the firm if nobody did."""
+    _prospects_of_zone_only(by, organisation)
     if status not in ContactStatus.values:
         raise ValidationError({"status": _("Choose a contact status.")})
+    if kind and kind not in ContactKind.values:
+        raise ValidationError({"kind": _("Choose how the firm was contacted.")})
+    if outcome and outcome not in ContactOutcome.values:
+        raise ValidationError({"outcome": _("Choose what came of the contact.")})
     contacted_on = contacted_on or timezone.localdate()
     if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("A contact cannot be dated in the future.")})
     contact = ProspectContact(
-        organisation=organisation, status=status, contacted_on=contacted_on, note=note.strip()[:300], by=by
+        organisation=organisation,
+        status=status,
+        kind=kind,
+        outcome=outcome,
+        contacted_on=contacted_on,
+        note=note.strip()[:300],
+        by=by,
     )
     contact.full_clean()
-    contact.save()
+    with transaction.atomic():
+        contact.save()
+        closed = status in {ContactStatus.JOINED, ContactStatus.DECLINED}
+        if closed or next_action is not KEEP_PLAN:
+            prospect_file, _created = ProspectFile.objects.select_for_update().get_or_create(organisation=organisation)
+            _plan(
+                prospect_file,
+                next_action="" if closed else next_action,
+                next_action_due=None if closed else next_action_due,
+                past_allowed=False,
+            )
+            if prospect_file.assigned_to_id is None and permissions.may_be_assigned_prospect(by, organisation.zone):
+                prospect_file.assigned_to = by
+            prospect_file.full_clean()
+            prospect_file.save()
     return contact
 
 

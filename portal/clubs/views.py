@@ -19,7 +19,16 @@ from portal.members.models import Organisation, Zone
 from portal.pagination import page_of
 
 from . import exports, permissions, selectors, services
-from .forms import FirmImportForm, MergeForm, ProspectContactForm, StageForm, SurveyAnswerForm, SurveyForm
+from .forms import (
+    FirmImportForm,
+    MergeForm,
+    ProspectContactForm,
+    ProspectLogForm,
+    ProspectPlanForm,
+    StageForm,
+    SurveyAnswerForm,
+    SurveyForm,
+)
 from .models import Club, ContactStatus, FirmImport, Survey
 
 
@@ -212,6 +221,118 @@ def prospect_contact(request, zone_slug, organisation_id):
     if back.startswith("?"):
         return redirect(reverse("club:prospects", args=[zone.slug]) + back)
     return redirect("club:prospects", zone_slug=zone.slug)
+
+
+def _prospect_of_zone(request, zone_slug, organisation_id):
+    zone = get_object_or_404(Zone, slug=zone_slug)
+    _zone_animators_only(request, zone)
+    return zone, get_object_or_404(Organisation.objects.select_related("zone"), pk=organisation_id, zone=zone)
+
+
+def _plan_form(prospect_file, zone, user, data=None):
+    assignees = selectors.prospect_assignees(zone, also=[prospect_file.assigned_to, user])
+    initial = {
+        "assigned_to": prospect_file.assigned_to_id,
+        "next_action": prospect_file.next_action,
+        "next_action_due": prospect_file.next_action_due,
+    }
+    return ProspectPlanForm(data, initial=initial, assignees=assignees, prefix="plan")
+
+
+def _prospect_file_page(request, zone, organisation, *, log_form=None, plan_form=None, status=200):
+    prospect_file = selectors.prospect_file_of(organisation)
+    context = {
+        "zone": zone,
+        "organisation": organisation,
+        "prospect_file": prospect_file,
+        "log": selectors.prospect_log(organisation),
+        "log_form": log_form or ProspectLogForm(prefix="log"),
+        "plan_form": plan_form or _plan_form(prospect_file, zone, request.user),
+    }
+    return render(request, "clubs/prospect_file.html", context, status=status)
+
+
+@login_required
+@require_safe
+def prospect_file(request, zone_slug, organisation_id):
+    """The prospect's file: who follows it, its next action, and its log (with the form to add to it)."""
+    zone, organisation = _prospect_of_zone(request, zone_slug, organisation_id)
+    return _prospect_file_page(request, zone, organisation)
+
+
+@login_required
+@require_POST
+def prospect_log(request, zone_slug, organisation_id):
+    zone, organisation = _prospect_of_zone(request, zone_slug, organisation_id)
+    form = ProspectLogForm(request.POST, prefix="log")
+    if form.is_valid():
+        try:
+            services.prospect_contact_record(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact with %(name)s recorded.") % {"name": organisation.name})
+            back = request.POST.get("next", "")
+            if back == "calls":
+                return redirect("club:calls")
+            return redirect("club:prospect_file", zone_slug=zone.slug, organisation_id=organisation.pk)
+    return _prospect_file_page(request, zone, organisation, log_form=form, status=400)
+
+
+@login_required
+@require_POST
+def prospect_plan(request, zone_slug, organisation_id):
+    zone, organisation = _prospect_of_zone(request, zone_slug, organisation_id)
+    form = _plan_form(selectors.prospect_file_of(organisation), zone, request.user, request.POST)
+    if form.is_valid():
+        try:
+            services.prospect_file_plan(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The file of %(name)s is up to date.") % {"name": organisation.name})
+            return redirect("club:prospect_file", zone_slug=zone.slug, organisation_id=organisation.pk)
+    return _prospect_file_page(request, zone, organisation, plan_form=form, status=400)
+
+
+def _prospect_files_keepers_only(request):
+    if not permissions.can_keep_prospect_files(request.user):
+        raise PermissionDenied(_("This page is for the animators of the clubs and the administrators."))
+
+
+def _agenda(request):
+    today = timezone.localdate()
+    statuses = dict(ContactStatus.choices)
+    due_today = list(selectors.prospect_agenda(request.user, today=today))
+    overdue = list(selectors.prospect_agenda(request.user, overdue=True, today=today))
+    for prospect_file in due_today + overdue:
+        prospect_file.last_status_label = statuses.get(prospect_file.last_status, "")
+    return {"today": today, "due_today": due_today, "overdue": overdue}
+
+
+@login_required
+@require_safe
+def my_calls(request):
+    """ "My calls today" and the overdue ones, for the signed-in animator (their clubs' zones only)."""
+    _prospect_files_keepers_only(request)
+    return render(request, "clubs/my_calls.html", _agenda(request))
+
+
+@login_required
+@require_safe
+def call_sheet(request):
+    """The same lists, to print and take along (room to write by hand)."""
+    _prospect_files_keepers_only(request)
+    return render(request, "clubs/call_sheet.html", _agenda(request))
+
+
+@login_required
+@require_safe
+def calls_export(request):
+    _prospect_files_keepers_only(request)
+    agenda = _agenda(request)
+    content = exports.calls_workbook(agenda["overdue"] + agenda["due_today"])
+    return xlsx_download(content, filename=f"appels-{agenda['today'].isoformat()}.xlsx")
 
 
 # --- Needs surveys ------------------------------------------------------------------------------
