@@ -4,10 +4,10 @@ Counted in the shared cache, so the limit holds across the server's processes; t
 settings (PORTAL_FORM_RATES). A refused submission stores nothing: the view answers 429 with the
 form and this module's French message."""
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from allauth.core.internal.httpkit import get_client_ip
-from django.core.exceptions import ImproperlyConfigured
 from django_ratelimit.core import is_ratelimited
 
 TOO_MANY = _("Too many requests from your connection: try again later, or write to the cluster's team.")
@@ -29,6 +29,6 @@ def client_ip(request) -> str:
     A chain shorter than the proxies we run means a request that did not come through them: its
     peer address is the one to count."""
     try:
-        return get_client_ip(request) or request.META.get("REMOTE_ADDR", "")
-    except ImproperlyConfigured:
+        return get_adapter(request).get_client_ip(request)
+    except (ImproperlyConfigured, PermissionDenied):
         return request.META.get("REMOTE_ADDR", "")
