@@ -338,6 +338,29 @@ def export_mark(export_id: int, **fields) -> None:
     WorkbookExport.objects.filter(pk=export_id).update(**fields)
 
 
+def workbooks_rebuild_without(person) -> int:
+    """The stored workbooks that may name `person` as a contact (sessions where her firm's sheets got
+    a YES) are replaced by fresh ones built after commit, which leave her out: called when she
+    withdraws her consent or deletes her account. Returns the number of sessions rebuilt."""
+    from .tasks import build_workbooks
+
+    named_in = Q(interests__sheet__created_by=person)
+    if person.organisation_id:
+        named_in |= Q(interests__sheet__organisation_id=person.organisation_id)
+    sessions = (
+        ExchangeSession.objects.filter(named_in, exports__isnull=False, interests__interested=True)
+        .distinct()
+        .annotate(firms=Count("registrations", distinct=True))
+    )
+    rebuilt = 0
+    for session in sessions:
+        WorkbookExport.objects.filter(session=session).delete()
+        export = WorkbookExport.objects.create(session=session, total_count=session.firms)
+        transaction.on_commit(lambda pk=export.pk: build_workbooks.enqueue(pk))
+        rebuilt += 1
+    return rebuilt
+
+
 def synergy_from_interest(*, interest: Interest, by) -> Synergy:
     """One click: the sheet's firm and the interested firm become provider and beneficiary (an offer goes
     from its owner to the interested firm; a need is answered by the interested firm)."""
