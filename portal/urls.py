@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", api_errors.unknown_path),
     path("compte/jetons/", include("portal.api.urls")),
+    path("compte/notifications/", include("workgroups.notification_urls")),
     path("compte/", include("portal.members.urls")),
     path("compte/", include("portal.members.account_urls")),
     path("annuaire/", include("cms.urls")),

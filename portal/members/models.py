@@ -376,6 +376,14 @@ class PersonRole(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Cluster administrator")
 
 
+class MessageNotifications(models.TextChoices):
+    """What a person is told of a workgroup's discussion: each workgroup may override the general choice."""
+
+    ALL = "all", _("All messages")
+    MENTIONS = "mentions", _("Mentions of my name only")
+    NONE = "none", _("Nothing")
+
+
 class Person(models.Model):
     """The profile of a user: who they are in the cluster."""
 
@@ -405,6 +413,13 @@ class Person(models.Model):
         _("daily digest by e-mail"),
         default=True,
         help_text=_("A daily e-mail with the unread messages of my workgroups and the mentions of my name."),
+    )
+    message_notifications = models.CharField(
+        _("workgroup notifications"),
+        max_length=10,
+        choices=MessageNotifications.choices,
+        default=MessageNotifications.ALL,
+        help_text=_("What the e-mails tell me of my workgroups' discussions, unless a workgroup has its own choice."),
     )
 
     class Meta:

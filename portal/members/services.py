@@ -386,16 +386,17 @@ def person_update_profile(
     last_name: str,
     job_title: str,
     phone: str,
-    receives_daily_digest: bool = True,
 ) -> Person:
+    """Who the person is; what the e-mails tell them is chosen on the notification settings
+    (workgroups.services.notifications_set)."""
     if by.pk != person.user_id and not permissions.is_administrator(by):
         raise PermissionDenied(_("You can only edit your own profile."))
     with transaction.atomic():
         person.user.first_name, person.user.last_name = first_name, last_name
         person.user.save(update_fields=["first_name", "last_name"])
-        person.job_title, person.phone, person.receives_daily_digest = job_title, phone, receives_daily_digest
+        person.job_title, person.phone = job_title, phone
         person.full_clean()
-        person.save(update_fields=["job_title", "phone", "receives_daily_digest"])
+        person.save(update_fields=["job_title", "phone"])
     return person
 
 

@@ -45,7 +45,6 @@ def profile(request):
                 "last_name": request.user.last_name,
                 "job_title": person.job_title,
                 "phone": person.phone,
-                "receives_daily_digest": person.receives_daily_digest,
             }
         )
     organisation = person.organisation

@@ -186,6 +186,7 @@ def account_delete(*, person: Person, by) -> None:
         person.job_title = person.phone = ""
         person.handle = f"ancien-membre-{person.pk}"
         person.receives_daily_digest = False
+        person.message_notifications = "none"
         person.role = "member"
         person.save()
         person.role_assignments.all().delete()  # rights held in any scope end with the account

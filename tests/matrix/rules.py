@@ -154,6 +154,10 @@ workgroups.admin.memberships.delete_axis    NN    NN    YN    NN    NN    YY
 # The hole of the first release: a coordinator made herself coordinator of any workgroup in the admin.
 workgroups.admin.memberships.coordinate_axis_group NN NN YN  NN    NN    YY
 workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
+# Notification choices (#21): one's own, whoever one is (inside and outside are the same page); a
+# membership of someone else sent in the form is never changed.
+workgroups.notifications.settings           NN    YY    YY    YY    YY    YY
+workgroups.notifications.others_membership  NN    NN    NN    NN    NN    NN
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------
