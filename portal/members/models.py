@@ -578,3 +578,23 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class CalendarAddress(models.Model):
+    """The secret address of a person's own calendar feed (their registrations, their groups' meetings).
+
+    Only the token's hash is kept: the address is shown once, when made; renewing it replaces the row,
+    so the old address answers 404 at once."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="calendar_address", verbose_name=_("person")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal calendar address")
+        verbose_name_plural = _("personal calendar addresses")
+
+    def __str__(self):
+        return str(self.person)

@@ -30,6 +30,7 @@ from search import indexing
 from . import permissions, roles, scopes
 from .models import (
     ROLE_SCOPE_KINDS,
+    CalendarAddress,
     Invitation,
     Membership,
     MembershipStatus,
@@ -653,3 +654,18 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, password: 
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+# --- The personal calendar's secret address --------------------------------------------------------
+
+
+def calendar_address_renew(*, person: Person, by) -> str:
+    """Makes the person's calendar address, or replaces it (the old one stops working at once);
+    returns the secret token, which is not kept (only its hash)."""
+    if not permissions.can_renew_calendar_address(by, person):
+        raise PermissionDenied(_("You can only renew your own calendar address."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarAddress.objects.filter(person=person).delete()
+        CalendarAddress.objects.create(person=person, token_hash=hashlib.sha256(token.encode()).hexdigest())
+    return token
