@@ -42,3 +42,28 @@ def test_a_member_chooses_what_the_portal_emails_them(browser, browser_context_a
     member.refresh_from_db()
     assert member.message_notifications == "mentions" and not member.receives_daily_digest
     context.close()
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_a_member_makes_and_renews_the_address_of_their_calendar(
+    browser, browser_context_args, live_portal, screenshot, device
+):
+    member = PersonFactory()
+    context = signed_in_context(browser, browser_context_args, live_portal, member, viewport=VIEWPORTS[device])
+    page = context.new_page()
+    page.goto("/compte/profil/")
+    page.get_by_role("link", name="Mon agenda (une adresse pour mon application d'agenda)").click()
+    page.get_by_role("button", name="Créer l'adresse de mon agenda").click()
+    first = page.get_by_label("Adresse de mon agenda").input_value()
+    assert "/flux/agenda-personnel/" in first
+    assert_accessible(page, f"calendar address ({device})")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing overflows
+    screenshot(page, f"calendar-address-{device}")
+    assert context.request.get(first).status == 200
+
+    page.get_by_role("button", name="Renouveler l'adresse (l'ancienne cesse de fonctionner)").click()
+    second = page.get_by_label("Adresse de mon agenda").input_value()
+    assert second != first
+    assert context.request.get(first).status == 404
+    assert context.request.get(second).status == 200
+    context.close()
