@@ -22,6 +22,8 @@ members.register.lookup                    NN    YY    YY    YY    YY    YY
 members.account.password_change            NN    YY    YY    YY    YY    YY
 members.account.two_factor_setup           NN    YY    YY    YY    YY    YY
 members.account.pages_without_two_factor   NN    YY    NN    NN    NN    NN
+# The personal calendar's secret address (#21) is its owner's: made and renewed from the profile.
+members.account.calendar_address           NN    YY    YY    YY    YY    YY
 
 # --- portal/clubs --------------------------------------------------------------------------------
 # Animators work on their clubs (and the zones these cover: prospects, imports, growth); stages and
@@ -154,6 +156,10 @@ workgroups.admin.memberships.delete_axis    NN    NN    YN    NN    NN    YY
 # The hole of the first release: a coordinator made herself coordinator of any workgroup in the admin.
 workgroups.admin.memberships.coordinate_axis_group NN NN YN  NN    NN    YY
 workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
+# Notification choices (#21): one's own, whoever one is (inside and outside are the same page); a
+# membership of someone else sent in the form is never changed.
+workgroups.notifications.settings           NN    YY    YY    YY    YY    YY
+workgroups.notifications.others_membership  NN    NN    NN    NN    NN    NN
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------
@@ -198,6 +204,8 @@ knowledge.published.move_keeps_publication  NN    NN    NN    NN    NN    YY
 knowledge.published.move_back_to_review     NN    NN    YN    NN    NN    NN
 knowledge.transfers                         NN    NN    YY    NN    NN    YY
 knowledge.admin.list                        NN    NN    NN    NN    NN    YY
+# The feed of new best practices (#21) is public: a record for members never goes out in it.
+knowledge.feed.members_only_record          NN    NN    NN    NN    NN    NN
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -230,6 +238,9 @@ cms.document.upload_club                   NN    NN    NN    YN    NN    YY
 cms.document.choose_club                   NN    NN    NN    YN    NN    YY
 cms.settings.site_identity                 NN    NN    NN    NN    NN    YY
 cms.survey_results.publish                 NN    NN    NN    YN    NN    YY
+# An axis's and a club's news feeds (#21) carry public news only, whoever asks.
+cms.feeds.axis_members_only_news           NN    NN    NN    NN    NN    NN
+cms.feeds.club_members_only_news           NN    NN    NN    NN    NN    NN
 
 
 # --- cms/events ----------------------------------------------------------------------------------
@@ -246,6 +257,13 @@ events.export.axis_event                   NN    NN    YN    NN    NN    YY
 events.export.club_event                   NN    NN    NN    YN    NN    YY
 events.followup.axis_event                 NN    NN    YN    NN    NN    YY
 events.followup.club_event                 NN    NN    NN    YN    NN    YY
+# Subscriptions (#21): one's own calendar at its secret address (no cookie needed); a renewed
+# address answers 404 to anyone, its owner too. The axes' and clubs' calendars carry public events
+# only, whoever asks (a members-only event of the scope never goes out).
+events.personal_calendar.own_address       NN    YY    YY    YY    YY    YY
+events.personal_calendar.renewed_address   NN    NN    NN    NN    NN    NN
+events.feeds.axis_members_only_event       NN    NN    NN    NN    NN    NN
+events.feeds.club_members_only_event       NN    NN    NN    NN    NN    NN
 
 
 # --- cms/newsletters -----------------------------------------------------------------------------
