@@ -176,6 +176,14 @@ plans.coordination.action_add_axis_plan     NN    NN    YN    NN    NN    YY
 plans.coordination.action_add_club_plan     NN    NN    NN    YN    NN    YY
 plans.coordination.action_edit_axis_plan    NN    NN    YN    NN    NN    YY
 plans.coordination.action_delete_axis_plan  NN    NN    YN    NN    NN    YY
+# Plans that move from the site (#20): an action's dated update from the plan's page, publishing a
+# draft; a draft is its leaders' alone, even when marked public.
+plans.axis_plan.record_progress             NN    NN    YN    NN    NN    YY
+plans.club_plan.record_progress             NN    NN    NN    YN    NN    YY
+plans.axis_plan.publish                     NN    NN    YN    NN    NN    YY
+plans.club_plan.publish                     NN    NN    NN    YN    NN    YY
+plans.axis_plan.draft_detail                NN    NN    YN    NN    NN    YY
+plans.club_plan.draft_detail                NN    NN    NN    YN    NN    YY
 # The board is every member's; the firms that answered a club's survey are named only to those who
 # read the survey's answers (the hole of the first release: named to every signed-in member).
 plans.issues.board                          NN    YY    YY    YY    YY    YY
