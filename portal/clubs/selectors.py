@@ -172,7 +172,8 @@ def club_public_plans(club: Club) -> list:
     related = getattr(club, "action_plans", None)
     if related is None:
         return []
-    return list(related.filter(is_public=True).order_by("title"))
+    # A draft is its animators' alone until they publish it ("published": workgroups.plans PlanStatus).
+    return list(related.filter(is_public=True, status="published").order_by("title"))
 
 
 def club_public_surveys(club: Club):

@@ -70,6 +70,7 @@ def plan_summary(actions: list[Action]) -> dict:
         "by_status": [(value, label, by_status[value]) for value, label in ActionStatus.choices],
         "total": len(actions),
         "done": by_status[ActionStatus.DONE],
+        "running": by_status[ActionStatus.IN_PROGRESS],
         "indicator_average": round(sum(progress) / len(progress)) if progress else None,
         "budget": budget,
     }
