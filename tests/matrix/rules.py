@@ -29,6 +29,10 @@ members.account.pages_without_two_factor   NN    YY    NN    NN    NN    NN
 clubs.club.backoffice                      NN    NN    NN    YN    NN    YY
 clubs.club.stage                           NN    NN    NN    YN    NN    YY
 clubs.club.merge                           NN    NN    NN    NN    NN    YY
+# The path to autonomy (#20): the checklist, accompanying person and planned date are the club's
+# animators'; the warning of a club staying too long in a stage is shown to those who follow it.
+clubs.club.autonomy                        NN    NN    NN    YN    NN    YY
+clubs.overview.stage_warning               NN    NN    NN    YN    NN    YY
 clubs.prospects.list                       NN    NN    NN    YN    NN    YY
 clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
 clubs.imports.upload                       NN    NN    NN    YN    NN    YY

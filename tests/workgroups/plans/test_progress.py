@@ -5,8 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.members.models import Role
 from portal.members.scopes import ScopeKind
@@ -16,6 +17,14 @@ from workgroups.plans import services
 from workgroups.plans.models import Action, ActionPlan, ActionUpdate, PlanStatus
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def client():
+    """The screens in English (the default language is French): the assertions read the msgids."""
+    language = translation.get_language()
+    yield Client(headers={"accept-language": "en"})
+    translation.activate(language)
 
 
 @pytest.fixture
@@ -61,7 +70,7 @@ def test_a_plan_updated_from_the_site_keeps_its_indicator_history_and_draws_it(c
     two_months_ago, last_month = TODAY - datetime.timedelta(days=60), TODAY - datetime.timedelta(days=30)
     for day, status, value, note in (
         (two_months_ago, "in_progress", "20", "Premier mois de la navette"),
-        (last_month, "in_progress", "45,5", ""),
+        (last_month, "in_progress", "45.5", ""),
         (TODAY, "in_progress", "80", "Deuxième ligne ouverte"),
     ):
         response = client.post(
