@@ -190,6 +190,29 @@ def plan_update(*, plan: ActionPlan, by, **changes) -> ActionPlan:
     return plan
 
 
+def plan_draft_from_workgroup(*, workgroup: Workgroup, decisions, by, title: str = "") -> ActionPlan:
+    """A draft action plan started from a workshop's room: each of its decisions (what
+    workgroups.selectors.decisions_of returns: rows with `text` and `decided_on`) becomes a planned
+    action of the draft, which its leaders then complete and publish. The plan belongs to the room's
+    axis or club, else to the cluster's participatory process. The caller checks the user reads the room."""
+    decisions = [decision for decision in decisions if (decision.text or "").strip()]
+    if not decisions:
+        raise ValidationError(_("This room has recorded no decision yet: nothing to start a plan from."))
+    title = (title or "").strip() or _("Action plan of %(room)s") % {"room": workgroup.name}
+    with transaction.atomic():
+        plan = plan_create(by=by, title=title[:200], axis=workgroup.axis, club=workgroup.club)
+        for position, decision in enumerate(decisions, start=1):
+            text = " ".join(decision.text.split())
+            action = Action(
+                plan=plan, position=position, title=text if len(text) <= 200 else f"{text[:199]}…",
+                description=_("Decided on %(date)s in “%(room)s”: %(text)s")
+                % {"date": decision.decided_on.strftime("%d/%m/%Y"), "room": workgroup.name, "text": decision.text},
+            )  # fmt: skip
+            action.full_clean()
+            action.save()
+    return plan
+
+
 def plan_set_status(*, plan: ActionPlan, by, status: str) -> ActionPlan:
     """Publishes a draft (its axis or club page and the plans' list show it when it is public) or takes
     a published plan back to draft."""

@@ -1,17 +1,19 @@
 """Plans that move from the site: a coordinator publishes her draft plan and updates its actions from the
 plan's page; every update is kept with its date and the indicator's history is drawn as a chart."""
 
+import collections
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.members.models import Role
 from portal.members.scopes import ScopeKind
-from tests.factories import AxisFactory, ClubFactory
+from tests.factories import AxisFactory, ClubFactory, WorkgroupFactory
 from tests.workgroups.plans.test_coordination import holder
 from workgroups.plans import services
 from workgroups.plans.models import Action, ActionPlan, ActionUpdate, PlanStatus
@@ -158,3 +160,34 @@ def test_another_club_animator_cannot_update_an_action(client, draft_plan):
     assert response.status_code == 404  # a draft of someone else's axis is not even seen
     assert not ActionUpdate.objects.exists() and Action.objects.get().status == "planned"
     assert ActionPlan.objects.get().status == PlanStatus.DRAFT
+
+
+def test_a_workshops_decisions_start_a_draft_plan_its_coordinator_then_publishes(client, draft_plan):
+    # The rows workgroups.selectors.decisions_of gives (Decision: text, decided_on), in the order taken.
+    decided = collections.namedtuple("Decision", "text decided_on")
+    workgroup = WorkgroupFactory(axis=draft_plan["axis"], name="Atelier mobilité du parc")
+    decisions = [
+        decided("Ouvrir une navette entre la gare et le parc", TODAY - datetime.timedelta(days=7)),
+        decided("Lancer une plateforme de covoiturage " + "pour les salariés " * 20, TODAY),
+        decided("  ", TODAY),  # an empty line is no decision
+    ]
+    coordinator = draft_plan["coordinator"]
+    with translation.override("en"):
+        plan = services.plan_draft_from_workgroup(workgroup=workgroup, decisions=decisions, by=coordinator)
+
+    assert (plan.status, plan.axis) == (PlanStatus.DRAFT, draft_plan["axis"])
+    assert plan.title == "Action plan of Atelier mobilité du parc"
+    actions = list(plan.actions.order_by("position"))
+    assert [action.title for action in actions][0] == "Ouvrir une navette entre la gare et le parc"
+    assert len(actions) == 2 and len(actions[1].title) == 200 and actions[1].status == "planned"
+    assert "Atelier mobilité du parc" in actions[0].description
+    client.force_login(coordinator)
+    client.post(reverse("plans:publish", args=[plan.slug]), {"status": "published"})
+    client.logout()
+    assert "Ouvrir une navette" in client.get(reverse("plans:detail", args=[plan.slug])).content.decode()
+
+    with pytest.raises(ValidationError):
+        services.plan_draft_from_workgroup(workgroup=workgroup, decisions=[], by=coordinator)
+    other = holder(Role.ANIMATOR, ScopeKind.CLUB, ClubFactory().pk)
+    with pytest.raises(PermissionDenied):
+        services.plan_draft_from_workgroup(workgroup=workgroup, decisions=decisions, by=other)
