@@ -55,6 +55,7 @@ def test_a_plan_started_on_the_site_is_a_draft_until_its_coordinator_publishes_i
     client.force_login(draft_plan["coordinator"])
     page = client.get(detail).content.decode()
     assert "is a draft" in page and reverse("plans:publish", args=[plan.slug]) in page
+    assert "· draft" in client.get(reverse("plans:index")).content.decode()  # among the plans she leads
     client.post(reverse("plans:publish", args=[plan.slug]), {"status": "published"})
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED and plan.published_at is not None
