@@ -395,6 +395,10 @@ LOGGING = {
 }
 
 # The API, per personal token or, without one, per address (django-ratelimit rates).
+# A club staying longer than this in one stage (emergence, needs collected, common actions) is flagged
+# on the clubs' overview: about a year each, three years to autonomy (the cluster may set its own).
+PORTAL_CLUB_STAGE_MAX_MONTHS = int(os.environ.get("PORTAL_CLUB_STAGE_MAX_MONTHS", "12"))
+
 PORTAL_API_RATES = {
     "token": os.environ.get("PORTAL_RATE_API_TOKEN", "600/m"),
     "anonymous": os.environ.get("PORTAL_RATE_API_ANONYMOUS", "120/m"),

@@ -31,6 +31,10 @@ members.account.calendar_address           NN    YY    YY    YY    YY    YY
 clubs.club.backoffice                      NN    NN    NN    YN    NN    YY
 clubs.club.stage                           NN    NN    NN    YN    NN    YY
 clubs.club.merge                           NN    NN    NN    NN    NN    YY
+# The path to autonomy (#20): the checklist, accompanying person and planned date are the club's
+# animators'; the warning of a club staying too long in a stage is shown to those who follow it.
+clubs.club.autonomy                        NN    NN    NN    YN    NN    YY
+clubs.overview.stage_warning               NN    NN    NN    YN    NN    YY
 clubs.prospects.list                       NN    NN    NN    YN    NN    YY
 clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
 clubs.imports.upload                       NN    NN    NN    YN    NN    YY
@@ -182,6 +186,14 @@ plans.coordination.action_add_axis_plan     NN    NN    YN    NN    NN    YY
 plans.coordination.action_add_club_plan     NN    NN    NN    YN    NN    YY
 plans.coordination.action_edit_axis_plan    NN    NN    YN    NN    NN    YY
 plans.coordination.action_delete_axis_plan  NN    NN    YN    NN    NN    YY
+# Plans that move from the site (#20): an action's dated update from the plan's page, publishing a
+# draft; a draft is its leaders' alone, even when marked public.
+plans.axis_plan.record_progress             NN    NN    YN    NN    NN    YY
+plans.club_plan.record_progress             NN    NN    NN    YN    NN    YY
+plans.axis_plan.publish                     NN    NN    YN    NN    NN    YY
+plans.club_plan.publish                     NN    NN    NN    YN    NN    YY
+plans.axis_plan.draft_detail                NN    NN    YN    NN    NN    YY
+plans.club_plan.draft_detail                NN    NN    NN    YN    NN    YY
 # The board is every member's; the firms that answered a club's survey are named only to those who
 # read the survey's answers (the hole of the first release: named to every signed-in member).
 plans.issues.board                          NN    YY    YY    YY    YY    YY
