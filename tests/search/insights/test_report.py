@@ -88,3 +88,11 @@ def test_the_spreadsheet_holds_the_three_lists_with_formulas_kept_as_text(world)
     assert formula_cell.data_type == "s" and formula_cell.quotePrefix
     assert "photovoltaique" not in str(list(workbook["Most searched"].values))
     assert SearchLog.objects.count() == 11
+
+
+def test_the_admin_menu_leads_coordinators_to_the_report(world):
+    coordinator = client_of(actor("coordinator", world)).get(reverse("wagtailadmin_home"))
+    animator = client_of(actor("animator", world)).get(reverse("wagtailadmin_home"))
+
+    assert REPORT in coordinator.content.decode()
+    assert REPORT not in animator.content.decode()
