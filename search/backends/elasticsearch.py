@@ -141,10 +141,12 @@ class PortalDocument(Document):
         },
     )
     summary = Text(analyzer=french, search_analyzer=french_search, copy_to=["all_text", "spelling"])
-    body = Text(analyzer=french, search_analyzer=french_search, copy_to=["all_text", "spelling"])
+    body = Text(analyzer=french, search_analyzer=french_search, copy_to="all_text")
     # Title, summary, tags and body in one field: the tolerant query counts matched words across them.
     all_text = Text(analyzer=french, search_analyzer=french_search)
-    # The same words as written, where "Did you mean…" looks for close spellings (never returned).
+    # Title, summary and tags as written, where "Did you mean…" looks for close spellings (never
+    # returned). Not the body: the messages' bodies are most of the text, and analysing them twice
+    # slows every rebuild.
     spelling = Text(analyzer=spelling_analyzer)
     url = Keyword(index=False)
     subtitle = Keyword(index=False)

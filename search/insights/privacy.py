@@ -25,6 +25,7 @@ def register() -> None:
             gettext_lazy("number of results"),
             gettext_lazy("rank of the result followed"),
             gettext_lazy("day"),
+            gettext_lazy("thematic axes of the filters used and of the results"),
         ],
         retention=gettext_lazy("counted from the day of the search"),
         retention_setting="search_log",
