@@ -47,6 +47,7 @@ urlpatterns = [
     path("compte/", include("portal.members.account_urls")),
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),
+    path("recherche/rapport/", include("search.insights.urls")),
     path("recherche/", include("search.urls")),
     path("vie-privee/", include("portal.privacy.urls")),
     path("lettres/", include("cms.newsletters.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cms.events",
     "cms.newsletters",
     "search",
+    "search.insights",
     "daphne",
     "channels",
     "django_tasks",
@@ -251,6 +252,8 @@ PRIVACY_RETENTION_DAYS = {
     "survey_respondent_names": int(os.environ.get("PORTAL_RETENTION_SURVEY_RESPONDENT_NAMES_DAYS", "365")),
     # The log of administrators' downloads of personal data.
     "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
+    # The searches made (no one in them: words, result count, rank followed, day): 13 months.
+    "search_log": int(os.environ.get("PORTAL_RETENTION_SEARCH_LOG_DAYS", "396")),
 }
 
 # --- Newsletters: sender address, and how long a sending may make no progress before it counts as stalled

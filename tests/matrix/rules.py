@@ -226,6 +226,10 @@ search.messages.axis_group                  NN    YN    NN    NN    NN    NN
 search.messages.commission                  NN    YN    NN    NN    NN    NN
 # A record waiting for review is found by the reviewers of its axis and the people of its organisation.
 search.best_practices.in_review             NN    YN    YN    NN    NN    YY
+# The searches made (no one in them, #24): a coordinator reads those of their axis (its filters or its
+# results), administrators all of them, members nobody's.
+search.report                               NN    NN    YN    NN    NN    YY
+search.report_export                        NN    NN    YN    NN    NN    YY
 
 
 # --- cms -----------------------------------------------------------------------------------------
