@@ -155,6 +155,11 @@ class ExchangeSession(models.Model):
         _("minutes per sheet"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     status = models.CharField(_("status"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
+    registrations_open = models.BooleanField(
+        _("registrations open"),
+        default=True,
+        help_text=_("While open, firms register themselves (members from their account, others from the agenda)."),
+    )
     current_round = models.PositiveSmallIntegerField(_("current round"), default=0)
     round_started_at = models.DateTimeField(_("round started"), null=True, blank=True)
     team = models.ManyToManyField(

@@ -70,6 +70,13 @@ def can_manage_session(user, session: ExchangeSession) -> bool:
     return clubs is ALL or (session.club_id is not None and session.club_id in clubs)
 
 
+def can_plan_session(user, club_id: int | None) -> bool:
+    """Creating a session from the site: for one of the user's clubs, or the cluster's own (club_id None)
+    for the cluster's organisers."""
+    clubs = session_club_ids(user)
+    return clubs is ALL or (club_id is not None and club_id in clubs)
+
+
 def can_view_session(user, session: ExchangeSession) -> bool:
     """Every member reads a session's page (to register their firm)."""
     return is_member(user)

@@ -125,11 +125,60 @@ def _require_open(session: ExchangeSession) -> None:
         raise ValidationError(_("This session is closed: nothing can be changed any more."), code="closed")
 
 
+SESSION_FIELDS = ("title", "date", "venue", "club", "rounds", "round_minutes", "registrations_open")
+
+
+def session_create(*, by, **fields) -> ExchangeSession:
+    """A new session planned from the organiser's screens, for one of their clubs (or the cluster's own)."""
+    values = {key: value for key, value in fields.items() if key in SESSION_FIELDS}
+    session = ExchangeSession(**values)
+    if not permissions.can_plan_session(by, session.club_id):
+        raise PermissionDenied(_("You can only plan sessions of your own clubs."))
+    with transaction.atomic():
+        _validated(session).save()
+    return session
+
+
+def session_update(*, session: ExchangeSession, by, **fields) -> ExchangeSession:
+    """Its title, date, venue, club (among the organiser's), rounds and timing; never fewer rounds than
+    already played, nothing once closed."""
+    _require_organiser(by, session)
+    with transaction.atomic():
+        session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        for key, value in fields.items():
+            if key in SESSION_FIELDS:
+                setattr(session, key, value)
+        if not permissions.can_plan_session(by, session.club_id):
+            raise PermissionDenied(_("You can only plan sessions of your own clubs."))
+        if session.rounds < session.current_round:
+            raise ValidationError(
+                {"rounds": _("%(count)d rounds are already played.") % {"count": session.current_round}}
+            )
+        _validated(session).save()
+        realtime.broadcast_on_commit(realtime.exchange_session_group(session.pk), selectors.live_state(session))
+    return session
+
+
+def session_registrations_set(*, session: ExchangeSession, by, open: bool) -> ExchangeSession:
+    """Opens or closes the firms' own registration (members' and the agenda's); organisers always register."""
+    _require_organiser(by, session)
+    if open and session.status != SessionStatus.PLANNED:
+        raise ValidationError(_("The session has started: registrations can no longer be opened."))
+    with transaction.atomic():
+        ExchangeSession.objects.filter(pk=session.pk).update(registrations_open=open)
+    session.registrations_open = open
+    return session
+
+
 def registration_add(*, session: ExchangeSession, organisation: Organisation, by) -> Registration:
-    """Registers a firm: the session's organisers register any firm, a member their own."""
+    """Registers a firm: the session's organisers register any firm, a member their own while the
+    registrations are open."""
     if not permissions.can_register(by, session, organisation):
         raise PermissionDenied(_("You can only register your own organisation."))
     _require_open(session)
+    if not session.registrations_open and not permissions.can_manage_session(by, session):
+        raise ValidationError(_("The registrations of this session are closed."), code="registrations_closed")
     with transaction.atomic():
         registration, _created = Registration.objects.get_or_create(session=session, organisation=organisation)
     return registration

@@ -36,6 +36,7 @@ from .forms import (
     RegisterFirmsForm,
     ResourceSheetForm,
     SatisfactionForm,
+    SessionForm,
     SheetFilterForm,
     SynergyForm,
     TableStaffForm,
@@ -186,6 +187,64 @@ def session_list(request):
     return render(
         request, "exchange/session_list.html", {"page": page, "is_organiser": permissions.runs_sessions(request.user)}
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_create(request):
+    """An organiser plans a session of one of their clubs (the cluster's own for the cluster's organisers)."""
+    _member_required(request)
+    if not permissions.runs_sessions(request.user):
+        raise PermissionDenied(_("Only the exchange organisers and animators of a club plan its sessions."))
+    form = SessionForm(request.POST or None)
+    permissions.narrow_club_choice(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error("club", str(denied))
+        else:
+            messages.success(request, _("The session is planned. Register the firms, then seat them."))
+            return redirect(session)
+    return render(request, "exchange/session_form.html", {"form": form, "session": None})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_edit(request, pk):
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    form = SessionForm(request.POST or None, instance=selectors.session_for(request.user, pk))
+    permissions.narrow_club_choice(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error("club", str(denied))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("exchange:session", pk=session.pk)
+    return render(request, "exchange/session_form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_POST
+def session_registrations(request, pk):
+    """Opens or closes the firms' own registration."""
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    opening = request.POST.get("open") == "1"
+    try:
+        services.session_registrations_set(session=session, by=request.user, open=opening)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("Registrations are open.") if opening else _("Registrations are closed."))
+    return redirect(session)
 
 
 @login_required

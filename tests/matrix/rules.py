@@ -75,6 +75,10 @@ exchange.sheets.see_closed                 NN    YN    NN    YN    YN    YY
 exchange.sheets.edit                       NN    YN    NN    YN    YN    YY
 exchange.sheets.file_for_firm              NN    YN    NN    YN    YN    YY
 exchange.sessions.manage                   NN    NN    NN    YN    YN    YY
+# Sessions are planned and run from the organisers' screens on the site, not only the admin (#19).
+exchange.sessions.create                   NN    NN    NN    YN    YN    YY
+exchange.sessions.edit                     NN    NN    NN    YN    YN    YY
+exchange.sessions.registrations_toggle     NN    NN    NN    YN    YN    YY
 exchange.sessions.register_firm            NN    YN    NN    YN    YN    YY
 exchange.sessions.seating                  NN    NN    NN    YN    YN    YY
 exchange.sessions.print                    NN    NN    NN    YN    YN    YY

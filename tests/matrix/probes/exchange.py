@@ -159,6 +159,51 @@ def sessions_manage(world, user, inside):
     return response.status_code == 200 and seating in response.content.decode()
 
 
+@probe("exchange.sessions.create")
+def sessions_create(world, user, inside):
+    title = marker("Bourse du site")
+    client_for(user).post(
+        reverse("exchange:session_create"),
+        {
+            "title": title,
+            "date": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+            "venue": "Salle des fêtes",
+            "club": club(world, inside).pk,
+            "rounds": 2,
+            "round_minutes": 5,
+            "registrations_open": "on",
+        },
+    )
+    return ExchangeSession.objects.filter(title=title, club=club(world, inside)).exists()
+
+
+@probe("exchange.sessions.edit")
+def sessions_edit(world, user, inside):
+    the_session = session(world, inside)
+    title = marker("Bourse renommee")
+    client_for(user).post(
+        reverse("exchange:session_edit", args=[the_session.pk]),
+        {
+            "title": title,
+            "date": the_session.date.isoformat(),
+            "venue": the_session.venue,
+            "club": the_session.club_id,
+            "rounds": 2,
+            "round_minutes": 5,
+        },
+    )
+    the_session.refresh_from_db()
+    return the_session.title == title
+
+
+@probe("exchange.sessions.registrations_toggle")
+def sessions_registrations_toggle(world, user, inside):
+    the_session = session(world, inside)
+    client_for(user).post(reverse("exchange:registrations", args=[the_session.pk]), {"open": "0"})
+    the_session.refresh_from_db()
+    return not the_session.registrations_open
+
+
 @probe("exchange.sessions.register_firm")
 def sessions_register_firm(world, user, inside):
     the_session = session(world, inside)
