@@ -271,6 +271,7 @@ def session_detail(request, pk):
         ),
         "can_answer": permissions.can_answer_questionnaire(user, session) and session.status != SessionStatus.PLANNED,
         "register_form": RegisterFirmsForm() if organiser else None,
+        "event_page": getattr(session, "event_page", None),
     }
     return render(request, "exchange/session_detail.html", context)
 

@@ -79,6 +79,10 @@ exchange.sessions.manage                   NN    NN    NN    YN    YN    YY
 exchange.sessions.create                   NN    NN    NN    YN    YN    YY
 exchange.sessions.edit                     NN    NN    NN    YN    YN    YY
 exchange.sessions.registrations_toggle     NN    NN    NN    YN    YN    YY
+exchange.sessions.agenda                   NN    NN    NN    YN    YN    YY
+# On the agenda a firm registers itself, whoever holds the form (inside: registrations open; outside:
+# closed by the organisers).
+exchange.agenda.register_firm              YN    YN    YN    YN    YN    YN
 exchange.sessions.register_firm            NN    YN    NN    YN    YN    YY
 exchange.sessions.seating                  NN    NN    NN    YN    YN    YY
 exchange.sessions.print                    NN    NN    NN    YN    YN    YY

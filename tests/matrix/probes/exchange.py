@@ -31,7 +31,7 @@ from knowledge.exchange.models import (
     WorkbookExport,
 )
 from knowledge.exchange.selectors import token_hash
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 from ..kit import allowed, client_for, probe
 from .clubs import admin_form_offers, admin_list_shows, admin_page_opens, club, marker
@@ -202,6 +202,46 @@ def sessions_registrations_toggle(world, user, inside):
     client_for(user).post(reverse("exchange:registrations", args=[the_session.pk]), {"open": "0"})
     the_session.refresh_from_db()
     return not the_session.registrations_open
+
+
+def _agenda(world):
+    from cms.events.models import EventIndexPage
+    from cms.models import HomePage
+    from tests.cms.pages import add_page
+
+    if "agenda" not in world.extra:
+        home = HomePage.objects.get()
+        world.extra["agenda"] = EventIndexPage.objects.child_of(home).first() or add_page(
+            home, EventIndexPage, title="Agenda"
+        )
+    return world.extra["agenda"]
+
+
+@probe("exchange.sessions.agenda")
+def sessions_agenda(world, user, inside):
+    from cms.events.models import EventPage
+
+    _agenda(world)
+    the_session = session(world, inside)
+    client_for(user).post(reverse("exchange_session_publish", args=[the_session.pk]))
+    return EventPage.objects.filter(exchange_session=the_session, live=True).exists()
+
+
+@probe("exchange.agenda.register_firm")
+def agenda_register_firm(world, user, inside):
+    from cms.events import services as event_services
+
+    _agenda(world)
+    the_session = session(world, inside)
+    granter = UserFactory(is_superuser=True, is_staff=True)
+    event = event_services.exchange_session_publish(session=the_session, by=granter)
+    if not inside:
+        ExchangeSession.objects.filter(pk=the_session.pk).update(registrations_open=False)
+    name = marker("Entreprise inscrite")
+    client_for(user).post(
+        event.url, {"name": name, "siret": "", "contact_name": "Jeanne", "contact_email": "jeanne@exemple.test"}
+    )
+    return Registration.objects.filter(session=the_session, organisation__name=name).exists()
 
 
 @probe("exchange.sessions.register_firm")
