@@ -23,6 +23,7 @@ urlpatterns = [
     path("sessions/<int:pk>/manche/", views.session_advance, name="advance"),
     path("sessions/<int:pk>/tables/<int:number>/", views.table_screen, name="table"),
     path("sessions/<int:pk>/tables/<int:number>/reponse/", views.table_answer, name="answer"),
+    path("sessions/<int:pk>/tables/<int:number>/animation/", views.facilitator_screen, name="facilitator"),
     path("sessions/<int:pk>/classeurs/", views.session_workbooks, name="workbooks"),
     path("sessions/<int:pk>/classeurs/entreprise-<int:organisation_pk>.xlsx", views.workbook_firm, name="workbook"),
     path(

@@ -261,6 +261,7 @@ def session_detail(request, pk):
         "registrations": selectors.registrations(session),
         "registered": bool(own and session.registrations.filter(organisation_id=own).exists()),
         "my_tables": session.tables.filter(secretary=person_of(user)) if person_of(user) else [],
+        "my_facilitated": session.tables.filter(facilitator=person_of(user)) if person_of(user) else [],
         "interests": selectors.interests_of_session(session, user=user),
         "export": export,
         "my_workbook": bool(
@@ -454,6 +455,43 @@ def table_screen(request, pk, number):
         "storageKey": f"exchange-{session.pk}-{table.number}-{session.current_round}",
     }
     return render(request, "exchange/table.html", {"table": table, "session": session, "data": data})
+
+
+@login_required
+@require_safe
+def facilitator_screen(request, pk, number):
+    """The facilitator's screen beside the secretary's: the round's running order (the same sheets in the
+    same order), the sheet being announced and the time left, from the round's start and the minutes
+    per sheet; it follows the session's websocket as the secretary's does."""
+    session = _session(request, pk)
+    table = get_object_or_404(
+        SessionTable.objects.select_related("session", "facilitator__user"), session=session, number=number
+    )
+    if not permissions.can_facilitate_at(request.user, table):
+        raise PermissionDenied(_("Only the facilitator of this table can open its screen."))
+    sheets = selectors.round_sheets(session, session.current_round)
+    firms = [r.organisation for r in table.registrations.select_related("organisation").order_by("organisation__name")]
+    data = {
+        "wsPath": f"/ws/bourse/{session.pk}/",
+        "round": session.current_round,
+        "status": session.status,
+        "startedAt": session.round_started_at.isoformat() if session.round_started_at else None,
+        "minutesPerSheet": session.round_minutes,
+        "sheets": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "description": s.description,
+                "organisation": s.organisation.name,
+                "category": s.get_category_display(),
+                "quantity": f"{s.quantity.normalize():f} {s.unit}".strip() if s.quantity is not None else s.unit,
+            }
+            for s in sheets
+        ],  # fmt: skip
+        "storageKey": f"exchange-facilitator-{session.pk}-{table.number}-{session.current_round}",
+    }
+    context = {"table": table, "session": session, "data": data, "sheets": sheets, "firms": firms}
+    return render(request, "exchange/facilitator.html", context)
 
 
 @login_required

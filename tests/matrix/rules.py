@@ -89,6 +89,7 @@ exchange.sessions.print                    NN    NN    NN    YN    YN    YY
 exchange.sessions.live                     NN    NN    NN    YN    YN    YY
 exchange.rounds.advance                    NN    NN    NN    YN    YN    YY
 exchange.tables.screen                     NN    NN    NN    YN    YN    YY
+exchange.tables.facilitator                NN    NN    NN    YN    YN    YY
 exchange.interests.record                  NN    NN    NN    YN    YN    YY
 exchange.interests.list                    NN    YN    NN    YN    YN    YY
 exchange.session.websocket                 NN    NN    NN    YN    YN    YY

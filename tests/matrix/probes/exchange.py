@@ -283,6 +283,13 @@ def tables_screen(world, user, inside):
     return allowed(client_for(user).get(reverse("exchange:table", args=[session(world, inside).pk, 1])))
 
 
+@probe("exchange.tables.facilitator")
+def tables_facilitator(world, user, inside):
+    # The table has no facilitator: its session's organisers stand in.
+    the_session = session(world, inside, status=SessionStatus.RUNNING, current_round=1)
+    return allowed(client_for(user).get(reverse("exchange:facilitator", args=[the_session.pk, 1])))
+
+
 @probe("exchange.interests.record")
 def interests_record(world, user, inside):
     the_session = session(world, inside, status=SessionStatus.RUNNING, current_round=1)
