@@ -76,7 +76,7 @@ def test_the_organiser_edits_the_session_but_never_below_the_rounds_played(clien
         reverse("exchange:session_edit", args=[session.pk]), _fields(clubs[0], rounds=1, title="Nouveau titre")
     )
     assert response.status_code == 200
-    assert "2 manches sont déjà jouées" in response.content.decode()
+    assert "2 rounds sont déjà joués" in response.content.decode()
     session.refresh_from_db()
     assert session.title != "Nouveau titre"
 
