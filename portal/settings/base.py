@@ -311,6 +311,8 @@ ACCOUNT_RATE_LIMITS = {
 # that a trusted proxy always overwrites instead (X-Real-IP, CF-Connecting-IP).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("PORTAL_CLIENT_IP_HEADER") or None
+# django-ratelimit (public forms, the API, the sockets) counts per the same address.
+RATELIMIT_IP_META_KEY = "portal.ratelimits.client_ip"
 MFA_ADAPTER = "portal.members.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {"activate_totp": "portal.members.forms.ActivateTOTPForm"}
