@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_rename_content_types_and_tables'),
-        ('exchange', '0007_session_registrations_open'),
+        ("events", "0002_rename_content_types_and_tables"),
+        ("exchange", "0007_session_registrations_open"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='eventpage',
-            name='exchange_session',
-            field=models.OneToOneField(blank=True, help_text="Set when an organiser puts a Bourse d'échanges on the agenda: firms register to it here.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='event_page', to='exchange.exchangesession', verbose_name='exchange session'),
+            model_name="eventpage",
+            name="exchange_session",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="Set when an organiser puts a Bourse d'échanges on the agenda: firms register to it here.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="event_page",
+                to="exchange.exchangesession",
+                verbose_name="exchange session",
+            ),
         ),
     ]
