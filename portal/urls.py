@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import feeds
 from cms import views as cms_views
 from cms.events import feeds as event_feeds
+from cms.events import views as event_views
 from knowledge import feeds as knowledge_feeds
 from portal.api import errors as api_errors
 from portal.api.routes import api
@@ -56,6 +57,8 @@ urlpatterns = [
     path("clubs/enquetes/<int:survey_id>/page-du-site/", cms_views.survey_results_page, name="survey_results_page"),
     path("clubs/", include("portal.clubs.urls")),
     path("plans-d-action/", include("workgroups.plans.urls")),
+    # A Bourse d'échanges goes on the agenda from its session's page: cms/events publishes it.
+    path("bourse/sessions/<int:pk>/agenda/", event_views.exchange_session_publish, name="exchange_session_publish"),
     path("bourse/", include("knowledge.exchange.urls")),
 ]
 

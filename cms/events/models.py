@@ -94,6 +94,15 @@ class EventPage(RoutablePageMixin, Page):
         verbose_name=_("follow-up workgroup"),
         help_text=_("Opened from the event's page by an organiser, with the members who registered."),
     )
+    exchange_session = models.OneToOneField(
+        "exchange.ExchangeSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_page",
+        verbose_name=_("exchange session"),
+        help_text=_("Set when an organiser puts a Bourse d'échanges on the agenda: firms register to it here."),
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("axis")]),
@@ -128,11 +137,19 @@ class EventPage(RoutablePageMixin, Page):
         # a revision written before it was opened must not unlink it.
         page = super().with_content_json(content)
         page.followup_workgroup_id = self.followup_workgroup_id
+        page.exchange_session_id = self.exchange_session_id
         return page
 
     @property
     def accepts_registrations(self) -> bool:
+        if self.exchange_session_id is not None:  # the session's organisers open and close it
+            return self.live and self.exchange_session.accepts_firms and self.start > timezone.now()
         return self.live and self.registration_open and self.start > timezone.now()
+
+    @property
+    def cache_for_anonymous(self) -> bool:
+        # A Bourse's registration opens and closes outside the page's revisions: never a stale copy.
+        return self.exchange_session_id is None
 
     def get_context(self, request, *args, **kwargs):
         from . import permissions, selectors

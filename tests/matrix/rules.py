@@ -81,12 +81,21 @@ exchange.sheets.see_closed                 NN    YN    NN    YN    YN    YY
 exchange.sheets.edit                       NN    YN    NN    YN    YN    YY
 exchange.sheets.file_for_firm              NN    YN    NN    YN    YN    YY
 exchange.sessions.manage                   NN    NN    NN    YN    YN    YY
+# Sessions are planned and run from the organisers' screens on the site, not only the admin (#19).
+exchange.sessions.create                   NN    NN    NN    YN    YN    YY
+exchange.sessions.edit                     NN    NN    NN    YN    YN    YY
+exchange.sessions.registrations_toggle     NN    NN    NN    YN    YN    YY
+exchange.sessions.agenda                   NN    NN    NN    YN    YN    YY
+# On the agenda a firm registers itself, whoever holds the form (inside: registrations open; outside:
+# closed by the organisers).
+exchange.agenda.register_firm              YN    YN    YN    YN    YN    YN
 exchange.sessions.register_firm            NN    YN    NN    YN    YN    YY
 exchange.sessions.seating                  NN    NN    NN    YN    YN    YY
 exchange.sessions.print                    NN    NN    NN    YN    YN    YY
 exchange.sessions.live                     NN    NN    NN    YN    YN    YY
 exchange.rounds.advance                    NN    NN    NN    YN    YN    YY
 exchange.tables.screen                     NN    NN    NN    YN    YN    YY
+exchange.tables.facilitator                NN    NN    NN    YN    YN    YY
 exchange.interests.record                  NN    NN    NN    YN    YN    YY
 exchange.interests.list                    NN    YN    NN    YN    YN    YY
 exchange.session.websocket                 NN    NN    NN    YN    YN    YY
