@@ -25,7 +25,7 @@ from workgroups import permissions as workgroup_permissions
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Workgroup
 
-from . import errors, schemas, selectors, services
+from . import errors, permissions, schemas, selectors, services
 from .pagination import BadCursor, page
 
 DEFAULT_LIMIT = 20
@@ -42,6 +42,15 @@ class TokenAuth(HttpBearer):
         found = selectors.active_token(token)
         if found is None:
             return None
+        if permissions.lacks_second_factor(found.person.user):
+            raise errors.ApiError(
+                403,
+                "two_factor_required",
+                _(
+                    "Your roles on the portal give access to personal data: set up two-factor authentication "
+                    "to go on. It takes two minutes with an authenticator app on your phone."
+                ),
+            )
         services.token_touch(token=found)
         request.user = found.person.user
         return found

@@ -149,3 +149,23 @@ def test_deleting_the_account_erases_its_tokens_and_the_export_lists_them(member
     privacy_services.account_delete(person=person, by=member)
 
     assert not ApiToken.objects.exists()
+
+
+@override_settings(PORTAL_REQUIRE_TWO_FACTOR=True)
+def test_staff_who_must_use_two_factor_cannot_bypass_it_with_a_token(client, token_of):
+    """An administrator's token reads what she reads; until she sets up her second factor, the site
+    sends her to its setup and no socket opens: the API refuses her token the same way, in French."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from portal.members.models import PersonRole
+    from tests.factories import PersonFactory
+
+    administrator = PersonFactory(role=PersonRole.ADMINISTRATOR).user
+    headers = {"Authorization": f"Bearer {token_of(administrator)}"}
+
+    refused = client.get("/api/v1/me", headers=headers)
+    assert refused.status_code == 403
+    assert "double authentification" in refused.json()["error"]["message"]
+
+    TOTP.activate(administrator, generate_totp_secret())
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
