@@ -147,3 +147,51 @@ def narrow_membership_form(form, user) -> None:
     """The admin's membership form offers only the workgroups the user leads."""
     if "workgroup" in form.fields:
         form.fields["workgroup"].queryset = workgroups_led(Workgroup.objects.order_by("name"), user)
+
+
+# --- Meetings, files, decisions, tasks ------------------------------------------------------------
+
+
+def can_organise(user, workgroup: Workgroup) -> bool:
+    """Plans meetings, writes their minutes, records decisions and hands out tasks: a member of the
+    workgroup who facilitates or coordinates it, or who leads its axis or club (administrators
+    included). These are pages of the room, so leading without being in it is not enough."""
+    membership = active_membership(user, workgroup)
+    if membership is None:
+        return False
+    return membership.role in (WorkgroupRole.FACILITATOR, WorkgroupRole.COORDINATOR) or can_manage(user, workgroup)
+
+
+def can_share_file(user, workgroup: Workgroup) -> bool:
+    """Every member shares files in a workgroup that is not archived."""
+    return not workgroup.is_archived and is_member(user, workgroup)
+
+
+def can_remove_file(user, shared) -> bool:
+    """Who shared it, or who organises the workgroup."""
+    person = person_of(user)
+    if person is not None and shared.shared_by_id == person.pk and is_member(user, shared.workgroup):
+        return True
+    return can_organise(user, shared.workgroup)
+
+
+def can_complete_task(user, task) -> bool:
+    """Its owner, or who organises the workgroup."""
+    person = person_of(user)
+    if person is not None and task.owner_id == person.pk and is_member(user, task.workgroup):
+        return True
+    return can_organise(user, task.workgroup)
+
+
+def may_join_commission(person, workgroup: Workgroup) -> bool:
+    """A commission of a club is open to the people of that club's member firms only (an active
+    membership of the club); a workgroup of an axis to every person of the cluster."""
+    if not workgroup.club_id:
+        return True
+    if person is None or person.organisation_id is None:
+        return False
+    from portal.members.models import Membership, MembershipStatus
+
+    return Membership.objects.filter(
+        organisation_id=person.organisation_id, club_id=workgroup.club_id, status=MembershipStatus.ACTIVE
+    ).exists()

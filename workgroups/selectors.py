@@ -1,10 +1,21 @@
 """Reads about axes, workgroups and their discussions, with membership rules built in."""
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from portal.members.models import Person
 
-from .models import Axis, Message, Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
+from .models import (
+    Axis,
+    Decision,
+    Meeting,
+    Message,
+    SharedFile,
+    Task,
+    Workgroup,
+    WorkgroupMembership,
+    WorkgroupMembershipStatus,
+)
 
 RESUME_BATCH = 200
 HISTORY_PAGE = 50
@@ -154,3 +165,63 @@ def person_by_email_or_handle(text: str) -> Person | None:
     if "@" in text:
         return Person.objects.filter(user__email__iexact=text, user__is_active=True).select_related("user").first()
     return Person.objects.filter(handle__iexact=text).select_related("user").first()
+
+
+# --- Meetings, files, decisions, tasks ---------------------------------------------------------------
+
+
+def decisions_of(workgroup: Workgroup) -> list[Decision]:
+    """The workgroup's decisions in the order they were taken, each with its meeting (or None):
+    what a workshop's room decided, for a draft action plan (workgroups/plans) to start from.
+    Whoever calls it checks first that the user may read the workgroup (permissions.can_read)."""
+    return list(Decision.objects.filter(workgroup=workgroup).select_related("meeting").order_by("decided_on", "pk"))
+
+
+def meetings_of(workgroup: Workgroup) -> dict:
+    """The next meetings (soonest first) and the past ones (latest first)."""
+    now = timezone.now()
+    queryset = Meeting.objects.filter(workgroup=workgroup)
+    return {
+        "upcoming": list(queryset.filter(starts_at__gte=now).order_by("starts_at")),
+        "past": list(queryset.filter(starts_at__lt=now).order_by("-starts_at")),
+    }
+
+
+def meeting_of(workgroup: Workgroup, meeting_id: int) -> Meeting | None:
+    return Meeting.objects.filter(workgroup=workgroup, pk=meeting_id).select_related("minutes_by__user").first()
+
+
+def files_of(workgroup: Workgroup, meeting: Meeting | None = None) -> QuerySet[SharedFile]:
+    queryset = SharedFile.objects.filter(workgroup=workgroup).select_related("document", "shared_by__user", "meeting")
+    if meeting is not None:
+        queryset = queryset.filter(meeting=meeting)
+    return queryset.order_by("-shared_at")
+
+
+def tasks_of(workgroup: Workgroup, meeting: Meeting | None = None) -> QuerySet[Task]:
+    """Open tasks first (soonest due first), then the done ones."""
+    queryset = Task.objects.filter(workgroup=workgroup).select_related("owner__user", "meeting")
+    if meeting is not None:
+        queryset = queryset.filter(meeting=meeting)
+    return queryset.order_by(F("done_at").asc(nulls_first=True), "due_on", "pk")
+
+
+def decisions_of_meeting(meeting: Meeting) -> QuerySet[Decision]:
+    return Decision.objects.filter(meeting=meeting).order_by("decided_on", "pk")
+
+
+def tasks_due(today) -> QuerySet[Task]:
+    """Open tasks due today or late, whose owner was not reminded today and is still in the
+    workgroup, with an active account and an e-mail address."""
+    return (
+        Task.objects.filter(done_at__isnull=True, due_on__lte=today, owner__isnull=False)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .filter(
+            owner__user__is_active=True,
+            owner__workgroup_memberships__workgroup=F("workgroup"),
+            owner__workgroup_memberships__status=WorkgroupMembershipStatus.ACTIVE,
+        )
+        .exclude(owner__user__email="")
+        .select_related("owner__user", "workgroup", "meeting")
+        .order_by("owner", "due_on", "pk")
+    )
