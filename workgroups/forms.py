@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import ATTACHMENT_HELP, validate_attachment
+
 from .models import MESSAGE_MAX_LENGTH, MembershipPolicy, WorkgroupRole
 
 
@@ -74,3 +76,65 @@ class AddMemberForm(forms.Form):
         if person is None:
             raise forms.ValidationError(_("Nobody on the portal has this e-mail address or handle."))
         return person
+
+
+# --- Meetings, decisions, tasks, files ----------------------------------------------------------------
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(
+        label=_("Place"), max_length=255, required=False, help_text=_("An address, a room, or a video link.")
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One item per line."),
+    )
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Who came, what was said and decided. Leave an empty line between paragraphs."),
+    )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=255)
+    owner = forms.TypedChoiceField(label=_("Who does it"), coerce=int)
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, members=(), **kwargs):
+        """`members`: the workgroup's active memberships, whom a task may go to."""
+        super().__init__(*args, **kwargs)
+        self._people = {membership.person_id: membership.person for membership in members}
+        self.fields["owner"].choices = [("", "—")] + [
+            (membership.person_id, str(membership.person)) for membership in members
+        ]
+
+    def clean_owner(self):
+        return self._people[self.cleaned_data["owner"]]
+
+
+class SharedFileForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title of the document"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+    file = forms.FileField(label=_("File"), validators=[validate_attachment], help_text=ATTACHMENT_HELP)

@@ -68,3 +68,22 @@ class WorkgroupsViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_workgroups_viewsets():
     return WorkgroupsViewSetGroup()
+
+
+@hooks.register("before_serve_document")
+def shared_files_stay_in_their_workgroup(document, request):
+    """/documents/<id>/… serves any Wagtail document: a workgroup's shared file only to its members
+    (the room's own download address is the one the pages give)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import Http404
+
+    from .models import SharedFile
+
+    shared = SharedFile.objects.filter(document=document).select_related("workgroup").first()
+    if shared is None:
+        return None
+    if permissions.can_read(request.user, shared.workgroup):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404

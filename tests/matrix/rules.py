@@ -154,6 +154,20 @@ workgroups.admin.memberships.delete_axis    NN    NN    YN    NN    NN    YY
 # The hole of the first release: a coordinator made herself coordinator of any workgroup in the admin.
 workgroups.admin.memberships.coordinate_axis_group NN NN YN  NN    NN    YY
 workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
+# A club's commission is open to that club's member firms only (its animators and administrators
+# join it too); an axis's workgroup to everybody (#20).
+workgroups.commission.join_open             NN    YN    NN    YN    NN    YY
+# Meetings, minutes, decisions, tasks and files are pages of the room: its members read them (the
+# plain member is in the inside one only); inside a workgroup every actor is a plain member of, its
+# meetings are planned, their minutes written, decisions and tasks recorded by the coordination of its
+# axis or club (and by its own facilitators and coordinators).
+workgroups.meetings.read                    NN    YN    NN    NN    NN    NN
+workgroups.meetings.file_download           NN    YN    NN    NN    NN    NN
+workgroups.meetings.plan_axis_group         NN    NN    YN    NN    NN    YY
+workgroups.meetings.plan_commission         NN    NN    NN    YN    NN    YY
+workgroups.meetings.minutes_axis_group      NN    NN    YN    NN    NN    YY
+workgroups.meetings.decide_commission       NN    NN    NN    YN    NN    YY
+workgroups.meetings.task_commission         NN    NN    NN    YN    NN    YY
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------
