@@ -26,33 +26,45 @@ class MessageForm(forms.Form):
 class WorkgroupForm(forms.Form):
     """A workgroup's name, description and membership policy; a new one also says whose it is."""
 
-    owner = forms.ChoiceField(label=_("Axis or club"))
+    owner = forms.ChoiceField(label=_("Axis, club or participatory process"))
     name = forms.CharField(label=_("Name"), max_length=150)
+    theme = forms.CharField(
+        label=_("Theme"),
+        max_length=150,
+        required=False,
+        help_text=_("For a workshop of a participatory process: its theme (crafts, health…)."),
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
     membership_policy = forms.ChoiceField(label=_("Who may join"), choices=MembershipPolicy.choices)
 
-    def __init__(self, *args, axes=None, clubs=None, **kwargs):
-        """`axes` and `clubs`: what a new workgroup may belong to (the user's). Editing: neither."""
+    def __init__(self, *args, axes=None, clubs=None, processes=None, **kwargs):
+        """`axes`, `clubs`, `processes`: what a new workgroup may belong to (the user's). Editing: none."""
         super().__init__(*args, **kwargs)
-        if axes is None and clubs is None:
+        if axes is None and clubs is None and processes is None:
             del self.fields["owner"]
             return
         axis_choices = [(f"axis:{axis.pk}", str(axis)) for axis in axes or ()]
         club_choices = [(f"club:{club.pk}", club.name) for club in clubs or ()]
-        groups = [(_("Thematic axes"), axis_choices), (_("Clubs (commissions)"), club_choices)]
+        process_choices = [(f"process:{process.pk}", process.title) for process in processes or ()]
+        groups = [
+            (_("Thematic axes"), axis_choices),
+            (_("Clubs (commissions)"), club_choices),
+            (_("Participatory processes (themed workshops)"), process_choices),
+        ]
         self.fields["owner"].choices = [group for group in groups if group[1]]
         self._owners = {f"axis:{axis.pk}": ("axis", axis) for axis in axes or ()}
         self._owners |= {f"club:{club.pk}": ("club", club) for club in clubs or ()}
+        self._owners |= {f"process:{process.pk}": ("process", process) for process in processes or ()}
 
     def chosen_owner(self) -> dict:
-        """{"axis": …, "club": …} for the service, from the chosen owner."""
+        """{"axis": …, "club": …, "process": …} for the service, from the chosen owner."""
         kind, obj = self._owners[self.cleaned_data["owner"]]
-        return {"axis": obj if kind == "axis" else None, "club": obj if kind == "club" else None}
+        return {kind: obj} | {other: None for other in ("axis", "club", "process") if other != kind}
 
     def service_arguments(self) -> dict:
-        return {field: self.cleaned_data[field] for field in ("name", "description", "membership_policy")}
+        return {field: self.cleaned_data[field] for field in ("name", "theme", "description", "membership_policy")}
 
 
 class MemberRoleForm(forms.Form):

@@ -43,6 +43,33 @@ class Axis(models.Model):
         return f"{self.number}. {self.title}"
 
 
+class ParticipatoryProcess(models.Model):
+    """A participatory process of the cluster or of a territory (a diagnosis, a breakfast, themed
+    workshops, an action plan, assises): its workshops' follow-up rooms are workgroups of the process,
+    each with its own theme, whether or not an axis or a club also holds them."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=210, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    leads = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="led_processes",
+        verbose_name=_("people running it"),
+        help_text=_("They lead its workgroups with the cluster's administrators."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "title"]
+        verbose_name = _("participatory process")
+        verbose_name_plural = _("participatory processes")
+
+    def __str__(self):
+        return self.title
+
+
 class MembershipPolicy(models.TextChoices):
     OPEN = "open", _("Open: members join at once")
     APPROVAL = "approval", _("On approval by a coordinator")
@@ -57,13 +84,28 @@ class WorkgroupQuerySet(models.QuerySet):
 
 
 class Workgroup(models.Model):
-    """A working group of an axis, or a commission of a club."""
+    """A working group of an axis, a commission of a club, or a workshop's room of a participatory
+    process (which an axis's or a club's workgroup may also belong to)."""
 
     axis = models.ForeignKey(
         Axis, on_delete=models.PROTECT, null=True, blank=True, related_name="workgroups", verbose_name=_("axis")
     )
     club = models.ForeignKey(
         Club, on_delete=models.PROTECT, null=True, blank=True, related_name="commissions", verbose_name=_("club")
+    )
+    process = models.ForeignKey(
+        ParticipatoryProcess,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workgroups",
+        verbose_name=_("participatory process"),
+    )
+    theme = models.CharField(
+        _("theme"),
+        max_length=150,
+        blank=True,
+        help_text=_("Within a participatory process: the workshop's theme (crafts, health…), axis or not."),
     )
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
@@ -90,9 +132,12 @@ class Workgroup(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(axis__isnull=False) & Q(club__isnull=True))
-                | (Q(axis__isnull=True) & Q(club__isnull=False)),
-                name="workgroup_axis_xor_club",
-                violation_error_message=_("A workgroup belongs either to an axis or to a club."),
+                | (Q(axis__isnull=True) & Q(club__isnull=False))
+                | (Q(axis__isnull=True) & Q(club__isnull=True) & Q(process__isnull=False)),
+                name="workgroup_axis_club_or_process",
+                violation_error_message=_(
+                    "A workgroup belongs to an axis or to a club (not both), or else to a participatory process."
+                ),
             )
         ]
 

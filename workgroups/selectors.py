@@ -18,6 +18,14 @@ from .models import (
 )
 
 RESUME_BATCH = 200
+# Axis by axis, then club by club, then process by process.
+WORKGROUP_ORDER = (
+    F("axis__number").asc(nulls_last=True),
+    F("club__name").asc(nulls_last=True),
+    F("process__title").asc(nulls_last=True),
+    "is_archived",
+    "name",
+)
 HISTORY_PAGE = 50
 
 
@@ -41,7 +49,7 @@ def my_workgroups(person: Person) -> list[dict]:
     """The person's active workgroups with their unread count, most recent activity first."""
     memberships = (
         WorkgroupMembership.objects.filter(person=person, status=WorkgroupMembershipStatus.ACTIVE)
-        .select_related("workgroup", "workgroup__axis", "workgroup__club")
+        .select_related("workgroup", "workgroup__axis", "workgroup__club", "workgroup__process")
         .order_by("-workgroup__last_sequence")
     )
     return [
@@ -118,13 +126,13 @@ def joinable_workgroups(person: Person | None) -> QuerySet[Workgroup]:
     Pending requests and archived workgroups stay in the list, annotated with `my_status` and
     `member_count`, so the index can say "waiting for approval" or "archived" next to them.
     """
-    queryset = Workgroup.objects.select_related("axis", "club").with_member_count()
+    queryset = Workgroup.objects.select_related("axis", "club", "process").with_member_count()
     if person is not None:
         mine = WorkgroupMembership.objects.filter(person=person)
         queryset = queryset.exclude(
             pk__in=mine.filter(status=WorkgroupMembershipStatus.ACTIVE).values("workgroup")
         ).annotate(my_status=Subquery(mine.filter(workgroup=OuterRef("pk")).values("status")[:1]))
-    return queryset.order_by(F("axis__number").asc(nulls_last=True), "club__name", "is_archived", "name")
+    return queryset.order_by(*WORKGROUP_ORDER)
 
 
 def history_page(workgroup: Workgroup, before: int | None, size: int = HISTORY_PAGE) -> tuple[list[Message], bool]:
@@ -140,12 +148,11 @@ def workgroups_led_by(user) -> list[Workgroup]:
     """The workgroups the user leads (of her axes, of her clubs), axis by axis then club by club."""
     from . import permissions
 
-    queryset = permissions.workgroups_led(Workgroup.objects.select_related("axis", "club").with_member_count(), user)
+    queryset = Workgroup.objects.select_related("axis", "club", "process").with_member_count()
+    queryset = permissions.workgroups_led(queryset, user)
     pending = Q(memberships__status=WorkgroupMembershipStatus.PENDING)
     return list(
-        queryset.annotate(pending_count=Count("memberships", filter=pending, distinct=True)).order_by(
-            F("axis__number").asc(nulls_last=True), "club__name", "is_archived", "name"
-        )
+        queryset.annotate(pending_count=Count("memberships", filter=pending, distinct=True)).order_by(*WORKGROUP_ORDER)
     )
 
 

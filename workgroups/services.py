@@ -429,7 +429,7 @@ def mark_read(*, workgroup: Workgroup, by, sequence: int) -> int:
 
 # --- Workgroups -------------------------------------------------------------------------------
 
-WORKGROUP_FIELDS = ("name", "description", "membership_policy")
+WORKGROUP_FIELDS = ("name", "theme", "description", "membership_policy")
 # Addresses of the workgroups' pages (workgroups/urls.py) that a workgroup's slug must not take.
 RESERVED_SLUGS = {"coordination", "nouveau", "demandes"}
 
@@ -445,11 +445,21 @@ def _unique_workgroup_slug(name: str, *, exclude_pk=None) -> str:
 
 
 def workgroup_create(
-    *, by, name: str, axis=None, club=None, description: str = "", membership_policy: str = MembershipPolicy.OPEN
+    *,
+    by,
+    name: str,
+    axis=None,
+    club=None,
+    process=None,
+    theme: str = "",
+    description: str = "",
+    membership_policy: str = MembershipPolicy.OPEN,
 ) -> Workgroup:
-    """A workgroup of an axis (by its coordinators) or a commission of a club (by its animators).
-    Its creator coordinates it (a member with the coordinator role), so it appears among her groups."""
-    if not permissions.can_create(by, axis=axis, club=club):
+    """A workgroup of an axis (by its coordinators), a commission of a club (by its animators), or a
+    themed room of a participatory process with neither (by the people running it); an axis's or a
+    club's workgroup may belong to a process too. Its creator coordinates it (a member with the
+    coordinator role), so it appears among her groups."""
+    if not permissions.can_create(by, axis=axis, club=club, process=None if (axis or club) else process):
         raise PermissionDenied(
             _("You can create workgroups only for the axes you coordinate or the clubs you animate.")
         )
@@ -458,6 +468,8 @@ def workgroup_create(
         slug=_unique_workgroup_slug(name or ""),
         axis=axis,
         club=club,
+        process=process,
+        theme=(theme or "").strip(),
         description=(description or "").strip(),
         membership_policy=membership_policy,
     )
@@ -476,7 +488,8 @@ def workgroup_create(
 
 
 def workgroup_update(*, workgroup: Workgroup, by, **changes) -> Workgroup:
-    """Its name, description and membership policy (its axis or club stays: a workgroup does not move)."""
+    """Its name, theme, description and membership policy (its axis, club or process stays: a workgroup
+    does not move)."""
     if not permissions.can_manage(by, workgroup):
         raise PermissionDenied(_("Only the coordination of the workgroup's axis or club edits it."))
     unknown = set(changes) - set(WORKGROUP_FIELDS)

@@ -124,7 +124,7 @@ def room(request, slug):
 
     ?fragment=1 returns only the messages, for room.js to prepend when "older messages" is pressed.
     """
-    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club"), slug=slug)
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club", "process"), slug=slug)
     membership = permissions.active_membership(request.user, workgroup)
     if membership is None:
         return _not_a_member(request, workgroup)
@@ -183,7 +183,9 @@ def coordination(request):
         raise PermissionDenied(_("Only axis coordinators and club animators lead workgroups."))
     context = {
         "groups": _by_axis_or_club(selectors.workgroups_led_by(request.user)),
-        "can_create": permissions.axes_led(request.user).exists() or permissions.clubs_led(request.user).exists(),
+        "can_create": permissions.axes_led(request.user).exists()
+        or permissions.clubs_led(request.user).exists()
+        or permissions.processes_led(request.user).exists(),
     }
     return render(request, "workgroups/coordination.html", context)
 
@@ -192,13 +194,14 @@ def coordination(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def create(request):
     axes, clubs = list(permissions.axes_led(request.user)), list(permissions.clubs_led(request.user))
-    if not axes and not clubs:
+    processes = list(permissions.processes_led(request.user))
+    if not axes and not clubs and not processes:
         raise PermissionDenied(_("Only axis coordinators and club animators create workgroups."))
     initial = {"membership_policy": "open"}
     wanted = request.GET.get("pour", "")
     if wanted:
         initial["owner"] = wanted
-    form = WorkgroupForm(request.POST or None, axes=axes, clubs=clubs, initial=initial)
+    form = WorkgroupForm(request.POST or None, axes=axes, clubs=clubs, processes=processes, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             workgroup = services.workgroup_create(by=request.user, **form.chosen_owner(), **form.service_arguments())
@@ -214,7 +217,7 @@ def create(request):
 
 
 def _led_workgroup(request, slug) -> Workgroup:
-    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club"), slug=slug)
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club", "process"), slug=slug)
     if not permissions.can_manage(request.user, workgroup):
         raise PermissionDenied(_("Only the coordination of the workgroup's axis or club manages it."))
     return workgroup
@@ -373,9 +376,22 @@ def _by_axis_or_club(workgroups) -> list[dict]:
     """Groups an ordered list under its axis or club heading, keeping the order."""
     groups: list[dict] = []
     for workgroup in workgroups:
-        key = ("axis", workgroup.axis_id) if workgroup.axis_id else ("club", workgroup.club_id)
+        if workgroup.axis_id:
+            key = ("axis", workgroup.axis_id)
+        elif workgroup.club_id:
+            key = ("club", workgroup.club_id)
+        else:
+            key = ("process", workgroup.process_id)
         if not groups or groups[-1]["key"] != key:
-            groups.append({"key": key, "axis": workgroup.axis, "club": workgroup.club, "workgroups": []})
+            groups.append(
+                {
+                    "key": key,
+                    "axis": workgroup.axis,
+                    "club": workgroup.club,
+                    "process": workgroup.process if key[0] == "process" else None,
+                    "workgroups": [],
+                }
+            )
         groups[-1]["workgroups"].append(workgroup)
     return groups
 
@@ -466,7 +482,7 @@ class _NotAMember(Exception):
 
 def _room_of(request, slug) -> Workgroup:
     """The workgroup, if the user is an active member (else a 403 with the way in)."""
-    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club"), slug=slug)
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club", "process"), slug=slug)
     if not permissions.can_read(request.user, workgroup):
         raise _NotAMember(_not_a_member(request, workgroup))
     return workgroup

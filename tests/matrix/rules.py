@@ -168,6 +168,10 @@ workgroups.meetings.plan_commission         NN    NN    NN    YN    NN    YY
 workgroups.meetings.minutes_axis_group      NN    NN    YN    NN    NN    YY
 workgroups.meetings.decide_commission       NN    NN    NN    YN    NN    YY
 workgroups.meetings.task_commission         NN    NN    NN    YN    NN    YY
+# A participatory process is set up by administrators, who name the people running it (none of the
+# world's roles: inside and outside are two processes); they and administrators lead its themed rooms.
+workgroups.process_room.manage              NN    NN    NN    NN    NN    YY
+workgroups.admin.processes.list             NN    NN    NN    NN    NN    YY
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------

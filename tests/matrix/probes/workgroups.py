@@ -505,3 +505,28 @@ def meetings_task_commission(world, user, inside):
         {"title": title, "owner": owner.pk, "due_on": "2026-06-30"},
     )
     return Task.objects.filter(workgroup=workgroup, title=title).exists()
+
+
+def _process_room(world, inside: bool) -> Workgroup:
+    from workgroups.models import ParticipatoryProcess
+
+    key = f"process-room-{'in' if inside else 'out'}"
+    if key not in world.extra:
+        process = ParticipatoryProcess.objects.create(title=f"Démarche {key}", slug=f"demarche-{key}")
+        world.extra[key] = Workgroup.objects.create(
+            name=f"Atelier {key}", slug=key, process=process, theme="Artisanat", membership_policy=MembershipPolicy.OPEN
+        )
+    return world.extra[key]
+
+
+@probe("workgroups.process_room.manage")
+def process_room_manage(world, user, inside):
+    workgroup = _process_room(world, inside)
+    return allowed(client_for(user).get(reverse("workgroups:manage", args=[workgroup.slug])))
+
+
+@probe("workgroups.admin.processes.list")
+def admin_processes_list(world, user, inside):
+    room = _process_room(world, inside)
+    response = client_for(user).get(reverse("participatory-processes:index"))
+    return allowed(response) and room.process.title in response.content.decode()
