@@ -150,3 +150,14 @@ class SharedFileForm(forms.Form):
         help_text=_("Leave empty to use the file name."),
     )
     file = forms.FileField(label=_("File"), validators=[validate_attachment], help_text=ATTACHMENT_HELP)
+
+
+class ProcessTableForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title of the table"), max_length=200, required=False, help_text=_("Leave empty to use the file name.")
+    )
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("The first row names the columns; at most 500 rows and 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

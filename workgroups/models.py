@@ -382,3 +382,28 @@ class Task(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class ProcessTable(models.Model):
+    """A table imported into a participatory process's diagnosis (a CSV or XLSX survey export, a
+    territory's figures): its header and rows as read, shown on the process's page."""
+
+    process = models.ForeignKey(
+        ParticipatoryProcess, on_delete=models.CASCADE, related_name="tables", verbose_name=_("participatory process")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    source_name = models.CharField(_("file"), max_length=255, blank=True)
+    columns = models.JSONField(_("columns"), default=list)
+    rows = models.JSONField(_("rows"), default=list)
+    imported_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("imported by")
+    )
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["imported_at", "pk"]
+        verbose_name = _("diagnosis table")
+        verbose_name_plural = _("diagnosis tables")
+
+    def __str__(self):
+        return self.title

@@ -250,3 +250,17 @@ def may_join_commission(person, workgroup: Workgroup) -> bool:
     return Membership.objects.filter(
         organisation_id=person.organisation_id, club_id=workgroup.club_id, status=MembershipStatus.ACTIVE
     ).exists()
+
+
+# --- Participatory processes --------------------------------------------------------------------
+
+
+def can_view_process(user, process) -> bool:
+    """A process's page (its diagnosis, events and rooms) is every signed-in member's: they take part."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_run_process(user, process) -> bool:
+    """Imports the diagnosis's tables and sees its rooms' decisions (to start a draft plan): the people
+    running the process and administrators."""
+    return leads_process(user, process.pk)

@@ -232,3 +232,62 @@ def tasks_due(today) -> QuerySet[Task]:
         .select_related("owner__user", "workgroup", "meeting")
         .order_by("owner", "due_on", "pk")
     )
+
+
+# --- Participatory processes ---------------------------------------------------------------------------
+
+
+def processes() -> QuerySet:
+    from .models import ParticipatoryProcess
+
+    return ParticipatoryProcess.objects.order_by(F("started_on").desc(nulls_last=True), "title")
+
+
+def process_rooms(process) -> list[Workgroup]:
+    """The workgroups of the process (its workshops' rooms), with their member counts."""
+    return list(
+        Workgroup.objects.filter(process=process)
+        .select_related("axis", "club")
+        .with_member_count()
+        .order_by("is_archived", "theme", "name")
+    )
+
+
+def process_figures(process) -> dict:
+    """The diagnosis's figures drawn from the portal's own data: who takes part in the process's rooms
+    (people, organisations, of which social and solidarity economy), and what the rooms produced."""
+    from portal.members.models import SSE_KINDS, Organisation
+
+    memberships = WorkgroupMembership.objects.filter(
+        workgroup__process=process, status=WorkgroupMembershipStatus.ACTIVE
+    )
+    organisations = Organisation.objects.filter(
+        pk__in=memberships.filter(person__organisation__isnull=False).values("person__organisation")
+    )
+    organisation_count = organisations.count()
+    sse = organisations.filter(kind__in=SSE_KINDS).count()
+    return {
+        "rooms": Workgroup.objects.filter(process=process).count(),
+        "people": memberships.values("person").distinct().count(),
+        "organisations": organisation_count,
+        "sse": sse,
+        "classic": organisation_count - sse,
+        "meetings": Meeting.objects.filter(workgroup__process=process).count(),
+        "decisions": Decision.objects.filter(workgroup__process=process).count(),
+        "open_tasks": Task.objects.filter(workgroup__process=process, done_at__isnull=True).count(),
+    }
+
+
+def process_tables(process) -> QuerySet:
+    from .models import ProcessTable
+
+    return ProcessTable.objects.filter(process=process).select_related("imported_by__user").order_by("imported_at")
+
+
+def process_decisions(process) -> list[dict]:
+    """Each room of the process with its decisions (decisions_of), rooms with none left out."""
+    return [
+        {"workgroup": room, "decisions": decisions}
+        for room in Workgroup.objects.filter(process=process).order_by("theme", "name")
+        if (decisions := decisions_of(room))
+    ]

@@ -431,7 +431,7 @@ def mark_read(*, workgroup: Workgroup, by, sequence: int) -> int:
 
 WORKGROUP_FIELDS = ("name", "theme", "description", "membership_policy")
 # Addresses of the workgroups' pages (workgroups/urls.py) that a workgroup's slug must not take.
-RESERVED_SLUGS = {"coordination", "nouveau", "demandes"}
+RESERVED_SLUGS = {"coordination", "nouveau", "demandes", "demarches"}
 
 
 def _unique_workgroup_slug(name: str, *, exclude_pk=None) -> str:
@@ -711,3 +711,74 @@ def task_set_done(*, task: Task, by, done: bool = True) -> Task:
     task.done_at = timezone.now() if done else None
     task.save(update_fields=["done_at"])
     return task
+
+
+# --- Participatory processes: the diagnosis's imported tables ---------------------------------------
+
+TABLE_MAX_ROWS = 500
+TABLE_MAX_COLUMNS = 30
+TABLE_MAX_SIZE = 5 * 1024 * 1024
+
+
+def _read_table(file) -> list[list[str]]:
+    """The rows of a CSV or XLSX file (the readers of the firms' imports), or a French error."""
+    from portal.clubs.firm_files import ImportFileError, _read_csv, _read_xlsx
+
+    name = (file.name or "").lower()
+    if not name.endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Import a CSV file or an Excel workbook (.xlsx)."), code="table_type")
+    if file.size > TABLE_MAX_SIZE:
+        raise ValidationError(_("The file is too large: at most 5 MB."), code="table_size")
+    file.seek(0)
+    content = file.read()
+    if not content.strip():
+        raise ValidationError(_("The file is empty."), code="table_empty")
+    if name.endswith(".csv") and b"\x00" in content[:65536]:
+        raise ValidationError(_("This file is not a CSV text file."), code="table_content")
+    rows = []
+    try:
+        for row in _read_xlsx(content) if name.endswith(".xlsx") else _read_csv(content):
+            if not any(str(cell).strip() for cell in row):
+                continue
+            if len(rows) > TABLE_MAX_ROWS:
+                raise ValidationError(
+                    _("The table has more than %(count)d rows: import a summary.") % {"count": TABLE_MAX_ROWS},
+                    code="table_rows",
+                )
+            rows.append([str(cell).strip()[:200] for cell in row])
+    except ImportFileError as error:
+        raise ValidationError(str(error), code="table_unreadable") from error
+    if len(rows) < 2:
+        raise ValidationError(_("The table needs a header row and at least one row of figures."), code="table_short")
+    width = max(len(row) for row in rows)
+    if width > TABLE_MAX_COLUMNS:
+        raise ValidationError(
+            _("The table has more than %(count)d columns.") % {"count": TABLE_MAX_COLUMNS}, code="table_columns"
+        )
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def process_table_import(*, process, by, file, title: str = ""):
+    """A table for the process's diagnosis, read whole before anything is stored: a bad file stores
+    nothing and says why in French."""
+    from .models import ProcessTable
+
+    if not permissions.can_run_process(by, process):
+        raise PermissionDenied(_("Only the people running this process import its tables."))
+    rows = _read_table(file)
+    source = file.name.rsplit("/", 1)[-1]
+    title = (title or "").strip() or source.rsplit(".", 1)[0]
+    return ProcessTable.objects.create(
+        process=process,
+        title=title[:200],
+        source_name=source[:255],
+        columns=rows[0],
+        rows=rows[1:],
+        imported_by=getattr(by, "person", None),
+    )
+
+
+def process_table_remove(*, table, by) -> None:
+    if not permissions.can_run_process(by, table.process):
+        raise PermissionDenied(_("Only the people running this process remove its tables."))
+    table.delete()

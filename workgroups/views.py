@@ -26,6 +26,7 @@ from .forms import (
     MemberRoleForm,
     MessageForm,
     MinutesForm,
+    ProcessTableForm,
     SharedFileForm,
     TaskForm,
     WorkgroupForm,
@@ -737,3 +738,80 @@ def file_remove(request, workgroup, file_id):
     services.file_remove(shared=shared, by=request.user)
     messages.success(request, _("The file is removed."))
     return _back(workgroup, meeting, "#files-title")
+
+
+# --- Participatory processes ------------------------------------------------------------------------
+
+
+def _process(request, slug):
+    from .models import ParticipatoryProcess
+
+    process = get_object_or_404(ParticipatoryProcess, slug=slug)
+    if not permissions.can_view_process(request.user, process):
+        raise PermissionDenied
+    return process
+
+
+@login_required
+@require_safe
+def processes(request):
+    return render(request, "workgroups/processes.html", {"processes": selectors.processes()})
+
+
+@login_required
+@require_safe
+def process(request, slug):
+    """A participatory process as a whole: its diagnosis (the portal's figures and imported tables), its
+    events and their attendance, its rooms, and for those running it the rooms' decisions."""
+    from . import processes as process_sections
+
+    process = _process(request, slug)
+    can_run = permissions.can_run_process(request.user, process)
+    context = {
+        "process": process,
+        "figures": selectors.process_figures(process),
+        "tables": list(selectors.process_tables(process)),
+        "rooms": selectors.process_rooms(process),
+        "process_sections": process_sections.sections(process, request.user),
+        "can_run": can_run,
+        "decisions": selectors.process_decisions(process) if can_run else [],
+        "table_form": ProcessTableForm() if can_run else None,
+    }
+    return render(request, "workgroups/process.html", context)
+
+
+@login_required
+@require_POST
+def process_table_import(request, slug):
+    process = _process(request, slug)
+    if not permissions.can_run_process(request.user, process):
+        raise PermissionDenied(_("Only the people running this process import its tables."))
+    form = ProcessTableForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            table = services.process_table_import(
+                process=process, by=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The table “%(title)s” is imported (%(count)d rows).")
+                % {"title": table.title, "count": len(table.rows)},
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("workgroups:process", args=[process.slug]) + "#diagnosis-title")
+
+
+@login_required
+@require_POST
+def process_table_remove(request, slug, table_id):
+    from .models import ProcessTable
+
+    process = _process(request, slug)
+    table = get_object_or_404(ProcessTable, pk=table_id, process=process)
+    services.process_table_remove(table=table, by=request.user)
+    messages.success(request, _("The table is removed."))
+    return redirect(reverse("workgroups:process", args=[process.slug]) + "#diagnosis-title")

@@ -172,6 +172,11 @@ workgroups.meetings.task_commission         NN    NN    NN    YN    NN    YY
 # world's roles: inside and outside are two processes); they and administrators lead its themed rooms.
 workgroups.process_room.manage              NN    NN    NN    NN    NN    YY
 workgroups.admin.processes.list             NN    NN    NN    NN    NN    YY
+# A process's page (diagnosis, events, rooms) is every signed-in member's; its tables are imported and
+# its workshops' decisions read by the people running it and administrators.
+workgroups.process.read                     NN    YY    YY    YY    YY    YY
+workgroups.process.import_table             NN    NN    NN    NN    NN    YY
+workgroups.process.see_decisions            NN    NN    NN    NN    NN    YY
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------

@@ -75,3 +75,20 @@ def test_the_people_running_a_process_create_its_themed_rooms_from_the_site(clie
         reverse("workgroups:create"), {"owner": f"process:{process.pk}", "name": "Intrus", "membership_policy": "open"}
     )
     assert not Workgroup.objects.filter(name="Intrus").exists()
+
+
+def test_the_process_page_lists_its_events_with_their_attendance(client, agenda, process):
+    process, runner = process
+    breakfast = add_event(
+        agenda, days=-3, title="Petit-déjeuner de lancement", kind=EventKind.WORKSHOP, process=process
+    )
+    for number, came in enumerate((True, True, False)):
+        EventRegistration.objects.create(
+            event=breakfast, name=f"p{number}", email=f"p{number}@exemple.test", status=RegistrationStatus.CONFIRMED,
+            cancel_token_hash=f"x{number}", attended=came,
+        )  # fmt: skip
+    add_event(agenda, days=5, title="Atelier d'une autre démarche", kind=EventKind.WORKSHOP)
+    client.force_login(PersonFactory().user)
+    page = client.get(reverse("workgroups:process", args=[process.slug])).content.decode()
+    assert "Petit-déjeuner de lancement" in page and "Atelier d&#x27;une autre démarche" not in page
+    assert "3 inscrits" in page and "2 présents" in page

@@ -530,3 +530,37 @@ def admin_processes_list(world, user, inside):
     room = _process_room(world, inside)
     response = client_for(user).get(reverse("participatory-processes:index"))
     return allowed(response) and room.process.title in response.content.decode()
+
+
+@probe("workgroups.process.read")
+def process_read(world, user, inside):
+    room = _process_room(world, inside)
+    return allowed(client_for(user).get(reverse("workgroups:process", args=[room.process.slug])))
+
+
+@probe("workgroups.process.import_table")
+def process_import_table(world, user, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workgroups.models import ProcessTable
+
+    room = _process_room(world, inside)
+    title = f"Tableau {user.pk if user else 'anonyme'}"
+    upload = SimpleUploadedFile("figures.csv", b"Secteur;Entreprises\nArtisanat;12\n")
+    client_for(user).post(
+        reverse("workgroups:process_table_import", args=[room.process.slug]), {"title": title, "file": upload}
+    )
+    return ProcessTable.objects.filter(process=room.process, title=title).exists()
+
+
+@probe("workgroups.process.see_decisions")
+def process_see_decisions(world, user, inside):
+    import datetime
+
+    from workgroups.models import Decision
+
+    room = _process_room(world, inside)
+    text = f"Décision de l atelier {'dedans' if inside else 'dehors'}"
+    Decision.objects.get_or_create(workgroup=room, text=text, defaults={"decided_on": datetime.date(2026, 5, 4)})
+    response = client_for(user).get(reverse("workgroups:process", args=[room.process.slug]))
+    return allowed(response) and text in response.content.decode()
