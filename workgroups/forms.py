@@ -54,6 +54,8 @@ class WorkgroupForm(forms.Form):
             (_("Participatory processes (themed workshops)"), process_choices),
         ]
         self.fields["owner"].choices = [group for group in groups if group[1]]
+        if not process_choices:
+            self.fields["owner"].label = _("Axis or club")
         self._owners = {f"axis:{axis.pk}": ("axis", axis) for axis in axes or ()}
         self._owners |= {f"club:{club.pk}": ("club", club) for club in clubs or ()}
         self._owners |= {f"process:{process.pk}": ("process", process) for process in processes or ()}
@@ -111,7 +113,18 @@ class MeetingForm(forms.Form):
     )
 
 
-class MinutesForm(forms.Form):
+class _OwnIds:
+    """The meeting page shows several forms with fields of the same name: each form's ids are its own."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class MinutesForm(_OwnIds, forms.Form):
+    id_prefix = "minutes"
     text = forms.CharField(
         label=_("Minutes"),
         required=False,
@@ -121,11 +134,13 @@ class MinutesForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_OwnIds, forms.Form):
+    id_prefix = "decision"
     text = forms.CharField(label=_("Decision"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TaskForm(forms.Form):
+class TaskForm(_OwnIds, forms.Form):
+    id_prefix = "task"
     title = forms.CharField(label=_("Task"), max_length=255)
     owner = forms.TypedChoiceField(label=_("Who does it"), coerce=int)
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -142,7 +157,8 @@ class TaskForm(forms.Form):
         return self._people[self.cleaned_data["owner"]]
 
 
-class SharedFileForm(forms.Form):
+class SharedFileForm(_OwnIds, forms.Form):
+    id_prefix = "file"
     title = forms.CharField(
         label=_("Title of the document"),
         max_length=255,
