@@ -103,7 +103,7 @@ def test_a_commission_meets_with_minutes_and_a_task_on_phone_and_desktop(
     context = signed_in_context(browser, browser_context_args, live_portal, commission["member"], viewport=DESKTOP)
     page = context.new_page()
     page.goto(f"/groupes/{slug}/reunions/")
-    page.get_by_role("link", name=re.compile("Réunion de rentrée")).click()
+    page.get_by_role("link", name=re.compile("Réunion de rentrée")).first.click()
     expect(page.locator(".rich-text")).to_contain_text("Le questionnaire part en octobre.")
     expect(page.get_by_role("button", name="Enregistrer le compte rendu")).to_have_count(0)
     check(page, screenshot, "meetings-5-desktop-member", problems)
