@@ -109,19 +109,20 @@ def workgroups_led(queryset: QuerySet, user) -> QuerySet:
     """The workgroups of `queryset` the user leads (admin lists and exports, the coordination screens)."""
     if not user or not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(
-        _owned_by(user, axis_field="axis", club_field="club") | _processes_run(user, field="process")
-    )
+    owned = _owned_by(user, axis_field="axis", club_field="club")
+    if not owned:  # Q(): every row (an empty Q or-ed with another would narrow to that other)
+        return queryset
+    return queryset.filter(owned | _processes_run(user, field="process"))
 
 
 def memberships_led(queryset: QuerySet, user) -> QuerySet:
     """The memberships of the workgroups the user leads."""
     if not user or not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(
-        _owned_by(user, axis_field="workgroup__axis", club_field="workgroup__club")
-        | _processes_run(user, field="workgroup__process")
-    )
+    owned = _owned_by(user, axis_field="workgroup__axis", club_field="workgroup__club")
+    if not owned:
+        return queryset
+    return queryset.filter(owned | _processes_run(user, field="workgroup__process"))
 
 
 def processes_led(user) -> QuerySet:

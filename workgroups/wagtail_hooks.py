@@ -75,6 +75,8 @@ class ParticipatoryProcessViewSet(PortalViewSet):
     name = "participatory-processes"
     icon = "group"
     menu_label = _("Participatory processes")
+    add_to_admin_menu = True
+    menu_order = 215
     list_display = ["title", "started_on"]
     search_fields = ["title", "summary"]
     form_fields = ["title", "slug", "summary", "started_on", "leads"]
@@ -85,12 +87,17 @@ class WorkgroupsViewSetGroup(ModelViewSetGroup):
     menu_icon = "list-ul"
     menu_order = 210
     submenu_hook = WORKGROUPS_MENU_HOOK
-    items = (AxisViewSet, WorkgroupViewSet, WorkgroupMembershipViewSet, ParticipatoryProcessViewSet)
+    items = (AxisViewSet, WorkgroupViewSet, WorkgroupMembershipViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_workgroups_viewsets():
     return WorkgroupsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_processes_viewset():
+    return ParticipatoryProcessViewSet()
 
 
 @hooks.register("before_serve_document")
