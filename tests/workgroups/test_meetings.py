@@ -107,3 +107,20 @@ def test_a_commission_is_open_to_its_club_member_firms_only(db):
     with pytest.raises(ValidationError):
         services.workgroup_join(workgroup=commission, by=outsider.user)
     assert not WorkgroupMembership.objects.filter(person=outsider).exists()
+
+
+def test_a_persons_tasks_are_in_their_data_and_erasure_leaves_the_task_unnamed(group):
+    from workgroups import privacy
+
+    task = services.task_assign(
+        workgroup=group["workgroup"],
+        by=group["coordinator"].user,
+        title="Réserver la salle",
+        owner=group["member"],
+        due_on=timezone.localdate(),
+    )
+    exported = privacy.export_tasks(group["member"])
+    assert len(exported) == 1 and "Réserver la salle" in exported[0].values()
+    privacy.erase(group["member"])
+    task.refresh_from_db()
+    assert task.owner is None and task.title == "Réserver la salle"
