@@ -78,7 +78,9 @@ def register() -> None:
     registry.register_section("messages", label=gettext_lazy("Messages in the workgroups"), export=export_messages,
                               order=21)  # fmt: skip
     registry.register_section("mentions", label=gettext_lazy("Mentions of my name"), export=export_mentions, order=22)
-    registry.register_section("workgroup_tasks", label=gettext_lazy("Tasks in the workgroups"), export=export_tasks, order=23)
+    registry.register_section(
+        "workgroup_tasks", label=gettext_lazy("Tasks in the workgroups"), export=export_tasks, order=23
+    )
     registry.register_processing(
         "workgroups",
         title=gettext_lazy("Workgroups and their discussions"),
