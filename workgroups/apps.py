@@ -32,6 +32,7 @@ class WorkgroupsConfig(AppConfig):
             *crud("workgroups", "axis"),
             *crud("workgroups", "workgroup"),
             *crud("workgroups", "workgroupmembership"),
+            *crud("workgroups", "participatoryprocess"),
         )
         # Coordinators (their axes' workgroups) and club animators (their clubs' commissions, in their
         # own group) work in the admin too, on the rows of their scopes only: the viewsets

@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.fields import RichTextField
 
 from portal.clubs.models import Club
 from portal.members.models import MessageNotifications, Organisation, Person
@@ -42,6 +43,33 @@ class Axis(models.Model):
         return f"{self.number}. {self.title}"
 
 
+class ParticipatoryProcess(models.Model):
+    """A participatory process of the cluster or of a territory (a diagnosis, a breakfast, themed
+    workshops, an action plan, assises): its workshops' follow-up rooms are workgroups of the process,
+    each with its own theme, whether or not an axis or a club also holds them."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=210, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    leads = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="led_processes",
+        verbose_name=_("people running it"),
+        help_text=_("They lead its workgroups with the cluster's administrators."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "title"]
+        verbose_name = _("participatory process")
+        verbose_name_plural = _("participatory processes")
+
+    def __str__(self):
+        return self.title
+
+
 class MembershipPolicy(models.TextChoices):
     OPEN = "open", _("Open: members join at once")
     APPROVAL = "approval", _("On approval by a coordinator")
@@ -56,13 +84,28 @@ class WorkgroupQuerySet(models.QuerySet):
 
 
 class Workgroup(models.Model):
-    """A working group of an axis, or a commission of a club."""
+    """A working group of an axis, a commission of a club, or a workshop's room of a participatory
+    process (which an axis's or a club's workgroup may also belong to)."""
 
     axis = models.ForeignKey(
         Axis, on_delete=models.PROTECT, null=True, blank=True, related_name="workgroups", verbose_name=_("axis")
     )
     club = models.ForeignKey(
         Club, on_delete=models.PROTECT, null=True, blank=True, related_name="commissions", verbose_name=_("club")
+    )
+    process = models.ForeignKey(
+        ParticipatoryProcess,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workgroups",
+        verbose_name=_("participatory process"),
+    )
+    theme = models.CharField(
+        _("theme"),
+        max_length=150,
+        blank=True,
+        help_text=_("Within a participatory process: the workshop's theme (crafts, health…), axis or not."),
     )
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
@@ -89,9 +132,12 @@ class Workgroup(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(axis__isnull=False) & Q(club__isnull=True))
-                | (Q(axis__isnull=True) & Q(club__isnull=False)),
-                name="workgroup_axis_xor_club",
-                violation_error_message=_("A workgroup belongs either to an axis or to a club."),
+                | (Q(axis__isnull=True) & Q(club__isnull=False))
+                | (Q(axis__isnull=True) & Q(club__isnull=True) & Q(process__isnull=False)),
+                name="workgroup_axis_club_or_process",
+                violation_error_message=_(
+                    "A workgroup belongs to an axis or to a club (not both), or else to a participatory process."
+                ),
             )
         ]
 
@@ -214,3 +260,163 @@ class Mention(models.Model):
 
     def __str__(self):
         return f"@{self.person.handle} in {self.message}"
+
+
+# --- Meetings: what a workgroup that meets keeps ------------------------------------------------
+
+MINUTES_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
+class Meeting(models.Model):
+    """A meeting of a workgroup (a commission of a club, a group of an axis): when, where, what is on
+    the agenda, then its minutes. A page of the room, read by its members."""
+
+    workgroup = models.ForeignKey(
+        Workgroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("workgroup")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    # Stored as rich text: typed as plain paragraphs on the site (every character escaped), or through
+    # Wagtail's editor in the admin, whose whitelist keeps only MINUTES_FEATURES.
+    minutes = RichTextField(_("minutes"), features=MINUTES_FEATURES, blank=True)
+    minutes_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("minutes by")
+    )
+    minutes_updated_at = models.DateTimeField(_("minutes updated"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self):
+        return f"{self.workgroup} — {self.title}"
+
+
+class SharedFile(models.Model):
+    """A document shared in a workgroup (of one of its meetings, or of the group): downloaded by its
+    members only, through the room's address (never Wagtail's public document URL)."""
+
+    workgroup = models.ForeignKey(
+        Workgroup, on_delete=models.CASCADE, related_name="shared_files", verbose_name=_("workgroup")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("meeting"),
+    )
+    document = models.OneToOneField(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+    )
+    shared_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("shared by")
+    )
+    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-shared_at"]
+        verbose_name = _("shared file")
+        verbose_name_plural = _("shared files")
+
+    def __str__(self):
+        return self.document.title
+
+
+class Decision(models.Model):
+    """What a workgroup decided (in a meeting or not): a workshop's decisions start a draft plan."""
+
+    workgroup = models.ForeignKey(
+        Workgroup, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("workgroup")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("meeting"),
+    )
+    text = models.TextField(_("decision"), max_length=2000)
+    decided_on = models.DateField(_("decided on"))
+    recorded_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Task(models.Model):
+    """Something a member of the workgroup has to do by a date; reminded by e-mail when it is due."""
+
+    workgroup = models.ForeignKey(
+        Workgroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("workgroup")
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("meeting")
+    )
+    title = models.CharField(_("task"), max_length=255)
+    owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="workgroup_tasks", verbose_name=_("owner")
+    )
+    due_on = models.DateField(_("due date"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # The day its owner was last reminded: one reminder a day at most, whatever runs the command.
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["due_on"], condition=Q(done_at__isnull=True), name="task_open_due")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class ProcessTable(models.Model):
+    """A table imported into a participatory process's diagnosis (a CSV or XLSX survey export, a
+    territory's figures): its header and rows as read, shown on the process's page."""
+
+    process = models.ForeignKey(
+        ParticipatoryProcess, on_delete=models.CASCADE, related_name="tables", verbose_name=_("participatory process")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    source_name = models.CharField(_("file"), max_length=255, blank=True)
+    columns = models.JSONField(_("columns"), default=list)
+    rows = models.JSONField(_("rows"), default=list)
+    imported_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("imported by")
+    )
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["imported_at", "pk"]
+        verbose_name = _("diagnosis table")
+        verbose_name_plural = _("diagnosis tables")
+
+    def __str__(self):
+        return self.title

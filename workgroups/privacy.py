@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from portal.privacy import registry
 from search.indexing import schedule_index
 
-from .models import Axis, Mention, Message, WorkgroupMembership
+from .models import Axis, Mention, Message, ParticipatoryProcess, Task, WorkgroupMembership
 
 
 def export_memberships(person) -> list[dict]:
@@ -45,10 +45,26 @@ def export_mentions(person) -> list[dict]:
     ]
 
 
+def export_tasks(person) -> list[dict]:
+    return [
+        {
+            _("Workgroup"): task.workgroup.name,
+            _("Task"): task.title,
+            _("Due date"): task.due_on,
+            _("Done"): task.done_at,
+        }
+        for task in Task.objects.filter(owner=person).select_related("workgroup").order_by("due_on")
+    ]
+
+
 def erase(person) -> None:
     """The person leaves every workgroup and axis; their messages stay, under the pseudonym."""
     WorkgroupMembership.objects.filter(person=person).delete()
     Mention.objects.filter(person=person).delete()
+    # The workgroup's tasks and files stay the group's, with nobody named; no process is run by them.
+    Task.objects.filter(owner=person).update(owner=None)
+    for process in ParticipatoryProcess.objects.filter(leads=person):
+        process.leads.remove(person)
     for axis in Axis.objects.filter(coordinators=person):
         axis.coordinators.remove(person)
     # The search documents carry the author's name in their title: reindex them once renamed.
@@ -62,6 +78,9 @@ def register() -> None:
     registry.register_section("messages", label=gettext_lazy("Messages in the workgroups"), export=export_messages,
                               order=21)  # fmt: skip
     registry.register_section("mentions", label=gettext_lazy("Mentions of my name"), export=export_mentions, order=22)
+    registry.register_section(
+        "workgroup_tasks", label=gettext_lazy("Tasks in the workgroups"), export=export_tasks, order=23
+    )
     registry.register_processing(
         "workgroups",
         title=gettext_lazy("Workgroups and their discussions"),

@@ -1,12 +1,31 @@
 """Reads about axes, workgroups and their discussions, with membership rules built in."""
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from portal.members.models import Person
 
-from .models import Axis, Message, Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
+from .models import (
+    Axis,
+    Decision,
+    Meeting,
+    Message,
+    SharedFile,
+    Task,
+    Workgroup,
+    WorkgroupMembership,
+    WorkgroupMembershipStatus,
+)
 
 RESUME_BATCH = 200
+# Axis by axis, then club by club, then process by process.
+WORKGROUP_ORDER = (
+    F("axis__number").asc(nulls_last=True),
+    F("club__name").asc(nulls_last=True),
+    F("process__title").asc(nulls_last=True),
+    "is_archived",
+    "name",
+)
 HISTORY_PAGE = 50
 
 
@@ -30,7 +49,7 @@ def my_workgroups(person: Person) -> list[dict]:
     """The person's active workgroups with their unread count, most recent activity first."""
     memberships = (
         WorkgroupMembership.objects.filter(person=person, status=WorkgroupMembershipStatus.ACTIVE)
-        .select_related("workgroup", "workgroup__axis", "workgroup__club")
+        .select_related("workgroup", "workgroup__axis", "workgroup__club", "workgroup__process")
         .order_by("-workgroup__last_sequence")
     )
     return [
@@ -107,13 +126,13 @@ def joinable_workgroups(person: Person | None) -> QuerySet[Workgroup]:
     Pending requests and archived workgroups stay in the list, annotated with `my_status` and
     `member_count`, so the index can say "waiting for approval" or "archived" next to them.
     """
-    queryset = Workgroup.objects.select_related("axis", "club").with_member_count()
+    queryset = Workgroup.objects.select_related("axis", "club", "process").with_member_count()
     if person is not None:
         mine = WorkgroupMembership.objects.filter(person=person)
         queryset = queryset.exclude(
             pk__in=mine.filter(status=WorkgroupMembershipStatus.ACTIVE).values("workgroup")
         ).annotate(my_status=Subquery(mine.filter(workgroup=OuterRef("pk")).values("status")[:1]))
-    return queryset.order_by(F("axis__number").asc(nulls_last=True), "club__name", "is_archived", "name")
+    return queryset.order_by(*WORKGROUP_ORDER)
 
 
 def history_page(workgroup: Workgroup, before: int | None, size: int = HISTORY_PAGE) -> tuple[list[Message], bool]:
@@ -129,12 +148,11 @@ def workgroups_led_by(user) -> list[Workgroup]:
     """The workgroups the user leads (of her axes, of her clubs), axis by axis then club by club."""
     from . import permissions
 
-    queryset = permissions.workgroups_led(Workgroup.objects.select_related("axis", "club").with_member_count(), user)
+    queryset = Workgroup.objects.select_related("axis", "club", "process").with_member_count()
+    queryset = permissions.workgroups_led(queryset, user)
     pending = Q(memberships__status=WorkgroupMembershipStatus.PENDING)
     return list(
-        queryset.annotate(pending_count=Count("memberships", filter=pending, distinct=True)).order_by(
-            F("axis__number").asc(nulls_last=True), "club__name", "is_archived", "name"
-        )
+        queryset.annotate(pending_count=Count("memberships", filter=pending, distinct=True)).order_by(*WORKGROUP_ORDER)
     )
 
 
@@ -163,3 +181,122 @@ def notification_memberships(person: Person) -> QuerySet[WorkgroupMembership]:
         .select_related("workgroup", "person")
         .order_by("workgroup__name")
     )
+
+
+# --- Meetings, files, decisions, tasks ---------------------------------------------------------------
+
+
+def decisions_of(workgroup: Workgroup) -> list[Decision]:
+    """The workgroup's decisions in the order they were taken, each with its meeting (or None):
+    what a workshop's room decided, for a draft action plan (workgroups/plans) to start from.
+    Whoever calls it checks first that the user may read the workgroup (permissions.can_read)."""
+    return list(Decision.objects.filter(workgroup=workgroup).select_related("meeting").order_by("decided_on", "pk"))
+
+
+def meetings_of(workgroup: Workgroup) -> dict:
+    """The next meetings (soonest first) and the past ones (latest first)."""
+    now = timezone.now()
+    queryset = Meeting.objects.filter(workgroup=workgroup)
+    return {
+        "upcoming": list(queryset.filter(starts_at__gte=now).order_by("starts_at")),
+        "past": list(queryset.filter(starts_at__lt=now).order_by("-starts_at")),
+    }
+
+
+def meeting_of(workgroup: Workgroup, meeting_id: int) -> Meeting | None:
+    return Meeting.objects.filter(workgroup=workgroup, pk=meeting_id).select_related("minutes_by__user").first()
+
+
+def files_of(workgroup: Workgroup, meeting: Meeting | None = None) -> QuerySet[SharedFile]:
+    queryset = SharedFile.objects.filter(workgroup=workgroup).select_related("document", "shared_by__user", "meeting")
+    if meeting is not None:
+        queryset = queryset.filter(meeting=meeting)
+    return queryset.order_by("-shared_at")
+
+
+def tasks_of(workgroup: Workgroup, meeting: Meeting | None = None) -> QuerySet[Task]:
+    """Open tasks first (soonest due first), then the done ones."""
+    queryset = Task.objects.filter(workgroup=workgroup).select_related("owner__user", "meeting")
+    if meeting is not None:
+        queryset = queryset.filter(meeting=meeting)
+    return queryset.order_by(F("done_at").asc(nulls_first=True), "due_on", "pk")
+
+
+def decisions_of_meeting(meeting: Meeting) -> QuerySet[Decision]:
+    return Decision.objects.filter(meeting=meeting).order_by("decided_on", "pk")
+
+
+def tasks_due(today) -> QuerySet[Task]:
+    """Open tasks due today or late, whose owner was not reminded today and is still in the
+    workgroup, with an active account and an e-mail address."""
+    return (
+        Task.objects.filter(done_at__isnull=True, due_on__lte=today, owner__isnull=False)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .filter(
+            owner__user__is_active=True,
+            owner__workgroup_memberships__workgroup=F("workgroup"),
+            owner__workgroup_memberships__status=WorkgroupMembershipStatus.ACTIVE,
+        )
+        .exclude(owner__user__email="")
+        .select_related("owner__user", "workgroup", "meeting")
+        .order_by("owner", "due_on", "pk")
+    )
+
+
+# --- Participatory processes ---------------------------------------------------------------------------
+
+
+def processes() -> QuerySet:
+    from .models import ParticipatoryProcess
+
+    return ParticipatoryProcess.objects.order_by(F("started_on").desc(nulls_last=True), "title")
+
+
+def process_rooms(process) -> list[Workgroup]:
+    """The workgroups of the process (its workshops' rooms), with their member counts."""
+    return list(
+        Workgroup.objects.filter(process=process)
+        .select_related("axis", "club")
+        .with_member_count()
+        .order_by("is_archived", "theme", "name")
+    )
+
+
+def process_figures(process) -> dict:
+    """The diagnosis's figures drawn from the portal's own data: who takes part in the process's rooms
+    (people, organisations, of which social and solidarity economy), and what the rooms produced."""
+    from portal.members.models import SSE_KINDS, Organisation
+
+    memberships = WorkgroupMembership.objects.filter(
+        workgroup__process=process, status=WorkgroupMembershipStatus.ACTIVE
+    )
+    organisations = Organisation.objects.filter(
+        pk__in=memberships.filter(person__organisation__isnull=False).values("person__organisation")
+    )
+    organisation_count = organisations.count()
+    sse = organisations.filter(kind__in=SSE_KINDS).count()
+    return {
+        "rooms": Workgroup.objects.filter(process=process).count(),
+        "people": memberships.values("person").distinct().count(),
+        "organisations": organisation_count,
+        "sse": sse,
+        "classic": organisation_count - sse,
+        "meetings": Meeting.objects.filter(workgroup__process=process).count(),
+        "decisions": Decision.objects.filter(workgroup__process=process).count(),
+        "open_tasks": Task.objects.filter(workgroup__process=process, done_at__isnull=True).count(),
+    }
+
+
+def process_tables(process) -> QuerySet:
+    from .models import ProcessTable
+
+    return ProcessTable.objects.filter(process=process).select_related("imported_by__user").order_by("imported_at")
+
+
+def process_decisions(process) -> list[dict]:
+    """Each room of the process with its decisions (decisions_of), rooms with none left out."""
+    return [
+        {"workgroup": room, "decisions": decisions}
+        for room in Workgroup.objects.filter(process=process).order_by("theme", "name")
+        if (decisions := decisions_of(room))
+    ]

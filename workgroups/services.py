@@ -21,9 +21,13 @@ from search.indexing import schedule_index
 from . import permissions
 from .models import (
     MESSAGE_MAX_LENGTH,
+    Decision,
+    Meeting,
     MembershipPolicy,
     Mention,
     Message,
+    SharedFile,
+    Task,
     Workgroup,
     WorkgroupMembership,
     WorkgroupMembershipStatus,
@@ -59,6 +63,8 @@ def workgroup_join(*, workgroup: Workgroup, by) -> WorkgroupMembership:
     person = _person(by)
     if workgroup.is_archived:
         raise ValidationError(_("This workgroup is archived: it no longer takes new members."))
+    if not permissions.may_join_commission(person, workgroup) and not permissions.can_manage(by, workgroup):
+        raise ValidationError(_("This commission is open to the member firms of its club only."))
     status = (
         WorkgroupMembershipStatus.ACTIVE
         if workgroup.membership_policy == MembershipPolicy.OPEN or permissions.can_manage(by, workgroup)
@@ -149,6 +155,13 @@ def workgroup_add_member(
     """Adds someone directly (coordinators, the demo loader, imports)."""
     if by is not None and not permissions.can_moderate(by, workgroup):
         raise PermissionDenied(_("Only the workgroup's coordinators add members."))
+    # The coordination of the club (its animators, of other firms) may still work in its commissions.
+    if (
+        by is not None
+        and not permissions.may_join_commission(person, workgroup)
+        and not permissions.can_manage(person.user, workgroup)
+    ):
+        raise ValidationError(_("This commission is open to the member firms of its club only."))
     membership, _created = WorkgroupMembership.objects.update_or_create(
         workgroup=workgroup,
         person=person,
@@ -416,9 +429,9 @@ def mark_read(*, workgroup: Workgroup, by, sequence: int) -> int:
 
 # --- Workgroups -------------------------------------------------------------------------------
 
-WORKGROUP_FIELDS = ("name", "description", "membership_policy")
+WORKGROUP_FIELDS = ("name", "theme", "description", "membership_policy")
 # Addresses of the workgroups' pages (workgroups/urls.py) that a workgroup's slug must not take.
-RESERVED_SLUGS = {"coordination", "nouveau", "demandes"}
+RESERVED_SLUGS = {"coordination", "nouveau", "demandes", "demarches"}
 
 
 def _unique_workgroup_slug(name: str, *, exclude_pk=None) -> str:
@@ -432,11 +445,21 @@ def _unique_workgroup_slug(name: str, *, exclude_pk=None) -> str:
 
 
 def workgroup_create(
-    *, by, name: str, axis=None, club=None, description: str = "", membership_policy: str = MembershipPolicy.OPEN
+    *,
+    by,
+    name: str,
+    axis=None,
+    club=None,
+    process=None,
+    theme: str = "",
+    description: str = "",
+    membership_policy: str = MembershipPolicy.OPEN,
 ) -> Workgroup:
-    """A workgroup of an axis (by its coordinators) or a commission of a club (by its animators).
-    Its creator coordinates it (a member with the coordinator role), so it appears among her groups."""
-    if not permissions.can_create(by, axis=axis, club=club):
+    """A workgroup of an axis (by its coordinators), a commission of a club (by its animators), or a
+    themed room of a participatory process with neither (by the people running it); an axis's or a
+    club's workgroup may belong to a process too. Its creator coordinates it (a member with the
+    coordinator role), so it appears among her groups."""
+    if not permissions.can_create(by, axis=axis, club=club, process=None if (axis or club) else process):
         raise PermissionDenied(
             _("You can create workgroups only for the axes you coordinate or the clubs you animate.")
         )
@@ -445,6 +468,8 @@ def workgroup_create(
         slug=_unique_workgroup_slug(name or ""),
         axis=axis,
         club=club,
+        process=process,
+        theme=(theme or "").strip(),
         description=(description or "").strip(),
         membership_policy=membership_policy,
     )
@@ -463,7 +488,8 @@ def workgroup_create(
 
 
 def workgroup_update(*, workgroup: Workgroup, by, **changes) -> Workgroup:
-    """Its name, description and membership policy (its axis or club stays: a workgroup does not move)."""
+    """Its name, theme, description and membership policy (its axis, club or process stays: a workgroup
+    does not move)."""
     if not permissions.can_manage(by, workgroup):
         raise PermissionDenied(_("Only the coordination of the workgroup's axis or club edits it."))
     unknown = set(changes) - set(WORKGROUP_FIELDS)
@@ -550,3 +576,235 @@ def notifications_set(
                 membership.notifications = per_workgroup[membership.pk]
                 membership.save(update_fields=["notifications"])
     return person
+
+
+# --- Meetings, minutes, shared files, decisions, tasks ---------------------------------------------
+
+
+def _organiser(by, workgroup: Workgroup) -> Person:
+    if not permissions.can_organise(by, workgroup):
+        raise PermissionDenied(_("Only the workgroup's facilitators and coordinators organise its meetings."))
+    return _person(by)
+
+
+def _meeting_of(workgroup: Workgroup, meeting):
+    if meeting is not None and meeting.workgroup_id != workgroup.pk:
+        raise ValidationError(_("This meeting belongs to another workgroup."))
+    return meeting
+
+
+def meeting_create(*, workgroup: Workgroup, by, title: str, starts_at, place: str = "", agenda: str = "") -> Meeting:
+    """A meeting planned by the workgroup's facilitators or coordinators."""
+    person = _organiser(by, workgroup)
+    if workgroup.is_archived:
+        raise ValidationError(_("This workgroup is archived: it plans no new meeting."))
+    meeting = Meeting(
+        workgroup=workgroup,
+        title=(title or "").strip(),
+        starts_at=starts_at,
+        place=(place or "").strip(),
+        agenda=(agenda or "").strip(),
+        created_by=person,
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+MEETING_FIELDS = ("title", "starts_at", "place", "agenda")
+
+
+def meeting_update(*, meeting: Meeting, by, **changes) -> Meeting:
+    _organiser(by, meeting.workgroup)
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(meeting, field, value.strip() if isinstance(value, str) else value)
+    meeting.full_clean()
+    meeting.save(update_fields=list(changes))
+    return meeting
+
+
+def meeting_write_minutes(*, meeting: Meeting, by, text: str) -> Meeting:
+    """The minutes, typed as plain paragraphs: stored as rich text with every character escaped, so
+    nothing a member types becomes markup."""
+    from portal.uploads import paragraphs_to_rich_text
+
+    person = _organiser(by, meeting.workgroup)
+    meeting.minutes = paragraphs_to_rich_text(text or "")
+    meeting.minutes_by = person
+    meeting.minutes_updated_at = timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_by", "minutes_updated_at"])
+    return meeting
+
+
+def meeting_delete(*, meeting: Meeting, by) -> None:
+    """Its decisions, tasks and files stay in the workgroup, no longer tied to a meeting."""
+    _organiser(by, meeting.workgroup)
+    meeting.delete()
+
+
+def _files_collection():
+    """The Wagtail collection of the workgroups' files, named in the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+    from wagtail.models import Collection
+
+    with translation.override(settings.LANGUAGE_CODE):
+        name = _("Workgroup files")
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+MAX_SHARED_FILES = 200
+
+
+def file_share(*, workgroup: Workgroup, by, file, title: str = "", meeting=None) -> SharedFile:
+    """A document shared with the workgroup's members; the file was checked by the form against the
+    portal's upload rules (portal.uploads.validate_attachment), which this checks again."""
+    from wagtail.documents import get_document_model
+
+    from portal.uploads import validate_attachment
+
+    if not permissions.can_share_file(by, workgroup):
+        raise PermissionDenied(_("Only the members of an open workgroup share files in it."))
+    person = _person(by)
+    _meeting_of(workgroup, meeting)
+    validate_attachment(file)
+    if SharedFile.objects.filter(workgroup=workgroup).count() >= MAX_SHARED_FILES:
+        raise ValidationError(
+            _("A workgroup shares at most %(count)d files: remove old ones first.") % {"count": MAX_SHARED_FILES}
+        )
+    title = (title or "").strip() or file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    document = get_document_model()(title=title[:255], file=file, collection=_files_collection())
+    document.uploaded_by_user = by
+    document.full_clean()
+    with transaction.atomic():
+        document.save()
+        shared = SharedFile.objects.create(workgroup=workgroup, meeting=meeting, document=document, shared_by=person)
+    return shared
+
+
+def file_remove(*, shared: SharedFile, by) -> None:
+    """Removes the file from the workgroup and deletes it (the document's file goes at the commit)."""
+    if not permissions.can_remove_file(by, shared):
+        raise PermissionDenied(_("Only who shared this file, or the workgroup's organisers, remove it."))
+    with transaction.atomic():
+        document = shared.document
+        shared.delete()
+        document.delete()
+
+
+def decision_record(*, workgroup: Workgroup, by, text: str, decided_on=None, meeting=None) -> Decision:
+    person = _organiser(by, workgroup)
+    _meeting_of(workgroup, meeting)
+    if decided_on is None:
+        decided_on = meeting.starts_at.date() if meeting is not None else timezone.localdate()
+    decision = Decision(
+        workgroup=workgroup, meeting=meeting, text=(text or "").strip(), decided_on=decided_on, recorded_by=person
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def decision_remove(*, decision: Decision, by) -> None:
+    _organiser(by, decision.workgroup)
+    decision.delete()
+
+
+def task_assign(*, workgroup: Workgroup, by, title: str, owner: Person, due_on, meeting=None) -> Task:
+    """A task for one of the workgroup's members, due on a date."""
+    person = _organiser(by, workgroup)
+    _meeting_of(workgroup, meeting)
+    if not WorkgroupMembership.objects.filter(
+        workgroup=workgroup, person=owner, status=WorkgroupMembershipStatus.ACTIVE
+    ).exists():
+        raise ValidationError({"owner": _("A task goes to a member of the workgroup.")})
+    task = Task(
+        workgroup=workgroup, meeting=meeting, title=(title or "").strip(), owner=owner, due_on=due_on, created_by=person
+    )
+    task.full_clean()
+    task.save()
+    return task
+
+
+def task_set_done(*, task: Task, by, done: bool = True) -> Task:
+    if not permissions.can_complete_task(by, task):
+        raise PermissionDenied(_("Only the task's owner, or the workgroup's organisers, mark it done."))
+    task.done_at = timezone.now() if done else None
+    task.save(update_fields=["done_at"])
+    return task
+
+
+# --- Participatory processes: the diagnosis's imported tables ---------------------------------------
+
+TABLE_MAX_ROWS = 500
+TABLE_MAX_COLUMNS = 30
+TABLE_MAX_SIZE = 5 * 1024 * 1024
+
+
+def _read_table(file) -> list[list[str]]:
+    """The rows of a CSV or XLSX file (the readers of the firms' imports), or a French error."""
+    from portal.clubs.firm_files import ImportFileError, _read_csv, _read_xlsx
+
+    name = (file.name or "").lower()
+    if not name.endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Import a CSV file or an Excel workbook (.xlsx)."), code="table_type")
+    if file.size > TABLE_MAX_SIZE:
+        raise ValidationError(_("The file is too large: at most 5 MB."), code="table_size")
+    file.seek(0)
+    content = file.read()
+    if not content.strip():
+        raise ValidationError(_("The file is empty."), code="table_empty")
+    if name.endswith(".csv") and b"\x00" in content[:65536]:
+        raise ValidationError(_("This file is not a CSV text file."), code="table_content")
+    rows = []
+    try:
+        for row in _read_xlsx(content) if name.endswith(".xlsx") else _read_csv(content):
+            if not any(str(cell).strip() for cell in row):
+                continue
+            if len(rows) > TABLE_MAX_ROWS:
+                raise ValidationError(
+                    _("The table has more than %(count)d rows: import a summary.") % {"count": TABLE_MAX_ROWS},
+                    code="table_rows",
+                )
+            rows.append([str(cell).strip()[:200] for cell in row])
+    except ImportFileError as error:
+        raise ValidationError(str(error), code="table_unreadable") from error
+    if len(rows) < 2:
+        raise ValidationError(_("The table needs a header row and at least one row of figures."), code="table_short")
+    width = max(len(row) for row in rows)
+    if width > TABLE_MAX_COLUMNS:
+        raise ValidationError(
+            _("The table has more than %(count)d columns.") % {"count": TABLE_MAX_COLUMNS}, code="table_columns"
+        )
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def process_table_import(*, process, by, file, title: str = ""):
+    """A table for the process's diagnosis, read whole before anything is stored: a bad file stores
+    nothing and says why in French."""
+    from .models import ProcessTable
+
+    if not permissions.can_run_process(by, process):
+        raise PermissionDenied(_("Only the people running this process import its tables."))
+    rows = _read_table(file)
+    source = file.name.rsplit("/", 1)[-1]
+    title = (title or "").strip() or source.rsplit(".", 1)[0]
+    return ProcessTable.objects.create(
+        process=process,
+        title=title[:200],
+        source_name=source[:255],
+        columns=rows[0],
+        rows=rows[1:],
+        imported_by=getattr(by, "person", None),
+    )
+
+
+def process_table_remove(*, table, by) -> None:
+    if not permissions.can_run_process(by, table.process):
+        raise PermissionDenied(_("Only the people running this process remove its tables."))
+    table.delete()

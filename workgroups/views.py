@@ -7,6 +7,7 @@ The room works without JavaScript (history pages, a plain form to post); room.js
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +19,20 @@ from portal.members.permissions import person_of
 from portal.pagination import page_of
 
 from . import permissions, selectors, services
-from .forms import AddMemberForm, MemberRoleForm, MessageForm, NotificationsForm, WorkgroupForm
-from .models import MESSAGE_MAX_LENGTH, Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
+from .forms import (
+    AddMemberForm,
+    DecisionForm,
+    MeetingForm,
+    MemberRoleForm,
+    MessageForm,
+    MinutesForm,
+    NotificationsForm,
+    ProcessTableForm,
+    SharedFileForm,
+    TaskForm,
+    WorkgroupForm,
+)
+from .models import MESSAGE_MAX_LENGTH, SharedFile, Task, Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
 
 INDEX_PAGE_SIZE = 30
 
@@ -113,7 +126,7 @@ def room(request, slug):
 
     ?fragment=1 returns only the messages, for room.js to prepend when "older messages" is pressed.
     """
-    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club"), slug=slug)
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club", "process"), slug=slug)
     membership = permissions.active_membership(request.user, workgroup)
     if membership is None:
         return _not_a_member(request, workgroup)
@@ -172,7 +185,9 @@ def coordination(request):
         raise PermissionDenied(_("Only axis coordinators and club animators lead workgroups."))
     context = {
         "groups": _by_axis_or_club(selectors.workgroups_led_by(request.user)),
-        "can_create": permissions.axes_led(request.user).exists() or permissions.clubs_led(request.user).exists(),
+        "can_create": permissions.axes_led(request.user).exists()
+        or permissions.clubs_led(request.user).exists()
+        or permissions.processes_led(request.user).exists(),
     }
     return render(request, "workgroups/coordination.html", context)
 
@@ -181,13 +196,14 @@ def coordination(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def create(request):
     axes, clubs = list(permissions.axes_led(request.user)), list(permissions.clubs_led(request.user))
-    if not axes and not clubs:
+    processes = list(permissions.processes_led(request.user))
+    if not axes and not clubs and not processes:
         raise PermissionDenied(_("Only axis coordinators and club animators create workgroups."))
     initial = {"membership_policy": "open"}
     wanted = request.GET.get("pour", "")
     if wanted:
         initial["owner"] = wanted
-    form = WorkgroupForm(request.POST or None, axes=axes, clubs=clubs, initial=initial)
+    form = WorkgroupForm(request.POST or None, axes=axes, clubs=clubs, processes=processes, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             workgroup = services.workgroup_create(by=request.user, **form.chosen_owner(), **form.service_arguments())
@@ -203,7 +219,7 @@ def create(request):
 
 
 def _led_workgroup(request, slug) -> Workgroup:
-    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club"), slug=slug)
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club", "process"), slug=slug)
     if not permissions.can_manage(request.user, workgroup):
         raise PermissionDenied(_("Only the coordination of the workgroup's axis or club manages it."))
     return workgroup
@@ -362,9 +378,22 @@ def _by_axis_or_club(workgroups) -> list[dict]:
     """Groups an ordered list under its axis or club heading, keeping the order."""
     groups: list[dict] = []
     for workgroup in workgroups:
-        key = ("axis", workgroup.axis_id) if workgroup.axis_id else ("club", workgroup.club_id)
+        if workgroup.axis_id:
+            key = ("axis", workgroup.axis_id)
+        elif workgroup.club_id:
+            key = ("club", workgroup.club_id)
+        else:
+            key = ("process", workgroup.process_id)
         if not groups or groups[-1]["key"] != key:
-            groups.append({"key": key, "axis": workgroup.axis, "club": workgroup.club, "workgroups": []})
+            groups.append(
+                {
+                    "key": key,
+                    "axis": workgroup.axis,
+                    "club": workgroup.club,
+                    "process": workgroup.process if key[0] == "process" else None,
+                    "workgroups": [],
+                }
+            )
         groups[-1]["workgroups"].append(workgroup)
     return groups
 
@@ -475,3 +504,347 @@ def notification_settings(request):
             messages.success(request, _("Your notification choices have been saved."))
             return redirect("notifications:settings")
     return render(request, "workgroups/notification_settings.html", {"form": form})
+
+
+# --- Meetings, minutes, decisions, tasks, shared files (pages of the room, its members') -----------
+
+
+class _NotAMember(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _room_of(request, slug) -> Workgroup:
+    """The workgroup, if the user is an active member (else a 403 with the way in)."""
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club", "process"), slug=slug)
+    if not permissions.can_read(request.user, workgroup):
+        raise _NotAMember(_not_a_member(request, workgroup))
+    return workgroup
+
+
+def members_only(view):
+    """Runs `view(request, workgroup, …)` for the workgroup's active members only."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            workgroup = _room_of(request, slug)
+        except _NotAMember as refused:
+            return refused.response
+        return view(request, workgroup, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _organised(request, workgroup):
+    if not permissions.can_organise(request.user, workgroup):
+        raise PermissionDenied(_("Only the workgroup's facilitators and coordinators organise its meetings."))
+
+
+@members_only
+@require_safe
+def meetings(request, workgroup):
+    """The workgroup's meetings, decisions, open tasks and files, on one page a phone scrolls."""
+    context = {
+        "workgroup": workgroup,
+        "meetings": selectors.meetings_of(workgroup),
+        "decisions": selectors.decisions_of(workgroup),
+        "tasks": list(selectors.tasks_of(workgroup)),
+        "files": list(selectors.files_of(workgroup)),
+        "can_organise": permissions.can_organise(request.user, workgroup),
+        "can_share": permissions.can_share_file(request.user, workgroup),
+        "file_form": SharedFileForm(),
+        "me": person_of(request.user),
+    }
+    return render(request, "workgroups/meetings.html", context)
+
+
+@members_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_create(request, workgroup):
+    _organised(request, workgroup)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(workgroup=workgroup, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is planned."))
+            return redirect("workgroups:meeting", slug=workgroup.slug, meeting_id=meeting.pk)
+    return render(request, "workgroups/meeting_form.html", {"workgroup": workgroup, "form": form})
+
+
+def _meeting(workgroup, meeting_id):
+    meeting = selectors.meeting_of(workgroup, meeting_id)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@members_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_edit(request, workgroup, meeting_id):
+    _organised(request, workgroup)
+    meeting = _meeting(workgroup, meeting_id)
+    initial = {field: getattr(meeting, field) for field in services.MEETING_FIELDS}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect("workgroups:meeting", slug=workgroup.slug, meeting_id=meeting.pk)
+    return render(request, "workgroups/meeting_form.html", {"workgroup": workgroup, "form": form, "meeting": meeting})
+
+
+@members_only
+@require_safe
+def meeting(request, workgroup, meeting_id):
+    """One meeting: when, where, its agenda, its minutes, what it decided, who does what by when."""
+    meeting = _meeting(workgroup, meeting_id)
+    can_organise = permissions.can_organise(request.user, workgroup)
+    members = list(selectors.members_of(workgroup))
+    context = {
+        "workgroup": workgroup,
+        "meeting": meeting,
+        "agenda": [line.strip() for line in meeting.agenda.splitlines() if line.strip()],
+        "decisions": list(selectors.decisions_of_meeting(meeting)),
+        "tasks": list(selectors.tasks_of(workgroup, meeting)),
+        "files": list(selectors.files_of(workgroup, meeting)),
+        "can_organise": can_organise,
+        "can_share": permissions.can_share_file(request.user, workgroup),
+        "me": person_of(request.user),
+        "file_form": SharedFileForm(),
+    }
+    if can_organise:
+        context |= {
+            "minutes_form": MinutesForm(initial={"text": _minutes_as_text(meeting.minutes)}),
+            "decision_form": DecisionForm(),
+            "task_form": TaskForm(members=members),
+        }
+    return render(request, "workgroups/meeting.html", context)
+
+
+def _minutes_as_text(minutes: str) -> str:
+    """The stored minutes back to the plain paragraphs the form edits."""
+    import html
+
+    from django.utils.html import strip_tags
+
+    text = (minutes or "").replace("<br/>", "\n").replace("</p>", "\n\n")
+    return html.unescape(strip_tags(text)).strip()
+
+
+@members_only
+@require_POST
+def meeting_minutes(request, workgroup, meeting_id):
+    _organised(request, workgroup)
+    meeting = _meeting(workgroup, meeting_id)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        services.meeting_write_minutes(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("The minutes are saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("workgroups:meeting", args=[workgroup.slug, meeting.pk]) + "#minutes-title")
+
+
+@members_only
+@require_POST
+def meeting_delete(request, workgroup, meeting_id):
+    _organised(request, workgroup)
+    services.meeting_delete(meeting=_meeting(workgroup, meeting_id), by=request.user)
+    messages.success(request, _("The meeting is deleted; its decisions, tasks and files stay in the workgroup."))
+    return redirect("workgroups:meetings", slug=workgroup.slug)
+
+
+def _optional_meeting(request, workgroup):
+    meeting_id = _positive_int(request.POST.get("meeting"))
+    return _meeting(workgroup, meeting_id) if meeting_id else None
+
+
+def _back(workgroup, meeting, anchor: str):
+    if meeting is not None:
+        return redirect(reverse("workgroups:meeting", args=[workgroup.slug, meeting.pk]) + anchor)
+    return redirect(reverse("workgroups:meetings", args=[workgroup.slug]) + anchor)
+
+
+@members_only
+@require_POST
+def decision_add(request, workgroup):
+    _organised(request, workgroup)
+    meeting = _optional_meeting(request, workgroup)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_record(
+                workgroup=workgroup, by=request.user, text=form.cleaned_data["text"], meeting=meeting
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The decision is recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return _back(workgroup, meeting, "#decisions-title")
+
+
+@members_only
+@require_POST
+def task_add(request, workgroup):
+    _organised(request, workgroup)
+    meeting = _optional_meeting(request, workgroup)
+    form = TaskForm(request.POST, members=list(selectors.members_of(workgroup)))
+    if form.is_valid():
+        try:
+            task = services.task_assign(workgroup=workgroup, by=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The task is given to %(person)s.") % {"person": task.owner})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return _back(workgroup, meeting, "#tasks-title")
+
+
+@members_only
+@require_POST
+def task_done(request, workgroup, task_id):
+    task = get_object_or_404(Task.objects.select_related("workgroup", "meeting"), pk=task_id, workgroup=workgroup)
+    done = request.POST.get("done", "1") == "1"
+    services.task_set_done(task=task, by=request.user, done=done)
+    messages.success(request, _("The task is done.") if done else _("The task is open again."))
+    return _back(workgroup, task.meeting if request.POST.get("meeting") else None, "#tasks-title")
+
+
+@members_only
+@require_POST
+def file_add(request, workgroup):
+    meeting = _optional_meeting(request, workgroup)
+    if not permissions.can_share_file(request.user, workgroup):
+        raise PermissionDenied(_("Only the members of an open workgroup share files in it."))
+    form = SharedFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.file_share(
+                workgroup=workgroup,
+                by=request.user,
+                file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                meeting=meeting,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The file is shared with the workgroup."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return _back(workgroup, meeting, "#files-title")
+
+
+@members_only
+@require_safe
+def file_download(request, workgroup, file_id):
+    shared = get_object_or_404(SharedFile.objects.select_related("document"), pk=file_id, workgroup=workgroup)
+    try:
+        handle = shared.document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=shared.document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Never kept by a shared cache: a workgroup's files are its members'.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@members_only
+@require_POST
+def file_remove(request, workgroup, file_id):
+    shared = get_object_or_404(
+        SharedFile.objects.select_related("document", "meeting"), pk=file_id, workgroup=workgroup
+    )
+    meeting = shared.meeting if request.POST.get("meeting") else None
+    services.file_remove(shared=shared, by=request.user)
+    messages.success(request, _("The file is removed."))
+    return _back(workgroup, meeting, "#files-title")
+
+
+# --- Participatory processes ------------------------------------------------------------------------
+
+
+def _process(request, slug):
+    from .models import ParticipatoryProcess
+
+    process = get_object_or_404(ParticipatoryProcess, slug=slug)
+    if not permissions.can_view_process(request.user, process):
+        raise PermissionDenied
+    return process
+
+
+@login_required
+@require_safe
+def processes(request):
+    return render(request, "workgroups/processes.html", {"processes": selectors.processes()})
+
+
+@login_required
+@require_safe
+def process(request, slug):
+    """A participatory process as a whole: its diagnosis (the portal's figures and imported tables), its
+    events and their attendance, its rooms, and for those running it the rooms' decisions."""
+    from . import processes as process_sections
+
+    process = _process(request, slug)
+    can_run = permissions.can_run_process(request.user, process)
+    context = {
+        "process": process,
+        "figures": selectors.process_figures(process),
+        "tables": list(selectors.process_tables(process)),
+        "rooms": selectors.process_rooms(process),
+        "process_sections": process_sections.sections(process, request.user),
+        "can_run": can_run,
+        "decisions": selectors.process_decisions(process) if can_run else [],
+        "table_form": ProcessTableForm() if can_run else None,
+    }
+    return render(request, "workgroups/process.html", context)
+
+
+@login_required
+@require_POST
+def process_table_import(request, slug):
+    process = _process(request, slug)
+    if not permissions.can_run_process(request.user, process):
+        raise PermissionDenied(_("Only the people running this process import its tables."))
+    form = ProcessTableForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            table = services.process_table_import(
+                process=process, by=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The table “%(title)s” is imported (%(count)d rows).")
+                % {"title": table.title, "count": len(table.rows)},
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("workgroups:process", args=[process.slug]) + "#diagnosis-title")
+
+
+@login_required
+@require_POST
+def process_table_remove(request, slug, table_id):
+    from .models import ProcessTable
+
+    process = _process(request, slug)
+    table = get_object_or_404(ProcessTable, pk=table_id, process=process)
+    services.process_table_remove(table=table, by=request.user)
+    messages.success(request, _("The table is removed."))
+    return redirect(reverse("workgroups:process", args=[process.slug]) + "#diagnosis-title")

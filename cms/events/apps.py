@@ -22,4 +22,7 @@ class EventsConfig(AppConfig):
 
         privacy.register()
         indexing.register()
+        from . import process_section  # the events of a participatory process, on its page
+
+        process_section.register()
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="events_event_published")

@@ -85,6 +85,18 @@ class EventPage(RoutablePageMixin, Page):
         verbose_name=_("action plan it feeds"),
         help_text=_("For the breakfasts, workshops and assises of a participatory process."),
     )
+    process = models.ForeignKey(
+        "workgroups.ParticipatoryProcess",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participatory process"),
+        help_text=_(
+            "A breakfast, workshop or assises of a participatory process: a workshop's follow-up room "
+            "then belongs to the process, whatever its theme, with or without an axis."
+        ),
+    )
     followup_workgroup = models.ForeignKey(
         "workgroups.Workgroup",
         on_delete=models.SET_NULL,
@@ -106,7 +118,8 @@ class EventPage(RoutablePageMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("axis")]),
-        FieldRowPanel([FieldPanel("action_plan"), FieldPanel("followup_workgroup", read_only=True)]),
+        FieldRowPanel([FieldPanel("action_plan"), FieldPanel("process")]),
+        FieldPanel("followup_workgroup", read_only=True),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
         MultiFieldPanel([FieldPanel("place"), FieldPanel("address")], heading=_("Place")),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_open")]),

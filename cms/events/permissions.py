@@ -43,6 +43,12 @@ def can_manage_participation(user, event) -> bool:
         return False  # before any query: every visitor of an event's page is asked
     if is_administrator(user):
         return True
+    if event.process_id:
+        from workgroups.permissions import leads_process
+
+        # A breakfast, workshop or assises of a participatory process: also the people running it.
+        if leads_process(user, event.process_id):
+            return True
     scope = event_scope(event)
     if scope is not None:
         kind, scope_id = scope

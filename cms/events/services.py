@@ -269,7 +269,8 @@ def attendance_record(*, event: EventPage, present_ids, by) -> int:
 
 
 def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
-    """A workshop's follow-up room: a workgroup of the event's axis (or a commission of its club) with
+    """A workshop's follow-up room: a workgroup of the event's axis (or a commission of its club, or of
+    its participatory process whatever its theme) with
     the members who came (or, before attendance is recorded, who registered); the same room the
     second time."""
     if not permissions.can_manage_participation(by, event):
@@ -277,9 +278,11 @@ def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
     if event.kind != EventKind.WORKSHOP:
         raise ValidationError(_("Only a workshop is followed up in a workgroup room."))
     scope = permissions.event_scope(event)
-    if scope is None:
-        raise ValidationError(_("Choose the event's thematic axis first: the room belongs to an axis."))
-    kind, scope_id = scope
+    if scope is None and not event.process_id:
+        raise ValidationError(
+            _("Choose the event's thematic axis or its participatory process first: the room belongs to one.")
+        )
+    kind, scope_id = scope or (None, None)
     with transaction.atomic():
         event = EventPage.objects.select_for_update().get(pk=event.pk)
         if event.followup_workgroup_id:
@@ -287,6 +290,10 @@ def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
         workgroup = Workgroup.objects.create(
             axis_id=scope_id if kind == ScopeKind.AXIS else None,
             club_id=scope_id if kind == ScopeKind.CLUB else None,
+            # A workshop of a participatory process: its room belongs to the process (with the workshop's
+            # title as its theme), as well as to the axis or club the event has, if any.
+            process_id=event.process_id,
+            theme=event.title[:150] if event.process_id else "",
             name=(_("Follow-up: %(title)s") % {"title": event.title})[:150],
             slug=member_services.unique_slug(Workgroup, f"suite-{event.slug}"),
             description=_("The follow-up of the workshop “%(title)s” of %(date)s.")

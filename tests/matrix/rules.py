@@ -173,6 +173,29 @@ workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
 # membership of someone else sent in the form is never changed.
 workgroups.notifications.settings           NN    YY    YY    YY    YY    YY
 workgroups.notifications.others_membership  NN    NN    NN    NN    NN    NN
+# A club's commission is open to that club's member firms only (its animators and administrators
+# join it too); an axis's workgroup to everybody (#20).
+workgroups.commission.join_open             NN    YN    NN    YN    NN    YY
+# Meetings, minutes, decisions, tasks and files are pages of the room: its members read them (the
+# plain member is in the inside one only); inside a workgroup every actor is a plain member of, its
+# meetings are planned, their minutes written, decisions and tasks recorded by the coordination of its
+# axis or club (and by its own facilitators and coordinators).
+workgroups.meetings.read                    NN    YN    NN    NN    NN    NN
+workgroups.meetings.file_download           NN    YN    NN    NN    NN    NN
+workgroups.meetings.plan_axis_group         NN    NN    YN    NN    NN    YY
+workgroups.meetings.plan_commission         NN    NN    NN    YN    NN    YY
+workgroups.meetings.minutes_axis_group      NN    NN    YN    NN    NN    YY
+workgroups.meetings.decide_commission       NN    NN    NN    YN    NN    YY
+workgroups.meetings.task_commission         NN    NN    NN    YN    NN    YY
+# A participatory process is set up by administrators, who name the people running it (none of the
+# world's roles: inside and outside are two processes); they and administrators lead its themed rooms.
+workgroups.process_room.manage              NN    NN    NN    NN    NN    YY
+workgroups.admin.processes.list             NN    NN    NN    NN    NN    YY
+# A process's page (diagnosis, events, rooms) is every signed-in member's; its tables are imported and
+# its workshops' decisions read by the people running it and administrators.
+workgroups.process.read                     NN    YY    YY    YY    YY    YY
+workgroups.process.import_table             NN    NN    NN    NN    NN    YY
+workgroups.process.see_decisions            NN    NN    NN    NN    NN    YY
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------

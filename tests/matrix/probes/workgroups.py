@@ -397,3 +397,191 @@ def notifications_others_membership(world, user, inside):
     )
     theirs.refresh_from_db()
     return theirs.notifications == "none"
+
+
+# --- #20: commissions open to their club's firms; meetings, minutes, decisions, tasks, files -------
+
+
+@probe("workgroups.commission.join_open")
+def commission_join_open(world, user, inside):
+    key = f"open-commission-{'in' if inside else 'out'}"
+    if key not in world.extra:
+        world.extra[key] = Workgroup.objects.create(
+            name=f"Commission ouverte {key}",
+            slug=key,
+            membership_policy=MembershipPolicy.OPEN,
+            club=world.inside(CLUB, inside),
+        )
+    workgroup = world.extra[key]
+    client_for(user).post(reverse("workgroups:join", args=[workgroup.slug]))
+    return WorkgroupMembership.objects.filter(
+        workgroup=workgroup, person__user=user, status=WorkgroupMembershipStatus.ACTIVE
+    ).exists()
+
+
+def _meeting(world, workgroup):
+    import datetime
+
+    from django.utils import timezone
+
+    from workgroups.models import Meeting
+
+    return Meeting.objects.get_or_create(
+        workgroup=workgroup,
+        title="Réunion du probe",
+        defaults={"starts_at": timezone.now() + datetime.timedelta(days=3)},
+    )[0]
+
+
+@probe("workgroups.meetings.read")
+def meetings_read(world, user, inside):
+    workgroup = own_workgroup(world, user, AXIS, inside)
+    meeting = _meeting(world, workgroup)
+    return allowed(client_for(user).get(reverse("workgroups:meeting", args=[workgroup.slug, meeting.pk])))
+
+
+@probe("workgroups.meetings.file_download")
+def meetings_file_download(world, user, inside):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from workgroups.models import SharedFile
+
+    workgroup = own_workgroup(world, user, CLUB, inside)
+    shared = SharedFile.objects.filter(workgroup=workgroup).first()
+    if shared is None:
+        document = get_document_model().objects.create(
+            title="Compte rendu", file=ContentFile(b"%PDF-1.4 probe", name="compte-rendu.pdf")
+        )
+        shared = SharedFile.objects.create(workgroup=workgroup, document=document)
+    return allowed(client_for(user).get(reverse("workgroups:file_download", args=[workgroup.slug, shared.pk])))
+
+
+def plain_member_of(world, user, kind: str, inside: bool) -> Workgroup | None:
+    """The world's workgroup of that kind, with every signed-in actor a plain member of it (inside and
+    outside alike): what is probed is who organises it, not who reads it."""
+    workgroup = workgroup_of(world, kind, inside)
+    if user is None:
+        return workgroup
+    WorkgroupMembership.objects.update_or_create(
+        workgroup=workgroup,
+        person=user.person,
+        defaults={"role": WorkgroupRole.MEMBER, "status": WorkgroupMembershipStatus.ACTIVE},
+    )
+    return workgroup
+
+
+def _plan(world, user, inside, kind):
+    from workgroups.models import Meeting
+
+    workgroup = plain_member_of(world, user, kind, inside)
+    title = f"Réunion planifiée {user.pk if user else 'anonyme'}"
+    client_for(user).post(
+        reverse("workgroups:meeting_create", args=[workgroup.slug]),
+        {"title": title, "starts_at": "2026-06-04T08:30", "place": "Salle", "agenda": "Point 1"},
+    )
+    return Meeting.objects.filter(workgroup=workgroup, title=title).exists()
+
+
+@probe("workgroups.meetings.plan_axis_group")
+def meetings_plan_axis_group(world, user, inside):
+    return _plan(world, user, inside, AXIS)
+
+
+@probe("workgroups.meetings.plan_commission")
+def meetings_plan_commission(world, user, inside):
+    return _plan(world, user, inside, CLUB)
+
+
+@probe("workgroups.meetings.minutes_axis_group")
+def meetings_minutes_axis_group(world, user, inside):
+    workgroup = plain_member_of(world, user, AXIS, inside)
+    meeting = _meeting(world, workgroup)
+    text = f"Compte rendu par {user.pk if user else 'anonyme'}"
+    client_for(user).post(reverse("workgroups:meeting_minutes", args=[workgroup.slug, meeting.pk]), {"text": text})
+    meeting.refresh_from_db()
+    return text in meeting.minutes
+
+
+@probe("workgroups.meetings.decide_commission")
+def meetings_decide_commission(world, user, inside):
+    from workgroups.models import Decision
+
+    workgroup = plain_member_of(world, user, CLUB, inside)
+    text = f"Décision de {user.pk if user else 'anonyme'}"
+    client_for(user).post(reverse("workgroups:decision_add", args=[workgroup.slug]), {"text": text})
+    return Decision.objects.filter(workgroup=workgroup, text=text).exists()
+
+
+@probe("workgroups.meetings.task_commission")
+def meetings_task_commission(world, user, inside):
+    from workgroups.models import Task
+
+    workgroup = plain_member_of(world, user, CLUB, inside)
+    owner = PersonFactory()
+    WorkgroupMembership.objects.create(workgroup=workgroup, person=owner)
+    title = f"Tâche de {user.pk if user else 'anonyme'}"
+    client_for(user).post(
+        reverse("workgroups:task_add", args=[workgroup.slug]),
+        {"title": title, "owner": owner.pk, "due_on": "2026-06-30"},
+    )
+    return Task.objects.filter(workgroup=workgroup, title=title).exists()
+
+
+def _process_room(world, inside: bool) -> Workgroup:
+    from workgroups.models import ParticipatoryProcess
+
+    key = f"process-room-{'in' if inside else 'out'}"
+    if key not in world.extra:
+        process = ParticipatoryProcess.objects.create(title=f"Démarche {key}", slug=f"demarche-{key}")
+        world.extra[key] = Workgroup.objects.create(
+            name=f"Atelier {key}", slug=key, process=process, theme="Artisanat", membership_policy=MembershipPolicy.OPEN
+        )
+    return world.extra[key]
+
+
+@probe("workgroups.process_room.manage")
+def process_room_manage(world, user, inside):
+    workgroup = _process_room(world, inside)
+    return allowed(client_for(user).get(reverse("workgroups:manage", args=[workgroup.slug])))
+
+
+@probe("workgroups.admin.processes.list")
+def admin_processes_list(world, user, inside):
+    room = _process_room(world, inside)
+    response = client_for(user).get(reverse("participatory-processes:index"))
+    return allowed(response) and room.process.title in response.content.decode()
+
+
+@probe("workgroups.process.read")
+def process_read(world, user, inside):
+    room = _process_room(world, inside)
+    return allowed(client_for(user).get(reverse("workgroups:process", args=[room.process.slug])))
+
+
+@probe("workgroups.process.import_table")
+def process_import_table(world, user, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workgroups.models import ProcessTable
+
+    room = _process_room(world, inside)
+    title = f"Tableau {user.pk if user else 'anonyme'}"
+    upload = SimpleUploadedFile("figures.csv", b"Secteur;Entreprises\nArtisanat;12\n")
+    client_for(user).post(
+        reverse("workgroups:process_table_import", args=[room.process.slug]), {"title": title, "file": upload}
+    )
+    return ProcessTable.objects.filter(process=room.process, title=title).exists()
+
+
+@probe("workgroups.process.see_decisions")
+def process_see_decisions(world, user, inside):
+    import datetime
+
+    from workgroups.models import Decision
+
+    room = _process_room(world, inside)
+    text = f"Décision de l atelier {'dedans' if inside else 'dehors'}"
+    Decision.objects.get_or_create(workgroup=room, text=text, defaults={"decided_on": datetime.date(2026, 5, 4)})
+    response = client_for(user).get(reverse("workgroups:process", args=[room.process.slug]))
+    return allowed(response) and text in response.content.decode()
