@@ -335,10 +335,17 @@ class FirmWorkbook(models.Model):
 
 
 class SynergyStatus(models.TextChoices):
-    IDEA = "idea", _("Idea")
+    """A potential synergy's life after the YES. The stored values of release one are kept ("idea" is
+    the YES not yet followed up, "implemented" the synergy done), so existing rows keep their meaning."""
+
+    IDEA = "idea", _("To contact")
+    IN_CONTACT = "in_contact", _("In contact")
     IN_PROGRESS = "in_progress", _("In progress")
-    IMPLEMENTED = "implemented", _("Implemented")
+    IMPLEMENTED = "implemented", _("Done")
     ABANDONED = "abandoned", _("Abandoned")
+
+
+OPEN_SYNERGY_STATUSES = (SynergyStatus.IDEA, SynergyStatus.IN_CONTACT, SynergyStatus.IN_PROGRESS)
 
 
 class Synergy(models.Model):
@@ -371,12 +378,17 @@ class Synergy(models.Model):
     euros_per_year = models.DecimalField(
         _("euros saved per year (estimate)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    jobs = models.PositiveSmallIntegerField(_("jobs created or kept"), null=True, blank=True)
+    abandon_reason = models.CharField(_("reason for abandoning"), max_length=300, blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_on = models.DateField(_("next step on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["session", "status"])]
         verbose_name = _("synergy")
         verbose_name_plural = _("synergies")
         constraints = [
@@ -395,6 +407,26 @@ class Synergy(models.Model):
     def __str__(self):
         sheet = self.offer or self.need
         return f"{self.provider} → {self.beneficiary}" + (f" : {sheet.title}" if sheet else "")
+
+
+class SynergyNote(models.Model):
+    """A dated note of the follow-up (a call, a visit, a quote received)."""
+
+    synergy = models.ForeignKey(Synergy, on_delete=models.CASCADE, related_name="follow_up_notes")
+    written_on = models.DateField(_("date"))
+    text = models.TextField(_("note"), max_length=2000)
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+        verbose_name = _("follow-up note")
+        verbose_name_plural = _("follow-up notes")
+
+    def __str__(self):
+        return f"{self.written_on:%d/%m/%Y} — {self.synergy}"
 
 
 class ExchangeObjective(models.Model):

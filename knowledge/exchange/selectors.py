@@ -5,7 +5,7 @@ import hashlib
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -244,6 +244,28 @@ def synergies_for(user) -> QuerySet[Synergy]:
         return Synergy.objects.none()
     queryset = Synergy.objects.select_related("provider", "beneficiary", "offer", "need", "club")
     return permissions.synergies_visible(queryset, user)
+
+
+def session_synergies(session: ExchangeSession, *, status: str = "") -> QuerySet[Synergy]:
+    """A session's potential synergies, those whose next step comes first on top (the follow-up list)."""
+    queryset = (
+        Synergy.objects.filter(session=session)
+        .select_related("provider", "beneficiary", "offer", "need")
+        .order_by(F("next_step_on").asc(nulls_last=True), "provider__name", "pk")
+    )
+    return queryset.filter(status=status) if status else queryset
+
+
+def session_synergy_counts(session: ExchangeSession) -> dict[str, int]:
+    """How many of the session's synergies are in each status (the filter's figures)."""
+    counts = dict(
+        Synergy.objects.filter(session=session).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in SynergyStatus.values}
+
+
+def synergy_notes(synergy: Synergy):
+    return synergy.follow_up_notes.select_related("author")
 
 
 def objectives_dashboard(club: Club | None) -> list[dict]:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from .models import (
     SessionTable,
     SheetStatus,
     Synergy,
+    SynergyNote,
     SynergyStatus,
     WorkbookExport,
 )
@@ -248,6 +249,7 @@ def session_close(*, session: ExchangeSession, by) -> ExchangeSession:
         session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
         session.status = SessionStatus.DONE
         session.save(update_fields=["status"])
+        synergies_from_yes(session=session, by=by)  # every YES is followed up from now on
         realtime.broadcast_on_commit(
             realtime.exchange_session_group(session.pk),
             {"type": "round", "round": session.current_round, "status": "done"},
@@ -338,53 +340,107 @@ def export_mark(export_id: int, **fields) -> None:
     WorkbookExport.objects.filter(pk=export_id).update(**fields)
 
 
-def synergy_from_interest(*, interest: Interest, by) -> Synergy:
-    """One click: the sheet's firm and the interested firm become provider and beneficiary (an offer goes
-    from its owner to the interested firm; a need is answered by the interested firm)."""
-    if not permissions.can_create_synergy_from(by, interest):
-        raise PermissionDenied(_("Only the organisers and the two firms can start this synergy."))
-    if not interest.interested:
-        raise ValidationError(_("The firm answered NO to this sheet."))
+def _synergy_of_interest(interest: Interest, by) -> tuple[Synergy, bool]:
+    """The potential synergy a YES opens (created once): the sheet's firm and the interested firm become
+    provider and beneficiary (an offer goes from its owner to the interested firm; a need is answered
+    by the interested firm). Returns (synergy, created)."""
+    existing = Synergy.objects.filter(interest=interest).first()
+    if existing is not None:
+        return existing, False
     sheet = interest.sheet
     offer, need = (sheet, None) if sheet.is_offer else (None, sheet)
     provider, beneficiary = (
         (sheet.organisation, interest.organisation) if sheet.is_offer else (interest.organisation, sheet.organisation)
     )
+    synergy = Synergy.objects.create(
+        offer=offer,
+        need=need,
+        provider=provider,
+        beneficiary=beneficiary,
+        club=interest.session.club,
+        session=interest.session,
+        interest=interest,
+        created_by=person_of(by),
+    )
+    if sheet.status == SheetStatus.OPEN:
+        sheet.status = SheetStatus.IN_DISCUSSION
+        sheet.save(update_fields=["status", "updated_at"])
+        indexing.schedule_index(sheet)
+    return synergy, True
+
+
+def synergy_from_interest(*, interest: Interest, by) -> Synergy:
+    """One click on a YES: its potential synergy, to contact."""
+    if not permissions.can_create_synergy_from(by, interest):
+        raise PermissionDenied(_("Only the organisers and the two firms can start this synergy."))
+    if not interest.interested:
+        raise ValidationError(_("The firm answered NO to this sheet."))
     with transaction.atomic():
-        existing = Synergy.objects.filter(interest=interest).first()
-        if existing is not None:
-            return existing
-        synergy = Synergy.objects.create(
-            offer=offer,
-            need=need,
-            provider=provider,
-            beneficiary=beneficiary,
-            club=interest.session.club,
-            session=interest.session,
-            interest=interest,
-            created_by=person_of(by),
-        )
-        if sheet.status == SheetStatus.OPEN:
-            sheet.status = SheetStatus.IN_DISCUSSION
-            sheet.save(update_fields=["status", "updated_at"])
-            indexing.schedule_index(sheet)
+        synergy, _created = _synergy_of_interest(interest, by)
     return synergy
 
 
+def synergies_from_yes(*, session: ExchangeSession, by) -> int:
+    """Every YES of the session becomes a potential synergy to contact (those already opened stay as
+    they are). Returns how many were opened."""
+    _require_organiser(by, session)
+    created = 0
+    with transaction.atomic():
+        interests = (
+            Interest.objects.filter(session=session, interested=True, synergy__isnull=True)
+            .exclude(organisation_id=F("sheet__organisation_id"))
+            .select_related("sheet__organisation", "organisation", "session__club")
+            .order_by("pk")
+        )
+        for interest in interests:
+            created += _synergy_of_interest(interest, by)[1]
+    return created
+
+
+SYNERGY_FOLLOW_UP_FIELDS = (
+    "status",
+    "abandon_reason",
+    "next_step",
+    "next_step_on",
+    "implemented_on",
+    "tonnes_per_year",
+    "euros_per_year",
+    "jobs",
+    "notes",
+)
+
+
 def synergy_update(*, synergy: Synergy, by, **fields) -> Synergy:
-    if not permissions.can_edit_synergy(by, synergy):
-        raise PermissionDenied(_("Only the organisers and the two firms can update this synergy."))
-    allowed = ("status", "implemented_on", "tonnes_per_year", "euros_per_year", "notes")
+    """The follow-up of a potential synergy: its status, next step and, once done, what it brought."""
+    if not permissions.can_follow_synergy(by, synergy):
+        raise PermissionDenied(_("Only the organisers of the synergy's club can follow it up."))
     with transaction.atomic():
         for key, value in fields.items():
-            if key in allowed:
+            if key in SYNERGY_FOLLOW_UP_FIELDS:
                 setattr(synergy, key, value)
+        synergy.abandon_reason = (synergy.abandon_reason or "").strip()
+        if synergy.status == SynergyStatus.ABANDONED and not synergy.abandon_reason:
+            raise ValidationError({"abandon_reason": _("Say why the synergy is abandoned.")})
+        if synergy.status != SynergyStatus.ABANDONED:
+            synergy.abandon_reason = ""
         if synergy.status == SynergyStatus.IMPLEMENTED and synergy.implemented_on is None:
             synergy.implemented_on = timezone.localdate()
         _validated(synergy).save()
         if synergy.status == SynergyStatus.IMPLEMENTED:
             _mark_matched(synergy)
     return synergy
+
+
+def synergy_note_add(*, synergy: Synergy, by, text: str, written_on=None) -> SynergyNote:
+    """A dated note of the follow-up (today unless the organiser dates it)."""
+    if not permissions.can_follow_synergy(by, synergy):
+        raise PermissionDenied(_("Only the organisers of the synergy's club can follow it up."))
+    note = SynergyNote(
+        synergy=synergy, text=text.strip(), written_on=written_on or timezone.localdate(), author=person_of(by)
+    )
+    with transaction.atomic():
+        _validated(note).save()
+    return note
 
 
 def _mark_matched(synergy: Synergy) -> None:

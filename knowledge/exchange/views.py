@@ -37,7 +37,9 @@ from .forms import (
     ResourceSheetForm,
     SatisfactionForm,
     SheetFilterForm,
+    SynergyFilterForm,
     SynergyForm,
+    SynergyNoteForm,
     TableStaffForm,
 )
 from .models import (
@@ -49,6 +51,7 @@ from .models import (
     SessionStatus,
     SessionTable,
     Synergy,
+    SynergyStatus,
     WorkbookExport,
 )
 
@@ -519,14 +522,23 @@ def synergy_create(request, interest_pk):
 def synergy_list(request):
     _member_required(request)
     page = page_of(request, selectors.synergies_for(request.user), PAGE_SIZE)
-    return render(request, "exchange/synergy_list.html", {"page": page})
+    followed = {s.pk for s in page.object_list if permissions.can_follow_synergy(request.user, s)}
+    return render(request, "exchange/synergy_list.html", {"page": page, "followed": followed})
+
+
+def _followed_synergy(request, pk) -> Synergy:
+    _member_required(request)
+    synergy = get_object_or_404(selectors.synergies_for(request.user).select_related("session"), pk=pk)
+    if not permissions.can_follow_synergy(request.user, synergy):
+        raise PermissionDenied(_("Only the organisers of the synergy's club can follow it up."))
+    return synergy
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def synergy_edit(request, pk):
-    _member_required(request)
-    synergy = get_object_or_404(selectors.synergies_for(request.user), pk=pk)
+    """The follow-up of one potential synergy: status, next step, what it brought, dated notes."""
+    synergy = _followed_synergy(request, pk)
     form = SynergyForm(request.POST or None, instance=synergy)
     if request.method == "POST" and form.is_valid():
         try:
@@ -535,8 +547,70 @@ def synergy_edit(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
+            if synergy.session_id:
+                return redirect("exchange:session_synergies", pk=synergy.session_id)
             return redirect("exchange:synergies")
-    return render(request, "exchange/synergy_form.html", {"form": form, "synergy": synergy})
+    context = {
+        "form": form,
+        "synergy": synergy,
+        "notes": selectors.synergy_notes(synergy),
+        "note_form": SynergyNoteForm(),
+    }
+    return render(request, "exchange/synergy_form.html", context)
+
+
+@login_required
+@require_POST
+def synergy_note(request, pk):
+    synergy = _followed_synergy(request, pk)
+    form = SynergyNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the note (2,000 characters at most) and a valid date."))
+    else:
+        try:
+            services.synergy_note_add(synergy=synergy, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("The note is added."))
+    return redirect("exchange:synergy", pk=synergy.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_synergies(request, pk):
+    """A session's potential synergies on one phone-friendly list, filtered by status."""
+    session = _session(request, pk)
+    if not permissions.can_follow_session_synergies(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can open this page."))
+    if request.method == "POST":
+        try:
+            count = services.synergies_from_yes(session=session, by=request.user)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            text = ngettext(
+                "%(count)d YES became a potential synergy.", "%(count)d YES became potential synergies.", count
+            )
+            messages.success(request, text % {"count": count})
+        return redirect("exchange:session_synergies", pk=session.pk)
+    filters = SynergyFilterForm(request.GET or None)
+    status = filters.cleaned_data.get("statut", "") if filters.is_valid() else ""
+    counts = selectors.session_synergy_counts(session)
+    page = page_of(request, selectors.session_synergies(session, status=status), PAGE_SIZE)
+    return render(
+        request,
+        "exchange/session_synergies.html",
+        {
+            "session": session,
+            "page": page,
+            "filters": filters,
+            "status": status,
+            "counts": [(value, label, counts[value]) for value, label in SynergyStatus.choices],
+            "total": sum(counts.values()),
+            "query_string": query_string(request.GET),
+        },
+    )
 
 
 @login_required

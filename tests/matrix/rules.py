@@ -90,7 +90,7 @@ exchange.workbooks.zip                     NN    NN    NN    YN    YN    YY
 exchange.workbooks.firm                    NN    YN    NN    YN    YN    YY
 exchange.satisfaction.results              NN    NN    NN    YN    YN    YY
 exchange.synergies.list                    NN    YN    NN    YN    YN    YY
-exchange.synergies.edit                    NN    YN    NN    YN    YN    YY
+exchange.synergies.edit                    NN    NN    NN    YN    YN    YY
 exchange.synergies.create                  NN    YN    NN    YN    YN    YY
 exchange.objectives.dashboard              NN    YY    YY    YY    YY    YY
 exchange.admin.sheets.list                 NN    NN    NN    YN    YN    YY
@@ -119,6 +119,13 @@ exchange.sheets.paper_entry                NN    NN    NN    YN    YN    YY
 exchange.firm_link.edit_sheet              YN    YN    YN    YN    YN    YN
 exchange.readiness.page                    NN    NN    NN    YN    YN    YY
 exchange.readiness.remind                  NN    NN    NN    YN    YN    YY
+# After the morning (#19): each YES is a potential synergy followed up (status, next step, dated notes,
+# what it brought) by the organisers and animators of its club only; the firms read their own.
+exchange.followup.session_list             NN    NN    NN    YN    YN    YY
+exchange.followup.open_from_yes            NN    NN    NN    YN    YN    YY
+exchange.followup.update                   NN    NN    NN    YN    YN    YY
+exchange.followup.note                     NN    NN    NN    YN    YN    YY
+exchange.admin.synergies.edit              NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

@@ -302,6 +302,42 @@ def synergies_create(world, user, inside):
     return Synergy.objects.filter(interest=the_interest).exists()
 
 
+# --- Follow-up of the potential synergies (#19) ------------------------------------------------------
+
+
+@probe("exchange.followup.session_list")
+def followup_session_list(world, user, inside):
+    the_synergy = synergy(world, inside)
+    response = client_for(user).get(reverse("exchange:session_synergies", args=[the_synergy.session_id]))
+    return response.status_code == 200 and the_synergy.offer.title in response.content.decode()
+
+
+@probe("exchange.followup.open_from_yes")
+def followup_open_from_yes(world, user, inside):
+    the_interest = interest(world, inside)
+    client_for(user).post(reverse("exchange:session_synergies", args=[the_interest.session_id]))
+    return Synergy.objects.filter(interest=the_interest).exists()
+
+
+@probe("exchange.followup.update")
+def followup_update(world, user, inside):
+    the_synergy = synergy(world, inside)
+    client_for(user).post(
+        reverse("exchange:synergy", args=[the_synergy.pk]),
+        {"status": "in_contact", "next_step": "Appeler l'acheteur", "next_step_on": "2031-03-02"},
+    )
+    the_synergy.refresh_from_db()
+    return the_synergy.status == "in_contact" and the_synergy.next_step == "Appeler l'acheteur"
+
+
+@probe("exchange.followup.note")
+def followup_note(world, user, inside):
+    the_synergy = synergy(world, inside)
+    text = marker("Note")
+    client_for(user).post(reverse("exchange:synergy_note", args=[the_synergy.pk]), {"text": text})
+    return the_synergy.follow_up_notes.filter(text=text).exists()
+
+
 @probe("exchange.objectives.dashboard")
 def objectives_dashboard(world, user, inside):
     # Yearly figures (no firm named): every member follows them, for any club.
@@ -379,6 +415,11 @@ def admin_synergies_list(world, user, inside):
 @probe("exchange.admin.synergies.add_choices")
 def admin_synergies_add_choices(world, user, inside):
     return admin_form_offers(user, "synergies", "club", club(world, inside).pk)
+
+
+@probe("exchange.admin.synergies.edit")
+def admin_synergies_edit(world, user, inside):
+    return admin_page_opens(user, "synergies", "edit", synergy(world, inside).pk)
 
 
 @probe("exchange.admin.objectives.list")
