@@ -144,6 +144,20 @@ class SatisfactionForm(forms.Form):
     )
 
 
+class SatisfactionPaperForm(SatisfactionForm):
+    """A questionnaire answered on paper, typed in by an organiser: the firm among those registered."""
+
+    organisation = forms.ModelChoiceField(label=_("Firm"), queryset=Organisation.objects.none())
+
+    field_order = ["organisation", "logistics", "method", "atmosphere", "comment"]
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            exchange_registrations__session=session
+        ).order_by("name")
+
+
 class FirmSheetForm(ResourceSheetForm):
     """A sheet filed through a firm's link (no account) or typed in from paper by an organiser: the
     firm is known, its status is open; the public form carries the robots' trap."""

@@ -471,8 +471,25 @@ SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 class SatisfactionResponse(models.Model):
     session = models.ForeignKey(ExchangeSession, on_delete=models.CASCADE, related_name="satisfaction_responses")
-    respondent = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("respondent"))
+    respondent = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("respondent"),
+        help_text=_("Empty when the firm answered through its link, or on paper."),
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("typed in by"),
+        help_text=_("The organiser who typed in a questionnaire answered on paper."),
+    )
     logistics = models.PositiveSmallIntegerField(_("logistics"), choices=SCORE_CHOICES)
     method = models.PositiveSmallIntegerField(_("exchange method"), choices=SCORE_CHOICES)
     atmosphere = models.PositiveSmallIntegerField(_("atmosphere"), choices=SCORE_CHOICES)
@@ -489,6 +506,12 @@ class SatisfactionResponse(models.Model):
                 name="exchange_satisfaction_once",
                 violation_error_message=_("You have already answered the questionnaire of this session."),
             ),
+            models.UniqueConstraint(
+                fields=["session", "organisation"],
+                condition=Q(respondent__isnull=True),
+                name="exchange_satisfaction_once_per_firm_without_account",
+                violation_error_message=_("Your firm has already answered the questionnaire of this session."),
+            ),
             models.CheckConstraint(
                 condition=Q(logistics__range=(1, 5)) & Q(method__range=(1, 5)) & Q(atmosphere__range=(1, 5)),
                 name="exchange_satisfaction_scores_1_5",
@@ -496,7 +519,7 @@ class SatisfactionResponse(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.respondent} — {self.session}"
+        return f"{self.respondent or self.organisation} — {self.session}"
 
 
 class ParticipationLink(models.Model):

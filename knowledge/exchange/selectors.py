@@ -5,9 +5,10 @@ import hashlib
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import search
 from portal.clubs.models import Club
@@ -303,6 +304,95 @@ def objectives_dashboard(club: Club | None) -> list[dict]:
     return rows
 
 
+# --- Results: the funnel YES -> contacts -> synergies done ------------------------------------------------
+
+FUNNEL_CONTACTED = (SynergyStatus.IN_CONTACT, SynergyStatus.IN_PROGRESS, SynergyStatus.IMPLEMENTED)
+FUNNEL_FIGURES = ("yes", "potential", "contacted", "done", "tonnes", "euros", "jobs")
+
+
+def _rate(part, whole) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _with_rates(row: dict) -> dict:
+    """A funnel row's conversion rates in percent: YES to contact, contact to done, YES to done."""
+    row["contact_rate"] = _rate(row["contacted"], row["yes"])
+    row["done_rate"] = _rate(row["done"], row["contacted"])
+    row["overall_rate"] = _rate(row["done"], row["yes"])
+    return row
+
+
+def _empty_funnel() -> dict:
+    return dict.fromkeys(FUNNEL_FIGURES, 0)
+
+
+def _add(total: dict, row: dict) -> None:
+    for key in FUNNEL_FIGURES:
+        total[key] += row[key] or 0
+
+
+def funnel(*, club: Club | None = None, cluster: bool = False) -> dict:
+    """The funnel of the sessions in scope, per session, per year (against the yearly objectives), per
+    club (the cluster's only) and in total. Scope: every session when `cluster` (objectives: the
+    cluster's), else those of `club` (None: the cluster's own sessions).
+
+    Counted per session (a synergy counts in the year of the morning it came from): the YES recorded,
+    the potential synergies opened, those contacted (in contact, in progress or done: an abandoned one
+    no longer counts), those done and what they bring a year. Five grouped queries, whatever the years."""
+    sessions = ExchangeSession.objects.all() if cluster else ExchangeSession.objects.filter(club=club)
+    session_rows = list(
+        sessions.order_by("-date", "-pk").values("pk", "title", "date", "status", "club_id", "club__name")
+    )
+    yes = dict(
+        Interest.objects.filter(session__in=sessions, interested=True)
+        .values_list("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+    )
+    done = Q(status=SynergyStatus.IMPLEMENTED)
+    synergies = {
+        row["session_id"]: row
+        for row in Synergy.objects.filter(session__in=sessions)
+        .values("session_id")
+        .annotate(
+            potential=Count("pk"),
+            contacted=Count("pk", filter=Q(status__in=FUNNEL_CONTACTED)),
+            done=Count("pk", filter=done),
+            tonnes=Sum("tonnes_per_year", filter=done),
+            euros=Sum("euros_per_year", filter=done),
+            jobs=Sum("jobs", filter=done),
+        )
+    }
+    objective_club = None if cluster else club
+    objectives = {o.year: o for o in ExchangeObjective.objects.filter(club=objective_club)}
+    totals, years, clubs = _empty_funnel(), {}, {}
+    per_session = []
+    for session in session_rows:
+        row = {**_empty_funnel(), **synergies.get(session["pk"], {}), "yes": yes.get(session["pk"], 0)}
+        row = {**session, **{key: row[key] or 0 for key in FUNNEL_FIGURES}}
+        per_session.append(_with_rates(row))
+        _add(totals, row)
+        year = years.setdefault(session["date"].year, {**_empty_funnel(), "sessions_held": 0})
+        _add(year, row)
+        year["sessions_held"] += session["status"] == SessionStatus.DONE
+        if cluster:
+            name = session["club__name"] or str(_("Cluster"))
+            _add(clubs.setdefault((name, session["club_id"] or 0), _empty_funnel()), row)
+    year_rows = []
+    for number in sorted(set(years) | set(objectives)):
+        row = years.get(number, {**_empty_funnel(), "sessions_held": 0})
+        objective = objectives.get(number)
+        row.update(
+            year=number,
+            sessions_planned=objective.sessions_planned if objective else None,
+            synergies_planned=objective.synergies_planned if objective else None,
+            objective_rate=_rate(row["done"], objective.synergies_planned) if objective else None,
+        )
+        year_rows.append(_with_rates(row))
+    club_rows = [_with_rates({**row, "name": name}) for (name, _id), row in sorted(clubs.items())]
+    return {"totals": _with_rates(totals), "years": year_rows, "sessions": per_session, "clubs": club_rows}
+
+
 def satisfaction_summary(session: ExchangeSession) -> dict:
     responses = SatisfactionResponse.objects.filter(session=session)
     averages = responses.aggregate(
@@ -367,6 +457,17 @@ def firm_sheets(organisation) -> dict:
         "needs_missing": max(0, EXPECTED_SHEETS - len(needs)),
         "ready": len(offers) >= EXPECTED_SHEETS and len(needs) >= EXPECTED_SHEETS,
     }
+
+
+def firm_questionnaire_state(registration: Registration) -> str:
+    """On the firm's page: "closed" before the morning, "answered" once the firm answered (through its
+    link or on paper), else "open"."""
+    if registration.session.status == SessionStatus.PLANNED:
+        return "closed"
+    answered = SatisfactionResponse.objects.filter(
+        session_id=registration.session_id, organisation_id=registration.organisation_id, respondent__isnull=True
+    ).exists()
+    return "answered" if answered else "open"
 
 
 def firm_sheet(organisation, pk) -> ResourceSheet | None:

@@ -5,7 +5,7 @@ background tasks are queued to run once it commits.
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -22,6 +22,8 @@ from search import indexing
 from . import permissions, seating, selectors
 from .models import (
     ExchangeSession,
+    ExportStatus,
+    FirmWorkbook,
     Interest,
     ParticipationLink,
     Registration,
@@ -489,6 +491,65 @@ def satisfaction_submit(
     return response
 
 
+def _satisfaction_save(response: SatisfactionResponse) -> SatisfactionResponse:
+    _validated(response, exclude=["respondent"])
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        raise ValidationError(_("Your firm has already answered the questionnaire of this session.")) from None
+    return response
+
+
+def satisfaction_submit_by_link(
+    *, link: ParticipationLink, logistics: int, method: int, atmosphere: int, comment: str = ""
+) -> SatisfactionResponse:
+    """The firm answers through its own link, once per session (no account: the firm is the respondent)."""
+    _require_link(link)
+    registration = link.registration
+    if registration.session.status == SessionStatus.PLANNED:
+        raise ValidationError(_("The questionnaire opens when the session starts."))
+    response = SatisfactionResponse(
+        session=registration.session,
+        respondent=None,
+        organisation=registration.organisation,
+        logistics=logistics,
+        method=method,
+        atmosphere=atmosphere,
+        comment=comment.strip()[:2000],
+    )
+    response = _satisfaction_save(response)
+    ParticipationLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return response
+
+
+def satisfaction_enter_paper(
+    *,
+    session: ExchangeSession,
+    organisation: Organisation,
+    by,
+    logistics: int,
+    method: int,
+    atmosphere: int,
+    comment: str = "",
+) -> SatisfactionResponse:
+    """An organiser types in a registered firm's questionnaire filled in on paper."""
+    _require_organiser(by, session)
+    if not session.registrations.filter(organisation=organisation).exists():
+        raise ValidationError(_("This firm is not registered for this session."))
+    response = SatisfactionResponse(
+        session=session,
+        respondent=None,
+        organisation=organisation,
+        entered_by=person_of(by),
+        logistics=logistics,
+        method=method,
+        atmosphere=atmosphere,
+        comment=comment.strip()[:2000],
+    )
+    return _satisfaction_save(response)
+
+
 # --- Firms' links (no account) ---------------------------------------------------------------------
 
 
@@ -511,17 +572,8 @@ def link_issue(
                 code="no_email",
             )
         validate_email(email)
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        ParticipationLink.objects.update_or_create(
-            registration=registration,
-            defaults={
-                "token_hash": selectors.token_hash(token),
-                "issued_at": timezone.now(),
-                "sent_to": email if send else "",
-                "revoked_at": None,
-            },
-        )
+        token = _link_new(registration, email if send else "")
         if send:
             context = {
                 "session": session,
@@ -537,6 +589,59 @@ def link_issue(
             body = render_to_string("exchange/email/firm_link.txt", context)
             transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return token
+
+
+def _link_new(registration: Registration, sent_to: str) -> str:
+    """A new token for the firm (its previous link stops opening); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    ParticipationLink.objects.update_or_create(
+        registration=registration,
+        defaults={
+            "token_hash": selectors.token_hash(token),
+            "issued_at": timezone.now(),
+            "sent_to": sent_to,
+            "revoked_at": None,
+        },
+    )
+    return token
+
+
+def workbooks_send(*, session: ExchangeSession, by, base_url: str) -> dict:
+    """After the morning: e-mails each firm's contact a fresh link to its own page, where its workbook
+    and the satisfaction questionnaire wait. Firms whose link an organiser revoked get nothing; those
+    without an e-mail are listed for the organiser to call or print their link."""
+    _require_organiser(by, session)
+    ready = set(
+        FirmWorkbook.objects.filter(export__session=session, export__status=ExportStatus.DONE).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    if not ready:
+        raise ValidationError(_("Build the workbooks first."), code="no_workbook")
+    sent, without_email, messages = [], [], []
+    subject = _("Your workbook of the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}
+    registrations = session.registrations.select_related("organisation", "link").order_by("organisation__name")
+    with transaction.atomic():
+        for registration in registrations:
+            link = getattr(registration, "link", None)
+            if registration.organisation_id not in ready or (link is not None and link.revoked_at):
+                continue
+            email = (registration.contact_email or registration.organisation.email or "").strip()
+            if not email:
+                without_email.append(registration.organisation.name)
+                continue
+            token = _link_new(registration, email)
+            context = {
+                "session": session,
+                "firm": registration.organisation,
+                "link": base_url.rstrip("/") + reverse("exchange:firm", args=[token]),
+                "expires_at": selectors.link_last_day(session),
+            }
+            body = render_to_string("exchange/email/workbook_link.txt", context)
+            messages.append(EmailMessage(subject, body, None, [email]))
+            sent.append(registration.organisation.name)
+        transaction.on_commit(lambda: get_connection().send_messages(messages))
+    return {"sent": sent, "without_email": without_email}
 
 
 def link_revoke(*, registration: Registration, by) -> None:

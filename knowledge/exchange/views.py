@@ -36,6 +36,7 @@ from .forms import (
     RegisterFirmsForm,
     ResourceSheetForm,
     SatisfactionForm,
+    SatisfactionPaperForm,
     SheetFilterForm,
     SynergyFilterForm,
     SynergyForm,
@@ -468,6 +469,31 @@ def session_workbooks(request, pk):
 
 
 @login_required
+@require_POST
+def workbooks_send(request, pk):
+    """After the morning: each firm's contact receives by e-mail the link to its page and workbook."""
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    try:
+        result = services.workbooks_send(session=session, by=request.user, base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        count = len(result["sent"])
+        text = ngettext(
+            "The workbook's link is sent to %(count)d firm.", "The workbooks' links are sent to %(count)d firms.", count
+        )
+        messages.success(request, text % {"count": count})
+        if result["without_email"]:
+            messages.warning(
+                request,
+                _("No e-mail for: %(firms)s. Call them, or print their link.")
+                % {"firms": ", ".join(result["without_email"])},
+            )
+    return redirect("exchange:workbooks", pk=session.pk)
+
+
+@login_required
 @require_safe
 def workbook_firm(request, pk, organisation_pk):
     session = _session(request, pk)
@@ -628,6 +654,42 @@ def dashboard(request):
     return render(request, "exchange/dashboard.html", {"clubs": clubs, "club": club, "rows": rows})
 
 
+def _results_scope(request):
+    """(clubs, the chosen club or None for the whole cluster, its name)."""
+    clubs = list(Club.objects.filter(merged_into__isnull=True).order_by("name"))
+    slug = request.GET.get("club", "")
+    club = next((c for c in clubs if c.slug == slug), None)
+    return clubs, club, club.name if club else _("The whole cluster")
+
+
+@login_required
+@require_safe
+def results(request):
+    """The funnel YES -> contacts -> synergies done, per session, per year against the objectives and
+    per club, for a club or the whole cluster; yearly figures without any firm named: every member."""
+    _member_required(request)
+    clubs, club, scope = _results_scope(request)
+    figures = selectors.funnel(club=club, cluster=club is None)
+    top = max(
+        [1] + [row["yes"] for row in figures["years"]] + [row["synergies_planned"] or 0 for row in figures["years"]]
+    )
+    return render(
+        request,
+        "exchange/results.html",
+        {"clubs": clubs, "club": club, "scope": scope, "figures": figures, "top": top},
+    )
+
+
+@login_required
+@require_safe
+def results_export(request):
+    _member_required(request)
+    _clubs, club, scope = _results_scope(request)
+    figures = selectors.funnel(club=club, cluster=club is None)
+    stem = f"bourse-resultats-{club.slug if club else 'cluster'}"
+    return xlsx_download(exports.funnel_workbook(figures, str(scope)), filename=f"{stem}.xlsx")
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def satisfaction(request, pk):
@@ -644,6 +706,26 @@ def satisfaction(request, pk):
             messages.success(request, _("Thank you for your answers."))
             return redirect(session)
     return render(request, "exchange/satisfaction.html", {"session": session, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def satisfaction_paper(request, pk):
+    """An organiser types in a questionnaire a firm answered on paper."""
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    form = SatisfactionPaperForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.satisfaction_enter_paper(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The answers of %(firm)s are recorded.") % {"firm": form.cleaned_data["organisation"].name}
+            )
+            return redirect("exchange:satisfaction_paper", pk=session.pk)
+    return render(request, "exchange/satisfaction_paper.html", {"session": session, "form": form})
 
 
 @login_required
@@ -794,6 +876,7 @@ def firm_home(request, token):
             }
         ),
         "contact_agreed": registration.contact_agreed_at is not None,
+        "questionnaire": selectors.firm_questionnaire_state(registration),
     }
     return _private(render(request, "exchange/firm_home.html", context))
 
@@ -833,6 +916,31 @@ def firm_sheet(request, token, sheet_pk=None):
                 return _private(redirect("exchange:firm", token=token))
     context = {"token": token, "session": link.registration.session, "firm": firm, "form": form, "sheet": sheet}
     return _private(render(request, "exchange/firm_sheet.html", context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def firm_satisfaction(request, token):
+    """The satisfaction questionnaire, answered once by the firm through its link."""
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    session = link.registration.session
+    if session.status == SessionStatus.PLANNED:
+        raise Http404(_("The questionnaire opens when the session starts."))
+    form = SatisfactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.satisfaction_submit_by_link(link=link, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        else:
+            messages.success(request, _("Thank you for your answers."))
+            return _private(redirect("exchange:firm", token=token))
+    context = {"token": token, "session": session, "firm": link.registration.organisation, "form": form}
+    return _private(render(request, "exchange/firm_satisfaction.html", context))
 
 
 @never_cache

@@ -126,6 +126,8 @@ exchange.followup.open_from_yes            NN    NN    NN    YN    YN    YY
 exchange.followup.update                   NN    NN    NN    YN    YN    YY
 exchange.followup.note                     NN    NN    NN    YN    YN    YY
 exchange.admin.synergies.edit              NN    NN    NN    YN    YN    YY
+exchange.workbooks.send                    NN    NN    NN    YN    YN    YY
+exchange.satisfaction.paper_entry          NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

@@ -338,6 +338,28 @@ def followup_note(world, user, inside):
     return the_synergy.follow_up_notes.filter(text=text).exists()
 
 
+@probe("exchange.workbooks.send")
+def workbooks_send(world, user, inside):
+    # The workbooks are built: each firm's contact gets a fresh link (the e-mail goes to the test outbox).
+    the_session = session(world, inside, status=SessionStatus.DONE)
+    done_export(the_session)
+    registration = the_session.registrations.get(organisation=firm(world, inside))
+    registration.contact_email = "contact@example.org"
+    registration.save()
+    client_for(user).post(reverse("exchange:workbooks_send", args=[the_session.pk]))
+    return ParticipationLink.objects.filter(registration=registration).exists()
+
+
+@probe("exchange.satisfaction.paper_entry")
+def satisfaction_paper_entry(world, user, inside):
+    the_session = session(world, inside, status=SessionStatus.DONE)
+    client_for(user).post(
+        reverse("exchange:satisfaction_paper", args=[the_session.pk]),
+        {"organisation": firm(world, inside).pk, "logistics": 4, "method": 5, "atmosphere": 4, "comment": ""},
+    )
+    return SatisfactionResponse.objects.filter(session=the_session).exists()
+
+
 @probe("exchange.objectives.dashboard")
 def objectives_dashboard(world, user, inside):
     # Yearly figures (no firm named): every member follows them, for any club.
