@@ -128,6 +128,10 @@ exchange.followup.note                     NN    NN    NN    YN    YN    YY
 exchange.admin.synergies.edit              NN    NN    NN    YN    YN    YY
 exchange.workbooks.send                    NN    NN    NN    YN    YN    YY
 exchange.satisfaction.paper_entry          NN    NN    NN    YN    YN    YY
+# The funnel's figures name no firm (sessions, years, clubs): every member reads any club's, as the
+# objectives' dashboard.
+exchange.results.page                      NN    YY    YY    YY    YY    YY
+exchange.results.export                    NN    YY    YY    YY    YY    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

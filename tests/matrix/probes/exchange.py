@@ -360,6 +360,22 @@ def satisfaction_paper_entry(world, user, inside):
     return SatisfactionResponse.objects.filter(session=the_session).exists()
 
 
+@probe("exchange.results.page")
+def results_page(world, user, inside):
+    the_club = club(world, inside)
+    ExchangeObjective.objects.create(club=the_club, year=2034, sessions_planned=2, synergies_planned=9)
+    response = client_for(user).get(reverse("exchange:results") + f"?club={the_club.slug}")
+    return response.status_code == 200 and "2034" in response.content.decode()
+
+
+@probe("exchange.results.export")
+def results_export(world, user, inside):
+    the_club = club(world, inside)
+    ExchangeObjective.objects.create(club=the_club, year=2035, sessions_planned=2, synergies_planned=9)
+    response = client_for(user).get(reverse("exchange:results_export") + f"?club={the_club.slug}")
+    return response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
 @probe("exchange.objectives.dashboard")
 def objectives_dashboard(world, user, inside):
     # Yearly figures (no firm named): every member follows them, for any club.
