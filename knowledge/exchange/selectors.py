@@ -343,8 +343,14 @@ def funnel(*, club: Club | None = None, cluster: bool = False) -> dict:
     session_rows = list(
         sessions.order_by("-date", "-pk").values("pk", "title", "date", "status", "club_id", "club__name")
     )
+    # The whole cluster: every row, without joining the sessions (the cost of the cluster's funnel).
+    interests = Interest.objects.all() if cluster else Interest.objects.filter(session__club=club)
+    scoped_synergies = (
+        Synergy.objects.filter(session__isnull=False) if cluster else Synergy.objects.filter(session__club=club)
+    )
     yes = dict(
-        Interest.objects.filter(session__in=sessions, interested=True)
+        interests.filter(interested=True)
+        .order_by()
         .values_list("session_id")
         .annotate(n=Count("pk"))
         .values_list("session_id", "n")
@@ -352,7 +358,7 @@ def funnel(*, club: Club | None = None, cluster: bool = False) -> dict:
     done = Q(status=SynergyStatus.IMPLEMENTED)
     synergies = {
         row["session_id"]: row
-        for row in Synergy.objects.filter(session__in=sessions)
+        for row in scoped_synergies.order_by()
         .values("session_id")
         .annotate(
             potential=Count("pk"),

@@ -57,6 +57,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+RESULTS_SESSIONS = 20  # the latest sessions on the results page; the XLSX export lists every one
 
 
 def _member_required(request):
@@ -673,10 +674,19 @@ def results(request):
     top = max(
         [1] + [row["yes"] for row in figures["years"]] + [row["synergies_planned"] or 0 for row in figures["years"]]
     )
+    sessions_shown = figures["sessions"][:RESULTS_SESSIONS]
     return render(
         request,
         "exchange/results.html",
-        {"clubs": clubs, "club": club, "scope": scope, "figures": figures, "top": top},
+        {
+            "clubs": clubs,
+            "club": club,
+            "scope": scope,
+            "figures": figures,
+            "top": top,
+            "sessions": sessions_shown,
+            "more_sessions": len(figures["sessions"]) - len(sessions_shown),
+        },
     )
 
 
