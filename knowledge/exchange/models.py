@@ -429,6 +429,34 @@ class SynergyNote(models.Model):
         return f"{self.written_on:%d/%m/%Y} — {self.synergy}"
 
 
+class SuggestionDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class MatchSuggestion(models.Model):
+    """An offer and a need of two firms, same category: confirmed (it becomes a potential synergy) or
+    dismissed, by either firm through its link or by an organiser; once decided, no longer suggested."""
+
+    offer = models.ForeignKey(ResourceSheet, on_delete=models.CASCADE, related_name="+", verbose_name=_("offer"))
+    need = models.ForeignKey(ResourceSheet, on_delete=models.CASCADE, related_name="+", verbose_name=_("need"))
+    decision = models.CharField(_("decision"), max_length=9, choices=SuggestionDecision.choices)
+    decided_by_firm = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("firm")
+    )
+    decided_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+    synergy = models.OneToOneField(Synergy, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestion")
+
+    class Meta:
+        verbose_name = _("matching suggestion")
+        verbose_name_plural = _("matching suggestions")
+        constraints = [models.UniqueConstraint(fields=["offer", "need"], name="exchange_suggestion_once")]
+
+    def __str__(self):
+        return f"{self.offer} ↔ {self.need}"
+
+
 class ExchangeObjective(models.Model):
     """The yearly targets of a club (or of the cluster when no club)."""
 

@@ -285,3 +285,11 @@ def narrow_synergy_form(form, user) -> None:
 
 def objectives_managed(queryset: QuerySet, user) -> QuerySet:
     return _narrowed(queryset, _club_condition(user, "club_id"))
+
+
+# --- Matching suggestions ------------------------------------------------------------------------------
+
+
+def can_decide_suggestion(user, offer: ResourceSheet, need: ResourceSheet) -> bool:
+    """An organiser of either firm (a firm decides through its own link: see services)."""
+    return manages_firm(user, offer.organisation_id) or manages_firm(user, need.organisation_id)

@@ -110,6 +110,45 @@ def matching_sheets(sheet: ResourceSheet, *, user, limit: int = 5) -> list[Resou
     return sorted(found, key=key)[:limit]
 
 
+def firm_suggestions(organisation, *, limit: int = 10) -> list[tuple[ResourceSheet, ResourceSheet]]:
+    """(offer, need) pairs between this firm and another, same category, both sheets open, not decided
+    yet; those sharing tags first. Two queries."""
+    from .models import MatchSuggestion
+
+    own = list(
+        ResourceSheet.objects.filter(organisation=organisation, status__in=ACTIVE_SHEET_STATUSES).prefetch_related(
+            "tags"
+        )
+    )
+    if not own:
+        return []
+    others = list(
+        ResourceSheet.objects.filter(status__in=ACTIVE_SHEET_STATUSES, category__in={s.category for s in own})
+        .exclude(organisation=organisation)
+        .select_related("organisation")
+        .prefetch_related("tags")
+        .order_by("-pk")[:500]
+    )
+    decided = set(
+        MatchSuggestion.objects.filter(
+            Q(offer__organisation=organisation) | Q(need__organisation=organisation)
+        ).values_list("offer_id", "need_id")
+    )
+    pairs = []
+    for mine in own:
+        my_tags = {tag.name for tag in mine.tags.all()}
+        for other in others:
+            if other.category != mine.category or other.direction == mine.direction:
+                continue
+            offer, need = (mine, other) if mine.is_offer else (other, mine)
+            if (offer.pk, need.pk) in decided:
+                continue
+            shared = len(my_tags & {tag.name for tag in other.tags.all()})
+            pairs.append((-shared, -other.pk, offer, need))
+    pairs.sort(key=lambda row: row[:2])
+    return [(offer, need) for _shared, _pk, offer, need in pairs[:limit]]
+
+
 # --- Sessions -----------------------------------------------------------------------------------
 
 

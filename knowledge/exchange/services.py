@@ -21,10 +21,12 @@ from search import indexing
 
 from . import permissions, seating, selectors
 from .models import (
+    Direction,
     ExchangeSession,
     ExportStatus,
     FirmWorkbook,
     Interest,
+    MatchSuggestion,
     ParticipationLink,
     Registration,
     ResourceSheet,
@@ -32,6 +34,7 @@ from .models import (
     SessionStatus,
     SessionTable,
     SheetStatus,
+    SuggestionDecision,
     Synergy,
     SynergyNote,
     SynergyStatus,
@@ -380,6 +383,49 @@ def synergy_from_interest(*, interest: Interest, by) -> Synergy:
     with transaction.atomic():
         synergy, _created = _synergy_of_interest(interest, by)
     return synergy
+
+
+def suggestion_decide(
+    *, offer: ResourceSheet, need: ResourceSheet, confirm: bool, link: ParticipationLink | None = None, by=None
+) -> MatchSuggestion:
+    """Either firm (through its link) or an organiser of either confirms a suggested offer and need (they
+    become a potential synergy to contact, from the offer's firm to the need's) or dismisses it."""
+    if offer.direction != Direction.OFFER or need.direction != Direction.NEED:
+        raise ValidationError(_("A suggestion pairs an offer and a need."))
+    if offer.organisation_id == need.organisation_id:
+        raise ValidationError(_("The provider and the beneficiary must be two different firms."))
+    if link is not None:
+        _require_link(link)
+        firm_id = link.registration.organisation_id
+        if firm_id not in (offer.organisation_id, need.organisation_id):
+            raise PermissionDenied(_("This suggestion is not your firm's."))
+        session = link.registration.session
+    else:
+        if not permissions.can_decide_suggestion(by, offer, need):
+            raise PermissionDenied(_("Only the two firms and their organisers can decide on this suggestion."))
+        firm_id, session = None, None
+    with transaction.atomic():
+        if MatchSuggestion.objects.filter(offer=offer, need=need).exists():
+            raise ValidationError(_("This suggestion has already been decided."))
+        synergy = None
+        if confirm:
+            synergy = Synergy.objects.create(
+                offer=offer,
+                need=need,
+                provider_id=offer.organisation_id,
+                beneficiary_id=need.organisation_id,
+                session=session,
+                club=session.club if session else None,
+                created_by=person_of(by) if by else None,
+            )
+        return MatchSuggestion.objects.create(
+            offer=offer,
+            need=need,
+            decision=SuggestionDecision.CONFIRMED if confirm else SuggestionDecision.DISMISSED,
+            decided_by_firm_id=firm_id,
+            decided_by=person_of(by) if by else None,
+            synergy=synergy,
+        )
 
 
 def synergies_from_yes(*, session: ExchangeSession, by) -> int:

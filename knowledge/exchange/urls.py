@@ -53,6 +53,8 @@ urlpatterns = [
     path("entreprise/<str:token>/contact/", views.firm_contact, name="firm_contact"),
     path("entreprise/<str:token>/fiche/", views.firm_sheet, name="firm_sheet_create"),
     path("entreprise/<str:token>/fiches/<int:sheet_pk>/", views.firm_sheet, name="firm_sheet"),
+    path("entreprise/<str:token>/suggestions/", views.firm_suggestion, name="firm_suggestion"),
+    path("suggestions/decider/", views.suggestion_decide, name="suggestion_decide"),
     path("entreprise/<str:token>/questionnaire/", views.firm_satisfaction, name="firm_satisfaction"),
     path("entreprise/<str:token>/classeur.xlsx", views.firm_workbook_download, name="firm_workbook"),
 ]

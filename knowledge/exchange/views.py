@@ -120,6 +120,7 @@ def sheet_detail(request, pk):
             "contact_email": selectors.sheet_contact_email(sheet),
             "can_edit": permissions.can_edit_sheet(request.user, sheet),
             "suggestions": selectors.matching_sheets(sheet, user=request.user),
+            "can_decide": permissions.manages_firm(request.user, sheet.organisation_id),
         },
     )
 
@@ -887,6 +888,7 @@ def firm_home(request, token):
         ),
         "contact_agreed": registration.contact_agreed_at is not None,
         "questionnaire": selectors.firm_questionnaire_state(registration),
+        "suggestions": selectors.firm_suggestions(registration.organisation),
     }
     return _private(render(request, "exchange/firm_home.html", context))
 
@@ -951,6 +953,48 @@ def firm_satisfaction(request, token):
             return _private(redirect("exchange:firm", token=token))
     context = {"token": token, "session": session, "firm": link.registration.organisation, "form": form}
     return _private(render(request, "exchange/firm_satisfaction.html", context))
+
+
+def _suggested_pair(request):
+    offer = get_object_or_404(ResourceSheet, pk=request.POST.get("offer") or 0, direction="offer")
+    need = get_object_or_404(ResourceSheet, pk=request.POST.get("need") or 0, direction="need")
+    return offer, need
+
+
+@never_cache
+@require_POST
+def firm_suggestion(request, token):
+    """A firm confirms or dismisses, through its link, a suggestion pairing one of its sheets."""
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    offer, need = _suggested_pair(request)
+    if link.registration.organisation_id not in (offer.organisation_id, need.organisation_id):
+        raise Http404  # another firms' pair: this link does not know it
+    confirm = request.POST.get("action") == "confirm"
+    try:
+        services.suggestion_decide(offer=offer, need=need, confirm=confirm, link=link)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("The suggestion is confirmed.") if confirm else _("The suggestion is dismissed."))
+    return _private(redirect("exchange:firm", token=token))
+
+
+@login_required
+@require_POST
+def suggestion_decide(request):
+    """An organiser of either firm confirms or dismisses a suggestion from a sheet's page."""
+    _member_required(request)
+    offer, need = _suggested_pair(request)
+    confirm = request.POST.get("action") == "confirm"
+    try:
+        services.suggestion_decide(offer=offer, need=need, confirm=confirm, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("The suggestion is confirmed.") if confirm else _("The suggestion is dismissed."))
+    return redirect(offer)
 
 
 @never_cache

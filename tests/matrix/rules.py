@@ -132,6 +132,9 @@ exchange.satisfaction.paper_entry          NN    NN    NN    YN    YN    YY
 # objectives' dashboard.
 exchange.results.page                      NN    YY    YY    YY    YY    YY
 exchange.results.export                    NN    YY    YY    YY    YY    YY
+# A matching suggestion (an offer and a need of two firms) is decided by the firms through their links,
+# or by the organisers of either firm.
+exchange.suggestions.decide                NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

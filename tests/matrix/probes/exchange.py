@@ -20,6 +20,7 @@ from knowledge.exchange.models import (
     ExportStatus,
     FirmWorkbook,
     Interest,
+    MatchSuggestion,
     ParticipationLink,
     Registration,
     ResourceSheet,
@@ -374,6 +375,17 @@ def results_export(world, user, inside):
     ExchangeObjective.objects.create(club=the_club, year=2035, sessions_planned=2, synergies_planned=9)
     response = client_for(user).get(reverse("exchange:results_export") + f"?club={the_club.slug}")
     return response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
+@probe("exchange.suggestions.decide")
+def suggestions_decide(world, user, inside):
+    offer = sheet(world, inside)
+    other = OrganisationFactory(zone=firm(world, inside).zone, name=marker("Voisine"))
+    need = sheet(world, inside, direction="need", organisation=other)
+    client_for(user).post(
+        reverse("exchange:suggestion_decide"), {"offer": offer.pk, "need": need.pk, "action": "confirm"}
+    )
+    return MatchSuggestion.objects.filter(offer=offer, need=need).exists()
 
 
 @probe("exchange.objectives.dashboard")
