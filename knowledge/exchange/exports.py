@@ -203,3 +203,47 @@ def zip_of(files: list[tuple[str, bytes]]) -> bytes:
         for name, content in files:
             archive.writestr(name, content)
     return output.getvalue()
+
+
+def _funnel_cells(row: dict) -> list:
+    return [
+        row["yes"], row["contacted"], row["done"], row["contact_rate"], row["done_rate"], row["overall_rate"],
+        row["tonnes"], row["euros"], row["jobs"],
+    ]  # fmt: skip
+
+
+def funnel_workbook(results: dict, scope: str) -> bytes:
+    """The results page as a spreadsheet: per year against the objectives, per club, per session. Texts
+    typed by people (session titles, club names) go through sheet_row: a formula-like one stays text."""
+    figures = [
+        _("YES"), _("Contacts"), _("Synergies done"), _("YES to contact (%)"), _("Contact to done (%)"),
+        _("YES to done (%)"), _("Tonnes a year"), _("Euros a year"), _("Jobs"),
+    ]  # fmt: skip
+    workbook = Workbook(write_only=True)
+    year_rows = [
+        [row["year"], row["sessions_planned"], row["sessions_held"], row["synergies_planned"], *_funnel_cells(row)]
+        for row in results["years"]
+    ]
+    totals = results["totals"]
+    year_rows.append([_("Total"), None, None, None, *_funnel_cells(totals)])
+    _write(
+        workbook,
+        _("Years"),
+        scope,
+        [_("Year"), _("Sessions planned"), _("Sessions held"), _("Synergies planned"), *figures],
+        year_rows,
+    )
+    if results["clubs"]:
+        _write(
+            workbook,
+            _("Clubs"),
+            scope,
+            [_("Club"), *figures],
+            [[r["name"], *_funnel_cells(r)] for r in results["clubs"]],
+        )
+    session_rows = [
+        [row["date"].strftime("%d/%m/%Y"), row["title"], row["club__name"] or "", *_funnel_cells(row)]
+        for row in results["sessions"]
+    ]
+    _write(workbook, _("Sessions"), scope, [_("Date"), _("Session"), _("Club"), *figures], session_rows)
+    return _saved(workbook)

@@ -104,20 +104,44 @@ class AnswerForm(forms.Form):
 
 
 class SynergyForm(forms.ModelForm):
+    """The follow-up of a potential synergy by the organisers of its club."""
+
     class Meta:
         model = Synergy
-        fields = ["status", "implemented_on", "tonnes_per_year", "euros_per_year", "notes"]
+        fields = [
+            "status", "abandon_reason", "next_step", "next_step_on", "implemented_on",
+            "tonnes_per_year", "euros_per_year", "jobs",
+        ]  # fmt: skip
         widgets = {
+            "next_step_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "implemented_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"implemented_on": _("Today when left empty for an implemented synergy.")}
+        help_texts = {
+            "implemented_on": _("Today when left empty for a synergy done."),
+            "abandon_reason": _("Required when the synergy is abandoned."),
+            "next_step": _("For example: call the buyer, visit the site, send a quote."),
+        }
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("status") == SynergyStatus.ABANDONED and not (cleaned.get("abandon_reason") or "").strip():
+            self.add_error("abandon_reason", _("Say why the synergy is abandoned."))
         if cleaned.get("status") == SynergyStatus.IMPLEMENTED and not cleaned.get("implemented_on"):
             cleaned["implemented_on"] = self.instance.implemented_on = timezone.localdate()
         return cleaned
+
+
+class SynergyNoteForm(forms.Form):
+    written_on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    text = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SynergyFilterForm(forms.Form):
+    statut = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Every status")), *SynergyStatus.choices]
+    )
 
 
 class SatisfactionForm(forms.Form):
@@ -136,6 +160,20 @@ class SatisfactionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SatisfactionPaperForm(SatisfactionForm):
+    """A questionnaire answered on paper, typed in by an organiser: the firm among those registered."""
+
+    organisation = forms.ModelChoiceField(label=_("Firm"), queryset=Organisation.objects.none())
+
+    field_order = ["organisation", "logistics", "method", "atmosphere", "comment"]
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            exchange_registrations__session=session
+        ).order_by("name")
 
 
 class FirmSheetForm(ResourceSheetForm):

@@ -346,10 +346,17 @@ class FirmWorkbook(models.Model):
 
 
 class SynergyStatus(models.TextChoices):
-    IDEA = "idea", _("Idea")
+    """A potential synergy's life after the YES. The stored values of release one are kept ("idea" is
+    the YES not yet followed up, "implemented" the synergy done), so existing rows keep their meaning."""
+
+    IDEA = "idea", _("To contact")
+    IN_CONTACT = "in_contact", _("In contact")
     IN_PROGRESS = "in_progress", _("In progress")
-    IMPLEMENTED = "implemented", _("Implemented")
+    IMPLEMENTED = "implemented", _("Done")
     ABANDONED = "abandoned", _("Abandoned")
+
+
+OPEN_SYNERGY_STATUSES = (SynergyStatus.IDEA, SynergyStatus.IN_CONTACT, SynergyStatus.IN_PROGRESS)
 
 
 class Synergy(models.Model):
@@ -382,12 +389,17 @@ class Synergy(models.Model):
     euros_per_year = models.DecimalField(
         _("euros saved per year (estimate)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    jobs = models.PositiveSmallIntegerField(_("jobs created or kept"), null=True, blank=True)
+    abandon_reason = models.CharField(_("reason for abandoning"), max_length=300, blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_on = models.DateField(_("next step on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["session", "status"])]
         verbose_name = _("synergy")
         verbose_name_plural = _("synergies")
         constraints = [
@@ -406,6 +418,54 @@ class Synergy(models.Model):
     def __str__(self):
         sheet = self.offer or self.need
         return f"{self.provider} → {self.beneficiary}" + (f" : {sheet.title}" if sheet else "")
+
+
+class SynergyNote(models.Model):
+    """A dated note of the follow-up (a call, a visit, a quote received)."""
+
+    synergy = models.ForeignKey(Synergy, on_delete=models.CASCADE, related_name="follow_up_notes")
+    written_on = models.DateField(_("date"))
+    text = models.TextField(_("note"), max_length=2000)
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+        verbose_name = _("follow-up note")
+        verbose_name_plural = _("follow-up notes")
+
+    def __str__(self):
+        return f"{self.written_on:%d/%m/%Y} — {self.synergy}"
+
+
+class SuggestionDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class MatchSuggestion(models.Model):
+    """An offer and a need of two firms, same category: confirmed (it becomes a potential synergy) or
+    dismissed, by either firm through its link or by an organiser; once decided, no longer suggested."""
+
+    offer = models.ForeignKey(ResourceSheet, on_delete=models.CASCADE, related_name="+", verbose_name=_("offer"))
+    need = models.ForeignKey(ResourceSheet, on_delete=models.CASCADE, related_name="+", verbose_name=_("need"))
+    decision = models.CharField(_("decision"), max_length=9, choices=SuggestionDecision.choices)
+    decided_by_firm = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("firm")
+    )
+    decided_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+    synergy = models.OneToOneField(Synergy, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestion")
+
+    class Meta:
+        verbose_name = _("matching suggestion")
+        verbose_name_plural = _("matching suggestions")
+        constraints = [models.UniqueConstraint(fields=["offer", "need"], name="exchange_suggestion_once")]
+
+    def __str__(self):
+        return f"{self.offer} ↔ {self.need}"
 
 
 class ExchangeObjective(models.Model):
@@ -450,8 +510,25 @@ SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 class SatisfactionResponse(models.Model):
     session = models.ForeignKey(ExchangeSession, on_delete=models.CASCADE, related_name="satisfaction_responses")
-    respondent = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("respondent"))
+    respondent = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("respondent"),
+        help_text=_("Empty when the firm answered through its link, or on paper."),
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("typed in by"),
+        help_text=_("The organiser who typed in a questionnaire answered on paper."),
+    )
     logistics = models.PositiveSmallIntegerField(_("logistics"), choices=SCORE_CHOICES)
     method = models.PositiveSmallIntegerField(_("exchange method"), choices=SCORE_CHOICES)
     atmosphere = models.PositiveSmallIntegerField(_("atmosphere"), choices=SCORE_CHOICES)
@@ -468,6 +545,12 @@ class SatisfactionResponse(models.Model):
                 name="exchange_satisfaction_once",
                 violation_error_message=_("You have already answered the questionnaire of this session."),
             ),
+            models.UniqueConstraint(
+                fields=["session", "organisation"],
+                condition=Q(respondent__isnull=True),
+                name="exchange_satisfaction_once_per_firm_without_account",
+                violation_error_message=_("Your firm has already answered the questionnaire of this session."),
+            ),
             models.CheckConstraint(
                 condition=Q(logistics__range=(1, 5)) & Q(method__range=(1, 5)) & Q(atmosphere__range=(1, 5)),
                 name="exchange_satisfaction_scores_1_5",
@@ -475,7 +558,7 @@ class SatisfactionResponse(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.respondent} — {self.session}"
+        return f"{self.respondent or self.organisation} — {self.session}"
 
 
 class ParticipationLink(models.Model):

@@ -262,11 +262,15 @@ def can_manage_synergy(user, synergy) -> bool:
     return clubs is ALL or (synergy.club_id is not None and synergy.club_id in clubs)
 
 
-def can_edit_synergy(user, synergy) -> bool:
-    own = organisation_id_of(user)
-    return (own is not None and own in (synergy.provider_id, synergy.beneficiary_id)) or can_manage_synergy(
-        user, synergy
-    )
+def can_follow_synergy(user, synergy) -> bool:
+    """The follow-up after the YES (status, next step, dated notes, what it brought): the organisers and
+    animators of the synergy's club only; the firms read their own synergies."""
+    return can_manage_synergy(user, synergy)
+
+
+def can_follow_session_synergies(user, session: ExchangeSession) -> bool:
+    """A session's list of potential synergies, and opening one from each of its YES."""
+    return can_manage_session(user, session)
 
 
 def synergies_visible(queryset: QuerySet, user) -> QuerySet:
@@ -300,3 +304,11 @@ def narrow_synergy_form(form, user) -> None:
 
 def objectives_managed(queryset: QuerySet, user) -> QuerySet:
     return _narrowed(queryset, _club_condition(user, "club_id"))
+
+
+# --- Matching suggestions ------------------------------------------------------------------------------
+
+
+def can_decide_suggestion(user, offer: ResourceSheet, need: ResourceSheet) -> bool:
+    """An organiser of either firm (a firm decides through its own link: see services)."""
+    return manages_firm(user, offer.organisation_id) or manages_firm(user, need.organisation_id)

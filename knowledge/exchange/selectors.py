@@ -5,9 +5,10 @@ import hashlib
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import search
 from portal.clubs.models import Club
@@ -107,6 +108,45 @@ def matching_sheets(sheet: ResourceSheet, *, user, limit: int = 5) -> list[Resou
         )
 
     return sorted(found, key=key)[:limit]
+
+
+def firm_suggestions(organisation, *, limit: int = 10) -> list[tuple[ResourceSheet, ResourceSheet]]:
+    """(offer, need) pairs between this firm and another, same category, both sheets open, not decided
+    yet; those sharing tags first. Two queries."""
+    from .models import MatchSuggestion
+
+    own = list(
+        ResourceSheet.objects.filter(organisation=organisation, status__in=ACTIVE_SHEET_STATUSES).prefetch_related(
+            "tags"
+        )
+    )
+    if not own:
+        return []
+    others = list(
+        ResourceSheet.objects.filter(status__in=ACTIVE_SHEET_STATUSES, category__in={s.category for s in own})
+        .exclude(organisation=organisation)
+        .select_related("organisation")
+        .prefetch_related("tags")
+        .order_by("-pk")[:500]
+    )
+    decided = set(
+        MatchSuggestion.objects.filter(
+            Q(offer__organisation=organisation) | Q(need__organisation=organisation)
+        ).values_list("offer_id", "need_id")
+    )
+    pairs = []
+    for mine in own:
+        my_tags = {tag.name for tag in mine.tags.all()}
+        for other in others:
+            if other.category != mine.category or other.direction == mine.direction:
+                continue
+            offer, need = (mine, other) if mine.is_offer else (other, mine)
+            if (offer.pk, need.pk) in decided:
+                continue
+            shared = len(my_tags & {tag.name for tag in other.tags.all()})
+            pairs.append((-shared, -other.pk, offer, need))
+    pairs.sort(key=lambda row: row[:2])
+    return [(offer, need) for _shared, _pk, offer, need in pairs[:limit]]
 
 
 # --- Sessions -----------------------------------------------------------------------------------
@@ -247,6 +287,28 @@ def synergies_for(user) -> QuerySet[Synergy]:
     return permissions.synergies_visible(queryset, user)
 
 
+def session_synergies(session: ExchangeSession, *, status: str = "") -> QuerySet[Synergy]:
+    """A session's potential synergies, those whose next step comes first on top (the follow-up list)."""
+    queryset = (
+        Synergy.objects.filter(session=session)
+        .select_related("provider", "beneficiary", "offer", "need")
+        .order_by(F("next_step_on").asc(nulls_last=True), "provider__name", "pk")
+    )
+    return queryset.filter(status=status) if status else queryset
+
+
+def session_synergy_counts(session: ExchangeSession) -> dict[str, int]:
+    """How many of the session's synergies are in each status (the filter's figures)."""
+    counts = dict(
+        Synergy.objects.filter(session=session).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in SynergyStatus.values}
+
+
+def synergy_notes(synergy: Synergy):
+    return synergy.follow_up_notes.select_related("author")
+
+
 def objectives_dashboard(club: Club | None) -> list[dict]:
     """Per year: sessions and synergies planned against sessions held and synergies implemented."""
     objectives = {o.year: o for o in ExchangeObjective.objects.filter(club=club)}
@@ -280,6 +342,101 @@ def objectives_dashboard(club: Club | None) -> list[dict]:
             }
         )
     return rows
+
+
+# --- Results: the funnel YES -> contacts -> synergies done ------------------------------------------------
+
+FUNNEL_CONTACTED = (SynergyStatus.IN_CONTACT, SynergyStatus.IN_PROGRESS, SynergyStatus.IMPLEMENTED)
+FUNNEL_FIGURES = ("yes", "potential", "contacted", "done", "tonnes", "euros", "jobs")
+
+
+def _rate(part, whole) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _with_rates(row: dict) -> dict:
+    """A funnel row's conversion rates in percent: YES to contact, contact to done, YES to done."""
+    row["contact_rate"] = _rate(row["contacted"], row["yes"])
+    row["done_rate"] = _rate(row["done"], row["contacted"])
+    row["overall_rate"] = _rate(row["done"], row["yes"])
+    return row
+
+
+def _empty_funnel() -> dict:
+    return dict.fromkeys(FUNNEL_FIGURES, 0)
+
+
+def _add(total: dict, row: dict) -> None:
+    for key in FUNNEL_FIGURES:
+        total[key] += row[key] or 0
+
+
+def funnel(*, club: Club | None = None, cluster: bool = False) -> dict:
+    """The funnel of the sessions in scope, per session, per year (against the yearly objectives), per
+    club (the cluster's only) and in total. Scope: every session when `cluster` (objectives: the
+    cluster's), else those of `club` (None: the cluster's own sessions).
+
+    Counted per session (a synergy counts in the year of the morning it came from): the YES recorded,
+    the potential synergies opened, those contacted (in contact, in progress or done: an abandoned one
+    no longer counts), those done and what they bring a year. Five grouped queries, whatever the years."""
+    sessions = ExchangeSession.objects.all() if cluster else ExchangeSession.objects.filter(club=club)
+    session_rows = list(
+        sessions.order_by("-date", "-pk").values("pk", "title", "date", "status", "club_id", "club__name")
+    )
+    # The whole cluster: every row, without joining the sessions (the cost of the cluster's funnel).
+    interests = Interest.objects.all() if cluster else Interest.objects.filter(session__club=club)
+    scoped_synergies = (
+        Synergy.objects.filter(session__isnull=False) if cluster else Synergy.objects.filter(session__club=club)
+    )
+    yes = dict(
+        interests.filter(interested=True)
+        .order_by()
+        .values_list("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+    )
+    done = Q(status=SynergyStatus.IMPLEMENTED)
+    synergies = {
+        row["session_id"]: row
+        for row in scoped_synergies.order_by()
+        .values("session_id")
+        .annotate(
+            potential=Count("pk"),
+            contacted=Count("pk", filter=Q(status__in=FUNNEL_CONTACTED)),
+            done=Count("pk", filter=done),
+            tonnes=Sum("tonnes_per_year", filter=done),
+            euros=Sum("euros_per_year", filter=done),
+            jobs=Sum("jobs", filter=done),
+        )
+    }
+    objective_club = None if cluster else club
+    objectives = {o.year: o for o in ExchangeObjective.objects.filter(club=objective_club)}
+    totals, years, clubs = _empty_funnel(), {}, {}
+    per_session = []
+    for session in session_rows:
+        row = {**_empty_funnel(), **synergies.get(session["pk"], {}), "yes": yes.get(session["pk"], 0)}
+        row = {**session, **{key: row[key] or 0 for key in FUNNEL_FIGURES}}
+        per_session.append(_with_rates(row))
+        _add(totals, row)
+        year = years.setdefault(session["date"].year, {**_empty_funnel(), "sessions_held": 0})
+        _add(year, row)
+        year["sessions_held"] += session["status"] == SessionStatus.DONE
+        if cluster:
+            name = session["club__name"] or str(_("Cluster"))
+            _add(clubs.setdefault((name, session["club_id"] or 0), _empty_funnel()), row)
+    year_rows = []
+    for number in sorted(set(years) | set(objectives)):
+        row = years.get(number, {**_empty_funnel(), "sessions_held": 0})
+        objective = objectives.get(number)
+        row.update(
+            year=number,
+            sessions_planned=objective.sessions_planned if objective else None,
+            synergies_planned=objective.synergies_planned if objective else None,
+            objective_rate=_rate(row["done"], objective.synergies_planned) if objective else None,
+        )
+        year_rows.append(_with_rates(row))
+    club_rows = [_with_rates({**row, "name": name}) for (name, _id), row in sorted(clubs.items())]
+    return {"totals": _with_rates(totals), "years": year_rows, "sessions": per_session, "clubs": club_rows}
 
 
 def satisfaction_summary(session: ExchangeSession) -> dict:
@@ -346,6 +503,17 @@ def firm_sheets(organisation) -> dict:
         "needs_missing": max(0, EXPECTED_SHEETS - len(needs)),
         "ready": len(offers) >= EXPECTED_SHEETS and len(needs) >= EXPECTED_SHEETS,
     }
+
+
+def firm_questionnaire_state(registration: Registration) -> str:
+    """On the firm's page: "closed" before the morning, "answered" once the firm answered (through its
+    link or on paper), else "open"."""
+    if registration.session.status == SessionStatus.PLANNED:
+        return "closed"
+    answered = SatisfactionResponse.objects.filter(
+        session_id=registration.session_id, organisation_id=registration.organisation_id, respondent__isnull=True
+    ).exists()
+    return "answered" if answered else "open"
 
 
 def firm_sheet(organisation, pk) -> ResourceSheet | None:

@@ -5,10 +5,10 @@ background tasks are queued to run once it commits.
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +23,12 @@ from search import indexing
 
 from . import permissions, seating, selectors
 from .models import (
+    Direction,
     ExchangeSession,
+    ExportStatus,
+    FirmWorkbook,
     Interest,
+    MatchSuggestion,
     ParticipationLink,
     Registration,
     ResourceSheet,
@@ -32,7 +36,9 @@ from .models import (
     SessionStatus,
     SessionTable,
     SheetStatus,
+    SuggestionDecision,
     Synergy,
+    SynergyNote,
     SynergyStatus,
     WorkbookExport,
 )
@@ -344,6 +350,7 @@ def session_close(*, session: ExchangeSession, by) -> ExchangeSession:
         session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
         session.status = SessionStatus.DONE
         session.save(update_fields=["status"])
+        synergies_from_yes(session=session, by=by)  # every YES is followed up from now on
         realtime.broadcast_on_commit(
             realtime.exchange_session_group(session.pk),
             {"type": "round", "round": session.current_round, "status": "done"},
@@ -457,53 +464,150 @@ def workbooks_rebuild_without(person) -> int:
     return rebuilt
 
 
-def synergy_from_interest(*, interest: Interest, by) -> Synergy:
-    """One click: the sheet's firm and the interested firm become provider and beneficiary (an offer goes
-    from its owner to the interested firm; a need is answered by the interested firm)."""
-    if not permissions.can_create_synergy_from(by, interest):
-        raise PermissionDenied(_("Only the organisers and the two firms can start this synergy."))
-    if not interest.interested:
-        raise ValidationError(_("The firm answered NO to this sheet."))
+def _synergy_of_interest(interest: Interest, by) -> tuple[Synergy, bool]:
+    """The potential synergy a YES opens (created once): the sheet's firm and the interested firm become
+    provider and beneficiary (an offer goes from its owner to the interested firm; a need is answered
+    by the interested firm). Returns (synergy, created)."""
+    existing = Synergy.objects.filter(interest=interest).first()
+    if existing is not None:
+        return existing, False
     sheet = interest.sheet
     offer, need = (sheet, None) if sheet.is_offer else (None, sheet)
     provider, beneficiary = (
         (sheet.organisation, interest.organisation) if sheet.is_offer else (interest.organisation, sheet.organisation)
     )
+    synergy = Synergy.objects.create(
+        offer=offer,
+        need=need,
+        provider=provider,
+        beneficiary=beneficiary,
+        club=interest.session.club,
+        session=interest.session,
+        interest=interest,
+        created_by=person_of(by),
+    )
+    if sheet.status == SheetStatus.OPEN:
+        sheet.status = SheetStatus.IN_DISCUSSION
+        sheet.save(update_fields=["status", "updated_at"])
+        indexing.schedule_index(sheet)
+    return synergy, True
+
+
+def synergy_from_interest(*, interest: Interest, by) -> Synergy:
+    """One click on a YES: its potential synergy, to contact."""
+    if not permissions.can_create_synergy_from(by, interest):
+        raise PermissionDenied(_("Only the organisers and the two firms can start this synergy."))
+    if not interest.interested:
+        raise ValidationError(_("The firm answered NO to this sheet."))
     with transaction.atomic():
-        existing = Synergy.objects.filter(interest=interest).first()
-        if existing is not None:
-            return existing
-        synergy = Synergy.objects.create(
-            offer=offer,
-            need=need,
-            provider=provider,
-            beneficiary=beneficiary,
-            club=interest.session.club,
-            session=interest.session,
-            interest=interest,
-            created_by=person_of(by),
-        )
-        if sheet.status == SheetStatus.OPEN:
-            sheet.status = SheetStatus.IN_DISCUSSION
-            sheet.save(update_fields=["status", "updated_at"])
-            indexing.schedule_index(sheet)
+        synergy, _created = _synergy_of_interest(interest, by)
     return synergy
 
 
+def suggestion_decide(
+    *, offer: ResourceSheet, need: ResourceSheet, confirm: bool, link: ParticipationLink | None = None, by=None
+) -> MatchSuggestion:
+    """Either firm (through its link) or an organiser of either confirms a suggested offer and need (they
+    become a potential synergy to contact, from the offer's firm to the need's) or dismisses it."""
+    if offer.direction != Direction.OFFER or need.direction != Direction.NEED:
+        raise ValidationError(_("A suggestion pairs an offer and a need."))
+    if offer.organisation_id == need.organisation_id:
+        raise ValidationError(_("The provider and the beneficiary must be two different firms."))
+    if link is not None:
+        _require_link(link)
+        firm_id = link.registration.organisation_id
+        if firm_id not in (offer.organisation_id, need.organisation_id):
+            raise PermissionDenied(_("This suggestion is not your firm's."))
+        session = link.registration.session
+    else:
+        if not permissions.can_decide_suggestion(by, offer, need):
+            raise PermissionDenied(_("Only the two firms and their organisers can decide on this suggestion."))
+        firm_id, session = None, None
+    with transaction.atomic():
+        if MatchSuggestion.objects.filter(offer=offer, need=need).exists():
+            raise ValidationError(_("This suggestion has already been decided."))
+        synergy = None
+        if confirm:
+            synergy = Synergy.objects.create(
+                offer=offer,
+                need=need,
+                provider_id=offer.organisation_id,
+                beneficiary_id=need.organisation_id,
+                session=session,
+                club=session.club if session else None,
+                created_by=person_of(by) if by else None,
+            )
+        return MatchSuggestion.objects.create(
+            offer=offer,
+            need=need,
+            decision=SuggestionDecision.CONFIRMED if confirm else SuggestionDecision.DISMISSED,
+            decided_by_firm_id=firm_id,
+            decided_by=person_of(by) if by else None,
+            synergy=synergy,
+        )
+
+
+def synergies_from_yes(*, session: ExchangeSession, by) -> int:
+    """Every YES of the session becomes a potential synergy to contact (those already opened stay as
+    they are). Returns how many were opened."""
+    _require_organiser(by, session)
+    created = 0
+    with transaction.atomic():
+        interests = (
+            Interest.objects.filter(session=session, interested=True, synergy__isnull=True)
+            .exclude(organisation_id=F("sheet__organisation_id"))
+            .select_related("sheet__organisation", "organisation", "session__club")
+            .order_by("pk")
+        )
+        for interest in interests:
+            created += _synergy_of_interest(interest, by)[1]
+    return created
+
+
+SYNERGY_FOLLOW_UP_FIELDS = (
+    "status",
+    "abandon_reason",
+    "next_step",
+    "next_step_on",
+    "implemented_on",
+    "tonnes_per_year",
+    "euros_per_year",
+    "jobs",
+    "notes",
+)
+
+
 def synergy_update(*, synergy: Synergy, by, **fields) -> Synergy:
-    if not permissions.can_edit_synergy(by, synergy):
-        raise PermissionDenied(_("Only the organisers and the two firms can update this synergy."))
-    allowed = ("status", "implemented_on", "tonnes_per_year", "euros_per_year", "notes")
+    """The follow-up of a potential synergy: its status, next step and, once done, what it brought."""
+    if not permissions.can_follow_synergy(by, synergy):
+        raise PermissionDenied(_("Only the organisers of the synergy's club can follow it up."))
     with transaction.atomic():
         for key, value in fields.items():
-            if key in allowed:
+            if key in SYNERGY_FOLLOW_UP_FIELDS:
                 setattr(synergy, key, value)
+        synergy.abandon_reason = (synergy.abandon_reason or "").strip()
+        if synergy.status == SynergyStatus.ABANDONED and not synergy.abandon_reason:
+            raise ValidationError({"abandon_reason": _("Say why the synergy is abandoned.")})
+        if synergy.status != SynergyStatus.ABANDONED:
+            synergy.abandon_reason = ""
         if synergy.status == SynergyStatus.IMPLEMENTED and synergy.implemented_on is None:
             synergy.implemented_on = timezone.localdate()
         _validated(synergy).save()
         if synergy.status == SynergyStatus.IMPLEMENTED:
             _mark_matched(synergy)
     return synergy
+
+
+def synergy_note_add(*, synergy: Synergy, by, text: str, written_on=None) -> SynergyNote:
+    """A dated note of the follow-up (today unless the organiser dates it)."""
+    if not permissions.can_follow_synergy(by, synergy):
+        raise PermissionDenied(_("Only the organisers of the synergy's club can follow it up."))
+    note = SynergyNote(
+        synergy=synergy, text=text.strip(), written_on=written_on or timezone.localdate(), author=person_of(by)
+    )
+    with transaction.atomic():
+        _validated(note).save()
+    return note
 
 
 def _mark_matched(synergy: Synergy) -> None:
@@ -552,6 +656,65 @@ def satisfaction_submit(
     return response
 
 
+def _satisfaction_save(response: SatisfactionResponse) -> SatisfactionResponse:
+    _validated(response, exclude=["respondent"])
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        raise ValidationError(_("Your firm has already answered the questionnaire of this session.")) from None
+    return response
+
+
+def satisfaction_submit_by_link(
+    *, link: ParticipationLink, logistics: int, method: int, atmosphere: int, comment: str = ""
+) -> SatisfactionResponse:
+    """The firm answers through its own link, once per session (no account: the firm is the respondent)."""
+    _require_link(link)
+    registration = link.registration
+    if registration.session.status == SessionStatus.PLANNED:
+        raise ValidationError(_("The questionnaire opens when the session starts."))
+    response = SatisfactionResponse(
+        session=registration.session,
+        respondent=None,
+        organisation=registration.organisation,
+        logistics=logistics,
+        method=method,
+        atmosphere=atmosphere,
+        comment=comment.strip()[:2000],
+    )
+    response = _satisfaction_save(response)
+    ParticipationLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return response
+
+
+def satisfaction_enter_paper(
+    *,
+    session: ExchangeSession,
+    organisation: Organisation,
+    by,
+    logistics: int,
+    method: int,
+    atmosphere: int,
+    comment: str = "",
+) -> SatisfactionResponse:
+    """An organiser types in a registered firm's questionnaire filled in on paper."""
+    _require_organiser(by, session)
+    if not session.registrations.filter(organisation=organisation).exists():
+        raise ValidationError(_("This firm is not registered for this session."))
+    response = SatisfactionResponse(
+        session=session,
+        respondent=None,
+        organisation=organisation,
+        entered_by=person_of(by),
+        logistics=logistics,
+        method=method,
+        atmosphere=atmosphere,
+        comment=comment.strip()[:2000],
+    )
+    return _satisfaction_save(response)
+
+
 # --- Firms' links (no account) ---------------------------------------------------------------------
 
 
@@ -580,17 +743,8 @@ def _link_issue(
                 code="no_email",
             )
         validate_email(email)
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        ParticipationLink.objects.update_or_create(
-            registration=registration,
-            defaults={
-                "token_hash": selectors.token_hash(token),
-                "issued_at": timezone.now(),
-                "sent_to": email if send else "",
-                "revoked_at": None,
-            },
-        )
+        token = _link_new(registration, email if send else "")
         if send:
             context = {
                 "session": session,
@@ -606,6 +760,59 @@ def _link_issue(
             body = render_to_string("exchange/email/firm_link.txt", context)
             transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return token
+
+
+def _link_new(registration: Registration, sent_to: str) -> str:
+    """A new token for the firm (its previous link stops opening); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    ParticipationLink.objects.update_or_create(
+        registration=registration,
+        defaults={
+            "token_hash": selectors.token_hash(token),
+            "issued_at": timezone.now(),
+            "sent_to": sent_to,
+            "revoked_at": None,
+        },
+    )
+    return token
+
+
+def workbooks_send(*, session: ExchangeSession, by, base_url: str) -> dict:
+    """After the morning: e-mails each firm's contact a fresh link to its own page, where its workbook
+    and the satisfaction questionnaire wait. Firms whose link an organiser revoked get nothing; those
+    without an e-mail are listed for the organiser to call or print their link."""
+    _require_organiser(by, session)
+    ready = set(
+        FirmWorkbook.objects.filter(export__session=session, export__status=ExportStatus.DONE).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    if not ready:
+        raise ValidationError(_("Build the workbooks first."), code="no_workbook")
+    sent, without_email, messages = [], [], []
+    subject = _("Your workbook of the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}
+    registrations = session.registrations.select_related("organisation", "link").order_by("organisation__name")
+    with transaction.atomic():
+        for registration in registrations:
+            link = getattr(registration, "link", None)
+            if registration.organisation_id not in ready or (link is not None and link.revoked_at):
+                continue
+            email = (registration.contact_email or registration.organisation.email or "").strip()
+            if not email:
+                without_email.append(registration.organisation.name)
+                continue
+            token = _link_new(registration, email)
+            context = {
+                "session": session,
+                "firm": registration.organisation,
+                "link": base_url.rstrip("/") + reverse("exchange:firm", args=[token]),
+                "expires_at": selectors.link_last_day(session),
+            }
+            body = render_to_string("exchange/email/workbook_link.txt", context)
+            messages.append(EmailMessage(subject, body, None, [email]))
+            sent.append(registration.organisation.name)
+        transaction.on_commit(lambda: get_connection().send_messages(messages))
+    return {"sent": sent, "without_email": without_email}
 
 
 def link_revoke(*, registration: Registration, by) -> None:

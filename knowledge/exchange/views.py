@@ -37,8 +37,11 @@ from .forms import (
     ResourceSheetForm,
     SatisfactionForm,
     SessionForm,
+    SatisfactionPaperForm,
     SheetFilterForm,
+    SynergyFilterForm,
     SynergyForm,
+    SynergyNoteForm,
     TableStaffForm,
 )
 from .models import (
@@ -50,10 +53,12 @@ from .models import (
     SessionStatus,
     SessionTable,
     Synergy,
+    SynergyStatus,
     WorkbookExport,
 )
 
 PAGE_SIZE = 20
+RESULTS_SESSIONS = 20  # the latest sessions on the results page; the XLSX export lists every one
 
 
 def _member_required(request):
@@ -116,6 +121,7 @@ def sheet_detail(request, pk):
             "contact_email": selectors.sheet_contact_email(sheet),
             "can_edit": permissions.can_edit_sheet(request.user, sheet),
             "suggestions": selectors.matching_sheets(sheet, user=request.user),
+            "can_decide": permissions.manages_firm(request.user, sheet.organisation_id),
         },
     )
 
@@ -563,6 +569,31 @@ def session_workbooks(request, pk):
 
 
 @login_required
+@require_POST
+def workbooks_send(request, pk):
+    """After the morning: each firm's contact receives by e-mail the link to its page and workbook."""
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    try:
+        result = services.workbooks_send(session=session, by=request.user, base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        count = len(result["sent"])
+        text = ngettext(
+            "The workbook's link is sent to %(count)d firm.", "The workbooks' links are sent to %(count)d firms.", count
+        )
+        messages.success(request, text % {"count": count})
+        if result["without_email"]:
+            messages.warning(
+                request,
+                _("No e-mail for: %(firms)s. Call them, or print their link.")
+                % {"firms": ", ".join(result["without_email"])},
+            )
+    return redirect("exchange:workbooks", pk=session.pk)
+
+
+@login_required
 @require_safe
 def workbook_firm(request, pk, organisation_pk):
     session = _session(request, pk)
@@ -617,14 +648,23 @@ def synergy_create(request, interest_pk):
 def synergy_list(request):
     _member_required(request)
     page = page_of(request, selectors.synergies_for(request.user), PAGE_SIZE)
-    return render(request, "exchange/synergy_list.html", {"page": page})
+    followed = {s.pk for s in page.object_list if permissions.can_follow_synergy(request.user, s)}
+    return render(request, "exchange/synergy_list.html", {"page": page, "followed": followed})
+
+
+def _followed_synergy(request, pk) -> Synergy:
+    _member_required(request)
+    synergy = get_object_or_404(selectors.synergies_for(request.user).select_related("session"), pk=pk)
+    if not permissions.can_follow_synergy(request.user, synergy):
+        raise PermissionDenied(_("Only the organisers of the synergy's club can follow it up."))
+    return synergy
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def synergy_edit(request, pk):
-    _member_required(request)
-    synergy = get_object_or_404(selectors.synergies_for(request.user), pk=pk)
+    """The follow-up of one potential synergy: status, next step, what it brought, dated notes."""
+    synergy = _followed_synergy(request, pk)
     form = SynergyForm(request.POST or None, instance=synergy)
     if request.method == "POST" and form.is_valid():
         try:
@@ -633,8 +673,70 @@ def synergy_edit(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
+            if synergy.session_id:
+                return redirect("exchange:session_synergies", pk=synergy.session_id)
             return redirect("exchange:synergies")
-    return render(request, "exchange/synergy_form.html", {"form": form, "synergy": synergy})
+    context = {
+        "form": form,
+        "synergy": synergy,
+        "notes": selectors.synergy_notes(synergy),
+        "note_form": SynergyNoteForm(),
+    }
+    return render(request, "exchange/synergy_form.html", context)
+
+
+@login_required
+@require_POST
+def synergy_note(request, pk):
+    synergy = _followed_synergy(request, pk)
+    form = SynergyNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the note (2,000 characters at most) and a valid date."))
+    else:
+        try:
+            services.synergy_note_add(synergy=synergy, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("The note is added."))
+    return redirect("exchange:synergy", pk=synergy.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_synergies(request, pk):
+    """A session's potential synergies on one phone-friendly list, filtered by status."""
+    session = _session(request, pk)
+    if not permissions.can_follow_session_synergies(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can open this page."))
+    if request.method == "POST":
+        try:
+            count = services.synergies_from_yes(session=session, by=request.user)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            text = ngettext(
+                "%(count)d YES became a potential synergy.", "%(count)d YES became potential synergies.", count
+            )
+            messages.success(request, text % {"count": count})
+        return redirect("exchange:session_synergies", pk=session.pk)
+    filters = SynergyFilterForm(request.GET or None)
+    status = filters.cleaned_data.get("statut", "") if filters.is_valid() else ""
+    counts = selectors.session_synergy_counts(session)
+    page = page_of(request, selectors.session_synergies(session, status=status), PAGE_SIZE)
+    return render(
+        request,
+        "exchange/session_synergies.html",
+        {
+            "session": session,
+            "page": page,
+            "filters": filters,
+            "status": status,
+            "counts": [(value, label, counts[value]) for value, label in SynergyStatus.choices],
+            "total": sum(counts.values()),
+            "query_string": query_string(request.GET),
+        },
+    )
 
 
 @login_required
@@ -650,6 +752,51 @@ def dashboard(request):
         row["planned_pct"] = round(100 * (row["synergies_planned"] or 0) / top)
         row["implemented_pct"] = round(100 * row["synergies_implemented"] / top)
     return render(request, "exchange/dashboard.html", {"clubs": clubs, "club": club, "rows": rows})
+
+
+def _results_scope(request):
+    """(clubs, the chosen club or None for the whole cluster, its name)."""
+    clubs = list(Club.objects.filter(merged_into__isnull=True).order_by("name"))
+    slug = request.GET.get("club", "")
+    club = next((c for c in clubs if c.slug == slug), None)
+    return clubs, club, club.name if club else _("The whole cluster")
+
+
+@login_required
+@require_safe
+def results(request):
+    """The funnel YES -> contacts -> synergies done, per session, per year against the objectives and
+    per club, for a club or the whole cluster; yearly figures without any firm named: every member."""
+    _member_required(request)
+    clubs, club, scope = _results_scope(request)
+    figures = selectors.funnel(club=club, cluster=club is None)
+    top = max(
+        [1] + [row["yes"] for row in figures["years"]] + [row["synergies_planned"] or 0 for row in figures["years"]]
+    )
+    sessions_shown = figures["sessions"][:RESULTS_SESSIONS]
+    return render(
+        request,
+        "exchange/results.html",
+        {
+            "clubs": clubs,
+            "club": club,
+            "scope": scope,
+            "figures": figures,
+            "top": top,
+            "sessions": sessions_shown,
+            "more_sessions": len(figures["sessions"]) - len(sessions_shown),
+        },
+    )
+
+
+@login_required
+@require_safe
+def results_export(request):
+    _member_required(request)
+    _clubs, club, scope = _results_scope(request)
+    figures = selectors.funnel(club=club, cluster=club is None)
+    stem = f"bourse-resultats-{club.slug if club else 'cluster'}"
+    return xlsx_download(exports.funnel_workbook(figures, str(scope)), filename=f"{stem}.xlsx")
 
 
 @login_required
@@ -668,6 +815,26 @@ def satisfaction(request, pk):
             messages.success(request, _("Thank you for your answers."))
             return redirect(session)
     return render(request, "exchange/satisfaction.html", {"session": session, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def satisfaction_paper(request, pk):
+    """An organiser types in a questionnaire a firm answered on paper."""
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    form = SatisfactionPaperForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.satisfaction_enter_paper(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The answers of %(firm)s are recorded.") % {"firm": form.cleaned_data["organisation"].name}
+            )
+            return redirect("exchange:satisfaction_paper", pk=session.pk)
+    return render(request, "exchange/satisfaction_paper.html", {"session": session, "form": form})
 
 
 @login_required
@@ -818,6 +985,8 @@ def firm_home(request, token):
             }
         ),
         "contact_agreed": registration.contact_agreed_at is not None,
+        "questionnaire": selectors.firm_questionnaire_state(registration),
+        "suggestions": selectors.firm_suggestions(registration.organisation),
     }
     return _private(render(request, "exchange/firm_home.html", context))
 
@@ -857,6 +1026,73 @@ def firm_sheet(request, token, sheet_pk=None):
                 return _private(redirect("exchange:firm", token=token))
     context = {"token": token, "session": link.registration.session, "firm": firm, "form": form, "sheet": sheet}
     return _private(render(request, "exchange/firm_sheet.html", context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def firm_satisfaction(request, token):
+    """The satisfaction questionnaire, answered once by the firm through its link."""
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    session = link.registration.session
+    if session.status == SessionStatus.PLANNED:
+        raise Http404(_("The questionnaire opens when the session starts."))
+    form = SatisfactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.satisfaction_submit_by_link(link=link, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        else:
+            messages.success(request, _("Thank you for your answers."))
+            return _private(redirect("exchange:firm", token=token))
+    context = {"token": token, "session": session, "firm": link.registration.organisation, "form": form}
+    return _private(render(request, "exchange/firm_satisfaction.html", context))
+
+
+def _suggested_pair(request):
+    offer = get_object_or_404(ResourceSheet, pk=request.POST.get("offer") or 0, direction="offer")
+    need = get_object_or_404(ResourceSheet, pk=request.POST.get("need") or 0, direction="need")
+    return offer, need
+
+
+@never_cache
+@require_POST
+def firm_suggestion(request, token):
+    """A firm confirms or dismisses, through its link, a suggestion pairing one of its sheets."""
+    link, refusal = _firm_link(request, token)
+    if refusal:
+        return refusal
+    offer, need = _suggested_pair(request)
+    if link.registration.organisation_id not in (offer.organisation_id, need.organisation_id):
+        raise Http404  # another firms' pair: this link does not know it
+    confirm = request.POST.get("action") == "confirm"
+    try:
+        services.suggestion_decide(offer=offer, need=need, confirm=confirm, link=link)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("The suggestion is confirmed.") if confirm else _("The suggestion is dismissed."))
+    return _private(redirect("exchange:firm", token=token))
+
+
+@login_required
+@require_POST
+def suggestion_decide(request):
+    """An organiser of either firm confirms or dismisses a suggestion from a sheet's page."""
+    _member_required(request)
+    offer, need = _suggested_pair(request)
+    confirm = request.POST.get("action") == "confirm"
+    try:
+        services.suggestion_decide(offer=offer, need=need, confirm=confirm, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("The suggestion is confirmed.") if confirm else _("The suggestion is dismissed."))
+    return redirect(offer)
 
 
 @never_cache

@@ -81,12 +81,12 @@ class SynergyViewSet(PortalViewSet):
     name = "synergies"
     icon = "link"
     menu_label = _("Synergies")
-    list_display = ["__str__", "status", "implemented_on", "club"]
-    list_filter = ["status", "club"]
-    search_fields = ["provider__name", "beneficiary__name", "notes"]
+    list_display = ["__str__", "status", "next_step_on", "implemented_on", "club"]
+    list_filter = ["status", "club", "session"]
+    search_fields = ["provider__name", "beneficiary__name", "notes", "next_step"]
     form_fields = [
-        "offer", "need", "provider", "beneficiary", "club", "session", "status", "implemented_on",
-        "tonnes_per_year", "euros_per_year", "notes",
+        "offer", "need", "provider", "beneficiary", "club", "session", "status", "abandon_reason", "next_step",
+        "next_step_on", "implemented_on", "tonnes_per_year", "euros_per_year", "jobs", "notes",
     ]  # fmt: skip
 
 

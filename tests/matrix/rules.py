@@ -105,7 +105,7 @@ exchange.workbooks.zip                     NN    NN    NN    YN    YN    YY
 exchange.workbooks.firm                    NN    YN    NN    YN    YN    YY
 exchange.satisfaction.results              NN    NN    NN    YN    YN    YY
 exchange.synergies.list                    NN    YN    NN    YN    YN    YY
-exchange.synergies.edit                    NN    YN    NN    YN    YN    YY
+exchange.synergies.edit                    NN    NN    NN    YN    YN    YY
 exchange.synergies.create                  NN    YN    NN    YN    YN    YY
 exchange.objectives.dashboard              NN    YY    YY    YY    YY    YY
 exchange.admin.sheets.list                 NN    NN    NN    YN    YN    YY
@@ -134,6 +134,22 @@ exchange.sheets.paper_entry                NN    NN    NN    YN    YN    YY
 exchange.firm_link.edit_sheet              YN    YN    YN    YN    YN    YN
 exchange.readiness.page                    NN    NN    NN    YN    YN    YY
 exchange.readiness.remind                  NN    NN    NN    YN    YN    YY
+# After the morning (#19): each YES is a potential synergy followed up (status, next step, dated notes,
+# what it brought) by the organisers and animators of its club only; the firms read their own.
+exchange.followup.session_list             NN    NN    NN    YN    YN    YY
+exchange.followup.open_from_yes            NN    NN    NN    YN    YN    YY
+exchange.followup.update                   NN    NN    NN    YN    YN    YY
+exchange.followup.note                     NN    NN    NN    YN    YN    YY
+exchange.admin.synergies.edit              NN    NN    NN    YN    YN    YY
+exchange.workbooks.send                    NN    NN    NN    YN    YN    YY
+exchange.satisfaction.paper_entry          NN    NN    NN    YN    YN    YY
+# The funnel's figures name no firm (sessions, years, clubs): every member reads any club's, as the
+# objectives' dashboard.
+exchange.results.page                      NN    YY    YY    YY    YY    YY
+exchange.results.export                    NN    YY    YY    YY    YY    YY
+# A matching suggestion (an offer and a need of two firms) is decided by the firms through their links,
+# or by the organisers of either firm.
+exchange.suggestions.decide                NN    NN    NN    YN    YN    YY
 
 
 # --- workgroups ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from knowledge.exchange.models import (
     ExportStatus,
     FirmWorkbook,
     Interest,
+    MatchSuggestion,
     ParticipationLink,
     Registration,
     ResourceSheet,
@@ -394,6 +395,91 @@ def synergies_create(world, user, inside):
     return Synergy.objects.filter(interest=the_interest).exists()
 
 
+# --- Follow-up of the potential synergies (#19) ------------------------------------------------------
+
+
+@probe("exchange.followup.session_list")
+def followup_session_list(world, user, inside):
+    the_synergy = synergy(world, inside)
+    response = client_for(user).get(reverse("exchange:session_synergies", args=[the_synergy.session_id]))
+    return response.status_code == 200 and the_synergy.offer.title in response.content.decode()
+
+
+@probe("exchange.followup.open_from_yes")
+def followup_open_from_yes(world, user, inside):
+    the_interest = interest(world, inside)
+    client_for(user).post(reverse("exchange:session_synergies", args=[the_interest.session_id]))
+    return Synergy.objects.filter(interest=the_interest).exists()
+
+
+@probe("exchange.followup.update")
+def followup_update(world, user, inside):
+    the_synergy = synergy(world, inside)
+    client_for(user).post(
+        reverse("exchange:synergy", args=[the_synergy.pk]),
+        {"status": "in_contact", "next_step": "Appeler l'acheteur", "next_step_on": "2031-03-02"},
+    )
+    the_synergy.refresh_from_db()
+    return the_synergy.status == "in_contact" and the_synergy.next_step == "Appeler l'acheteur"
+
+
+@probe("exchange.followup.note")
+def followup_note(world, user, inside):
+    the_synergy = synergy(world, inside)
+    text = marker("Note")
+    client_for(user).post(reverse("exchange:synergy_note", args=[the_synergy.pk]), {"text": text})
+    return the_synergy.follow_up_notes.filter(text=text).exists()
+
+
+@probe("exchange.workbooks.send")
+def workbooks_send(world, user, inside):
+    # The workbooks are built: each firm's contact gets a fresh link (the e-mail goes to the test outbox).
+    the_session = session(world, inside, status=SessionStatus.DONE)
+    done_export(the_session)
+    registration = the_session.registrations.get(organisation=firm(world, inside))
+    registration.contact_email = "contact@example.org"
+    registration.save()
+    client_for(user).post(reverse("exchange:workbooks_send", args=[the_session.pk]))
+    return ParticipationLink.objects.filter(registration=registration).exists()
+
+
+@probe("exchange.satisfaction.paper_entry")
+def satisfaction_paper_entry(world, user, inside):
+    the_session = session(world, inside, status=SessionStatus.DONE)
+    client_for(user).post(
+        reverse("exchange:satisfaction_paper", args=[the_session.pk]),
+        {"organisation": firm(world, inside).pk, "logistics": 4, "method": 5, "atmosphere": 4, "comment": ""},
+    )
+    return SatisfactionResponse.objects.filter(session=the_session).exists()
+
+
+@probe("exchange.results.page")
+def results_page(world, user, inside):
+    the_club = club(world, inside)
+    ExchangeObjective.objects.create(club=the_club, year=2034, sessions_planned=2, synergies_planned=9)
+    response = client_for(user).get(reverse("exchange:results") + f"?club={the_club.slug}")
+    return response.status_code == 200 and "2034" in response.content.decode()
+
+
+@probe("exchange.results.export")
+def results_export(world, user, inside):
+    the_club = club(world, inside)
+    ExchangeObjective.objects.create(club=the_club, year=2035, sessions_planned=2, synergies_planned=9)
+    response = client_for(user).get(reverse("exchange:results_export") + f"?club={the_club.slug}")
+    return response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
+@probe("exchange.suggestions.decide")
+def suggestions_decide(world, user, inside):
+    offer = sheet(world, inside)
+    other = OrganisationFactory(zone=firm(world, inside).zone, name=marker("Voisine"))
+    need = sheet(world, inside, direction="need", organisation=other)
+    client_for(user).post(
+        reverse("exchange:suggestion_decide"), {"offer": offer.pk, "need": need.pk, "action": "confirm"}
+    )
+    return MatchSuggestion.objects.filter(offer=offer, need=need).exists()
+
+
 @probe("exchange.objectives.dashboard")
 def objectives_dashboard(world, user, inside):
     # Yearly figures (no firm named): every member follows them, for any club.
@@ -471,6 +557,11 @@ def admin_synergies_list(world, user, inside):
 @probe("exchange.admin.synergies.add_choices")
 def admin_synergies_add_choices(world, user, inside):
     return admin_form_offers(user, "synergies", "club", club(world, inside).pk)
+
+
+@probe("exchange.admin.synergies.edit")
+def admin_synergies_edit(world, user, inside):
+    return admin_page_opens(user, "synergies", "edit", synergy(world, inside).pk)
 
 
 @probe("exchange.admin.objectives.list")
