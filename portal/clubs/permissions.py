@@ -9,7 +9,7 @@ creation, growth targets and the surveys of the whole cluster are the cluster ad
 
 from django.db.models import Q, QuerySet
 
-from portal.members.models import Role
+from portal.members.models import Role, RoleAssignment
 from portal.members.permissions import ALL, holds, is_administrator, scope_ids
 from portal.members.scopes import ScopeKind
 
@@ -139,6 +139,22 @@ def narrow_prospect_contact_form(form, user) -> None:
     if "organisation" in form.fields:
         field = form.fields["organisation"]
         field.queryset = zone_rows_visible(field.queryset, user)
+
+
+def narrow_prospect_file_form(form, user) -> None:
+    """A file is kept on a firm of the user's zones, followed by an animator of a club covering them
+    (the row's current follower stays offered)."""
+    narrow_prospect_contact_form(form, user)
+    if "assigned_to" not in form.fields or is_administrator(user):
+        return
+    zones = animated_zone_ids(user)
+    clubs = Club.objects.filter(merged_into__isnull=True).filter(Q(zone__in=zones) | Q(other_zones__in=zones))
+    animators = RoleAssignment.objects.filter(
+        role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id__in=clubs.values("pk")
+    ).values("person__user_id")
+    field = form.fields["assigned_to"]
+    current = getattr(getattr(form, "instance", None), "assigned_to_id", None)
+    field.queryset = field.queryset.filter(Q(pk__in=animators) | Q(pk=current))
 
 
 def can_keep_prospect_files(user) -> bool:

@@ -31,6 +31,13 @@ clubs.club.stage                           NN    NN    NN    YN    NN    YY
 clubs.club.merge                           NN    NN    NN    NN    NN    YY
 clubs.prospects.list                       NN    NN    NN    YN    NN    YY
 clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
+clubs.prospects.file                       NN    NN    NN    YN    NN    YY
+clubs.prospects.log                        NN    NN    NN    YN    NN    YY
+clubs.prospects.plan                       NN    NN    NN    YN    NN    YY
+clubs.calls.today                          NN    NN    NN    YN    NN    YY
+clubs.calls.overdue                        NN    NN    NN    YN    NN    YY
+clubs.calls.sheet                          NN    NN    NN    YN    NN    YY
+clubs.calls.export                         NN    NN    NN    YN    NN    YY
 clubs.imports.upload                       NN    NN    NN    YN    NN    YY
 clubs.imports.progress                     NN    NN    NN    YN    NN    YY
 clubs.imports.rerun                        NN    NN    NN    YN    NN    YY
@@ -58,6 +65,10 @@ clubs.admin.prospects.list                 NN    NN    NN    YN    NN    YY
 clubs.admin.prospects.export               NN    NN    NN    YN    NN    YY
 clubs.admin.prospects.add_choices          NN    NN    NN    YN    NN    YY
 clubs.admin.prospects.edit                 NN    NN    NN    YN    NN    YY
+clubs.admin.prospect_files.list            NN    NN    NN    YN    NN    YY
+clubs.admin.prospect_files.export          NN    NN    NN    YN    NN    YY
+clubs.admin.prospect_files.add_choices     NN    NN    NN    YN    NN    YY
+clubs.admin.prospect_files.edit            NN    NN    NN    YN    NN    YY
 clubs.admin.imports.list                   NN    NN    NN    YN    NN    YY
 clubs.admin.imports.inspect                NN    NN    NN    YN    NN    YY
 clubs.admin.surveys.list                   NN    NN    NN    YN    NN    YY

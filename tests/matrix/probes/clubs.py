@@ -5,11 +5,13 @@ Prospects, firm imports and growth targets belong to a zone: to the clubs that c
 """
 
 import datetime
+import io
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from cms.models import SurveyResultsPage
 from portal.clubs.models import (
@@ -19,6 +21,7 @@ from portal.clubs.models import (
     GrowthTarget,
     ImportStatus,
     ProspectContact,
+    ProspectFile,
     Survey,
     SurveyInvitation,
     SurveyResponse,
@@ -149,6 +152,89 @@ def prospects_contact(world, user, inside):
         {"status": "called", "contacted_on": datetime.date.today().isoformat(), "note": ""},
     )
     return ProspectContact.objects.filter(organisation=firm).exists()
+
+
+@probe("clubs.prospects.file")
+def prospects_file(world, user, inside):
+    firm = prospect(world, inside)
+    response = client_for(user).get(reverse("club:prospect_file", args=[zone(world, inside).slug, firm.pk]))
+    return response.status_code == 200 and firm.name in response.content.decode()
+
+
+@probe("clubs.prospects.log")
+def prospects_log(world, user, inside):
+    firm = prospect(world, inside)
+    client_for(user).post(
+        reverse("club:prospect_log", args=[zone(world, inside).slug, firm.pk]),
+        {"log-kind": "call", "log-status": "called", "log-contacted_on": datetime.date.today().isoformat()},
+    )
+    return ProspectContact.objects.filter(organisation=firm, kind="call").exists()
+
+
+@probe("clubs.prospects.plan")
+def prospects_plan(world, user, inside):
+    firm = prospect(world, inside)
+    client_for(user).post(
+        reverse("club:prospect_plan", args=[zone(world, inside).slug, firm.pk]),
+        {
+            "plan-assigned_to": "",
+            "plan-next_action": "visit",
+            "plan-next_action_due": datetime.date.today().isoformat(),
+        },
+    )
+    return ProspectFile.objects.filter(organisation=firm, next_action="visit").exists()
+
+
+# --- "My calls today" ------------------------------------------------------------------------------
+# A file assigned to the user on a zone their clubs do not cover is not theirs to call: outside.
+
+
+def _assigned_file(world, user, inside, *, days_late: int = 0) -> ProspectFile | None:
+    if user is None:
+        return None
+    return ProspectFile.objects.create(
+        organisation=prospect(world, inside),
+        assigned_to=user,
+        next_action="call",
+        next_action_due=datetime.date.today() - datetime.timedelta(days=days_late),
+    )
+
+
+def _calls_page_shows(world, user, inside, url_name: str, *, days_late: int = 0) -> bool:
+    prospect_file = _assigned_file(world, user, inside, days_late=days_late)
+    response = client_for(user).get(reverse(url_name))
+    return (
+        prospect_file is not None
+        and response.status_code == 200
+        and escape(prospect_file.organisation.name) in response.content.decode()
+    )
+
+
+@probe("clubs.calls.today")
+def calls_today(world, user, inside):
+    return _calls_page_shows(world, user, inside, "club:calls")
+
+
+@probe("clubs.calls.overdue")
+def calls_overdue(world, user, inside):
+    return _calls_page_shows(world, user, inside, "club:calls", days_late=3)
+
+
+@probe("clubs.calls.sheet")
+def calls_sheet(world, user, inside):
+    return _calls_page_shows(world, user, inside, "club:call_sheet")
+
+
+@probe("clubs.calls.export")
+def calls_export(world, user, inside):
+    prospect_file = _assigned_file(world, user, inside)
+    response = client_for(user).get(reverse("club:calls_export"))
+    if prospect_file is None or response.status_code != 200:
+        return False
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return any(
+        prospect_file.organisation.name in [str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+    )
 
 
 # --- Firm imports ----------------------------------------------------------------------------------
@@ -347,6 +433,30 @@ def admin_prospects_add_choices(world, user, inside):
 @probe("clubs.admin.prospects.edit")
 def admin_prospects_edit(world, user, inside):
     return admin_page_opens(user, "prospect-contacts", "edit", _contact(world, inside).pk)
+
+
+def _prospect_file(world, inside) -> ProspectFile:
+    return ProspectFile.objects.create(organisation=prospect(world, inside))
+
+
+@probe("clubs.admin.prospect_files.list")
+def admin_prospect_files_list(world, user, inside):
+    return admin_list_shows(user, "prospect-files", _prospect_file(world, inside).organisation.name)
+
+
+@probe("clubs.admin.prospect_files.export")
+def admin_prospect_files_export(world, user, inside):
+    return admin_export_has(user, "prospect-files", _prospect_file(world, inside).organisation.name)
+
+
+@probe("clubs.admin.prospect_files.add_choices")
+def admin_prospect_files_add_choices(world, user, inside):
+    return admin_form_offers(user, "prospect-files", "organisation", prospect(world, inside).pk)
+
+
+@probe("clubs.admin.prospect_files.edit")
+def admin_prospect_files_edit(world, user, inside):
+    return admin_page_opens(user, "prospect-files", "edit", _prospect_file(world, inside).pk)
 
 
 @probe("clubs.admin.imports.list")
