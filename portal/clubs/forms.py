@@ -4,8 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.members.models import Zone
+
 from .models import (
     ActionKind,
+    CampaignKind,
+    CampaignResult,
     Club,
     ClubStage,
     CommonProblem,
@@ -169,3 +173,41 @@ class SurveyAnswerForm(forms.Form):
             if importance:
                 rows.append({"problem": problem.value, "importance": importance, "comment": comment})
         return rows
+
+
+def _person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class CampaignForm(forms.Form):
+    """A campaign: which club, which zone's prospects (by their latest status), who contacts them."""
+
+    title = forms.CharField(label=_("Title"), max_length=150)
+    club = forms.ModelChoiceField(label=_("Club"), queryset=Club.objects.none(), empty_label=None)
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices, initial=CampaignKind.PHONING)
+    status = forms.ChoiceField(
+        label=_("Which prospects"),
+        required=False,
+        choices=[("", _("Every prospect of the zone")), ("none", _("Never contacted")), *ContactStatus.choices[:3]],
+        help_text=_("By the latest contact logged with each firm."),
+    )
+    assignees = forms.ModelMultipleChoiceField(
+        label=_("Contacted by"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The firms are shared in turn among the animators ticked."),
+    )
+    goal = forms.CharField(label=_("Goal"), required=False, max_length=300)
+
+    def __init__(self, *args, clubs, zones, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["club"].queryset = clubs
+        self.fields["zone"].queryset = zones
+        self.fields["assignees"].queryset = assignees
+        self.fields["assignees"].label_from_instance = _person_name
+
+
+class CampaignResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=CampaignResult.choices[1:])
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)

@@ -450,3 +450,78 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.response}: {self.get_problem_display()}"
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+class CampaignKind(models.TextChoices):
+    PHONING = "phoning", _("Phoning")
+    MAILING = "mailing", _("Mailing")
+
+
+class CampaignResult(models.TextChoices):
+    """Where a firm of a campaign stands: the funnel reads called → interested → joined."""
+
+    PENDING = "pending", _("To contact")
+    CALLED = "called", _("Contacted")
+    INTERESTED = "interested", _("Interested")
+    NOT_INTERESTED = "not_interested", _("Not interested")
+    JOINED = "joined", _("Joined")
+
+
+class Campaign(models.Model):
+    """A club's push towards the prospects of a zone it covers: a round of calls or of letters and
+    e-mails, its firms shared out among the club's animators."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("club"))
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("zone"))
+    title = models.CharField(_("title"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices, default=CampaignKind.PHONING)
+    goal = models.CharField(_("goal"), max_length=300, blank=True)
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self):
+        return self.title
+
+
+class CampaignTarget(models.Model):
+    """One firm of a campaign, the animator who contacts it, and where it stands."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="campaign_targets", verbose_name=_("organisation")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaign_targets",
+        verbose_name=_("contacted by"),
+    )
+    result = models.CharField(
+        _("result"), max_length=16, choices=CampaignResult.choices, default=CampaignResult.PENDING
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "organisation__name"]
+        verbose_name = _("firm of a campaign")
+        verbose_name_plural = _("firms of campaigns")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organisation"], name="campaign_target_one_per_firm")
+        ]
+        indexes = [models.Index(fields=["campaign", "result"], name="campaign_target_result")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.campaign}"

@@ -220,3 +220,25 @@ def surveys_visible(queryset: QuerySet, user) -> QuerySet:
         return queryset
     clubs = animated_club_ids(user)
     return queryset.filter(club__isnull=False) if clubs is ALL else queryset.filter(club_id__in=clubs)
+
+
+# --- Campaigns -------------------------------------------------------------------------------------
+
+
+def can_run_campaigns(user) -> bool:
+    """The campaigns' page: whoever animates a club (their clubs' campaigns)."""
+    return animates_a_club(user)
+
+
+def can_manage_campaign(user, campaign) -> bool:
+    """A campaign is its club's: its animators see it, record the contacts and the results."""
+    return can_animate(user, campaign.club)
+
+
+def campaigns_visible(queryset: QuerySet, user) -> QuerySet:
+    return club_rows_visible(queryset, user)
+
+
+def may_take_part_in_campaign(user, club: Club) -> bool:
+    """The firms of a campaign are shared among the club's animators."""
+    return user is not None and can_animate(user, club)

@@ -22,11 +22,15 @@ from portal.members.models import Membership, MembershipStatus, Organisation, Ro
 from portal.members.scopes import ScopeKind
 from search import indexing
 
-from . import permissions
+from . import permissions, selectors
 from .firm_files import ImportFileError, Layout, assign_slugs, check_table, open_table, organisations_to_write
 from .models import (
     CLUB_STAGE_ORDER,
     ActionKind,
+    Campaign,
+    CampaignKind,
+    CampaignResult,
+    CampaignTarget,
     Club,
     ClubStageChange,
     CommonProblem,
@@ -597,3 +601,72 @@ def survey_set_public(*, survey: Survey, public: bool, by) -> Survey:
         survey.save(update_fields=["results_public"])
         survey_results_public_changed.send(sender=Survey, survey=survey, public=public, by=by)
     return survey
+
+
+# --- Campaigns ----------------------------------------------------------------------------------
+
+# What a campaign's result says in the prospect's log: its status there, and the kind of contact.
+_RESULT_STATUS = {
+    CampaignResult.CALLED: ContactStatus.CALLED,
+    CampaignResult.INTERESTED: ContactStatus.CALLED,
+    CampaignResult.NOT_INTERESTED: ContactStatus.DECLINED,
+    CampaignResult.JOINED: ContactStatus.JOINED,
+}
+
+
+def campaign_create(
+    *, club: Club, zone: Zone, title: str, kind: str, by, assignees, status: str = "", goal: str = ""
+) -> Campaign:
+    """Groups the prospects of a zone the club covers (those at the latest status `status`, "none"
+    for the never contacted, "" for all) into a campaign, shared in turn among `assignees`."""
+    if not permissions.can_animate(by, club):
+        raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
+    if zone.pk not in selectors.club_zone_ids(club):
+        raise ValidationError({"zone": _("Choose a zone the club covers.")})
+    if kind not in CampaignKind.values:
+        raise ValidationError({"kind": _("Choose a phoning or a mailing.")})
+    assignees = list(assignees)
+    if not assignees:
+        raise ValidationError({"assignees": _("Choose who contacts the firms.")})
+    for person in assignees:
+        if not permissions.may_take_part_in_campaign(person, club):
+            raise ValidationError({"assignees": _("The firms are shared among the club's animators only.")})
+    firms = list(selectors.zone_prospects(zone, status=status).values_list("pk", flat=True))
+    if not firms:
+        raise ValidationError(_("No prospect of this zone matches: the campaign would be empty."))
+    campaign = Campaign(club=club, zone=zone, title=title.strip(), kind=kind, goal=goal.strip(), created_by=by)
+    campaign.full_clean()
+    with transaction.atomic():
+        campaign.save()
+        CampaignTarget.objects.bulk_create(
+            CampaignTarget(campaign=campaign, organisation_id=firm, assigned_to=assignees[n % len(assignees)])
+            for n, firm in enumerate(firms)
+        )
+    return campaign
+
+
+def campaign_target_record(*, target: CampaignTarget, result: str, by, note: str = "") -> CampaignTarget:
+    """Where the firm stands after the call (or the letter); the prospect's log says it too."""
+    campaign = target.campaign
+    if not permissions.can_manage_campaign(by, campaign):
+        raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
+    if result not in _RESULT_STATUS:
+        raise ValidationError({"result": _("Choose what came of the contact.")})
+    kind = ContactKind.CALL if campaign.kind == CampaignKind.PHONING else ContactKind.EMAIL
+    status = _RESULT_STATUS[result]
+    if campaign.kind == CampaignKind.MAILING and result == CampaignResult.CALLED:
+        status = ContactStatus.INVITED
+    text = f"{campaign.title} : {CampaignResult(result).label}"
+    if note.strip():
+        text = f"{text} — {note.strip()}"
+    with transaction.atomic():
+        target = CampaignTarget.objects.select_for_update().select_related("campaign").get(pk=target.pk)
+        target.result = result
+        if target.assigned_to_id is None and permissions.may_take_part_in_campaign(by, campaign.club):
+            target.assigned_to = by
+        target.save()
+        prospect_contact_record(
+            organisation=target.organisation, status=status, kind=kind, note=text[:300], by=by,
+            outcome=ContactOutcome.REACHED if kind == ContactKind.CALL and result != CampaignResult.CALLED else "",
+        )  # fmt: skip
+    return target

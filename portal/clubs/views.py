@@ -1,6 +1,8 @@
 """Pages of the clubs' life: public club pages, and the organisers' tools (stage, merger, imports,
 prospects, surveys, growth). Thin: writes in services.py, reads in selectors.py, rules in permissions.py."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +22,8 @@ from portal.pagination import page_of
 
 from . import exports, permissions, selectors, services
 from .forms import (
+    CampaignForm,
+    CampaignResultForm,
     FirmImportForm,
     MergeForm,
     ProspectContactForm,
@@ -29,7 +33,7 @@ from .forms import (
     SurveyAnswerForm,
     SurveyForm,
 )
-from .models import Club, ContactStatus, FirmImport, Survey
+from .models import Campaign, CampaignResult, CampaignTarget, Club, ContactStatus, FirmImport, Survey
 
 
 def _error_text(error: ValidationError) -> str:
@@ -520,3 +524,97 @@ def growth_public(request):
         "clubs": selectors.active_clubs(),
     }
     return render(request, "clubs/growth_public.html", context)
+
+
+# --- Campaigns ----------------------------------------------------------------------------------
+
+
+def _campaign_form(request, data=None):
+    return CampaignForm(
+        data,
+        clubs=permissions.animated_clubs(request.user),
+        zones=selectors.campaign_zones(request.user),
+        assignees=selectors.campaign_assignees(request.user),
+        initial={"assignees": [request.user.pk]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_list(request):
+    """The campaigns of the user's clubs with their progress, and the form to start one."""
+    if not permissions.can_run_campaigns(request.user):
+        raise PermissionDenied(_("This page is for the animators of the clubs and the administrators."))
+    form = _campaign_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            count = campaign.targets.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The campaign is ready: %(count)d firm to contact.",
+                    "The campaign is ready: %(count)d firms to contact.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("club:campaign_detail", campaign_id=campaign.pk)
+    page = page_of(request, selectors.campaigns_for(request.user), 30)
+    return render(request, "clubs/campaign_list.html", {"form": form, "page": page})
+
+
+def _campaign_of(request, campaign_id):
+    campaign = get_object_or_404(Campaign.objects.select_related("club", "zone"), pk=campaign_id)
+    if not permissions.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied(_("This campaign is its club's animators' and the administrators'."))
+    return campaign
+
+
+CAMPAIGN_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def campaign_detail(request, campaign_id):
+    """The funnel (contacted, interested, joined), each animator's share, and the firms left to contact
+    ("mine" by default: the ones the signed-in animator has to call)."""
+    campaign = _campaign_of(request, campaign_id)
+    mine = request.GET.get("qui", "moi") != "tous"
+    result = request.GET.get("resultat", "")
+    targets = selectors.campaign_targets(campaign, assigned_to=request.user if mine else None, result=result)
+    context = {
+        "campaign": campaign,
+        "funnel": selectors.campaign_funnel(campaign),
+        "page": page_of(request, targets, CAMPAIGN_PAGE_SIZE),
+        "mine": mine,
+        "result": result,
+        "results": CampaignResult.choices,
+        "result_form": CampaignResultForm(),
+        "query_string": urlencode({"qui": "moi" if mine else "tous", "resultat": result}),
+    }
+    return render(request, "clubs/campaign_detail.html", context)
+
+
+@login_required
+@require_POST
+def campaign_record(request, campaign_id, target_id):
+    campaign = _campaign_of(request, campaign_id)
+    target = get_object_or_404(CampaignTarget.objects.select_related("organisation__zone"), pk=target_id,
+                               campaign=campaign)  # fmt: skip
+    form = CampaignResultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was recorded: choose what came of the contact."))
+    else:
+        try:
+            services.campaign_target_record(target=target, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Recorded for %(name)s.") % {"name": target.organisation.name})
+    back = request.POST.get("next", "")
+    url = reverse("club:campaign_detail", args=[campaign.pk])
+    return redirect(url + back if back.startswith("?") else url)

@@ -38,6 +38,10 @@ clubs.calls.today                          NN    NN    NN    YN    NN    YY
 clubs.calls.overdue                        NN    NN    NN    YN    NN    YY
 clubs.calls.sheet                          NN    NN    NN    YN    NN    YY
 clubs.calls.export                         NN    NN    NN    YN    NN    YY
+clubs.campaigns.list                       NN    NN    NN    YN    NN    YY
+clubs.campaigns.start                      NN    NN    NN    YN    NN    YY
+clubs.campaigns.see                        NN    NN    NN    YN    NN    YY
+clubs.campaigns.record                     NN    NN    NN    YN    NN    YY
 clubs.imports.upload                       NN    NN    NN    YN    NN    YY
 clubs.imports.progress                     NN    NN    NN    YN    NN    YY
 clubs.imports.rerun                        NN    NN    NN    YN    NN    YY

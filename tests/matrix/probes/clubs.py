@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 
 from cms.models import SurveyResultsPage
 from portal.clubs.models import (
+    Campaign,
+    CampaignTarget,
     ClubBoardMember,
     ClubStageChange,
     FirmImport,
@@ -235,6 +237,51 @@ def calls_export(world, user, inside):
     return any(
         prospect_file.organisation.name in [str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
     )
+
+
+# --- Campaigns ------------------------------------------------------------------------------------
+
+
+def _campaign(world, inside) -> Campaign:
+    the_club = club(world, inside)
+    campaign = Campaign.objects.create(club=the_club, zone=the_club.zone, title=marker("Campagne"))
+    CampaignTarget.objects.create(campaign=campaign, organisation=prospect(world, inside))
+    return campaign
+
+
+@probe("clubs.campaigns.list")
+def campaigns_list(world, user, inside):
+    campaign = _campaign(world, inside)
+    response = client_for(user).get(reverse("club:campaigns"))
+    return response.status_code == 200 and campaign.title in response.content.decode()
+
+
+@probe("clubs.campaigns.start")
+def campaigns_start(world, user, inside):
+    the_club, title = club(world, inside), marker("Nouvelle campagne")
+    prospect(world, inside)
+    data = {"title": title, "club": the_club.pk, "zone": the_club.zone_id, "kind": "phoning", "status": ""}
+    if user is not None:
+        data["assignees"] = [user.pk]
+    client_for(user).post(reverse("club:campaigns"), data)
+    return Campaign.objects.filter(title=title, club=the_club).exists()
+
+
+@probe("clubs.campaigns.see")
+def campaigns_see(world, user, inside):
+    campaign = _campaign(world, inside)
+    response = client_for(user).get(reverse("club:campaign_detail", args=[campaign.pk]) + "?qui=tous")
+    return response.status_code == 200 and campaign.title in response.content.decode()
+
+
+@probe("clubs.campaigns.record")
+def campaigns_record(world, user, inside):
+    target = _campaign(world, inside).targets.get()
+    client_for(user).post(
+        reverse("club:campaign_record", args=[target.campaign_id, target.pk]), {"result": "interested"}
+    )
+    target.refresh_from_db()
+    return target.result == "interested"
 
 
 # --- Firm imports ----------------------------------------------------------------------------------
