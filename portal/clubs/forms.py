@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import add_honeypot
 from portal.members.models import Zone
 
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     ContactStatus,
     Importance,
     ImportMode,
+    JoinRequest,
 )
 
 # An extract of the business register for a few communes, all its columns kept: about 300 bytes a line.
@@ -211,3 +213,29 @@ class CampaignForm(forms.Form):
 class CampaignResultForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=CampaignResult.choices[1:])
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class JoinRequestForm(forms.ModelForm):
+    """A firm asks to join the club of its business park (the public form, with its trap for robots)."""
+
+    class Meta:
+        model = JoinRequest
+        fields = [
+            "zone", "name", "siret", "kind", "naf_code", "headcount_band", "address", "postcode", "commune", "phone",
+            "first_name", "last_name", "email", "job_title", "colleagues", "message",
+        ]  # fmt: skip
+        labels = {"zone": _("Business park")}
+        widgets = {"colleagues": forms.Textarea(attrs={"rows": 3}), "message": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones
+        self.fields["zone"].empty_label = None
+        self.fields["email"].help_text = _(
+            "We answer here; you will get your invitation to the portal at this address."
+        )
+        add_honeypot(self)
+
+
+class JoinRefusalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to the firm)"), max_length=500)

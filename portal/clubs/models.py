@@ -10,7 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models import Organisation, Person, Zone
+from portal.members.models import HeadcountBand, Organisation, OrganisationKind, Person, Zone
+from portal.members.validators import validate_naf, validate_siret
 
 
 class ClubStage(models.TextChoices):
@@ -525,3 +526,68 @@ class CampaignTarget(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {self.campaign}"
+
+
+# --- Joining online ---------------------------------------------------------------------------
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the club")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class JoinRequest(models.Model):
+    """A firm asks on the site to join the club of its business park. Nothing else is written until
+    one of the club's animators accepts it (the organisation, its membership, its people's
+    invitations) or refuses it with a reason; the firm is told by e-mail either way."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("zone"))
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("club"))
+    name = models.CharField(_("name of the firm"), max_length=200)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    naf_code = models.CharField(_("NAF code"), max_length=6, blank=True, validators=[validate_naf])
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    headcount_band = models.CharField(_("headcount"), max_length=8, choices=HeadcountBand.choices, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    colleagues = models.TextField(
+        _("colleagues to invite"), blank=True, max_length=1000, help_text=_("One e-mail address a line.")
+    )
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    refusal_reason = models.CharField(_("reason of the refusal"), max_length=500, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="join_requests",
+        verbose_name=_("organisation"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        indexes = [models.Index(fields=["zone", "status"], name="join_request_inbox")]
+
+    def __str__(self):
+        return f"{self.name} → {self.club}"
+
+    def colleague_emails(self) -> list[str]:
+        return [line.strip() for line in self.colleagues.splitlines() if line.strip()]

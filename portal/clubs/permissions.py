@@ -242,3 +242,15 @@ def campaigns_visible(queryset: QuerySet, user) -> QuerySet:
 def may_take_part_in_campaign(user, club: Club) -> bool:
     """The firms of a campaign are shared among the club's animators."""
     return user is not None and can_animate(user, club)
+
+
+# --- Joining online --------------------------------------------------------------------------------
+
+
+def can_decide_join_request(user, join_request) -> bool:
+    """A firm's request to join a club: its animators (and the administrators) accept or refuse it."""
+    return can_animate(user, join_request.club)
+
+
+def join_requests_visible(queryset: QuerySet, user) -> QuerySet:
+    return club_rows_visible(queryset, user)

@@ -46,6 +46,8 @@ from .models import (
     ContactStatus,
     GrowthTarget,
     Importance,
+    JoinRequest,
+    JoinRequestStatus,
     ProspectContact,
     ProspectFile,
     Survey,
@@ -623,3 +625,28 @@ def campaign_assignees(user):
         .objects.filter(Q(pk__in=people) | Q(pk=user.pk), is_active=True)
         .order_by("first_name", "last_name", "pk")
     )
+
+
+# --- Joining online -----------------------------------------------------------------------------
+
+
+def zones_to_join() -> QuerySet[Zone]:
+    """The business parks a firm may ask to join from the site: those a running club covers."""
+    running = Club.objects.filter(merged_into__isnull=True)
+    covered = Q(pk__in=running.values("zone_id")) | Q(
+        pk__in=running.filter(other_zones__isnull=False).values("other_zones")
+    )
+    return Zone.objects.filter(covered).order_by("name")
+
+
+def club_of_zone(zone: Zone) -> Club | None:
+    """The running club of a zone: the one whose main zone it is, else one that took it on."""
+    running = Club.objects.filter(merged_into__isnull=True)
+    return running.filter(zone=zone).order_by("pk").first() or running.filter(other_zones=zone).order_by("pk").first()
+
+
+def join_requests_for(user, *, status: str = JoinRequestStatus.PENDING) -> QuerySet[JoinRequest]:
+    queryset = JoinRequest.objects.select_related("zone", "club", "organisation", "decided_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    return permissions.join_requests_visible(queryset, user).order_by("-created_at")

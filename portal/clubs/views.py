@@ -16,15 +16,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.exports import xlsx_download
-from portal.forms import add_service_errors
+from portal.forms import HONEYPOT_FIELD, add_service_errors
 from portal.members.models import Organisation, Zone
 from portal.pagination import page_of
+from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
 from .forms import (
     CampaignForm,
     CampaignResultForm,
     FirmImportForm,
+    JoinRefusalForm,
+    JoinRequestForm,
     MergeForm,
     ProspectContactForm,
     ProspectLogForm,
@@ -33,7 +36,7 @@ from .forms import (
     SurveyAnswerForm,
     SurveyForm,
 )
-from .models import Campaign, CampaignResult, CampaignTarget, Club, ContactStatus, FirmImport, Survey
+from .models import Campaign, CampaignResult, CampaignTarget, Club, ContactStatus, FirmImport, JoinRequest, Survey
 
 
 def _error_text(error: ValidationError) -> str:
@@ -618,3 +621,80 @@ def campaign_record(request, campaign_id, target_id):
     back = request.POST.get("next", "")
     url = reverse("club:campaign_detail", args=[campaign.pk])
     return redirect(url + back if back.startswith("?") else url)
+
+
+# --- Joining online -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def join_request_form(request):
+    """The public form: a firm asks to join the club of its business park. Robots and floods are
+    refused (nothing stored); the request waits for the club's animators."""
+    form = JoinRequestForm(request.POST or None, zones=selectors.zones_to_join())
+    if request.method == "POST" and over_rate(request, "join_request"):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+        return render(request, "clubs/join_form.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != HONEYPOT_FIELD}
+        try:
+            join_request = services.join_request_submit(base_url=request.build_absolute_uri("/"), **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(request, "clubs/join_sent.html", {"join_request": join_request})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clubs/join_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_safe
+def join_requests(request):
+    if not permissions.animates_a_club(request.user):
+        raise PermissionDenied(_("This page is for the animators of the clubs and the administrators."))
+    context = {
+        "pending": selectors.join_requests_for(request.user),
+        "answered": selectors.join_requests_for(request.user, status="")[:30],
+        "refusal_form": JoinRefusalForm(),
+    }
+    return render(request, "clubs/join_requests.html", context)
+
+
+def _join_request_of(request, request_id):
+    join_request = get_object_or_404(JoinRequest.objects.select_related("club"), pk=request_id)
+    if not permissions.can_decide_join_request(request.user, join_request):
+        raise PermissionDenied(_("This request is for the club's animators and the administrators."))
+    return join_request
+
+
+@login_required
+@require_POST
+def join_request_accept(request, request_id):
+    join_request = _join_request_of(request, request_id)
+    try:
+        services.join_request_accept(join_request=join_request, by=request.user,
+                                     base_url=request.build_absolute_uri("/"))  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("%(name)s is a member of %(club)s: its people are invited.")
+                         % {"name": join_request.name, "club": join_request.club.name})  # fmt: skip
+    return redirect("club:join_requests")
+
+
+@login_required
+@require_POST
+def join_request_refuse(request, request_id):
+    join_request = _join_request_of(request, request_id)
+    form = JoinRefusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was sent: say why the request is refused."))
+        return redirect("club:join_requests")
+    try:
+        services.join_request_refuse(join_request=join_request, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The request of %(name)s is refused; the firm is told why.")
+                         % {"name": join_request.name})  # fmt: skip
+    return redirect("club:join_requests")

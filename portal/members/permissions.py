@@ -164,3 +164,9 @@ def lacks_required_two_factor(user) -> bool:
     from allauth.mfa.utils import is_mfa_enabled
 
     return not is_mfa_enabled(user)
+
+
+def can_welcome_to_club(user, club_id: int) -> bool:
+    """A firm's request to join a club: accepted by the club's animators (and administrators), who
+    then register the firm, its membership of the club and invite its people."""
+    return holds(user, Role.ANIMATOR, (ScopeKind.CLUB, club_id))

@@ -42,6 +42,9 @@ clubs.campaigns.list                       NN    NN    NN    YN    NN    YY
 clubs.campaigns.start                      NN    NN    NN    YN    NN    YY
 clubs.campaigns.see                        NN    NN    NN    YN    NN    YY
 clubs.campaigns.record                     NN    NN    NN    YN    NN    YY
+clubs.join.requests                        NN    NN    NN    YN    NN    YY
+clubs.join.accept                          NN    NN    NN    YN    NN    YY
+clubs.join.refuse                          NN    NN    NN    YN    NN    YY
 clubs.imports.upload                       NN    NN    NN    YN    NN    YY
 clubs.imports.progress                     NN    NN    NN    YN    NN    YY
 clubs.imports.rerun                        NN    NN    NN    YN    NN    YY

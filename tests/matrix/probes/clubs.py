@@ -22,12 +22,14 @@ from portal.clubs.models import (
     FirmImport,
     GrowthTarget,
     ImportStatus,
+    JoinRequest,
     ProspectContact,
     ProspectFile,
     Survey,
     SurveyInvitation,
     SurveyResponse,
 )
+from portal.members.demo import fictional_siret
 from tests.factories import OrganisationFactory, PersonFactory
 
 from ..kit import allowed, client_for, probe
@@ -282,6 +284,41 @@ def campaigns_record(world, user, inside):
     )
     target.refresh_from_db()
     return target.result == "interested"
+
+
+# --- Joining online: a firm's request waits for the animators of its park's club -----------------------
+
+
+def _join_request(world, inside) -> JoinRequest:
+    the_club = club(world, inside)
+    return JoinRequest.objects.create(
+        zone=the_club.zone, club=the_club, name=marker("Demandeuse"), kind="classic_firm",
+        siret=fictional_siret(700_000 + next(_numbers)),
+        first_name="Lucie", last_name="Vasseur", email="lucie@example.org",
+    )  # fmt: skip
+
+
+@probe("clubs.join.requests")
+def join_requests(world, user, inside):
+    join_request = _join_request(world, inside)
+    response = client_for(user).get(reverse("club:join_requests"))
+    return response.status_code == 200 and join_request.name in response.content.decode()
+
+
+@probe("clubs.join.accept")
+def join_accept(world, user, inside):
+    join_request = _join_request(world, inside)
+    client_for(user).post(reverse("club:join_request_accept", args=[join_request.pk]))
+    join_request.refresh_from_db()
+    return join_request.status == "accepted"
+
+
+@probe("clubs.join.refuse")
+def join_refuse(world, user, inside):
+    join_request = _join_request(world, inside)
+    client_for(user).post(reverse("club:join_request_refuse", args=[join_request.pk]), {"reason": "Hors du parc"})
+    join_request.refresh_from_db()
+    return join_request.status == "refused"
 
 
 # --- Firm imports ----------------------------------------------------------------------------------
