@@ -149,3 +149,20 @@ def test_another_clubs_animator_can_neither_see_nor_answer(client, park):
     assert client.post(reverse("club:join_request_refuse", args=[join_request.pk]), {"reason": "x"}).status_code == 403
     join_request.refresh_from_db()
     assert join_request.status == "pending" and not Organisation.objects.filter(name="Imprimerie Vasseur").exists()
+
+
+def test_answered_requests_go_after_the_retention_but_not_the_waiting_ones(client, park):
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.clubs.privacy import purge_join_requests
+
+    for n in range(2):
+        client.post(reverse("club:join"), form_data(park, name=f"Firme {n}", siret=fictional_siret(5000 + n)))
+    answered, waiting = JoinRequest.objects.order_by("pk")
+    JoinRequest.objects.filter(pk=answered.pk).update(
+        status="refused", decided_at=timezone.now() - datetime.timedelta(days=4 * 365)
+    )
+    assert purge_join_requests(timezone.now() - datetime.timedelta(days=3 * 365)) == 1
+    assert list(JoinRequest.objects.all()) == [waiting]
