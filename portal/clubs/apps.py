@@ -30,7 +30,15 @@ class ClubsConfig(AppConfig):
             PersonRole.ADMINISTRATOR,
             *(
                 name
-                for model in ("club", "clubboardmember", "clubstagechange", "growthtarget", "prospectcontact", "survey")
+                for model in (
+                    "club",
+                    "clubboardmember",
+                    "clubstagechange",
+                    "growthtarget",
+                    "prospectcontact",
+                    "prospectfile",
+                    "survey",
+                )
                 for name in crud("clubs", model)
             ),
             "clubs.view_firmimport",
@@ -42,7 +50,11 @@ class ClubsConfig(AppConfig):
         grant(
             Role.ANIMATOR,
             "clubs.view_club",
-            *(name for model in ("clubboardmember", "prospectcontact", "survey") for name in crud("clubs", model)),
+            *(
+                name
+                for model in ("clubboardmember", "prospectcontact", "prospectfile", "survey")
+                for name in crud("clubs", model)
+            ),
             "clubs.view_clubstagechange",
             "clubs.view_growthtarget",
             "clubs.view_firmimport",

@@ -4,8 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import add_honeypot
+from portal.members.models import Zone
+
 from .models import (
     ActionKind,
+    CampaignKind,
+    CampaignResult,
     Club,
     ClubStage,
     CommonProblem,
@@ -14,6 +19,7 @@ from .models import (
     ContactStatus,
     Importance,
     ImportMode,
+    JoinRequest,
 )
 
 # An extract of the business register for a few communes, all its columns kept: about 300 bytes a line.
@@ -201,3 +207,67 @@ class AutonomyForm(forms.Form):
             "autonomy_planned_on": data["autonomy_planned_on"],
             "milestones": milestones,
         }
+
+
+def _person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class CampaignForm(forms.Form):
+    """A campaign: which club, which zone's prospects (by their latest status), who contacts them."""
+
+    title = forms.CharField(label=_("Title"), max_length=150)
+    club = forms.ModelChoiceField(label=_("Club"), queryset=Club.objects.none(), empty_label=None)
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices, initial=CampaignKind.PHONING)
+    status = forms.ChoiceField(
+        label=_("Which prospects"),
+        required=False,
+        choices=[("", _("Every prospect of the zone")), ("none", _("Never contacted")), *ContactStatus.choices[:3]],
+        help_text=_("By the latest contact logged with each firm."),
+    )
+    assignees = forms.ModelMultipleChoiceField(
+        label=_("Contacted by"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The firms are shared in turn among the animators ticked."),
+    )
+    goal = forms.CharField(label=_("Goal"), required=False, max_length=300)
+
+    def __init__(self, *args, clubs, zones, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["club"].queryset = clubs
+        self.fields["zone"].queryset = zones
+        self.fields["assignees"].queryset = assignees
+        self.fields["assignees"].label_from_instance = _person_name
+
+
+class CampaignResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=CampaignResult.choices[1:])
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class JoinRequestForm(forms.ModelForm):
+    """A firm asks to join the club of its business park (the public form, with its trap for robots)."""
+
+    class Meta:
+        model = JoinRequest
+        fields = [
+            "zone", "name", "siret", "kind", "naf_code", "headcount_band", "address", "postcode", "commune", "phone",
+            "first_name", "last_name", "email", "job_title", "colleagues", "message",
+        ]  # fmt: skip
+        labels = {"zone": _("Business park")}
+        widgets = {"colleagues": forms.Textarea(attrs={"rows": 3}), "message": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones
+        self.fields["zone"].empty_label = None
+        self.fields["email"].help_text = _(
+            "We answer here; you will get your invitation to the portal at this address."
+        )
+        add_honeypot(self)
+
+
+class JoinRefusalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to the firm)"), max_length=500)

@@ -10,7 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.members.models import Organisation, Person, Zone
+from portal.members.models import HeadcountBand, Organisation, OrganisationKind, Person, Zone
+from portal.members.validators import validate_naf, validate_siret
 
 
 class ClubStage(models.TextChoices):
@@ -504,3 +505,143 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.response}: {self.get_problem_display()}"
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+class CampaignKind(models.TextChoices):
+    PHONING = "phoning", _("Phoning")
+    MAILING = "mailing", _("Mailing")
+
+
+class CampaignResult(models.TextChoices):
+    """Where a firm of a campaign stands: the funnel reads called → interested → joined."""
+
+    PENDING = "pending", _("To contact")
+    CALLED = "called", _("Contacted")
+    INTERESTED = "interested", _("Interested")
+    NOT_INTERESTED = "not_interested", _("Not interested")
+    JOINED = "joined", _("Joined")
+
+
+class Campaign(models.Model):
+    """A club's push towards the prospects of a zone it covers: a round of calls or of letters and
+    e-mails, its firms shared out among the club's animators."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("club"))
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("zone"))
+    title = models.CharField(_("title"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices, default=CampaignKind.PHONING)
+    goal = models.CharField(_("goal"), max_length=300, blank=True)
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self):
+        return self.title
+
+
+class CampaignTarget(models.Model):
+    """One firm of a campaign, the animator who contacts it, and where it stands."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="campaign_targets", verbose_name=_("organisation")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaign_targets",
+        verbose_name=_("contacted by"),
+    )
+    result = models.CharField(
+        _("result"), max_length=16, choices=CampaignResult.choices, default=CampaignResult.PENDING
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "organisation__name"]
+        verbose_name = _("firm of a campaign")
+        verbose_name_plural = _("firms of campaigns")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organisation"], name="campaign_target_one_per_firm")
+        ]
+        indexes = [models.Index(fields=["campaign", "result"], name="campaign_target_result")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.campaign}"
+
+
+# --- Joining online ---------------------------------------------------------------------------
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the club")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class JoinRequest(models.Model):
+    """A firm asks on the site to join the club of its business park. Nothing else is written until
+    one of the club's animators accepts it (the organisation, its membership, its people's
+    invitations) or refuses it with a reason; the firm is told by e-mail either way."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("zone"))
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("club"))
+    name = models.CharField(_("name of the firm"), max_length=200)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    naf_code = models.CharField(_("NAF code"), max_length=6, blank=True, validators=[validate_naf])
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    headcount_band = models.CharField(_("headcount"), max_length=8, choices=HeadcountBand.choices, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    colleagues = models.TextField(
+        _("colleagues to invite"), blank=True, max_length=1000, help_text=_("One e-mail address a line.")
+    )
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    refusal_reason = models.CharField(_("reason of the refusal"), max_length=500, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="join_requests",
+        verbose_name=_("organisation"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        indexes = [models.Index(fields=["zone", "status"], name="join_request_inbox")]
+
+    def __str__(self):
+        return f"{self.name} → {self.club}"
+
+    def colleague_emails(self) -> list[str]:
+        return [line.strip() for line in self.colleagues.splitlines() if line.strip()]

@@ -9,7 +9,7 @@ creation, growth targets and the surveys of the whole cluster are the cluster ad
 
 from django.db.models import Q, QuerySet
 
-from portal.members.models import Role
+from portal.members.models import Role, RoleAssignment
 from portal.members.permissions import ALL, holds, is_administrator, scope_ids
 from portal.members.scopes import ScopeKind
 
@@ -147,6 +147,22 @@ def narrow_prospect_contact_form(form, user) -> None:
         field.queryset = zone_rows_visible(field.queryset, user)
 
 
+def narrow_prospect_file_form(form, user) -> None:
+    """A file is kept on a firm of the user's zones, followed by an animator of a club covering them
+    (the row's current follower stays offered)."""
+    narrow_prospect_contact_form(form, user)
+    if "assigned_to" not in form.fields or is_administrator(user):
+        return
+    zones = animated_zone_ids(user)
+    clubs = Club.objects.filter(merged_into__isnull=True).filter(Q(zone__in=zones) | Q(other_zones__in=zones))
+    animators = RoleAssignment.objects.filter(
+        role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id__in=clubs.values("pk")
+    ).values("person__user_id")
+    field = form.fields["assigned_to"]
+    current = getattr(getattr(form, "instance", None), "assigned_to_id", None)
+    field.queryset = field.queryset.filter(Q(pk__in=animators) | Q(pk=current))
+
+
 def can_keep_prospect_files(user) -> bool:
     """ "My calls today", the call sheet and its export: whoever animates a club (their zones' files)."""
     return animates_a_club(user)
@@ -210,3 +226,37 @@ def surveys_visible(queryset: QuerySet, user) -> QuerySet:
         return queryset
     clubs = animated_club_ids(user)
     return queryset.filter(club__isnull=False) if clubs is ALL else queryset.filter(club_id__in=clubs)
+
+
+# --- Campaigns -------------------------------------------------------------------------------------
+
+
+def can_run_campaigns(user) -> bool:
+    """The campaigns' page: whoever animates a club (their clubs' campaigns)."""
+    return animates_a_club(user)
+
+
+def can_manage_campaign(user, campaign) -> bool:
+    """A campaign is its club's: its animators see it, record the contacts and the results."""
+    return can_animate(user, campaign.club)
+
+
+def campaigns_visible(queryset: QuerySet, user) -> QuerySet:
+    return club_rows_visible(queryset, user)
+
+
+def may_take_part_in_campaign(user, club: Club) -> bool:
+    """The firms of a campaign are shared among the club's animators."""
+    return user is not None and can_animate(user, club)
+
+
+# --- Joining online --------------------------------------------------------------------------------
+
+
+def can_decide_join_request(user, join_request) -> bool:
+    """A firm's request to join a club: its animators (and the administrators) accept or refuse it."""
+    return can_animate(user, join_request.club)
+
+
+def join_requests_visible(queryset: QuerySet, user) -> QuerySet:
+    return club_rows_visible(queryset, user)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from portal.members.models import Person
 from portal.privacy import registry
 
-from .models import Club, ClubBoardMember, ProspectContact, ProspectFile, SurveyResponse
+from .models import Club, ClubBoardMember, JoinRequest, JoinRequestStatus, ProspectContact, ProspectFile, SurveyResponse
 
 
 def export_board_seats(person: Person) -> list[dict]:
@@ -118,6 +118,13 @@ def purge_survey_respondent_names(cutoff) -> int:
     )
 
 
+def purge_join_requests(cutoff) -> int:
+    # An answered request names the person who asked and their colleagues: it goes with the prospects'
+    # contacts (an accepted firm lives on as an organisation, its people as invited accounts).
+    answered = JoinRequest.objects.exclude(status=JoinRequestStatus.PENDING).filter(decided_at__lt=cutoff)
+    return answered.delete()[0]
+
+
 def register() -> None:
     """Called from ClubsConfig.ready()."""
     registry.register_section(
@@ -157,6 +164,27 @@ def register() -> None:
     registry.register_purge(
         "prospect_contacts", label=gettext_lazy("Contacts with prospect firms"),
         retention_setting="prospect_contacts", purge=purge_prospect_contacts,
+    )  # fmt: skip
+    registry.register_processing(
+        "join_requests",
+        title=gettext_lazy("Requests to join a club made on the site"),
+        purpose=gettext_lazy(
+            "Answering a firm that asks to join the club of its business park: the firm's details, the name, "
+            "e-mail, phone and job title of the person who asks, the colleagues' e-mail addresses to invite and "
+            "the message; the animator's answer and, if refused, its reason."
+        ),
+        legal_basis=gettext_lazy("Steps taken at the request of the firm before its membership"),
+        data=[
+            gettext_lazy("firm's details"),
+            gettext_lazy("name, e-mail, phone and job title of the person who asks"),
+            gettext_lazy("colleagues' e-mail addresses"),
+        ],  # fmt: skip
+        retention_setting="prospect_contacts",
+        order=6,
+    )
+    registry.register_purge(
+        "join_requests", label=gettext_lazy("Answered requests to join a club"),
+        retention_setting="prospect_contacts", purge=purge_join_requests,
     )  # fmt: skip
     registry.register_processing(
         "needs_surveys",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
@@ -37,6 +37,9 @@ from . import permissions
 from .models import (
     MILESTONES_OF_STAGE,
     BoardPosition,
+    Campaign,
+    CampaignResult,
+    CampaignTarget,
     Club,
     ClubBoardMember,
     ClubStage,
@@ -45,6 +48,8 @@ from .models import (
     ContactStatus,
     GrowthTarget,
     Importance,
+    JoinRequest,
+    JoinRequestStatus,
     ProspectContact,
     ProspectFile,
     Survey,
@@ -591,3 +596,127 @@ def accompanying_choices(club: Club):
     if club.accompanied_by_id:
         people = people | Person.objects.filter(pk=club.accompanied_by_id)
     return people.distinct().order_by("user__last_name", "user__first_name")
+
+
+# --- Campaigns ----------------------------------------------------------------------------------
+
+
+def club_zone_ids(club: Club) -> set[int]:
+    """The zones a club covers: its own and the others it took on."""
+    return {club.zone_id, *club.other_zones.values_list("pk", flat=True)}
+
+
+def campaign_zones(user) -> QuerySet[Zone]:
+    """The zones the user's clubs cover (a campaign's zone is one of them)."""
+    return permissions.zone_rows_visible(Zone.objects.all(), user, "pk").order_by("name")
+
+
+def campaigns_for(user) -> QuerySet[Campaign]:
+    """The campaigns of the user's clubs, latest first, with their funnel's counts."""
+    counted = {
+        "target_count": Count("targets"),
+        "contacted_count": Count("targets", filter=~Q(targets__result=CampaignResult.PENDING)),
+        "interested_count": Count(
+            "targets", filter=Q(targets__result__in=[CampaignResult.INTERESTED, CampaignResult.JOINED])
+        ),
+        "joined_count": Count("targets", filter=Q(targets__result=CampaignResult.JOINED)),
+    }
+    queryset = Campaign.objects.select_related("club", "zone").annotate(**counted)
+    return permissions.campaigns_visible(queryset, user).order_by("-starts_on", "-pk")
+
+
+@dataclass
+class Funnel:
+    """A campaign's progress: how many firms, contacted, interested (joined included), joined."""
+
+    total: int
+    contacted: int
+    interested: int
+    joined: int
+    declined: int
+    per_person: list = field(default_factory=list)
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.total) if self.total else 0
+
+    @property
+    def steps(self) -> list[tuple[str, int, int]]:
+        from django.utils.translation import gettext as _
+
+        return [
+            (_("Firms"), self.total, 100),
+            (_("Contacted"), self.contacted, self.share(self.contacted)),
+            (_("Interested"), self.interested, self.share(self.interested)),
+            (_("Joined"), self.joined, self.share(self.joined)),
+        ]
+
+
+def campaign_funnel(campaign: Campaign) -> Funnel:
+    counts = dict(campaign.targets.values_list("result").annotate(n=Count("pk")).order_by())
+    total = sum(counts.values())
+    pending = counts.get(CampaignResult.PENDING, 0)
+    joined = counts.get(CampaignResult.JOINED, 0)
+    per_person = list(
+        campaign.targets.values("assigned_to__first_name", "assigned_to__last_name", "assigned_to__username")
+        .annotate(total=Count("pk"), pending=Count("pk", filter=Q(result=CampaignResult.PENDING)))
+        .order_by("assigned_to__first_name", "assigned_to__last_name")
+    )
+    for row in per_person:
+        full_name = f"{row['assigned_to__first_name']} {row['assigned_to__last_name']}".strip()
+        row["name"] = full_name or row["assigned_to__username"] or ""
+    return Funnel(
+        total=total,
+        contacted=total - pending,
+        interested=counts.get(CampaignResult.INTERESTED, 0) + joined,
+        joined=joined,
+        declined=counts.get(CampaignResult.NOT_INTERESTED, 0),
+        per_person=per_person,
+    )
+
+
+def campaign_targets(campaign: Campaign, *, assigned_to=None, result: str = "") -> QuerySet[CampaignTarget]:
+    """The firms of a campaign (those of `assigned_to` only, at `result` only): the ones left first."""
+    queryset = campaign.targets.select_related("organisation", "assigned_to")
+    if assigned_to is not None:
+        queryset = queryset.filter(assigned_to=assigned_to)
+    if result in CampaignResult.values:
+        queryset = queryset.filter(result=result)
+    return queryset.order_by(Case(When(result=CampaignResult.PENDING, then=0), default=1), "organisation__name")
+
+
+def campaign_assignees(user):
+    """Who may be given firms to contact: the animators of the user's clubs (and the user)."""
+    clubs = permissions.animated_clubs(user)
+    people = RoleAssignment.objects.filter(
+        role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id__in=clubs.values("pk")
+    ).values("person__user_id")
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=people) | Q(pk=user.pk), is_active=True)
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+# --- Joining online -----------------------------------------------------------------------------
+
+
+def zones_to_join() -> QuerySet[Zone]:
+    """The business parks a firm may ask to join from the site: those a running club covers."""
+    running = Club.objects.filter(merged_into__isnull=True)
+    covered = Q(pk__in=running.values("zone_id")) | Q(
+        pk__in=running.filter(other_zones__isnull=False).values("other_zones")
+    )
+    return Zone.objects.filter(covered).order_by("name")
+
+
+def club_of_zone(zone: Zone) -> Club | None:
+    """The running club of a zone: the one whose main zone it is, else one that took it on."""
+    running = Club.objects.filter(merged_into__isnull=True)
+    return running.filter(zone=zone).order_by("pk").first() or running.filter(other_zones=zone).order_by("pk").first()
+
+
+def join_requests_for(user, *, status: str = JoinRequestStatus.PENDING) -> QuerySet[JoinRequest]:
+    queryset = JoinRequest.objects.select_related("zone", "club", "organisation", "decided_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    return permissions.join_requests_visible(queryset, user).order_by("-created_at")

@@ -13,20 +13,29 @@ import secrets
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.members.models import Membership, MembershipStatus, Organisation, RoleAssignment, Zone
+from portal.members import services as member_services
+from portal.members.models import Membership, MembershipStatus, Organisation, Role, RoleAssignment, Zone
 from portal.members.scopes import ScopeKind
 from search import indexing
 
-from . import permissions
+from . import permissions, selectors
 from .firm_files import ImportFileError, Layout, assign_slugs, check_table, open_table, organisations_to_write
 from .models import (
     CLUB_STAGE_ORDER,
     ActionKind,
+    Campaign,
+    CampaignKind,
+    CampaignResult,
+    CampaignTarget,
     Club,
     ClubMilestone,
     ClubStageChange,
@@ -38,6 +47,8 @@ from .models import (
     Importance,
     ImportMode,
     ImportStatus,
+    JoinRequest,
+    JoinRequestStatus,
     Milestone,
     ProspectContact,
     ProspectFile,
@@ -496,9 +507,6 @@ def _invitations_to_email(survey: Survey) -> QuerySet[SurveyInvitation]:
 def survey_email_links_run(survey_id: int) -> int:
     """The task's work: one e-mail per firm, each marked as sent at once so a retry skips it."""
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
 
     survey = Survey.objects.select_related("club").get(pk=survey_id)
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
@@ -639,3 +647,176 @@ def club_autonomy_update(
                 row.done_on, row.by = done_on, by
                 row.save(update_fields=["done_on", "by", "updated_at"])
     return club
+
+
+# --- Campaigns ----------------------------------------------------------------------------------
+
+# What a campaign's result says in the prospect's log: its status there, and the kind of contact.
+_RESULT_STATUS = {
+    CampaignResult.CALLED: ContactStatus.CALLED,
+    CampaignResult.INTERESTED: ContactStatus.CALLED,
+    CampaignResult.NOT_INTERESTED: ContactStatus.DECLINED,
+    CampaignResult.JOINED: ContactStatus.JOINED,
+}
+
+
+def campaign_create(
+    *, club: Club, zone: Zone, title: str, kind: str, by, assignees, status: str = "", goal: str = ""
+) -> Campaign:
+    """Groups the prospects of a zone the club covers (those at the latest status `status`, "none"
+    for the never contacted, "" for all) into a campaign, shared in turn among `assignees`."""
+    if not permissions.can_animate(by, club):
+        raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
+    if zone.pk not in selectors.club_zone_ids(club):
+        raise ValidationError({"zone": _("Choose a zone the club covers.")})
+    if kind not in CampaignKind.values:
+        raise ValidationError({"kind": _("Choose a phoning or a mailing.")})
+    assignees = list(assignees)
+    if not assignees:
+        raise ValidationError({"assignees": _("Choose who contacts the firms.")})
+    for person in assignees:
+        if not permissions.may_take_part_in_campaign(person, club):
+            raise ValidationError({"assignees": _("The firms are shared among the club's animators only.")})
+    firms = list(selectors.zone_prospects(zone, status=status).values_list("pk", flat=True))
+    if not firms:
+        raise ValidationError(_("No prospect of this zone matches: the campaign would be empty."))
+    campaign = Campaign(club=club, zone=zone, title=title.strip(), kind=kind, goal=goal.strip(), created_by=by)
+    campaign.full_clean()
+    with transaction.atomic():
+        campaign.save()
+        CampaignTarget.objects.bulk_create(
+            CampaignTarget(campaign=campaign, organisation_id=firm, assigned_to=assignees[n % len(assignees)])
+            for n, firm in enumerate(firms)
+        )
+    return campaign
+
+
+def campaign_target_record(*, target: CampaignTarget, result: str, by, note: str = "") -> CampaignTarget:
+    """Where the firm stands after the call (or the letter); the prospect's log says it too."""
+    campaign = target.campaign
+    if not permissions.can_manage_campaign(by, campaign):
+        raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
+    if result not in _RESULT_STATUS:
+        raise ValidationError({"result": _("Choose what came of the contact.")})
+    kind = ContactKind.CALL if campaign.kind == CampaignKind.PHONING else ContactKind.EMAIL
+    status = _RESULT_STATUS[result]
+    if campaign.kind == CampaignKind.MAILING and result == CampaignResult.CALLED:
+        status = ContactStatus.INVITED
+    text = f"{campaign.title} : {CampaignResult(result).label}"
+    if note.strip():
+        text = f"{text} — {note.strip()}"
+    with transaction.atomic():
+        target = CampaignTarget.objects.select_for_update().select_related("campaign").get(pk=target.pk)
+        target.result = result
+        if target.assigned_to_id is None and permissions.may_take_part_in_campaign(by, campaign.club):
+            target.assigned_to = by
+        target.save()
+        prospect_contact_record(
+            organisation=target.organisation, status=status, kind=kind, note=text[:300], by=by,
+            outcome=ContactOutcome.REACHED if kind == ContactKind.CALL and result != CampaignResult.CALLED else "",
+        )  # fmt: skip
+    return target
+
+
+# --- Joining online -----------------------------------------------------------------------------
+
+JOIN_FIELDS = ("name", "siret", "naf_code", "kind", "headcount_band", "address", "postcode", "commune", "phone")
+
+
+def _club_animator_emails(club: Club) -> list[str]:
+    people = RoleAssignment.objects.filter(role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id=club.pk)
+    return sorted({email for email in people.values_list("person__user__email", flat=True) if email})
+
+
+def _mail_after_commit(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject=subject, message=render_to_string(template, context), from_email=None,
+                              recipient_list=recipients)
+        )  # fmt: skip
+
+
+def join_request_submit(*, zone: Zone, base_url: str, **fields) -> JoinRequest:
+    """A firm's request from the site, to the club of its park: stored whole or not at all; the firm
+    gets an acknowledgement and the club's animators a notice (after commit)."""
+    club = selectors.club_of_zone(zone)
+    if club is None:
+        raise ValidationError({"zone": _("No club covers this business park yet.")})
+    join_request = JoinRequest(zone=zone, club=club, **fields)
+    join_request.siret = "".join(join_request.siret.split())
+    join_request.full_clean()
+    # What the organisation will need once accepted (a SIRET for a firm, one not registered yet…) is
+    # asked now, while the firm fills the form.
+    Organisation(zone=zone, **{name: getattr(join_request, name) for name in JOIN_FIELDS}).full_clean(exclude=["slug"])
+    for email in join_request.colleague_emails():
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise ValidationError(
+                {"colleagues": _("“%(email)s” is not an e-mail address.") % {"email": email}}
+            ) from None
+    with transaction.atomic():
+        join_request.save()
+        context = {"join_request": join_request, "link": base_url.rstrip("/") + reverse("club:join_requests")}
+        _mail_after_commit(
+            subject=_("Your request to join %(club)s") % {"club": club.name},
+            template="clubs/email/join_request_received.txt", context=context, recipients=[join_request.email],
+        )  # fmt: skip
+        _mail_after_commit(
+            subject=_("%(firm)s asks to join %(club)s") % {"firm": join_request.name, "club": club.name},
+            template="clubs/email/join_request_notice.txt", context=context, recipients=_club_animator_emails(club),
+        )  # fmt: skip
+    return join_request
+
+
+def _decidable(join_request: JoinRequest, by) -> JoinRequest:
+    if not permissions.can_decide_join_request(by, join_request):
+        raise PermissionDenied(_("Only the club's animators and the administrators answer its membership requests."))
+    join_request = JoinRequest.objects.select_for_update().select_related("club", "zone").get(pk=join_request.pk)
+    if join_request.status != JoinRequestStatus.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    return join_request
+
+
+def join_request_accept(*, join_request: JoinRequest, by, base_url: str) -> JoinRequest:
+    """The firm joins: its organisation, its membership of the club, invitations to the person who
+    asked and the colleagues named, and the prospect's log, in one step."""
+    with transaction.atomic():
+        join_request = _decidable(join_request, by)
+        fields = {name: getattr(join_request, name) for name in JOIN_FIELDS}
+        organisation, _membership = member_services.organisation_welcome(
+            by=by, club_id=join_request.club_id, organisation_fields={**fields, "zone": join_request.zone},
+            emails=[join_request.email, *join_request.colleague_emails()], base_url=base_url,
+        )  # fmt: skip
+        join_request.status = JoinRequestStatus.ACCEPTED
+        join_request.organisation = organisation
+        join_request.decided_by, join_request.decided_at = by, timezone.now()
+        join_request.save()
+        ProspectContact.objects.create(
+            organisation=organisation, status=ContactStatus.JOINED, note=_("Asked to join on the site: accepted."),
+            by=by,
+        )  # fmt: skip
+        _mail_after_commit(
+            subject=_("Welcome to %(club)s") % {"club": join_request.club.name},
+            template="clubs/email/join_request_accepted.txt", context={"join_request": join_request},
+            recipients=[join_request.email],
+        )  # fmt: skip
+    return join_request
+
+
+def join_request_refuse(*, join_request: JoinRequest, by, reason: str) -> JoinRequest:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the firm is told.")})
+    with transaction.atomic():
+        join_request = _decidable(join_request, by)
+        join_request.status = JoinRequestStatus.REFUSED
+        join_request.refusal_reason = reason[:500]
+        join_request.decided_by, join_request.decided_at = by, timezone.now()
+        join_request.save()
+        _mail_after_commit(
+            subject=_("Your request to join %(club)s") % {"club": join_request.club.name},
+            template="clubs/email/join_request_refused.txt", context={"join_request": join_request},
+            recipients=[join_request.email],
+        )  # fmt: skip
+    return join_request

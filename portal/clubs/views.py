@@ -1,6 +1,8 @@
 """Pages of the clubs' life: public club pages, and the organisers' tools (stage, merger, imports,
 prospects, surveys, growth). Thin: writes in services.py, reads in selectors.py, rules in permissions.py."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,14 +16,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.exports import xlsx_download
-from portal.forms import add_service_errors
+from portal.forms import HONEYPOT_FIELD, add_service_errors
 from portal.members.models import Organisation, Zone
 from portal.pagination import page_of
+from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
 from .forms import (
     AutonomyForm,
+    CampaignForm,
+    CampaignResultForm,
     FirmImportForm,
+    JoinRefusalForm,
+    JoinRequestForm,
     MergeForm,
     ProspectContactForm,
     ProspectLogForm,
@@ -30,7 +37,7 @@ from .forms import (
     SurveyAnswerForm,
     SurveyForm,
 )
-from .models import Club, ContactStatus, FirmImport, Survey
+from .models import Campaign, CampaignResult, CampaignTarget, Club, ContactStatus, FirmImport, JoinRequest, Survey
 
 
 def _error_text(error: ValidationError) -> str:
@@ -552,3 +559,174 @@ def growth_public(request):
         "clubs": selectors.active_clubs(),
     }
     return render(request, "clubs/growth_public.html", context)
+
+
+# --- Campaigns ----------------------------------------------------------------------------------
+
+
+def _campaign_form(request, data=None):
+    return CampaignForm(
+        data,
+        clubs=permissions.animated_clubs(request.user),
+        zones=selectors.campaign_zones(request.user),
+        assignees=selectors.campaign_assignees(request.user),
+        initial={"assignees": [request.user.pk]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_list(request):
+    """The campaigns of the user's clubs with their progress, and the form to start one."""
+    if not permissions.can_run_campaigns(request.user):
+        raise PermissionDenied(_("This page is for the animators of the clubs and the administrators."))
+    form = _campaign_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            count = campaign.targets.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The campaign is ready: %(count)d firm to contact.",
+                    "The campaign is ready: %(count)d firms to contact.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("club:campaign_detail", campaign_id=campaign.pk)
+    page = page_of(request, selectors.campaigns_for(request.user), 30)
+    return render(request, "clubs/campaign_list.html", {"form": form, "page": page})
+
+
+def _campaign_of(request, campaign_id):
+    campaign = get_object_or_404(Campaign.objects.select_related("club", "zone"), pk=campaign_id)
+    if not permissions.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied(_("This campaign is its club's animators' and the administrators'."))
+    return campaign
+
+
+CAMPAIGN_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def campaign_detail(request, campaign_id):
+    """The funnel (contacted, interested, joined), each animator's share, and the firms left to contact
+    ("mine" by default: the ones the signed-in animator has to call)."""
+    campaign = _campaign_of(request, campaign_id)
+    mine = request.GET.get("qui", "moi") != "tous"
+    result = request.GET.get("resultat", "")
+    targets = selectors.campaign_targets(campaign, assigned_to=request.user if mine else None, result=result)
+    context = {
+        "campaign": campaign,
+        "funnel": selectors.campaign_funnel(campaign),
+        "page": page_of(request, targets, CAMPAIGN_PAGE_SIZE),
+        "mine": mine,
+        "result": result,
+        "results": CampaignResult.choices,
+        "result_form": CampaignResultForm(),
+        "query_string": urlencode({"qui": "moi" if mine else "tous", "resultat": result}),
+    }
+    return render(request, "clubs/campaign_detail.html", context)
+
+
+@login_required
+@require_POST
+def campaign_record(request, campaign_id, target_id):
+    campaign = _campaign_of(request, campaign_id)
+    target = get_object_or_404(CampaignTarget.objects.select_related("organisation__zone"), pk=target_id,
+                               campaign=campaign)  # fmt: skip
+    form = CampaignResultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was recorded: choose what came of the contact."))
+    else:
+        try:
+            services.campaign_target_record(target=target, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Recorded for %(name)s.") % {"name": target.organisation.name})
+    back = request.POST.get("next", "")
+    url = reverse("club:campaign_detail", args=[campaign.pk])
+    return redirect(url + back if back.startswith("?") else url)
+
+
+# --- Joining online -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def join_request_form(request):
+    """The public form: a firm asks to join the club of its business park. Robots and floods are
+    refused (nothing stored); the request waits for the club's animators."""
+    form = JoinRequestForm(request.POST or None, zones=selectors.zones_to_join())
+    if request.method == "POST" and over_rate(request, "join_request"):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+        return render(request, "clubs/join_form.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != HONEYPOT_FIELD}
+        try:
+            join_request = services.join_request_submit(base_url=request.build_absolute_uri("/"), **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(request, "clubs/join_sent.html", {"join_request": join_request})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clubs/join_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_safe
+def join_requests(request):
+    if not permissions.animates_a_club(request.user):
+        raise PermissionDenied(_("This page is for the animators of the clubs and the administrators."))
+    context = {
+        "pending": selectors.join_requests_for(request.user),
+        "answered": selectors.join_requests_for(request.user, status="")[:30],
+        "refusal_form": JoinRefusalForm(),
+    }
+    return render(request, "clubs/join_requests.html", context)
+
+
+def _join_request_of(request, request_id):
+    join_request = get_object_or_404(JoinRequest.objects.select_related("club"), pk=request_id)
+    if not permissions.can_decide_join_request(request.user, join_request):
+        raise PermissionDenied(_("This request is for the club's animators and the administrators."))
+    return join_request
+
+
+@login_required
+@require_POST
+def join_request_accept(request, request_id):
+    join_request = _join_request_of(request, request_id)
+    try:
+        services.join_request_accept(join_request=join_request, by=request.user,
+                                     base_url=request.build_absolute_uri("/"))  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("%(name)s is a member of %(club)s: its people are invited.")
+                         % {"name": join_request.name, "club": join_request.club.name})  # fmt: skip
+    return redirect("club:join_requests")
+
+
+@login_required
+@require_POST
+def join_request_refuse(request, request_id):
+    join_request = _join_request_of(request, request_id)
+    form = JoinRefusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was sent: say why the request is refused."))
+        return redirect("club:join_requests")
+    try:
+        services.join_request_refuse(join_request=join_request, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The request of %(name)s is refused; the firm is told why.")
+                         % {"name": join_request.name})  # fmt: skip
+    return redirect("club:join_requests")

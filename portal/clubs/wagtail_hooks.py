@@ -8,7 +8,16 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from portal.admin import PortalViewSet
 
 from . import permissions, services
-from .models import Club, ClubBoardMember, ClubStageChange, FirmImport, GrowthTarget, ProspectContact, Survey
+from .models import (
+    Club,
+    ClubBoardMember,
+    ClubStageChange,
+    FirmImport,
+    GrowthTarget,
+    ProspectContact,
+    ProspectFile,
+    Survey,
+)
 
 
 def _admin_club_save(*, instance, by, save):
@@ -86,6 +95,33 @@ class ProspectContactViewSet(PortalViewSet):
     form_fields = ["organisation", "status", "contacted_on", "note"]
 
 
+def _admin_prospect_file_save(*, instance, by, save):
+    return services.prospect_file_plan(
+        organisation=instance.organisation, by=by, assigned_to=instance.assigned_to,
+        next_action=instance.next_action, next_action_due=instance.next_action_due,
+    )  # fmt: skip
+
+
+class ProspectFileViewSet(PortalViewSet):
+    """Who follows each prospect and its next action; the log is written on the prospect's file page."""
+
+    name = "prospect-files"
+    model = ProspectFile
+    icon = "tasks"
+    menu_label = _("Prospect files")
+    save_service = staticmethod(_admin_prospect_file_save)
+    scope_queryset = staticmethod(permissions.prospect_files_visible)
+    scope_form = staticmethod(permissions.narrow_prospect_file_form)
+    list_display = ["organisation", "assigned_to", "next_action", "next_action_due"]
+    list_filter = ["next_action"]
+    list_export = ["organisation", "assigned_to", "next_action", "next_action_due", "updated_at"]
+    search_fields = ["organisation__name"]
+    form_fields = ["organisation", "assigned_to", "next_action", "next_action_due"]
+
+    def get_queryset(self, request):
+        return ProspectFile.objects.select_related("organisation", "assigned_to")
+
+
 class FirmImportViewSet(PortalViewSet):
     """Imports are made on the organisers' page (they run in the background): here they are only listed."""
 
@@ -141,6 +177,7 @@ class ClubsViewSetGroup(ModelViewSetGroup):
         ClubStageChangeViewSet,
         GrowthTargetViewSet,
         ProspectContactViewSet,
+        ProspectFileViewSet,
         FirmImportViewSet,
         SurveyViewSet,
     )

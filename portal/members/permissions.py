@@ -169,3 +169,9 @@ def lacks_required_two_factor(user) -> bool:
 def can_renew_calendar_address(user, person) -> bool:
     """A personal calendar's secret address is its owner's alone to make or renew."""
     return person is not None and user.is_authenticated and user.is_active and person.user_id == user.pk
+
+
+def can_welcome_to_club(user, club_id: int) -> bool:
+    """A firm's request to join a club: accepted by the club's animators (and administrators), who
+    then register the firm, its membership of the club and invite its people."""
+    return holds(user, Role.ANIMATOR, (ScopeKind.CLUB, club_id))

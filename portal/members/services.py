@@ -589,6 +589,10 @@ def invitation_create(
         raise PermissionDenied(_("You can only invite people to your own organisation."))
     if not permissions.can_grant_role(by, role):
         raise PermissionDenied(_("Only cluster administrators can invite with this role."))
+    return _invitation_send(email=email, organisation=organisation, role=role, by=by, base_url=base_url)
+
+
+def _invitation_send(*, email: str, organisation: Organisation, role: str, by, base_url: str) -> Invitation:
     email = User.objects.normalize_email(email).strip()
     has_account = User.objects.filter(email__iexact=email).exists()
     token = secrets.token_urlsafe(32)
@@ -669,3 +673,28 @@ def calendar_address_renew(*, person: Person, by) -> str:
         CalendarAddress.objects.filter(person=person).delete()
         CalendarAddress.objects.create(person=person, token_hash=hashlib.sha256(token.encode()).hexdigest())
     return token
+
+
+# --- A firm welcomed by its club -------------------------------------------------------------------
+
+
+def organisation_welcome(
+    *, by, club_id: int, organisation_fields: dict, emails: list[str], base_url: str
+) -> tuple[Organisation, Membership]:
+    """A firm that asked on the site to join a club, accepted by the club's animators (or an
+    administrator): the organisation, its membership of the club and its people's invitations
+    (members of their firm), in one step; the invitations' e-mails leave after commit."""
+    if not permissions.can_welcome_to_club(by, club_id):
+        raise PermissionDenied(_("Only the club's animators and the administrators welcome its new members."))
+    unknown = set(organisation_fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
+    with transaction.atomic():
+        organisation = _save_organisation(Organisation(**organisation_fields))
+        membership = _save_membership(
+            Membership(organisation=organisation, club_id=club_id, status=MembershipStatus.ACTIVE,
+                       started_on=timezone.localdate())
+        )  # fmt: skip
+        for email in dict.fromkeys(emails):
+            _invitation_send(email=email, organisation=organisation, role=PersonRole.MEMBER, by=by, base_url=base_url)
+    return organisation, membership

@@ -414,6 +414,7 @@ PORTAL_FORM_RATES = {
     "event_registration": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION", "5/h"),  # per event
     "event_registration_daily": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION_DAILY", "20/d"),  # all events
     "exchange_link_sheet": os.environ.get("PORTAL_RATE_EXCHANGE_LINK_SHEET", "30/h"),  # per firm's link
+    "join_request": os.environ.get("PORTAL_RATE_JOIN_REQUEST", "5/h"),
 }
 
 # --- Content-Security-Policy (django-csp; portal/csp.py) -------------------------------------------

@@ -5,25 +5,32 @@ Prospects, firm imports and growth targets belong to a zone: to the clubs that c
 """
 
 import datetime
+import io
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from cms.models import SurveyResultsPage
 from portal.clubs.models import (
+    Campaign,
+    CampaignTarget,
     ClubBoardMember,
     ClubStageChange,
     FirmImport,
     GrowthTarget,
     ImportStatus,
+    JoinRequest,
     ProspectContact,
+    ProspectFile,
     Survey,
     SurveyInvitation,
     SurveyResponse,
 )
+from portal.members.demo import fictional_siret
 from tests.factories import OrganisationFactory, PersonFactory
 
 from ..kit import allowed, client_for, probe
@@ -179,6 +186,169 @@ def prospects_contact(world, user, inside):
         {"status": "called", "contacted_on": datetime.date.today().isoformat(), "note": ""},
     )
     return ProspectContact.objects.filter(organisation=firm).exists()
+
+
+@probe("clubs.prospects.file")
+def prospects_file(world, user, inside):
+    firm = prospect(world, inside)
+    response = client_for(user).get(reverse("club:prospect_file", args=[zone(world, inside).slug, firm.pk]))
+    return response.status_code == 200 and firm.name in response.content.decode()
+
+
+@probe("clubs.prospects.log")
+def prospects_log(world, user, inside):
+    firm = prospect(world, inside)
+    client_for(user).post(
+        reverse("club:prospect_log", args=[zone(world, inside).slug, firm.pk]),
+        {"log-kind": "call", "log-status": "called", "log-contacted_on": datetime.date.today().isoformat()},
+    )
+    return ProspectContact.objects.filter(organisation=firm, kind="call").exists()
+
+
+@probe("clubs.prospects.plan")
+def prospects_plan(world, user, inside):
+    firm = prospect(world, inside)
+    client_for(user).post(
+        reverse("club:prospect_plan", args=[zone(world, inside).slug, firm.pk]),
+        {
+            "plan-assigned_to": "",
+            "plan-next_action": "visit",
+            "plan-next_action_due": datetime.date.today().isoformat(),
+        },
+    )
+    return ProspectFile.objects.filter(organisation=firm, next_action="visit").exists()
+
+
+# --- "My calls today" ------------------------------------------------------------------------------
+# A file assigned to the user on a zone their clubs do not cover is not theirs to call: outside.
+
+
+def _assigned_file(world, user, inside, *, days_late: int = 0) -> ProspectFile | None:
+    if user is None:
+        return None
+    return ProspectFile.objects.create(
+        organisation=prospect(world, inside),
+        assigned_to=user,
+        next_action="call",
+        next_action_due=datetime.date.today() - datetime.timedelta(days=days_late),
+    )
+
+
+def _calls_page_shows(world, user, inside, url_name: str, *, days_late: int = 0) -> bool:
+    prospect_file = _assigned_file(world, user, inside, days_late=days_late)
+    response = client_for(user).get(reverse(url_name))
+    return (
+        prospect_file is not None
+        and response.status_code == 200
+        and escape(prospect_file.organisation.name) in response.content.decode()
+    )
+
+
+@probe("clubs.calls.today")
+def calls_today(world, user, inside):
+    return _calls_page_shows(world, user, inside, "club:calls")
+
+
+@probe("clubs.calls.overdue")
+def calls_overdue(world, user, inside):
+    return _calls_page_shows(world, user, inside, "club:calls", days_late=3)
+
+
+@probe("clubs.calls.sheet")
+def calls_sheet(world, user, inside):
+    return _calls_page_shows(world, user, inside, "club:call_sheet")
+
+
+@probe("clubs.calls.export")
+def calls_export(world, user, inside):
+    prospect_file = _assigned_file(world, user, inside)
+    response = client_for(user).get(reverse("club:calls_export"))
+    if prospect_file is None or response.status_code != 200:
+        return False
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return any(
+        prospect_file.organisation.name in [str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+    )
+
+
+# --- Campaigns ------------------------------------------------------------------------------------
+
+
+def _campaign(world, inside) -> Campaign:
+    the_club = club(world, inside)
+    campaign = Campaign.objects.create(club=the_club, zone=the_club.zone, title=marker("Campagne"))
+    CampaignTarget.objects.create(campaign=campaign, organisation=prospect(world, inside))
+    return campaign
+
+
+@probe("clubs.campaigns.list")
+def campaigns_list(world, user, inside):
+    campaign = _campaign(world, inside)
+    response = client_for(user).get(reverse("club:campaigns"))
+    return response.status_code == 200 and campaign.title in response.content.decode()
+
+
+@probe("clubs.campaigns.start")
+def campaigns_start(world, user, inside):
+    the_club, title = club(world, inside), marker("Nouvelle campagne")
+    prospect(world, inside)
+    data = {"title": title, "club": the_club.pk, "zone": the_club.zone_id, "kind": "phoning", "status": ""}
+    if user is not None:
+        data["assignees"] = [user.pk]
+    client_for(user).post(reverse("club:campaigns"), data)
+    return Campaign.objects.filter(title=title, club=the_club).exists()
+
+
+@probe("clubs.campaigns.see")
+def campaigns_see(world, user, inside):
+    campaign = _campaign(world, inside)
+    response = client_for(user).get(reverse("club:campaign_detail", args=[campaign.pk]) + "?qui=tous")
+    return response.status_code == 200 and campaign.title in response.content.decode()
+
+
+@probe("clubs.campaigns.record")
+def campaigns_record(world, user, inside):
+    target = _campaign(world, inside).targets.get()
+    client_for(user).post(
+        reverse("club:campaign_record", args=[target.campaign_id, target.pk]), {"result": "interested"}
+    )
+    target.refresh_from_db()
+    return target.result == "interested"
+
+
+# --- Joining online: a firm's request waits for the animators of its park's club -----------------------
+
+
+def _join_request(world, inside) -> JoinRequest:
+    the_club = club(world, inside)
+    return JoinRequest.objects.create(
+        zone=the_club.zone, club=the_club, name=marker("Demandeuse"), kind="classic_firm",
+        siret=fictional_siret(700_000 + next(_numbers)),
+        first_name="Lucie", last_name="Vasseur", email="lucie@example.org",
+    )  # fmt: skip
+
+
+@probe("clubs.join.requests")
+def join_requests(world, user, inside):
+    join_request = _join_request(world, inside)
+    response = client_for(user).get(reverse("club:join_requests"))
+    return response.status_code == 200 and join_request.name in response.content.decode()
+
+
+@probe("clubs.join.accept")
+def join_accept(world, user, inside):
+    join_request = _join_request(world, inside)
+    client_for(user).post(reverse("club:join_request_accept", args=[join_request.pk]))
+    join_request.refresh_from_db()
+    return join_request.status == "accepted"
+
+
+@probe("clubs.join.refuse")
+def join_refuse(world, user, inside):
+    join_request = _join_request(world, inside)
+    client_for(user).post(reverse("club:join_request_refuse", args=[join_request.pk]), {"reason": "Hors du parc"})
+    join_request.refresh_from_db()
+    return join_request.status == "refused"
 
 
 # --- Firm imports ----------------------------------------------------------------------------------
@@ -377,6 +547,30 @@ def admin_prospects_add_choices(world, user, inside):
 @probe("clubs.admin.prospects.edit")
 def admin_prospects_edit(world, user, inside):
     return admin_page_opens(user, "prospect-contacts", "edit", _contact(world, inside).pk)
+
+
+def _prospect_file(world, inside) -> ProspectFile:
+    return ProspectFile.objects.create(organisation=prospect(world, inside))
+
+
+@probe("clubs.admin.prospect_files.list")
+def admin_prospect_files_list(world, user, inside):
+    return admin_list_shows(user, "prospect-files", _prospect_file(world, inside).organisation.name)
+
+
+@probe("clubs.admin.prospect_files.export")
+def admin_prospect_files_export(world, user, inside):
+    return admin_export_has(user, "prospect-files", _prospect_file(world, inside).organisation.name)
+
+
+@probe("clubs.admin.prospect_files.add_choices")
+def admin_prospect_files_add_choices(world, user, inside):
+    return admin_form_offers(user, "prospect-files", "organisation", prospect(world, inside).pk)
+
+
+@probe("clubs.admin.prospect_files.edit")
+def admin_prospect_files_edit(world, user, inside):
+    return admin_page_opens(user, "prospect-files", "edit", _prospect_file(world, inside).pk)
 
 
 @probe("clubs.admin.imports.list")
