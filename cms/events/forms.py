@@ -28,3 +28,36 @@ class EventRegistrationForm(forms.Form):
             self.initial.setdefault("email", member.user.email)
             if member.organisation_id:
                 self.initial.setdefault("organisation_name", member.organisation.name)
+
+
+class OccurrenceCancelForm(forms.Form):
+    """Cancelling one date: its registrations move to another date of the series, or are cancelled."""
+
+    move_to = forms.ModelChoiceField(
+        label=_("Move the registrations to"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nowhere: cancel them"),
+        help_text=_("Each registrant is told by e-mail."),
+    )
+
+    def __init__(self, *args, other_dates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].queryset = other_dates
+        self.fields["move_to"].label_from_instance = lambda event: event.title
+        self.initial.setdefault("move_to", other_dates.first())
+
+
+class OccurrenceMoveForm(forms.Form):
+    start = forms.DateTimeField(
+        label=_("New start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    end = forms.DateTimeField(
+        label=_("New end"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return cleaned

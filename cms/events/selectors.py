@@ -9,12 +9,18 @@ from wagtail.models import Page
 from cms.selectors import page_scope, visible_to
 from workgroups.models import Axis
 
-from .models import EventPage, EventRegistration, RegistrationStatus
+from .models import EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 
 def upcoming_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
-    """Live events that have not ended, soonest first, that `user` may open (public ones without a user)."""
-    queryset = EventPage.objects.live().filter(end__gte=timezone.now()).select_related("feature_image", "axis")
+    """Live events that have not ended, soonest first, that `user` may open (public ones without a user).
+
+    The occurrences of a series are events like the others; a cancelled date is no longer listed."""
+    queryset = (
+        EventPage.objects.live()
+        .filter(end__gte=timezone.now(), cancelled_at__isnull=True)
+        .select_related("feature_image", "axis")
+    )
     queryset = visible_to(queryset, user)
     return page_scope(queryset, within=within, axis=axis).order_by("start", "pk")
 
@@ -23,7 +29,7 @@ def past_events(*, within: Page | None = None, axis: Axis | None = None, user=No
     """The archive: live events that have ended, latest first, with their number of participants."""
     queryset = (
         visible_to(EventPage.objects.live(), user)
-        .filter(end__lt=timezone.now())
+        .filter(end__lt=timezone.now(), cancelled_at__isnull=True)
         .select_related("feature_image", "axis")
         .annotate(
             participant_count=Count(
@@ -95,4 +101,22 @@ def attendance_registrations(event: EventPage) -> QuerySet[EventRegistration]:
         )
         .select_related("person__user")
         .order_by("status", "created_at", "pk")  # "confirmed" sorts before "waiting"
+    )
+
+
+def series_occurrences(series: EventSeriesPage, *, user=None) -> QuerySet[EventPage]:
+    """The coming dates of a series (cancelled ones too, marked on the page), soonest first."""
+    queryset = EventPage.objects.live().child_of(series).filter(end__gte=timezone.now())
+    return visible_to(queryset, user).order_by("start", "pk")
+
+
+def other_dates(event: EventPage) -> QuerySet[EventPage]:
+    """Where the registrations of a cancelled date may move: the series' other coming dates still open."""
+    if event.series_id is None:
+        return EventPage.objects.none()
+    return (
+        EventPage.objects.live()
+        .filter(series_id=event.series_id, start__gt=timezone.now(), cancelled_at__isnull=True, registration_open=True)
+        .exclude(pk=event.pk)
+        .order_by("start", "pk")
     )

@@ -15,7 +15,7 @@ from portal.members.permissions import person_of
 from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
-from .forms import EventRegistrationForm
+from .forms import EventRegistrationForm, OccurrenceCancelForm, OccurrenceMoveForm
 from .models import EventRegistration
 
 REGISTRATION_SESSION_KEY = "cms_event_registration"
@@ -134,3 +134,45 @@ def event_followup(request, event):
         return redirect(event.url)
     messages.success(request, _("The follow-up room is open to the members who took part."))
     return redirect("workgroups:room", slug=workgroup.slug)
+
+
+def event_cancel_date(request, event):
+    """Before the event: the organiser cancels this date; the registrations move or are cancelled."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    form = OccurrenceCancelForm(request.POST or None, other_dates=selectors.other_dates(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.occurrence_cancel(event=event, by=request.user, move_to=form.cleaned_data["move_to"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The date is cancelled: %(moved)d registrations moved, %(cancelled)d cancelled, all told by e-mail.")
+                % {"moved": len(result["moved"]), "cancelled": len(result["cancelled"])},
+            )
+            return redirect(event.url)
+    context = {"page": event, "form": form, "counts": selectors.registration_counts(event), "action": "cancel"}
+    return render(request, "events/event_change_date.html", context)
+
+
+def event_move(request, event):
+    """Before the event: the organiser moves this date; its registrations follow and are told."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    form = OccurrenceMoveForm(request.POST or None, initial={"start": event.start, "end": event.end})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.occurrence_move(
+                event=event, start=form.cleaned_data["start"], end=form.cleaned_data["end"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The date is moved; the registrants are told by e-mail."))
+            return redirect(event.url)
+    context = {"page": event, "form": form, "counts": selectors.registration_counts(event), "action": "move"}
+    return render(request, "events/event_change_date.html", context)

@@ -246,6 +246,11 @@ events.export.axis_event                   NN    NN    YN    NN    NN    YY
 events.export.club_event                   NN    NN    NN    YN    NN    YY
 events.followup.axis_event                 NN    NN    YN    NN    NN    YY
 events.followup.club_event                 NN    NN    NN    YN    NN    YY
+# A date (of a series or not) is cancelled or moved by the same people; its registrants are told.
+events.date.cancel_axis_event              NN    NN    YN    NN    NN    YY
+events.date.cancel_club_event              NN    NN    NN    YN    NN    YY
+events.date.move_axis_event                NN    NN    YN    NN    NN    YY
+events.date.move_club_event                NN    NN    NN    YN    NN    YY
 
 
 # --- cms/newsletters -----------------------------------------------------------------------------

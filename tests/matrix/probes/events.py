@@ -1,7 +1,10 @@
 """Probes of the events' rules: who sees an event's registrations, records who came, downloads the
 attendance sheet and opens the follow-up room (the events of an axis's page, of a club's page)."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.events.models import EventKind, EventPage, EventRegistration, RegistrationStatus
 from tests.cms.pages import add_event
@@ -9,6 +12,34 @@ from tests.factories import PersonFactory
 
 from ..kit import allowed, client_for, probe
 from .cms import scope_site
+
+
+def _coming_event(world, kind, inside, key):
+    """An event next week under the scope's agenda, one per probe (a probe cancels or moves it)."""
+    key = f"coming-{kind}-{inside}-{key}"
+    if key not in world.extra:
+        entry = scope_site(world, kind, inside)
+        world.extra[key] = add_event(entry["agenda"], days=7, capacity=10, title=f"Date {key}")
+    return EventPage.objects.get(pk=world.extra[key].pk)
+
+
+def _date_cancelled(user, event):
+    client_for(user).post(event.url + event.reverse_subpage("cancel_date"), {"move_to": ""})
+    cancelled = EventPage.objects.get(pk=event.pk).cancelled_at is not None
+    EventPage.objects.filter(pk=event.pk).update(cancelled_at=None)
+    return cancelled
+
+
+def _date_moved(user, event):
+    start = timezone.localtime(event.start + datetime.timedelta(days=1))
+    end = start + datetime.timedelta(hours=2)
+    client_for(user).post(
+        event.url + event.reverse_subpage("move"),
+        {"start": start.strftime("%Y-%m-%dT%H:%M"), "end": end.strftime("%Y-%m-%dT%H:%M")},
+    )
+    moved = EventPage.objects.get(pk=event.pk).moved_from is not None
+    EventPage.objects.filter(pk=event.pk).update(moved_from=None, start=event.start, end=event.end)
+    return moved
 
 
 def _event(world, kind, inside, *, event_kind=EventKind.WORKSHOP):
@@ -107,3 +138,23 @@ def followup_axis_event(world, user, inside):
 @probe("events.followup.club_event")
 def followup_club_event(world, user, inside):
     return _followup_opened(user, _event(world, "club", inside))
+
+
+@probe("events.date.cancel_axis_event")
+def cancel_axis_date(world, user, inside):
+    return _date_cancelled(user, _coming_event(world, "axis", inside, "cancel"))
+
+
+@probe("events.date.cancel_club_event")
+def cancel_club_date(world, user, inside):
+    return _date_cancelled(user, _coming_event(world, "club", inside, "cancel"))
+
+
+@probe("events.date.move_axis_event")
+def move_axis_date(world, user, inside):
+    return _date_moved(user, _coming_event(world, "axis", inside, "move"))
+
+
+@probe("events.date.move_club_event")
+def move_club_date(world, user, inside):
+    return _date_moved(user, _coming_event(world, "club", inside, "move"))
