@@ -7,6 +7,7 @@ hand requests to views.py.
 """
 
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -120,6 +121,7 @@ class EventPage(RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("feature_image"),
         FieldPanel("body"),
+        InlinePanel("sessions", heading=_("Sessions"), label=_("Session")),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("place")]
     base_form_class = ScopedPageForm
@@ -218,11 +220,47 @@ class EventPage(RoutablePageMixin, Page):
 
         return views.event_move(request, self)
 
+    @path("badges/", name="badges")
+    def badges_view(self, request):
+        from . import views
+
+        return views.event_badges(request, self)
+
+    @path("accueil/", name="check_in")
+    def check_in_view(self, request):
+        from . import views
+
+        return views.event_check_in(request, self)
+
     @path("emargement/<str:file_format>/", name="attendance")
     def attendance_view(self, request, file_format):
         from . import views
 
         return views.event_attendance_export(request, self, file_format)
+
+
+class EventSession(Orderable):
+    """One session of a large event's programme: a talk, a workshop, a round table."""
+
+    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    speakers = models.CharField(_("speakers"), max_length=300, blank=True, help_text=_("Names, separated by commas."))
+
+    panels = [
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at"), FieldPanel("room")]),
+        FieldPanel("title"),
+        FieldPanel("speakers"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return self.title
 
 
 class Frequency(models.TextChoices):
@@ -384,6 +422,15 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Badge codes: no 0/O, 1/I/L, so that a code typed from a badge is read right.
+BADGE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+BADGE_CODE_LENGTH = 8
+
+
+def new_badge_code() -> str:
+    return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(BADGE_CODE_LENGTH))
+
+
 class EventRegistration(models.Model):
     """One person's registration to an event: a member (person set) or a visitor."""
 
@@ -408,6 +455,8 @@ class EventRegistration(models.Model):
     promoted_at = models.DateTimeField(_("moved from the waiting list"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     attended = models.BooleanField(_("present"), null=True, blank=True, help_text=_("Recorded after the event."))
+    # Printed on the badge (with its QR code): staff scan or type it at the door to record who came.
+    badge_code = models.CharField(_("badge code"), max_length=12, default=new_badge_code, editable=False)
 
     class Meta:
         ordering = ["event", "created_at", "pk"]
@@ -420,6 +469,7 @@ class EventRegistration(models.Model):
                 condition=~Q(status="cancelled"),
                 name="event_registration_one_active_per_email",
             ),
+            models.UniqueConstraint(fields=["event", "badge_code"], name="event_registration_one_badge_code"),
         ]
         indexes = [models.Index(fields=["event", "status", "created_at"], name="event_registration_queue")]
 

@@ -220,6 +220,54 @@ def attendance_record(*, event: EventPage, present_ids, by) -> int:
     return len(present_ids)
 
 
+def _normalised_code(code: str) -> str:
+    return "".join(character for character in (code or "").upper() if character.isalnum())
+
+
+def attendance_check_in(*, event: EventPage, code: str, by) -> EventRegistration:
+    """At the door: the code of a badge (scanned or typed) records its holder as present.
+
+    Raises ValidationError (code "unknown" or "waiting"); checking in twice is harmless."""
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event record who came."))
+    code = _normalised_code(code)
+    with transaction.atomic():
+        registration = (
+            EventRegistration.objects.select_for_update()
+            .filter(event=event, badge_code=code)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .first()
+        )
+        if registration is None:
+            raise ValidationError(_("No registration of this event has the code %(code)s.") % {"code": code or "—"},
+                                  code="unknown")  # fmt: skip
+        if registration.status != RegistrationStatus.CONFIRMED:
+            raise ValidationError(
+                _("%(name)s is on the waiting list, not confirmed.") % {"name": registration.name}, code="waiting"
+            )
+        if registration.attended is not True:
+            registration.attended = True
+            registration.save(update_fields=["attended"])
+    return registration
+
+
+def attendance_mark(*, event: EventPage, registration_id, present: bool, by) -> EventRegistration:
+    """Ticks (or unticks) one confirmed registrant on the tablet list."""
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event record who came."))
+    with transaction.atomic():
+        registration = (
+            EventRegistration.objects.select_for_update()
+            .filter(event=event, pk=int(registration_id), status=RegistrationStatus.CONFIRMED)
+            .first()
+        )
+        if registration is None:
+            raise ValidationError(_("Some of the people ticked are not registered to this event."), code="unknown")
+        registration.attended = present
+        registration.save(update_fields=["attended"])
+    return registration
+
+
 def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
     """A workshop's follow-up room: a workgroup of the event's axis (or a commission of its club) with
     the members who came (or, before attendance is recorded, who registered); the same room the

@@ -176,3 +176,49 @@ def event_move(request, event):
             return redirect(event.url)
     context = {"page": event, "form": form, "counts": selectors.registration_counts(event), "action": "move"}
     return render(request, "events/event_change_date.html", context)
+
+
+def event_badges(request, event):
+    """The name badges of the confirmed registrants, as a PDF to print."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    return exports.badges_pdf(event)
+
+
+def event_check_in(request, event):
+    """At the door, on a tablet: a badge's code (scanned or typed) records its holder as present, or
+    staff tick the list. Each action posts and comes back here (no script needed)."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        try:
+            if "code" in request.POST:
+                registration = services.attendance_check_in(event=event, code=request.POST["code"], by=request.user)
+                messages.success(request, _("%(name)s is recorded as present.") % {"name": registration.name})
+            else:
+                registration = services.attendance_mark(
+                    event=event,
+                    registration_id=request.POST.get("registration", ""),
+                    present=request.POST.get("present") == "1",
+                    by=request.user,
+                )
+                if registration.attended:
+                    messages.success(request, _("%(name)s is recorded as present.") % {"name": registration.name})
+                else:
+                    messages.info(
+                        request, _("%(name)s is no longer recorded as present.") % {"name": registration.name}
+                    )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except ValueError:
+            messages.error(request, _("The form is not valid."))
+        return redirect(event.url + event.reverse_subpage("check_in"))
+    registrations = list(selectors.confirmed_registrations(event))
+    context = {
+        "page": event,
+        "registrations": registrations,
+        "present": sum(1 for registration in registrations if registration.attended),
+    }
+    return render(request, "events/event_check_in.html", context)

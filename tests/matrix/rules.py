@@ -251,6 +251,11 @@ events.date.cancel_axis_event              NN    NN    YN    NN    NN    YY
 events.date.cancel_club_event              NN    NN    NN    YN    NN    YY
 events.date.move_axis_event                NN    NN    YN    NN    NN    YY
 events.date.move_club_event                NN    NN    NN    YN    NN    YY
+# Large events: the name badges (PDF) and the check-in at the door (badge code or tablet list).
+events.badges.axis_event                   NN    NN    YN    NN    NN    YY
+events.badges.club_event                   NN    NN    NN    YN    NN    YY
+events.check_in.axis_event                 NN    NN    YN    NN    NN    YY
+events.check_in.club_event                 NN    NN    NN    YN    NN    YY
 
 
 # --- cms/newsletters -----------------------------------------------------------------------------

@@ -42,6 +42,19 @@ def _date_moved(user, event):
     return moved
 
 
+def _badges_printed(user, event):
+    response = client_for(user).get(event.url + event.reverse_subpage("badges"))
+    return allowed(response) and response.get("Content-Type") == "application/pdf"
+
+
+def _checked_in(user, event):
+    registration = event.registrations.get()
+    EventRegistration.objects.filter(pk=registration.pk).update(attended=None)
+    client_for(user).post(event.url + event.reverse_subpage("check_in"), {"code": registration.badge_code})
+    registration.refresh_from_db()
+    return registration.attended is True
+
+
 def _event(world, kind, inside, *, event_kind=EventKind.WORKSHOP):
     """A workshop held two days ago under the scope's agenda, with one member registered."""
     key = f"event-{kind}-{inside}-{event_kind}"
@@ -158,3 +171,23 @@ def move_axis_date(world, user, inside):
 @probe("events.date.move_club_event")
 def move_club_date(world, user, inside):
     return _date_moved(user, _coming_event(world, "club", inside, "move"))
+
+
+@probe("events.badges.axis_event")
+def badges_axis_event(world, user, inside):
+    return _badges_printed(user, _event(world, "axis", inside))
+
+
+@probe("events.badges.club_event")
+def badges_club_event(world, user, inside):
+    return _badges_printed(user, _event(world, "club", inside))
+
+
+@probe("events.check_in.axis_event")
+def check_in_axis_event(world, user, inside):
+    return _checked_in(user, _event(world, "axis", inside))
+
+
+@probe("events.check_in.club_event")
+def check_in_club_event(world, user, inside):
+    return _checked_in(user, _event(world, "club", inside))
