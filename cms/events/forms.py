@@ -41,11 +41,14 @@ class OccurrenceCancelForm(forms.Form):
         help_text=_("Each registrant is told by e-mail."),
     )
 
-    def __init__(self, *args, other_dates, **kwargs):
+    def __init__(self, *args, event, other_dates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["move_to"].queryset = other_dates
         self.fields["move_to"].label_from_instance = lambda event: event.title
-        self.initial.setdefault("move_to", other_dates.first())
+        # Offered first: the next date after the cancelled one (else the last before it).
+        self.initial.setdefault(
+            "move_to", other_dates.filter(start__gt=event.start).first() or other_dates.order_by("-start").first()
+        )
 
 
 class OccurrenceMoveForm(forms.Form):

@@ -141,7 +141,7 @@ def event_cancel_date(request, event):
     refusal = _organiser_of(request, event)
     if refusal is not None:
         return refusal
-    form = OccurrenceCancelForm(request.POST or None, other_dates=selectors.other_dates(event))
+    form = OccurrenceCancelForm(request.POST or None, event=event, other_dates=selectors.other_dates(event))
     if request.method == "POST" and form.is_valid():
         try:
             result = services.occurrence_cancel(event=event, by=request.user, move_to=form.cleaned_data["move_to"])
