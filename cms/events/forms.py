@@ -64,3 +64,26 @@ class OccurrenceMoveForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
             self.add_error("end", _("The end must be after the start."))
         return cleaned
+
+
+SCORE_CHOICES = [(str(score), str(score)) for score in range(1, 6)]
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Overall, how satisfied are you? (1: not at all, 5: very)"), choices=SCORE_CHOICES, coerce=int,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful was it for your organisation? (1: not at all, 5: very)"), choices=SCORE_CHOICES,
+        coerce=int, widget=forms.RadioSelect,
+    )  # fmt: skip
+    would_return = forms.TypedChoiceField(
+        label=_("Would you come again?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )

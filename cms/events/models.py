@@ -232,6 +232,18 @@ class EventPage(RoutablePageMixin, Page):
 
         return views.event_check_in(request, self)
 
+    @path("avis/<str:token>/", name="feedback")
+    def feedback_view(self, request, token):
+        from . import views
+
+        return views.event_feedback(request, self, token)
+
+    @path("avis-des-participants/", name="feedback_summary")
+    def feedback_summary_view(self, request):
+        from . import views
+
+        return views.event_feedback_summary(request, self)
+
     @path("emargement/<str:file_format>/", name="attendance")
     def attendance_view(self, request, file_format):
         from . import views
@@ -475,3 +487,28 @@ class EventRegistration(models.Model):
 
     def __str__(self):
         return f"{self.name} — {self.event.title} ({self.get_status_display()})"
+
+
+SCORES = [(score, str(score)) for score in range(1, 6)]
+
+
+class EventFeedback(models.Model):
+    """A participant's answer to the satisfaction questionnaire sent after the event (one each)."""
+
+    registration = models.OneToOneField(
+        EventRegistration, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("registration")
+    )
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("event"))
+    satisfaction = models.PositiveSmallIntegerField(_("overall satisfaction"), choices=SCORES)
+    usefulness = models.PositiveSmallIntegerField(_("useful for your organisation"), choices=SCORES)
+    would_return = models.BooleanField(_("would come again"))
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("answered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+
+    def __str__(self):
+        return f"{self.event.title}: {self.satisfaction}/5"

@@ -2,14 +2,14 @@
 
 import hashlib
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
 from cms.selectors import page_scope, visible_to
 from workgroups.models import Axis
 
-from .models import EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
+from .models import EventFeedback, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 
 def upcoming_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
@@ -120,3 +120,27 @@ def other_dates(event: EventPage) -> QuerySet[EventPage]:
         .exclude(pk=event.pk)
         .order_by("start", "pk")
     )
+
+
+def feedback_summary(event: EventPage) -> dict:
+    """What the organisers read of the questionnaire: answers, averages, distributions, comments."""
+    answers = EventFeedback.objects.filter(event=event)
+    totals = answers.aggregate(
+        count=Count("pk"),
+        satisfaction=Avg("satisfaction"),
+        usefulness=Avg("usefulness"),
+        would_return=Count("pk", filter=Q(would_return=True)),
+    )
+    participants = confirmed_registrations(event).exclude(attended=False).count()
+
+    def distribution(field):
+        counts = dict(answers.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        return [{"score": score, "count": counts.get(score, 0)} for score in range(5, 0, -1)]
+
+    return {
+        **totals,
+        "participants": participants,
+        "satisfaction_distribution": distribution("satisfaction"),
+        "usefulness_distribution": distribution("usefulness"),
+        "comments": list(answers.exclude(comment="").values_list("comment", flat=True)),
+    }

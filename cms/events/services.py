@@ -5,11 +5,13 @@ Registrations: every write to an event's registrations first locks the event's r
 single step however many requests arrive at once: no overbooking. E-mails leave on commit.
 """
 
+import base64
 import datetime
 import logging
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -27,7 +29,7 @@ from workgroups import services as workgroup_services
 from workgroups.models import Workgroup, WorkgroupRole
 
 from . import permissions, selectors
-from .models import EventKind, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
+from .models import EventFeedback, EventKind, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -498,3 +500,82 @@ def _carry(registration: EventRegistration, event: EventPage) -> EventRegistrati
     )
     _mail_on_commit(moved, kind="carried", token=token, previous=registration.event)
     return moved
+
+
+# --- The satisfaction questionnaire, after the event ---------------------------------------------------
+
+FEEDBACK_SALT = "events.feedback"
+FEEDBACK_MAX_AGE = 60 * 24 * 3600  # the link of the e-mail answers for sixty days
+
+
+def feedback_url(registration: EventRegistration) -> str:
+    # Wagtail serves page paths made of [\w-] only: the signed value (with its ":") goes in base64.
+    signed = signing.dumps(registration.pk, salt=FEEDBACK_SALT)
+    token = base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+    return event_url(registration.event) + registration.event.reverse_subpage("feedback", args=[token])
+
+
+def feedback_registration(token: str) -> EventRegistration | None:
+    """The registration a questionnaire link was sent to; None for a forged or expired link."""
+    try:
+        signed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        pk = signing.loads(signed, salt=FEEDBACK_SALT, max_age=FEEDBACK_MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        return None
+    return (
+        EventRegistration.objects.select_related("event")
+        .filter(pk=pk, status=RegistrationStatus.CONFIRMED)
+        .exclude(attended=False)
+        .first()
+    )
+
+
+def feedback_request_send(*, event: EventPage, by) -> int:
+    """Once the event is over: e-mails the questionnaire's link to the participants (those recorded
+    absent excepted) who have not answered yet. Returns how many e-mails leave."""
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event send its questionnaire."))
+    if not event.is_past:
+        raise ValidationError(_("The questionnaire is sent once the event is over."), code="not_over")
+    registrations = list(selectors.confirmed_registrations(event).exclude(attended=False).filter(feedback__isnull=True))
+    site_name = cms_selectors.site_identity().name
+    subject = _("Your opinion on %(event)s") % {"event": event.title}
+    messages = []
+    for registration in registrations:
+        context = {"registration": registration, "event": event, "url": feedback_url(registration),
+                   "site_name": site_name}  # fmt: skip
+        messages.append((registration.pk, render_to_string("events/emails/feedback_request.txt", context),
+                         registration.email))  # fmt: skip
+
+    def send():
+        for pk, body, recipient in messages:
+            try:
+                send_mail(subject, body, None, [recipient])
+            except Exception:  # noqa: BLE001 - one refused address must not stop the others
+                logger.exception("Could not send the questionnaire of event registration %s", pk)
+
+    transaction.on_commit(send)
+    return len(messages)
+
+
+def feedback_submit(
+    *, registration: EventRegistration, satisfaction: int, usefulness: int, would_return: bool, comment: str = ""
+) -> EventFeedback:
+    """Records one participant's answer; a second answer is refused (code "duplicate")."""
+    if not registration.event.is_past:
+        raise ValidationError(_("The questionnaire opens once the event is over."), code="not_over")
+    with transaction.atomic():
+        if EventFeedback.objects.filter(registration=registration).exists():
+            raise ValidationError(_("You have already answered: thank you."), code="duplicate")
+        try:
+            with transaction.atomic():
+                return EventFeedback.objects.create(
+                    registration=registration,
+                    event=registration.event,
+                    satisfaction=satisfaction,
+                    usefulness=usefulness,
+                    would_return=would_return,
+                    comment=comment.strip(),
+                )
+        except IntegrityError:
+            raise ValidationError(_("You have already answered: thank you."), code="duplicate") from None

@@ -15,7 +15,7 @@ from portal.members.permissions import person_of
 from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
-from .forms import EventRegistrationForm, OccurrenceCancelForm, OccurrenceMoveForm
+from .forms import EventRegistrationForm, FeedbackForm, OccurrenceCancelForm, OccurrenceMoveForm
 from .models import EventRegistration
 
 REGISTRATION_SESSION_KEY = "cms_event_registration"
@@ -222,3 +222,41 @@ def event_check_in(request, event):
         "present": sum(1 for registration in registrations if registration.attended),
     }
     return render(request, "events/event_check_in.html", context)
+
+
+def event_feedback(request, event, token):
+    """The satisfaction questionnaire, reached from the link of the e-mail (no account needed)."""
+    registration = services.feedback_registration(token)
+    if registration is None or registration.event_id != event.pk:
+        raise Http404
+    form = FeedbackForm(request.POST or None)
+    context = {"page": event, "form": form, "registration": registration, "done": False}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(registration=registration, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            context["done"] = True
+    return render(request, "events/event_feedback.html", context)
+
+
+def event_feedback_summary(request, event):
+    """For the organisers: the answers summed up; a button sends the questionnaire to the participants."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        try:
+            sent = services.feedback_request_send(event=event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext("The questionnaire is sent to %(count)d participant.",
+                         "The questionnaire is sent to %(count)d participants.", sent) % {"count": sent},
+            )  # fmt: skip
+        return redirect(event.url + event.reverse_subpage("feedback_summary"))
+    context = {"page": event, "summary": selectors.feedback_summary(event)}
+    return render(request, "events/event_feedback_summary.html", context)

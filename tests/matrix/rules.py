@@ -256,6 +256,9 @@ events.badges.axis_event                   NN    NN    YN    NN    NN    YY
 events.badges.club_event                   NN    NN    NN    YN    NN    YY
 events.check_in.axis_event                 NN    NN    YN    NN    NN    YY
 events.check_in.club_event                 NN    NN    NN    YN    NN    YY
+# The satisfaction questionnaire: its summary is read, and it is sent, by the same people.
+events.feedback_summary.axis_event         NN    NN    YN    NN    NN    YY
+events.feedback_summary.club_event         NN    NN    NN    YN    NN    YY
 
 
 # --- cms/newsletters -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cms.events.models import EventKind, EventPage, EventRegistration, RegistrationStatus
 from tests.cms.pages import add_event
@@ -53,6 +54,11 @@ def _checked_in(user, event):
     client_for(user).post(event.url + event.reverse_subpage("check_in"), {"code": registration.badge_code})
     registration.refresh_from_db()
     return registration.attended is True
+
+
+def _feedback_summary_read(user, event):
+    response = client_for(user).get(event.url + event.reverse_subpage("feedback_summary"))
+    return allowed(response) and escape(event.title) in response.content.decode()
 
 
 def _event(world, kind, inside, *, event_kind=EventKind.WORKSHOP):
@@ -191,3 +197,13 @@ def check_in_axis_event(world, user, inside):
 @probe("events.check_in.club_event")
 def check_in_club_event(world, user, inside):
     return _checked_in(user, _event(world, "club", inside))
+
+
+@probe("events.feedback_summary.axis_event")
+def feedback_summary_axis_event(world, user, inside):
+    return _feedback_summary_read(user, _event(world, "axis", inside))
+
+
+@probe("events.feedback_summary.club_event")
+def feedback_summary_club_event(world, user, inside):
+    return _feedback_summary_read(user, _event(world, "club", inside))
