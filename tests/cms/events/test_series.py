@@ -121,6 +121,8 @@ def test_a_cancelled_date_moves_its_registrations_to_the_next_one_with_e_mails(
     page = client.get(february.url)
     assert "annulée" in page.content.decode().lower() or "cancelled" in page.content.decode().lower()
     assert not EventPage.objects.get(pk=february.pk).accepts_registrations
+    single = client.get(february.url + february.reverse_subpage("calendar")).content.decode()
+    assert "STATUS:CANCELLED" in single
 
 
 def test_a_cancelled_date_without_a_next_one_cancels_its_registrations_with_e_mails(
@@ -191,3 +193,43 @@ def test_editing_the_series_leaves_registered_dates_alone_unless_asked(
     assert timezone.localtime(EventPage.objects.get(pk=march.pk).start).time() == datetime.time(8, 30)
     smtp.wait_for(1)
     assert smtp.recipients() == ["invitee1@example.org"]
+
+
+def test_an_administrator_sets_up_a_series_in_the_wagtail_form_and_publishing_creates_its_dates(
+    agenda, organiser, client
+):
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
+
+    client.force_login(organiser)
+    url = reverse("wagtailadmin_pages:add", args=("events", "eventseriespage", agenda.pk))
+    page = client.get(url)
+    assert page.status_code == 200
+    data = querydict_from_html(page.content.decode(), form_id="page-edit-form")
+    data.update(
+        {
+            "title": "Petit-déjeuner mensuel",
+            "slug": "petit-dejeuner-mensuel",
+            "kind": "breakfast",
+            "frequency": "monthly",
+            "interval": "1",
+            "week_of_month": "1",
+            "weekday": "3",
+            "first_date": f"{YEAR}-01-01",
+            "until": f"{YEAR}-03-31",
+            "start_time": "08:00",
+            "end_time": "10:00",
+            "place": "Maison des coopératives",
+            "summary": "Chaque premier jeudi.",
+            "action-publish": "1",
+        }
+    )
+    data.update(nested_form_data({"body": streamfield([])}))
+    skipped = {"date": f"{YEAR}-02-04", "reason": "Vacances", "ORDER": "1", "id": "", "DELETE": ""}
+    formset = {"TOTAL_FORMS": "1", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000", "0": skipped}
+    data.update(nested_form_data({"skipped_dates": formset}))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    series = EventSeriesPage.objects.get(slug="petit-dejeuner-mensuel")
+    assert series.live
+    assert dates(series) == [datetime.date(YEAR, 1, 7), datetime.date(YEAR, 3, 4)]
