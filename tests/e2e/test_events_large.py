@@ -70,6 +70,11 @@ def test_an_organiser_cancels_a_date_of_a_monthly_series_on_a_phone(
     assert_no_horizontal_scroll(page)
 
     page.goto(february.url)
+    page.get_by_role("link", name="Déplacer cette date").click()
+    expect(page.get_by_label("Nouveau début")).to_be_visible()
+    assert_accessible(page, "move a date (phone)")
+    assert_no_horizontal_scroll(page)
+    page.goto(february.url)
     page.get_by_role("link", name="Annuler cette date").click()
     expect(page.get_by_label("Reporter les inscriptions sur")).to_be_visible()
     assert_accessible(page, "cancel a date (phone)")
@@ -118,4 +123,35 @@ def test_the_programme_of_a_large_event_on_a_desktop(browser, browser_context_ar
     expect(page.get_by_text("Restitution du diagnostic")).to_be_visible()
     expect(page.get_by_role("link", name="Badges nominatifs (PDF à imprimer)")).to_be_visible()
     assert_accessible(page, "event with its programme (desktop)")
+    context.close()
+
+
+def test_a_participant_answers_the_questionnaire_on_a_phone_and_the_organiser_reads_the_summary(
+    browser, browser_context_args, live_portal, organiser, agenda
+):
+    event = add_event(agenda, title="Atelier santé", capacity=10)
+    registration = services.registration_create(event=event, name="Nadia Berthier", email="nadia@example.org")
+    EventPage.objects.filter(pk=event.pk).update(start=event.start.replace(year=2020), end=event.end.replace(year=2020))
+    event = EventPage.objects.get(pk=event.pk)
+
+    context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
+    page = context.new_page()
+    link = services.feedback_url(registration)  # as in the e-mail; the path, on the live portal
+    page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
+    assert_accessible(page, "questionnaire (phone)")
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("group", name="Dans l'ensemble").get_by_label("4").check()
+    page.get_by_role("group", name="Était-ce utile").get_by_label("5").check()
+    page.get_by_role("group", name="Reviendriez-vous").get_by_label("Oui").check()
+    page.get_by_label("Commentaire").fill("Très utile, merci.")
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+    expect(page.get_by_text("Merci : votre réponse est enregistrée.")).to_be_visible()
+    context.close()
+
+    context = signed_in_context(browser, browser_context_args, live_portal, organiser, viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(event.url + event.reverse_subpage("feedback_summary"))
+    expect(page.get_by_text("1 réponse de 1 participants.")).to_be_visible()
+    expect(page.get_by_text("Très utile, merci.")).to_be_visible()
+    assert_accessible(page, "questionnaire summary (desktop)")
     context.close()
