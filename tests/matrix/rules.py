@@ -237,6 +237,8 @@ cms.survey_results.publish                 NN    NN    NN    YN    NN    YY
 # the cluster); an exchange session's registrations are also its club's exchange organisers'.
 events.page.add_axis_event                 NN    NN    YN    NN    NN    YY
 events.page.add_club_event                 NN    NN    NN    YN    NN    YY
+events.page.add_axis_series                NN    NN    YN    NN    NN    YY
+events.page.add_club_series                NN    NN    NN    YN    NN    YY
 events.registrations.axis_event            NN    NN    YN    NN    NN    YY
 events.registrations.club_event            NN    NN    NN    YN    NN    YY
 events.registrations.exchange_session      NN    NN    NN    YN    YN    YY

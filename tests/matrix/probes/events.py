@@ -100,8 +100,8 @@ def _followup_opened(user, event):
     return EventPage.objects.get(pk=event.pk).followup_workgroup_id is not None
 
 
-def _add_event_form(user, agenda):
-    return allowed(client_for(user).get(reverse("wagtailadmin_pages:add", args=["events", "eventpage", agenda.pk])))
+def _add_event_form(user, agenda, model="eventpage"):
+    return allowed(client_for(user).get(reverse("wagtailadmin_pages:add", args=["events", model, agenda.pk])))
 
 
 @probe("events.page.add_axis_event")
@@ -112,6 +112,16 @@ def add_axis_event(world, user, inside):
 @probe("events.page.add_club_event")
 def add_club_event(world, user, inside):
     return _add_event_form(user, scope_site(world, "club", inside)["agenda"])
+
+
+@probe("events.page.add_axis_series")
+def add_axis_series(world, user, inside):
+    return _add_event_form(user, scope_site(world, "axis", inside)["agenda"], "eventseriespage")
+
+
+@probe("events.page.add_club_series")
+def add_club_series(world, user, inside):
+    return _add_event_form(user, scope_site(world, "club", inside)["agenda"], "eventseriespage")
 
 
 @probe("events.registrations.axis_event")
