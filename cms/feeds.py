@@ -6,9 +6,13 @@ Only live, public pages go out: a feed is read by anyone, like the site itself.
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+
+from workgroups.models import Axis
 
 from . import selectors
 
@@ -59,3 +63,45 @@ class AtomNewsFeed(NewsFeed):
 
     def subtitle(self, identity):
         return self.description(identity)
+
+
+class AxisNewsFeed(NewsFeed):
+    """RSS 2.0 of one thematic axis's public news (under its page or tagged with it)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Axis, slug=slug)
+
+    def title(self, axis):
+        return _("News of the axis %(axis)s") % {"axis": axis.title}
+
+    def description(self, axis):
+        return _("The latest news of the thematic axis %(axis)s.") % {"axis": axis.title}
+
+    def link(self, axis):
+        page = getattr(axis, "page", None)
+        return page.url if page and page.live else "/"
+
+    def items(self, axis):
+        return selectors.latest_news(axis=axis, within=getattr(axis, "page", None))[:FEED_SIZE]
+
+
+class ClubNewsFeed(NewsFeed):
+    """RSS 2.0 of one business club's public news (under its page)."""
+
+    def get_object(self, request, slug):
+        page = selectors.public_club_page(slug)
+        if page is None:
+            raise Http404
+        return page
+
+    def title(self, page):
+        return _("News of %(club)s") % {"club": page.club.name}
+
+    def description(self, page):
+        return _("The latest news of the business club %(club)s.") % {"club": page.club.name}
+
+    def link(self, page):
+        return page.url
+
+    def items(self, page):
+        return selectors.latest_news(within=page)[:FEED_SIZE]

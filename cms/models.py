@@ -37,6 +37,7 @@ from portal.pagination import page_of, query_string
 from portal.ratelimits import TOO_MANY, over_rate
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
+from workgroups.plans import selectors as plan_selectors
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
 from .forms import ScopedPageForm
@@ -170,6 +171,7 @@ class AxisPage(Page):
         context["best_practices"] = selectors.axis_best_practices(request.user, self.axis)
         context["latest_news"] = list(selectors.latest_news(within=self, axis=self.axis, user=request.user)[:4])
         context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
+        context["plan_progress"] = plan_selectors.published_plans_of(axis=self.axis)
         return contributed_context(self, request, context)  # upcoming_events, past_events, event_index
 
 
@@ -214,6 +216,7 @@ class ClubPage(Page):
         context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
         if context["news_index"] is not None:
             context["latest_news"] = list(selectors.latest_news(within=self, user=request.user)[:4])
+        context["plan_progress"] = plan_selectors.published_plans_of(club=self.club)
         return contributed_context(self, request, context)  # upcoming_events, event_index
 
 

@@ -17,7 +17,7 @@ from portal.members.models import Person, Zone
 from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis, Workgroup
 
-from .models import AxisPage, ContactPage, NewsPage, ScopeEditors, SiteIdentity
+from .models import AxisPage, ClubPage, ContactPage, NewsPage, ScopeEditors, SiteIdentity
 
 # --- Scopes -------------------------------------------------------------------------------------
 
@@ -242,3 +242,8 @@ def scope_collection(kind: str, scope_id: int) -> Collection | None:
     """The collection of an axis's or a club's images and documents (set up by cms.services)."""
     editors = ScopeEditors.objects.select_related("collection").filter(scope_kind=kind, scope_id=scope_id).first()
     return editors.collection if editors is not None else None
+
+
+def public_club_page(club_slug: str) -> ClubPage | None:
+    """The live, public page of the club with this slug (its feeds hang from it), if it has one."""
+    return ClubPage.objects.live().public().filter(club__slug=club_slug).select_related("club").first()

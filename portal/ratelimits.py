@@ -4,7 +4,9 @@ Counted in the shared cache, so the limit holds across the server's processes; t
 settings (PORTAL_FORM_RATES). A refused submission stores nothing: the view answers 429 with the
 form and this module's French message."""
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
@@ -19,3 +21,14 @@ def over_rate(request, name: str, *, scope: str = "") -> bool:
         return False
     group = f"form.{name}.{scope}" if scope else f"form.{name}"
     return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method="POST", increment=True)
+
+
+def client_ip(request) -> str:
+    """The visitor's address every rate counts per (RATELIMIT_IP_META_KEY): the same one the sign-in
+    throttle reads, so nginx's own address (REMOTE_ADDR in production) never stands for everyone.
+    A chain shorter than the proxies we run means a request that did not come through them: its
+    peer address is the one to count."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (ImproperlyConfigured, PermissionDenied):
+        return request.META.get("REMOTE_ADDR", "")

@@ -12,6 +12,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import feeds
 from cms import views as cms_views
 from cms.events import feeds as event_feeds
+from cms.events import views as event_views
+from knowledge import feeds as knowledge_feeds
 from portal.api import errors as api_errors
 from portal.api.routes import api
 from portal.members import views as members_views
@@ -32,13 +34,21 @@ urlpatterns = [
     path("flux/actualites.rss", feeds.NewsFeed(), name="news_rss"),
     path("flux/actualites.atom", feeds.AtomNewsFeed(), name="news_atom"),
     path("flux/agenda.ics", event_feeds.upcoming_events_calendar, name="events_ical"),
+    path("flux/axes/<slug:slug>/agenda.ics", event_feeds.axis_calendar, name="axis_ical"),
+    path("flux/axes/<slug:slug>/actualites.rss", feeds.AxisNewsFeed(), name="axis_rss"),
+    path("flux/clubs/<slug:slug>/agenda.ics", event_feeds.club_calendar, name="club_ical"),
+    path("flux/clubs/<slug:slug>/actualites.rss", feeds.ClubNewsFeed(), name="club_rss"),
+    path("flux/bonnes-pratiques.rss", knowledge_feeds.BestPracticesFeed(), name="best_practices_rss"),
+    path("flux/agenda-personnel/<str:token>.ics", event_feeds.personal_calendar, name="personal_calendar_ics"),
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", api_errors.unknown_path),
     path("compte/jetons/", include("portal.api.urls")),
+    path("compte/notifications/", include("workgroups.notification_urls")),
     path("compte/", include("portal.members.urls")),
     path("compte/", include("portal.members.account_urls")),
     path("annuaire/", include("cms.urls")),
     path("groupes/", include("workgroups.urls")),
+    path("recherche/rapport/", include("search.insights.urls")),
     path("recherche/", include("search.urls")),
     path("vie-privee/", include("portal.privacy.urls")),
     path("lettres/", include("cms.newsletters.urls")),
@@ -47,6 +57,8 @@ urlpatterns = [
     path("clubs/enquetes/<int:survey_id>/page-du-site/", cms_views.survey_results_page, name="survey_results_page"),
     path("clubs/", include("portal.clubs.urls")),
     path("plans-d-action/", include("workgroups.plans.urls")),
+    # A Bourse d'échanges goes on the agenda from its session's page: cms/events publishes it.
+    path("bourse/sessions/<int:pk>/agenda/", event_views.exchange_session_publish, name="exchange_session_publish"),
     path("bourse/", include("knowledge.exchange.urls")),
 ]
 

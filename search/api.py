@@ -24,6 +24,10 @@ MAX_PAGE_SIZE = 50
 # Elasticsearch refuses to page beyond 10,000 hits (index.max_result_window).
 MAX_RESULT_WINDOW = 10_000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff]")
+# "Did you mean…" is looked for when the first page has fewer results than this, and only for plain
+# words (quotes, exclusions and operators are meant as typed).
+FEW_RESULTS = 3
+SEARCH_SYNTAX = re.compile(r"[\"|+*()~]|(?:^|\s)-\S")
 
 
 def grants_for(user) -> list[str]:
@@ -80,9 +84,28 @@ def query(text, *, user, filters: Mapping[str, str] | None = None, page=1, page_
     except SearchUnavailable:
         logger.exception("The search backend failed on %r", cleaned)
         empty.notice = _("The search is unavailable at the moment. Please try again in a few minutes.")
+        empty.unavailable = True
         return empty
     results.query, results.notice = cleaned, notice
+    if results.total < FEW_RESULTS and page == 1 and not SEARCH_SYNTAX.search(cleaned):
+        results.suggestion, results.suggestion_total = did_you_mean(
+            cleaned, backend=backend, grants=grants, filters=filters, found=results.total
+        )
     return results
+
+
+def did_you_mean(text: str, *, backend, grants, filters, found: int) -> tuple[str, int]:
+    """A close spelling of `text` and its result count, when it finds more than the `found` of `text`
+    with the same grants and filters; else ("", 0). A failure here only loses the proposal."""
+    try:
+        candidate = backend.spelling_suggestion(text, grants=grants)
+        if not candidate or candidate.casefold() == text.casefold():
+            return "", 0
+        total = backend.search(candidate, grants=grants, filters=filters, page=1, page_size=1).total
+    except SearchUnavailable:
+        logger.exception("The search backend failed on the spelling of %r", text)
+        return "", 0
+    return (candidate, total) if total > found else ("", 0)
 
 
 def autocomplete(prefix, *, user, limit: int = 8) -> list[Suggestion]:

@@ -90,6 +90,11 @@ class SearchResults:
     # The text actually searched (cleaned, possibly shortened) and what the searcher should be told.
     query: str = ""
     notice: str = ""
+    # "Did you mean…": a close spelling of the query that finds more (search.api.query), and how many.
+    suggestion: str = ""
+    suggestion_total: int = 0
+    # The search server failed (the page says so; such a search is not logged as finding nothing).
+    unavailable: bool = False
 
     @property
     def num_pages(self) -> int:

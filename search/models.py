@@ -105,3 +105,27 @@ class SearchEntryTag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SearchLog(models.Model):
+    """One search made on the results page, without anyone in it: no user, no address, no session,
+    only the day. What the cluster lacks shows in the searches that find nothing (search.insights).
+
+    `facet_values` holds the facet values of the filters used and of the first page's results, one
+    "field=value" per line between newlines ("\\naxis=2. Économie circulaire\\n"), so a coordinator's
+    report finds the searches of their axis with a plain `contains` on any database.
+    """
+
+    day = models.DateField(_("day"), default=timezone.localdate, db_index=True)
+    query = models.CharField(_("search"), max_length=200, db_index=True)
+    results = models.PositiveIntegerField(_("results"))
+    clicked_rank = models.PositiveIntegerField(_("rank clicked"), null=True, blank=True)
+    facet_values = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        verbose_name = _("search made")
+        verbose_name_plural = _("searches made")
+
+    def __str__(self):
+        return f"{self.day} {self.query} ({self.results})"

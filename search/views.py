@@ -2,16 +2,38 @@
 
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.core import signing
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.pagination import query_string
 
-from . import api, registry
+from . import api, registry, services
+from .documents import GENERIC_FACETS
 
 PAGE_SIZE = 20
+CLICK_SALT = "search.click"
+
+
+def _log(outcome, filters) -> int | None:
+    """Logs the first page of a search (see search.models.SearchLog); the id its result links carry."""
+    if not outcome.query or outcome.page != 1 or outcome.unavailable:
+        return None
+    app_facets = [field for field in registry.facet_names() if field not in GENERIC_FACETS]
+    values = [(field, filters[field]) for field in app_facets if filters.get(field)]
+    for hit in outcome.hits:
+        values += [(field, hit.facets[field]) for field in app_facets if isinstance(hit.facets.get(field), str)]
+        values += [
+            (field, value)
+            for field in app_facets
+            if isinstance(hit.facets.get(field), list)
+            for value in hit.facets[field]
+        ]
+    log = services.search_log_record(query=outcome.query, results=outcome.total, facet_values=values)
+    return log.pk if log else None
 
 
 @require_safe
@@ -41,7 +63,16 @@ def results(request):
         for field in facet_names
         if outcome.facets.get(field) or filters.get(field)
     ]
-    hits = [{"hit": hit, "type_label": registry.facet_label("type", hit.type)} for hit in outcome.hits]
+    log_id = _log(outcome, filters)
+    first_rank = (outcome.page - 1) * outcome.page_size + 1
+    hits = [
+        {
+            "hit": hit,
+            "type_label": registry.facet_label("type", hit.type),
+            "click": signing.dumps([log_id, first_rank + position], salt=CLICK_SALT, compress=True) if log_id else "",
+        }
+        for position, hit in enumerate(outcome.hits)
+    ]
     context = {
         "results": outcome,
         "hits": hits,
@@ -51,10 +82,25 @@ def results(request):
         "other_facets": [facet for facet in facets if facet["field"] != "type"],
         "previous_url": "?" + query_string(params, page=outcome.page - 1) if outcome.has_previous else "",
         "next_url": "?" + query_string(params, page=outcome.page + 1) if outcome.has_next else "",
-        "first_rank": (outcome.page - 1) * outcome.page_size + 1,
+        "first_rank": first_rank,
         "clear_url": "?" + query_string({"q": outcome.query}),
+        "suggestion_url": "?" + query_string(params, q=outcome.suggestion) if outcome.suggestion else "",
     }
     return render(request, "search/results.html", context)
+
+
+@csrf_exempt
+@require_POST
+def click(request):
+    """The rank of the result followed from a logged search, sent by search/static/search/clicks.js
+    (a beacon: no inline script under the strict CSP). The token is signed by the results page, so
+    nobody marks clicks of their own; it names no one, so no CSRF token is needed."""
+    try:
+        log_id, rank = signing.loads(request.POST.get("c", ""), salt=CLICK_SALT, max_age=86_400)
+        services.search_click_record(log_id=int(log_id), rank=int(rank))
+    except (signing.BadSignature, TypeError, ValueError):
+        return HttpResponse(status=400)
+    return HttpResponse(status=204)
 
 
 @require_safe

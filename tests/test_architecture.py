@@ -26,6 +26,8 @@ IMPORT_RULES = {
     "cms.newsletters": PORTAL_APPS
     | {"workgroups", "workgroups.plans", "knowledge", "knowledge.exchange", "search", "cms", "cms.events"},
     "search": set(),
+    # What the searches tell (the log's report): read with the scopes, registered in the privacy policy.
+    "search.insights": PORTAL_APPS | {"workgroups", "search"},
     # The API reads through every app's selectors and permissions, as the site's pages do.
     "portal.api": PORTAL_APPS
     | {"workgroups", "workgroups.plans", "knowledge", "knowledge.exchange", "search", "cms", "cms.events"},

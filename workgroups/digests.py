@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.members.models import Person
+from portal.members.models import MessageNotifications, Person
 
 from .models import Mention, Message, WorkgroupMembership, WorkgroupMembershipStatus
 
@@ -27,10 +27,14 @@ def _sections(person: Person) -> list[dict]:
             workgroup__last_sequence__gt=F("last_read_sequence"),
         )
         .exclude(workgroup__last_sequence__lte=F("last_digest_sequence"))
-        .select_related("workgroup")
+        .exclude(notifications=MessageNotifications.NONE)
+        .select_related("workgroup", "person")
     )
     sections = []
     for membership in memberships:
+        level = membership.notifications_level
+        if level == MessageNotifications.NONE:
+            continue
         since = max(membership.last_read_sequence, membership.last_digest_sequence)
         unread = (
             Message.objects.filter(workgroup=membership.workgroup, sequence__gt=since, removed_at__isnull=True)
@@ -38,7 +42,8 @@ def _sections(person: Person) -> list[dict]:
             .select_related("author__user")
             .order_by("-sequence")
         )
-        count = unread.count()
+        # "Mentions only": the digest names the mentions, not the rest of the discussion.
+        count = unread.count() if level == MessageNotifications.ALL else 0
         mentions = list(
             Mention.objects.filter(person=person, message__workgroup=membership.workgroup, message__sequence__gt=since)
             .select_related("message__author__user")
@@ -50,7 +55,8 @@ def _sections(person: Person) -> list[dict]:
                     "membership": membership,
                     "workgroup": membership.workgroup,
                     "count": count,
-                    "latest": list(reversed(unread[:MESSAGES_PER_WORKGROUP])),
+                    "level": level,
+                    "latest": list(reversed(unread[:MESSAGES_PER_WORKGROUP])) if count else [],
                     "mentions": mentions,
                     "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
                     + reverse("workgroups:room", args=[membership.workgroup.slug]),
@@ -69,11 +75,15 @@ def send_daily_digests() -> int:
         if not sections:
             continue
         with translation.override(settings.LANGUAGE_CODE):
-            profile_link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("members:profile")
-            context = {"person": person, "sections": sections, "profile_link": profile_link}
+            settings_link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("notifications:settings")
+            context = {"person": person, "sections": sections, "settings_link": settings_link}
             total = sum(section["count"] for section in sections)
+            if total:
+                subject = _("Your workgroups: %(count)d unread messages") % {"count": total}
+            else:
+                subject = _("Your workgroups: you were mentioned")
             email = EmailMultiAlternatives(
-                subject=_("Your workgroups: %(count)d unread messages") % {"count": total},
+                subject=subject,
                 body=render_to_string("workgroups/email/digest.txt", context),
                 to=[person.user.email],
             )

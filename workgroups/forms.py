@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.members.models import MessageNotifications
+
 from .models import MESSAGE_MAX_LENGTH, MembershipPolicy, WorkgroupRole
 
 
@@ -74,3 +76,41 @@ class AddMemberForm(forms.Form):
         if person is None:
             raise forms.ValidationError(_("Nobody on the portal has this e-mail address or handle."))
         return person
+
+
+# --- Notification choices --------------------------------------------------------------------------
+
+
+class NotificationsForm(forms.Form):
+    """The general choice, the daily digest, then one choice per workgroup ("" follows the general one)."""
+
+    message_notifications = forms.ChoiceField(
+        label=_("In my workgroups, tell me of"),
+        choices=MessageNotifications.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Mentions of your name are e-mailed at once; the rest waits for the daily digest."),
+    )
+    receives_daily_digest = forms.BooleanField(
+        label=_("Daily digest by e-mail"),
+        required=False,
+        help_text=_("One e-mail a day at most, with what your choices let through since the last one."),
+    )
+
+    def __init__(self, *args, memberships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = list(memberships)
+        choices = [("", _("As my general choice")), *MessageNotifications.choices]
+        for membership in self.memberships:
+            self.fields[self.field_name(membership)] = forms.ChoiceField(
+                label=membership.workgroup.name, choices=choices, required=False, initial=membership.notifications
+            )
+
+    @staticmethod
+    def field_name(membership) -> str:
+        return f"workgroup_{membership.pk}"
+
+    def workgroup_fields(self):
+        return [self[self.field_name(membership)] for membership in self.memberships]
+
+    def per_workgroup(self) -> dict[int, str]:
+        return {membership.pk: self.cleaned_data[self.field_name(membership)] for membership in self.memberships}

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.clubs.models import Club
-from portal.members.models import Organisation, Person
+from portal.members.models import MessageNotifications, Organisation, Person
 
 MESSAGE_MAX_LENGTH = 4000
 
@@ -124,6 +124,14 @@ class WorkgroupMembership(models.Model):
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     last_read_sequence = models.PositiveBigIntegerField(_("last message read"), default=0)
     last_digest_sequence = models.PositiveBigIntegerField(default=0, editable=False)
+    # Empty: the person's general choice (Person.message_notifications) applies to this workgroup.
+    notifications = models.CharField(
+        _("notifications"),
+        max_length=10,
+        choices=MessageNotifications.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta:
         ordering = ["workgroup__name", "person__user__last_name"]
@@ -139,6 +147,11 @@ class WorkgroupMembership(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.workgroup}"
+
+    @property
+    def notifications_level(self) -> str:
+        """The choice that applies here: this workgroup's own, else the person's general one."""
+        return self.notifications or self.person.message_notifications
 
 
 class Message(models.Model):

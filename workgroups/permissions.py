@@ -147,3 +147,12 @@ def narrow_membership_form(form, user) -> None:
     """The admin's membership form offers only the workgroups the user leads."""
     if "workgroup" in form.fields:
         form.fields["workgroup"].queryset = workgroups_led(Workgroup.objects.order_by("name"), user)
+
+
+# --- Notification choices --------------------------------------------------------------------------
+
+
+def can_set_notifications(user, person) -> bool:
+    """What the e-mails tell a person is theirs alone to choose (an administrator erasing an account
+    goes through privacy, not here)."""
+    return person is not None and user.is_authenticated and user.is_active and person.user_id == user.pk

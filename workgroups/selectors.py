@@ -154,3 +154,12 @@ def person_by_email_or_handle(text: str) -> Person | None:
     if "@" in text:
         return Person.objects.filter(user__email__iexact=text, user__is_active=True).select_related("user").first()
     return Person.objects.filter(handle__iexact=text).select_related("user").first()
+
+
+def notification_memberships(person: Person) -> QuerySet[WorkgroupMembership]:
+    """The person's active workgroups, for the notification settings (each may have its own choice)."""
+    return (
+        WorkgroupMembership.objects.filter(person=person, status=WorkgroupMembershipStatus.ACTIVE)
+        .select_related("workgroup", "person")
+        .order_by("workgroup__name")
+    )

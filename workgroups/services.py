@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import realtime
-from portal.members.models import Person
+from portal.members.models import MessageNotifications, Person
 from search.indexing import schedule_index
 
 from . import permissions
@@ -524,3 +524,29 @@ def axis_coordinators_follow(person: Person) -> None:
         person.coordinated_axes.add(*added)
     if current - wanted:
         person.coordinated_axes.remove(*(current - wanted))
+
+
+# --- Notification choices --------------------------------------------------------------------------
+
+
+def notifications_set(
+    *, person: Person, by, message_notifications: str, receives_daily_digest: bool, per_workgroup: dict[int, str]
+) -> Person:
+    """The person's general choice, the daily digest, and each workgroup's own choice ("" follows the
+    general one); `per_workgroup` maps membership ids to choices, and only the person's are touched."""
+    if not permissions.can_set_notifications(by, person):
+        raise PermissionDenied(_("You can only choose your own notifications."))
+    valid = set(MessageNotifications.values)
+    if message_notifications not in valid or set(per_workgroup.values()) - valid - {""}:
+        raise ValidationError(_("Choose one of the notification options."))
+    with transaction.atomic():
+        person.message_notifications = message_notifications
+        person.receives_daily_digest = receives_daily_digest
+        person.save(update_fields=["message_notifications", "receives_daily_digest"])
+        for membership in WorkgroupMembership.objects.select_for_update().filter(
+            person=person, pk__in=per_workgroup.keys()
+        ):
+            if membership.notifications != per_workgroup[membership.pk]:
+                membership.notifications = per_workgroup[membership.pk]
+                membership.save(update_fields=["notifications"])
+    return person

@@ -18,7 +18,7 @@ from portal.members.permissions import person_of
 from portal.pagination import page_of
 
 from . import permissions, selectors, services
-from .forms import AddMemberForm, MemberRoleForm, MessageForm, WorkgroupForm
+from .forms import AddMemberForm, MemberRoleForm, MessageForm, NotificationsForm, WorkgroupForm
 from .models import MESSAGE_MAX_LENGTH, Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
 
 INDEX_PAGE_SIZE = 30
@@ -443,3 +443,35 @@ def _client_strings() -> dict:
         "tooLong": _("The message is too long (%(length)s characters, at most %(max)s)."),
         "counter": _("%(count)s / %(max)s characters"),
     }
+
+
+# --- Notification choices (linked from the profile and from every e-mail's footer) ------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    person = person_of(request.user)
+    if not permissions.can_set_notifications(request.user, person):
+        raise PermissionDenied(_("Your account has no profile yet."))
+    memberships = selectors.notification_memberships(person)
+    initial = {
+        "message_notifications": person.message_notifications,
+        "receives_daily_digest": person.receives_daily_digest,
+    }
+    form = NotificationsForm(request.POST or None, initial=initial, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notifications_set(
+                person=person,
+                by=request.user,
+                message_notifications=form.cleaned_data["message_notifications"],
+                receives_daily_digest=form.cleaned_data["receives_daily_digest"],
+                per_workgroup=form.per_workgroup(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your notification choices have been saved."))
+            return redirect("notifications:settings")
+    return render(request, "workgroups/notification_settings.html", {"form": form})

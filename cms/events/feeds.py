@@ -1,14 +1,22 @@
-"""The events as iCalendar: one event, or the upcoming ones (/flux/agenda.ics).
+"""The events as iCalendar: one event, the upcoming ones (/flux/agenda.ics), an axis's or a club's,
+and a person's own calendar at its secret address.
 
-Only live, public pages go out: a feed is read by anyone, like the site itself.
+Only live, public pages go out in the shared feeds: a feed is read by anyone, like the site itself.
+The personal calendar holds the events its owner registered to (confirmed places only).
 """
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from cms import selectors as cms_selectors
+from portal.members import selectors as member_selectors
+from workgroups.models import Axis
+
 from . import selectors
+from .models import RegistrationStatus
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -48,3 +56,33 @@ def event_calendar(request, event) -> HttpResponse:
 def upcoming_events_calendar(request) -> HttpResponse:
     """The calendar of upcoming events, to subscribe to."""
     return _calendar(selectors.upcoming_events().public(), request, _("Events of the cluster"))
+
+
+def axis_calendar(request, slug: str) -> HttpResponse:
+    """The upcoming public events of one thematic axis (under its page or tagged with it)."""
+    axis = get_object_or_404(Axis, slug=slug)
+    name = _("Events of the axis %(axis)s") % {"axis": axis.title}
+    return _calendar(selectors.upcoming_events(axis=axis, within=getattr(axis, "page", None)), request, name)
+
+
+def club_calendar(request, slug: str) -> HttpResponse:
+    """The upcoming public events of one business club (under its page)."""
+    page = cms_selectors.public_club_page(slug)
+    if page is None:
+        raise Http404
+    name = _("Events of %(club)s") % {"club": page.club.name}
+    return _calendar(selectors.upcoming_events(within=page), request, name)
+
+
+def personal_calendar(request, token: str) -> HttpResponse:
+    """A person's own calendar: the events they hold a confirmed place at. The address is the only key
+    (calendar applications send no cookie): unknown or renewed, it answers 404."""
+    person = member_selectors.person_by_calendar_token(token)
+    if person is None:
+        raise Http404
+    registrations = selectors.registrations_of(person).filter(status=RegistrationStatus.CONFIRMED)
+    events = [registration.event for registration in registrations.order_by("event__start")]
+    # Meetings of the person's workgroups join here once the workgroups hold meetings (#20).
+    response = _calendar(events, request, _("My calendar on the portal"))
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import HoneypotField
+from portal.members.validators import normalise_siret, validate_siret
 
 
 class EventRegistrationForm(forms.Form):
@@ -87,3 +88,30 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class FirmRegistrationForm(forms.Form):
+    """A firm registers for a Bourse d'échanges from the agenda, with or without an account."""
+
+    website = HoneypotField()
+    name = forms.CharField(label=_("Firm"), max_length=200)
+    siret = forms.CharField(
+        label=_("SIRET"), max_length=20, required=False, help_text=_("Optional: 14 digits, on the Kbis.")
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("Their e-mail"), help_text=_("The link to file your firm's offers and needs is sent to this address.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["siret"].widget.attrs["inputmode"] = "numeric"
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_siret(self):
+        value = normalise_siret(self.cleaned_data["siret"])
+        if value:
+            validate_siret(value)
+        return value

@@ -111,6 +111,15 @@ class EventPage(RoutablePageMixin, Page):
     occurrence_date = models.DateField(_("date in the series"), null=True, blank=True, editable=False)
     moved_from = models.DateTimeField(_("first planned start"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    exchange_session = models.OneToOneField(
+        "exchange.ExchangeSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_page",
+        verbose_name=_("exchange session"),
+        help_text=_("Set when an organiser puts a Bourse d'échanges on the agenda: firms register to it here."),
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("axis")]),
@@ -149,6 +158,7 @@ class EventPage(RoutablePageMixin, Page):
         # Likewise a series' link, a cancellation and a move come from the site (services.py).
         page.series_id, page.occurrence_date = self.series_id, self.occurrence_date
         page.cancelled_at, page.moved_from = self.cancelled_at, self.moved_from
+        page.exchange_session_id = self.exchange_session_id
         return page
 
     @property
@@ -157,7 +167,16 @@ class EventPage(RoutablePageMixin, Page):
 
     @property
     def accepts_registrations(self) -> bool:
-        return self.live and self.registration_open and not self.is_cancelled and self.start > timezone.now()
+        if self.is_cancelled:
+            return False
+        if self.exchange_session_id is not None:  # the session's organisers open and close it
+            return self.live and self.exchange_session.accepts_firms and self.start > timezone.now()
+        return self.live and self.registration_open and self.start > timezone.now()
+
+    @property
+    def cache_for_anonymous(self) -> bool:
+        # A Bourse's registration opens and closes outside the page's revisions: never a stale copy.
+        return self.exchange_session_id is None
 
     def get_context(self, request, *args, **kwargs):
         from . import permissions, selectors

@@ -9,6 +9,7 @@ Page editing rights are Wagtail's own (GroupPagePermission, set up by cms.servic
 """
 
 from cms.models import AxisPage, ClubPage
+from knowledge.exchange import permissions as exchange_permissions
 from portal.members.models import Role
 from portal.members.permissions import holds, is_administrator, scope_ids
 from portal.members.scopes import CLUSTER_ID, ScopeKind
@@ -53,3 +54,8 @@ def can_manage_participation(user, event) -> bool:
             return scope[1] in scope_ids(user, Role.EXCHANGE_ORGANISER, ScopeKind.CLUB)
         return holds(user, Role.EXCHANGE_ORGANISER, (ScopeKind.CLUSTER, CLUSTER_ID))
     return False
+
+
+def can_publish_exchange_session(user, session) -> bool:
+    """Putting a Bourse d'échanges on the agenda: whoever runs the session (its club's organisers)."""
+    return bool(user and user.is_authenticated) and exchange_permissions.can_manage_session(user, session)

@@ -4,12 +4,12 @@ import hashlib
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.selectors import page_scope, visible_to
 from workgroups.models import Axis
 
-from .models import EventFeedback, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
+from .models import EventFeedback, EventIndexPage, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 
 def upcoming_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
@@ -144,3 +144,21 @@ def feedback_summary(event: EventPage) -> dict:
         "usefulness_distribution": distribution("usefulness"),
         "comments": list(answers.exclude(comment="").values_list("comment", flat=True)),
     }
+
+
+def exchange_calendar(session) -> EventIndexPage | None:
+    """Where a Bourse d'échanges goes on the agenda: its club page's calendar, else the site's own."""
+    from cms.models import ClubPage
+
+    if session.club_id is not None:
+        club_page = ClubPage.objects.filter(club_id=session.club_id).first()
+        if club_page is not None:
+            calendar = EventIndexPage.objects.child_of(club_page).first()
+            if calendar is not None:
+                return calendar
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        calendar = EventIndexPage.objects.child_of(site.root_page).first()
+        if calendar is not None:
+            return calendar
+    return EventIndexPage.objects.order_by("depth", "path").first()

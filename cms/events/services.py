@@ -18,9 +18,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from cms import selectors as cms_selectors
+from knowledge.exchange.models import ExchangeSession, SessionStatus
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import Person
@@ -32,6 +35,57 @@ from . import permissions, selectors
 from .models import EventFeedback, EventKind, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 logger = logging.getLogger(__name__)
+
+# --- A Bourse d'échanges on the agenda ----------------------------------------------------
+
+EXCHANGE_MORNING = (datetime.time(8, 30), datetime.time(12, 0))
+
+
+def _free_slug(parent, text: str) -> str:
+    base = slugify(text)[:200] or "bourse"
+    slug, number = base, 1
+    while Page.objects.child_of(parent).filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def exchange_session_publish(*, session: ExchangeSession, by) -> EventPage:
+    """Puts the session on the public agenda (its club page's calendar, else the site's), or brings its
+    event up to date: title, morning, venue. Firms then register there as organisations."""
+    if not permissions.can_publish_exchange_session(by, session):
+        raise PermissionDenied(_("Only the organisers of this session can do this."))
+    if session.status == SessionStatus.DONE:
+        raise ValidationError(_("This session is closed: nothing can be changed any more."))
+    start, end = (timezone.make_aware(datetime.datetime.combine(session.date, moment)) for moment in EXCHANGE_MORNING)
+    fields = {
+        "title": session.title,
+        "kind": EventKind.EXCHANGE_SESSION,
+        "start": start,
+        "end": end,
+        "place": session.venue,
+        "summary": _(
+            "A morning of the Bourse d'échanges: the firms of the zone announce their offers and needs at "
+            "round tables. Firms register as organisations, with or without an account."
+        ),
+    }
+    with transaction.atomic():
+        page = EventPage.objects.filter(exchange_session=session).first()
+        if page is None:
+            parent = selectors.exchange_calendar(session)
+            if parent is None:
+                raise ValidationError(_("The site has no events calendar yet: ask an administrator to create one."))
+            page = EventPage(slug=_free_slug(parent, f"{session.title} {session.date:%Y-%m-%d}"), **fields)
+            page.exchange_session = session
+            parent.add_child(instance=page)
+        else:
+            for name, value in fields.items():
+                setattr(page, name, value)
+        # The organisers of the session decide (permissions.py), not Wagtail's page rights: a club's
+        # exchange organiser holds none in the page tree.
+        page.save_revision(user=by).publish(user=by, skip_permission_checks=True)
+    return page
+
 
 # --- Registrations ------------------------------------------------------------------------
 

@@ -3,25 +3,38 @@ ticking of who came) and the follow-up room. The EventPage's routes (models.py) 
 over to these views, which validate and call services.py."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from portal.forms import HONEYPOT_FIELD
+from knowledge.exchange import services as exchange_services
+from knowledge.exchange.models import ExchangeSession
+from portal.forms import HONEYPOT_FIELD, add_service_errors
 from portal.members.permissions import person_of
 from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
-from .forms import EventRegistrationForm, FeedbackForm, OccurrenceCancelForm, OccurrenceMoveForm
+from .forms import EventRegistrationForm, FeedbackForm, FirmRegistrationForm, OccurrenceCancelForm, OccurrenceMoveForm
 from .models import EventRegistration
 
 REGISTRATION_SESSION_KEY = "cms_event_registration"
 
 
+def _over_rate(request, event) -> bool:
+    # Per address: for this event, then for all events of the day (a script filling the seats).
+    return over_rate(request, "event_registration", scope=str(event.pk)) or over_rate(
+        request, "event_registration_daily"
+    )
+
+
 def event_detail(request, event):
+    if event.exchange_session_id is not None:
+        return _firm_registration(request, event)
     person = person_of(request.user)
     if request.method == "POST":
         form = EventRegistrationForm(request.POST, member=person)
@@ -46,6 +59,55 @@ def event_detail(request, event):
     else:
         form = EventRegistrationForm(member=person)
     return event.render(request, context_overrides={"form": form, "member": person})
+
+
+def _firm_registration(request, event):
+    """A Bourse d'échanges: firms register as organisations (name, SIRET optional, contact); a firm
+    without an account gets its own link by e-mail. Nothing is stored on bad input or over the rate."""
+    form = FirmRegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if _over_rate(request, event):
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            fields = {key: value for key, value in form.cleaned_data.items() if key != HONEYPOT_FIELD}
+            try:
+                exchange_services.registration_by_firm(
+                    session=event.exchange_session, base_url=request.build_absolute_uri("/"), **fields
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: %(firm)s is registered for the Bourse d'échanges. Its contact receives by "
+                        "e-mail the link to file its offers and needs."
+                    )
+                    % {"firm": fields["name"]},
+                )
+                return redirect(event.get_url(request))
+    response = event.render(request, context_overrides={"form": form, "firm_form": True})
+    response.status_code = status
+    return response
+
+
+@login_required
+@require_POST
+def exchange_session_publish(request, pk):
+    """An organiser puts their session on the agenda (or brings its event up to date)."""
+    session = get_object_or_404(ExchangeSession, pk=pk)
+    if not permissions.can_publish_exchange_session(request.user, session):
+        raise PermissionDenied(_("Only the organisers of this session can do this."))
+    try:
+        services.exchange_session_publish(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The session is on the agenda: firms can register there."))
+    return redirect(session.get_absolute_url())
 
 
 def event_registration_done(request, event):

@@ -5,8 +5,26 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import HONEYPOT_FIELD, add_honeypot
 from portal.members.models import Organisation, Person, Zone
 
-from .models import SCORE_CHOICES, Category, Direction, ResourceSheet, SessionTable, Synergy, SynergyStatus
-from .services import SHEET_FIELDS
+from .models import (
+    SCORE_CHOICES,
+    Category,
+    Direction,
+    ExchangeSession,
+    ResourceSheet,
+    SessionTable,
+    Synergy,
+    SynergyStatus,
+)
+from .services import SESSION_FIELDS, SHEET_FIELDS
+
+
+class SessionForm(forms.ModelForm):
+    """A session planned or changed from the organiser's screens; the view narrows the clubs."""
+
+    class Meta:
+        model = ExchangeSession
+        fields = list(SESSION_FIELDS)
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class ResourceSheetForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -155,6 +156,11 @@ class ExchangeSession(models.Model):
         _("minutes per sheet"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     status = models.CharField(_("status"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
+    registrations_open = models.BooleanField(
+        _("registrations open"),
+        default=True,
+        help_text=_("While open, firms register themselves (members from their account, others from the agenda)."),
+    )
     current_round = models.PositiveSmallIntegerField(_("current round"), default=0)
     round_started_at = models.DateTimeField(_("round started"), null=True, blank=True)
     team = models.ManyToManyField(
@@ -191,6 +197,11 @@ class ExchangeSession(models.Model):
     @property
     def is_open_for_changes(self) -> bool:
         return self.status != SessionStatus.DONE
+
+    @property
+    def accepts_firms(self) -> bool:
+        """Firms register themselves (from their account or the public agenda) until the morning."""
+        return self.registrations_open and self.status == SessionStatus.PLANNED and self.date >= timezone.localdate()
 
 
 class SessionTable(models.Model):

@@ -70,6 +70,13 @@ def can_manage_session(user, session: ExchangeSession) -> bool:
     return clubs is ALL or (session.club_id is not None and session.club_id in clubs)
 
 
+def can_plan_session(user, club_id: int | None) -> bool:
+    """Creating a session from the site: for one of the user's clubs, or the cluster's own (club_id None)
+    for the cluster's organisers."""
+    clubs = session_club_ids(user)
+    return clubs is ALL or (club_id is not None and club_id in clubs)
+
+
 def can_view_session(user, session: ExchangeSession) -> bool:
     """Every member reads a session's page (to register their firm)."""
     return is_member(user)
@@ -184,13 +191,25 @@ def can_record_at(user, table: SessionTable) -> bool:
     return is_secretary(user, table) or can_manage_session(user, table.session)
 
 
+def is_facilitator(user, table: SessionTable) -> bool:
+    person = person_of(user)
+    return bool(person and user.is_active and table.facilitator_id == person.pk)
+
+
+def can_facilitate_at(user, table: SessionTable) -> bool:
+    """The facilitator's screen of a table: its facilitator; the session's organisers may stand in."""
+    return is_facilitator(user, table) or can_manage_session(user, table.session)
+
+
 def can_follow_session(user, session: ExchangeSession) -> bool:
-    """The session's websocket: its organisers, and the secretaries of its tables (they hear when a
-    round starts)."""
+    """The session's websocket: its organisers, and the secretaries and facilitators of its tables (they
+    hear when a round starts)."""
     if can_manage_session(user, session):
         return True
     person = person_of(user)
-    return bool(person and user.is_active and session.tables.filter(secretary=person).exists())
+    return bool(
+        person and user.is_active and session.tables.filter(Q(secretary=person) | Q(facilitator=person)).exists()
+    )
 
 
 def can_register(user, session: ExchangeSession, organisation: Organisation) -> bool:

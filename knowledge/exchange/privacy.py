@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.privacy import registry
+from portal.privacy.models import Purpose
 
+from . import services
 from .models import Interest, ResourceSheet, SatisfactionResponse, SessionStatus, SessionTable
 
 
@@ -71,11 +73,18 @@ def erase(person) -> None:
     SessionTable.objects.filter(facilitator=person, session__status=SessionStatus.PLANNED).update(facilitator=None)
     SessionTable.objects.filter(secretary=person, session__status=SessionStatus.PLANNED).update(secretary=None)
     SatisfactionResponse.objects.filter(respondent=person).update(comment="")
+    services.workbooks_rebuild_without(person)
+
+
+def consent_changed(person, purpose, given) -> None:
+    # Workbooks built while she agreed to be named would go on naming her: rebuilt without her.
+    if purpose == Purpose.CONTACT and not given:
+        services.workbooks_rebuild_without(person)
 
 
 def register() -> None:
     registry.register_section("exchange_sheets", label=gettext_lazy("Resource sheets I filed"),
-                              export=export_sheets, erase=erase, order=40)  # fmt: skip
+                              export=export_sheets, erase=erase, consent_changed=consent_changed, order=40)  # fmt: skip
     registry.register_section("exchange_tables", label=gettext_lazy("Exchange session tables I ran"),
                               export=export_tables, order=41)  # fmt: skip
     registry.register_section("exchange_answers", label=gettext_lazy("Answers I recorded as a secretary"),
@@ -98,7 +107,8 @@ def register() -> None:
             gettext_lazy("satisfaction questionnaire"),
         ],
         retention=gettext_lazy(
-            "As long as the firm takes part; the contact leaves the workbooks at once when consent is withdrawn."
+            "As long as the firm takes part; the contact leaves the workbooks at once when consent is withdrawn "
+            "(the workbooks already built are rebuilt without them)."
         ),
         order=40,
     )

@@ -213,6 +213,7 @@ def live_state(session: ExchangeSession) -> dict:
         "status": session.status,
         "round": session.current_round,
         "rounds": session.rounds,
+        "round_minutes": session.round_minutes,
         "direction": session.current_direction,
         "round_sheets": sheets,
         "started_at": session.round_started_at.isoformat() if session.round_started_at else None,

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import realtime
-from portal.members.models import Organisation, Person
+from portal.members.models import Organisation, OrganisationKind, Person
 from portal.members.permissions import person_of
+from portal.members.services import unique_slug
+from portal.members.validators import normalise_siret
 from search import indexing
 
 from . import permissions, seating, selectors
@@ -125,13 +127,107 @@ def _require_open(session: ExchangeSession) -> None:
         raise ValidationError(_("This session is closed: nothing can be changed any more."), code="closed")
 
 
+SESSION_FIELDS = ("title", "date", "venue", "club", "rounds", "round_minutes", "registrations_open")
+
+
+def session_create(*, by, **fields) -> ExchangeSession:
+    """A new session planned from the organiser's screens, for one of their clubs (or the cluster's own)."""
+    values = {key: value for key, value in fields.items() if key in SESSION_FIELDS}
+    session = ExchangeSession(**values)
+    if not permissions.can_plan_session(by, session.club_id):
+        raise PermissionDenied(_("You can only plan sessions of your own clubs."))
+    with transaction.atomic():
+        _validated(session).save()
+    return session
+
+
+def session_update(*, session: ExchangeSession, by, **fields) -> ExchangeSession:
+    """Its title, date, venue, club (among the organiser's), rounds and timing; never fewer rounds than
+    already played, nothing once closed."""
+    _require_organiser(by, session)
+    with transaction.atomic():
+        session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        for key, value in fields.items():
+            if key in SESSION_FIELDS:
+                setattr(session, key, value)
+        if not permissions.can_plan_session(by, session.club_id):
+            raise PermissionDenied(_("You can only plan sessions of your own clubs."))
+        if session.rounds < session.current_round:
+            raise ValidationError(
+                {"rounds": _("%(count)d rounds are already played.") % {"count": session.current_round}}
+            )
+        _validated(session).save()
+        realtime.broadcast_on_commit(realtime.exchange_session_group(session.pk), selectors.live_state(session))
+    return session
+
+
+def session_registrations_set(*, session: ExchangeSession, by, open: bool) -> ExchangeSession:
+    """Opens or closes the firms' own registration (members' and the agenda's); organisers always register."""
+    _require_organiser(by, session)
+    if open and session.status != SessionStatus.PLANNED:
+        raise ValidationError(_("The session has started: registrations can no longer be opened."))
+    with transaction.atomic():
+        ExchangeSession.objects.filter(pk=session.pk).update(registrations_open=open)
+    session.registrations_open = open
+    return session
+
+
 def registration_add(*, session: ExchangeSession, organisation: Organisation, by) -> Registration:
-    """Registers a firm: the session's organisers register any firm, a member their own."""
+    """Registers a firm: the session's organisers register any firm, a member their own while the
+    registrations are open."""
     if not permissions.can_register(by, session, organisation):
         raise PermissionDenied(_("You can only register your own organisation."))
     _require_open(session)
+    if not session.registrations_open and not permissions.can_manage_session(by, session):
+        raise ValidationError(_("The registrations of this session are closed."), code="registrations_closed")
     with transaction.atomic():
         registration, _created = Registration.objects.get_or_create(session=session, organisation=organisation)
+    return registration
+
+
+def registration_by_firm(
+    *, session: ExchangeSession, name: str, siret: str, contact_name: str, contact_email: str, base_url: str
+) -> Registration:
+    """A firm registers itself from the public agenda, account or not (#19).
+
+    A SIRET already known registers that organisation, but its link is left to the organisers (whoever
+    typed the SIRET may not speak for the firm); an unknown firm becomes an organisation (SIRET
+    optional: the cluster's team completes it) and gets its own link at its contact's address. The same
+    firm twice (same SIRET, or same name without one) is registered once, and told nothing more."""
+    siret = normalise_siret(siret)
+    name = " ".join(name.split())
+    with transaction.atomic():
+        session = ExchangeSession.objects.select_for_update(of=("self",)).select_related("club").get(pk=session.pk)
+        if not session.accepts_firms:
+            raise ValidationError(_("The registrations of this session are closed."), code="registrations_closed")
+        if siret:
+            organisation = Organisation.objects.filter(siret=siret).first()
+        else:
+            organisation = Organisation.objects.filter(
+                exchange_registrations__session=session, name__iexact=name
+            ).first()
+        known = organisation is not None
+        if organisation is None:
+            organisation = Organisation(
+                name=name,
+                siret=siret,
+                kind=OrganisationKind.CLASSIC_FIRM,
+                email=contact_email,
+                zone=session.club.zone if session.club else None,
+            )
+            organisation.slug = unique_slug(Organisation, name)
+            organisation.clean_fields()
+            organisation.validate_constraints()
+            organisation.save()
+            indexing.schedule_index(organisation)
+        registration, created = Registration.objects.get_or_create(
+            session=session,
+            organisation=organisation,
+            defaults={"contact_name": contact_name.strip(), "contact_email": contact_email.strip()},
+        )
+        if created and not known:
+            _link_issue(registration, base_url=base_url, email=contact_email)
     return registration
 
 
@@ -338,6 +434,29 @@ def export_mark(export_id: int, **fields) -> None:
     WorkbookExport.objects.filter(pk=export_id).update(**fields)
 
 
+def workbooks_rebuild_without(person) -> int:
+    """The stored workbooks that may name `person` as a contact (sessions where her firm's sheets got
+    a YES) are replaced by fresh ones built after commit, which leave her out: called when she
+    withdraws her consent or deletes her account. Returns the number of sessions rebuilt."""
+    from .tasks import build_workbooks
+
+    named_in = Q(interests__sheet__created_by=person)
+    if person.organisation_id:
+        named_in |= Q(interests__sheet__organisation_id=person.organisation_id)
+    sessions = (
+        ExchangeSession.objects.filter(named_in, exports__isnull=False, interests__interested=True)
+        .distinct()
+        .annotate(firms=Count("registrations", distinct=True))
+    )
+    rebuilt = 0
+    for session in sessions:
+        WorkbookExport.objects.filter(session=session).delete()
+        export = WorkbookExport.objects.create(session=session, total_count=session.firms)
+        transaction.on_commit(lambda pk=export.pk: build_workbooks.enqueue(pk))
+        rebuilt += 1
+    return rebuilt
+
+
 def synergy_from_interest(*, interest: Interest, by) -> Synergy:
     """One click: the sheet's firm and the interested firm become provider and beneficiary (an offer goes
     from its owner to the interested firm; a need is answered by the interested firm)."""
@@ -443,9 +562,15 @@ def link_issue(
 
     With `send`, e-mails it to `email` (by default the firm's contact address) once the transaction
     commits; without, the organiser prints it. Only the token's hash is stored."""
+    _require_organiser(by, registration.session)
+    _require_open(registration.session)
+    return _link_issue(registration, base_url=base_url, email=email, send=send, missing=missing)
+
+
+def _link_issue(
+    registration: Registration, *, base_url: str, email: str = "", send: bool = True, missing: dict | None = None
+) -> str:
     session = registration.session
-    _require_organiser(by, session)
-    _require_open(session)
     if send:
         email = (email or registration.contact_email or registration.organisation.email or "").strip()
         if not email:

@@ -36,6 +36,7 @@ from .forms import (
     RegisterFirmsForm,
     ResourceSheetForm,
     SatisfactionForm,
+    SessionForm,
     SheetFilterForm,
     SynergyForm,
     TableStaffForm,
@@ -189,6 +190,64 @@ def session_list(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_create(request):
+    """An organiser plans a session of one of their clubs (the cluster's own for the cluster's organisers)."""
+    _member_required(request)
+    if not permissions.runs_sessions(request.user):
+        raise PermissionDenied(_("Only the exchange organisers and animators of a club plan its sessions."))
+    form = SessionForm(request.POST or None)
+    permissions.narrow_club_choice(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error("club", str(denied))
+        else:
+            messages.success(request, _("The session is planned. Register the firms, then seat them."))
+            return redirect(session)
+    return render(request, "exchange/session_form.html", {"form": form, "session": None})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_edit(request, pk):
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    form = SessionForm(request.POST or None, instance=selectors.session_for(request.user, pk))
+    permissions.narrow_club_choice(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error("club", str(denied))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("exchange:session", pk=session.pk)
+    return render(request, "exchange/session_form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_POST
+def session_registrations(request, pk):
+    """Opens or closes the firms' own registration."""
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    opening = request.POST.get("open") == "1"
+    try:
+        services.session_registrations_set(session=session, by=request.user, open=opening)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("Registrations are open.") if opening else _("Registrations are closed."))
+    return redirect(session)
+
+
+@login_required
 @require_safe
 def session_detail(request, pk):
     session = _session(request, pk)
@@ -202,6 +261,7 @@ def session_detail(request, pk):
         "registrations": selectors.registrations(session),
         "registered": bool(own and session.registrations.filter(organisation_id=own).exists()),
         "my_tables": session.tables.filter(secretary=person_of(user)) if person_of(user) else [],
+        "my_facilitated": session.tables.filter(facilitator=person_of(user)) if person_of(user) else [],
         "interests": selectors.interests_of_session(session, user=user),
         "export": export,
         "my_workbook": bool(
@@ -212,6 +272,7 @@ def session_detail(request, pk):
         ),
         "can_answer": permissions.can_answer_questionnaire(user, session) and session.status != SessionStatus.PLANNED,
         "register_form": RegisterFirmsForm() if organiser else None,
+        "event_page": getattr(session, "event_page", None),
     }
     return render(request, "exchange/session_detail.html", context)
 
@@ -394,6 +455,43 @@ def table_screen(request, pk, number):
         "storageKey": f"exchange-{session.pk}-{table.number}-{session.current_round}",
     }
     return render(request, "exchange/table.html", {"table": table, "session": session, "data": data})
+
+
+@login_required
+@require_safe
+def facilitator_screen(request, pk, number):
+    """The facilitator's screen beside the secretary's: the round's running order (the same sheets in the
+    same order), the sheet being announced and the time left, from the round's start and the minutes
+    per sheet; it follows the session's websocket as the secretary's does."""
+    session = _session(request, pk)
+    table = get_object_or_404(
+        SessionTable.objects.select_related("session", "facilitator__user"), session=session, number=number
+    )
+    if not permissions.can_facilitate_at(request.user, table):
+        raise PermissionDenied(_("Only the facilitator of this table can open its screen."))
+    sheets = selectors.round_sheets(session, session.current_round)
+    firms = [r.organisation for r in table.registrations.select_related("organisation").order_by("organisation__name")]
+    data = {
+        "wsPath": f"/ws/bourse/{session.pk}/",
+        "round": session.current_round,
+        "status": session.status,
+        "startedAt": session.round_started_at.isoformat() if session.round_started_at else None,
+        "minutesPerSheet": session.round_minutes,
+        "sheets": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "description": s.description,
+                "organisation": s.organisation.name,
+                "category": s.get_category_display(),
+                "quantity": f"{s.quantity.normalize():f} {s.unit}".strip() if s.quantity is not None else s.unit,
+            }
+            for s in sheets
+        ],  # fmt: skip
+        "storageKey": f"exchange-facilitator-{session.pk}-{table.number}-{session.current_round}",
+    }
+    context = {"table": table, "session": session, "data": data, "sheets": sheets, "firms": firms}
+    return render(request, "exchange/facilitator.html", context)
 
 
 @login_required

@@ -13,7 +13,16 @@ from portal.members.models import Membership, MembershipStatus, Organisation, Or
 from search import indexing
 
 from . import services
-from .models import Club, ClubBoardMember, ClubStageChange, GrowthTarget, Survey, SurveyInvitation, SurveyResponse
+from .models import (
+    Club,
+    ClubBoardMember,
+    ClubMilestone,
+    ClubStageChange,
+    GrowthTarget,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 K = OrganisationKind
 CLUBS = [
@@ -35,6 +44,16 @@ STAGE_HISTORY = {
     "club-vergers": [("emergence", D(2024, 1, 18), "Réunion d'information au Technoparc"),
                      ("needs_collected", D(2026, 10, 1), "Enquête de besoins close")],
     "club-pre-long": [("emergence", D(2026, 9, 15), "Premier petit-déjeuner des artisans")],
+}  # fmt: skip
+# club slug → (milestones done with their dates, planned autonomy date): the path to autonomy.
+AUTONOMY = {
+    "club-tanneries": ([("first_meeting", D(2019, 3, 14)), ("needs_collected", D(2019, 11, 4)),
+                        ("common_actions", D(2020, 9, 21)), ("board_elected", D(2021, 1, 12)),
+                        ("statutes", D(2021, 4, 2)), ("fees_collected", D(2021, 12, 15)),
+                        ("own_budget", D(2022, 3, 10))], D(2022, 6, 30)),
+    "club-croix-blanche": ([("first_meeting", D(2021, 10, 5)), ("needs_collected", D(2022, 5, 12)),
+                            ("common_actions", D(2023, 3, 2)), ("board_elected", D(2024, 2, 8))], D(2027, 6, 30)),
+    "club-vergers": ([("first_meeting", D(2024, 1, 18)), ("needs_collected", D(2026, 10, 1))], D(2028, 12, 31)),
 }  # fmt: skip
 BOARDS = {
     "club-tanneries": [("membre.transports", "president"), ("membre.plasturgie", "treasurer"),
@@ -96,6 +115,14 @@ def load_club_life(*, zones, clubs, organisations, people) -> dict:
                                                    note=note, by=organiser)  # fmt: skip
                 club.stage, club.stage_since = steps[-1][0], steps[-1][1]
                 club.save(update_fields=["stage", "stage_since"])
+            if club.slug in AUTONOMY and not club.milestones.exists():
+                done, planned = AUTONOMY[club.slug]
+                for milestone, date in done:
+                    ClubMilestone.objects.create(club=club, milestone=milestone, done_on=date, by=organiser)
+                if club.stage != "autonomous":
+                    club.accompanied_by = people_by_local["organisation.clubs"]
+                club.autonomy_planned_on = planned
+                club.save(update_fields=["accompanied_by", "autonomy_planned_on"])
             for local, position in BOARDS.get(club.slug, []):
                 ClubBoardMember.objects.get_or_create(
                     club=club, person=people_by_local[local], defaults={"position": position, "since": club.founded}

@@ -169,3 +169,35 @@ class SurveyAnswerForm(forms.Form):
             if importance:
                 rows.append({"problem": problem.value, "importance": importance, "comment": comment})
         return rows
+
+
+class AutonomyForm(forms.Form):
+    """The club's path to autonomy: who accompanies it, when it should run itself, and the date each
+    milestone of the checklist was done (empty: not yet)."""
+
+    accompanied_by = forms.ModelChoiceField(label=_("Accompanying person"), queryset=None, required=False)
+    autonomy_planned_on = forms.DateField(label=_("Autonomy planned on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, club, people, **kwargs):
+        from .models import Milestone
+
+        initial = {"accompanied_by": club.accompanied_by_id, "autonomy_planned_on": club.autonomy_planned_on}
+        initial |= {f"m_{row.milestone}": row.done_on for row in club.milestones.all()}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["accompanied_by"].queryset = people
+        for milestone in Milestone:
+            self.fields[f"m_{milestone.value}"] = forms.DateField(
+                label=milestone.label, required=False, widget=DateInput()
+            )
+
+    def milestone_field(self, value: str):
+        return self[f"m_{value}"]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        milestones = {name[2:]: value for name, value in data.items() if name.startswith("m_")}
+        return {
+            "accompanied_by": data["accompanied_by"],
+            "autonomy_planned_on": data["autonomy_planned_on"],
+            "milestones": milestones,
+        }

@@ -52,6 +52,16 @@ class Club(models.Model):
         verbose_name=_("merged into"),
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    # The path to autonomy (#20): who accompanies the club there, and when it should run itself.
+    accompanied_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accompanied_clubs",
+        verbose_name=_("accompanying person"),
+    )
+    autonomy_planned_on = models.DateField(_("autonomy planned on"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +113,50 @@ class ClubStageChange(models.Model):
 
     def __str__(self):
         return f"{self.club_name}: {self.get_stage_display()} ({self.changed_on})"
+
+
+class Milestone(models.TextChoices):
+    """The checklist of the path to autonomy: what a club does at each stage before moving on."""
+
+    FIRST_MEETING = "first_meeting", _("First meeting of the firms held")
+    NEEDS_COLLECTED = "needs_collected", _("Needs collected")
+    COMMON_ACTIONS = "common_actions", _("Common actions chosen")
+    BOARD_ELECTED = "board_elected", _("Board elected")
+    STATUTES = "statutes", _("Statutes adopted")
+    FEES_COLLECTED = "fees_collected", _("Membership fees collected")
+    OWN_BUDGET = "own_budget", _("Own budget voted")
+
+
+# The stage at which each milestone is worked on (the club leaves the stage when they are done).
+MILESTONES_OF_STAGE = {
+    ClubStage.EMERGENCE: [Milestone.FIRST_MEETING, Milestone.NEEDS_COLLECTED],
+    ClubStage.NEEDS_COLLECTED: [Milestone.COMMON_ACTIONS],
+    ClubStage.COMMON_ACTIONS: [Milestone.BOARD_ELECTED, Milestone.STATUTES, Milestone.FEES_COLLECTED,
+                               Milestone.OWN_BUDGET],
+    ClubStage.AUTONOMOUS: [],
+}  # fmt: skip
+
+
+class ClubMilestone(models.Model):
+    """One item of a club's checklist to autonomy, ticked with the date it was done."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("club"))
+    milestone = models.CharField(_("step"), max_length=20, choices=Milestone.choices)
+    done_on = models.DateField(_("done on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["club", "done_on"]
+        verbose_name = _("club milestone")
+        verbose_name_plural = _("club milestones")
+        constraints = [models.UniqueConstraint(fields=["club", "milestone"], name="club_milestone_once")]
+
+    def __str__(self):
+        return f"{self.club}: {self.get_milestone_display()} ({self.done_on})"
 
 
 class BoardPosition(models.TextChoices):

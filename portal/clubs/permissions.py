@@ -67,6 +67,12 @@ def can_set_stage(user, club: Club) -> bool:
     return can_animate(user, club)
 
 
+def can_follow_autonomy(user, club: Club) -> bool:
+    """The club's path to autonomy (checklist, accompanying person, planned date) and the warning when it
+    stays too long in a stage: its animators' and the administrators'."""
+    return can_animate(user, club)
+
+
 def can_merge_clubs(user) -> bool:
     return is_administrator(user)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from portal.members.models import Person
 from portal.privacy import registry
 
-from .models import ClubBoardMember, ProspectContact, ProspectFile, SurveyResponse
+from .models import Club, ClubBoardMember, ProspectContact, ProspectFile, SurveyResponse
 
 
 def export_board_seats(person: Person) -> list[dict]:
@@ -20,6 +20,19 @@ def export_board_seats(person: Person) -> list[dict]:
 def erase_board_seats(person: Person) -> None:
     # A board lists people by name: a former member leaves it (the club's history keeps its stages).
     ClubBoardMember.objects.filter(person=person).delete()
+
+
+def export_accompanied_clubs(person: Person) -> list[dict]:
+    """The clubs this person accompanies on their path to autonomy."""
+    return [
+        {_("Club"): club.name, _("Stage"): club.get_stage_display(), _("Autonomy planned on"): club.autonomy_planned_on}
+        for club in Club.objects.filter(accompanied_by=person).order_by("name")
+    ]
+
+
+def erase_accompanied_clubs(person: Person) -> None:
+    # The club goes on without a named companion (another animator takes it on).
+    Club.objects.filter(accompanied_by=person).update(accompanied_by=None)
 
 
 def export_prospect_contacts(person: Person) -> list[dict]:
@@ -110,6 +123,10 @@ def register() -> None:
     registry.register_section(
         "club_boards", label=gettext_lazy("Seats on club boards"), export=export_board_seats,
         erase=erase_board_seats, order=4,
+    )  # fmt: skip
+    registry.register_section(
+        "accompanied_clubs", label=gettext_lazy("Clubs I accompany to autonomy"), export=export_accompanied_clubs,
+        erase=erase_accompanied_clubs, order=4,
     )  # fmt: skip
     registry.register_section(
         "survey_answers", label=gettext_lazy("My answers to the clubs' needs surveys"),

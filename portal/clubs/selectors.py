@@ -25,6 +25,7 @@ from portal.members.models import (
     MembershipStatus,
     Organisation,
     OrganisationKind,
+    Person,
     Role,
     RoleAssignment,
     Zone,
@@ -34,6 +35,7 @@ from portal.members.scopes import ScopeKind
 
 from . import permissions
 from .models import (
+    MILESTONES_OF_STAGE,
     BoardPosition,
     Club,
     ClubBoardMember,
@@ -172,7 +174,8 @@ def club_public_plans(club: Club) -> list:
     related = getattr(club, "action_plans", None)
     if related is None:
         return []
-    return list(related.filter(is_public=True).order_by("title"))
+    # A draft is its animators' alone until they publish it ("published": workgroups.plans PlanStatus).
+    return list(related.filter(is_public=True, status="published").order_by("title"))
 
 
 def club_public_surveys(club: Club):
@@ -521,3 +524,70 @@ def all_member_counts() -> dict:
     return active.aggregate(
         total=Count("pk", distinct=True), sse=Count("pk", distinct=True, filter=Q(kind__in=SSE_KINDS))
     )
+
+
+# --- The path to autonomy ------------------------------------------------------------------------
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from `start` to `end` (0 when end is before start)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    return max(months, 0)
+
+
+def stage_overdue(club: Club, today: datetime.date | None = None) -> dict | None:
+    """The warning of a club that stays in a stage longer than the cluster's setting
+    (PORTAL_CLUB_STAGE_MAX_MONTHS): {"months", "limit"}, or None (in time, autonomous, merged)."""
+    from django.conf import settings
+
+    limit = settings.PORTAL_CLUB_STAGE_MAX_MONTHS
+    if club.stage == ClubStage.AUTONOMOUS or club.is_merged or not limit:
+        return None
+    months = months_between(club.stage_since, today or timezone.localdate())
+    return {"months": months, "limit": limit} if months >= limit else None
+
+
+def autonomy_checklist(club: Club, milestones=None) -> list[dict]:
+    """Every milestone of the path, stage by stage, with the date it was done (None: not yet)."""
+    done = {m.milestone: m.done_on for m in (milestones if milestones is not None else club.milestones.all())}
+    current = club.stage_number
+    return [
+        {
+            "stage": stage.value,
+            "stage_label": stage.label,
+            "current": number == current,
+            "items": [
+                {"value": milestone.value, "label": milestone.label, "done_on": done.get(milestone.value)}
+                for milestone in MILESTONES_OF_STAGE[stage]
+            ],
+        }
+        for number, stage in enumerate(ClubStage, start=1)
+        if MILESTONES_OF_STAGE[stage]
+    ]
+
+
+def current_stage_progress(club: Club, milestones=None) -> tuple[int, int]:
+    """(done, total) of the current stage's milestones."""
+    done = {m.milestone for m in (milestones if milestones is not None else club.milestones.all())}
+    expected = MILESTONES_OF_STAGE[ClubStage(club.stage)]
+    return sum(1 for milestone in expected if milestone in done), len(expected)
+
+
+def clubs_overview(user, today: datetime.date | None = None) -> list[Club]:
+    """The running clubs with where each stands on its path: the current stage's checklist, the planned
+    autonomy date; the accompanying person and the overdue warning for those who follow the club."""
+    clubs = list(active_clubs().select_related("accompanied_by").prefetch_related("milestones"))
+    for club in clubs:
+        milestones = list(club.milestones.all())
+        club.checklist_done, club.checklist_total = current_stage_progress(club, milestones)
+        club.follows_autonomy = permissions.can_follow_autonomy(user, club)
+        club.overdue = stage_overdue(club, today) if club.follows_autonomy else None
+    return clubs
+
+
+def accompanying_choices(club: Club):
+    """Who may accompany the club: its animators (and whoever accompanies it already)."""
+    people = member_selectors.holders(Role.ANIMATOR, ScopeKind.CLUB, club.pk)
+    if club.accompanied_by_id:
+        people = people | Person.objects.filter(pk=club.accompanied_by_id)
+    return people.distinct().order_by("user__last_name", "user__first_name")

@@ -28,6 +28,7 @@ from .models import (
     CLUB_STAGE_ORDER,
     ActionKind,
     Club,
+    ClubMilestone,
     ClubStageChange,
     CommonProblem,
     ContactKind,
@@ -37,6 +38,7 @@ from .models import (
     Importance,
     ImportMode,
     ImportStatus,
+    Milestone,
     ProspectContact,
     ProspectFile,
     Survey,
@@ -597,3 +599,43 @@ def survey_set_public(*, survey: Survey, public: bool, by) -> Survey:
         survey.save(update_fields=["results_public"])
         survey_results_public_changed.send(sender=Survey, survey=survey, public=public, by=by)
     return survey
+
+
+# --- The path to autonomy ------------------------------------------------------------------------
+
+
+def club_autonomy_update(
+    *, club: Club, by, accompanied_by, autonomy_planned_on: datetime.date | None,
+    milestones: dict[str, datetime.date | None],
+) -> Club:  # fmt: skip
+    """The club's checklist to autonomy (each milestone's date, or none: not done), its accompanying
+    person (one of its animators) and its planned autonomy date, saved together or not at all."""
+    from . import selectors
+
+    if not permissions.can_follow_autonomy(by, club):
+        raise PermissionDenied(_("Only the club's animators and the administrators follow its path to autonomy."))
+    if club.is_merged:
+        raise ValidationError(_("This club has merged into another one: its path goes on there."))
+    if accompanied_by is not None and not selectors.accompanying_choices(club).filter(pk=accompanied_by.pk).exists():
+        raise ValidationError({"accompanied_by": _("Choose one of the club's animators.")})
+    unknown = set(milestones) - set(Milestone.values)
+    if unknown:
+        raise ValidationError(_("Unknown step of the path: %(steps)s") % {"steps": ", ".join(sorted(unknown))})
+    today = timezone.localdate()
+    if any(done_on and done_on > today for done_on in milestones.values()):
+        raise ValidationError(_("A step cannot be done in the future."))
+    with transaction.atomic():
+        club.accompanied_by, club.autonomy_planned_on = accompanied_by, autonomy_planned_on
+        club.save(update_fields=["accompanied_by", "autonomy_planned_on"])
+        stored = {row.milestone: row for row in ClubMilestone.objects.select_for_update().filter(club=club)}
+        for milestone, done_on in milestones.items():
+            row = stored.get(milestone)
+            if done_on is None:
+                if row is not None:
+                    row.delete()
+            elif row is None:
+                ClubMilestone.objects.create(club=club, milestone=milestone, done_on=done_on, by=by)
+            elif row.done_on != done_on:
+                row.done_on, row.by = done_on, by
+                row.save(update_fields=["done_on", "by", "updated_at"])
+    return club

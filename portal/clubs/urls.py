@@ -32,5 +32,6 @@ urlpatterns = [
     path("imports/<int:import_id>/lignes-correctes/", views.import_good_rows, name="import_good_rows"),
     path("<slug:slug>/", views.club_detail, name="detail"),
     path("<slug:slug>/etape/", views.club_stage, name="stage"),
+    path("<slug:slug>/autonomie/", views.club_autonomy, name="autonomy"),
     path("<slug:slug>/fusion/", views.club_merge, name="merge"),
 ]

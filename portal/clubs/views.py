@@ -20,6 +20,7 @@ from portal.pagination import page_of
 
 from . import exports, permissions, selectors, services
 from .forms import (
+    AutonomyForm,
     FirmImportForm,
     MergeForm,
     ProspectContactForm,
@@ -44,7 +45,7 @@ def club_list(request):
     return render(
         request,
         "clubs/club_list.html",
-        {"clubs": selectors.active_clubs(), "can_organise": permissions.animates_a_club(request.user)},
+        {"clubs": selectors.clubs_overview(request.user), "can_organise": permissions.animates_a_club(request.user)},
     )
 
 
@@ -67,7 +68,38 @@ def club_detail(request, slug):
         "can_merge": permissions.can_merge_clubs(request.user),
         "stage_form": StageForm(initial={"stage": club.stage}) if can_organise else None,
     }
+    if permissions.can_follow_autonomy(request.user, club):
+        context["autonomy"] = _autonomy_context(club)
     return render(request, "clubs/club_detail.html", context)
+
+
+def _autonomy_context(club, form=None) -> dict:
+    form = form or AutonomyForm(club=club, people=selectors.accompanying_choices(club))
+    checklist = selectors.autonomy_checklist(club)
+    for group in checklist:
+        for item in group["items"]:
+            item["field"] = form.milestone_field(item["value"])
+    return {"form": form, "checklist": checklist, "overdue": selectors.stage_overdue(club)}
+
+
+@login_required
+@require_POST
+def club_autonomy(request, slug):
+    """The club's checklist to autonomy, its accompanying person and planned autonomy date."""
+    club = get_object_or_404(Club, slug=slug)
+    if not permissions.can_follow_autonomy(request.user, club):
+        raise PermissionDenied(_("Only the club's animators and the administrators follow its path to autonomy."))
+    form = AutonomyForm(request.POST, club=club, people=selectors.accompanying_choices(club))
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: check the dates."))
+        return redirect(f"{reverse('club:detail', args=[club.slug])}#autonomy-title")
+    try:
+        services.club_autonomy_update(club=club, by=request.user, **form.service_arguments())
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The club's path to autonomy is saved."))
+    return redirect(f"{reverse('club:detail', args=[club.slug])}#autonomy-title")
 
 
 @login_required

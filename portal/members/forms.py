@@ -75,11 +75,6 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    receives_daily_digest = forms.BooleanField(
-        label=_("Daily digest by e-mail"),
-        required=False,
-        help_text=_("A daily e-mail with the unread messages of my workgroups and the mentions of my name."),
-    )
 
 
 class InvitationForm(forms.Form):

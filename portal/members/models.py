@@ -376,6 +376,14 @@ class PersonRole(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Cluster administrator")
 
 
+class MessageNotifications(models.TextChoices):
+    """What a person is told of a workgroup's discussion: each workgroup may override the general choice."""
+
+    ALL = "all", _("All messages")
+    MENTIONS = "mentions", _("Mentions of my name only")
+    NONE = "none", _("Nothing")
+
+
 class Person(models.Model):
     """The profile of a user: who they are in the cluster."""
 
@@ -405,6 +413,13 @@ class Person(models.Model):
         _("daily digest by e-mail"),
         default=True,
         help_text=_("A daily e-mail with the unread messages of my workgroups and the mentions of my name."),
+    )
+    message_notifications = models.CharField(
+        _("workgroup notifications"),
+        max_length=10,
+        choices=MessageNotifications.choices,
+        default=MessageNotifications.ALL,
+        help_text=_("What the e-mails tell me of my workgroups' discussions, unless a workgroup has its own choice."),
     )
 
     class Meta:
@@ -563,3 +578,23 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class CalendarAddress(models.Model):
+    """The secret address of a person's own calendar feed (their registrations, their groups' meetings).
+
+    Only the token's hash is kept: the address is shown once, when made; renewing it replaces the row,
+    so the old address answers 404 at once."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="calendar_address", verbose_name=_("person")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal calendar address")
+        verbose_name_plural = _("personal calendar addresses")
+
+    def __str__(self):
+        return str(self.person)

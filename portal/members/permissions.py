@@ -164,3 +164,8 @@ def lacks_required_two_factor(user) -> bool:
     from allauth.mfa.utils import is_mfa_enabled
 
     return not is_mfa_enabled(user)
+
+
+def can_renew_calendar_address(user, person) -> bool:
+    """A personal calendar's secret address is its owner's alone to make or renew."""
+    return person is not None and user.is_authenticated and user.is_active and person.user_id == user.pk

@@ -22,6 +22,7 @@ def export_profile(person: Person) -> list[dict]:
             _("Handle"): f"@{person.handle}",
             _("Organisation"): person.organisation.name if person.organisation_id else "",
             _("Daily digest by e-mail"): person.receives_daily_digest,
+            _("Workgroup notifications"): person.get_message_notifications_display(),
             _("Account created"): user.date_joined,
             _("Last sign-in"): user.last_login,
         }

@@ -13,6 +13,7 @@ from . import scopes
 from .models import (
     ROLE_SCOPE_KINDS,
     SSE_KINDS,
+    CalendarAddress,
     Membership,
     MembershipStatus,
     Organisation,
@@ -204,3 +205,22 @@ def register_lookup(query: str) -> list[dict]:
         }
         for entry in entries
     ]
+
+
+def person_by_calendar_token(token: str) -> Person | None:
+    """The active person whose personal calendar address holds `token` (None: unknown or renewed)."""
+    if not token:
+        return None
+    address = (
+        CalendarAddress.objects.filter(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(), person__user__is_active=True
+        )
+        .select_related("person__user")
+        .first()
+    )
+    return address.person if address else None
+
+
+def calendar_address_made_at(person: Person):
+    """When the person's calendar address was made (None: never)."""
+    return CalendarAddress.objects.filter(person=person).values_list("created_at", flat=True).first()

@@ -30,6 +30,7 @@ from search import indexing
 from . import permissions, roles, scopes
 from .models import (
     ROLE_SCOPE_KINDS,
+    CalendarAddress,
     Invitation,
     Membership,
     MembershipStatus,
@@ -386,16 +387,17 @@ def person_update_profile(
     last_name: str,
     job_title: str,
     phone: str,
-    receives_daily_digest: bool = True,
 ) -> Person:
+    """Who the person is; what the e-mails tell them is chosen on the notification settings
+    (workgroups.services.notifications_set)."""
     if by.pk != person.user_id and not permissions.is_administrator(by):
         raise PermissionDenied(_("You can only edit your own profile."))
     with transaction.atomic():
         person.user.first_name, person.user.last_name = first_name, last_name
         person.user.save(update_fields=["first_name", "last_name"])
-        person.job_title, person.phone, person.receives_daily_digest = job_title, phone, receives_daily_digest
+        person.job_title, person.phone = job_title, phone
         person.full_clean()
-        person.save(update_fields=["job_title", "phone", "receives_daily_digest"])
+        person.save(update_fields=["job_title", "phone"])
     return person
 
 
@@ -652,3 +654,18 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, password: 
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+# --- The personal calendar's secret address --------------------------------------------------------
+
+
+def calendar_address_renew(*, person: Person, by) -> str:
+    """Makes the person's calendar address, or replaces it (the old one stops working at once);
+    returns the secret token, which is not kept (only its hash)."""
+    if not permissions.can_renew_calendar_address(by, person):
+        raise PermissionDenied(_("You can only renew your own calendar address."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarAddress.objects.filter(person=person).delete()
+        CalendarAddress.objects.create(person=person, token_hash=hashlib.sha256(token.encode()).hexdigest())
+    return token

@@ -30,6 +30,7 @@ urlpatterns = [
     path("mot-de-passe/changer/", account_views.password_change, name="password_change"),
     path("double-authentification/", mfa_views.index, name="two_factor"),
     path("profil/", views.profile, name="profile"),
+    path("agenda/", views.calendar_address, name="calendar_address"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/inviter/", views.organisation_invite, name="organisation_invite"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),

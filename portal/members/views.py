@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.forms import add_service_errors
@@ -45,7 +46,6 @@ def profile(request):
                 "last_name": request.user.last_name,
                 "job_title": person.job_title,
                 "phone": person.phone,
-                "receives_daily_digest": person.receives_daily_digest,
             }
         )
     organisation = person.organisation
@@ -187,3 +187,18 @@ def admin_login_redirect(request):
 
 def admin_password_reset_redirect(request):
     return redirect("members:password_reset")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def calendar_address(request):
+    """The secret address of my own calendar: made or renewed here, shown once (only its hash is kept)."""
+    person = services.person_ensure(user=request.user)
+    address = None
+    if request.method == "POST":
+        token = services.calendar_address_renew(person=person, by=request.user)
+        address = request.build_absolute_uri(reverse("personal_calendar_ics", args=[token]))
+    context = {"address": address, "made_at": selectors.calendar_address_made_at(person)}
+    # The page showing the address must not stay in a shared cache or the browser's history.
+    return render(request, "members/calendar_address.html", context)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
-from portal.members.models import Person
+from portal.members.models import CalendarAddress, Person
 
 from . import registry
 from .models import Consent, ExportAccess, Purpose
@@ -186,9 +186,11 @@ def account_delete(*, person: Person, by) -> None:
         person.job_title = person.phone = ""
         person.handle = f"ancien-membre-{person.pk}"
         person.receives_daily_digest = False
+        person.message_notifications = "none"
         person.role = "member"
         person.save()
         person.role_assignments.all().delete()  # rights held in any scope end with the account
+        CalendarAddress.objects.filter(person=person).delete()  # the personal calendar's address dies too
     logger.info("Account %s erased at its owner's request", person.pk)
 
 

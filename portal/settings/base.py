@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cms.events",
     "cms.newsletters",
     "search",
+    "search.insights",
     "daphne",
     "channels",
     "django_tasks",
@@ -251,6 +252,8 @@ PRIVACY_RETENTION_DAYS = {
     "survey_respondent_names": int(os.environ.get("PORTAL_RETENTION_SURVEY_RESPONDENT_NAMES_DAYS", "365")),
     # The log of administrators' downloads of personal data.
     "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
+    # The searches made (no one in them: words, result count, rank followed, day): 13 months.
+    "search_log": int(os.environ.get("PORTAL_RETENTION_SEARCH_LOG_DAYS", "396")),
 }
 
 # --- Newsletters: sender address, and how long a sending may make no progress before it counts as stalled
@@ -311,6 +314,8 @@ ACCOUNT_RATE_LIMITS = {
 # that a trusted proxy always overwrites instead (X-Real-IP, CF-Connecting-IP).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("PORTAL_CLIENT_IP_HEADER") or None
+# django-ratelimit (public forms, the API, the sockets) counts per the same address.
+RATELIMIT_IP_META_KEY = "portal.ratelimits.client_ip"
 MFA_ADAPTER = "portal.members.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {"activate_totp": "portal.members.forms.ActivateTOTPForm"}
@@ -393,6 +398,10 @@ LOGGING = {
 }
 
 # The API, per personal token or, without one, per address (django-ratelimit rates).
+# A club staying longer than this in one stage (emergence, needs collected, common actions) is flagged
+# on the clubs' overview: about a year each, three years to autonomy (the cluster may set its own).
+PORTAL_CLUB_STAGE_MAX_MONTHS = int(os.environ.get("PORTAL_CLUB_STAGE_MAX_MONTHS", "12"))
+
 PORTAL_API_RATES = {
     "token": os.environ.get("PORTAL_RATE_API_TOKEN", "600/m"),
     "anonymous": os.environ.get("PORTAL_RATE_API_ANONYMOUS", "120/m"),

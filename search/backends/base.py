@@ -85,6 +85,12 @@ class SearchBackend(abc.ABC):
         """Documents whose title has words starting with the words typed."""
 
     @abc.abstractmethod
+    def spelling_suggestion(self, query: str, *, grants: list[str]) -> str | None:
+        """The query with its unknown words replaced by close words of documents these grants show
+        ("kompost" → "compost"), or None when no word needs it. Whether it finds more is the caller's
+        question (search.api.query asks the search itself)."""
+
+    @abc.abstractmethod
     def more_like_this(self, doc_type: str, doc_id: str, *, grants: list[str], limit: int = 5) -> list[Suggestion]:
         """Documents resembling the given one; nothing when the grants do not show the given one."""
 

@@ -13,6 +13,7 @@ table, autocomplete matches title word prefixes, more-like-this looks for the do
 terms.
 """
 
+import difflib
 import functools
 import html
 import operator
@@ -36,6 +37,9 @@ PG_CONFIG = "ptce_french"
 MARK_START, MARK_END = "\ue000", "\ue001"
 QUOTED_OR_WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 FIELD_WEIGHTS = (("title_terms", 3), ("summary_terms", 2), ("body_terms", 1))
+# "Did you mean…": the words of the titles, summaries and tags of at most this many visible entries
+# (the most recent) make the vocabulary; a word is replaced by one at least this similar (difflib ratio).
+SPELLING_ENTRIES, SPELLING_CUTOFF = 20_000, 0.75
 
 
 def _any_field_contains(pattern: str) -> Q:
@@ -328,6 +332,37 @@ class DatabaseBackend(SearchBackend):
             suggestion.count = group["count"]
             suggestions.append(suggestion)
         return grouped_by_type(suggestions)
+
+    def spelling_suggestion(self, query, *, grants) -> str | None:
+        """difflib over a vocabulary: the words of the titles, summaries and tags of the entries these
+        grants show, compared folded ("kompost" meets "compost"); each typed word of three letters or
+        more that is not in it is replaced by the closest word as written in the documents."""
+        typed = text.WORD.findall(query)
+        if not any(len(word) >= 3 and word.isalpha() for word in typed):
+            return None
+        rows = (
+            self._visible(grants)
+            .order_by(F("created").desc(nulls_last=True), "-pk")
+            .values_list("title", "summary", "tags_text")[:SPELLING_ENTRIES]
+        )
+        written: dict[str, Counter] = {}
+        for row in rows:
+            for word in text.WORD.findall(" ".join(row)):
+                if len(word) >= 3 and word.isalpha():
+                    written.setdefault(text.fold(word), Counter())[word.lower()] += 1
+        changed, corrected = False, []
+        for word in typed:
+            folded = text.fold(word)
+            if len(word) < 3 or not word.isalpha() or folded in written or folded in text.STOP_WORDS:
+                corrected.append(word)
+                continue
+            close = difflib.get_close_matches(folded, written, n=1, cutoff=SPELLING_CUTOFF)
+            if close:
+                corrected.append(written[close[0]].most_common(1)[0][0])
+                changed = True
+            else:
+                corrected.append(word)
+        return " ".join(corrected) if changed else None
 
     def more_like_this(self, doc_type, doc_id, *, grants, limit=5) -> list[Suggestion]:
         visible = self._visible(grants)

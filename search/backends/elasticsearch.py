@@ -14,6 +14,7 @@ are searched as well as they can be, never rejected with an error.
 import concurrent.futures
 import datetime
 import html
+import json
 import logging
 import re
 from collections.abc import Iterable
@@ -105,12 +106,18 @@ autocomplete_index = analyzer(
 autocomplete_search = analyzer(
     "ptce_autocomplete_search", tokenizer="standard", filter=[french_elision, "lowercase", "asciifolding"]
 )
+# The words as written (lower case, accents kept, not stemmed): what "Did you mean…" proposes must
+# read as a word ("déchets", not the stem "dechet").
+spelling_analyzer = analyzer(
+    "ptce_spelling", tokenizer="standard", char_filter=[word_apostrophe], filter=[french_elision, "lowercase"]
+)
 
 
 # Raised whenever the mapping changes: an index whose _meta says otherwise is rebuilt (see
 # ElasticsearchBackend.ensure_current_mapping). 2: the apps' facets under `facets`, `subtitle`.
 # 3: the search analyser with synonyms, apostrophes between words, `all_text` for the tolerant query.
-MAPPING_VERSION = 3
+# 4: `spelling`, the words as written, for "Did you mean…".
+MAPPING_VERSION = 4
 MAPPING_VERSION_KEY = "ptce_mapping_version"
 
 
@@ -127,20 +134,27 @@ class PortalDocument(Document):
     title = Text(
         analyzer=french,
         search_analyzer=french_search,
-        copy_to="all_text",
+        copy_to=["all_text", "spelling"],
         fields={
             "autocomplete": Text(analyzer=autocomplete_index, search_analyzer=autocomplete_search),
             "raw": Keyword(ignore_above=256),
         },
     )
-    summary = Text(analyzer=french, search_analyzer=french_search, copy_to="all_text")
+    summary = Text(analyzer=french, search_analyzer=french_search, copy_to=["all_text", "spelling"])
     body = Text(analyzer=french, search_analyzer=french_search, copy_to="all_text")
     # Title, summary, tags and body in one field: the tolerant query counts matched words across them.
     all_text = Text(analyzer=french, search_analyzer=french_search)
+    # Title, summary and tags as written, where "Did you mean…" looks for close spellings (never
+    # returned). Not the body: the messages' bodies are most of the text, and analysing them twice
+    # slows every rebuild.
+    spelling = Text(analyzer=spelling_analyzer)
     url = Keyword(index=False)
     subtitle = Keyword(index=False)
     tags = Text(
-        analyzer=french, search_analyzer=french_search, copy_to="all_text", fields={"raw": Keyword(ignore_above=100)}
+        analyzer=french,
+        search_analyzer=french_search,
+        copy_to=["all_text", "spelling"],
+        fields={"raw": Keyword(ignore_above=100)},
     )
     year = Integer()
     created = Date()
@@ -180,6 +194,8 @@ MINIMUM_SHOULD_MATCH = "2<-1 3<67%"
 ALL_WORDS_BOOST, PHRASE_BOOST, PHRASE_SLOP = 2.0, 2.0, 2
 PHRASE_FIELDS = ["title^3", "summary"]
 HIGHLIGHT_FIELDS = ["title", "summary", "body"]
+# How many of the words typed "Did you mean…" may change (a share of them below 1, a count from 1).
+SPELLING_MAX_ERRORS = 2
 SUGGESTION_FIELDS = ["type", "object_id", "title", "url"]
 SOURCE_EXCLUDES = ["body", "summary", "visibility"]
 
@@ -480,6 +496,33 @@ class ElasticsearchBackend(SearchBackend):
         titles.metric("top", "top_hits", size=1, _source={"includes": SUGGESTION_FIELDS})
         return search.to_dict()
 
+    def spelling_body(self, query: str, *, grants) -> dict:
+        """A phrase suggester on the words as written: each word may be replaced by a close one of the
+        index (up to two edits, the first letter too), and a correction is kept only when its
+        words, all of them, are in a document these grants show (the collate query), so a
+        suggestion never reveals a word of a document the searcher may not see."""
+        collate = {
+            "bool": {
+                "must": [{"match": {"all_text": {"query": "{{suggestion}}", "operator": "and"}}}],
+                "filter": [self.visibility_filter(grants).to_dict()],
+            }
+        }
+        search = Search().suggest(
+            "spelling",
+            query,
+            phrase={
+                "field": "spelling",
+                "size": 1,
+                "max_errors": SPELLING_MAX_ERRORS,
+                "confidence": 0.0,
+                "direct_generator": [
+                    {"field": "spelling", "suggest_mode": "always", "prefix_length": 0, "min_word_length": 3}
+                ],
+                "collate": {"query": {"source": json.dumps(collate)}, "prune": False},
+            },
+        )
+        return search.extra(size=0).to_dict()
+
     def more_like_this_body(self, doc_type: str, doc_id: str, *, grants, limit: int = 5) -> dict:
         like = MoreLikeThis(
             fields=["title", "summary", "body"],
@@ -576,6 +619,15 @@ class ElasticsearchBackend(SearchBackend):
                 )
             )
         return grouped_by_type(suggestions)
+
+    def spelling_suggestion(self, query, *, grants) -> str | None:
+        response = self._run(self.spelling_body(query, grants=grants))
+        if response is None:
+            return None
+        for entry in response.get("suggest", {}).get("spelling", []):
+            for option in entry.get("options", []):
+                return option["text"]
+        return None
 
     def more_like_this(self, doc_type, doc_id, *, grants, limit=5) -> list[Suggestion]:
         seen = self._run(self.visible_document_body(doc_type, doc_id, grants=grants))

@@ -22,6 +22,8 @@ members.register.lookup                    NN    YY    YY    YY    YY    YY
 members.account.password_change            NN    YY    YY    YY    YY    YY
 members.account.two_factor_setup           NN    YY    YY    YY    YY    YY
 members.account.pages_without_two_factor   NN    YY    NN    NN    NN    NN
+# The personal calendar's secret address (#21) is its owner's: made and renewed from the profile.
+members.account.calendar_address           NN    YY    YY    YY    YY    YY
 
 # --- portal/clubs --------------------------------------------------------------------------------
 # Animators work on their clubs (and the zones these cover: prospects, imports, growth); stages and
@@ -29,6 +31,10 @@ members.account.pages_without_two_factor   NN    YY    NN    NN    NN    NN
 clubs.club.backoffice                      NN    NN    NN    YN    NN    YY
 clubs.club.stage                           NN    NN    NN    YN    NN    YY
 clubs.club.merge                           NN    NN    NN    NN    NN    YY
+# The path to autonomy (#20): the checklist, accompanying person and planned date are the club's
+# animators'; the warning of a club staying too long in a stage is shown to those who follow it.
+clubs.club.autonomy                        NN    NN    NN    YN    NN    YY
+clubs.overview.stage_warning               NN    NN    NN    YN    NN    YY
 clubs.prospects.list                       NN    NN    NN    YN    NN    YY
 clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
 clubs.imports.upload                       NN    NN    NN    YN    NN    YY
@@ -75,12 +81,21 @@ exchange.sheets.see_closed                 NN    YN    NN    YN    YN    YY
 exchange.sheets.edit                       NN    YN    NN    YN    YN    YY
 exchange.sheets.file_for_firm              NN    YN    NN    YN    YN    YY
 exchange.sessions.manage                   NN    NN    NN    YN    YN    YY
+# Sessions are planned and run from the organisers' screens on the site, not only the admin (#19).
+exchange.sessions.create                   NN    NN    NN    YN    YN    YY
+exchange.sessions.edit                     NN    NN    NN    YN    YN    YY
+exchange.sessions.registrations_toggle     NN    NN    NN    YN    YN    YY
+exchange.sessions.agenda                   NN    NN    NN    YN    YN    YY
+# On the agenda a firm registers itself, whoever holds the form (inside: registrations open; outside:
+# closed by the organisers).
+exchange.agenda.register_firm              YN    YN    YN    YN    YN    YN
 exchange.sessions.register_firm            NN    YN    NN    YN    YN    YY
 exchange.sessions.seating                  NN    NN    NN    YN    YN    YY
 exchange.sessions.print                    NN    NN    NN    YN    YN    YY
 exchange.sessions.live                     NN    NN    NN    YN    YN    YY
 exchange.rounds.advance                    NN    NN    NN    YN    YN    YY
 exchange.tables.screen                     NN    NN    NN    YN    YN    YY
+exchange.tables.facilitator                NN    NN    NN    YN    YN    YY
 exchange.interests.record                  NN    NN    NN    YN    YN    YY
 exchange.interests.list                    NN    YN    NN    YN    YN    YY
 exchange.session.websocket                 NN    NN    NN    YN    YN    YY
@@ -154,6 +169,10 @@ workgroups.admin.memberships.delete_axis    NN    NN    YN    NN    NN    YY
 # The hole of the first release: a coordinator made herself coordinator of any workgroup in the admin.
 workgroups.admin.memberships.coordinate_axis_group NN NN YN  NN    NN    YY
 workgroups.admin.memberships.coordinate_commission NN NN NN  YN    NN    YY
+# Notification choices (#21): one's own, whoever one is (inside and outside are the same page); a
+# membership of someone else sent in the form is never changed.
+workgroups.notifications.settings           NN    YY    YY    YY    YY    YY
+workgroups.notifications.others_membership  NN    NN    NN    NN    NN    NN
 
 
 # --- workgroups/plans ----------------------------------------------------------------------------
@@ -176,6 +195,14 @@ plans.coordination.action_add_axis_plan     NN    NN    YN    NN    NN    YY
 plans.coordination.action_add_club_plan     NN    NN    NN    YN    NN    YY
 plans.coordination.action_edit_axis_plan    NN    NN    YN    NN    NN    YY
 plans.coordination.action_delete_axis_plan  NN    NN    YN    NN    NN    YY
+# Plans that move from the site (#20): an action's dated update from the plan's page, publishing a
+# draft; a draft is its leaders' alone, even when marked public.
+plans.axis_plan.record_progress             NN    NN    YN    NN    NN    YY
+plans.club_plan.record_progress             NN    NN    NN    YN    NN    YY
+plans.axis_plan.publish                     NN    NN    YN    NN    NN    YY
+plans.club_plan.publish                     NN    NN    NN    YN    NN    YY
+plans.axis_plan.draft_detail                NN    NN    YN    NN    NN    YY
+plans.club_plan.draft_detail                NN    NN    NN    YN    NN    YY
 # The board is every member's; the firms that answered a club's survey are named only to those who
 # read the survey's answers (the hole of the first release: named to every signed-in member).
 plans.issues.board                          NN    YY    YY    YY    YY    YY
@@ -198,6 +225,8 @@ knowledge.published.move_keeps_publication  NN    NN    NN    NN    NN    YY
 knowledge.published.move_back_to_review     NN    NN    YN    NN    NN    NN
 knowledge.transfers                         NN    NN    YY    NN    NN    YY
 knowledge.admin.list                        NN    NN    NN    NN    NN    YY
+# The feed of new best practices (#21) is public: a record for members never goes out in it.
+knowledge.feed.members_only_record          NN    NN    NN    NN    NN    NN
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -206,6 +235,10 @@ search.messages.axis_group                  NN    YN    NN    NN    NN    NN
 search.messages.commission                  NN    YN    NN    NN    NN    NN
 # A record waiting for review is found by the reviewers of its axis and the people of its organisation.
 search.best_practices.in_review             NN    YN    YN    NN    NN    YY
+# The searches made (no one in them, #24): a coordinator reads those of their axis (its filters or its
+# results), administrators all of them, members nobody's.
+search.report                               NN    NN    YN    NN    NN    YY
+search.report_export                        NN    NN    YN    NN    NN    YY
 
 
 # --- cms -----------------------------------------------------------------------------------------
@@ -230,6 +263,9 @@ cms.document.upload_club                   NN    NN    NN    YN    NN    YY
 cms.document.choose_club                   NN    NN    NN    YN    NN    YY
 cms.settings.site_identity                 NN    NN    NN    NN    NN    YY
 cms.survey_results.publish                 NN    NN    NN    YN    NN    YY
+# An axis's and a club's news feeds (#21) carry public news only, whoever asks.
+cms.feeds.axis_members_only_news           NN    NN    NN    NN    NN    NN
+cms.feeds.club_members_only_news           NN    NN    NN    NN    NN    NN
 
 
 # --- cms/events ----------------------------------------------------------------------------------
@@ -261,6 +297,13 @@ events.check_in.club_event                 NN    NN    NN    YN    NN    YY
 # The satisfaction questionnaire: its summary is read, and it is sent, by the same people.
 events.feedback_summary.axis_event         NN    NN    YN    NN    NN    YY
 events.feedback_summary.club_event         NN    NN    NN    YN    NN    YY
+# Subscriptions (#21): one's own calendar at its secret address (no cookie needed); a renewed
+# address answers 404 to anyone, its owner too. The axes' and clubs' calendars carry public events
+# only, whoever asks (a members-only event of the scope never goes out).
+events.personal_calendar.own_address       NN    YY    YY    YY    YY    YY
+events.personal_calendar.renewed_address   NN    NN    NN    NN    NN    NN
+events.feeds.axis_members_only_event       NN    NN    NN    NN    NN    NN
+events.feeds.club_members_only_event       NN    NN    NN    NN    NN    NN
 
 
 # --- cms/newsletters -----------------------------------------------------------------------------

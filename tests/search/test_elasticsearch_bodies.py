@@ -79,7 +79,11 @@ def test_text_fields_use_the_french_analyser_and_titles_have_an_autocomplete_sub
     for field in ("title", "summary", "body", "tags"):
         assert properties[field]["analyzer"] == "ptce_french", field
         assert properties[field]["search_analyzer"] == "ptce_french_search", field
-        assert properties[field]["copy_to"] == "all_text", field
+        copied = properties[field]["copy_to"]
+        assert "all_text" in copied, field
+        # "Did you mean…" looks in the words as written of the title, summary and tags, not the body.
+        assert ("spelling" in copied) == (field != "body"), field
+    assert properties["spelling"]["analyzer"] == "ptce_spelling"
     autocomplete = properties["title"]["fields"]["autocomplete"]
     assert autocomplete["analyzer"] == "ptce_autocomplete"
     assert autocomplete["search_analyzer"] == "ptce_autocomplete_search"

@@ -91,3 +91,25 @@ def test_the_contact_form_has_a_honeypot_and_a_rate(client, home):
     assert refused.status_code == 429 and FormSubmission.objects.count() == 2
     # What is stored is the message only, not the trap.
     assert "website" not in FormSubmission.objects.first().get_data()
+
+
+def test_behind_nginx_each_visitor_has_their_own_count(client, settings):
+    """In production every request reaches Django from nginx's address: the rates count the visitor's
+    address that nginx appends to X-Forwarded-For (PORTAL_TRUSTED_PROXY_COUNT), not nginx's, or one
+    robot would lock the form for the whole territory."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    nginx = "172.18.0.5"
+
+    def signup(index, visitor, forged=""):
+        chain = f"{forged}, {visitor}" if forged else visitor
+        data = {"email": f"robot{index}@example.org", "name": "Léa", "agree": "on"}
+        return client.post(reverse("newsletters:signup"), data, REMOTE_ADDR=nginx, HTTP_X_FORWARDED_FOR=chain)
+
+    for index in range(3):
+        assert signup(index, "198.51.100.7").status_code == 200
+    assert signup(50, "198.51.100.7").status_code == 429
+    # A neighbour behind the same nginx still signs up.
+    assert signup(51, "203.0.113.9").status_code == 200
+    assert Subscriber.objects.filter(email="robot51@example.org").exists()
+    # The robot cannot dodge its count with a made-up address on the left of the chain.
+    assert signup(52, "198.51.100.7", forged="10.9.8.7").status_code == 429

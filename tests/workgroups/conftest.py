@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from portal.members.models import PersonRole
+from tests.cms.newsletters.conftest import smtp  # noqa: F401 - fixture
 from tests.factories import AxisFactory, PersonFactory
 from workgroups.models import MembershipPolicy, Workgroup, WorkgroupMembership, WorkgroupRole
 

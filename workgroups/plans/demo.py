@@ -10,7 +10,7 @@ from django.db import transaction
 
 from portal.members.models import Organisation
 
-from .models import Action, ActionPlan, CommonIssue
+from .models import Action, ActionPlan, ActionUpdate, CommonIssue
 
 PLANS = [
     # slug, title, scope, axis number or club slug or None, summary, period, actions
@@ -49,6 +49,18 @@ ISSUES = [
 ]  # fmt: skip
 
 
+def _demo_history(action: Action) -> None:
+    """Three dated measurements climbing to the action's current value (its indicator's chart)."""
+    if action.updates.exists() or not action.current_value:
+        return
+    today = datetime.date.today()
+    ActionUpdate.objects.bulk_create(
+        ActionUpdate(action=action, measured_on=today - datetime.timedelta(days=60 * (2 - index)),
+                     status=action.status, value=(action.current_value * (index + 1) / 3).quantize(Decimal("0.01")))
+        for index in range(3)
+    )  # fmt: skip
+
+
 def load_plans(*, axes, clubs, workgroups) -> list:
     """An action plan per kind (axis, club, participatory process) and the issues board."""
     organisations = list(Organisation.objects.filter(slug__startswith="demo-").exclude(
@@ -82,6 +94,7 @@ def load_plans(*, axes, clubs, workgroups) -> list:
                     },
                 )  # fmt: skip
                 action.partners.set([organisations[index] for index in partners])
+                _demo_history(action)
             plans.append(plan)
         for title, problem, club_slug, workgroup_slug, status, decisions, firms in ISSUES:
             issue, _ = CommonIssue.objects.update_or_create(

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.clubs.models import CommonProblem
@@ -21,6 +22,24 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ActionUpdateForm(forms.Form):
+    """One dated update of an action, from the plan's page (a phone on the field will do)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    value = forms.DecimalField(label=_("Indicator's value"), required=False, min_value=0, max_digits=12,
+                               decimal_places=2, localize=True)  # fmt: skip
+    measured_on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+
+    def __init__(self, *args, action=None, **kwargs):
+        if action is not None:
+            kwargs.setdefault("prefix", f"p{action.pk}")
+            kwargs.setdefault("initial", {"status": action.status, "value": action.current_value,
+                                          "measured_on": timezone.localdate()})  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["value"].widget.attrs["inputmode"] = "decimal"
 
 
 class PlanForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.clubs.models import Club, CommonProblem, Survey
@@ -17,8 +18,18 @@ class PlanScope(models.TextChoices):
     PROCESS = "process", _("Participatory process")
 
 
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class ActionPlan(models.Model):
-    """The action plan of an axis, a club or a participatory process (diagnosis, workshops, assises)."""
+    """The action plan of an axis, a club or a participatory process (diagnosis, workshops, assises).
+
+    A draft is seen by its leaders only; a published plan by everyone when it is public too (the
+    plans of the first release were published: the model's default keeps them so, the site's form
+    starts a new plan as a draft).
+    """
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=210, unique=True)
@@ -35,6 +46,8 @@ class ActionPlan(models.Model):
     is_public = models.BooleanField(
         _("public"), default=True, help_text=_("Show the plan's progress on the public site.")
     )
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.PUBLISHED)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -55,6 +68,15 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PlanStatus.PUBLISHED
+
+    @property
+    def is_visible_to_all(self) -> bool:
+        """Shown to visitors, on the plans' list and on its axis or club page."""
+        return self.is_published and self.is_public
 
 
 class ActionStatus(models.TextChoices):
@@ -117,6 +139,32 @@ class Action(models.Model):
         if not self.target_value or self.current_value is None:
             return None
         return min(100, int(100 * self.current_value / self.target_value))
+
+
+class ActionUpdate(models.Model):
+    """One dated update of an action: its status and its indicator's value then (the history the
+    plan's page draws as a chart). The action keeps the latest as its current status and value."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates", verbose_name=_("action"))
+    measured_on = models.DateField(_("date"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices)
+    value = models.DecimalField(
+        _("value"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "measured_on", "created_at"]
+        verbose_name = _("action update")
+        verbose_name_plural = _("action updates")
+
+    def __str__(self):
+        return f"{self.action}: {self.get_status_display()} ({self.measured_on})"
 
 
 class IssueStatus(models.TextChoices):

@@ -31,6 +31,11 @@ def can_manage_plan(user, plan: ActionPlan) -> bool:
     return leads_cluster(user)
 
 
+def can_see_plan(user, plan: ActionPlan) -> bool:
+    """Everyone sees a published public plan; a draft or a plan kept private, its leaders alone."""
+    return plan.is_visible_to_all or can_manage_plan(user, plan)
+
+
 def plan_scopes_led(user) -> list[str]:
     """The kinds of plan (PlanScope values) the user may create: of her axes, her clubs, the cluster."""
     kinds = []

@@ -5,7 +5,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from portal.clubs.models import Survey
 
 from . import permissions
-from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus, PlanScope
+from .models import Action, ActionPlan, ActionStatus, ActionUpdate, CommonIssue, IssueStatus, PlanScope, PlanStatus
+
+VISIBLE_TO_ALL = Q(is_public=True, status=PlanStatus.PUBLISHED)
 
 
 def _with_counts(queryset: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
@@ -18,7 +20,7 @@ def _with_counts(queryset: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
 
 def public_plans() -> dict[str, list[ActionPlan]]:
     """Public plans by scope (axes in axis order, then clubs, then participatory processes)."""
-    plans = _with_counts(ActionPlan.objects.filter(is_public=True).select_related("axis", "club")).order_by(
+    plans = _with_counts(ActionPlan.objects.filter(VISIBLE_TO_ALL).select_related("axis", "club")).order_by(
         "axis__number", "club__name", "title"
     )
     grouped = {scope: [] for scope in PlanScope.values}
@@ -28,15 +30,33 @@ def public_plans() -> dict[str, list[ActionPlan]]:
 
 
 def plan_for(user, slug: str) -> ActionPlan | None:
-    """A plan anyone sees when public; its managers see it always."""
+    """A plan anyone sees when published and public; its managers see it always (a draft too)."""
     plan = ActionPlan.objects.select_related("axis", "club").filter(slug=slug).first()
-    if plan is None or (not plan.is_public and not permissions.can_manage_plan(user, plan)):
+    if plan is None or not permissions.can_see_plan(user, plan):
         return None
     return plan
 
 
 def plan_actions(plan: ActionPlan) -> list[Action]:
-    return list(plan.actions.select_related("pilot").prefetch_related("partners").order_by("position", "pk"))
+    """The plan's actions with their pilots, partners and dated history (oldest update first)."""
+    history = Prefetch("updates", queryset=ActionUpdate.objects.order_by("measured_on", "created_at"))
+    return list(plan.actions.select_related("pilot").prefetch_related("partners", history).order_by("position", "pk"))
+
+
+def published_plans_of(*, axis=None, club=None) -> list[tuple[ActionPlan, dict]]:
+    """The published public plans of an axis or a club, newest first, each with its summary (what the
+    axis's and the club's pages show)."""
+    plans = ActionPlan.objects.filter(VISIBLE_TO_ALL)
+    if axis is not None:
+        plans = plans.filter(axis=axis)
+    elif club is not None:
+        plans = plans.filter(club=club)
+    else:
+        return []
+    result = []
+    for plan in plans.order_by("-period_start", "-published_at", "title"):
+        result.append((plan, plan_summary(list(plan.actions.all()))))
+    return result
 
 
 def plan_summary(actions: list[Action]) -> dict:
@@ -50,6 +70,7 @@ def plan_summary(actions: list[Action]) -> dict:
         "by_status": [(value, label, by_status[value]) for value, label in ActionStatus.choices],
         "total": len(actions),
         "done": by_status[ActionStatus.DONE],
+        "running": by_status[ActionStatus.IN_PROGRESS],
         "indicator_average": round(sum(progress) / len(progress)) if progress else None,
         "budget": budget,
     }

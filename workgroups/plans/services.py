@@ -1,9 +1,11 @@
 """Writes to the action plans and the common issues board."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.clubs.models import Survey, SurveyAnswer
@@ -12,7 +14,49 @@ from workgroups import permissions as workgroup_permissions
 from workgroups.models import Workgroup
 
 from . import permissions
-from .models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus, PlanScope
+from .models import Action, ActionPlan, ActionStatus, ActionUpdate, CommonIssue, IssueStatus, PlanScope, PlanStatus
+
+
+def _history_entry(action: Action, *, by, measured_on: datetime.date | None = None, note: str = "") -> ActionUpdate:
+    """The dated line of the action's history for its status and value as they are now (unsaved)."""
+    return ActionUpdate(
+        action=action, measured_on=measured_on or timezone.localdate(), status=action.status,
+        value=action.current_value, note=note.strip()[:300], by=by if getattr(by, "is_authenticated", False) else None,
+    )  # fmt: skip
+
+
+def _check_value(action: Action, value) -> None:
+    if value is not None and (not isinstance(value, Decimal) or value < 0 or not value.is_finite()):
+        raise ValidationError(_("The value of “%(title)s” must be a positive number.") % {"title": action.title})
+
+
+def action_progress_record(
+    *, action: Action, by, status: str, value: Decimal | None, measured_on: datetime.date | None = None,
+    note: str = "",
+) -> ActionUpdate:  # fmt: skip
+    """One update of an action from its plan's page: its status and indicator's value on a date, kept in
+    its history. The latest measurement becomes the action's current status and value (an older one,
+    typed in late, only joins the history)."""
+    if not permissions.can_manage_plan(by, action.plan):
+        raise PermissionDenied(_("Only the plan's coordinators update its actions."))
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("“%(status)s” is not a status of an action.") % {"status": status}})
+    _check_value(action, value)
+    today = timezone.localdate()
+    measured_on = measured_on or today
+    if measured_on > today:
+        raise ValidationError({"measured_on": _("An update cannot be dated in the future.")})
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        latest = action.updates.order_by("-measured_on", "-created_at").values_list("measured_on", flat=True).first()
+        update = ActionUpdate.objects.create(
+            action=action, measured_on=measured_on, status=status, value=value, note=note.strip()[:300], by=by
+        )
+        if latest is None or measured_on >= latest:
+            action.status, action.current_value = status, value
+            action.save(update_fields=["status", "current_value", "updated_at"])
+        action.plan.save(update_fields=["updated_at"])
+    return update
 
 
 def plan_actions_update(*, plan: ActionPlan, by, changes: dict[int, dict]) -> int:
@@ -33,14 +77,14 @@ def plan_actions_update(*, plan: ActionPlan, by, changes: dict[int, dict]) -> in
         status, value = values.get("status", action.status), values.get("current_value", action.current_value)
         if status not in ActionStatus.values:
             raise ValidationError(_("“%(status)s” is not a status of an action.") % {"status": status})
-        if value is not None and (not isinstance(value, Decimal) or value < 0 or not value.is_finite()):
-            raise ValidationError(_("The value of “%(title)s” must be a positive number.") % {"title": action.title})
+        _check_value(action, value)
         if (status, value) != (action.status, action.current_value):
             action.status, action.current_value = status, value
             changed.append(action)
     if changed:
         with transaction.atomic():
             Action.objects.bulk_update(changed, ["status", "current_value"])
+            ActionUpdate.objects.bulk_create(_history_entry(action, by=by) for action in changed)
             plan.save(update_fields=["updated_at"])
     return len(changed)
 
@@ -112,14 +156,19 @@ def _unique_plan_slug(title: str, *, exclude_pk=None) -> str:
 RESERVED_SLUGS = {"nouveau", "problematiques"}
 
 
-def plan_create(*, by, title: str, axis=None, club=None, **fields) -> ActionPlan:
-    """A plan of one of the user's axes or clubs (or of a participatory process, for the cluster's)."""
+def plan_create(*, by, title: str, axis=None, club=None, status: str = PlanStatus.DRAFT, **fields) -> ActionPlan:
+    """A plan of one of the user's axes or clubs (or of a participatory process, for the cluster's): a
+    draft its leaders see alone until they publish it."""
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"Not settable here: {', '.join(sorted(unknown))}")
     scope = PlanScope.AXIS if axis is not None else PlanScope.CLUB if club is not None else PlanScope.PROCESS
+    if status not in PlanStatus.values:
+        raise ValidationError({"status": _("Choose draft or published.")})
     plan = ActionPlan(title=(title or "").strip(), slug=_unique_plan_slug(title or ""), scope=scope, axis=axis,
-                      club=club, **fields)  # fmt: skip
+                      club=club, status=status, **fields)  # fmt: skip
+    if status == PlanStatus.PUBLISHED:
+        plan.published_at = timezone.now()
     if not permissions.can_manage_plan(by, plan):
         raise PermissionDenied(_("You can create plans only for the axes you coordinate or the clubs you animate."))
     plan.full_clean()
@@ -141,6 +190,45 @@ def plan_update(*, plan: ActionPlan, by, **changes) -> ActionPlan:
     return plan
 
 
+def plan_draft_from_workgroup(*, workgroup: Workgroup, decisions, by, title: str = "") -> ActionPlan:
+    """A draft action plan started from a workshop's room: each of its decisions (what
+    workgroups.selectors.decisions_of returns: rows with `text` and `decided_on`) becomes a planned
+    action of the draft, which its leaders then complete and publish. The plan belongs to the room's
+    axis or club, else to the cluster's participatory process. The caller checks the user reads the room."""
+    decisions = [decision for decision in decisions if (decision.text or "").strip()]
+    if not decisions:
+        raise ValidationError(_("This room has recorded no decision yet: nothing to start a plan from."))
+    title = (title or "").strip() or _("Action plan of %(room)s") % {"room": workgroup.name}
+    with transaction.atomic():
+        plan = plan_create(by=by, title=title[:200], axis=workgroup.axis, club=workgroup.club)
+        for position, decision in enumerate(decisions, start=1):
+            text = " ".join(decision.text.split())
+            action = Action(
+                plan=plan, position=position, title=text if len(text) <= 200 else f"{text[:199]}…",
+                description=_("Decided on %(date)s in “%(room)s”: %(text)s")
+                % {"date": decision.decided_on.strftime("%d/%m/%Y"), "room": workgroup.name, "text": decision.text},
+            )  # fmt: skip
+            action.full_clean()
+            action.save()
+    return plan
+
+
+def plan_set_status(*, plan: ActionPlan, by, status: str) -> ActionPlan:
+    """Publishes a draft (its axis or club page and the plans' list show it when it is public) or takes
+    a published plan back to draft."""
+    if not permissions.can_manage_plan(by, plan):
+        raise PermissionDenied(_("Only the plan's coordinators publish it."))
+    if status not in PlanStatus.values:
+        raise ValidationError({"status": _("Choose draft or published.")})
+    if status == plan.status:
+        return plan
+    plan.status = status
+    if status == PlanStatus.PUBLISHED:
+        plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_at", "updated_at"])
+    return plan
+
+
 def action_save(*, plan: ActionPlan, by, action: Action | None = None, partners=None, **fields) -> Action:
     """Adds an action to the plan, or changes one of its actions (title, pilot, partners, dates,
     budget, indicator with its target and current value, status)."""
@@ -150,9 +238,11 @@ def action_save(*, plan: ActionPlan, by, action: Action | None = None, partners=
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
     if action is None:
-        action = Action(plan=plan)
+        action, before = Action(plan=plan), (ActionStatus.PLANNED, None)
     elif action.plan_id != plan.pk:
         raise ValidationError(_("Some of these actions do not belong to this plan."))
+    else:
+        before = Action.objects.filter(pk=action.pk).values_list("status", "current_value").get()
     for field, value in fields.items():
         setattr(action, field, value.strip() if isinstance(value, str) else value)
     if action.position is None:
@@ -160,6 +250,8 @@ def action_save(*, plan: ActionPlan, by, action: Action | None = None, partners=
     action.full_clean()
     with transaction.atomic():
         action.save()
+        if (action.status, action.current_value) != before:
+            _history_entry(action, by=by).save()
         if partners is not None:
             action.partners.set(partners)
         plan.save(update_fields=["updated_at"])
@@ -187,13 +279,26 @@ def _admin_save(*, allowed, instance, by, save):
 
 
 def plan_admin_save(*, instance: ActionPlan, by, save) -> ActionPlan:
+    if instance.status == PlanStatus.PUBLISHED and instance.published_at is None:
+        instance.published_at = timezone.now()
     return _admin_save(allowed=lambda plan: permissions.can_manage_plan(by, plan), instance=instance, by=by, save=save)
 
 
 def action_admin_save(*, instance: Action, by, save) -> Action:
+    """An admin edit joins the action's history too when it changes its status or value."""
+    stored = Action.objects.filter(pk=instance.pk).values_list("status", "current_value").first()
+    before = stored or (ActionStatus.PLANNED, None)
+
+    def save_and_record():
+        action = save()
+        if (action.status, action.current_value) != before:
+            _history_entry(action, by=by).save()
+        return action
+
     return _admin_save(
-        allowed=lambda action: permissions.can_manage_plan(by, action.plan), instance=instance, by=by, save=save
-    )
+        allowed=lambda action: permissions.can_manage_plan(by, action.plan), instance=instance, by=by,
+        save=save_and_record,
+    )  # fmt: skip
 
 
 def issue_admin_save(*, instance: CommonIssue, by, save) -> CommonIssue:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -15,8 +16,8 @@ from workgroups import permissions as workgroup_permissions
 from workgroups.models import Workgroup
 
 from . import permissions, selectors, services
-from .forms import ActionForm, ActionProgressForm, IssueForm, IssueFromSurveyForm, PlanForm
-from .models import Action, CommonIssue, IssueStatus, PlanScope
+from .forms import ActionForm, ActionProgressForm, ActionUpdateForm, IssueForm, IssueFromSurveyForm, PlanForm
+from .models import Action, CommonIssue, IssueStatus, PlanScope, PlanStatus
 
 ISSUES_PAGE_SIZE = 30
 
@@ -129,13 +130,53 @@ def plan_detail(request, slug):
     if plan is None:
         raise Http404
     actions = selectors.plan_actions(plan)
+    can_manage = permissions.can_manage_plan(request.user, plan)
+    if can_manage:
+        for action in actions:
+            action.update_form = ActionUpdateForm(action=action)
     context = {
         "plan": plan,
         "actions": actions,
         "summary": selectors.plan_summary(actions),
-        "can_manage": permissions.can_manage_plan(request.user, plan),
+        "can_manage": can_manage,
     }
     return render(request, "plans/detail.html", context)
+
+
+@login_required
+@require_POST
+def action_progress(request, slug, action_id):
+    """One action's update from the plan's page: its status and indicator's value on a date."""
+    plan = _led_plan(request, slug)
+    action = get_object_or_404(Action.objects.select_related("plan"), pk=action_id, plan=plan)
+    form = ActionUpdateForm(request.POST, action=action)
+    back = f"{reverse('plans:detail', args=[plan.slug])}#action-{action.pk}"
+    if not form.is_valid():
+        errors = [f"{form.fields[name].label} : {' '.join(messages_)}" if name in form.fields else " ".join(messages_)
+                  for name, messages_ in form.errors.items()]  # fmt: skip
+        messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": " ".join(errors)})
+        return redirect(back)
+    try:
+        services.action_progress_record(action=action, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": " ".join(error.messages)})
+    else:
+        messages.success(request, _("“%(title)s” is updated.") % {"title": action.title})
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def plan_publish(request, slug):
+    """Publishes the plan (its axis or club page shows it) or takes it back to draft."""
+    plan = _led_plan(request, slug)
+    status = PlanStatus.DRAFT if request.POST.get("status") == PlanStatus.DRAFT else PlanStatus.PUBLISHED
+    services.plan_set_status(plan=plan, by=request.user, status=status)
+    if status == PlanStatus.PUBLISHED:
+        messages.success(request, _("The plan is published."))
+    else:
+        messages.success(request, _("The plan is back to draft: only its leaders see it."))
+    return redirect("plans:detail", slug=plan.slug)
 
 
 @login_required

@@ -22,9 +22,10 @@ class ActionPlanViewSet(PlansMenuMixin, PortalViewSet):
     menu_order = 4
     icon = "list-ol"
     menu_label = _("Action plans")
-    list_display = ["title", "scope", "axis", "club", "is_public", "updated_at"]
-    list_filter = ["scope", "axis", "club", "is_public"]
+    list_display = ["title", "scope", "axis", "club", "status", "is_public", "updated_at"]
+    list_filter = ["scope", "axis", "club", "status", "is_public"]
     search_fields = ["title", "summary"]
+    # Publishing is done on the plan's page (plans:publish); a plan added here is published, as before.
     form_fields = ["title", "slug", "scope", "axis", "club", "summary", "period_start", "period_end", "is_public"]
     # Coordinators reach their axes' plans, animators their clubs' (permissions.plans_led).
     scope_queryset = staticmethod(permissions.plans_led)

@@ -152,3 +152,38 @@ def test_a_deleted_account_is_no_contact_in_the_workbooks_built_afterwards(
     assert rows(workbook.worksheets[0])[0][2:4] == [owner.name, None]
     assert name not in everything and email not in everything
     assert "accueil@exemple.test" in everything
+
+
+@pytest.mark.parametrize("how", ["withdraws her consent", "deletes her account"])
+def test_workbooks_already_built_stop_naming_a_contact_who_leaves(
+    client, organiser, answered, django_capture_on_commit_callbacks, how
+):
+    """The workbooks are kept for the firms to download again; one built while she agreed would go on
+    handing her name, e-mail and phone out after she withdrew: they are rebuilt without her at once."""
+    session, firm_a, _firm_b, offers, _need = answered
+    contact = offers[0].organisation.people.order_by("user__last_name").first()
+    contact.phone = "06 12 34 56 78"
+    contact.save()
+    consent_give(person=contact, purpose=Purpose.CONTACT, by=contact.user)
+    build(client, organiser, session, django_capture_on_commit_callbacks)
+    name, email = str(contact), contact.user.email
+
+    def stored_texts():
+        client.force_login(PersonFactory(organisation_id=firm_a).user)
+        firm = client.get(reverse("exchange:workbook", args=[session.pk, firm_a]))
+        client.force_login(organiser)
+        archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("exchange:workbook_zip", args=[session.pk])).content))
+        organisers = client.get(reverse("exchange:workbook_organiser", args=[session.pk]))
+        books = [firm.content, organisers.content] + [archive.read(n) for n in archive.namelist()]
+        return " ".join(str(rows(sheet)) for book in books for sheet in load_workbook(io.BytesIO(book)).worksheets)
+
+    assert email in stored_texts()
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "withdraws her consent":
+            consent_withdraw(person=contact, purpose=Purpose.CONTACT, by=contact.user)
+        else:
+            account_delete(person=contact, by=contact.user)
+    texts = stored_texts()
+    assert email not in texts and "06 12 34 56 78" not in texts and name not in texts
+    assert offers[0].title in texts  # the firm's offer is still there, with its own details
+    assert WorkbookExport.objects.filter(session=session).get().status == ExportStatus.DONE

@@ -8,6 +8,7 @@ import datetime
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -124,6 +125,35 @@ def club_stage(world, user, inside):
     )
     the_club.refresh_from_db()
     return the_club.stage == "needs_collected"
+
+
+@probe("clubs.club.autonomy")
+def club_autonomy(world, user, inside):
+    the_club = club(world, inside)
+    client_for(user).post(
+        reverse("club:autonomy", args=[the_club.slug]),
+        {"autonomy_planned_on": "2029-01-31", "m_first_meeting": datetime.date.today().isoformat()},
+    )
+    the_club.refresh_from_db()
+    saved = the_club.autonomy_planned_on == datetime.date(2029, 1, 31)
+    the_club.milestones.all().delete()
+    type(the_club).objects.filter(pk=the_club.pk).update(autonomy_planned_on=None)
+    return saved
+
+
+@probe("clubs.overview.stage_warning")
+def overview_stage_warning(world, user, inside):
+    """A club two years in its first stage is flagged on the overview (the cluster's limit: 12 months)."""
+    the_club = club(world, inside)
+    type(the_club).objects.filter(pk=the_club.pk).update(
+        stage="emergence", stage_since=datetime.date.today() - datetime.timedelta(days=730)
+    )
+    with override_settings(PORTAL_CLUB_STAGE_MAX_MONTHS=12):
+        page = client_for(user).get(reverse("club:list"), headers={"accept-language": "en"}).content.decode()
+    row = (
+        page.split(f">{escape(the_club.name)}</a>", 1)[1].split("</tr>", 1)[0] if escape(the_club.name) in page else ""
+    )
+    return "in this stage" in row
 
 
 @probe("clubs.club.merge")

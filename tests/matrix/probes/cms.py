@@ -214,3 +214,29 @@ def survey_results_publish(world, user, inside):
     )
     client_for(user).post(reverse("survey_results_page", args=[survey.pk]))
     return SurveyResultsPage.objects.filter(survey=survey).exists()
+
+
+# --- Subscriptions (#21) --------------------------------------------------------------------------
+
+
+def _members_only_news_in_feed(world, user, kind, inside) -> bool:
+    from wagtail.models import PageViewRestriction
+
+    entry = scope_site(world, kind, inside)
+    key = f"members-only-news-{kind}-{inside}"
+    if key not in world.extra:
+        news = add_news(entry["news"], title=f"Réservée aux membres {entry['scope']}")
+        PageViewRestriction.objects.create(page=news, restriction_type=PageViewRestriction.LOGIN)
+        world.extra[key] = news
+    response = client_for(user).get(reverse(f"{kind}_rss", args=[entry["scope"].slug]))
+    return response.status_code == 200 and world.extra[key].title.encode() in response.content
+
+
+@probe("cms.feeds.axis_members_only_news")
+def feeds_axis_members_only_news(world, user, inside):
+    return _members_only_news_in_feed(world, user, "axis", inside)
+
+
+@probe("cms.feeds.club_members_only_news")
+def feeds_club_members_only_news(world, user, inside):
+    return _members_only_news_in_feed(world, user, "club", inside)

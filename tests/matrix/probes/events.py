@@ -217,3 +217,61 @@ def feedback_summary_axis_event(world, user, inside):
 @probe("events.feedback_summary.club_event")
 def feedback_summary_club_event(world, user, inside):
     return _feedback_summary_read(user, _event(world, "club", inside))
+
+
+# --- Subscriptions (#21) --------------------------------------------------------------------------
+
+
+def _personal_calendar_address(user, *, renewed: bool) -> str | None:
+    """The actor's own calendar address (None for anonymous), or the one a renewal replaced."""
+    from portal.members import services as member_services
+    from portal.members.permissions import person_of
+
+    person = person_of(user)
+    if person is None:
+        return None
+    first = member_services.calendar_address_renew(person=person, by=user)
+    token = member_services.calendar_address_renew(person=person, by=user) if renewed else first
+    return reverse("personal_calendar_ics", args=[first if renewed else token])
+
+
+@probe("events.personal_calendar.own_address")
+def personal_calendar_own_address(world, user, inside):
+    address = _personal_calendar_address(user, renewed=False)
+    return address is not None and allowed(client_for(None).get(address))
+
+
+@probe("events.personal_calendar.renewed_address")
+def personal_calendar_renewed_address(world, user, inside):
+    address = _personal_calendar_address(user, renewed=True)
+    return address is not None and allowed(client_for(user).get(address))
+
+
+def _members_only_event_in_feed(world, user, kind, inside) -> bool:
+    from wagtail.models import PageViewRestriction
+
+    entry = scope_site(world, kind, inside)
+    key = f"members-only-event-{kind}-{inside}"
+    if key not in world.extra:
+        event = add_event(entry["agenda"], days=3, title=f"Réservée aux membres {entry['scope']}")
+        PageViewRestriction.objects.create(page=event, restriction_type=PageViewRestriction.LOGIN)
+        world.extra[key] = event
+    slug = entry["scope"].slug
+    response = client_for(user).get(reverse(f"{kind}_ical", args=[slug]))
+    if response.status_code != 200:
+        return False
+    # Parsed, not searched as bytes: iCalendar folds long lines.
+    from icalendar import Calendar
+
+    titles = [str(entry["SUMMARY"]) for entry in Calendar.from_ical(response.content).walk("VEVENT")]
+    return world.extra[key].title in titles
+
+
+@probe("events.feeds.axis_members_only_event")
+def feeds_axis_members_only_event(world, user, inside):
+    return _members_only_event_in_feed(world, user, "axis", inside)
+
+
+@probe("events.feeds.club_members_only_event")
+def feeds_club_members_only_event(world, user, inside):
+    return _members_only_event_in_feed(world, user, "club", inside)

@@ -31,7 +31,7 @@ from knowledge.exchange.models import (
     WorkbookExport,
 )
 from knowledge.exchange.selectors import token_hash
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 from ..kit import allowed, client_for, probe
 from .clubs import admin_form_offers, admin_list_shows, admin_page_opens, club, marker
@@ -159,6 +159,91 @@ def sessions_manage(world, user, inside):
     return response.status_code == 200 and seating in response.content.decode()
 
 
+@probe("exchange.sessions.create")
+def sessions_create(world, user, inside):
+    title = marker("Bourse du site")
+    client_for(user).post(
+        reverse("exchange:session_create"),
+        {
+            "title": title,
+            "date": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+            "venue": "Salle des fêtes",
+            "club": club(world, inside).pk,
+            "rounds": 2,
+            "round_minutes": 5,
+            "registrations_open": "on",
+        },
+    )
+    return ExchangeSession.objects.filter(title=title, club=club(world, inside)).exists()
+
+
+@probe("exchange.sessions.edit")
+def sessions_edit(world, user, inside):
+    the_session = session(world, inside)
+    title = marker("Bourse renommee")
+    client_for(user).post(
+        reverse("exchange:session_edit", args=[the_session.pk]),
+        {
+            "title": title,
+            "date": the_session.date.isoformat(),
+            "venue": the_session.venue,
+            "club": the_session.club_id,
+            "rounds": 2,
+            "round_minutes": 5,
+        },
+    )
+    the_session.refresh_from_db()
+    return the_session.title == title
+
+
+@probe("exchange.sessions.registrations_toggle")
+def sessions_registrations_toggle(world, user, inside):
+    the_session = session(world, inside)
+    client_for(user).post(reverse("exchange:registrations", args=[the_session.pk]), {"open": "0"})
+    the_session.refresh_from_db()
+    return not the_session.registrations_open
+
+
+def _agenda(world):
+    from cms.events.models import EventIndexPage
+    from cms.models import HomePage
+    from tests.cms.pages import add_page
+
+    if "agenda" not in world.extra:
+        home = HomePage.objects.get()
+        world.extra["agenda"] = EventIndexPage.objects.child_of(home).first() or add_page(
+            home, EventIndexPage, title="Agenda"
+        )
+    return world.extra["agenda"]
+
+
+@probe("exchange.sessions.agenda")
+def sessions_agenda(world, user, inside):
+    from cms.events.models import EventPage
+
+    _agenda(world)
+    the_session = session(world, inside)
+    client_for(user).post(reverse("exchange_session_publish", args=[the_session.pk]))
+    return EventPage.objects.filter(exchange_session=the_session, live=True).exists()
+
+
+@probe("exchange.agenda.register_firm")
+def agenda_register_firm(world, user, inside):
+    from cms.events import services as event_services
+
+    _agenda(world)
+    the_session = session(world, inside)
+    granter = UserFactory(is_superuser=True, is_staff=True)
+    event = event_services.exchange_session_publish(session=the_session, by=granter)
+    if not inside:
+        ExchangeSession.objects.filter(pk=the_session.pk).update(registrations_open=False)
+    name = marker("Entreprise inscrite")
+    client_for(user).post(
+        event.url, {"name": name, "siret": "", "contact_name": "Jeanne", "contact_email": "jeanne@exemple.test"}
+    )
+    return Registration.objects.filter(session=the_session, organisation__name=name).exists()
+
+
 @probe("exchange.sessions.register_firm")
 def sessions_register_firm(world, user, inside):
     the_session = session(world, inside)
@@ -196,6 +281,13 @@ def rounds_advance(world, user, inside):
 def tables_screen(world, user, inside):
     # The table has no secretary: its session's organisers stand in.
     return allowed(client_for(user).get(reverse("exchange:table", args=[session(world, inside).pk, 1])))
+
+
+@probe("exchange.tables.facilitator")
+def tables_facilitator(world, user, inside):
+    # The table has no facilitator: its session's organisers stand in.
+    the_session = session(world, inside, status=SessionStatus.RUNNING, current_round=1)
+    return allowed(client_for(user).get(reverse("exchange:facilitator", args=[the_session.pk, 1])))
 
 
 @probe("exchange.interests.record")

@@ -105,3 +105,15 @@ def transfers(world, user, inside):
 def admin_list(world, user, inside):
     record = record_of(world, inside, BestPracticeStatus.SUBMITTED)
     return listed(user, reverse("best_practices:index"), record.title)
+
+
+@probe("knowledge.feed.members_only_record")
+def feed_members_only_record(world, user, inside):
+    """The best-practices feed (#21) with a published record for members of the actor's axis (inside)
+    or of another one: does it go out?"""
+    axis = world.inside("axis", inside)
+    record = BestPracticeFactory(
+        axis=axis, title=f"Pour les membres {secrets.token_hex(4)}", visibility=Visibility.MEMBERS
+    )
+    response = client_for(user).get(reverse("best_practices_rss"))
+    return response.status_code == 200 and record.title.encode() in response.content

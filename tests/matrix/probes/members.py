@@ -46,3 +46,8 @@ def account_pages_without_two_factor(world, user, inside):
     Refused: every page leads to the setup page (or, anonymous, to the sign-in)."""
     with override_settings(PORTAL_REQUIRE_TWO_FACTOR=True):
         return client_for(user).get(reverse("members:profile")).status_code == 200
+
+
+@probe("members.account.calendar_address")
+def account_calendar_address(world, user, inside):
+    return allowed(client_for(user).get(reverse("members:calendar_address")))

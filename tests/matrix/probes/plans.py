@@ -11,18 +11,28 @@ from django.urls import reverse
 
 from portal.clubs.models import CommonProblem, Importance, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
 from tests.factories import OrganisationFactory
-from workgroups.plans.models import Action, ActionPlan, ActionStatus, CommonIssue, IssueStatus, PlanScope
+from workgroups.plans.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    ActionUpdate,
+    CommonIssue,
+    IssueStatus,
+    PlanScope,
+    PlanStatus,
+)
 
 from ..kit import allowed, client_for, probe
 from .workgroups import AXIS, CLUB, exported, listed, workgroup_of
 
 
-def plan_of(world, kind: str, inside: bool, *, public: bool = True) -> ActionPlan:
+def plan_of(world, kind: str, inside: bool, *, public: bool = True, draft: bool = False) -> ActionPlan:
     """The world's plan of axis_in/out ("axis") or club_in/out ("club"), with one action."""
-    key = f"plan-{kind}-{'in' if inside else 'out'}-{'public' if public else 'private'}"
+    visibility = "draft" if draft else "public" if public else "private"
+    key = f"plan-{kind}-{'in' if inside else 'out'}-{visibility}"
     if key not in world.extra:
         owner = world.inside(kind, inside)
-        tag = f"{kind}-{'in' if inside else 'out'}-{'public' if public else 'private'}"
+        tag = f"{kind}-{'in' if inside else 'out'}-{visibility}"
         plan = ActionPlan.objects.create(
             title=f"Plan {tag}",
             slug=f"plan-{tag}",
@@ -30,6 +40,7 @@ def plan_of(world, kind: str, inside: bool, *, public: bool = True) -> ActionPla
             axis=owner if kind == AXIS else None,
             club=owner if kind == CLUB else None,
             is_public=public,
+            status=PlanStatus.DRAFT if draft else PlanStatus.PUBLISHED,
         )
         Action.objects.create(plan=plan, title=f"Action du plan {tag}", indicator="synergies", target_value=10)
         world.extra[key] = plan
@@ -72,6 +83,64 @@ def axis_plan_private_detail(world, user, inside):
 @probe("plans.club_plan.private_detail")
 def club_plan_private_detail(world, user, inside):
     return _private_detail(world, user, inside, CLUB)
+
+
+def _record_progress(world, user, inside, kind):
+    plan = plan_of(world, kind, inside)
+    action = plan.actions.get()
+    note = f"Mesure {secrets.token_hex(3)}"
+    client_for(user).post(
+        reverse("plans:action_progress", args=[plan.slug, action.pk]),
+        {f"p{action.pk}-status": ActionStatus.IN_PROGRESS, f"p{action.pk}-value": "4",
+         f"p{action.pk}-measured_on": datetime.date.today().isoformat(), f"p{action.pk}-note": note},
+    )  # fmt: skip
+    recorded = ActionUpdate.objects.filter(action=action, note=note).exists()
+    Action.objects.filter(pk=action.pk).update(status=ActionStatus.PLANNED, current_value=None)
+    return recorded
+
+
+@probe("plans.axis_plan.record_progress")
+def axis_plan_record_progress(world, user, inside):
+    return _record_progress(world, user, inside, AXIS)
+
+
+@probe("plans.club_plan.record_progress")
+def club_plan_record_progress(world, user, inside):
+    return _record_progress(world, user, inside, CLUB)
+
+
+def _publish(world, user, inside, kind):
+    plan = plan_of(world, kind, inside, draft=True)
+    client_for(user).post(reverse("plans:publish", args=[plan.slug]), {"status": PlanStatus.PUBLISHED})
+    plan.refresh_from_db()
+    published = plan.status == PlanStatus.PUBLISHED
+    ActionPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
+    return published
+
+
+@probe("plans.axis_plan.publish")
+def axis_plan_publish(world, user, inside):
+    return _publish(world, user, inside, AXIS)
+
+
+@probe("plans.club_plan.publish")
+def club_plan_publish(world, user, inside):
+    return _publish(world, user, inside, CLUB)
+
+
+def _draft_detail(world, user, inside, kind):
+    plan = plan_of(world, kind, inside, draft=True)
+    return allowed(client_for(user).get(reverse("plans:detail", args=[plan.slug])))
+
+
+@probe("plans.axis_plan.draft_detail")
+def axis_plan_draft_detail(world, user, inside):
+    return _draft_detail(world, user, inside, AXIS)
+
+
+@probe("plans.club_plan.draft_detail")
+def club_plan_draft_detail(world, user, inside):
+    return _draft_detail(world, user, inside, CLUB)
 
 
 # --- The admin screens --------------------------------------------------------------------------

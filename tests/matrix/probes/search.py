@@ -14,7 +14,7 @@ from search.backend import get_backend
 from search.registry import get as indexable
 from workgroups.models import Message
 
-from ..kit import client_for, probe
+from ..kit import allowed, client_for, probe
 from .workgroups import AXIS, CLUB, own_workgroup
 
 DATABASE = {"BACKEND": "search.backends.database.DatabaseBackend"}
@@ -62,3 +62,33 @@ def best_practices_in_review(world, user, inside):
     record.summary = f"Une pratique {word}"
     record.save(update_fields=["summary"])
     return found(user, word, indexable("best_practice").to_document(record))
+
+
+def _logged_search(world, inside) -> str:
+    """A search logged with the inside (or outside) axis among its results; its words."""
+    from search.services import search_log_record
+
+    word = f"mot{secrets.token_hex(4)}"
+    search_log_record(query=word, results=0, facet_values=[("axis", str(world.inside("axis", inside)))])
+    return word
+
+
+@probe("search.report")
+def search_report(world, user, inside):
+    word = _logged_search(world, inside)
+    response = client_for(user).get(reverse("search_insights:report"))
+    return allowed(response) and response.status_code == 200 and word in response.content.decode()
+
+
+@probe("search.report_export")
+def search_report_export(world, user, inside):
+    import io
+
+    from openpyxl import load_workbook
+
+    word = _logged_search(world, inside)
+    response = client_for(user).get(reverse("search_insights:export"))
+    if response.status_code != 200:
+        return False
+    workbook = load_workbook(io.BytesIO(response.content))
+    return any(word in str(value) for sheet in workbook for row in sheet.values for value in row)

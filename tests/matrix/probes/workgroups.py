@@ -376,3 +376,24 @@ def coordination_add_member_axis_group(world, user, inside):
         {"who": f"@{newcomer.handle}", "role": WorkgroupRole.MEMBER},
     )
     return WorkgroupMembership.objects.filter(workgroup=workgroup, person=newcomer).exists()
+
+
+# --- Notification choices (#21) ---------------------------------------------------------------------
+
+
+@probe("workgroups.notifications.settings")
+def notifications_settings(world, user, inside):
+    return allowed(client_for(user).get(reverse("notifications:settings")))
+
+
+@probe("workgroups.notifications.others_membership")
+def notifications_others_membership(world, user, inside):
+    """Posting the choice of someone else's membership (of the actor's scope or not): changed?"""
+    workgroup = workgroup_of(world, AXIS, inside)
+    theirs = WorkgroupMembership.objects.create(workgroup=workgroup, person=PersonFactory())
+    client_for(user).post(
+        reverse("notifications:settings"),
+        {"message_notifications": "all", "receives_daily_digest": "on", f"workgroup_{theirs.pk}": "none"},
+    )
+    theirs.refresh_from_db()
+    return theirs.notifications == "none"

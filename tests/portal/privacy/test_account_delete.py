@@ -11,6 +11,7 @@ from django.urls import reverse
 from cms.events import services as event_services
 from cms.events.models import RegistrationStatus
 from cms.models import AxisPage, HomePage
+from portal.members.models import CalendarAddress
 from portal.privacy import services
 from portal.privacy.models import Consent, Purpose
 from search import indexing
@@ -52,6 +53,19 @@ def test_the_account_is_erased_and_can_no_longer_sign_in(client, camille):
     response = client.post(reverse("members:login"), {"login": "camille.rousseau@example.org", "password": PASSWORD})
     assert response.status_code == 200  # the form again, with its error
     assert "_auth_user_id" not in client.session
+
+
+def test_the_personal_calendar_address_dies_with_the_account(client, camille):
+    from portal.members import services as member_services
+
+    token = member_services.calendar_address_renew(person=camille, by=camille.user)
+    address = reverse("personal_calendar_ics", args=[token])
+    assert client.get(address).status_code == 200
+    delete_account(client, camille)
+    assert client.get(address).status_code == 404
+    assert not CalendarAddress.objects.filter(person=camille).exists()
+    camille.refresh_from_db()
+    assert camille.message_notifications == "none" and not camille.receives_daily_digest
 
 
 def test_a_wrong_password_or_no_confirmation_deletes_nothing(client, camille):

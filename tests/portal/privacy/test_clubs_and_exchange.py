@@ -180,3 +180,12 @@ def test_needs_survey_answers_signed_with_her_name_are_hers(client, camille):
     client.force_login(PersonFactory(role=PersonRole.ADMINISTRATOR).user)
     page = client.get(reverse("club:survey_detail", args=[survey.pk]))
     assert page.status_code == 200
+
+
+def test_the_clubs_she_accompanies_are_in_her_data_and_let_go_when_she_leaves(client, camille):
+    club = ClubFactory(name="Club du Port", accompanied_by=camille, autonomy_planned_on=datetime.date(2028, 6, 30))
+    sections = download(client, camille)
+    assert "Club du Port" in sections["accompanied_clubs"][0].values()
+    services.account_delete(person=camille, by=camille.user)
+    club.refresh_from_db()
+    assert club.accompanied_by is None and club.autonomy_planned_on == datetime.date(2028, 6, 30)

@@ -65,7 +65,7 @@ def test_a_coordinator_creates_her_axis_plan_and_keeps_its_actions(client, db):
     assert (action.status, action.current_value, action.progress_percent) == ("in_progress", 45, 37)
 
     detail = client.get(reverse("plans:detail", args=[plan.slug])).content.decode()
-    assert "Navette du parc" in detail and "not public" in detail
+    assert "Navette du parc" in detail and "is a draft" in detail  # published once she says so
     assert "Plan mobilité 2026" in client.get(reverse("plans:index")).content.decode()  # among hers
     client.logout()
     assert client.get(reverse("plans:detail", args=[plan.slug])).status_code == 404  # nobody else's yet

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_rename_content_types_and_tables'),
+        ('events', '0003_bourse_exchange_session'),
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),
         ('workgroups', '0006_axis_coordinators_follow_assignments'),

@@ -25,7 +25,7 @@ def give_codes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_event_series'),
+        ('events', '0004_event_series'),
         ('members', '0008_account_email_addresses'),
     ]
 

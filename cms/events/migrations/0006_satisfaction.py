@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_sessions_and_badges'),
+        ('events', '0005_sessions_and_badges'),
     ]
 
     operations = [

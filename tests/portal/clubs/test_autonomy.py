@@ -1,0 +1,115 @@
+"""A club's path to autonomy: a checklist per stage with dates, the accompanying person, the planned
+autonomy date, and a warning when a club stays in a stage longer than the cluster's setting."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from portal.clubs import services as club_services
+from portal.clubs.models import ClubMilestone, ClubStage, Milestone
+from tests.factories import ClubFactory, PersonFactory
+
+from .conftest import animate
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def client():
+    """The screens in English (the default language is French): the assertions read the msgids."""
+    language = translation.get_language()
+    yield Client(headers={"accept-language": "en"})
+    translation.activate(language)
+
+
+def _months_ago(months: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=31 * months)
+
+
+@pytest.fixture
+def clubs(organiser):
+    stalled = ClubFactory(name="Club des Tanneries", stage=ClubStage.NEEDS_COLLECTED, stage_since=_months_ago(14))
+    moving = ClubFactory(name="Club du Port", stage=ClubStage.EMERGENCE, stage_since=_months_ago(3))
+    autonomous = ClubFactory(name="Club des Anciens", stage=ClubStage.AUTONOMOUS, stage_since=_months_ago(40))
+    someone_elses = ClubFactory(name="Club d'ailleurs", stage=ClubStage.EMERGENCE, stage_since=_months_ago(20))
+    animate(organiser, stalled, moving, autonomous)
+    return {"stalled": stalled, "moving": moving, "autonomous": autonomous, "other": someone_elses}
+
+
+def test_the_overview_warns_the_animator_of_her_club_staying_too_long_in_a_stage(client, organiser, clubs, settings):
+    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 12
+    client.force_login(organiser)
+    rows = _rows(client.get(reverse("club:list")).content.decode())
+    assert "months in this stage" in rows["Club des Tanneries"]  # 14 months > 12
+    assert "in this stage" not in rows["Club du Port"]  # 3 months
+    assert "in this stage" not in rows["Club des Anciens"]  # autonomous: no more stage to leave
+    assert "in this stage" not in rows["Club d'ailleurs"]  # not her club: not hers to follow
+
+    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 24  # the cluster's own pace
+    rows = _rows(client.get(reverse("club:list")).content.decode())
+    assert "in this stage" not in rows["Club des Tanneries"]
+
+    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 12
+    client.logout()  # visitors see where each club is, not the warnings
+    rows = _rows(client.get(reverse("club:list")).content.decode())
+    assert "in this stage" not in rows["Club des Tanneries"] and "2/4" in rows["Club des Tanneries"]
+
+
+def test_the_club_back_office_explains_the_warning(client, organiser, clubs, settings):
+    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 12
+    client.force_login(organiser)
+    page = client.get(reverse("club:detail", args=[clubs["stalled"].slug])).content.decode()
+    assert "for 14 months, longer than the cluster's 12" in page
+    page = client.get(reverse("club:detail", args=[clubs["moving"].slug])).content.decode()
+    assert "longer than the cluster's" not in page and "Path to autonomy" in page
+
+
+def test_the_animator_ticks_the_checklist_names_the_accompanying_person_and_plans_autonomy(client, organiser, clubs):
+    club = clubs["stalled"]
+    client.force_login(organiser)
+    data = {
+        "accompanied_by": organiser.person.pk,
+        "autonomy_planned_on": "2028-06-30",
+        "m_first_meeting": _months_ago(20).isoformat(),
+        "m_needs_collected": _months_ago(14).isoformat(),
+        "m_common_actions": "",
+    }
+    response = client.post(reverse("club:autonomy", args=[club.slug]), data)
+    assert response.status_code == 302
+    club.refresh_from_db()
+    assert club.accompanied_by == organiser.person and club.autonomy_planned_on == datetime.date(2028, 6, 30)
+    assert dict(ClubMilestone.objects.filter(club=club).values_list("milestone", "done_on")) == {
+        Milestone.FIRST_MEETING: _months_ago(20),
+        Milestone.NEEDS_COLLECTED: _months_ago(14),
+    }
+    rows = _rows(client.get(reverse("club:list")).content.decode())
+    assert "June 2028" in rows["Club des Tanneries"] and "0 of 1" in rows["Club des Tanneries"]
+    assert f"accompanied by {organiser.person.full_name}" in rows["Club des Tanneries"]
+
+    # Unticking a step takes it off the checklist; a stranger cannot accompany the club.
+    client.post(reverse("club:autonomy", args=[club.slug]), {**data, "m_first_meeting": ""})
+    assert not ClubMilestone.objects.filter(club=club, milestone=Milestone.FIRST_MEETING).exists()
+    with pytest.raises(ValidationError):
+        club_services.club_autonomy_update(club=club, by=organiser, accompanied_by=PersonFactory(),
+                                           autonomy_planned_on=None, milestones={})  # fmt: skip
+
+
+def test_another_club_animator_cannot_change_the_path(client, organiser, clubs):
+    client.force_login(organiser)
+    other = clubs["other"]
+    response = client.post(reverse("club:autonomy", args=[other.slug]), {"m_first_meeting": TODAY.isoformat()})
+    assert response.status_code == 403 and not ClubMilestone.objects.filter(club=other).exists()
+
+
+def _rows(html: str) -> dict[str, str]:
+    """The overview's table rows by club name."""
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    rows = {}
+    for row in body.split("<tr>")[1:]:
+        name = row.split("</a>")[0].rsplit(">", 1)[-1]
+        rows[name.replace("&#x27;", "'")] = row
+    return rows
