@@ -9,6 +9,13 @@ def _event_published(sender, instance, **kwargs):
     services.registration_promote_waiting(event=instance)
 
 
+def _series_published(sender, instance, **kwargs):
+    # The occurrences follow the published series (created, moved, deleted: services.series_sync).
+    from . import services
+
+    services.series_sync(series=instance)
+
+
 class EventsConfig(AppConfig):
     name = "cms.events"
     label = "events"
@@ -18,7 +25,7 @@ class EventsConfig(AppConfig):
         from wagtail.signals import page_published
 
         from . import indexing, privacy
-        from .models import EventPage
+        from .models import EventPage, EventSeriesPage
 
         privacy.register()
         indexing.register()
@@ -26,3 +33,4 @@ class EventsConfig(AppConfig):
 
         process_section.register()
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="events_event_published")
+        page_published.connect(_series_published, sender=EventSeriesPage, dispatch_uid="events_series_published")

@@ -10,7 +10,15 @@ from django.utils import timezone
 from cms.demo import AXES_WITH_SECTIONS, text_body, upsert_page
 from portal.members.models import Person
 
-from .models import EventIndexPage, EventKind, EventPage, EventRegistration, RegistrationStatus
+from .models import (
+    EventIndexPage,
+    EventKind,
+    EventPage,
+    EventRegistration,
+    EventSeriesPage,
+    EventSeriesSkippedDate,
+    RegistrationStatus,
+)
 from .selectors import token_hash
 
 # slug, title, kind, days from today, start, end, place, capacity, axis number or None, summary
@@ -115,3 +123,34 @@ def load_events(*, home, axis_pages, axes_by_number) -> None:
     past = _event(agenda, PAST_EVENT, axes_by_number)
     _past_registrations(past)
     _participation(past)
+    _breakfast_series(agenda)
+
+
+def _breakfast_series(agenda) -> EventSeriesPage:
+    """The monthly breakfast of the cluster: the first Thursday of each month for six months, the one of
+    August skipped; publishing it creates its dates."""
+    today = timezone.localdate()
+    return upsert_page(
+        agenda,
+        EventSeriesPage,
+        "petit-dejeuner-mensuel",
+        title="Petit-déjeuner des entrepreneurs",
+        kind=EventKind.BREAKFAST,
+        weekday=3,
+        week_of_month=1,
+        first_date=today,
+        until=today + datetime.timedelta(days=183),
+        start_time=datetime.time(8, 0),
+        end_time=datetime.time(9, 30),
+        place="Maison des coopératives",
+        address="Val d'Arvière",
+        capacity=40,
+        summary="Chaque premier jeudi du mois, une heure et demie pour se rencontrer entre entreprises du territoire.",
+        skipped_dates=[EventSeriesSkippedDate(date=_first_thursday_of_august(today), reason="Vacances d'été")],
+    )
+
+
+def _first_thursday_of_august(today: datetime.date) -> datetime.date:
+    year = today.year if today.month <= 8 else today.year + 1
+    day = datetime.date(year, 8, 1)
+    return day + datetime.timedelta(days=(3 - day.weekday()) % 7)

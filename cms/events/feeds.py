@@ -31,6 +31,8 @@ def _calendar_event(event, request) -> Event:
     entry.add("description", event.summary)
     entry.add("location", ", ".join(part for part in (event.place, event.address) if part))
     entry.add("url", request.build_absolute_uri(event.get_url(request)))
+    if event.is_cancelled:  # the .ics of a cancelled date, opened again, removes it from a calendar
+        entry.add("status", "CANCELLED")
     return entry
 
 

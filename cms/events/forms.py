@@ -31,6 +31,65 @@ class EventRegistrationForm(forms.Form):
                 self.initial.setdefault("organisation_name", member.organisation.name)
 
 
+class OccurrenceCancelForm(forms.Form):
+    """Cancelling one date: its registrations move to another date of the series, or are cancelled."""
+
+    move_to = forms.ModelChoiceField(
+        label=_("Move the registrations to"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nowhere: cancel them"),
+        help_text=_("Each registrant is told by e-mail."),
+    )
+
+    def __init__(self, *args, event, other_dates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].queryset = other_dates
+        self.fields["move_to"].label_from_instance = lambda event: event.title
+        # Offered first: the next date after the cancelled one (else the last before it).
+        self.initial.setdefault(
+            "move_to", other_dates.filter(start__gt=event.start).first() or other_dates.order_by("-start").first()
+        )
+
+
+class OccurrenceMoveForm(forms.Form):
+    start = forms.DateTimeField(
+        label=_("New start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    end = forms.DateTimeField(
+        label=_("New end"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return cleaned
+
+
+SCORE_CHOICES = [(str(score), str(score)) for score in range(1, 6)]
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Overall, how satisfied are you? (1: not at all, 5: very)"), choices=SCORE_CHOICES, coerce=int,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful was it for your organisation? (1: not at all, 5: very)"), choices=SCORE_CHOICES,
+        coerce=int, widget=forms.RadioSelect,
+    )  # fmt: skip
+    would_return = forms.TypedChoiceField(
+        label=_("Would you come again?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
 class FirmRegistrationForm(forms.Form):
     """A firm registers for a Bourse d'échanges from the agenda, with or without an account."""
 

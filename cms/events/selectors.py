@@ -2,19 +2,25 @@
 
 import hashlib
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cms.selectors import page_scope, visible_to
 from workgroups.models import Axis
 
-from .models import EventIndexPage, EventPage, EventRegistration, RegistrationStatus
+from .models import EventFeedback, EventIndexPage, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 
 def upcoming_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
-    """Live events that have not ended, soonest first, that `user` may open (public ones without a user)."""
-    queryset = EventPage.objects.live().filter(end__gte=timezone.now()).select_related("feature_image", "axis")
+    """Live events that have not ended, soonest first, that `user` may open (public ones without a user).
+
+    The occurrences of a series are events like the others; a cancelled date is no longer listed."""
+    queryset = (
+        EventPage.objects.live()
+        .filter(end__gte=timezone.now(), cancelled_at__isnull=True)
+        .select_related("feature_image", "axis")
+    )
     queryset = visible_to(queryset, user)
     return page_scope(queryset, within=within, axis=axis).order_by("start", "pk")
 
@@ -23,7 +29,7 @@ def past_events(*, within: Page | None = None, axis: Axis | None = None, user=No
     """The archive: live events that have ended, latest first, with their number of participants."""
     queryset = (
         visible_to(EventPage.objects.live(), user)
-        .filter(end__lt=timezone.now())
+        .filter(end__lt=timezone.now(), cancelled_at__isnull=True)
         .select_related("feature_image", "axis")
         .annotate(
             participant_count=Count(
@@ -96,6 +102,48 @@ def attendance_registrations(event: EventPage) -> QuerySet[EventRegistration]:
         .select_related("person__user")
         .order_by("status", "created_at", "pk")  # "confirmed" sorts before "waiting"
     )
+
+
+def series_occurrences(series: EventSeriesPage, *, user=None) -> QuerySet[EventPage]:
+    """The coming dates of a series (cancelled ones too, marked on the page), soonest first."""
+    queryset = EventPage.objects.live().child_of(series).filter(end__gte=timezone.now())
+    return visible_to(queryset, user).order_by("start", "pk")
+
+
+def other_dates(event: EventPage) -> QuerySet[EventPage]:
+    """Where the registrations of a cancelled date may move: the series' other coming dates still open."""
+    if event.series_id is None:
+        return EventPage.objects.none()
+    return (
+        EventPage.objects.live()
+        .filter(series_id=event.series_id, start__gt=timezone.now(), cancelled_at__isnull=True, registration_open=True)
+        .exclude(pk=event.pk)
+        .order_by("start", "pk")
+    )
+
+
+def feedback_summary(event: EventPage) -> dict:
+    """What the organisers read of the questionnaire: answers, averages, distributions, comments."""
+    answers = EventFeedback.objects.filter(event=event)
+    totals = answers.aggregate(
+        count=Count("pk"),
+        satisfaction=Avg("satisfaction"),
+        usefulness=Avg("usefulness"),
+        would_return=Count("pk", filter=Q(would_return=True)),
+    )
+    participants = confirmed_registrations(event).exclude(attended=False).count()
+
+    def distribution(field):
+        counts = dict(answers.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        return [{"score": score, "count": counts.get(score, 0)} for score in range(5, 0, -1)]
+
+    return {
+        **totals,
+        "participants": participants,
+        "satisfaction_distribution": distribution("satisfaction"),
+        "usefulness_distribution": distribution("usefulness"),
+        "comments": list(answers.exclude(comment="").values_list("comment", flat=True)),
+    }
 
 
 def exchange_calendar(session) -> EventIndexPage | None:

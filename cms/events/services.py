@@ -5,16 +5,18 @@ Registrations: every write to an event's registrations first locks the event's r
 single step however many requests arrive at once: no overbooking. E-mails leave on commit.
 """
 
+import base64
 import datetime
 import logging
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from workgroups import services as workgroup_services
 from workgroups.models import Workgroup, WorkgroupRole
 
 from . import permissions, selectors
-from .models import EventKind, EventPage, EventRegistration, RegistrationStatus
+from .models import EventFeedback, EventKind, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +204,9 @@ EMAIL_SUBJECTS = {
     RegistrationStatus.WAITING: lambda: _("On the waiting list: %(event)s"),
     "promoted": lambda: _("A place is free for you: %(event)s"),
     "cancelled": lambda: _("Registration cancelled: %(event)s"),
+    "moved": lambda: _("New date: %(event)s"),
+    "date_cancelled": lambda: _("Date cancelled: %(event)s"),
+    "carried": lambda: _("Your registration moves to another date: %(event)s"),
 }
 
 
@@ -224,10 +229,13 @@ def cancel_url(event: EventPage, token: str) -> str:
     return event_url(event) + event.reverse_subpage("cancel", args=[token])
 
 
-def _mail_on_commit(registration: EventRegistration, *, kind: str, token: str | None = None) -> None:
+def _mail_on_commit(
+    registration: EventRegistration, *, kind: str, token: str | None = None, previous: EventPage | None = None
+) -> None:
     """Renders now (in the request's language) and sends once the transaction has committed."""
     event = registration.event
     context = {
+        "previous": previous,
         "registration": registration,
         "event": event,
         "kind": kind,
@@ -266,6 +274,54 @@ def attendance_record(*, event: EventPage, present_ids, by) -> int:
         confirmed.filter(pk__in=present_ids).update(attended=True)
         confirmed.exclude(pk__in=present_ids).update(attended=False)
     return len(present_ids)
+
+
+def _normalised_code(code: str) -> str:
+    return "".join(character for character in (code or "").upper() if character.isalnum())
+
+
+def attendance_check_in(*, event: EventPage, code: str, by) -> EventRegistration:
+    """At the door: the code of a badge (scanned or typed) records its holder as present.
+
+    Raises ValidationError (code "unknown" or "waiting"); checking in twice is harmless."""
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event record who came."))
+    code = _normalised_code(code)
+    with transaction.atomic():
+        registration = (
+            EventRegistration.objects.select_for_update()
+            .filter(event=event, badge_code=code)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .first()
+        )
+        if registration is None:
+            raise ValidationError(_("No registration of this event has the code %(code)s.") % {"code": code or "—"},
+                                  code="unknown")  # fmt: skip
+        if registration.status != RegistrationStatus.CONFIRMED:
+            raise ValidationError(
+                _("%(name)s is on the waiting list, not confirmed.") % {"name": registration.name}, code="waiting"
+            )
+        if registration.attended is not True:
+            registration.attended = True
+            registration.save(update_fields=["attended"])
+    return registration
+
+
+def attendance_mark(*, event: EventPage, registration_id, present: bool, by) -> EventRegistration:
+    """Ticks (or unticks) one confirmed registrant on the tablet list."""
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event record who came."))
+    with transaction.atomic():
+        registration = (
+            EventRegistration.objects.select_for_update()
+            .filter(event=event, pk=int(registration_id), status=RegistrationStatus.CONFIRMED)
+            .first()
+        )
+        if registration is None:
+            raise ValidationError(_("Some of the people ticked are not registered to this event."), code="unknown")
+        registration.attended = present
+        registration.save(update_fields=["attended"])
+    return registration
 
 
 def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
@@ -311,3 +367,276 @@ def followup_workgroup_open(*, event: EventPage, by) -> Workgroup:
             )
         EventPage.objects.filter(pk=event.pk).update(followup_workgroup=workgroup)
     return workgroup
+
+
+# --- Recurring events: the occurrences of a series --------------------------------------------------
+
+# What an occurrence takes from its series.
+OCCURRENCE_FIELDS = (
+    "kind",
+    "axis_id",
+    "place",
+    "address",
+    "capacity",
+    "registration_open",
+    "summary",
+    "feature_image_id",
+    "body",
+)
+
+
+def _occurrence_times(series: EventSeriesPage, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.datetime.combine(day, series.start_time), zone),
+        timezone.make_aware(datetime.datetime.combine(day, series.end_time), zone),
+    )
+
+
+def _fill_occurrence(page: EventPage, series: EventSeriesPage, day: datetime.date) -> None:
+    for field in OCCURRENCE_FIELDS:
+        setattr(page, field, getattr(series, field))
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, whoever publishes
+        page.title = f"{series.title} — {date_format(day, 'DATE_FORMAT')}"
+    page.start, page.end = _occurrence_times(series, day)
+    page.series, page.occurrence_date = series, day
+
+
+def _occurrence_slug(series: EventSeriesPage, day: datetime.date) -> str:
+    slug, number = day.isoformat(), 1
+    while series.get_children().filter(slug=slug).exists():
+        number += 1
+        slug = f"{day.isoformat()}-{number}"
+    return slug
+
+
+def _active_registrations(event: EventPage):
+    return EventRegistration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+
+
+def series_sync(*, series: EventSeriesPage) -> dict:
+    """Brings the coming occurrences of a published series in step with its rule (called on publish).
+
+    Creates the missing dates; updates the coming ones; deletes those the rule no longer gives. A date
+    that has registrations is left as it is unless the series says `reschedule_registered`: then it
+    follows (its registrants are told of a new time, or of the cancellation of a date that went). A
+    date moved or cancelled from the site is never touched again. Returns what changed, by kind.
+    """
+    now = timezone.now()
+    changes = {"created": [], "updated": [], "deleted": [], "cancelled": [], "kept": []}
+    with transaction.atomic():
+        series = EventSeriesPage.objects.select_for_update(of=("self",)).get(pk=series.pk)
+        existing = {
+            occurrence.occurrence_date: occurrence
+            for occurrence in EventPage.objects.filter(series=series, start__gt=now).order_by("start")
+        }
+        for day in series.dates():
+            if _occurrence_times(series, day)[0] <= now:
+                continue
+            occurrence = existing.pop(day, None)
+            if occurrence is None:
+                occurrence = EventPage(slug=_occurrence_slug(series, day))
+                _fill_occurrence(occurrence, series, day)
+                series.add_child(instance=occurrence)
+                occurrence.save_revision().publish()
+                changes["created"].append(occurrence)
+                continue
+            if occurrence.is_cancelled or occurrence.moved_from is not None:
+                changes["kept"].append(occurrence)
+                continue
+            registered = _active_registrations(occurrence).exists()
+            if registered and not series.reschedule_registered:
+                changes["kept"].append(occurrence)
+                continue
+            old_start = occurrence.start
+            _fill_occurrence(occurrence, series, day)
+            occurrence.save_revision().publish()
+            if registered and occurrence.start != old_start:
+                _mail_registrants(occurrence, kind="moved")
+            changes["updated"].append(occurrence)
+        for occurrence in existing.values():  # dates the rule no longer gives
+            if occurrence.is_cancelled or occurrence.moved_from is not None:
+                changes["kept"].append(occurrence)
+            elif not _active_registrations(occurrence).exists():
+                occurrence.delete()
+                changes["deleted"].append(occurrence)
+            elif series.reschedule_registered:
+                _cancel_occurrence(occurrence)
+                changes["cancelled"].append(occurrence)
+            else:
+                changes["kept"].append(occurrence)
+    return changes
+
+
+def _mail_registrants(event: EventPage, *, kind: str) -> None:
+    """Under the event's lock: each active registrant gets the news with a new cancellation link."""
+    for registration in _active_registrations(event).select_related("event"):
+        token, registration.cancel_token_hash = _new_token()
+        registration.save(update_fields=["cancel_token_hash"])
+        _mail_on_commit(registration, kind=kind, token=token)
+
+
+def _check_occurrence_organiser(event: EventPage, by) -> None:
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event change its date."))
+    if event.is_past or event.start <= timezone.now():
+        raise ValidationError(_("This event has started: its date can no longer change."), code="past")
+    if event.is_cancelled:
+        raise ValidationError(_("This date is already cancelled."), code="cancelled")
+
+
+def occurrence_move(*, event: EventPage, start: datetime.datetime, end: datetime.datetime, by) -> EventPage:
+    """Moves one date (of a series or a single event); its registrations follow and are told by e-mail."""
+    _check_occurrence_organiser(event, by)
+    if end <= start:
+        raise ValidationError(_("The end must be after the start."), code="times")
+    if start <= timezone.now():
+        raise ValidationError(_("The new date must be in the future."), code="times")
+    with transaction.atomic():
+        event = _locked_event(event.pk)
+        EventPage.objects.filter(pk=event.pk).update(moved_from=event.moved_from or event.start)
+        event.refresh_from_db()
+        event.start, event.end = start, end
+        event.save_revision(user=by, log_action=True).publish(user=by, skip_permission_checks=True)  # checked above
+        _mail_registrants(event, kind="moved")
+    return event
+
+
+def occurrence_cancel(*, event: EventPage, by, move_to: EventPage | None = None) -> dict:
+    """Cancels one date. Its registrants are told by e-mail; with `move_to` (another coming date of the
+    same series) their registrations move there, confirmed while places remain, else waiting, in their
+    order of registration. Returns {"moved": [...], "cancelled": [...]}, the registrations concerned."""
+    _check_occurrence_organiser(event, by)
+    if move_to is not None:
+        if move_to.pk == event.pk or move_to.series_id is None or move_to.series_id != event.series_id:
+            raise ValidationError(_("Choose another date of the same series."), code="move_to")
+        if not move_to.accepts_registrations:
+            raise ValidationError(_("Registration for this event is closed."), code="closed")
+    with transaction.atomic():
+        event = _locked_event(event.pk)
+        return _cancel_occurrence(event, move_to=move_to)
+
+
+def _cancel_occurrence(event: EventPage, *, move_to: EventPage | None = None) -> dict:
+    now = timezone.now()
+    EventPage.objects.filter(pk=event.pk).update(cancelled_at=now)
+    event.cancelled_at = now
+    if move_to is not None:
+        move_to = _locked_event(move_to.pk)
+    result = {"moved": [], "cancelled": []}
+    registrations = list(
+        _active_registrations(event).select_related("event").order_by("status", "created_at", "pk")
+    )  # confirmed before waiting: the confirmed keep their place first
+    for registration in registrations:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        moved = _carry(registration, move_to) if move_to is not None else None
+        if moved is None:
+            _mail_on_commit(registration, kind="date_cancelled")
+            result["cancelled"].append(registration)
+        else:
+            result["moved"].append(moved)
+    return result
+
+
+def _carry(registration: EventRegistration, event: EventPage) -> EventRegistration | None:
+    """Under both events' locks: the registration again on `event`; None if already registered there."""
+    active = _active_registrations(event)
+    if active.filter(email=registration.email).exists() or (
+        registration.person_id and active.filter(person_id=registration.person_id).exists()
+    ):
+        return None
+    confirmed = active.filter(status=RegistrationStatus.CONFIRMED).count()
+    full = event.capacity is not None and confirmed >= event.capacity
+    token, token_hash = _new_token()
+    moved = EventRegistration.objects.create(
+        event=event,
+        person_id=registration.person_id,
+        name=registration.name,
+        organisation_name=registration.organisation_name,
+        email=registration.email,
+        status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+        cancel_token_hash=token_hash,
+    )
+    _mail_on_commit(moved, kind="carried", token=token, previous=registration.event)
+    return moved
+
+
+# --- The satisfaction questionnaire, after the event ---------------------------------------------------
+
+FEEDBACK_SALT = "events.feedback"
+FEEDBACK_MAX_AGE = 60 * 24 * 3600  # the link of the e-mail answers for sixty days
+
+
+def feedback_url(registration: EventRegistration) -> str:
+    # Wagtail serves page paths made of [\w-] only: the signed value (with its ":") goes in base64.
+    signed = signing.dumps(registration.pk, salt=FEEDBACK_SALT)
+    token = base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+    return event_url(registration.event) + registration.event.reverse_subpage("feedback", args=[token])
+
+
+def feedback_registration(token: str) -> EventRegistration | None:
+    """The registration a questionnaire link was sent to; None for a forged or expired link."""
+    try:
+        signed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        pk = signing.loads(signed, salt=FEEDBACK_SALT, max_age=FEEDBACK_MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        return None
+    return (
+        EventRegistration.objects.select_related("event")
+        .filter(pk=pk, status=RegistrationStatus.CONFIRMED)
+        .exclude(attended=False)
+        .first()
+    )
+
+
+def feedback_request_send(*, event: EventPage, by) -> int:
+    """Once the event is over: e-mails the questionnaire's link to the participants (those recorded
+    absent excepted) who have not answered yet. Returns how many e-mails leave."""
+    if not permissions.can_manage_participation(by, event):
+        raise PermissionDenied(_("Only the people in charge of this event send its questionnaire."))
+    if not event.is_past:
+        raise ValidationError(_("The questionnaire is sent once the event is over."), code="not_over")
+    registrations = list(selectors.confirmed_registrations(event).exclude(attended=False).filter(feedback__isnull=True))
+    site_name = cms_selectors.site_identity().name
+    subject = _("Your opinion on %(event)s") % {"event": event.title}
+    messages = []
+    for registration in registrations:
+        context = {"registration": registration, "event": event, "url": feedback_url(registration),
+                   "site_name": site_name}  # fmt: skip
+        messages.append((registration.pk, render_to_string("events/emails/feedback_request.txt", context),
+                         registration.email))  # fmt: skip
+
+    def send():
+        for pk, body, recipient in messages:
+            try:
+                send_mail(subject, body, None, [recipient])
+            except Exception:  # noqa: BLE001 - one refused address must not stop the others
+                logger.exception("Could not send the questionnaire of event registration %s", pk)
+
+    transaction.on_commit(send)
+    return len(messages)
+
+
+def feedback_submit(
+    *, registration: EventRegistration, satisfaction: int, usefulness: int, would_return: bool, comment: str = ""
+) -> EventFeedback:
+    """Records one participant's answer; a second answer is refused (code "duplicate")."""
+    if not registration.event.is_past:
+        raise ValidationError(_("The questionnaire opens once the event is over."), code="not_over")
+    with transaction.atomic():
+        if EventFeedback.objects.filter(registration=registration).exists():
+            raise ValidationError(_("You have already answered: thank you."), code="duplicate")
+        try:
+            with transaction.atomic():
+                return EventFeedback.objects.create(
+                    registration=registration,
+                    event=registration.event,
+                    satisfaction=satisfaction,
+                    usefulness=usefulness,
+                    would_return=would_return,
+                    comment=comment.strip(),
+                )
+        except IntegrityError:
+            raise ValidationError(_("You have already answered: thank you."), code="duplicate") from None

@@ -19,7 +19,7 @@ from portal.members.permissions import person_of
 from portal.ratelimits import TOO_MANY, over_rate
 
 from . import exports, permissions, selectors, services
-from .forms import EventRegistrationForm, FirmRegistrationForm
+from .forms import EventRegistrationForm, FeedbackForm, FirmRegistrationForm, OccurrenceCancelForm, OccurrenceMoveForm
 from .models import EventRegistration
 
 REGISTRATION_SESSION_KEY = "cms_event_registration"
@@ -196,3 +196,129 @@ def event_followup(request, event):
         return redirect(event.url)
     messages.success(request, _("The follow-up room is open to the members who took part."))
     return redirect("workgroups:room", slug=workgroup.slug)
+
+
+def event_cancel_date(request, event):
+    """Before the event: the organiser cancels this date; the registrations move or are cancelled."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    form = OccurrenceCancelForm(request.POST or None, event=event, other_dates=selectors.other_dates(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.occurrence_cancel(event=event, by=request.user, move_to=form.cleaned_data["move_to"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The date is cancelled: %(moved)d registrations moved, %(cancelled)d cancelled, all told by e-mail.")
+                % {"moved": len(result["moved"]), "cancelled": len(result["cancelled"])},
+            )
+            return redirect(event.url)
+    context = {"page": event, "form": form, "counts": selectors.registration_counts(event), "action": "cancel"}
+    return render(request, "events/event_change_date.html", context)
+
+
+def event_move(request, event):
+    """Before the event: the organiser moves this date; its registrations follow and are told."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    form = OccurrenceMoveForm(request.POST or None, initial={"start": event.start, "end": event.end})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.occurrence_move(
+                event=event, start=form.cleaned_data["start"], end=form.cleaned_data["end"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The date is moved; the registrants are told by e-mail."))
+            return redirect(event.url)
+    context = {"page": event, "form": form, "counts": selectors.registration_counts(event), "action": "move"}
+    return render(request, "events/event_change_date.html", context)
+
+
+def event_badges(request, event):
+    """The name badges of the confirmed registrants, as a PDF to print."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    return exports.badges_pdf(event)
+
+
+def event_check_in(request, event):
+    """At the door, on a tablet: a badge's code (scanned or typed) records its holder as present, or
+    staff tick the list. Each action posts and comes back here (no script needed)."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        try:
+            if "code" in request.POST:
+                registration = services.attendance_check_in(event=event, code=request.POST["code"], by=request.user)
+                messages.success(request, _("%(name)s is recorded as present.") % {"name": registration.name})
+            else:
+                registration = services.attendance_mark(
+                    event=event,
+                    registration_id=request.POST.get("registration", ""),
+                    present=request.POST.get("present") == "1",
+                    by=request.user,
+                )
+                if registration.attended:
+                    messages.success(request, _("%(name)s is recorded as present.") % {"name": registration.name})
+                else:
+                    messages.info(
+                        request, _("%(name)s is no longer recorded as present.") % {"name": registration.name}
+                    )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except ValueError:
+            messages.error(request, _("The form is not valid."))
+        return redirect(event.url + event.reverse_subpage("check_in"))
+    registrations = list(selectors.confirmed_registrations(event))
+    context = {
+        "page": event,
+        "registrations": registrations,
+        "present": sum(1 for registration in registrations if registration.attended),
+    }
+    return render(request, "events/event_check_in.html", context)
+
+
+def event_feedback(request, event, token):
+    """The satisfaction questionnaire, reached from the link of the e-mail (no account needed)."""
+    registration = services.feedback_registration(token)
+    if registration is None or registration.event_id != event.pk:
+        raise Http404
+    form = FeedbackForm(request.POST or None)
+    context = {"page": event, "form": form, "registration": registration, "done": False}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(registration=registration, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            context["done"] = True
+    return render(request, "events/event_feedback.html", context)
+
+
+def event_feedback_summary(request, event):
+    """For the organisers: the answers summed up; a button sends the questionnaire to the participants."""
+    refusal = _organiser_of(request, event)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        try:
+            sent = services.feedback_request_send(event=event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext("The questionnaire is sent to %(count)d participant.",
+                         "The questionnaire is sent to %(count)d participants.", sent) % {"count": sent},
+            )  # fmt: skip
+        return redirect(event.url + event.reverse_subpage("feedback_summary"))
+    context = {"page": event, "summary": selectors.feedback_summary(event)}
+    return render(request, "events/event_feedback_summary.html", context)

@@ -330,6 +330,8 @@ cms.feeds.club_members_only_news           NN    NN    NN    NN    NN    NN
 # the cluster); an exchange session's registrations are also its club's exchange organisers'.
 events.page.add_axis_event                 NN    NN    YN    NN    NN    YY
 events.page.add_club_event                 NN    NN    NN    YN    NN    YY
+events.page.add_axis_series                NN    NN    YN    NN    NN    YY
+events.page.add_club_series                NN    NN    NN    YN    NN    YY
 events.registrations.axis_event            NN    NN    YN    NN    NN    YY
 events.registrations.club_event            NN    NN    NN    YN    NN    YY
 events.registrations.exchange_session      NN    NN    NN    YN    YN    YY
@@ -339,6 +341,19 @@ events.export.axis_event                   NN    NN    YN    NN    NN    YY
 events.export.club_event                   NN    NN    NN    YN    NN    YY
 events.followup.axis_event                 NN    NN    YN    NN    NN    YY
 events.followup.club_event                 NN    NN    NN    YN    NN    YY
+# A date (of a series or not) is cancelled or moved by the same people; its registrants are told.
+events.date.cancel_axis_event              NN    NN    YN    NN    NN    YY
+events.date.cancel_club_event              NN    NN    NN    YN    NN    YY
+events.date.move_axis_event                NN    NN    YN    NN    NN    YY
+events.date.move_club_event                NN    NN    NN    YN    NN    YY
+# Large events: the name badges (PDF) and the check-in at the door (badge code or tablet list).
+events.badges.axis_event                   NN    NN    YN    NN    NN    YY
+events.badges.club_event                   NN    NN    NN    YN    NN    YY
+events.check_in.axis_event                 NN    NN    YN    NN    NN    YY
+events.check_in.club_event                 NN    NN    NN    YN    NN    YY
+# The satisfaction questionnaire: its summary is read, and it is sent, by the same people.
+events.feedback_summary.axis_event         NN    NN    YN    NN    NN    YY
+events.feedback_summary.club_event         NN    NN    NN    YN    NN    YY
 # Subscriptions (#21): one's own calendar at its secret address (no cookie needed); a renewed
 # address answers 404 to anyone, its owner too. The axes' and clubs' calendars carry public events
 # only, whoever asks (a members-only event of the scope never goes out).

@@ -87,6 +87,7 @@ def _check_the_move(latest):
     assert Page.objects.get(pk=page.pk).specific_class is EventPage  # Wagtail finds the page's type
     moved = EventRegistration.objects.get(pk=registration.pk)
     assert (moved.event_id, moved.email) == (page.pk, "nadia@example.org")
+    assert len(moved.badge_code) == 8  # an existing registration gets its badge code (#20)
     # Read from the table, not ContentType's cache (clearing that cache would make the next serialized
     # test's reload create content types before it inserts its own).
     moved_types = dict(CurrentContentType.objects.filter(app_label="events").values_list("model", "pk"))

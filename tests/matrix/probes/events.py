@@ -1,7 +1,11 @@
 """Probes of the events' rules: who sees an event's registrations, records who came, downloads the
 attendance sheet and opens the follow-up room (the events of an axis's page, of a club's page)."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from cms.events.models import EventKind, EventPage, EventRegistration, RegistrationStatus
 from tests.cms.pages import add_event
@@ -9,6 +13,52 @@ from tests.factories import PersonFactory
 
 from ..kit import allowed, client_for, probe
 from .cms import scope_site
+
+
+def _coming_event(world, kind, inside, key):
+    """An event next week under the scope's agenda, one per probe (a probe cancels or moves it)."""
+    key = f"coming-{kind}-{inside}-{key}"
+    if key not in world.extra:
+        entry = scope_site(world, kind, inside)
+        world.extra[key] = add_event(entry["agenda"], days=7, capacity=10, title=f"Date {key}")
+    return EventPage.objects.get(pk=world.extra[key].pk)
+
+
+def _date_cancelled(user, event):
+    client_for(user).post(event.url + event.reverse_subpage("cancel_date"), {"move_to": ""})
+    cancelled = EventPage.objects.get(pk=event.pk).cancelled_at is not None
+    EventPage.objects.filter(pk=event.pk).update(cancelled_at=None)
+    return cancelled
+
+
+def _date_moved(user, event):
+    start = timezone.localtime(event.start + datetime.timedelta(days=1))
+    end = start + datetime.timedelta(hours=2)
+    client_for(user).post(
+        event.url + event.reverse_subpage("move"),
+        {"start": start.strftime("%Y-%m-%dT%H:%M"), "end": end.strftime("%Y-%m-%dT%H:%M")},
+    )
+    moved = EventPage.objects.get(pk=event.pk).moved_from is not None
+    EventPage.objects.filter(pk=event.pk).update(moved_from=None, start=event.start, end=event.end)
+    return moved
+
+
+def _badges_printed(user, event):
+    response = client_for(user).get(event.url + event.reverse_subpage("badges"))
+    return allowed(response) and response.get("Content-Type") == "application/pdf"
+
+
+def _checked_in(user, event):
+    registration = event.registrations.get()
+    EventRegistration.objects.filter(pk=registration.pk).update(attended=None)
+    client_for(user).post(event.url + event.reverse_subpage("check_in"), {"code": registration.badge_code})
+    registration.refresh_from_db()
+    return registration.attended is True
+
+
+def _feedback_summary_read(user, event):
+    response = client_for(user).get(event.url + event.reverse_subpage("feedback_summary"))
+    return allowed(response) and escape(event.title) in response.content.decode()
 
 
 def _event(world, kind, inside, *, event_kind=EventKind.WORKSHOP):
@@ -50,8 +100,8 @@ def _followup_opened(user, event):
     return EventPage.objects.get(pk=event.pk).followup_workgroup_id is not None
 
 
-def _add_event_form(user, agenda):
-    return allowed(client_for(user).get(reverse("wagtailadmin_pages:add", args=["events", "eventpage", agenda.pk])))
+def _add_event_form(user, agenda, model="eventpage"):
+    return allowed(client_for(user).get(reverse("wagtailadmin_pages:add", args=["events", model, agenda.pk])))
 
 
 @probe("events.page.add_axis_event")
@@ -62,6 +112,16 @@ def add_axis_event(world, user, inside):
 @probe("events.page.add_club_event")
 def add_club_event(world, user, inside):
     return _add_event_form(user, scope_site(world, "club", inside)["agenda"])
+
+
+@probe("events.page.add_axis_series")
+def add_axis_series(world, user, inside):
+    return _add_event_form(user, scope_site(world, "axis", inside)["agenda"], "eventseriespage")
+
+
+@probe("events.page.add_club_series")
+def add_club_series(world, user, inside):
+    return _add_event_form(user, scope_site(world, "club", inside)["agenda"], "eventseriespage")
 
 
 @probe("events.registrations.axis_event")
@@ -107,6 +167,56 @@ def followup_axis_event(world, user, inside):
 @probe("events.followup.club_event")
 def followup_club_event(world, user, inside):
     return _followup_opened(user, _event(world, "club", inside))
+
+
+@probe("events.date.cancel_axis_event")
+def cancel_axis_date(world, user, inside):
+    return _date_cancelled(user, _coming_event(world, "axis", inside, "cancel"))
+
+
+@probe("events.date.cancel_club_event")
+def cancel_club_date(world, user, inside):
+    return _date_cancelled(user, _coming_event(world, "club", inside, "cancel"))
+
+
+@probe("events.date.move_axis_event")
+def move_axis_date(world, user, inside):
+    return _date_moved(user, _coming_event(world, "axis", inside, "move"))
+
+
+@probe("events.date.move_club_event")
+def move_club_date(world, user, inside):
+    return _date_moved(user, _coming_event(world, "club", inside, "move"))
+
+
+@probe("events.badges.axis_event")
+def badges_axis_event(world, user, inside):
+    return _badges_printed(user, _event(world, "axis", inside))
+
+
+@probe("events.badges.club_event")
+def badges_club_event(world, user, inside):
+    return _badges_printed(user, _event(world, "club", inside))
+
+
+@probe("events.check_in.axis_event")
+def check_in_axis_event(world, user, inside):
+    return _checked_in(user, _event(world, "axis", inside))
+
+
+@probe("events.check_in.club_event")
+def check_in_club_event(world, user, inside):
+    return _checked_in(user, _event(world, "club", inside))
+
+
+@probe("events.feedback_summary.axis_event")
+def feedback_summary_axis_event(world, user, inside):
+    return _feedback_summary_read(user, _event(world, "axis", inside))
+
+
+@probe("events.feedback_summary.club_event")
+def feedback_summary_club_event(world, user, inside):
+    return _feedback_summary_read(user, _event(world, "club", inside))
 
 
 # --- Subscriptions (#21) --------------------------------------------------------------------------
