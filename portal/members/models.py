@@ -419,6 +419,7 @@ class Person(models.Model):
         max_length=10,
         choices=MessageNotifications.choices,
         default=MessageNotifications.ALL,
+        db_default=MessageNotifications.ALL,  # rows written by older code (a rolled-back migration test)
         help_text=_("What the e-mails tell me of my workgroups' discussions, unless a workgroup has its own choice."),
     )
 

@@ -19,7 +19,7 @@ def _script() -> str:
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the home page the migrations made
 def test_the_readme_script_prints_the_next_events_and_my_unread_messages(live_server, agenda, member, token_of):
     add_event(agenda, days=2, title="Atelier réemploi")
     workgroup = WorkgroupFactory(name="Réemploi")

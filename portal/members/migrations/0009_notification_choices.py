@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("all", "All messages"), ("mentions", "Mentions of my name only"), ("none", "Nothing")],
                 default="all",
+                db_default="all",
                 help_text="What the e-mails tell me of my workgroups' discussions, unless a workgroup has its own choice.",  # noqa: E501
                 max_length=10,
                 verbose_name="workgroup notifications",
