@@ -15,7 +15,7 @@ from portal.privacy import registry
 from portal.privacy.models import Purpose
 
 from . import services
-from .models import Interest, ResourceSheet, SatisfactionResponse, SessionStatus, SessionTable
+from .models import Interest, ResourceSheet, SatisfactionResponse, SessionStatus, SessionTable, WorkbookExport
 
 
 def export_sheets(person) -> list[dict]:
@@ -82,6 +82,11 @@ def consent_changed(person, purpose, given) -> None:
         services.workbooks_rebuild_without(person)
 
 
+def purge_workbooks(cutoff) -> int:
+    """The workbooks built for the sessions held before the cutoff: the firms have long had them."""
+    return WorkbookExport.objects.filter(session__date__lt=cutoff.date()).delete()[1].get(WorkbookExport._meta.label, 0)
+
+
 def register() -> None:
     registry.register_section("exchange_sheets", label=gettext_lazy("Resource sheets I filed"),
                               export=export_sheets, erase=erase, consent_changed=consent_changed, order=40)  # fmt: skip
@@ -91,6 +96,10 @@ def register() -> None:
                               export=export_recorded_answers, order=42)  # fmt: skip
     registry.register_section("exchange_satisfaction", label=gettext_lazy("My satisfaction questionnaires"),
                               export=export_satisfaction, order=43)  # fmt: skip
+    registry.register_purge(
+        "exchange_workbooks", label=gettext_lazy("Stored workbooks of the Bourse d'échanges"),
+        retention_setting="exchange_workbooks", purge=purge_workbooks,
+    )  # fmt: skip
     registry.register_processing(
         "exchange",
         title=gettext_lazy("Bourse d'échanges"),
@@ -108,7 +117,9 @@ def register() -> None:
         ],
         retention=gettext_lazy(
             "As long as the firm takes part; the contact leaves the workbooks at once when consent is withdrawn "
-            "(the workbooks already built are rebuilt without them)."
+            "(the workbooks already built are rebuilt without them); the period is that of the stored "
+            "workbooks, counted from the session's day."
         ),
+        retention_setting="exchange_workbooks",
         order=40,
     )

@@ -339,6 +339,9 @@ def _prospect_files_keepers_only(request):
         raise PermissionDenied(_("This page is for the animators of the clubs and the administrators."))
 
 
+MY_CALLS_OVERDUE_SHOWN = 50
+
+
 def _agenda(request):
     today = timezone.localdate()
     statuses = dict(ContactStatus.choices)
@@ -354,7 +357,11 @@ def _agenda(request):
 def my_calls(request):
     """ "My calls today" and the overdue ones, for the signed-in animator (their clubs' zones only)."""
     _prospect_files_keepers_only(request)
-    return render(request, "clubs/my_calls.html", _agenda(request))
+    agenda = _agenda(request)
+    # On a phone, a long backlog buried today's calls: the oldest ones first, the rest on the sheet.
+    agenda["overdue_total"] = len(agenda["overdue"])
+    agenda["overdue"] = agenda["overdue"][:MY_CALLS_OVERDUE_SHOWN]
+    return render(request, "clubs/my_calls.html", agenda)
 
 
 @login_required

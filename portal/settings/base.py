@@ -252,6 +252,9 @@ PRIVACY_RETENTION_DAYS = {
     "survey_respondent_names": int(os.environ.get("PORTAL_RETENTION_SURVEY_RESPONDENT_NAMES_DAYS", "365")),
     # The log of administrators' downloads of personal data.
     "export_log": int(os.environ.get("PORTAL_RETENTION_EXPORT_LOG_DAYS", "1095")),
+    # The Bourse's stored workbooks (they name the firms' contacts), counted from the session's day;
+    # the sheets, answers and synergies stay (they are the firms').
+    "exchange_workbooks": int(os.environ.get("PORTAL_RETENTION_EXCHANGE_WORKBOOKS_DAYS", "730")),
     # The searches made (no one in them: words, result count, rank followed, day): 13 months.
     "search_log": int(os.environ.get("PORTAL_RETENTION_SEARCH_LOG_DAYS", "396")),
 }

@@ -247,6 +247,8 @@ plans.admin.issues.list_club                NN    NN    NN    YN    NN    YY
 plans.admin.plans.add_axis                  NN    NN    YN    NN    NN    YY
 plans.coordination.create_axis_plan         NN    NN    YN    NN    NN    YY
 plans.coordination.create_club_plan         NN    NN    NN    YN    NN    YY
+plans.coordination.plan_from_axis_room      NN    NN    YN    NN    NN    YY
+plans.coordination.plan_from_club_room      NN    NN    NN    YN    NN    YY
 plans.coordination.edit_axis_plan           NN    NN    YN    NN    NN    YY
 plans.coordination.action_add_axis_plan     NN    NN    YN    NN    NN    YY
 plans.coordination.action_add_club_plan     NN    NN    NN    YN    NN    YY

@@ -153,3 +153,9 @@ class IssueFromSurveyForm(forms.Form):
     def __init__(self, *args, surveys, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survey"].queryset = surveys
+
+
+class PlanFromRoomForm(forms.Form):
+    """The draft's title (the room's name by default); its actions are the room's decisions."""
+
+    title = forms.CharField(label=_("Title of the draft plan"), max_length=200, required=False)

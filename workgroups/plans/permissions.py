@@ -36,6 +36,12 @@ def can_see_plan(user, plan: ActionPlan) -> bool:
     return plan.is_visible_to_all or can_manage_plan(user, plan)
 
 
+def can_start_plan_from_room(user, workgroup) -> bool:
+    """A draft plan from a room's decisions: whoever may create a plan for the room's axis or club (the
+    cluster's, for a participatory process's room with neither)."""
+    return can_manage_plan(user, ActionPlan(axis_id=workgroup.axis_id, club_id=workgroup.club_id))
+
+
 def plan_scopes_led(user) -> list[str]:
     """The kinds of plan (PlanScope values) the user may create: of her axes, her clubs, the cluster."""
     kinds = []

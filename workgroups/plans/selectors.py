@@ -1,8 +1,10 @@
 """Reads of the action plans and the common issues board, visibility built in."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from portal.clubs.models import Survey
+from workgroups import permissions as workgroup_permissions
+from workgroups.models import Workgroup
 
 from . import permissions
 from .models import Action, ActionPlan, ActionStatus, ActionUpdate, CommonIssue, IssueStatus, PlanScope, PlanStatus
@@ -97,3 +99,17 @@ def plans_led_by(user) -> list[ActionPlan]:
     """The plans the user leads, public or not, in the public list's order."""
     plans = permissions.plans_led(ActionPlan.objects.select_related("axis", "club"), user)
     return list(_with_counts(plans).order_by("scope", "axis__number", "club__name", "title"))
+
+
+def rooms_to_plan_from(user) -> list:
+    """The rooms whose decisions the user may turn into a draft plan (those with at least one decision
+    in her axes, her clubs, or any for who leads the cluster's plans), most recently decided first."""
+    led = Q(axis__in=workgroup_permissions.axes_led(user)) | Q(club__in=workgroup_permissions.clubs_led(user))
+    if permissions.leads_cluster(user):
+        led |= Q(axis__isnull=True, club__isnull=True)
+    rooms = (
+        Workgroup.objects.filter(led, decisions__isnull=False)
+        .annotate(last_decision=Max("decisions__decided_on"))
+        .distinct()
+    )
+    return list(rooms.select_related("axis", "club").order_by("-last_decision", "name")[:20])

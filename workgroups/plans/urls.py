@@ -10,6 +10,7 @@ urlpatterns = [
     path("problematiques/", views.issue_board, name="issues"),
     path("problematiques/depuis-une-enquete/", views.issue_from_survey, name="issue_from_survey"),
     path("problematiques/<int:issue_id>/", views.issue_edit, name="issue_edit"),
+    path("depuis-un-groupe/<slug:slug>/", views.plan_from_room, name="from_room"),
     path("<slug:slug>/", views.plan_detail, name="detail"),
     path("<slug:slug>/suivi/", views.plan_update, name="update"),
     path("<slug:slug>/modifier/", views.plan_edit, name="edit"),

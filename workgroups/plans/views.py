@@ -13,10 +13,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from portal.clubs.models import Survey
 from portal.forms import add_service_errors
 from workgroups import permissions as workgroup_permissions
+from workgroups import selectors as workgroup_selectors
 from workgroups.models import Workgroup
 
 from . import permissions, selectors, services
-from .forms import ActionForm, ActionProgressForm, ActionUpdateForm, IssueForm, IssueFromSurveyForm, PlanForm
+from .forms import (
+    ActionForm,
+    ActionProgressForm,
+    ActionUpdateForm,
+    IssueForm,
+    IssueFromSurveyForm,
+    PlanForm,
+    PlanFromRoomForm,
+)
 from .models import Action, CommonIssue, IssueStatus, PlanScope, PlanStatus
 
 ISSUES_PAGE_SIZE = 30
@@ -31,6 +40,7 @@ def plan_index(request):
         # The plans the user leads, public or not, and whether she may start one.
         "led_plans": selectors.plans_led_by(request.user) if request.user.is_authenticated else [],
         "can_create": bool(permissions.plan_scopes_led(request.user)) if request.user.is_authenticated else False,
+        "rooms_to_plan_from": selectors.rooms_to_plan_from(request.user) if request.user.is_authenticated else [],
     }
     return render(request, "plans/index.html", context)
 
@@ -56,6 +66,29 @@ def plan_create(request):
             messages.success(request, _("The plan is created: add its actions now."))
             return redirect("plans:action_add", slug=plan.slug)
     return render(request, "plans/plan_form.html", {"form": form, "plan": None})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_from_room(request, slug):
+    """A workshop's room turned into a draft plan: each of its decisions becomes a planned action,
+    which the leaders then complete (pilots, indicators) and publish."""
+    workgroup = get_object_or_404(Workgroup.objects.select_related("axis", "club"), slug=slug)
+    if not permissions.can_start_plan_from_room(request.user, workgroup):
+        raise PermissionDenied(_("Only the coordination of this room's axis or club starts a plan from it."))
+    decisions = workgroup_selectors.decisions_of(workgroup)
+    form = PlanFromRoomForm(request.POST or None, initial={"title": workgroup.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_draft_from_workgroup(
+                workgroup=workgroup, decisions=decisions, by=request.user, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The draft plan is ready: complete its actions, then publish it."))
+            return redirect("plans:detail", slug=plan.slug)
+    return render(request, "plans/plan_from_room.html", {"form": form, "workgroup": workgroup, "decisions": decisions})
 
 
 def _led_plan(request, slug):

@@ -187,3 +187,33 @@ def test_workbooks_already_built_stop_naming_a_contact_who_leaves(
     assert email not in texts and "06 12 34 56 78" not in texts and name not in texts
     assert offers[0].title in texts  # the firm's offer is still there, with its own details
     assert WorkbookExport.objects.filter(session=session).get().status == ExportStatus.DONE
+
+
+def test_stored_workbooks_are_deleted_after_their_retention_period(
+    client, organiser, answered, django_capture_on_commit_callbacks, settings
+):
+    """They name the firms' contacts: kept for the follow-up, deleted by the daily purge after the
+    period counted from the session's day; the answers and synergies stay (they are the firms')."""
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.privacy import services as privacy_services
+
+    session, firm_a, *_ = answered
+    build(client, organiser, session, django_capture_on_commit_callbacks)
+    days = settings.PRIVACY_RETENTION_DAYS["exchange_workbooks"]
+    answers = session.interests.count()
+
+    type(session).objects.filter(pk=session.pk).update(date=timezone.localdate() - datetime.timedelta(days=days - 1))
+    assert privacy_services.purge_expired()["exchange_workbooks"] == 0
+    assert WorkbookExport.objects.filter(session=session).exists()
+
+    type(session).objects.filter(pk=session.pk).update(date=timezone.localdate() - datetime.timedelta(days=days + 1))
+    assert privacy_services.purge_expired()["exchange_workbooks"] == 1
+    assert not WorkbookExport.objects.filter(session=session).exists()
+    assert session.interests.count() == answers
+    client.force_login(PersonFactory(organisation_id=firm_a).user)
+    assert client.get(reverse("exchange:workbook", args=[session.pk, firm_a])).status_code == 404
+    # The privacy policy states the period.
+    assert f"{days} jours" in client.get(reverse("privacy:policy")).content.decode()

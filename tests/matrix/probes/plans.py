@@ -298,6 +298,28 @@ def coordination_create_club_plan(world, user, inside):
     return _create_plan(world, user, inside, CLUB)
 
 
+def _plan_from_room(world, user, inside, kind):
+    """A draft plan from the decisions of the axis's or club's room (its members may be anyone)."""
+    from workgroups.models import Decision
+
+    workgroup = workgroup_of(world, kind, inside)
+    if not Decision.objects.filter(workgroup=workgroup).exists():
+        Decision.objects.create(workgroup=workgroup, text="Décision de l'atelier", decided_on=datetime.date.today())
+    title = f"Plan de l'atelier {secrets.token_hex(3)}"
+    client_for(user).post(reverse("plans:from_room", args=[workgroup.slug]), {"title": title})
+    return ActionPlan.objects.filter(title=title, status=PlanStatus.DRAFT, actions__isnull=False).exists()
+
+
+@probe("plans.coordination.plan_from_axis_room")
+def coordination_plan_from_axis_room(world, user, inside):
+    return _plan_from_room(world, user, inside, AXIS)
+
+
+@probe("plans.coordination.plan_from_club_room")
+def coordination_plan_from_club_room(world, user, inside):
+    return _plan_from_room(world, user, inside, CLUB)
+
+
 @probe("plans.coordination.edit_axis_plan")
 def coordination_edit_axis_plan(world, user, inside):
     plan = plan_of(world, AXIS, inside)

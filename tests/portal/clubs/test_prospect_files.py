@@ -154,3 +154,28 @@ def test_the_call_sheet_prints_and_the_export_neutralises_formulas(client, organ
     firm_cell = sheet.cell(row=2, column=3)  # kept as text: a spreadsheet shows it, never runs it
     assert firm_cell.value == '=HYPERLINK("http://x")' and firm_cell.data_type == "s" and firm_cell.quotePrefix
     assert rows[1][1] == "Appel" and rows[1][4] == "05 49 11 22 33"
+
+
+def test_a_long_backlog_does_not_bury_todays_calls_on_the_phone(client, organiser):
+    """Over 50 overdue files, the page shows the 50 oldest and says where the others are; the call
+    sheet and the workbook keep every one of them."""
+    from portal.clubs.views import MY_CALLS_OVERDUE_SHOWN
+
+    zone = ZoneFactory()
+    animate(organiser, zone)
+    plan(OrganisationFactory(zone=zone, name="Appel du jour"), organiser, "call", TODAY)
+    for index in range(MY_CALLS_OVERDUE_SHOWN + 3):
+        firm = OrganisationFactory(zone=zone, name=f"Retard {index:03d}")
+        plan(firm, organiser, "call", TODAY)
+        ProspectFile.objects.filter(organisation=firm).update(
+            next_action_due=YESTERDAY - datetime.timedelta(days=index)
+        )
+    client.force_login(organiser)
+
+    page = client.get(reverse("club:calls"), headers={"accept-language": "en"}).content.decode()
+
+    assert "Appel du jour" in page and f"({MY_CALLS_OVERDUE_SHOWN + 3})" in page
+    assert "Retard 052" in page and "Retard 000" not in page  # the oldest first, the most recent left out
+    assert f"list all {MY_CALLS_OVERDUE_SHOWN + 3}" in page
+    sheet = client.get(reverse("club:call_sheet")).content.decode()
+    assert "Retard 000" in sheet and "Retard 052" in sheet

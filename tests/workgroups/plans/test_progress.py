@@ -192,3 +192,40 @@ def test_a_workshops_decisions_start_a_draft_plan_its_coordinator_then_publishes
     other = holder(Role.ANIMATOR, ScopeKind.CLUB, ClubFactory().pk)
     with pytest.raises(PermissionDenied):
         services.plan_draft_from_workgroup(workgroup=workgroup, decisions=decisions, by=other)
+
+
+def test_a_coordinator_turns_a_rooms_decisions_into_a_draft_plan_from_the_site(client, draft_plan):
+    """From the plans' page: the rooms of her axis with decisions, each decision a planned action."""
+    from workgroups.models import Decision
+
+    workgroup = WorkgroupFactory(axis=draft_plan["axis"], name="Atelier mobilité du parc")
+    Decision.objects.create(workgroup=workgroup, text="Ouvrir une navette gare-parc", decided_on=TODAY)
+    Decision.objects.create(workgroup=workgroup, text="Lancer le covoiturage", decided_on=TODAY)
+    silent = WorkgroupFactory(axis=draft_plan["axis"], name="Groupe sans décision")
+    client.force_login(draft_plan["coordinator"])
+
+    index = client.get(reverse("plans:index")).content.decode()
+    assert reverse("plans:from_room", args=[workgroup.slug]) in index
+    assert reverse("plans:from_room", args=[silent.slug]) not in index
+    page = client.get(reverse("plans:from_room", args=[workgroup.slug])).content.decode()
+    assert "Ouvrir une navette gare-parc" in page and "Lancer le covoiturage" in page
+
+    response = client.post(reverse("plans:from_room", args=[workgroup.slug]), {"title": "Mobilité : plan 2027"})
+
+    plan = ActionPlan.objects.get(title="Mobilité : plan 2027")
+    assert response.status_code == 302 and response["Location"] == reverse("plans:detail", args=[plan.slug])
+    assert (plan.status, plan.axis) == (PlanStatus.DRAFT, draft_plan["axis"])
+    assert list(plan.actions.order_by("position").values_list("title", flat=True)) == [
+        "Ouvrir une navette gare-parc",
+        "Lancer le covoiturage",
+    ]
+    # A room with nothing decided: the page says so, posting creates nothing.
+    before = ActionPlan.objects.count()
+    assert "no decision" in client.get(reverse("plans:from_room", args=[silent.slug])).content.decode()
+    client.post(reverse("plans:from_room", args=[silent.slug]), {"title": "Vide"})
+    assert ActionPlan.objects.count() == before
+    # Another axis's room: refused.
+    elsewhere = WorkgroupFactory(axis=AxisFactory(), name="Atelier d'ailleurs")
+    Decision.objects.create(workgroup=elsewhere, text="Rien pour elle", decided_on=TODAY)
+    assert client.get(reverse("plans:from_room", args=[elsewhere.slug])).status_code == 403
+    assert reverse("plans:from_room", args=[elsewhere.slug]) not in client.get(reverse("plans:index")).content.decode()
