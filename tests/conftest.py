@@ -1,4 +1,5 @@
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,6 +57,16 @@ def pytest_report_header(config):
     except Exception as error:  # noqa: BLE001
         lines.append(f"search: unreachable ({error})")
     return lines
+
+
+def pytest_configure(config):
+    """Only this run's browser screenshots in test-artifacts/e2e/: an earlier run's failure, since
+    fixed, would mislead. Emptied once, by the process that starts the run (under pytest-xdist the
+    workers, which save them, must not delete each other's)."""
+    if not hasattr(config, "workerinput"):
+        from tests.e2e.conftest import ARTIFACTS
+
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
 
 
 def _restores_serialized_database(item) -> bool:

@@ -26,7 +26,6 @@ So, here only:
 """
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -165,12 +164,6 @@ def browser_context_args(live_portal):
         "timezone_id": "Europe/Paris",
         "viewport": {"width": 1280, "height": 900},
     }
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _fresh_artifacts():
-    """Only this run's screenshots in test-artifacts/e2e/: an earlier run's failure, since fixed, would mislead."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
 
 
 @pytest.fixture
