@@ -47,14 +47,19 @@ OUTSIDE_SERVICES_TIMEOUT = 2
 # override_settings, or with the variable for a daphne they start.
 PORTAL_REQUIRE_TWO_FACTOR = env_bool("PORTAL_REQUIRE_TWO_FACTOR", False)
 
-# pytest-xdist runs the suite in several worker processes (./run test: two). Each has its own test
-# database (pytest-django names it after the worker); here it also gets its own search indices,
+# pytest-xdist runs the suite in several worker processes (./run test: one per core). Each has its own
+# test database (pytest-django names it after the worker); here it also gets its own search indices,
 # channel-layer groups and media folder, so that one worker's rows, messages and files never reach
-# another's tests. The daphne processes a test starts inherit PYTEST_XDIST_WORKER: they share them.
+# another's tests. The index prefix is handed down through the environment, once: a daphne process a
+# test starts inherits it as it is, or the prefix the test chose for it (tests/e2e search_index).
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if XDIST_WORKER:
+    if not os.environ.get("PTCE_TEST_WORKER_PREFIXED"):
+        os.environ["PTCE_TEST_WORKER_PREFIXED"] = "1"
+        prefix = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "ptce")
+        os.environ["ELASTICSEARCH_INDEX_PREFIX"] = f"{prefix}-{XDIST_WORKER}"
     if "INDEX_PREFIX" in PORTAL_SEARCH:  # noqa: F405
-        PORTAL_SEARCH["INDEX_PREFIX"] = f"{PORTAL_SEARCH['INDEX_PREFIX']}-{XDIST_WORKER}"  # noqa: F405
+        PORTAL_SEARCH["INDEX_PREFIX"] = os.environ["ELASTICSEARCH_INDEX_PREFIX"]  # noqa: F405
     if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
         CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-{XDIST_WORKER}"  # noqa: F405
     MEDIA_ROOT = VAR_DIR / f"test-media-{XDIST_WORKER}"  # noqa: F405
