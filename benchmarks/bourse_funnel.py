@@ -24,18 +24,12 @@ What it does, in one run:
 # ruff: noqa: S603, S607
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
-import os
-import platform
 import random
-import subprocess
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "benchmarks" / "results"
@@ -43,7 +37,7 @@ PREFIX = "bench-funnel-"
 P95_TARGET_MS = 100.0
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.dashboard import say, time_page, uptime  # noqa: E402  (the shared timing helpers)
+from benchmarks.harness import BASELINE, django_ready, page_parser, say, time_pages_and_report  # noqa: E402
 
 
 def prepare(*, years: int, sessions_per_year: int, answers_per_session: int, seed: int = 19) -> dict:
@@ -161,38 +155,17 @@ def prepare(*, years: int, sessions_per_year: int, answers_per_session: int, see
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--quick", action="store_true", help="fewer timed requests (the same data set)")
-    parser.add_argument("--requests", type=int, help="timed requests per page (default 200, --quick 40)")
+    parser = page_parser(__doc__, "bourse_funnel")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--sessions", type=int, default=20, help="sessions a year")
     parser.add_argument("--answers", type=int, default=120, help="YES/NO answers per session")
-    parser.add_argument("--settings", default="benchmarks.settings")
-    parser.add_argument("--output", help="JSON file (default benchmarks/results/bourse_funnel-<date>.json)")
     args = parser.parse_args()
-
-    database_url = os.environ.get("DATABASE_URL", "")
-    host = urlparse(database_url).hostname if database_url else None
-    if not database_url or host not in {"127.0.0.1", "localhost", "::1"}:
-        say("DATABASE_URL must point at a PostgreSQL on 127.0.0.1: the benchmark writes there.")
+    load_before = django_ready(args, "bourse_funnel")
+    if load_before is None:
         return 2
-    os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
-    import django
-
-    django.setup()
-    from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    requests = args.requests or (40 if args.quick else 200)
-    load_before = uptime()
-    say(f"machine before: {load_before}")
-    say("migrating")
-    call_command("migrate", interactive=False, verbosity=0)
     say(f"preparing {args.years} years x {args.sessions} sessions, {args.answers} answers each")
     data = prepare(years=args.years, sessions_per_year=args.sessions, answers_per_session=args.answers)
     say(f"data ready in {data['setup_seconds']} s: {data['sessions']} sessions, {data['yes']} YES, "
@@ -202,49 +175,15 @@ def main() -> int:
     client.force_login(get_user_model().objects.get(pk=data["member_id"]))
     anonymous = Client()
     pages = [
-        ("baseline: sign-in page", anonymous, "/compte/connexion/"),
+        (BASELINE, anonymous, "/compte/connexion/"),
         ("cluster funnel", client, "/bourse/resultats/"),
         ("one club's funnel", client, f"/bourse/resultats/?club={data['club_slug']}"),
         ("cluster funnel XLSX", client, "/bourse/resultats/export.xlsx"),
     ]
-    results = {}
-    for label, who, url in pages:
-        say(f"timing {label} ({requests} requests)")
-        results[label] = time_page(who, url, requests=requests, warmup=max(5, requests // 10))
-    load_after = uptime()
-
-    baseline = results["baseline: sign-in page"]["p95_ms"]
-    say()
-    say(f"{'page':<26} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'p95/base':>9} {'queries':>8}")
-    for label, row in results.items():
-        ratio = row["p95_ms"] / baseline if baseline else float("nan")
-        say(f"{label:<26} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['max_ms']:>8.1f} "
-            f"{ratio:>8.1f}x {row['queries']:>8}")  # fmt: skip
-    funnel_p95 = results["cluster funnel"]["p95_ms"]
-    verdict = "OK" if funnel_p95 < P95_TARGET_MS else "OVER TARGET"
-    say()
-    say(f"cluster funnel p95 {funnel_p95:.1f} ms (target < {P95_TARGET_MS:.0f} ms): {verdict}")
-    say(f"machine after: {load_after}")
-    say("Figures are indicative: the machine is shared; compare p95/base ratios between runs.")
-
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
-    suffix = "-quick" if args.quick else ""
-    output = Path(args.output) if args.output else RESULTS_DIR / f"bourse_funnel-{stamp}{suffix}.json"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
-    output.write_text(json.dumps({
-        "config": {**vars(args), "requests": requests},
-        "data": {key: value for key, value in data.items() if key not in {"member_id", "club_slug"}},
-        "results": results,
-        "target_p95_ms": P95_TARGET_MS,
-        "verdict": verdict,
-        "machine": {"uptime_before": load_before, "uptime_after": load_after, "cpus": os.cpu_count(),
-                    "python": platform.python_version(), "platform": platform.platform(), "commit": commit},
-    }, indent=2, ensure_ascii=False) + "\n")  # fmt: skip
-    say(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
-    return 0
+    return time_pages_and_report(
+        "bourse_funnel", pages, args=args, data=data, private={"member_id", "club_slug"}, measured="cluster funnel",
+        target_ms=P95_TARGET_MS, load_before=load_before,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -26,17 +26,10 @@ The machine is shared: the figures are indicative; compare ratios to the baselin
 # ruff: noqa: S603, S607
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
-import os
-import platform
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "benchmarks" / "results"
@@ -44,31 +37,7 @@ PREFIX = "bench-dash-"
 P95_TARGET_MS = 150.0
 sys.path.insert(0, str(ROOT))
 
-
-def say(text: str = "") -> None:
-    print(f"[bench] {text}" if text else "", flush=True)
-
-
-def load_average() -> str:
-    try:
-        return Path("/proc/loadavg").read_text().strip()
-    except OSError:
-        return "unknown"
-
-
-def uptime() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return load_average()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
+from benchmarks.harness import BASELINE, django_ready, page_parser, say, time_pages_and_report  # noqa: E402
 
 
 def prepare(*, firms: int, members: int, departures: int, surveys: int, answers_per_response: int) -> dict:
@@ -201,73 +170,18 @@ def connection_cursor():
     return connection.cursor()
 
 
-def time_page(client, url: str, *, requests: int, warmup: int) -> dict:
-    from django.core.signals import request_started
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    # Each request empties the query log when it starts: keep it for the one request counted.
-    request_started.disconnect(reset_queries)
-    reset_queries()  # a full log (DEBUG) stays at its maximum length and would count nothing
-    try:
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        query_count = len(captured)  # now: the captured list is read from the log, which the next request empties
-    finally:
-        request_started.connect(reset_queries)
-    durations = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url)
-        durations.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    return {
-        "url": url,
-        "requests": requests,
-        "p50_ms": round(statistics.median(durations), 2),
-        "p95_ms": round(percentile(durations, 0.95), 2),
-        "p99_ms": round(percentile(durations, 0.99), 2),
-        "max_ms": round(max(durations), 2),
-        "queries": query_count,
-        "bytes": len(response.content),
-    }
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--quick", action="store_true", help="fewer timed requests (the same data set)")
-    parser.add_argument("--requests", type=int, help="timed requests per page (default 200, --quick 40)")
+    parser = page_parser(__doc__, "dashboard")
     parser.add_argument("--firms", type=int, default=5000)
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--answers", type=int, default=50_000, help="survey answers (five per responding firm)")
-    parser.add_argument("--settings", default="benchmarks.settings")
-    parser.add_argument("--output", help="JSON file (default benchmarks/results/dashboard-<date>.json)")
     args = parser.parse_args()
-
-    database_url = os.environ.get("DATABASE_URL", "")
-    host = urlparse(database_url).hostname if database_url else None
-    if not database_url or host not in {"127.0.0.1", "localhost", "::1"}:
-        say("DATABASE_URL must point at a PostgreSQL on 127.0.0.1 (./run bench dashboard sets it): it writes there.")
+    load_before = django_ready(args, "dashboard")
+    if load_before is None:
         return 2
-    os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    from django.contrib.auth import get_user_model
     from django.test import Client
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    requests = args.requests or (40 if args.quick else 200)
-    load_before = uptime()
-    say(f"machine before: {load_before}")
-    say("migrating")
-    call_command("migrate", interactive=False, verbosity=0)
     answers_per_response = 5
     surveys = max(1, round(args.answers / (args.firms * answers_per_response)))
     say(f"preparing {args.firms} firms, {args.members} members, {args.answers} survey answers ({surveys} surveys)")
@@ -275,56 +189,19 @@ def main() -> int:
                    answers_per_response=answers_per_response)  # fmt: skip
     say(f"data ready in {data['setup_seconds']} s: {data['members']} members, {data['survey_answers']} answers")
 
-    from django.contrib.auth import get_user_model
-
     client = Client()
     client.force_login(get_user_model().objects.get(pk=data["organiser_id"]))
     anonymous = Client()
     pages = [
-        ("baseline: sign-in page", anonymous, "/compte/connexion/"),
+        (BASELINE, anonymous, "/compte/connexion/"),
         ("growth dashboard", client, "/clubs/croissance/"),
         ("public key figures", anonymous, "/clubs/chiffres-cles/"),
         ("public survey results", anonymous, f"/clubs/enquetes/{data['survey_ids'][0]}/resultats/"),
     ]
-    results = {}
-    for label, who, url in pages:
-        say(f"timing {label} ({requests} requests)")
-        results[label] = time_page(who, url, requests=requests, warmup=max(5, requests // 10))
-    load_after = uptime()
-
-    baseline = results["baseline: sign-in page"]["p95_ms"]
-    say()
-    say(f"{'page':<26} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'p95/base':>9} {'queries':>8}")
-    for label, row in results.items():
-        ratio = row["p95_ms"] / baseline if baseline else float("nan")
-        say(f"{label:<26} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['max_ms']:>8.1f} "
-            f"{ratio:>8.1f}x {row['queries']:>8}")  # fmt: skip
-    dashboard_p95 = results["growth dashboard"]["p95_ms"]
-    verdict = "OK" if dashboard_p95 < P95_TARGET_MS else "OVER TARGET"
-    say()
-    say(f"dashboard p95 {dashboard_p95:.1f} ms (target < {P95_TARGET_MS:.0f} ms): {verdict}")
-    say(f"machine after: {load_after}")
-    say("Figures are indicative: the machine is shared; compare p95/base ratios between runs.")
-
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
-    output = (
-        Path(args.output) if args.output else RESULTS_DIR / f"dashboard-{stamp}{'-quick' if args.quick else ''}.json"
-    )
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
-    output.write_text(json.dumps({
-        "config": {**vars(args), "requests": requests},
-        "data": {key: value for key, value in data.items() if key not in {"survey_ids", "organiser_id"}},
-        "results": results,
-        "target_p95_ms": P95_TARGET_MS,
-        "verdict": verdict,
-        "machine": {"uptime_before": load_before, "uptime_after": load_after, "cpus": os.cpu_count(),
-                    "python": platform.python_version(), "platform": platform.platform(), "commit": commit},
-    }, indent=2, ensure_ascii=False) + "\n")  # fmt: skip
-    say(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
-    return 0
+    return time_pages_and_report(
+        "dashboard", pages, args=args, data=data, private={"survey_ids", "organiser_id"}, measured="growth dashboard",
+        target_ms=P95_TARGET_MS, load_before=load_before,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -119,6 +119,35 @@ LEGAL_BODY = [
         "suppression en écrivant via la page Contact.</p>")},
 ]  # fmt: skip
 
+ACCESSIBILITY_BODY = [
+    {"type": "text", "value": (
+        "<p>L'association du Pôle de coopération du Val d'Arvière (fictive) s'engage à rendre son portail "
+        "accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.</p>"
+        "<h2>Résultats des tests</h2><p>Chaque écran est vérifié à chaque version avec axe-core sur téléphone, "
+        "tablette et ordinateur ; aucun audit complet selon le RGAA n'a encore été mené.</p>"
+        "<h2>Voies de recours</h2><p>Si vous signalez un défaut d'accessibilité sans obtenir de réponse, vous "
+        "pouvez écrire au Défenseur des droits.</p>")},
+]  # fmt: skip
+
+
+def _footer_pages_chosen(home, *, legal, statement) -> None:
+    """The demo's footer links its legal notice and its accessibility statement (not compliant: no RGAA audit
+    was made, as the statement says); a choice staff made stays."""
+    from wagtail.models import Site
+
+    from .models import SiteIdentity
+
+    site = Site.objects.filter(root_page=home).first() or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    identity, _ = SiteIdentity.objects.get_or_create(site=site)
+    if identity.accessibility_page_id is None:
+        identity.accessibility_page = statement
+        identity.accessibility_statement_date = datetime.date(2026, 12, 1)
+    identity.legal_notice_page = identity.legal_notice_page or legal
+    identity.save()
+
+
 CONTACT_FIELDS = [
     ("Nom et prénom", "singleline", True, "", ""),
     ("Organisation", "singleline", False, "", ""),
@@ -242,7 +271,11 @@ def load_pages(*, axes, clubs) -> HomePage:
         ]  # fmt: skip
         upsert_page(home, StandardPage, "a-propos", title="À propos", intro="Qui nous sommes et comment nous agissons.",
                 body=about_body)  # fmt: skip
-        upsert_page(home, StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_BODY)
+        legal = upsert_page(home, StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_BODY)
+        statement = upsert_page(
+            home, StandardPage, "accessibilite", title="Déclaration d'accessibilité", body=ACCESSIBILITY_BODY
+        )
+        _footer_pages_chosen(home, legal=legal, statement=statement)
 
     services.publishing_setup()
     return home

@@ -392,6 +392,14 @@ def colour_field(verbose_name, help_text):
     return models.CharField(verbose_name, max_length=7, blank=True, validators=[HEX_COLOUR], help_text=help_text)
 
 
+class AccessibilityStatus(models.TextChoices):
+    """The three levels of the RGAA's compliance statement (French law asks every public site for it)."""
+
+    NONE = "none", _("not compliant")
+    PARTIAL = "partial", _("partially compliant")
+    FULL = "full", _("fully compliant")
+
+
 @register_setting(icon="site")
 class SiteIdentity(BaseSiteSetting):
     """The cluster's own identity, edited in the admin (Settings → Site identity).
@@ -446,6 +454,22 @@ class SiteIdentity(BaseSiteSetting):
     contact_page = optional_link(
         "wagtailcore.Page", _("contact page"), _("Empty: the site's first contact page, if any.")
     )
+    accessibility_status = models.CharField(
+        _("accessibility compliance (RGAA)"),
+        max_length=8,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.NONE,
+        help_text=_(
+            "Shown at the foot of every page, as the accessibility statement says. "
+            "Without an audit against the RGAA, the law asks for “not compliant”."
+        ),
+    )
+    accessibility_statement_date = models.DateField(
+        _("date of the accessibility statement"),
+        null=True,
+        blank=True,
+        help_text=_("Shown on the statement page, with the contact to report a problem."),
+    )
     footer_text = models.TextField(
         _("footer text"),
         blank=True,
@@ -472,7 +496,12 @@ class SiteIdentity(BaseSiteSetting):
             heading=_("Contact and legal"),
         ),
         MultiFieldPanel(
-            [FieldPanel("legal_notice_page"), FieldPanel("accessibility_page"), FieldPanel("contact_page")],
+            [
+                FieldPanel("legal_notice_page"),
+                FieldPanel("accessibility_page"),
+                FieldRowPanel([FieldPanel("accessibility_status"), FieldPanel("accessibility_statement_date")]),
+                FieldPanel("contact_page"),
+            ],
             heading=_("Footer menu"),
             help_text=_("Linked from the foot of every page, with the privacy policy."),
         ),

@@ -34,7 +34,11 @@ def test_demo_pages_build_the_tree_and_can_be_loaded_again(home, client):
 
     assert AxisPage.objects.count() == 3 and ClubPage.objects.count() == 2
     assert 4 <= NewsPage.objects.live().count() <= 6
-    assert set(StandardPage.objects.values_list("slug", flat=True)) == {"a-propos", "mentions-legales"}
+    assert set(StandardPage.objects.values_list("slug", flat=True)) == {"a-propos", "mentions-legales", "accessibilite"}
+    footer = client.get("/").content.decode().split('<footer class="site-footer">', 1)[1]
+    statement = StandardPage.objects.get(slug="accessibilite")
+    legal = StandardPage.objects.get(slug="mentions-legales")
+    assert f'<a href="{statement.url}">Accessibilité : non conforme</a>' in footer and f'href="{legal.url}"' in footer
     kinds = set(EventPage.objects.live().values_list("kind", flat=True))
     assert {"breakfast", "workshop", "after_work", "exchange_session"} <= kinds
     past = EventPage.objects.get(slug="assises-du-pole")

@@ -137,3 +137,40 @@ def test_the_logo_and_the_favicon_show_on_every_page(client, home):
     header = body.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
     assert 'class="brand-logo"' in header and 'alt=""' in header  # the name beside it is what is read out
     assert '<link rel="icon" href="' in body and 'type="image/png"' in body
+
+
+def test_every_page_states_its_accessibility_compliance_and_links_the_statement(client, home, administrator):
+    """RGAA: the foot of every page says how compliant the site is, "non conforme" until staff say
+    otherwise, and leads to the statement, which gives its date and who to write to."""
+    footer = client.get("/").content.decode().split('<footer class="site-footer">', 1)[1]
+    assert "Accessibilité : non conforme" in footer
+
+    statement = add_page(home, StandardPage, title="Déclaration d'accessibilité")
+    client.force_login(administrator)
+    response = client.post(
+        _edit_url(),
+        _form(
+            accessibility_page=statement.pk,
+            accessibility_status="partial",
+            accessibility_statement_date="2026-11-30",
+            contact_email="contact@val.example",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+
+    footer = client.get("/").content.decode().split('<footer class="site-footer">', 1)[1]
+    assert f'<a href="{statement.url}">Accessibilité : partiellement conforme</a>' in footer
+    body = client.get(statement.url).content.decode()
+    facts = body.split('class="card accessibility-facts"', 1)[1].split("</aside>", 1)[0]
+    assert "Partiellement conforme" in facts and '<time datetime="2026-11-30">30 novembre 2026</time>' in facts
+    assert 'href="mailto:contact@val.example"' in facts
+    # Other pages do not carry the statement's facts.
+    assert "accessibility-facts" not in client.get("/").content.decode()
+
+
+def test_an_unknown_compliance_level_is_refused_and_changes_nothing(client, home, administrator):
+    client.force_login(administrator)
+    response = client.post(_edit_url(), _form(name="Pôle", accessibility_status="parfait"))
+    assert response.status_code == 200
+    assert not SiteIdentity.objects.filter(name="Pôle").exists()
