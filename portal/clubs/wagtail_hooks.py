@@ -231,9 +231,7 @@ def _admin_join_request_decide(*, instance, by, save):
     """The admin's answer goes through the same services as the club's requests page (e-mails, the
     organisation and its membership on acceptance)."""
     if instance.status == JoinRequestStatus.ACCEPTED:
-        return services.join_request_accept(
-            join_request=instance, by=by, base_url=settings.WAGTAILADMIN_BASE_URL
-        )
+        return services.join_request_accept(join_request=instance, by=by, base_url=settings.WAGTAILADMIN_BASE_URL)
     if instance.status == JoinRequestStatus.REFUSED:
         if not instance.refusal_reason.strip():
             raise ValidationError({"refusal_reason": _("Say why: the firm is told.")})
