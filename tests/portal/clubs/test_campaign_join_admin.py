@@ -124,3 +124,17 @@ def test_a_refusal_needs_a_reason_and_an_answered_request_stays_answered(client,
     assert (join_request.status, join_request.refusal_reason, join_request.organisation) == (
         "refused", "Hors du parc", None,
     )  # fmt: skip
+
+
+def test_a_bad_filter_is_refused_without_an_error_page(client, administrator, two_clubs):
+    tanneries, _port = two_clubs
+    a_request(tanneries, "Imprimerie Vasseur", 5)
+    a_campaign(tanneries, "Petit-déjeuner de mars")
+    client.force_login(administrator)
+    for viewset, query in (
+        ("join-requests", "?created_at_from=hier&status=inconnu&club=abc"),
+        ("campaigns", "?starts_on_from=31/02/2026&kind=fax&club=999999"),
+    ):
+        response = client.get(reverse(f"{viewset}:index") + query)
+        assert response.status_code == 200
+        assert response.context["filters"].errors
