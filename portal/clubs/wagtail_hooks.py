@@ -271,6 +271,20 @@ class JoinRequestViewSet(PortalViewSet):
     ]  # fmt: skip
     form_fields = ["status", "refusal_reason"]
 
+    def get_form_class(self, for_update=False):
+        base = super().get_form_class(for_update)
+
+        class AnswerForm(base):
+            """The answer only: accept or refuse (waiting is no answer)."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["status"].choices = [
+                    (value, label) for value, label in JoinRequestStatus.choices if value != JoinRequestStatus.PENDING
+                ]
+
+        return AnswerForm
+
     def get_queryset(self, request):
         return JoinRequest.objects.select_related("club", "zone")
 
