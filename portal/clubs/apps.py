@@ -42,6 +42,9 @@ class ClubsConfig(AppConfig):
                 for name in crud("clubs", model)
             ),
             "clubs.view_firmimport",
+            "clubs.view_campaign",
+            "clubs.view_joinrequest",
+            "clubs.change_joinrequest",
         )
         grant(PersonRole.COORDINATOR, "clubs.view_club")
         # The exchange organisers see the list of their clubs; the clubs' screens are the animators'
@@ -58,4 +61,8 @@ class ClubsConfig(AppConfig):
             "clubs.view_clubstagechange",
             "clubs.view_growthtarget",
             "clubs.view_firmimport",
+            # Their clubs' campaigns and membership requests (answered through the services, see wagtail_hooks).
+            "clubs.view_campaign",
+            "clubs.view_joinrequest",
+            "clubs.change_joinrequest",
         )

@@ -1,19 +1,28 @@
 """The clubs inside the Wagtail admin (their own menu). Saves go through the services; stages and
 mergers change on the organisers' page of each club, imports run from the organisers' page."""
 
+import django_filters
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from portal.admin import PortalViewSet
 
 from . import permissions, services
 from .models import (
+    Campaign,
     Club,
     ClubBoardMember,
     ClubStageChange,
     FirmImport,
     GrowthTarget,
+    JoinRequest,
+    JoinRequestStatus,
     ProspectContact,
     ProspectFile,
     Survey,
@@ -167,6 +176,119 @@ class SurveyViewSet(PortalViewSet):
         return Survey.objects.select_related("club")
 
 
+class _ServicesOnlyPolicy(ModelPermissionPolicy):
+    """The admin actions no service backs are nobody's, not even a superuser's: the row is written
+    on the site (a campaign is started, a firm asks to join), the admin lists it."""
+
+    def __init__(self, model, *, refused):
+        super().__init__(model)
+        self.refused = frozenset(refused)
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+# A campaign is started (its firms shared out) on the campaigns' page; no service renames or deletes one.
+register_permission_policy(Campaign, _ServicesOnlyPolicy(Campaign, refused=("add", "change", "delete")),
+                           exact_class=True)  # fmt: skip
+# A request comes from the site's form; the admin answers it (accept or refuse), never adds or deletes one.
+register_permission_policy(JoinRequest, _ServicesOnlyPolicy(JoinRequest, refused=("add", "delete")),
+                           exact_class=True)  # fmt: skip
+
+
+class CampaignFilterSet(WagtailFilterSet):
+    starts_on = django_filters.DateFromToRangeFilter(label=_("starts on"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Campaign
+        fields = ["club", "kind", "starts_on"]
+
+
+class CampaignViewSet(PortalViewSet):
+    """The clubs' campaigns, to find and open; they are started and followed on the campaigns' page."""
+
+    name = "campaigns"
+    model = Campaign
+    icon = "mail"
+    menu_label = _("Campaigns")
+    scope_queryset = staticmethod(permissions.campaigns_visible)
+    list_display = ["title", "club", "zone", "kind", "starts_on"]
+    filterset_class = CampaignFilterSet
+    list_export = ["title", "club", "zone", "kind", "goal", "starts_on", "created_by"]
+    search_fields = ["title", "goal"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["title", "club", "zone", "kind", "goal", "starts_on", "created_by", "created_at"]
+    form_fields = ["title"]  # never saved: the policy refuses every write
+
+    def get_queryset(self, request):
+        return Campaign.objects.select_related("club", "zone")
+
+
+def _admin_join_request_decide(*, instance, by, save):
+    """The admin's answer goes through the same services as the club's requests page (e-mails, the
+    organisation and its membership on acceptance)."""
+    if instance.status == JoinRequestStatus.ACCEPTED:
+        return services.join_request_accept(join_request=instance, by=by, base_url=settings.WAGTAILADMIN_BASE_URL)
+    if instance.status == JoinRequestStatus.REFUSED:
+        if not instance.refusal_reason.strip():
+            raise ValidationError({"refusal_reason": _("Say why: the firm is told.")})
+        return services.join_request_refuse(join_request=instance, by=by, reason=instance.refusal_reason)
+    raise ValidationError({"status": _("Accept or refuse the request.")})
+
+
+class JoinRequestFilterSet(WagtailFilterSet):
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("received"), field_name="created_at__date", widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = JoinRequest
+        fields = ["club", "status", "created_at"]
+
+
+class JoinRequestViewSet(PortalViewSet):
+    """Firms' requests to join a club: an animator sees their clubs' and answers them here or on the
+    club's requests page."""
+
+    name = "join-requests"
+    model = JoinRequest
+    icon = "user"
+    menu_label = _("Membership requests")
+    save_service = staticmethod(_admin_join_request_decide)
+    scope_queryset = staticmethod(permissions.join_requests_visible)
+    list_display = ["name", "club", "zone", "last_name", "status", "created_at"]
+    filterset_class = JoinRequestFilterSet
+    list_export = ["name", "siret", "club", "zone", "first_name", "last_name", "email", "status", "created_at"]
+    search_fields = ["name", "siret", "email", "last_name", "commune"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "name", "siret", "naf_code", "kind", "headcount_band", "address", "postcode", "commune", "phone",
+        "first_name", "last_name", "email", "job_title", "colleagues", "message", "club", "zone", "status",
+        "refusal_reason", "organisation", "decided_by", "decided_at", "created_at",
+    ]  # fmt: skip
+    form_fields = ["status", "refusal_reason"]
+
+    def get_form_class(self, for_update=False):
+        base = super().get_form_class(for_update)
+
+        class AnswerForm(base):
+            """The answer only: accept or refuse (waiting is no answer)."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["status"].choices = [
+                    (value, label) for value, label in JoinRequestStatus.choices if value != JoinRequestStatus.PENDING
+                ]
+
+        return AnswerForm
+
+    def get_queryset(self, request):
+        return JoinRequest.objects.select_related("club", "zone")
+
+
 class ClubsViewSetGroup(ModelViewSetGroup):
     menu_label = _("Clubs")
     menu_icon = "home"
@@ -180,6 +302,8 @@ class ClubsViewSetGroup(ModelViewSetGroup):
         ProspectFileViewSet,
         FirmImportViewSet,
         SurveyViewSet,
+        CampaignViewSet,
+        JoinRequestViewSet,
     )
 
 

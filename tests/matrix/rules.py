@@ -90,6 +90,16 @@ clubs.admin.surveys.add_cluster            NN    NN    NN    NN    NN    YY
 clubs.admin.surveys.edit                   NN    NN    NN    YN    NN    YY
 clubs.admin.surveys.delete                 NN    NN    NN    YN    NN    YY
 clubs.admin.surveys.history                NN    NN    NN    YN    NN    YY
+# Campaigns and membership requests in the admin (#18): listed, exported and opened by their
+# club's animators; a request is answered there (edit) through the services.
+clubs.admin.campaigns.list                 NN    NN    NN    YN    NN    YY
+clubs.admin.campaigns.export               NN    NN    NN    YN    NN    YY
+clubs.admin.campaigns.inspect              NN    NN    NN    YN    NN    YY
+clubs.admin.join_requests.list             NN    NN    NN    YN    NN    YY
+clubs.admin.join_requests.export           NN    NN    NN    YN    NN    YY
+clubs.admin.join_requests.inspect          NN    NN    NN    YN    NN    YY
+clubs.admin.join_requests.edit             NN    NN    NN    YN    NN    YY
+clubs.admin.join_requests.answer           NN    NN    NN    YN    NN    YY
 
 
 # --- knowledge/exchange --------------------------------------------------------------------------

@@ -612,3 +612,48 @@ def admin_surveys_delete(world, user, inside):
 @probe("clubs.admin.surveys.history")
 def admin_surveys_history(world, user, inside):
     return admin_page_opens(user, "surveys", "history", survey(world, inside).pk)
+
+
+@probe("clubs.admin.campaigns.list")
+def admin_campaigns_list(world, user, inside):
+    return admin_list_shows(user, "campaigns", _campaign(world, inside).title)
+
+
+@probe("clubs.admin.campaigns.export")
+def admin_campaigns_export(world, user, inside):
+    return admin_export_has(user, "campaigns", _campaign(world, inside).title)
+
+
+@probe("clubs.admin.campaigns.inspect")
+def admin_campaigns_inspect(world, user, inside):
+    return admin_page_opens(user, "campaigns", "inspect", _campaign(world, inside).pk)
+
+
+@probe("clubs.admin.join_requests.list")
+def admin_join_requests_list(world, user, inside):
+    return admin_list_shows(user, "join-requests", _join_request(world, inside).name)
+
+
+@probe("clubs.admin.join_requests.export")
+def admin_join_requests_export(world, user, inside):
+    return admin_export_has(user, "join-requests", _join_request(world, inside).name)
+
+
+@probe("clubs.admin.join_requests.inspect")
+def admin_join_requests_inspect(world, user, inside):
+    return admin_page_opens(user, "join-requests", "inspect", _join_request(world, inside).pk)
+
+
+@probe("clubs.admin.join_requests.edit")
+def admin_join_requests_edit(world, user, inside):
+    return admin_page_opens(user, "join-requests", "edit", _join_request(world, inside).pk)
+
+
+@probe("clubs.admin.join_requests.answer")
+def admin_join_requests_answer(world, user, inside):
+    join_request = _join_request(world, inside)
+    client_for(user).post(
+        reverse("join-requests:edit", args=[join_request.pk]), {"status": "refused", "refusal_reason": "Hors du parc"}
+    )
+    join_request.refresh_from_db()
+    return join_request.status == "refused"
