@@ -105,6 +105,7 @@ def get(client, index, **params):
 def test_the_news_index_filters_by_club_and_keeps_the_filter_in_its_links(client, site, news_index):
     html = get(client, news_index)
     assert 'name="axe"' in html and 'name="club"' in html and "Club des Tanneries</option>" in html
+    assert ">Filtrer</button>" in html  # without JavaScript, the button applies the filters
     html = get(client, news_index, club=site["tanneries"].pk)
     assert "Benne partagée aux Tanneries" in html and "Covoiturage aux Tanneries" in html
     assert "Nouvelle de la Gare" not in html and "Assemblée générale" not in html
