@@ -271,10 +271,15 @@ class NewsIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "")[:100]
-        news = selectors.latest_news(**self.scope(), tag=tag, user=request.user)
+        scope = self.scope()
+        # The site-wide index filters by axis and by club; an axis's or a club's own index is one already.
+        filters = selectors.index_filters(request.GET, user=request.user) if scope["within"] is None else None
+        chosen = filters.chosen() if filters else {}
+        news = selectors.latest_news(**scope, tag=tag, user=request.user, **chosen)
         context["news_page"] = page_of(request, news, INDEX_PAGE_SIZE)
         context["tag"] = tag
-        context["query_string"] = query_string({"tag": tag})
+        context["filters"] = filters
+        context["query_string"] = query_string({"tag": tag, **(filters.params() if filters else {})})
         return context
 
 

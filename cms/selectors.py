@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,16 +49,83 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset
 
 
+# --- Filters of the site-wide news index and agenda --------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexFilters:
+    """The "Axe" and "Club" filters of a site-wide index: the choices, what the query string chose,
+    and whether it named something that is not (or no longer) a live page the visitor may open."""
+
+    axes: list = field(default_factory=list)
+    clubs: list = field(default_factory=list)
+    axis_page: AxisPage | None = None
+    club_page: ClubPage | None = None
+    unknown: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.axis_page is not None or self.club_page is not None
+
+    def chosen(self) -> dict:
+        """The keyword arguments of latest_news, upcoming_events and past_events."""
+        return {"axis_page": self.axis_page, "club_page": self.club_page}
+
+    def params(self) -> dict:
+        """The filters as query-string parameters, for the pagination links."""
+        return {
+            "axe": self.axis_page.pk if self.axis_page else "",
+            "club": self.club_page.pk if self.club_page else "",
+        }
+
+
+def index_filters(params, *, user=None) -> IndexFilters:
+    """Reads ?axe=<axis page id>&club=<club page id>. A value that names no live axis or club page
+    the user may open is ignored (everything is shown) and flagged `unknown`, never an error."""
+    axes = list(visible_to(AxisPage.objects.live(), user).only("pk", "title", "path", "axis_id").order_by("title"))
+    clubs = list(visible_to(ClubPage.objects.live(), user).only("pk", "title", "path").order_by("title"))
+    chosen, unknown = {}, False
+    for name, choices in (("axe", axes), ("club", clubs)):
+        raw = (params.get(name) or "").strip()[:20]
+        if not raw:
+            continue
+        chosen[name] = next((page for page in choices if str(page.pk) == raw), None)
+        unknown = unknown or chosen[name] is None
+    return IndexFilters(
+        axes=axes, clubs=clubs, axis_page=chosen.get("axe"), club_page=chosen.get("club"), unknown=unknown
+    )
+
+
+def filter_by_pages(
+    queryset: QuerySet, *, axis_page: AxisPage | None = None, club_page: ClubPage | None = None
+) -> QuerySet:
+    """Pages of an axis (tagged with its axis, or living under its page) and of a club (living under
+    its page); both given, the pages of both."""
+    if axis_page is not None:
+        queryset = queryset.filter(Q(path__startswith=axis_page.path) | Q(axis_id=axis_page.axis_id))
+    if club_page is not None:
+        queryset = queryset.filter(path__startswith=club_page.path)
+    return queryset
+
+
 # --- News ---------------------------------------------------------------------------------------
 
 
 def latest_news(
-    *, within: Page | None = None, axis: Axis | None = None, tag: str = "", user=None
+    *,
+    within: Page | None = None,
+    axis: Axis | None = None,
+    tag: str = "",
+    user=None,
+    axis_page: AxisPage | None = None,
+    club_page: ClubPage | None = None,
 ) -> QuerySet[NewsPage]:
-    """Live news, latest first, that `user` may open (public ones only without a user)."""
+    """Live news, latest first, that `user` may open (public ones only without a user); with
+    `axis_page` or `club_page`, only that axis's or club's (see `filter_by_pages`)."""
     queryset = NewsPage.objects.live().select_related("feature_image", "axis").prefetch_related("tags")
     queryset = visible_to(queryset, user)
     queryset = page_scope(queryset, within=within, axis=axis)
+    queryset = filter_by_pages(queryset, axis_page=axis_page, club_page=club_page)
     if tag:
         queryset = queryset.filter(tags__slug=tag)
     return queryset.order_by("-date", "-first_published_at", "-pk")

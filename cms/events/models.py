@@ -25,7 +25,7 @@ from cms.blocks import BodyBlock
 from cms.forms import ScopedPageForm
 from cms.models import INDEX_PAGE_SIZE, INTRO_FEATURES, axis_field, image_field, index_scope
 from portal.members.models import Person
-from portal.pagination import page_of
+from portal.pagination import page_of, query_string
 
 
 class EventIndexPage(Page):
@@ -45,12 +45,20 @@ class EventIndexPage(Page):
         return index_scope(self)
 
     def get_context(self, request, *args, **kwargs):
+        from cms import selectors as cms_selectors
+
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
         scope = {**self.scope(), "user": request.user}
+        # The site-wide agenda filters by axis and by club; an axis's or a club's own agenda is one already.
+        filters = cms_selectors.index_filters(request.GET, user=request.user) if scope["within"] is None else None
+        if filters is not None:
+            scope.update(filters.chosen())
         context["upcoming_events"] = selectors.upcoming_events(**scope)
         context["past_page"] = page_of(request, selectors.past_events(**scope), INDEX_PAGE_SIZE)
+        context["filters"] = filters
+        context["query_string"] = query_string(filters.params()) if filters else ""
         return context
 
 

@@ -6,14 +6,23 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from cms.selectors import page_scope, visible_to
+from cms.models import AxisPage, ClubPage
+from cms.selectors import filter_by_pages, page_scope, visible_to
 from workgroups.models import Axis
 
 from .models import EventFeedback, EventIndexPage, EventPage, EventRegistration, EventSeriesPage, RegistrationStatus
 
 
-def upcoming_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
-    """Live events that have not ended, soonest first, that `user` may open (public ones without a user).
+def upcoming_events(
+    *,
+    within: Page | None = None,
+    axis: Axis | None = None,
+    user=None,
+    axis_page: AxisPage | None = None,
+    club_page: ClubPage | None = None,
+) -> QuerySet[EventPage]:
+    """Live events that have not ended, soonest first, that `user` may open (public ones without a user);
+    with `axis_page` or `club_page`, only that axis's or club's (cms.selectors.filter_by_pages).
 
     The occurrences of a series are events like the others; a cancelled date is no longer listed."""
     queryset = (
@@ -22,11 +31,20 @@ def upcoming_events(*, within: Page | None = None, axis: Axis | None = None, use
         .select_related("feature_image", "axis")
     )
     queryset = visible_to(queryset, user)
+    queryset = filter_by_pages(queryset, axis_page=axis_page, club_page=club_page)
     return page_scope(queryset, within=within, axis=axis).order_by("start", "pk")
 
 
-def past_events(*, within: Page | None = None, axis: Axis | None = None, user=None) -> QuerySet[EventPage]:
-    """The archive: live events that have ended, latest first, with their number of participants."""
+def past_events(
+    *,
+    within: Page | None = None,
+    axis: Axis | None = None,
+    user=None,
+    axis_page: AxisPage | None = None,
+    club_page: ClubPage | None = None,
+) -> QuerySet[EventPage]:
+    """The archive: live events that have ended, latest first, with their number of participants
+    (filtered as `upcoming_events` is)."""
     queryset = (
         visible_to(EventPage.objects.live(), user)
         .filter(end__lt=timezone.now(), cancelled_at__isnull=True)
@@ -39,6 +57,7 @@ def past_events(*, within: Page | None = None, axis: Axis | None = None, user=No
             present_count=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
         )
     )
+    queryset = filter_by_pages(queryset, axis_page=axis_page, club_page=club_page)
     return page_scope(queryset, within=within, axis=axis).order_by("-start", "-pk")
 
 
