@@ -18,8 +18,13 @@ def _edit_url():
 
 
 def _form(**fields):
-    editable = [field.name for field in SiteIdentity._meta.get_fields() if getattr(field, "editable", False)]
-    blank = dict.fromkeys((name for name in editable if name not in ("id", "site")), "")
+    """The settings form as an administrator leaves it: every field empty, the choices at their default."""
+    editable = [
+        field
+        for field in SiteIdentity._meta.get_fields()
+        if getattr(field, "editable", False) and field.name not in ("id", "site")
+    ]
+    blank = {field.name: field.default if field.choices and field.has_default() else "" for field in editable}
     return blank | fields
 
 
