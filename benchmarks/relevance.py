@@ -109,8 +109,9 @@ def searcher_grants() -> dict[str, list[str]]:
 
 
 def index_demo(backend) -> dict[tuple[str, str], int]:
-    """Rebuilds `backend`'s index from the database; returns how many documents have each (type, title)."""
-    from search.indexing import documents_in_batches
+    """Rebuilds `backend`'s index from the database, with the synonyms kept there (as rebuild_index
+    does); returns how many documents have each (type, title)."""
+    from search.indexing import documents_in_batches, push_synonyms
 
     counts: dict[tuple[str, str], int] = {}
 
@@ -120,6 +121,7 @@ def index_demo(backend) -> dict[tuple[str, str], int]:
                 counts[document.type, document.title] = counts.get((document.type, document.title), 0) + 1
             yield batch
 
+    push_synonyms(backend)
     backend.rebuild(counted())
     backend.refresh()
     return counts

@@ -26,6 +26,8 @@ from .models import IndexOutbox, OutboxAction
 
 logger = logging.getLogger(__name__)
 
+# The outbox's row for the synonyms (not a document type: no app registers it).
+SYNONYMS = "search:synonyms"
 BACKOFF_BASE = datetime.timedelta(seconds=10)
 BACKOFF_MAX = datetime.timedelta(hours=1)
 
@@ -64,6 +66,19 @@ def schedule_index_many(model: type[models.Model], object_ids) -> int:
     )
     _drain_on_commit()
     return len(object_ids)
+
+
+def schedule_synonyms() -> IndexOutbox:
+    """Queues sending the whole list of synonym rules (search.models.SynonymRule) to the backend."""
+    return _schedule(OutboxAction.INDEX, SYNONYMS, "all")
+
+
+def push_synonyms(backend: SearchBackend) -> None:
+    """Sends the synonym rules kept in the database to the backend (before a rebuild: a new search
+    server starts with the portal's defaults)."""
+    from .selectors import synonym_rules
+
+    backend.put_synonyms(synonym_rules())
 
 
 def schedule_delete(doc_type: str, object_id) -> IndexOutbox:
@@ -155,6 +170,7 @@ def upgrade_outdated_index(backend: SearchBackend) -> dict | None:
         if not backend.index_outdated():
             return None
         logger.warning("The %s search index was made by an older version of the portal: rebuilding it.", backend.name)
+        push_synonyms(backend)
         report = backend.rebuild(documents_in_batches())
     except Exception:  # noqa: BLE001 - a search server down must not fail the drain's caller
         logger.exception("Could not rebuild the outdated search index; run `manage.py rebuild_index`.")
@@ -164,6 +180,9 @@ def upgrade_outdated_index(backend: SearchBackend) -> dict | None:
 
 
 def _apply(backend: SearchBackend, doc_type: str, object_ids: list[str], latest: dict) -> None:
+    if doc_type == SYNONYMS:
+        push_synonyms(backend)
+        return
     indexable = registry.get(doc_type)
     wanted = [object_id for object_id in object_ids if latest[(doc_type, object_id)][-1].action == OutboxAction.INDEX]
     documents, present = [], set()

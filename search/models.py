@@ -129,3 +129,36 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.query} ({self.results})"
+
+
+class SynonymRule(models.Model):
+    """One rule of the French synonyms applied when searching, as the administrators keep them.
+
+    Written in Solr's format ("dechet, ordure" makes the words equivalent, "covoit => covoiturage"
+    rewrites the left side into the right). Elasticsearch holds them in a synonyms set used by the
+    search analyser only, so a change applies to the next search without rebuilding the index; the
+    outbox carries it there (search.indexing.schedule_synonyms), so a change made while the search server
+    is down is applied when it is back.
+    """
+
+    rule = models.CharField(
+        _("words"),
+        max_length=500,
+        unique=True,
+        help_text=_(
+            "Words separated by commas find each other (“déchet, ordure”); “covoit => covoiturage” "
+            "searches the right side when the left one is typed. Applied to the next searches."
+        ),
+    )
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("Why this rule (for the other administrators).")
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["rule"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return self.rule

@@ -1,12 +1,16 @@
-"""Writes of search/ besides the index: the log of the searches made (without anyone in it)."""
+"""Writes of search/ besides the index: the log of the searches made (without anyone in it), the
+synonyms the administrators keep."""
 
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from . import text
-from .models import SearchLog
+from . import indexing, permissions, text
+from .models import SearchLog, SynonymRule
+from .synonyms import FRENCH_SYNONYMS, normalise_rule
 
 MAX_FACET_VALUES = 40
 
@@ -42,3 +46,40 @@ def search_log_purge(cutoff: datetime.datetime) -> int:
     """Removes the searches logged before `cutoff`'s day (the privacy app's retention rule)."""
     deleted, _by_model = SearchLog.objects.filter(day__lt=cutoff.date()).delete()
     return deleted
+
+
+@transaction.atomic
+def synonym_save(*, rule: SynonymRule, by) -> SynonymRule:
+    """Saves a new or changed synonym rule (normalised, see search.synonyms.normalise_rule) and queues
+    it for the search server, where it applies to the next search without a rebuild."""
+    if not permissions.may_edit_synonyms(by):
+        raise PermissionDenied
+    try:
+        rule.rule = normalise_rule(rule.rule)
+    except ValidationError as error:
+        raise ValidationError({"rule": error.messages}) from error
+    rule.note = " ".join((rule.note or "").split())
+    if SynonymRule.objects.filter(rule=rule.rule).exclude(pk=rule.pk).exists():
+        raise ValidationError({"rule": _("This rule already exists.")})
+    rule.save()
+    indexing.schedule_synonyms()
+    return rule
+
+
+@transaction.atomic
+def synonym_delete(*, rule: SynonymRule, by) -> None:
+    if not permissions.may_edit_synonyms(by):
+        raise PermissionDenied
+    rule.delete()
+    indexing.schedule_synonyms()
+
+
+@transaction.atomic
+def synonyms_seed_defaults() -> int:
+    """Fills an empty list with the portal's default rules; returns how many were added. Only the demo
+    calls it: an install's list is filled by its migration, then it is the administrators'."""
+    if SynonymRule.objects.exists():
+        return 0
+    SynonymRule.objects.bulk_create(SynonymRule(rule=normalise_rule(rule)) for rule in FRENCH_SYNONYMS)
+    indexing.schedule_synonyms()
+    return len(FRENCH_SYNONYMS)

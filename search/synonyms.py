@@ -5,8 +5,24 @@ One rule per line, in Solr's format: "a, b, c" makes the words equivalent, "a =>
 Words are written in lower case without accents; the rules go through the same analysis as the
 query (folded, stemmed), so "ordure" also covers "ordures"; multi-word synonyms are allowed
 ("chariot elevateur"). Keep each group narrow: a synonym widens
-every search that contains it. An administrators' screen to edit them is a later step of issue #24.
+every search that contains it.
+
+The administrators edit the rules in the admin (search.models.SynonymRule, first filled with the
+list below by a migration); Elasticsearch reads them from a synonyms set that the search analyser
+reloads by itself when it changes. The list below is what a new search server starts with until the
+rules kept in the database reach it.
 """
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_TERM_LENGTH = 60
+MAX_TERMS = 20
+# Letters (accented too), digits, spaces, apostrophes and hyphens: anything else would be read by
+# Elasticsearch's rule parser (commas, "=>", "#", backslashes) or not be a word at all.
+TERM = re.compile(r"^[\w' \u2019-]+$")
 
 FRENCH_SYNONYMS = [
     "dechet, ordure, detritus",
@@ -27,3 +43,45 @@ FRENCH_SYNONYMS = [
     "asso, association",
     "ess, economie sociale et solidaire",
 ]
+
+
+def _terms(side: str) -> list[str]:
+    terms = [" ".join(term.split()).lower() for term in side.split(",")]
+    if any(not term for term in terms):
+        raise ValidationError(_("A word is missing between two commas."), code="empty")
+    for term in terms:
+        if len(term) > MAX_TERM_LENGTH:
+            message = _("“%(term)s” is too long: %(max)d characters at most.")
+            raise ValidationError(message % {"term": term[:20] + "…", "max": MAX_TERM_LENGTH}, code="long")
+        if not TERM.match(term) or term.replace("_", "") != term:
+            raise ValidationError(
+                _("“%(term)s” may only hold letters, digits, spaces, apostrophes and hyphens.") % {"term": term},
+                code="characters",
+            )
+    return list(dict.fromkeys(terms))
+
+
+def normalise_rule(text: str) -> str:
+    """The rule as Elasticsearch will read it ("a, b" or "a, b => c"), or a ValidationError in French.
+
+    Lower case, spaces collapsed, each word once; at least two words for an equivalence.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write at least two words separated by a comma."), code="required")
+    sides = text.split("=>")
+    if len(sides) > 2:
+        raise ValidationError(_("A rule holds “=>” once at most."), code="arrows")
+    if len(sides) == 2:
+        left, right = _terms(sides[0]), _terms(sides[1])
+        if len(left) + len(right) > MAX_TERMS:
+            raise ValidationError(_("%(max)d words at most in one rule.") % {"max": MAX_TERMS}, code="many")
+        if set(left) & set(right):
+            raise ValidationError(_("A word cannot be rewritten into itself."), code="itself")
+        return f"{', '.join(left)} => {', '.join(right)}"
+    terms = _terms(text)
+    if len(terms) < 2:
+        raise ValidationError(_("Write at least two words separated by a comma."), code="single")
+    if len(terms) > MAX_TERMS:
+        raise ValidationError(_("%(max)d words at most in one rule.") % {"max": MAX_TERMS}, code="many")
+    return ", ".join(terms)

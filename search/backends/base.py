@@ -41,6 +41,9 @@ class SearchBackend(abc.ABC):
     def refresh(self) -> None:  # noqa: B027 - a no-op where writes are searchable at once
         """Makes the writes done so far searchable now (Elasticsearch does it by itself within a second)."""
 
+    def put_synonyms(self, rules: list[str]) -> None:  # noqa: B027 - a backend without synonyms ignores them
+        """Replaces the synonym rules applied to the next searches (Solr format). Raises SearchUnavailable."""
+
     # --- Rebuilding ------------------------------------------------------------------------------
 
     @abc.abstractmethod

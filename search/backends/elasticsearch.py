@@ -12,6 +12,7 @@ are searched as well as they can be, never rejected with an error.
 """
 
 import concurrent.futures
+import contextlib
 import datetime
 import html
 import json
@@ -82,9 +83,12 @@ word_apostrophe = analysis_char_filter(
 )
 # "a" without its accent ("aide a domicile"): the _french_ list only has "à".
 folded_stop = token_filter("ptce_folded_stop", type="stop", stopwords=["a"])
-# Search-time only (see search/synonyms.py): documents are indexed without them.
+# Search-time only (see search/synonyms.py): documents are indexed without them. The indices are
+# created with this filter reading the backend's synonyms set instead (ElasticsearchBackend.
+# index_body), which the administrators' changes update without a rebuild.
+SYNONYMS_FILTER = "ptce_french_synonyms"
 french_synonyms = token_filter(
-    "ptce_french_synonyms", type="synonym_graph", synonyms=FRENCH_SYNONYMS, lenient=True, expand=True
+    SYNONYMS_FILTER, type="synonym_graph", synonyms=FRENCH_SYNONYMS, lenient=True, expand=True
 )
 
 # Stop words are removed before accents are folded: the _french_ list is written with accents.
@@ -117,7 +121,8 @@ spelling_analyzer = analyzer(
 # ElasticsearchBackend.ensure_current_mapping). 2: the apps' facets under `facets`, `subtitle`.
 # 3: the search analyser with synonyms, apostrophes between words, `all_text` for the tolerant query.
 # 4: `spelling`, the words as written, for "Did you mean…".
-MAPPING_VERSION = 4
+# 5: the synonyms read from a synonyms set the administrators edit.
+MAPPING_VERSION = 5
 MAPPING_VERSION_KEY = "ptce_mapping_version"
 
 
@@ -211,6 +216,7 @@ class ElasticsearchBackend(SearchBackend):
         self.index_prefix = config.get("INDEX_PREFIX", "ptce")
         self.replicas = int(config.get("REPLICAS", 0))
         self._mapping_current = False
+        self._synonyms_ready = False
 
     @property
     def alias(self) -> str:
@@ -232,9 +238,53 @@ class ElasticsearchBackend(SearchBackend):
         index.document(PortalDocument)
         return index
 
-    def index_body(self) -> dict:
-        """The settings (with the analysis) and mappings every versioned index is created with."""
-        return self.index_definition(f"{self.index_prefix}-0").to_dict()
+    def index_body(self, index: Index | None = None) -> dict:
+        """The settings (with the analysis) and mappings every versioned index is created with.
+
+        The synonyms filter reads the backend's synonyms set, updateable: a change of the set reloads
+        the search analyser of every index using it, with no rebuild.
+        """
+        body = (index or self.index_definition(f"{self.index_prefix}-0")).to_dict()
+        body["settings"]["analysis"]["filter"][SYNONYMS_FILTER] = {
+            "type": "synonym_graph",
+            "synonyms_set": self.synonyms_set,
+            "updateable": True,
+            "lenient": True,
+        }
+        return body
+
+    def _create_index(self, index: Index) -> None:
+        self._ensure_synonyms_set()
+        self.client.indices.create(index=index._name, **self.index_body(index))
+
+    # --- Synonyms --------------------------------------------------------------------------------
+
+    @property
+    def synonyms_set(self) -> str:
+        return f"{self.index_prefix}-synonyms"
+
+    def _ensure_synonyms_set(self) -> None:
+        """An index can only be created once its synonyms set exists: a new server gets the defaults
+        (search.synonyms), replaced by the rules kept in the database at the next push."""
+        if self._synonyms_ready:
+            return
+        try:
+            self.client.synonyms.get_synonym(id=self.synonyms_set, size=1)
+        except NotFoundError:
+            self._put_synonym_set(FRENCH_SYNONYMS)
+        self._synonyms_ready = True
+
+    def _put_synonym_set(self, rules: list[str]) -> None:
+        self.client.synonyms.put_synonym(
+            id=self.synonyms_set, synonyms_set=[{"id": f"rule-{n}", "synonyms": rule} for n, rule in enumerate(rules)]
+        )
+
+    def put_synonyms(self, rules: list[str]) -> None:
+        try:
+            self._put_synonym_set(rules)
+        except (ApiError, TransportError) as error:
+            raise SearchUnavailable(str(error)) from error
+        self._synonyms_ready = True
 
     def new_index_name(self) -> str:
         return f"{self.index_prefix}-{datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S%f}"
@@ -258,7 +308,7 @@ class ElasticsearchBackend(SearchBackend):
         first = f"{self.index_prefix}-0"
         if first not in indices:
             try:
-                self.index_definition(first).create()
+                self._create_index(self.index_definition(first))
             except ApiError as error:
                 if error.meta.status != 400 or "resource_already_exists" not in str(error):
                     raise
@@ -290,7 +340,10 @@ class ElasticsearchBackend(SearchBackend):
         """Deletes this prefix's indices and aliases (tests, and a full reset)."""
         for name in self.versioned_indices():
             self.client.indices.delete(index=name, ignore_unavailable=True)
+        with contextlib.suppress(NotFoundError):
+            self.client.synonyms.delete_synonym(id=self.synonyms_set)
         self._mapping_current = False
+        self._synonyms_ready = False
 
     # --- Writing ---------------------------------------------------------------------------------
 
@@ -354,7 +407,7 @@ class ElasticsearchBackend(SearchBackend):
         index = self.index_definition(name)
         index.settings(refresh_interval="-1")
         index.aliases(**{self.rebuilding_alias: {}})
-        index.create()
+        self._create_index(index)
         count = 0
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-rebuild") as sender:

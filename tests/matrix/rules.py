@@ -308,6 +308,10 @@ search.best_practices.in_review             NN    YN    YN    NN    NN    YY
 # results), administrators all of them, members nobody's.
 search.report                               NN    NN    YN    NN    NN    YY
 search.report_export                        NN    NN    YN    NN    NN    YY
+# The synonyms widen every member's searches: the administrators keep them (one list, the cluster's).
+search.admin.synonyms.list                  NN    NN    NN    NN    NN    YY
+search.admin.synonyms.add                   NN    NN    NN    NN    NN    YY
+search.admin.synonyms.delete                NN    NN    NN    NN    NN    YY
 
 
 # --- cms -----------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         seen = {"objects": 0}
         show = self._progress(total, seen)
         show(0)
+        indexing.push_synonyms(backend)
         result = backend.rebuild(indexing.documents_in_batches(batch_size, seen=seen), progress=show)
         if self.interactive:
             self.stderr.write("")

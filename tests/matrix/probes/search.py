@@ -11,10 +11,12 @@ from django.test import override_settings
 from django.urls import reverse
 
 from search.backend import get_backend
+from search.models import SynonymRule
 from search.registry import get as indexable
 from workgroups.models import Message
 
 from ..kit import allowed, client_for, probe
+from .clubs import admin_list_shows
 from .workgroups import AXIS, CLUB, own_workgroup
 
 DATABASE = {"BACKEND": "search.backends.database.DatabaseBackend"}
@@ -92,3 +94,29 @@ def search_report_export(world, user, inside):
         return False
     workbook = load_workbook(io.BytesIO(response.content))
     return any(word in str(value) for sheet in workbook for row in sheet.values for value in row)
+
+
+# --- The synonyms' admin screen (one list, the cluster's: inside and outside are the same) ----------
+
+
+def _synonym_rule():
+    return SynonymRule.objects.create(rule=f"mot{secrets.token_hex(4)}, terme{secrets.token_hex(4)}")
+
+
+@probe("search.admin.synonyms.list")
+def admin_synonyms_list(world, user, inside):
+    return admin_list_shows(user, "search-synonyms", _synonym_rule().rule)
+
+
+@probe("search.admin.synonyms.add")
+def admin_synonyms_add(world, user, inside):
+    word = f"mot{secrets.token_hex(4)}"
+    client_for(user).post(reverse("search-synonyms:add"), {"rule": f"{word}, synonyme", "note": ""})
+    return SynonymRule.objects.filter(rule=f"{word}, synonyme").exists()
+
+
+@probe("search.admin.synonyms.delete")
+def admin_synonyms_delete(world, user, inside):
+    rule = _synonym_rule()
+    client_for(user).post(reverse("search-synonyms:delete", args=[rule.pk]))
+    return not SynonymRule.objects.filter(pk=rule.pk).exists()
