@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
-def today() -> datetime.date:
+def portal_today() -> datetime.date:
     """The portal's today (Europe/Paris), asked when needed: between 23:00 and midnight UTC the
     machine's date is already yesterday's for the portal."""
     return timezone.localdate()
@@ -53,7 +53,7 @@ def morning():
             organisation=OrganisationFactory(name=name, zone=zone, phone=phone),
             assigned_to=claire.user,
             next_action=action,
-            next_action_due=today() - datetime.timedelta(days=days_late),
+            next_action_due=portal_today() - datetime.timedelta(days=days_late),
         )
     return claire
 
@@ -87,7 +87,7 @@ def test_my_calls_today_on_a_phone_and_a_desktop(
     log = page.get_by_role("region", name="Noter un contact")
     log.get_by_label("Ce qui a été dit").fill("Intéressée par le petit-déjeuner du club.")
     log.get_by_label("Prochaine action").select_option("visit")
-    log.get_by_label("À faire le").fill((today() + datetime.timedelta(days=7)).isoformat())
+    log.get_by_label("À faire le").fill((portal_today() + datetime.timedelta(days=7)).isoformat())
     log.get_by_role("button", name="Noter le contact").click()
     expect(page.get_by_role("region", name="Journal")).to_contain_text("Intéressée par le petit-déjeuner du club.")
     page.goto("/clubs/appels/")
