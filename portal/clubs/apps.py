@@ -45,6 +45,8 @@ class ClubsConfig(AppConfig):
             "clubs.view_campaign",
             "clubs.view_joinrequest",
             "clubs.change_joinrequest",
+            # The cluster's pace for its clubs (Settings → Clubs): the months before a stage warning.
+            "clubs.change_clubsettings",
         )
         grant(PersonRole.COORDINATOR, "clubs.view_club")
         # The exchange organisers see the list of their clubs; the clubs' screens are the animators'

@@ -5,10 +5,12 @@ The tables were first created by the members app (migrations/0001_initial.py say
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from portal.members.models import HeadcountBand, Organisation, OrganisationKind, Person, Zone
 from portal.members.validators import validate_naf, validate_siret
@@ -86,6 +88,32 @@ class Club(models.Model):
 
 
 # --- Club life cycle --------------------------------------------------------------------------
+
+
+def initial_stage_limit() -> int:
+    """What the cluster set before the limit was a setting: the PORTAL_CLUB_STAGE_MAX_MONTHS variable
+    (12 when unset) becomes the setting's first value, so nobody's warnings change on upgrade."""
+    return settings.PORTAL_CLUB_STAGE_MAX_MONTHS
+
+
+@register_setting(icon="time")
+class ClubSettings(BaseGenericSetting):
+    """The cluster's pace for its clubs, changed by its administrators without a deploy (Settings →
+    Clubs). Read through portal.clubs.selectors.stage_limit."""
+
+    stage_max_months = models.PositiveSmallIntegerField(
+        _("months in one stage before a warning"),
+        default=initial_stage_limit,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "A club that stays longer in one stage (emergence, needs collected, common actions) is pointed "
+            "out to its animators. 0: no warning."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("clubs")
+        verbose_name_plural = _("clubs")
 
 
 class ClubStageChange(models.Model):

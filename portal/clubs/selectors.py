@@ -540,12 +540,19 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return max(months, 0)
 
 
-def stage_overdue(club: Club, today: datetime.date | None = None) -> dict | None:
-    """The warning of a club that stays in a stage longer than the cluster's setting
-    (PORTAL_CLUB_STAGE_MAX_MONTHS): {"months", "limit"}, or None (in time, autonomous, merged)."""
-    from django.conf import settings
+def stage_limit() -> int:
+    """The months a club may stay in one stage before its animators are warned (0: never), as the
+    administrators set it (Settings → Clubs)."""
+    from .models import ClubSettings
 
-    limit = settings.PORTAL_CLUB_STAGE_MAX_MONTHS
+    return ClubSettings.load().stage_max_months
+
+
+def stage_overdue(club: Club, today: datetime.date | None = None, *, limit: int | None = None) -> dict | None:
+    """The warning of a club that stays in a stage longer than the cluster's setting (stage_limit;
+    `limit` when the caller read it already): {"months", "limit"}, or None (in time, autonomous,
+    merged, or no limit set)."""
+    limit = stage_limit() if limit is None else limit
     if club.stage == ClubStage.AUTONOMOUS or club.is_merged or not limit:
         return None
     months = months_between(club.stage_since, today or timezone.localdate())
@@ -582,11 +589,12 @@ def clubs_overview(user, today: datetime.date | None = None) -> list[Club]:
     """The running clubs with where each stands on its path: the current stage's checklist, the planned
     autonomy date; the accompanying person and the overdue warning for those who follow the club."""
     clubs = list(active_clubs().select_related("accompanied_by").prefetch_related("milestones"))
+    limit = stage_limit() if clubs else 0
     for club in clubs:
         milestones = list(club.milestones.all())
         club.checklist_done, club.checklist_total = current_stage_progress(club, milestones)
         club.follows_autonomy = permissions.can_follow_autonomy(user, club)
-        club.overdue = stage_overdue(club, today) if club.follows_autonomy else None
+        club.overdue = stage_overdue(club, today, limit=limit) if club.follows_autonomy else None
     return clubs
 
 

@@ -35,6 +35,8 @@ clubs.club.merge                           NN    NN    NN    NN    NN    YY
 # animators'; the warning of a club staying too long in a stage is shown to those who follow it.
 clubs.club.autonomy                        NN    NN    NN    YN    NN    YY
 clubs.overview.stage_warning               NN    NN    NN    YN    NN    YY
+# How long a club may stay in a stage before that warning is the cluster's (Settings → Clubs).
+clubs.settings.stage_limit                 NN    NN    NN    NN    NN    YY
 clubs.prospects.list                       NN    NN    NN    YN    NN    YY
 clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
 clubs.prospects.file                       NN    NN    NN    YN    NN    YY

@@ -9,7 +9,6 @@ import io
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
@@ -19,6 +18,7 @@ from portal.clubs.models import (
     Campaign,
     CampaignTarget,
     ClubBoardMember,
+    ClubSettings,
     ClubStageChange,
     FirmImport,
     GrowthTarget,
@@ -155,12 +155,22 @@ def overview_stage_warning(world, user, inside):
     type(the_club).objects.filter(pk=the_club.pk).update(
         stage="emergence", stage_since=datetime.date.today() - datetime.timedelta(days=730)
     )
-    with override_settings(PORTAL_CLUB_STAGE_MAX_MONTHS=12):
-        page = client_for(user).get(reverse("club:list"), headers={"accept-language": "en"}).content.decode()
+    limit = ClubSettings.load()
+    limit.stage_max_months = 12
+    limit.save()
+    page = client_for(user).get(reverse("club:list"), headers={"accept-language": "en"}).content.decode()
     row = (
         page.split(f">{escape(the_club.name)}</a>", 1)[1].split("</tr>", 1)[0] if escape(the_club.name) in page else ""
     )
     return "in this stage" in row
+
+
+@probe("clubs.settings.stage_limit")
+def settings_stage_limit(world, user, inside):
+    # The cluster's pace is one setting (one scope): inside and outside are the same screen.
+    url = reverse("wagtailsettings:edit", args=["clubs", "clubsettings", ClubSettings.load().pk])
+    client_for(user).post(url, {"stage_max_months": "30"})
+    return ClubSettings.load().stage_max_months == 30
 
 
 @probe("clubs.club.merge")

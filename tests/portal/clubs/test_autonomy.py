@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.clubs import services as club_services
-from portal.clubs.models import ClubMilestone, ClubStage, Milestone
+from portal.clubs.models import ClubMilestone, ClubSettings, ClubStage, Milestone
 from tests.factories import ClubFactory, PersonFactory
 
 from .conftest import animate
@@ -24,6 +24,11 @@ def client():
     language = translation.get_language()
     yield Client(headers={"accept-language": "en"})
     translation.activate(language)
+
+
+def set_stage_limit(months: int) -> None:
+    """As an administrator does in Settings → Clubs."""
+    ClubSettings.objects.update_or_create(pk=ClubSettings.load().pk, defaults={"stage_max_months": months})
 
 
 def _months_ago(months: int) -> datetime.date:
@@ -40,8 +45,8 @@ def clubs(organiser):
     return {"stalled": stalled, "moving": moving, "autonomous": autonomous, "other": someone_elses}
 
 
-def test_the_overview_warns_the_animator_of_her_club_staying_too_long_in_a_stage(client, organiser, clubs, settings):
-    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 12
+def test_the_overview_warns_the_animator_of_her_club_staying_too_long_in_a_stage(client, organiser, clubs):
+    set_stage_limit(12)
     client.force_login(organiser)
     rows = _rows(client.get(reverse("club:list")).content.decode())
     assert "months in this stage" in rows["Club des Tanneries"]  # 14 months > 12
@@ -49,18 +54,18 @@ def test_the_overview_warns_the_animator_of_her_club_staying_too_long_in_a_stage
     assert "in this stage" not in rows["Club des Anciens"]  # autonomous: no more stage to leave
     assert "in this stage" not in rows["Club d'ailleurs"]  # not her club: not hers to follow
 
-    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 24  # the cluster's own pace
+    set_stage_limit(24)  # the cluster's own pace
     rows = _rows(client.get(reverse("club:list")).content.decode())
     assert "in this stage" not in rows["Club des Tanneries"]
 
-    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 12
+    set_stage_limit(12)
     client.logout()  # visitors see where each club is, not the warnings
     rows = _rows(client.get(reverse("club:list")).content.decode())
     assert "in this stage" not in rows["Club des Tanneries"] and "2/4" in rows["Club des Tanneries"]
 
 
-def test_the_club_back_office_explains_the_warning(client, organiser, clubs, settings):
-    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 12
+def test_the_club_back_office_explains_the_warning(client, organiser, clubs):
+    set_stage_limit(12)
     client.force_login(organiser)
     page = client.get(reverse("club:detail", args=[clubs["stalled"].slug])).content.decode()
     assert "for 14 months, longer than the cluster's 12" in page
@@ -113,3 +118,30 @@ def _rows(html: str) -> dict[str, str]:
         name = row.split("</a>")[0].rsplit(">", 1)[-1]
         rows[name.replace("&#x27;", "'")] = row
     return rows
+
+
+def test_the_first_limit_is_the_one_the_cluster_had_set_in_its_environment(db, settings):
+    settings.PORTAL_CLUB_STAGE_MAX_MONTHS = 18  # what a cluster set before the limit was a setting
+    assert ClubSettings.load().stage_max_months == 18
+
+
+def test_an_administrator_changes_the_limit_in_the_settings_and_a_wrong_one_changes_nothing(
+    administrator, organiser, clubs
+):
+    admin = Client(headers={"accept-language": "fr"})
+    admin.force_login(administrator)
+    url = reverse("wagtailsettings:edit", args=["clubs", "clubsettings", ClubSettings.load().pk])
+    refused = admin.post(url, {"stage_max_months": "500"})
+    assert refused.status_code == 200
+    assert "inférieure ou égale à 120" in refused.content.decode()
+    assert ClubSettings.load().stage_max_months == 12
+
+    admin.post(url, {"stage_max_months": "24"})
+    assert ClubSettings.load().stage_max_months == 24
+    animator = Client(headers={"accept-language": "en"})
+    animator.force_login(organiser)
+    page = animator.get(reverse("club:detail", args=[clubs["stalled"].slug])).content.decode()
+    assert "longer than the cluster's" not in page  # 14 months: within the new 24
+
+    assert animator.post(url, {"stage_max_months": "1"}).status_code in (302, 403)
+    assert ClubSettings.load().stage_max_months == 24
