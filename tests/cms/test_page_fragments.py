@@ -5,10 +5,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
+from cms.models import StandardPage
 from cms.page_cache import page_cache_purge
-from tests.cms.pages import add_news, axis_page
+from tests.cms.pages import add_news, add_page, axis_page
 from tests.factories import AxisFactory, MembershipFactory, OrganisationFactory
 
 
@@ -66,3 +67,19 @@ def test_a_news_restricted_after_the_home_page_was_built_leaves_it_at_once(
         PageViewRestriction.objects.create(page=news, restriction_type=PageViewRestriction.LOGIN)
 
     assert "Réunion des adhérents" not in client.get("/").text
+
+
+def test_the_site_is_found_without_a_query_and_a_new_root_page_is_served_at_once(
+    home, client, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    assert not [query for query in captured.captured_queries if "wagtailcore_site" in query["sql"]]
+
+    other = add_page(home, StandardPage, title="Nouvelle racine", intro="Le site a changé de racine.")
+    site = Site.objects.get(is_default_site=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        site.root_page = other
+        site.save()
+    assert "Le site a changé de racine." in client.get("/").text
