@@ -184,6 +184,8 @@ class SiteFromFragmentMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not settings.PAGE_FRAGMENT_SECONDS:  # Wagtail finds it when a page asks, as without this
+            return self.get_response(request)
         from django.http.request import split_domain_port
         from wagtail.models import Site
 
