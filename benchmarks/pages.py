@@ -12,10 +12,13 @@ What it does, in one run:
      (requests per second), the trivial view measured by the same process as the baseline;
   4. prints a table with each page's ratio to the trivial view and writes everything to
      benchmarks/results/pages-<date>.json, with the machine's load before and after.
-Steps 3 and 4 run for each server (daphne; gunicorn too when installed) twice: with the anonymous
-page cache off (PAGE_CACHE_SECONDS=0: every request builds the page) and on (every timed request
-is answered from the Redis page cache; the script checks the X-Page-Cache header says so).
-Targets: uncached home page p95 under 60 ms; cached home page p95 within 2x of the trivial view.
+Steps 3 and 4 run for each server (daphne; gunicorn too when installed) three times: with the
+anonymous page cache off (PAGE_CACHE_SECONDS=0: every request builds the page), the same without the
+shared fragments either (PAGE_FRAGMENT_SECONDS=0: the home page's figures and the site's sections read
+on every request, as before #22; --no-fragment-baseline skips it), and with the page cache on (every
+timed request is answered from the Redis page cache; the script checks the X-Page-Cache header says so).
+Targets: uncached home page p95 under 60 ms and at least 130 requests/s on gunicorn's 2 workers (#22);
+cached home page p95 within 2x of the trivial view.
 """
 
 # ruff: noqa: S603, S607
@@ -40,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 P95_UNCACHED_TARGET_MS = 60.0
 CACHED_RATIO_TARGET = 2.0
+UNCACHED_RATE_TARGET = 130.0  # requests/s, gunicorn with 2 workers (#22)
 SERVER_DESCRIPTIONS = {
     "daphne": "daphne, one process (the ASGI server; in production it serves /ws/ only)",
     "gunicorn": "gunicorn, 2 sync workers (what docker/compose.yml serves HTTP with, there 3 workers)",
@@ -127,12 +131,18 @@ def cache_status(port: int, path: str) -> str | None:
     return response.getheader("X-Page-Cache")
 
 
-def measure(server_name, cache_seconds, pages, count, warmup, connections, queries) -> dict:
-    """One server process with the page cache on or off: every page's latency and throughput."""
+def measure(server_name, cache_seconds, pages, count, warmup, connections, queries, fragment_seconds="60") -> dict:
+    """One server process with the page cache on or off (and the shared fragments kept or not, see
+    cms.selectors.cached_fragment): every page's latency and throughput."""
     port = free_port()
     log = ROOT / "var" / f"bench-pages-{server_name}-{port}.log"
     log.parent.mkdir(exist_ok=True)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PAGE_CACHE_SECONDS": cache_seconds}
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "PAGE_CACHE_SECONDS": cache_seconds,
+        "PAGE_FRAGMENT_SECONDS": fragment_seconds,
+    }
     with log.open("wb") as output:
         server = subprocess.Popen(
             server_command(server_name, port), env=env, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT
@@ -160,7 +170,7 @@ def measure(server_name, cache_seconds, pages, count, warmup, connections, queri
                 "p95_ms": round(percentile(timings, 0.95), 2),
                 "p99_ms": round(percentile(timings, 0.99), 2),
                 "requests_per_s": round(rate, 1),
-                "queries": queries[name] if cache_seconds == "0" else 0,
+                "queries": queries[fragment_seconds != "0"][name] if cache_seconds == "0" else 0,
                 "page_cache": status,
             }
         return rows
@@ -176,6 +186,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections for requests/s")
     parser.add_argument(
         "--servers", default="daphne,gunicorn", help="comma-separated: daphne (one process), gunicorn (2 workers)"
+    )
+    parser.add_argument(
+        "--no-fragment-baseline",
+        action="store_true",
+        help="skip the uncached run without the shared fragments (PAGE_FRAGMENT_SECONDS=0)",
     )
     parser.add_argument("--settings", default="benchmarks.settings")
     parser.add_argument("--output", type=Path)
@@ -195,7 +210,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from cms.models import AxisPage
 
@@ -209,39 +224,49 @@ def main() -> int:
     axis = AxisPage.objects.live().order_by("path").first()
     pages = {"trivial view (robots.txt)": "/robots.txt", "home page": "/", "axis page": axis.url}
 
-    queries = {}
+    queries = {True: {}, False: {}}  # with the shared fragments kept, without
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
-    for name, path in pages.items():
-        client.get(path)
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(path).status_code == 200, path
-        queries[name] = len(captured.captured_queries)
+    for fragments in (True, False):
+        with override_settings(PAGE_FRAGMENT_SECONDS=60 if fragments else 0):
+            for name, path in pages.items():
+                client.get(path)
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(path).status_code == 200, path
+                queries[fragments][name] = len(captured.captured_queries)
     connection.close()
 
     runs = {}
     for server_name in servers:
-        for mode, cache_seconds in (("uncached", "0"), ("cached", "300")):
+        modes = [("uncached", "0", "60"), ("cached", "300", "60")]
+        if not options.no_fragment_baseline:
+            modes.insert(1, ("uncached, no fragments", "0", "0"))
+        for mode, cache_seconds, fragment_seconds in modes:
             label = f"{server_name}, {mode}"
             say(f"{label}: {count} sequential requests per page, then {count} over {options.connections} connections …")
-            runs[label] = measure(server_name, cache_seconds, pages, count, warmup, options.connections, queries)
+            runs[label] = measure(
+                server_name, cache_seconds, pages, count, warmup, options.connections, queries, fragment_seconds
+            )
 
     say()
     heading = f"{'page':28} {'p50':>8} {'p95':>8} {'p99':>8} {'req/s':>8} {'p95/base':>9} {'queries':>8}"
-    say(f"{'server, pages':18} {heading}")
+    width = max(len(label) for label in runs)
+    say(f"{'server, pages':{width}} {heading}")
     for label, rows in runs.items():
         base = rows["trivial view (robots.txt)"]
         for name, row in rows.items():
             row["p95_over_baseline"] = round(row["p95_ms"] / base["p95_ms"], 2)
             say(
-                f"{label:18} {name:28} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
+                f"{label:{width}} {name:28} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
                 f"{row['requests_per_s']:8.1f} {row['p95_over_baseline']:9.2f} {row['queries']:8d}"
             )
     # Production serves HTTP with gunicorn (docker/compose.yml): the targets are judged there.
     judged = "gunicorn" if "gunicorn" in servers else servers[0]
     uncached_home = runs[f"{judged}, uncached"]["home page"]
     cached_home = runs[f"{judged}, cached"]["home page"]
+    throughput = uncached_home["requests_per_s"]
     verdicts = {
         "server": judged,
+        "uncached_home_at_least_130_req_s": throughput >= UNCACHED_RATE_TARGET,
         "uncached_home_p95_under_60ms": uncached_home["p95_ms"] < P95_UNCACHED_TARGET_MS,
         "cached_home_within_2x_trivial": cached_home["p95_over_baseline"] <= CACHED_RATIO_TARGET,
     }
@@ -253,6 +278,14 @@ def main() -> int:
         ratio = runs[f"{name}, cached"]["home page"]["p95_over_baseline"]
         verdict = "met" if ratio <= CACHED_RATIO_TARGET else "NOT met"
         say(f"{name}: cached home page p95 ×{ratio} the trivial view's, target ×{CACHED_RATIO_TARGET:.0f}: {verdict}")
+    for name in servers:
+        rate = runs[f"{name}, uncached"]["home page"]["requests_per_s"]
+        verdict = "met" if rate >= UNCACHED_RATE_TARGET else "NOT met"
+        before = runs.get(f"{name}, uncached, no fragments", {}).get("home page", {}).get("requests_per_s")
+        trivial = runs[f"{name}, uncached"]["trivial view (robots.txt)"]["requests_per_s"]
+        same_run = f" (without the shared fragments {before} req/s" if before else " ("
+        say(f"{name}: uncached home page {rate} req/s over {options.connections} connections{same_run}; "
+            f"trivial view {trivial} req/s), target {UNCACHED_RATE_TARGET:.0f} req/s: {verdict}")  # fmt: skip
     say(f"targets judged on {judged} (the HTTP server of production)")
     load_after = load_average()
     say(f"load average after: {load_after}")
@@ -284,6 +317,7 @@ def main() -> int:
                 "target": {
                     "uncached_home_p95_ms": P95_UNCACHED_TARGET_MS,
                     "cached_home_p95_over_trivial": CACHED_RATIO_TARGET,
+                    "uncached_home_requests_per_s": UNCACHED_RATE_TARGET,
                     "met": verdicts,
                 },
             },

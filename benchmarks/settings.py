@@ -7,6 +7,10 @@ Production queues tasks in the database and a separate worker runs them (portal.
 the benchmarks measure that path. No worker runs during a benchmark: the queued tasks just wait.
 """
 
+import os
+
 from portal.settings.test import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Shared fragments kept as in production (the tests turn them off); PAGE_FRAGMENT_SECONDS=0 measures without.
+PAGE_FRAGMENT_SECONDS = int(os.environ.get("PAGE_FRAGMENT_SECONDS", "60"))

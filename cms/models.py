@@ -31,11 +31,9 @@ from wagtail.search import index
 from portal.clubs import selectors as club_selectors
 from portal.clubs.models import Club
 from portal.forms import HONEYPOT_FIELD, add_honeypot
-from portal.members import selectors as member_selectors
 from portal.members.scopes import ScopeKind
 from portal.pagination import page_of, query_string
 from portal.ratelimits import TOO_MANY, over_rate
-from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
 from workgroups.plans import selectors as plan_selectors
 
@@ -125,14 +123,7 @@ class HomePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["axes"] = list(workgroup_selectors.axes())
-        context["member_counts"] = member_selectors.membership_counts()
-        context["zones"] = list(member_selectors.zones_with_counts())
-        axis_pages = selectors.axis_pages_by_axis()
-        context["axis_cards"] = [(axis, axis_pages.get(axis.pk)) for axis in context["axes"]]
-        context["key_figures"] = selectors.key_figures(
-            context["member_counts"], zones=context["zones"], axes=context["axes"]
-        )
+        context |= selectors.home_figures()  # axes, member_counts, zones, axis_cards, key_figures
         context["latest_news"] = list(selectors.latest_news(user=request.user)[:HOME_NEWS])
         sections = selectors.site_sections(request)
         context["news_index"] = sections["news"]

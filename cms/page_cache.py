@@ -173,3 +173,27 @@ def connect_purges() -> None:
     for model in (PageViewRestriction, Site, SiteIdentity):
         post_save.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_save_{model.__name__}")
         post_delete.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_del_{model.__name__}")
+
+
+class SiteFromFragmentMiddleware:
+    """Finds the request's Wagtail site in the shared fragments (cms.selectors.cached_fragment) rather
+    than with a query on every request: sites change rarely, and changing one purges the fragments.
+    After CommonMiddleware, so only the hosts ALLOWED_HOSTS accepts make a key."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_FRAGMENT_SECONDS:  # Wagtail finds it when a page asks, as without this
+            return self.get_response(request)
+        from django.http.request import split_domain_port
+        from wagtail.models import Site
+
+        from .selectors import cached_fragment
+
+        hostname = split_domain_port(request.get_host())[0]
+        port = request.get_port()
+        site = cached_fragment(f"site-for:{hostname}:{port}", lambda: Site._find_for_request(request))
+        if site is not None:
+            request._wagtail_site = site
+        return self.get_response(request)

@@ -1,11 +1,12 @@
 """Reads of the public site: news, site sections, axis and club pages, key figures (events: cms/events)."""
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Collection, Page, PageViewRestriction, Site
@@ -38,7 +39,7 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
     what is sent to everyone, user=None); for a signed-in person also those restricted to signed-in
     people or to one of their groups, never the password-protected ones (listed, they would leak)."""
     if user is None or not user.is_authenticated:
-        return queryset.public()
+        return _public(queryset)
     hidden = PageViewRestriction.objects.exclude(restriction_type=PageViewRestriction.LOGIN)
     if not user.is_superuser:
         hidden = hidden.exclude(restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all())
@@ -47,6 +48,70 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
     for restriction in hidden.select_related("page"):
         queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
     return queryset
+
+
+def _public(queryset: QuerySet) -> QuerySet:
+    """Wagtail's `public()` (no page under a view restriction of any kind), the restricted paths read
+    from the fragment cache: they change only with a restriction, which purges it."""
+    paths = cached_fragment(
+        "restricted-paths", lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    )
+    if not paths:
+        return queryset
+    hidden = Q()
+    for path in paths:
+        hidden |= Q(path__startswith=path)
+    return queryset.exclude(hidden)
+
+
+def _restricted_paths() -> list[str]:
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+
+# --- Fragments shared by every visitor --------------------------------------------------------------
+
+
+def cached_fragment(name: str, build):
+    """`build()`, kept in the page cache's store for PAGE_FRAGMENT_SECONDS and dropped with it when a
+    page is published, unpublished or moved, a restriction or the site changes (its version is part of
+    the key): what every visitor's page shows the same, read once a minute instead of on each request.
+    PAGE_FRAGMENT_SECONDS=0 builds it each time (the tests, which change data between requests)."""
+    seconds = settings.PAGE_FRAGMENT_SECONDS
+    if not seconds:
+        return build()
+    from .page_cache import page_cache_version
+
+    store = caches[settings.PAGE_CACHE_ALIAS]
+    key = f"fragment:{page_cache_version()}:{name}"
+    try:
+        value = store.get(key)
+    except Exception:  # a cache down must not take the site down with it
+        return build()
+    if value is None:
+        value = build()
+        with contextlib.suppress(Exception):  # served anyway; the next request tries to keep it again
+            store.set(key, value, seconds)
+    return value
+
+
+def home_figures() -> dict:
+    """What the home page shows the same to everyone and what changes rarely: the axes with their pages,
+    the member counts, the zones with theirs and the key figures (seven queries), as one fragment."""
+
+    def build() -> dict:
+        axes = list(workgroup_selectors.axes())
+        member_counts = member_selectors.membership_counts()
+        zones = list(member_selectors.zones_with_counts())
+        axis_pages = axis_pages_by_axis()
+        return {
+            "axes": axes,
+            "member_counts": member_counts,
+            "zones": zones,
+            "axis_cards": [(axis, axis_pages.get(axis.pk)) for axis in axes],
+            "key_figures": key_figures(member_counts, zones=zones, axes=axes),
+        }
+
+    return cached_fragment("home-figures", build)
 
 
 # --- Filters of the site-wide news index and agenda --------------------------------------------
@@ -206,17 +271,23 @@ def site_sections(request) -> dict:
     sections = {"news": None, "events": None, "contact": None, "menu": []}
     site = Site.find_for_request(request) if request is not None else None
     if site is not None:
-        # An index page names its section (`site_section`): the events calendar lives in cms/events.
-        for page in Page.objects.live().child_of(site.root_page).order_by("path"):
-            key = getattr(page.specific_class, "site_section", None)
-            if key in ("news", "events"):
-                sections[key] = sections[key] or page
-            elif page.show_in_menus:
-                sections["menu"].append(page)
-            if sections["contact"] is None and page.specific_class is ContactPage:
-                sections["contact"] = page
+        sections = cached_fragment(f"site-sections:{site.pk}:{site.root_page_id}", lambda: _sections_under(site))
     if request is not None:
         request._cms_site_sections = sections
+    return sections
+
+
+def _sections_under(site: Site) -> dict:
+    sections = {"news": None, "events": None, "contact": None, "menu": []}
+    # An index page names its section (`site_section`): the events calendar lives in cms/events.
+    for page in Page.objects.live().child_of(site.root_page).order_by("path"):
+        key = getattr(page.specific_class, "site_section", None)
+        if key in ("news", "events"):
+            sections[key] = sections[key] or page
+        elif page.show_in_menus:
+            sections["menu"].append(page)
+        if sections["contact"] is None and page.specific_class is ContactPage:
+            sections["contact"] = page
     return sections
 
 

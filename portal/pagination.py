@@ -13,9 +13,14 @@ from django.http import QueryDict
 PAGE_PARAMETER = "page"
 
 
-def page_of(request, items, per_page: int, *, parameter: str = PAGE_PARAMETER) -> Page:
-    """The page the query string asks for; a missing, bad or too large number gives the first or last page."""
-    return Paginator(items, per_page).get_page(request.GET.get(parameter))
+def page_of(request, items, per_page: int, *, parameter: str = PAGE_PARAMETER, count: int | None = None) -> Page:
+    """The page the query string asks for; a missing, bad or too large number gives the first or last page.
+
+    `count`, when the caller already knows how many items there are, spares the COUNT query."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not computed
+    return paginator.get_page(request.GET.get(parameter))
 
 
 def query_string(params: Mapping | QueryDict, *, drop=(PAGE_PARAMETER,), **changes) -> str:

@@ -234,8 +234,10 @@ def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[
 def prospect_status_counts(zone: Zone) -> dict[str, int]:
     """How many prospects of the zone are at each latest status ("none" = never contacted)."""
     counts = dict.fromkeys(["none", *ContactStatus.values], 0)
-    for status in zone_prospects(zone).values_list("contact_status", flat=True):
-        counts[status or "none"] += 1
+    # Counted by PostgreSQL in one grouped query: a zone has thousands of prospects.
+    grouped = zone_prospects(zone).order_by().values("contact_status").annotate(count=Count("pk"))
+    for row in grouped:
+        counts[row["contact_status"] or "none"] += row["count"]
     return counts
 
 

@@ -226,7 +226,9 @@ def zone_prospects(request, zone_slug):
     text = request.GET.get("q", "").strip()[:100]
     queryset = selectors.zone_prospects(zone, status=status, text=text)
     counts = selectors.prospect_status_counts(zone)
-    page = page_of(request, queryset, PROSPECTS_PAGE_SIZE)
+    # Without a text, the counts by status already say how many prospects the list has.
+    known = None if text else (sum(counts.values()) if not status else counts.get(status))
+    page = page_of(request, queryset, PROSPECTS_PAGE_SIZE, count=known)
     context = {
         "zone": zone,
         "page": page,

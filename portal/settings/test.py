@@ -33,6 +33,8 @@ CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 if os.environ.get("REDIS_URL"):
     CACHES["pages"]["KEY_PREFIX"] = f"ptce-test-{os.getpid()}"  # noqa: F405
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# The tests change data between two requests and read the figures at once: no fragment cache either.
+PAGE_FRAGMENT_SECONDS = int(os.environ.get("PAGE_FRAGMENT_SECONDS", "0"))
 # Rate limits count in this process's memory here (the default cache above): django-ratelimit's
 # check wants a shared cache, which production has (Redis).
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
