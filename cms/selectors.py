@@ -64,10 +64,6 @@ def _public(queryset: QuerySet) -> QuerySet:
     return queryset.exclude(hidden)
 
 
-def _restricted_paths() -> list[str]:
-    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
-
-
 # --- Fragments shared by every visitor --------------------------------------------------------------
 
 
