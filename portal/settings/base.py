@@ -406,8 +406,8 @@ LOGGING = {
 }
 
 # The API, per personal token or, without one, per address (django-ratelimit rates).
-# A club staying longer than this in one stage (emergence, needs collected, common actions) is flagged
-# on the clubs' overview: about a year each, three years to autonomy (the cluster may set its own).
+# The first value of Settings → Clubs (portal.clubs.models.ClubSettings), where administrators then set
+# how long a club may stay in one stage before it is flagged: about a year each, three years to autonomy.
 PORTAL_CLUB_STAGE_MAX_MONTHS = int(os.environ.get("PORTAL_CLUB_STAGE_MAX_MONTHS", "12"))
 
 PORTAL_API_RATES = {
