@@ -43,6 +43,7 @@ class ClubsConfig(AppConfig):
             ),
             "clubs.view_firmimport",
             "clubs.view_campaign",
+            "clubs.change_campaign",
             "clubs.view_joinrequest",
             "clubs.change_joinrequest",
             # The cluster's pace for its clubs (Settings → Clubs): the months before a stage warning.
@@ -65,6 +66,7 @@ class ClubsConfig(AppConfig):
             "clubs.view_firmimport",
             # Their clubs' campaigns and membership requests (answered through the services, see wagtail_hooks).
             "clubs.view_campaign",
+            "clubs.change_campaign",
             "clubs.view_joinrequest",
             "clubs.change_joinrequest",
         )

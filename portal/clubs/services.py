@@ -691,6 +691,24 @@ def campaign_create(
     return campaign
 
 
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, by, title: str, goal: str = "", starts_on=None) -> Campaign:
+    """Renames a campaign, restates its goal or its start date; its club, zone, kind and firms (shared
+    out when it started, some already called) stay as they are."""
+    if not permissions.can_manage_campaign(by, campaign):
+        raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
+    campaign.title = " ".join((title or "").split())
+    campaign.goal = " ".join((goal or "").split())
+    if starts_on is not None:
+        campaign.starts_on = starts_on
+    if not campaign.title:
+        raise ValidationError({"title": _("Give the campaign a title.")})
+    changed = {"title", "goal", "starts_on"}
+    campaign.clean_fields(exclude=[field.name for field in Campaign._meta.fields if field.name not in changed])
+    campaign.save(update_fields=sorted(changed))
+    return campaign
+
+
 def campaign_target_record(*, target: CampaignTarget, result: str, by, note: str = "") -> CampaignTarget:
     """Where the firm stands after the call (or the letter); the prospect's log says it too."""
     campaign = target.campaign

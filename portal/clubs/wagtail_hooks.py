@@ -191,8 +191,9 @@ class _ServicesOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-# A campaign is started (its firms shared out) on the campaigns' page; no service renames or deletes one.
-register_permission_policy(Campaign, _ServicesOnlyPolicy(Campaign, refused=("add", "change", "delete")),
+# A campaign is started (its firms shared out) on the campaigns' page and never deleted (its calls are
+# the prospects' history): the admin renames it or restates its goal and start date (campaign_update).
+register_permission_policy(Campaign, _ServicesOnlyPolicy(Campaign, refused=("add", "delete")),
                            exact_class=True)  # fmt: skip
 # A request comes from the site's form; the admin answers it (accept or refuse), never adds or deletes one.
 register_permission_policy(JoinRequest, _ServicesOnlyPolicy(JoinRequest, refused=("add", "delete")),
@@ -207,8 +208,15 @@ class CampaignFilterSet(WagtailFilterSet):
         fields = ["club", "kind", "starts_on"]
 
 
+def _admin_campaign_update(*, instance, by, save):
+    return services.campaign_update(
+        campaign=instance, by=by, title=instance.title, goal=instance.goal, starts_on=instance.starts_on
+    )
+
+
 class CampaignViewSet(PortalViewSet):
-    """The clubs' campaigns, to find and open; they are started and followed on the campaigns' page."""
+    """The clubs' campaigns, to find, open and rename or restate (title, goal, start date); they are
+    started, their firms shared out and followed on the campaigns' page."""
 
     name = "campaigns"
     model = Campaign
@@ -221,7 +229,8 @@ class CampaignViewSet(PortalViewSet):
     search_fields = ["title", "goal"]
     inspect_view_enabled = True
     inspect_view_fields = ["title", "club", "zone", "kind", "goal", "starts_on", "created_by", "created_at"]
-    form_fields = ["title"]  # never saved: the policy refuses every write
+    form_fields = ["title", "goal", "starts_on"]
+    save_service = staticmethod(_admin_campaign_update)
 
     def get_queryset(self, request):
         return Campaign.objects.select_related("club", "zone")

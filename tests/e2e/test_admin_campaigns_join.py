@@ -1,5 +1,6 @@
 """The campaigns' and membership requests' admin lists on a phone (390×844): an animator of the club
-opens them, sees her club's rows, and nothing breaks (no server error)."""
+opens them, sees her club's rows, and nothing breaks (no server error); she renames a campaign there
+(its goal and date too), with no serious or critical axe violation on the list and the form."""
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +11,7 @@ from portal.members.demo import fictional_siret
 from portal.members.models import PersonRole, Role
 from portal.members.scopes import ScopeKind
 from tests.e2e.conftest import signed_in_context
+from tests.e2e.test_journey_scoped_editors import assert_accessible
 from tests.factories import ClubFactory, OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -22,7 +24,7 @@ def test_the_lists_open_on_a_phone(browser, browser_context_args, live_portal):
     member_services.role_grant(
         person=claire, role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id=club.pk, by=administrator
     )
-    Campaign.objects.create(club=club, zone=club.zone, title="Petit-déjeuner de mars")
+    campaign = Campaign.objects.create(club=club, zone=club.zone, title="Petit-déjeuner de mars")
     JoinRequest.objects.create(
         zone=club.zone, club=club, name="Imprimerie Vasseur", kind="classic_firm", siret=fictional_siret(4243),
         first_name="Lucie", last_name="Vasseur", email="lucie@example.org",
@@ -36,4 +38,14 @@ def test_the_lists_open_on_a_phone(browser, browser_context_args, live_portal):
         response = page.goto(live_portal + path)
         assert response.status < 500, path
         expect(page.get_by_text(text).first).to_be_visible()
+        assert_accessible(page, f"{path} on a phone")
+
+    page.goto(f"{live_portal}/admin/campaigns/edit/{campaign.pk}/")
+    page.get_by_role("textbox", name="Titre").fill("Petit-déjeuner d'avril")
+    page.get_by_role("textbox", name="Objectif").fill("Dix nouveaux membres")
+    assert_accessible(page, "the campaign's form on a phone")
+    page.get_by_role("button", name="Enregistrer").first.click()
+    expect(page.get_by_role("link", name="Petit-déjeuner d'avril")).to_be_visible()
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.goal) == ("Petit-déjeuner d'avril", "Dix nouveaux membres")
     context.close()

@@ -97,6 +97,7 @@ clubs.admin.surveys.history                NN    NN    NN    YN    NN    YY
 clubs.admin.campaigns.list                 NN    NN    NN    YN    NN    YY
 clubs.admin.campaigns.export               NN    NN    NN    YN    NN    YY
 clubs.admin.campaigns.inspect              NN    NN    NN    YN    NN    YY
+clubs.admin.campaigns.edit                 NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.list             NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.export           NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.inspect          NN    NN    NN    YN    NN    YY

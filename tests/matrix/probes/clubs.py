@@ -639,6 +639,18 @@ def admin_campaigns_inspect(world, user, inside):
     return admin_page_opens(user, "campaigns", "inspect", _campaign(world, inside).pk)
 
 
+@probe("clubs.admin.campaigns.edit")
+def admin_campaigns_edit(world, user, inside):
+    campaign = _campaign(world, inside)
+    title = marker("Campagne renommée")
+    client_for(user).post(
+        reverse("campaigns:edit", args=[campaign.pk]),
+        {"title": title, "goal": "", "starts_on": campaign.starts_on.isoformat()},
+    )
+    campaign.refresh_from_db()
+    return campaign.title == title
+
+
 @probe("clubs.admin.join_requests.list")
 def admin_join_requests_list(world, user, inside):
     return admin_list_shows(user, "join-requests", _join_request(world, inside).name)

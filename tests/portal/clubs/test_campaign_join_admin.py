@@ -141,3 +141,41 @@ def test_a_bad_filter_is_refused_without_an_error_page(client, administrator, tw
         response = client.get(reverse(f"{viewset}:index") + query)
         assert response.status_code == 200
         assert response.context["filters"].errors
+
+
+def test_an_animator_renames_her_clubs_campaign_and_never_another_clubs(client, two_clubs):
+    tanneries, port = two_clubs
+    animator = another_animator(tanneries)
+    mine, theirs = a_campaign(tanneries, "Petit-déjeuner de mars"), a_campaign(port, "Phoning du port")
+    client.force_login(animator)
+
+    response = client.post(
+        reverse("campaigns:edit", args=[mine.pk]),
+        {"title": "  Petit-déjeuner  d'avril ", "goal": "Dix nouveaux membres", "starts_on": "2026-04-06"},
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.title, mine.goal, mine.starts_on) == ("Petit-déjeuner d'avril", "Dix nouveaux membres",
+                                                       datetime.date(2026, 4, 6))  # fmt: skip
+
+    refused = client.post(reverse("campaigns:edit", args=[mine.pk]), {"title": "   ", "goal": "", "starts_on": "x"})
+    assert refused.status_code == 200
+    mine.refresh_from_db()
+    assert mine.title == "Petit-déjeuner d'avril"
+
+    assert (
+        client.post(
+            reverse("campaigns:edit", args=[theirs.pk]), {"title": "Pris", "goal": "", "starts_on": "2026-04-06"}
+        ).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.title == "Phoning du port"
+
+
+def test_a_campaign_is_still_neither_added_nor_deleted_in_the_admin(client, administrator, two_clubs):
+    campaign = a_campaign(two_clubs[0], "Petit-déjeuner de mars")
+    client.force_login(administrator)
+    client.post(reverse("campaigns:delete", args=[campaign.pk]))
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+    assert client.get(reverse("campaigns:add")).status_code in (302, 403)
