@@ -13,14 +13,15 @@ from django_ratelimit.core import is_ratelimited
 TOO_MANY = _("Too many requests from your connection: try again later, or write to the cluster's team.")
 
 
-def over_rate(request, name: str, *, scope: str = "") -> bool:
-    """Counts this POST against the rate `name` (of PORTAL_FORM_RATES), within `scope` if given
-    (an event: each event has its own count); True when it is one too many."""
+def over_rate(request, name: str, *, scope: str = "", method: str = "POST") -> bool:
+    """Counts this POST (or `method`: a public lookup's GET) against the rate `name` (of
+    PORTAL_FORM_RATES), within `scope` if given (an event: each event has its own count); True when it
+    is one too many."""
     rate = settings.PORTAL_FORM_RATES.get(name)
     if not rate:
         return False
     group = f"form.{name}.{scope}" if scope else f"form.{name}"
-    return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method="POST", increment=True)
+    return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method=method, increment=True)
 
 
 def client_ip(request) -> str:

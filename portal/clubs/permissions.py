@@ -7,6 +7,8 @@ on): their prospects, firm imports and growth. Nothing of another club's. Merger
 creation, growth targets and the surveys of the whole cluster are the cluster administrators'.
 """
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from portal.members.models import Role, RoleAssignment
@@ -228,6 +230,9 @@ def surveys_visible(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(club__isnull=False) if clubs is ALL else queryset.filter(club_id__in=clubs)
 
 
+SIRET_DIGITS = re.compile(r"\d{14}")
+
+
 # --- Campaigns -------------------------------------------------------------------------------------
 
 
@@ -251,6 +256,13 @@ def may_take_part_in_campaign(user, club: Club) -> bool:
 
 
 # --- Joining online --------------------------------------------------------------------------------
+
+
+def may_lookup_register_to_join(query: str) -> bool:
+    """Anyone filling the public join form may look one firm up in the company register by its exact
+    SIRET (what the register publishes anyway); a search by name, which lists many firms, stays the
+    people's who may edit an organisation (portal.members.permissions.can_lookup_register)."""
+    return bool(SIRET_DIGITS.fullmatch(query))
 
 
 def can_decide_join_request(user, join_request) -> bool:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("appels/export.xlsx", views.calls_export, name="calls_export"),
     path("imports/<int:import_id>/", views.import_progress, name="import_progress"),
     path("adherer/", views.join_request_form, name="join"),
+    path("adherer/registre/", views.join_register_lookup, name="join_lookup"),
     path("demandes/", views.join_requests, name="join_requests"),
     path("demandes/<int:request_id>/accepter/", views.join_request_accept, name="join_request_accept"),
     path("demandes/<int:request_id>/refuser/", views.join_request_refuse, name="join_request_refuse"),

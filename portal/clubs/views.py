@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.exports import xlsx_download
 from portal.forms import HONEYPOT_FIELD, add_service_errors
+from portal.members import selectors as member_selectors
 from portal.members.models import Organisation, Zone
+from portal.members.validators import validate_siret
+from portal.outside import company_register
+from portal.outside.http import ServiceDown
 from portal.pagination import page_of
 from portal.ratelimits import TOO_MANY, over_rate
 
@@ -686,6 +690,29 @@ def join_request_form(request):
             return render(request, "clubs/join_sent.html", {"join_request": join_request})
     status = 400 if request.method == "POST" else 200
     return render(request, "clubs/join_form.html", {"form": form}, status=status)
+
+
+@require_safe
+def join_register_lookup(request):
+    """The join form's filler (members/register-lookup.js, as on the organisation form): the firm's
+    register entry for ?q= its SIRET, for anyone, counted per address; {"results": [...]}, 400 for
+    anything but a valid SIRET, 429 past the rate, 503 with the reason when the register is down."""
+    query = company_register.normalise_query(request.GET.get("q", ""))
+    if not permissions.may_lookup_register_to_join(query):
+        return JsonResponse({"error": _("Type your firm's SIRET: 14 digits.")}, status=400)
+    try:
+        validate_siret(query)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    if over_rate(request, "join_register_lookup", method="GET"):
+        return JsonResponse({"error": str(TOO_MANY)}, status=429)
+    try:
+        results = member_selectors.register_lookup(query)
+    except ServiceDown as down:
+        return JsonResponse({"error": down.message}, status=503)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

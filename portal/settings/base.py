@@ -423,6 +423,8 @@ PORTAL_FORM_RATES = {
     "event_registration_daily": os.environ.get("PORTAL_RATE_EVENT_REGISTRATION_DAILY", "20/d"),  # all events
     "exchange_link_sheet": os.environ.get("PORTAL_RATE_EXCHANGE_LINK_SHEET", "30/h"),  # per firm's link
     "join_request": os.environ.get("PORTAL_RATE_JOIN_REQUEST", "5/h"),
+    # A firm filling the join form looks its SIRET up in the company register (the API allows 7/s in all).
+    "join_register_lookup": os.environ.get("PORTAL_RATE_JOIN_REGISTER_LOOKUP", "20/h"),
 }
 
 # --- Content-Security-Policy (django-csp; portal/csp.py) -------------------------------------------

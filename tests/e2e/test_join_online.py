@@ -44,7 +44,7 @@ def test_a_firm_joins_online_and_the_animator_accepts(tanneries, browser, browse
     assert_accessible(page, "join form (phone)")
     page.get_by_label("Parc d'activités").select_option(label="Parc des Tanneries")
     page.get_by_label("Nom de l’entreprise").fill("Imprimerie Vasseur")
-    page.get_by_label("SIRET").fill(fictional_siret(4343))
+    page.get_by_label("SIRET :", exact=True).fill(fictional_siret(4343))
     page.get_by_label("Type").select_option("classic_firm")
     page.get_by_label("Prénom").fill("Lucie")
     page.get_by_label("Nom :", exact=True).fill("Vasseur")
@@ -75,3 +75,46 @@ def test_a_firm_joins_online_and_the_animator_accepts(tanneries, browser, browse
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
     assert_accessible(page, "campaign (phone)")
     context.close()
+
+
+@pytest.fixture
+def register(monkeypatch):
+    """The recorded register, handed to the daphne the test starts (listed before `live_portal`)."""
+    from tests.portal.outside.recorded import ADDRESS_PREFIX, REGISTER_PREFIX, RecordedServer
+
+    server = RecordedServer().start()
+    monkeypatch.setenv("PORTAL_TEST_COMPANY_REGISTER_URL", server.base_url + REGISTER_PREFIX)
+    monkeypatch.setenv("PORTAL_TEST_ADDRESS_BASE_URL", server.base_url + ADDRESS_PREFIX)
+    server.answer(REGISTER_PREFIX + "/search", "company_register_siret.json", q="99810001000029")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_firm_fills_the_join_form_from_its_siret(
+    register, tanneries, browser, browser_context_args, live_portal, viewport
+):
+    """The manager types her SIRET, the register's entry fills the form; she completes it and sends."""
+    page = browser.new_context(**{**browser_context_args, "viewport": viewport}).new_page()
+    page.goto(live_portal + "/clubs/adherer/")
+    lookup = page.get_by_role("region", name="Remplir à partir du registre des entreprises")
+    query = lookup.get_by_label("Le SIRET de votre entreprise (14 chiffres)")
+    query.fill("998 100 010 00029")
+    query.press("Enter")
+    lookup.get_by_role("button", name="MENUISERIE DU VAL").click()
+    expect(page.get_by_label("Nom de l’entreprise")).to_have_value("MENUISERIE DU VAL")
+    expect(page.get_by_label("SIRET :", exact=True)).to_have_value("99810001000029")
+    expect(page.get_by_label("Code postal :", exact=True)).to_have_value("18100")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), "scrolls sideways"
+    assert_accessible(page, "join form filled from the register")
+    page.get_by_label("Parc d'activités").select_option(label="Parc des Tanneries")
+    page.get_by_label("Prénom").fill("Paul")
+    page.get_by_label("Nom :", exact=True).fill("Menuisier")
+    page.get_by_label("E-mail :", exact=True).fill("paul@menuiserie-du-val.example")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Demande envoyée")
+    join_request = JoinRequest.objects.get()
+    assert (join_request.name, join_request.siret, join_request.naf_code) == (
+        "MENUISERIE DU VAL", "99810001000029", "16.23Z"
+    )  # fmt: skip
+    page.context.close()

@@ -338,6 +338,14 @@ def _join_request(world, inside) -> JoinRequest:
     )  # fmt: skip
 
 
+@probe("clubs.join.register_lookup")
+def join_register_lookup(world, user, inside):
+    # The public join form's SIRET lookup: anyone, no scope (inside and outside are the same search);
+    # the register is down in the tests (nothing listens), which answers 503 to whoever may ask.
+    response = client_for(user).get(reverse("club:join_lookup"), {"q": fictional_siret(7001)})
+    return response.status_code == 503
+
+
 @probe("clubs.join.requests")
 def join_requests(world, user, inside):
     join_request = _join_request(world, inside)
