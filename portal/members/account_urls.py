@@ -2,14 +2,19 @@
 
 Included without a namespace next to portal/members/urls.py, which keeps the names the portal's
 templates and the links already sent by e-mail use (members:login, members:password_reset…) on the
-same views. Self sign-up, e-mail management and security keys are left out on purpose.
+same views. Self sign-up, e-mail management and security keys are left out on purpose. Single sign-on
+(OpenID Connect) is under oidc/<provider id>/, as allauth names it; its error pages are never shown
+(portal.members.adapters.SocialAccountAdapter says errors on the sign-in page) but allauth reverses them.
 """
 
 from allauth.account import views as account_views
 from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
+from allauth.socialaccount import views as socialaccount_views
 from django.urls import path, re_path
+
+from . import views
 
 TWO_FACTOR = "double-authentification/"
 
@@ -32,6 +37,11 @@ urlpatterns = [
         account_views.password_reset_from_key,
         name="account_reset_password_from_key",
     ),
+    path("oidc/<str:provider_id>/login/", views.sso_login, name="openid_connect_login"),
+    path("oidc/<str:provider_id>/login/callback/", views.sso_callback, name="openid_connect_callback"),
+    path("connexion-externe/annulee/", socialaccount_views.login_cancelled, name="socialaccount_login_cancelled"),
+    path("connexion-externe/erreur/", socialaccount_views.login_error, name="socialaccount_login_error"),
+    path("connexion-externe/inscription/", socialaccount_views.signup, name="socialaccount_signup"),
     path(TWO_FACTOR, mfa_views.index, name="mfa_index"),
     path(f"{TWO_FACTOR}verification/", mfa_views.authenticate, name="mfa_authenticate"),
     path(f"{TWO_FACTOR}confirmer/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
