@@ -141,3 +141,16 @@ def test_a_provider_that_fails_after_its_form_is_said_in_french_and_nothing_is_c
 def test_an_unknown_provider_is_not_found(client, provider):
     assert client.post(reverse("openid_connect_login", kwargs={"provider_id": "inconnu"})).status_code == 404
     assert client.get(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID})).status_code == 405
+
+
+def test_an_account_with_two_factor_authentication_still_asks_for_its_code(client, provider):
+    """The provider vouches for the address, not for the second factor the portal asks of this account."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
+    EmailAddress.objects.create(user=person.user, email=person.user.email, verified=True, primary=True)
+    TOTP.activate(person.user, generate_totp_secret())
+    response = sign_in_through_provider(client, "claire")
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("members:profile")).status_code == 302  # not signed in before the code
