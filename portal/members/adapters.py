@@ -100,6 +100,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             # Linked before (the provider's id), or a verified address of an account (allauth's
             # authenticate_by_email only matches the addresses the provider verified).
+            if sociallogin.account.pk is None:
+                # Linked now, by address. allauth then wipes the password of an account whose address
+                # it holds unverified (against someone who signed up with another's address and waits).
+                # Nobody signs up here: every account's address came from an invitation or an
+                # administrator, so it is recorded as verified and the password keeps working.
+                from . import services
+
+                services.account_email_ensure(user=sociallogin.user)
             return
         provider = sociallogin.provider.name
         verified = [address.email for address in sociallogin.email_addresses if address.verified]
@@ -125,6 +133,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 )
                 % {"provider": provider},
             )
+
+    def authenticate_by_email(self, sociallogin):
+        """allauth's lookup of the account of a verified address, which compares the account's own address
+        as written (lower case): accounts made in the admin may keep capitals ("Claire.Martin@…")."""
+        found = super().authenticate_by_email(sociallogin)
+        if found:
+            return found
+        for address in sociallogin.email_addresses:
+            if address.verified and self.can_authenticate_by_email(sociallogin, address.email):
+                users = list(get_user_model().objects.filter(email__iexact=address.email, is_active=True)[:2])
+                if len(users) == 1:
+                    return users[0], address.email
+        return None
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

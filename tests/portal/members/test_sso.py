@@ -154,3 +154,15 @@ def test_an_account_with_two_factor_authentication_still_asks_for_its_code(clien
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("members:profile")).status_code == 302  # not signed in before the code
+
+
+def test_an_account_made_by_an_administrator_keeps_its_password_once_linked(client, provider):
+    """No address row of allauth's (made in the admin, say): linking records the address, the password stays."""
+    person = PersonFactory(user__email="Claire.Martin@example.org", user__username="cmartin")
+    assert not EmailAddress.objects.filter(user=person.user).exists()
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("members:profile")
+    assert int(client.session["_auth_user_id"]) == person.user.pk
+    client.post(reverse("members:logout"))
+    person.user.refresh_from_db()
+    assert person.user.has_usable_password()
+    assert client.post(reverse("members:login"), {"login": "cmartin", "password": PASSWORD}).status_code == 302
