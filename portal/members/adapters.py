@@ -87,14 +87,14 @@ def _back_to_sign_in(request, message) -> ImmediateHttpResponse:
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on (settings: PTCE_OIDC_*). A person the provider knows signs in to the portal's account
-    of the address the provider *verified* (linked from then on), or gets a new account of that address.
-    An address the provider did not verify opens nothing: anyone can type someone else's address at a
-    provider that does not check it."""
+    of the address the provider *verified* (linked from then on), or, with PTCE_OIDC_NEW_ACCOUNTS on, gets a
+    new account of that address. An address the provider did not verify opens nothing: anyone can type
+    someone else's address at a provider that does not check it."""
 
     def is_open_for_signup(self, request, sociallogin):
-        # Unlike the password form (invitations only): the provider vouches for the person and the address,
-        # and pre_social_login below has refused every login without a verified address.
-        return True
+        # PTCE_OIDC_NEW_ACCOUNTS; pre_social_login below has said so in French when it is off, and refused
+        # every login without a verified address.
+        return bool(sociallogin.provider.app.settings.get("new_accounts"))
 
     def pre_social_login(self, request, sociallogin):
         if sociallogin.is_existing:
@@ -132,6 +132,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     "Sign in with your password, or write to the cluster's team."
                 )
                 % {"provider": provider},
+            )
+        if not self.is_open_for_signup(request, sociallogin):
+            logger.info("Single sign-on refused: no account of the address %s gave, and no new accounts", provider)
+            raise _back_to_sign_in(
+                request,
+                _(
+                    "No account of the portal uses the address %(email)s. Accounts are opened by invitation: "
+                    "ask your organisation or the cluster's team for one."
+                )
+                % {"email": verified[0]},
             )
 
     def authenticate_by_email(self, sociallogin):

@@ -366,6 +366,10 @@ def oidc_apps(environ) -> list[dict]:
                 # An address the provider says it verified signs in to the portal's account of that
                 # address (and links it); an unverified one never does (portal.members.adapters).
                 "email_authentication": True,
+                # Whether someone the provider knows but the portal does not gets a new account (a member
+                # profile: the records for members only). Off: accounts come from invitations, as for passwords;
+                # on for a provider whose people are all the cluster's (not ProConnect: every public agent).
+                "new_accounts": environ.get("PTCE_OIDC_NEW_ACCOUNTS", "").strip().lower() in {"1", "true", "yes", "on"},
             },
         }
     ]

@@ -47,9 +47,10 @@ class OidcProvider:
         self.redirect_uris = redirect_uris
         self.process = None
 
-    def environment(self) -> dict[str, str]:
+    def environment(self, new_accounts: bool = True) -> dict[str, str]:
         """The portal's settings (portal/settings/base.py) for this provider."""
         return {
+            "PTCE_OIDC_NEW_ACCOUNTS": "1" if new_accounts else "",
             "PTCE_OIDC_PROVIDER_ID": PROVIDER_ID,
             "PTCE_OIDC_NAME": PROVIDER_NAME,
             "PTCE_OIDC_SERVER_URL": self.issuer,

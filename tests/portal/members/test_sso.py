@@ -166,3 +166,20 @@ def test_an_account_made_by_an_administrator_keeps_its_password_once_linked(clie
     person.user.refresh_from_db()
     assert person.user.has_usable_password()
     assert client.post(reverse("members:login"), {"login": "cmartin", "password": PASSWORD}).status_code == 302
+
+
+def test_without_new_accounts_a_stranger_to_the_portal_is_told_to_ask_for_an_invitation(client, provider, settings):
+    """PTCE_OIDC_NEW_ACCOUNTS off (ProConnect: every public agent): accounts come from invitations."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(provider.environment(new_accounts=False))}
+    }
+    response = sign_in_through_provider(client, "claire")
+    assert response["Location"] == reverse("members:login")
+    page = client.get(response["Location"]).content.decode()
+    assert "Aucun compte du portail n’utilise l’adresse claire.martin@example.org" in page
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+
+    # Once invited (here: the account exists), the same person signs in through the provider.
+    person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("members:profile")
+    assert int(client.session["_auth_user_id"]) == person.user.pk
