@@ -2,7 +2,10 @@
 
 Included without a namespace next to portal/members/urls.py, which keeps the names the portal's
 templates and the links already sent by e-mail use (members:login, members:password_reset…) on the
-same views. Self sign-up, e-mail management and security keys are left out on purpose.
+same views. Self sign-up, e-mail management and security keys are left out on purpose. Single sign-on
+(OpenID Connect) is under oidc/<provider id>/, as allauth names it. Its own error, cancel and sign-up pages
+are never reached (portal.members.adapters.SocialAccountAdapter says what went wrong on the sign-in page,
+and signs up without a form): allauth reverses their names, which lead to the sign-in page.
 """
 
 from allauth.account import views as account_views
@@ -10,6 +13,9 @@ from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
 from django.urls import path, re_path
+from django.views.generic import RedirectView
+
+from . import views
 
 TWO_FACTOR = "double-authentification/"
 
@@ -31,6 +37,16 @@ urlpatterns = [
         r"^mot-de-passe/cle/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
         account_views.password_reset_from_key,
         name="account_reset_password_from_key",
+    ),
+    path("oidc/<str:provider_id>/login/", views.sso_login, name="openid_connect_login"),
+    path("oidc/<str:provider_id>/login/callback/", views.sso_callback, name="openid_connect_callback"),
+    *(
+        path(f"connexion-externe/{route}/", RedirectView.as_view(pattern_name="members:login"), name=name)
+        for route, name in [
+            ("annulee", "socialaccount_login_cancelled"),
+            ("erreur", "socialaccount_login_error"),
+            ("inscription", "socialaccount_signup"),
+        ]
     ),
     path(TWO_FACTOR, mfa_views.index, name="mfa_index"),
     path(f"{TWO_FACTOR}verification/", mfa_views.authenticate, name="mfa_authenticate"),

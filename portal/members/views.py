@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
@@ -202,3 +202,43 @@ def calendar_address(request):
     context = {"address": address, "made_at": selectors.calendar_address_made_at(person)}
     # The page showing the address must not stay in a shared cache or the browser's history.
     return render(request, "members/calendar_address.html", context)
+
+
+def _sso(view, request, provider_id):
+    """allauth's OpenID Connect `view`; a provider that does not answer (its discovery document, say) is
+    said in French on the sign-in page, nothing changed (allauth's own errors go through
+    portal.members.adapters.SocialAccountAdapter.on_authentication_error)."""
+    import logging
+
+    import requests
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+    from allauth.socialaccount.models import SocialApp
+
+    from .adapters import sign_in_failed_message
+
+    try:
+        return view(request, provider_id)
+    except (requests.RequestException, ValueError, KeyError) as error:
+        try:
+            name = get_social_adapter().get_provider(request, provider_id).name
+        except SocialApp.DoesNotExist:
+            raise Http404 from None
+        logging.getLogger("portal.accounts").warning("Single sign-on through %s unreachable: %r", name, error)
+        messages.error(request, sign_in_failed_message(name))
+        return redirect("members:login")
+
+
+@require_http_methods(["POST"])
+def sso_login(request, provider_id):
+    """Leaves for the identity provider, on a POST from the sign-in page's button."""
+    from allauth.socialaccount.providers.openid_connect import views as oidc_views
+
+    return _sso(oidc_views.login, request, provider_id)
+
+
+@require_safe
+def sso_callback(request, provider_id):
+    """Back from the identity provider: the code exchanged for the person's identity, then signed in."""
+    from allauth.socialaccount.providers.openid_connect import views as oidc_views
+
+    return _sso(oidc_views.callback, request, provider_id)

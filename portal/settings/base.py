@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on with OpenID Connect (PTCE_OIDC_*, below): off while no provider is configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -343,6 +346,49 @@ PORTAL_REQUIRE_TWO_FACTOR = env_bool("PORTAL_REQUIRE_TWO_FACTOR", True)
 WAGTAILADMIN_LOGIN_URL = "members:login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# --- Single sign-on with OpenID Connect (django-allauth's openid_connect provider; README "Single sign-on"). ---
+# A cluster or a chamber plugs its identity provider (ProConnect for public agents, or its own): the sign-in
+# page then offers "Se connecter avec <name>" beside the password form, which keeps working. Off unless
+# PTCE_OIDC_SERVER_URL is set. The callback address to register at the provider is
+# <PORTAL_BASE_URL>/compte/oidc/<PTCE_OIDC_PROVIDER_ID>/login/callback/.
+
+
+def oidc_apps(environ) -> list[dict]:
+    """The identity provider of PTCE_OIDC_* in `environ`, as allauth's openid_connect app; none unset."""
+    server_url = environ.get("PTCE_OIDC_SERVER_URL", "").strip().rstrip("/")
+    if not server_url:
+        return []
+    scopes = [scope.strip() for scope in environ.get("PTCE_OIDC_SCOPES", "openid,email,profile").split(",")]
+    return [
+        {
+            "provider_id": environ.get("PTCE_OIDC_PROVIDER_ID", "").strip() or "sso",
+            "name": environ.get("PTCE_OIDC_NAME", "").strip() or "OpenID Connect",
+            "client_id": environ.get("PTCE_OIDC_CLIENT_ID", ""),
+            "secret": environ.get("PTCE_OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": server_url,
+                "scope": [scope for scope in scopes if scope],
+                # An address the provider says it verified signs in to the portal's account of that
+                # address (and links it); an unverified one never does (portal.members.adapters).
+                "email_authentication": True,
+                # Whether someone the provider knows but the portal does not gets a new account (a member
+                # profile: the records for members only). Off: accounts come from invitations, as for passwords;
+                # on for a provider whose people are all the cluster's (not ProConnect: every public agent).
+                "new_accounts": environ.get("PTCE_OIDC_NEW_ACCOUNTS", "").strip().lower() in {"1", "true", "yes", "on"},
+            },
+        }
+    ]
+
+
+OIDC_SERVER_URL = os.environ.get("PTCE_OIDC_SERVER_URL", "").strip().rstrip("/")
+SOCIALACCOUNT_ADAPTER = "portal.members.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(os.environ)}}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # the next sign-in finds the account by the provider's id
+SOCIALACCOUNT_AUTO_SIGNUP = True  # a new account from the provider's verified address, its name, no form
+SOCIALACCOUNT_STORE_TOKENS = False  # the portal calls nothing at the provider after signing in
+SOCIALACCOUNT_LOGIN_ON_GET = False  # leaving for the provider is a POST (a button), never a link
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("PTCE_OIDC_TIMEOUT", "5"))  # seconds, per request
+
 INVITATION_VALIDITY_DAYS = int(os.environ.get("PORTAL_INVITATION_VALIDITY_DAYS", "14"))
 # A Bourse d'échanges firm's link (no account) opens until this many days after the morning: the
 # follow-up period (workbook, questionnaire).
@@ -432,6 +478,7 @@ PORTAL_FORM_RATES = {
 # YouTube…) from any HTTPS site; websockets to the portal's own host ('self' covers ws: and wss: of
 # the same host in CSP 3). PORTAL_CSP_IMG_SRC adds image hosts (a media CDN, map tiles), spaces apart.
 _CSP_SELF = "'self'"
+_oidc_origin = "/".join(OIDC_SERVER_URL.split("/")[:3]) if OIDC_SERVER_URL else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [_CSP_SELF],
@@ -443,7 +490,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": [_CSP_SELF],
         "frame-src": ["https:"],
         "frame-ancestors": [_CSP_SELF],
-        "form-action": [_CSP_SELF],
+        # The sign-in button for single sign-on posts to the portal, which redirects to the provider.
+        "form-action": [_CSP_SELF, *([_oidc_origin] if _oidc_origin else [])],
         "base-uri": [_CSP_SELF],
         "object-src": ["'none'"],
     }

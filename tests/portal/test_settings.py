@@ -104,3 +104,36 @@ def test_prod_passes_check_deploy():
     assert result.returncode == 0, result.stderr + result.stdout
     picked = chosen("portal.settings.prod", **PROD_ENV)
     assert picked["debug"] is False and picked["db"] == "django.db.backends.postgresql"
+
+
+def test_single_sign_on_is_off_unless_its_provider_is_set_and_prod_stays_clean_with_it():
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "from django.core.management import call_command; call_command('check', deploy=True, fail_level='WARNING');"
+        "print(json.dumps({'apps': settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'],"
+        " 'form_action': settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']}))"
+    )
+    off = run_settings("portal.settings.prod", code=code, **PROD_ENV, PTCE_OIDC_SERVER_URL="")
+    assert off.returncode == 0, off.stderr + off.stdout
+    assert json.loads(off.stdout.strip().splitlines()[-1]) == {"apps": [], "form_action": ["'self'"]}
+    on = run_settings(
+        "portal.settings.prod",
+        code=code,
+        **PROD_ENV,
+        PTCE_OIDC_SERVER_URL="https://auth.example.org/api/v2/",
+        PTCE_OIDC_PROVIDER_ID="proconnect",
+        PTCE_OIDC_NAME="ProConnect",
+        PTCE_OIDC_CLIENT_ID="portail",
+        PTCE_OIDC_CLIENT_SECRET="secret",
+    )
+    assert on.returncode == 0, on.stderr + on.stdout
+    picked = json.loads(on.stdout.strip().splitlines()[-1])
+    [app] = picked["apps"]
+    assert (app["provider_id"], app["name"], app["settings"]["server_url"]) == (
+        "proconnect",
+        "ProConnect",
+        "https://auth.example.org/api/v2",
+    )
+    assert app["settings"]["new_accounts"] is False  # accounts from invitations unless PTCE_OIDC_NEW_ACCOUNTS=1
+    # The sign-in button's form is redirected to the provider: the policy lets it go there, and only there.
+    assert picked["form_action"] == ["'self'", "https://auth.example.org"]

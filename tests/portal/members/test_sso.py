@@ -1,0 +1,185 @@
+"""Single sign-on through a real OpenID provider on loopback (tests/oidc/provider.mjs, npm's oidc-provider):
+the portal's pages in Django's test client, the provider's sign-in form over HTTP, the code exchanged by
+the portal with the provider for real."""
+
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import requests
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from portal.settings.base import oidc_apps
+from tests.conftest import _free_port
+from tests.factories import PASSWORD, PersonFactory
+from tests.oidc.server import ACCOUNTS, PROVIDER_ID, OidcProvider, callback_path, missing_reason
+
+pytestmark = [pytest.mark.django_db, pytest.mark.skipif(missing_reason() is not None, reason=missing_reason() or "")]
+
+User = get_user_model()
+
+
+@pytest.fixture
+def provider(settings):
+    """The loopback provider, and the portal configured for it as PTCE_OIDC_* would."""
+    started = OidcProvider(_free_port(), [f"http://testserver{callback_path()}"]).start()
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(started.environment())}
+    }
+    yield started
+    started.stop()
+
+
+def sign_in_through_provider(client, login: str):
+    """The button of the sign-in page, the provider's form (login, any password), back to the portal:
+    returns the portal's answer to the callback."""
+    leave = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+    assert leave.status_code == 302, leave.content
+    at_provider = requests.Session()
+    at_provider.trust_env = False
+    url = leave["Location"]
+    for _ in range(10):
+        if urlsplit(url).netloc == "testserver":
+            return client.get(url.removeprefix("http://testserver"))
+        answer = at_provider.get(url, allow_redirects=False)
+        if answer.status_code == 200 and 'name="prompt" value="login"' in answer.text:
+            answer = at_provider.post(
+                url, data={"prompt": "login", "login": login, "password": "peu-importe"}, allow_redirects=False
+            )
+        assert answer.status_code in (302, 303), answer.text
+        url = urljoin(url, answer.headers["Location"])
+    raise AssertionError("never came back to the portal")
+
+
+def test_the_sign_in_page_offers_the_provider_only_when_configured(client, settings):
+    assert oidc_apps({}) == []  # PTCE_OIDC_SERVER_URL unset: no single sign-on
+    assert "Se connecter avec" not in client.get(reverse("members:login")).content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": oidc_apps({"PTCE_OIDC_SERVER_URL": "https://auth.example.org", "PTCE_OIDC_NAME": "ProConnect"})
+        }
+    }
+    page = client.get(reverse("members:login")).content.decode()
+    assert "Se connecter avec ProConnect" in page
+    assert 'name="password"' in page  # the password form stays
+
+
+def test_an_unverified_address_never_opens_the_account_of_that_address(client, provider):
+    """Written first: a provider that did not check an address must not hand over its account."""
+    victim = PersonFactory(user__email=ACCOUNTS["usurpateur"][0], user__username=ACCOUNTS["usurpateur"][0]).user
+    response = sign_in_through_provider(client, "usurpateur")
+    assert response.status_code == 302 and response["Location"] == reverse("members:login")
+    page = client.get(response["Location"]).content.decode()
+    assert "n’a pas confirmé votre adresse" in page
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.exists()
+    victim.refresh_from_db()
+    assert victim.check_password(PASSWORD)  # the owner's password untouched, and it still works
+    assert client.post(reverse("members:login"), {"login": victim.email, "password": PASSWORD}).status_code == 302
+
+
+def test_an_unverified_address_opens_no_new_account_either(client, provider):
+    response = sign_in_through_provider(client, "usurpateur")
+    assert response["Location"] == reverse("members:login")
+    assert not User.objects.filter(email__iexact=ACCOUNTS["usurpateur"][0]).exists()
+    assert not SocialAccount.objects.exists()
+
+
+def test_a_verified_address_opens_a_new_account_with_its_profile(client, provider):
+    response = sign_in_through_provider(client, "claire")
+    assert response.status_code == 302 and response["Location"] == reverse("members:profile")
+    user = User.objects.get(email="claire.martin@example.org")
+    assert (user.username, user.first_name, user.last_name) == ("claire.martin@example.org", "Claire", "Martin")
+    assert not user.has_usable_password()
+    assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists()
+    assert SocialAccount.objects.get(user=user).uid == "claire"
+    profile = client.get(reverse("members:profile"))
+    assert profile.status_code == 200 and "Claire" in profile.content.decode()
+
+    # Signed out, she comes back the same way: the same account, no second one.
+    client.post(reverse("members:logout"))
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("members:profile")
+    assert User.objects.filter(email__iexact="claire.martin@example.org").count() == 1
+
+
+def test_a_verified_address_links_the_existing_account_and_its_password_still_works(client, provider):
+    person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
+    EmailAddress.objects.create(user=person.user, email=person.user.email, verified=True, primary=True)
+    response = sign_in_through_provider(client, "claire")
+    assert response.status_code == 302 and response["Location"] == reverse("members:profile")
+    assert int(client.session["_auth_user_id"]) == person.user.pk
+    assert SocialAccount.objects.get(uid="claire").user == person.user
+    assert User.objects.count() == 1
+    client.post(reverse("members:logout"))
+    person.user.refresh_from_db()
+    assert client.post(reverse("members:login"), {"login": person.user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_provider_that_does_not_answer_is_said_in_french_and_nothing_is_created(client, provider):
+    provider.stop()
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+    assert response.status_code == 302 and response["Location"] == reverse("members:login")
+    page = client.get(response["Location"]).content.decode()
+    assert "La connexion avec ProConnect n’a pas abouti" in page
+    assert "Aucune modification" in page
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+
+
+def test_a_provider_that_fails_after_its_form_is_said_in_french_and_nothing_is_created(client, provider):
+    """The provider answered the way out, then went down before the portal exchanged the code."""
+    leave = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+    provider.stop()
+    state = dict(pair.split("=", 1) for pair in urlsplit(leave["Location"]).query.split("&"))["state"]
+    response = client.get(callback_path(), {"code": "un-code", "state": state})
+    assert response.status_code == 302 and response["Location"] == reverse("members:login")
+    assert "La connexion avec ProConnect n’a pas abouti" in client.get(response["Location"]).content.decode()
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+
+
+def test_an_unknown_provider_is_not_found(client, provider):
+    assert client.post(reverse("openid_connect_login", kwargs={"provider_id": "inconnu"})).status_code == 404
+    assert client.get(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID})).status_code == 405
+
+
+def test_an_account_with_two_factor_authentication_still_asks_for_its_code(client, provider):
+    """The provider vouches for the address, not for the second factor the portal asks of this account."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
+    EmailAddress.objects.create(user=person.user, email=person.user.email, verified=True, primary=True)
+    TOTP.activate(person.user, generate_totp_secret())
+    response = sign_in_through_provider(client, "claire")
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("members:profile")).status_code == 302  # not signed in before the code
+
+
+def test_an_account_made_by_an_administrator_keeps_its_password_once_linked(client, provider):
+    """No address row of allauth's (made in the admin, say): linking records the address, the password stays."""
+    person = PersonFactory(user__email="Claire.Martin@example.org", user__username="cmartin")
+    assert not EmailAddress.objects.filter(user=person.user).exists()
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("members:profile")
+    assert int(client.session["_auth_user_id"]) == person.user.pk
+    client.post(reverse("members:logout"))
+    person.user.refresh_from_db()
+    assert person.user.has_usable_password()
+    assert client.post(reverse("members:login"), {"login": "cmartin", "password": PASSWORD}).status_code == 302
+
+
+def test_without_new_accounts_a_stranger_to_the_portal_is_told_to_ask_for_an_invitation(client, provider, settings):
+    """PTCE_OIDC_NEW_ACCOUNTS off (ProConnect: every public agent): accounts come from invitations."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(provider.environment(new_accounts=False))}
+    }
+    response = sign_in_through_provider(client, "claire")
+    assert response["Location"] == reverse("members:login")
+    page = client.get(response["Location"]).content.decode()
+    assert "Aucun compte du portail n’utilise l’adresse claire.martin@example.org" in page
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+
+    # Once invited (here: the account exists), the same person signs in through the provider.
+    person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("members:profile")
+    assert int(client.session["_auth_user_id"]) == person.user.pk
