@@ -8,11 +8,8 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from portal import demo as portal_demo
-        from portal.members.models import PersonRole
-        from portal.members.roles import crud, grant
 
-        # The synonyms' screen is the administrators' (search.permissions.may_edit_synonyms).
-        grant(PersonRole.ADMINISTRATOR, *crud("search", "synonymrule"))
+        # Who may change the synonyms is granted by search.insights (search imports no app).
         portal_demo.register("search", _demo_step, order=5)
 
 

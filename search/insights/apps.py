@@ -8,6 +8,12 @@ class InsightsConfig(AppConfig):
     verbose_name = _("What the searches tell")
 
     def ready(self):
+        from portal.members.models import PersonRole
+        from portal.members.roles import crud, grant
+
         from . import privacy
 
         privacy.register()
+        # The synonyms' screen (search.permissions.may_edit_synonyms): what the searches tell leads to
+        # a synonym to add, and the synonyms widen every member's searches: the administrators'.
+        grant(PersonRole.ADMINISTRATOR, *crud("search", "synonymrule"))
