@@ -58,5 +58,9 @@ def _profile_on_signal(path: str) -> None:
 
 
 _settle_the_heap()
+if os.environ.get("PORTAL_DIRECT_WRITES", "1") != "0":
+    from portal import direct_writes  # noqa: E402
+
+    direct_writes.install()
 if os.environ.get("PORTAL_PROFILE"):
     _profile_on_signal(os.environ["PORTAL_PROFILE"])
