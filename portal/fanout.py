@@ -83,8 +83,9 @@ class Hub:
     # --- Sockets -----------------------------------------------------------------------------------
 
     async def join(self, socket, group: str | None, user_id: int | None) -> None:
-        """Registers `socket` and, once Redis has the subscriptions, returns: broadcasts published
-        after this reach it."""
+        """Registers `socket`; returns once the SUBSCRIBE for a new group is written to Redis, which
+        runs it before anything that reaches it later: a broadcast published after the socket's
+        welcome reaches it (one published in between is a sequence gap, filled by a resume)."""
         socket._fanout_groups = []
         if group is not None:
             self.groups.setdefault(group, set()).add(socket)
