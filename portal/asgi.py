@@ -1,6 +1,8 @@
 """ASGI entry point served by daphne: HTTP to Django/Wagtail, websockets to Channels."""
 
+import gc
 import os
+import signal
 
 from django.core.asgi import get_asgi_application
 
@@ -26,3 +28,39 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+def _settle_the_heap() -> None:
+    """Everything loaded at start-up (Django, Wagtail, the URL and template machinery: most of the
+    process's objects) goes to the garbage collector's permanent generation: a full collection then
+    walks only what was made since, not the whole framework every few seconds, which showed as
+    latency spikes on every socket (PORTAL_GC_FREEZE=0 keeps Python's default)."""
+    if os.environ.get("PORTAL_GC_FREEZE", "1") == "0":
+        return
+    gc.collect()
+    gc.freeze()
+
+
+def _profile_on_signal(path: str) -> None:
+    """PORTAL_PROFILE=FILE (benchmarks only): cProfile of the event loop's thread; `kill -USR1` writes
+    the figures so far to FILE (pstats) and starts again."""
+    import cProfile
+
+    profiler = cProfile.Profile()
+
+    def dump(_signum, _frame):
+        profiler.disable()
+        profiler.dump_stats(path)
+        profiler.enable()
+
+    signal.signal(signal.SIGUSR1, dump)
+    profiler.enable()
+
+
+_settle_the_heap()
+if os.environ.get("PORTAL_DIRECT_WRITES", "1") != "0":
+    from portal import direct_writes  # noqa: E402
+
+    direct_writes.install()
+if os.environ.get("PORTAL_PROFILE"):
+    _profile_on_signal(os.environ["PORTAL_PROFILE"])

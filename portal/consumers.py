@@ -6,22 +6,26 @@ AuthMiddlewareStack (the session's user). A `GuardedConsumer` then:
   HTTP statuses, and the portal's clients stop reconnecting on 44xx;
 - asks its subclass's `admit` hook (the membership or role check, which also loads what the socket
   needs) which channel-layer group the socket joins, and `welcome` for its first frames;
-- passes on the frames services broadcast with portal.realtime, already encoded, without
-  Channels' database hop per event (see `dispatch`), and closes the socket of a person whose
-  access was revoked.
+- passes on the frames services broadcast with portal.realtime, already encoded: through the
+  process-local fan-out (portal/fanout.py, the default), which writes them straight to the socket,
+  or else through Channels' groups without their database hop per event (see `dispatch`); and
+  closes the socket of a person whose access was revoked.
 """
 
+import contextlib
 import json
 from collections import Counter
 
 from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
-from portal import realtime
+from portal import fanout, realtime
 
 # Close codes (4000-4999 are the application's); the rooms' JS explains each to the user.
 CLOSE_NOT_SIGNED_IN = 4401
@@ -58,6 +62,20 @@ class GuardedConsumer(AsyncWebsocketConsumer):
     person_id: int | None = None  # whose sockets a `realtime.revoke` event closes
     user_group: str | None = None  # the account's own group: every socket it holds
     counted_for: int | None = None  # the account this socket counts against in _open_sockets
+    hub: "fanout.Hub | None" = None  # the process-local fan-out this socket is registered with
+
+    async def __call__(self, scope, receive, send):
+        """With the fan-out (portal/fanout.py), no channel of its own: Channels' AsyncConsumer.__call__
+        without the channel layer, so the socket costs no Redis subscription, queue or waiting task;
+        broadcasts are written to it by the fan-out, and only the client's frames are dispatched."""
+        if not fanout.enabled():
+            return await super().__call__(scope, receive, send)
+        self.scope = scope
+        self.channel_layer = None
+        self.channel_name = None
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive], self.dispatch)
 
     async def admit(self, user, **route) -> str | None:
         """Checks `user` may open this socket (raise Refused(code) if not), loads what the socket
@@ -86,10 +104,17 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         except Refused as refused:
             await self.close(code=refused.code)
             return
+        signed_in = user is not None and user.is_authenticated
+        if self.channel_layer is None and fanout.enabled():
+            self.hub = fanout.hub()
+            await self.hub.join(self, group, user.pk if signed_in else None)
+            self.group = group
+            await self.welcome()
+            return
         if group is not None:
             await self.channel_layer.group_add(group, self.channel_name)
             self.group = group
-        if user is not None and user.is_authenticated:
+        if signed_in:
             self.user_group = realtime.user_group(user.pk)
             await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.welcome()
@@ -100,6 +125,10 @@ class GuardedConsumer(AsyncWebsocketConsumer):
             if _open_sockets[self.counted_for] <= 0:
                 del _open_sockets[self.counted_for]
             self.counted_for = None
+        if self.hub is not None:
+            hub, self.hub = self.hub, None
+            await hub.leave(self)
+            return
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         if self.user_group is not None:
@@ -140,6 +169,10 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=realtime.encode(frame))
 
     # --- Channel-layer events ------------------------------------------------------------------------
+
+    async def revoked(self):
+        """The fan-out's revocation: this socket's person lost access to its group, or its account."""
+        await self.close(code=CLOSE_FORBIDDEN)
 
     async def realtime_revoke(self, event):
         person_id, user_id = event.get("person_id"), event.get("user_id")

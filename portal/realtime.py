@@ -13,11 +13,18 @@ each loop: about 5 ms a publish. Here a publish is handed to an event loop that 
 when the caller runs inside it (its sync thread), else one loop thread per process, started on
 first use. The caller goes on at once; publishes leave in the order they were handed over (one
 loop, one connection per Redis shard); a failure is logged.
+
+With PORTAL_REALTIME_FANOUT (the default) the publish goes to the process-local fan-out of
+portal/fanout.py instead of Channels' groups: one Redis subscription per group and process, the
+frame written straight to each local socket. A consumer's own publishes wait for its answer
+(`held_publishes`): a sender gets its `ack` before the broadcast of its message.
 """
 
 import asyncio
 import atexit
 import concurrent.futures
+import contextlib
+import contextvars
 import json
 import logging
 import threading
@@ -25,6 +32,8 @@ import threading
 from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from portal import fanout
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +80,9 @@ def broadcast_on_commit(group: str, frame: dict) -> None:
 
 async def broadcast_now(group: str, frame: dict) -> None:
     """For frames that touch no database row (typing), sent from a consumer's event loop."""
+    if fanout.enabled():
+        group_send(group, {"type": FRAME, "text": encode(frame)})
+        return
     layer = get_channel_layer()
     if layer is not None:
         await layer.group_send(group, {"type": FRAME, "text": encode(frame)})
@@ -117,15 +129,42 @@ def _done(future: concurrent.futures.Future) -> None:
         logger.error("Publish to the channel layer failed", exc_info=future.exception())
 
 
+_held: contextvars.ContextVar[list | None] = contextvars.ContextVar("realtime_held", default=None)
+
+
+@contextlib.contextmanager
+def held_publishes():
+    """Publishes made inside (in this task, or in the threads its sync work runs in) leave at the end.
+
+    A consumer answers its own client first: the sender's `ack` goes out before the broadcast of
+    the message it acknowledges reaches any socket, the sender's included.
+    """
+    held: list = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+        for group, event in held:
+            group_send(group, event)
+
+
 def group_send(group: str, event: dict) -> None:
     """Hands `event` to the group's subscribers; returns before Redis has it."""
-    layer = get_channel_layer()
-    if layer is None:
+    held = _held.get()
+    if held is not None:
+        held.append((group, event))
         return
     try:
         running = asyncio.get_running_loop()
     except RuntimeError:
         running = None
+    if fanout.enabled():  # portal/fanout.py: the loop's hub publishes, in the order handed over
+        fanout.publish(group, event, running or _server_loop() or _process_loop())
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
     if running is not None:  # called from a coroutine's thread (an async test, say): its loop sends
         task = running.create_task(layer.group_send(group, event))
         _tasks.add(task)
@@ -144,6 +183,8 @@ def group_send(group: str, event: dict) -> None:
 def wait_for_pending(timeout: float = 2.0) -> None:
     """Lets publishes already handed over leave before the process exits (management commands)."""
     concurrent.futures.wait(list(_pending), timeout=timeout)
+    if _own_loop is not None and fanout.enabled():
+        fanout.flush(_own_loop, timeout)
 
 
 atexit.register(wait_for_pending)

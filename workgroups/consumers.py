@@ -74,6 +74,10 @@ class WorkgroupConsumer(GuardedConsumer):
     # --- Client frames ---------------------------------------------------------------------------
 
     async def on_send(self, frame):
+        with realtime.held_publishes():  # the ack first, then the broadcast
+            await self._send(frame)
+
+    async def _send(self, frame):
         user = self.scope["user"]
         try:
             # Off the single thread-sensitive worker: one member's slow send must not hold up

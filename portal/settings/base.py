@@ -202,6 +202,9 @@ PORTAL_FRAME_RATES = {
 }
 # Open websockets one account may hold in one server process (tabs, phone, tablet: 20 is plenty).
 PORTAL_MAX_SOCKETS_PER_PERSON = int(os.environ.get("PORTAL_MAX_SOCKETS_PER_PERSON", "20"))
+# Broadcasts of the live screens through the process-local fan-out (portal/fanout.py): one Redis
+# subscription per group and process, frames written straight to the sockets. Off: Channels' groups.
+PORTAL_REALTIME_FANOUT = os.environ.get("PORTAL_REALTIME_FANOUT", "1") != "0"
 # Django's own Redis cache increments atomically; django-ratelimit only lists third-party ones.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
