@@ -17,11 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.exports import xlsx_download
 from portal.forms import HONEYPOT_FIELD, add_service_errors
-from portal.members import selectors as member_selectors
 from portal.members.models import Organisation, Zone
 from portal.members.validators import validate_siret
+from portal.members.views import register_lookup_answer
 from portal.outside import company_register
-from portal.outside.http import ServiceDown
 from portal.pagination import page_of
 from portal.ratelimits import TOO_MANY, over_rate
 
@@ -706,13 +705,7 @@ def join_register_lookup(request):
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     if over_rate(request, "join_register_lookup", method="GET"):
         return JsonResponse({"error": str(TOO_MANY)}, status=429)
-    try:
-        results = member_selectors.register_lookup(query)
-    except ServiceDown as down:
-        return JsonResponse({"error": down.message}, status=503)
-    response = JsonResponse({"results": results})
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return register_lookup_answer(query)
 
 
 @login_required

@@ -156,6 +156,12 @@ def register_lookup(request):
             validate_siret(query)
         except ValidationError as error:
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return register_lookup_answer(query)
+
+
+def register_lookup_answer(query: str) -> JsonResponse:
+    """The register's firms for a query already checked, as the lookup box reads them (also the public
+    join form's, portal.clubs.views.join_register_lookup): 503 with the reason when it is down."""
     try:
         results = selectors.register_lookup(query)
     except ServiceDown as down:
