@@ -32,5 +32,8 @@ class EventsConfig(AppConfig):
         from . import process_section  # the events of a participatory process, on its page
 
         process_section.register()
+        from . import campaigns  # the clubs' campaigns may invite firms to an event or a Bourse session
+
+        campaigns.register()
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="events_event_published")
         page_published.connect(_series_published, sender=EventSeriesPage, dispatch_uid="events_series_published")

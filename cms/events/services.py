@@ -24,6 +24,8 @@ from wagtail.models import Page
 
 from cms import selectors as cms_selectors
 from knowledge.exchange.models import ExchangeSession, SessionStatus
+from portal.clubs import services as club_services
+from portal.clubs.models import InvitationKind
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import Person
@@ -107,12 +109,20 @@ def _duplicate_error() -> ValidationError:
 
 
 def registration_create(
-    *, event: EventPage, name: str, email: str, organisation_name: str = "", person: Person | None = None
+    *,
+    event: EventPage,
+    name: str,
+    email: str,
+    organisation_name: str = "",
+    person: Person | None = None,
+    campaign_token: str = "",
 ) -> EventRegistration:
     """Registers someone: confirmed while places remain, else on the waiting list.
 
     Raises ValidationError (code "closed" or "duplicate"). The returned registration carries the
     cancellation token in `cancel_token` (only its hash is stored); the e-mail gives the link.
+    `campaign_token`: the club campaign's invitation link the person followed here, if any (the
+    campaign counts the firm as registered; a link of another campaign or event counts nothing).
     """
     email = email.strip().lower()
     name = name.strip()
@@ -144,6 +154,12 @@ def registration_create(
                 )
         except IntegrityError:
             raise _duplicate_error() from None
+        club_services.campaign_invitation_acted(
+            kind=InvitationKind.EVENT,
+            object_id=event.pk,
+            token=campaign_token,
+            organisation_id=person.organisation_id if person is not None else None,
+        )
         _mail_on_commit(registration, kind=registration.status, token=token)
     registration.cancel_token = token
     return registration

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from knowledge.exchange import services as exchange_services
 from knowledge.exchange.models import ExchangeSession
+from portal.clubs import services as club_services
 from portal.forms import HONEYPOT_FIELD, add_service_errors
 from portal.members.permissions import person_of
 from portal.ratelimits import TOO_MANY, over_rate
@@ -30,6 +31,12 @@ def _over_rate(request, event) -> bool:
     return over_rate(request, "event_registration", scope=str(event.pk)) or over_rate(
         request, "event_registration_daily"
     )
+
+
+def _campaign_token(request) -> str:
+    """The club campaign's invitation link the visitor came through (portal.clubs.views.campaign_link)."""
+    token = request.session.get(club_services.CAMPAIGN_SESSION_KEY, "")
+    return token if isinstance(token, str) else ""
 
 
 def event_detail(request, event):
@@ -50,7 +57,9 @@ def event_detail(request, event):
         if form.is_valid():
             form.cleaned_data.pop(HONEYPOT_FIELD, None)
             try:
-                registration = services.registration_create(event=event, person=person, **form.cleaned_data)
+                registration = services.registration_create(
+                    event=event, person=person, campaign_token=_campaign_token(request), **form.cleaned_data
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -75,7 +84,10 @@ def _firm_registration(request, event):
             fields = {key: value for key, value in form.cleaned_data.items() if key != HONEYPOT_FIELD}
             try:
                 exchange_services.registration_by_firm(
-                    session=event.exchange_session, base_url=request.build_absolute_uri("/"), **fields
+                    session=event.exchange_session,
+                    base_url=request.build_absolute_uri("/"),
+                    campaign_token=_campaign_token(request),
+                    **fields,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import realtime
+from portal.clubs import services as club_services
+from portal.clubs.models import InvitationKind
 from portal.members.models import Organisation, OrganisationKind, Person
 from portal.members.permissions import person_of
 from portal.members.services import unique_slug
@@ -189,11 +191,21 @@ def registration_add(*, session: ExchangeSession, organisation: Organisation, by
         raise ValidationError(_("The registrations of this session are closed."), code="registrations_closed")
     with transaction.atomic():
         registration, _created = Registration.objects.get_or_create(session=session, organisation=organisation)
+        club_services.campaign_invitation_acted(
+            kind=InvitationKind.SESSION, object_id=session.pk, organisation_id=organisation.pk
+        )
     return registration
 
 
 def registration_by_firm(
-    *, session: ExchangeSession, name: str, siret: str, contact_name: str, contact_email: str, base_url: str
+    *,
+    session: ExchangeSession,
+    name: str,
+    siret: str,
+    contact_name: str,
+    contact_email: str,
+    base_url: str,
+    campaign_token: str = "",
 ) -> Registration:
     """A firm registers itself from the public agenda, account or not (#19).
 
@@ -234,6 +246,10 @@ def registration_by_firm(
         )
         if created and not known:
             _link_issue(registration, base_url=base_url, email=contact_email)
+        # A club campaign that invited this firm (or the visitor, by its link) counts it as registered.
+        club_services.campaign_invitation_acted(
+            kind=InvitationKind.SESSION, object_id=session.pk, token=campaign_token, organisation_id=organisation.pk
+        )
     return registration
 
 

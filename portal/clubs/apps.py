@@ -20,6 +20,10 @@ class ClubsConfig(AppConfig):
 
         privacy.register()
 
+        from . import invitations  # what a campaign may invite to: the clubs' surveys (others register theirs)
+
+        invitations.register_surveys()
+
         from portal.members import scopes
 
         from .models import Club

@@ -247,6 +247,41 @@ class CampaignResultForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
+class CampaignInvitationForm(forms.Form):
+    """What the campaign invites to (grouped: events, Bourse sessions, surveys) and its reminders."""
+
+    invitation = forms.ChoiceField(label=_("Invite the firms to"))
+    reminder_days = forms.CharField(
+        label=_("Reminders, days after the sending"),
+        max_length=40,
+        required=False,
+        help_text=_("For example 7, 14: a reminder a week after the invitation, another a week later."),
+    )
+    reminder_max = forms.IntegerField(label=_("Reminders at most"), min_value=0, max_value=5, initial=2)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitation"].choices = [("", _("Choose…"))] + [
+            (label, options) for _kind, label, options in groups if options
+        ]
+
+    def clean_reminder_days(self) -> list[int]:
+        parts = [part.strip() for part in self.cleaned_data["reminder_days"].replace(";", ",").split(",")]
+        days = [part for part in parts if part]
+        if not all(day.isdigit() for day in days):
+            raise forms.ValidationError(_("Write numbers of days separated by commas, for example 7, 14."))
+        return [int(day) for day in days]
+
+    def service_arguments(self) -> dict:
+        kind, _sep, pk = self.cleaned_data["invitation"].partition(":")
+        return {
+            "invite_kind": kind,
+            "invite_id": int(pk) if pk.isdigit() else 0,
+            "reminder_days": self.cleaned_data["reminder_days"],
+            "reminder_max": self.cleaned_data["reminder_max"],
+        }
+
+
 class JoinRequestForm(forms.ModelForm):
     """A firm asks to join the club of its business park (the public form, with its trap for robots)."""
 

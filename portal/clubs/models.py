@@ -553,9 +553,18 @@ class CampaignResult(models.TextChoices):
     JOINED = "joined", _("Joined")
 
 
+class InvitationKind(models.TextChoices):
+    """What a campaign may invite its firms to (portal.clubs.invitations says what each one is)."""
+
+    EVENT = "event", _("An event of the agenda")
+    SESSION = "session", _("A Bourse d'échanges session")
+    SURVEY = "survey", _("A needs survey")
+
+
 class Campaign(models.Model):
     """A club's push towards the prospects of a zone it covers: a round of calls or of letters and
-    e-mails, its firms shared out among the club's animators."""
+    e-mails, its firms shared out among the club's animators. It may invite them to one thing (an
+    event, a Bourse session, a needs survey) by a personal link, reminding those who did not act."""
 
     club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("club"))
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("zone"))
@@ -563,6 +572,21 @@ class Campaign(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices, default=CampaignKind.PHONING)
     goal = models.CharField(_("goal"), max_length=300, blank=True)
     starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    # The invitation: a kind and the id of the thing in its app (the clubs do not import the agenda or
+    # the Bourse: those apps register what their kinds mean in portal.clubs.invitations).
+    invite_kind = models.CharField(_("invitation to"), max_length=10, choices=InvitationKind.choices, blank=True)
+    invite_id = models.PositiveIntegerField(_("invited to"), null=True, blank=True)
+    reminder_days = models.CharField(
+        _("reminders (days after the sending)"),
+        max_length=40,
+        blank=True,
+        default="7,14",
+        help_text=_("For example 7, 14: a reminder a week after the invitation, another a week later."),
+    )
+    reminder_max = models.PositiveSmallIntegerField(
+        _("reminders at most"), default=2, validators=[MaxValueValidator(5)]
+    )
+    invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
@@ -575,6 +599,10 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def reminder_day_list(self) -> list[int]:
+        return sorted({int(day) for day in self.reminder_days.replace(";", ",").split(",") if day.strip().isdigit()})
 
 
 class CampaignTarget(models.Model):
@@ -595,6 +623,14 @@ class CampaignTarget(models.Model):
     result = models.CharField(
         _("result"), max_length=16, choices=CampaignResult.choices, default=CampaignResult.PENDING
     )
+    # The invitation's funnel: e-mailed, link opened, registered or answered (through the link or by
+    # the firm itself), and the reminders (never two the same day).
+    nonce = models.CharField(max_length=32, blank=True, editable=False)
+    invited_at = models.DateTimeField(_("invitation e-mailed"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("link opened"), null=True, blank=True)
+    acted_at = models.DateTimeField(_("registered or answered"), null=True, blank=True)
+    reminded_on = models.DateField(_("last reminder"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

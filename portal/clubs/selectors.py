@@ -684,11 +684,77 @@ def campaign_funnel(campaign: Campaign) -> Funnel:
     )
 
 
+# The filter of the campaign's list for the firms left to call: invited or not, they did not act.
+TO_CALL = "a_appeler"
+
+
+def _left_to_call(queryset):
+    return queryset.filter(acted_at__isnull=True).exclude(
+        result__in=[CampaignResult.JOINED, CampaignResult.NOT_INTERESTED]
+    )
+
+
+@dataclass
+class InvitationFunnel:
+    """An invitation's progress: e-mailed → link opened → registered (or answered) → joined."""
+
+    invitable: object  # invitations.Invitable, or None when nothing is chosen yet
+    acted_label: str
+    total: int
+    without_email: int
+    sent: int
+    opened: int
+    acted: int
+    joined: int
+    to_call: int
+    reminded: int
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.total) if self.total else 0
+
+    @property
+    def steps(self) -> list[tuple[str, int, int]]:
+        from django.utils.translation import gettext as _
+
+        return [
+            (_("Invited by e-mail"), self.sent, self.share(self.sent)),
+            (_("Opened the link"), self.opened, self.share(self.opened)),
+            (self.acted_label, self.acted, self.share(self.acted)),
+            (_("Joined"), self.joined, self.share(self.joined)),
+        ]
+
+
+def campaign_invitation_funnel(campaign: Campaign) -> InvitationFunnel:
+    from . import invitations
+
+    counts = campaign.targets.aggregate(
+        total=Count("pk"),
+        without_email=Count("pk", filter=Q(organisation__email="")),
+        sent=Count("pk", filter=Q(invited_at__isnull=False)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        acted=Count("pk", filter=Q(acted_at__isnull=False)),
+        joined=Count("pk", filter=Q(result=CampaignResult.JOINED)),
+        reminded=Count("pk", filter=Q(reminder_count__gt=0)),
+    )
+    registered = invitations.kind(campaign.invite_kind)
+    return InvitationFunnel(
+        invitable=invitations.read(campaign),
+        acted_label=str(registered.acted_label) if registered else "",
+        to_call=_left_to_call(campaign.targets.all()).count(),
+        **counts,
+    )
+
+
 def campaign_targets(campaign: Campaign, *, assigned_to=None, result: str = "") -> QuerySet[CampaignTarget]:
-    """The firms of a campaign (those of `assigned_to` only, at `result` only): the ones left first."""
+    """The firms of a campaign (those of `assigned_to` only, at `result` only, or left to call): the ones
+    left first (to call: those without an e-mail address first, then the ones reminded most)."""
     queryset = campaign.targets.select_related("organisation", "assigned_to")
     if assigned_to is not None:
         queryset = queryset.filter(assigned_to=assigned_to)
+    if result == TO_CALL:
+        return _left_to_call(queryset).order_by(
+            Case(When(organisation__email="", then=0), default=1), "-reminder_count", "organisation__name"
+        )
     if result in CampaignResult.values:
         queryset = queryset.filter(result=result)
     return queryset.order_by(Case(When(result=CampaignResult.PENDING, then=0), default=1), "organisation__name")

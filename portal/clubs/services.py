@@ -9,14 +9,13 @@ in bulk, past their save signals: they schedule the search updates of those orga
 """
 
 import datetime
-import secrets
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +26,9 @@ from portal.members.models import Membership, MembershipStatus, Organisation, Ro
 from portal.members.scopes import ScopeKind
 from search import indexing
 
-from . import permissions, selectors
+from . import invitations, permissions, selectors
 from .firm_files import ImportFileError, Layout, assign_slugs, check_table, open_table, organisations_to_write
+from .links import LinkError, link_row, link_token, new_nonce
 from .models import (
     CLUB_STAGE_ORDER,
     ActionKind,
@@ -47,6 +47,7 @@ from .models import (
     Importance,
     ImportMode,
     ImportStatus,
+    InvitationKind,
     JoinRequest,
     JoinRequestStatus,
     Milestone,
@@ -437,12 +438,8 @@ TOKEN_SALT = "members.survey-invitation"  # noqa: S105 - a signing salt, not a s
 TOKEN_MAX_AGE = datetime.timedelta(days=366)
 
 
-class SurveyLinkError(Exception):
-    """Why a survey link cannot be used: "invalid" (tampered or unknown), "expired", "answered"."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+# Why a survey link cannot be used: "invalid" (tampered or unknown), "expired", "answered".
+SurveyLinkError = LinkError
 
 
 def survey_firms(club: Club | None) -> QuerySet[Organisation]:
@@ -465,7 +462,7 @@ def survey_open(*, title: str, club: Club | None, closes_on: datetime.date, by, 
     with transaction.atomic():
         survey.save()
         invitations = [
-            SurveyInvitation(survey=survey, organisation_id=pk, nonce=secrets.token_hex(8))
+            SurveyInvitation(survey=survey, organisation_id=pk, nonce=new_nonce())
             for pk in survey_firms(club).values_list("pk", flat=True)
         ]
         SurveyInvitation.objects.bulk_create(invitations, batch_size=1000)
@@ -477,7 +474,7 @@ def survey_invite(*, survey: Survey, organisation: Organisation, by) -> SurveyIn
     if not permissions.can_manage_survey(by, survey):
         raise PermissionDenied(_("This survey is managed by its club's animators and the administrators."))
     invitation, _created = SurveyInvitation.objects.get_or_create(
-        survey=survey, organisation=organisation, defaults={"nonce": secrets.token_hex(8)}
+        survey=survey, organisation=organisation, defaults={"nonce": new_nonce()}
     )
     return invitation
 
@@ -526,23 +523,15 @@ def survey_email_links_run(survey_id: int) -> int:
 
 
 def invitation_token(invitation: SurveyInvitation) -> str:
-    return signing.dumps([invitation.pk, invitation.nonce], salt=TOKEN_SALT, compress=True)
+    return link_token(invitation.pk, invitation.nonce, salt=TOKEN_SALT)
 
 
 def invitation_from_token(token: str, *, for_update: bool = False) -> SurveyInvitation:
     """The invitation a link stands for, or SurveyLinkError: tampered, unknown, expired or already answered."""
-    try:
-        invitation_id, nonce = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        raise SurveyLinkError("expired") from None
-    except (signing.BadSignature, ValueError, TypeError):
-        raise SurveyLinkError("invalid") from None
     queryset = SurveyInvitation.objects.select_related("survey__club__zone", "organisation")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    invitation = queryset.filter(pk=invitation_id).first() if isinstance(invitation_id, int) else None
-    if invitation is None or not secrets.compare_digest(str(nonce), invitation.nonce):
-        raise SurveyLinkError("invalid")
+    invitation = link_row(token, queryset, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     if not invitation.survey.is_open:
         raise SurveyLinkError("expired")
     if SurveyResponse.objects.filter(invitation=invitation).exists():
@@ -576,6 +565,9 @@ def survey_answer(*, token: str, answers: list[dict], free_text: str = "", respo
                     comment=answer.get("comment", "").strip()[:500],
                 )
                 for answer in answers
+            )
+            campaign_invitation_acted(
+                kind=InvitationKind.SURVEY, object_id=invitation.survey_id, organisation_id=invitation.organisation_id
             )
     except IntegrityError:
         raise SurveyLinkError("answered") from None
@@ -838,3 +830,238 @@ def join_request_refuse(*, join_request: JoinRequest, by, reason: str) -> JoinRe
             recipients=[join_request.email],
         )  # fmt: skip
     return join_request
+
+
+# --- Campaign invitations and reminders ---------------------------------------------------------
+
+CAMPAIGN_LINK_SALT = "clubs.campaign-invitation"
+# A campaign's link never works for more than a year, whatever it invites to.
+CAMPAIGN_LINK_MAX_AGE = datetime.timedelta(days=366)
+# The session key where the link leaves the invitation, for the registration that follows it.
+CAMPAIGN_SESSION_KEY = "clubs_campaign_invitation"
+
+
+def _campaign_runners_only(by, campaign: Campaign) -> None:
+    if not permissions.can_manage_campaign(by, campaign):
+        raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
+
+
+def _invitable(campaign: Campaign) -> invitations.Invitable:
+    """What the campaign invites to, still to come; ValidationError otherwise."""
+    invitable = invitations.read(campaign)
+    if invitable is None:
+        raise ValidationError(_("Choose first what the campaign invites the firms to."))
+    if invitable.ends_at is not None and invitable.ends_at <= timezone.now():
+        raise ValidationError(
+            _("“%(title)s” is over: the firms can no longer be invited.") % {"title": invitable.title}
+        )
+    return invitable
+
+
+def campaign_set_invitation(
+    *, campaign: Campaign, by, invite_kind: str, invite_id: int, reminder_days: list[int], reminder_max: int
+) -> Campaign:
+    """What the campaign invites its firms to, and its reminders' schedule (days after the sending, at
+    most `reminder_max`). The thing invited to is fixed once the invitations are sent (the links name
+    it); the schedule may change at any time."""
+    _campaign_runners_only(by, campaign)
+    registered = invitations.kind(invite_kind)
+    if registered is None:
+        raise ValidationError({"invitation": _("Choose an event, a Bourse session or a needs survey.")})
+    if invite_id not in {pk for pk, _label in registered.choices(campaign.club)}:
+        raise ValidationError({"invitation": _("Choose one of the coming events, sessions or open surveys.")})
+    sent = Campaign.objects.filter(pk=campaign.pk, invitations_sent_at__isnull=False).exists()
+    if sent and (invite_kind, invite_id) != (campaign.invite_kind, campaign.invite_id):
+        raise ValidationError(
+            {"invitation": _("The invitations are sent: start another campaign to invite to something else.")}
+        )
+    days = sorted(set(reminder_days))
+    if any(day < 1 or day > 90 for day in days):
+        raise ValidationError({"reminder_days": _("Reminders come 1 to 90 days after the sending.")})
+    if not 0 <= reminder_max <= 5:
+        raise ValidationError({"reminder_max": _("Between 0 and 5 reminders.")})
+    campaign.invite_kind, campaign.invite_id = invite_kind, invite_id
+    campaign.reminder_days = ", ".join(str(day) for day in days)
+    campaign.reminder_max = reminder_max
+    campaign.save(update_fields=["invite_kind", "invite_id", "reminder_days", "reminder_max"])
+    return campaign
+
+
+def _targets_to_invite(campaign: Campaign) -> QuerySet[CampaignTarget]:
+    return campaign.targets.filter(invited_at__isnull=True, acted_at__isnull=True).exclude(organisation__email="")
+
+
+def campaign_send_invitations(*, campaign: Campaign, by) -> int:
+    """Queues the invitations: each firm of the campaign with a contact address, not invited yet, gets
+    its own link by e-mail (a background task); returns how many will leave. The firms without an
+    address are the ones to call."""
+    _campaign_runners_only(by, campaign)
+    _invitable(campaign)
+    count = _targets_to_invite(campaign).count()
+    if count:
+        from .tasks import email_campaign_invitations
+
+        with transaction.atomic():
+            Campaign.objects.filter(pk=campaign.pk, invitations_sent_at__isnull=True).update(
+                invitations_sent_at=timezone.now()
+            )
+            transaction.on_commit(lambda: email_campaign_invitations.enqueue(campaign.pk))
+    return count
+
+
+def campaign_link_token(target: CampaignTarget) -> str:
+    return link_token(target.pk, target.nonce, salt=CAMPAIGN_LINK_SALT)
+
+
+def _campaign_link(base_url: str, target: CampaignTarget) -> str:
+    return base_url + reverse("club:campaign_link", args=[target.campaign_id, campaign_link_token(target)])
+
+
+def _campaign_mail(campaign: Campaign, invitable, target: CampaignTarget, *, base_url: str, reminder: bool) -> None:
+    context = {
+        "campaign": campaign,
+        "club": campaign.club,
+        "invitable": invitable,
+        "organisation": target.organisation,
+        "link": _campaign_link(base_url, target),
+        "reminder": reminder,
+    }
+    subject = _("Reminder: %(title)s") if reminder else _("Invitation: %(title)s")
+    send_mail(
+        subject=subject % {"title": invitable.title},
+        message=render_to_string("clubs/email/campaign_invitation.txt", context),
+        from_email=None,
+        recipient_list=[target.organisation.email],
+    )
+
+
+def campaign_send_invitations_run(campaign_id: int) -> int:
+    """The task's work: one e-mail per firm, each marked as sent at once so a retry skips it."""
+    from django.conf import settings
+
+    campaign = Campaign.objects.select_related("club").get(pk=campaign_id)
+    invitable = invitations.read(campaign)
+    if invitable is None or (invitable.ends_at is not None and invitable.ends_at <= timezone.now()):
+        return 0
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    sent = 0
+    for target in _targets_to_invite(campaign).select_related("organisation").iterator(chunk_size=200):
+        if not target.nonce:
+            target.nonce = new_nonce()
+            CampaignTarget.objects.filter(pk=target.pk).update(nonce=target.nonce)
+        _campaign_mail(campaign, invitable, target, base_url=base_url, reminder=False)
+        CampaignTarget.objects.filter(pk=target.pk).update(invited_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def campaign_link_open(*, campaign_id: int, token: str) -> CampaignTarget:
+    """The firm followed its link: the target it names (its opening dated once), or LinkError —
+    "invalid" (tampered, unknown, another campaign's, withdrawn) or "expired" (the thing is over)."""
+    queryset = CampaignTarget.objects.select_related("campaign__club", "organisation")
+    target = link_row(token, queryset, salt=CAMPAIGN_LINK_SALT, max_age=CAMPAIGN_LINK_MAX_AGE)
+    if target.campaign_id != campaign_id:
+        raise LinkError("invalid")
+    invitable = invitations.read(target.campaign)
+    if invitable is None:
+        raise LinkError("invalid")
+    if invitable.ends_at is not None and invitable.ends_at <= timezone.now():
+        raise LinkError("expired")
+    if target.opened_at is None:
+        target.opened_at = timezone.now()
+        CampaignTarget.objects.filter(pk=target.pk, opened_at__isnull=True).update(opened_at=target.opened_at)
+    return target
+
+
+def campaign_invitation_acted(*, kind: str, object_id: int, token: str = "", organisation_id: int | None = None) -> int:
+    """The firm registered for the event or the session, or answered the survey: the apps that own
+    those call this in their own service (in its transaction). The firm is found by the campaign link
+    it followed (`token`, for a registration that names no organisation) or by its organisation; only
+    the campaigns inviting to that very thing count. Returns how many invitations it closes."""
+    targets = CampaignTarget.objects.filter(
+        campaign__invite_kind=kind, campaign__invite_id=object_id, acted_at__isnull=True
+    )
+    found = Q(pk__in=[])
+    if organisation_id is not None:
+        found |= Q(organisation_id=organisation_id)
+    if token:
+        try:
+            target = link_row(token, CampaignTarget.objects.all(), salt=CAMPAIGN_LINK_SALT,
+                              max_age=CAMPAIGN_LINK_MAX_AGE)  # fmt: skip
+        except LinkError:
+            pass
+        else:
+            found |= Q(pk=target.pk)
+    now = timezone.now()
+    return targets.filter(found).update(acted_at=now, opened_at=Coalesce("opened_at", Value(now)))
+
+
+def _targets_to_remind(campaign: Campaign, today: datetime.date) -> QuerySet[CampaignTarget]:
+    """Invited, not acted, not reminded today, with an address, under the campaign's maximum."""
+    return (
+        campaign.targets.filter(invited_at__isnull=False, acted_at__isnull=True)
+        .exclude(reminded_on=today)
+        .exclude(organisation__email="")
+        .filter(reminder_count__lt=campaign.reminder_max)
+        .exclude(result__in=[CampaignResult.NOT_INTERESTED, CampaignResult.JOINED])
+    )
+
+
+def _reminder_due(campaign: Campaign, target: CampaignTarget, today: datetime.date) -> bool:
+    days = campaign.reminder_day_list
+    if target.reminder_count >= len(days):
+        return False
+    return today >= timezone.localdate(target.invited_at) + datetime.timedelta(days=days[target.reminder_count])
+
+
+def _remind(campaign: Campaign, *, today: datetime.date, scheduled: bool) -> int:
+    from django.conf import settings
+
+    invitable = invitations.read(campaign)
+    if invitable is None or (invitable.ends_at is not None and invitable.ends_at <= timezone.now()):
+        return 0  # never after the event, the session, the survey's closing
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    sent = 0
+    for target in _targets_to_remind(campaign, today).select_related("organisation").iterator(chunk_size=200):
+        if scheduled and not _reminder_due(campaign, target, today):
+            continue
+        # Claimed before the e-mail leaves: a second run the same day finds nothing to send.
+        claimed = (
+            CampaignTarget.objects.filter(pk=target.pk, acted_at__isnull=True)
+            .exclude(reminded_on=today)
+            .update(reminded_on=today, reminder_count=F("reminder_count") + 1)
+        )
+        if claimed:
+            _campaign_mail(campaign, invitable, target, base_url=base_url, reminder=True)
+            sent += 1
+    return sent
+
+
+def campaign_reminders_send(today: datetime.date | None = None) -> int:
+    """The daily run (manage.py send_campaign_reminders): each campaign's firms that did not act get
+    the reminder their schedule says is due — at most one a day each, never after the thing."""
+    today = today or timezone.localdate()
+    sent = 0
+    for campaign in Campaign.objects.filter(invitations_sent_at__isnull=False, reminder_max__gt=0).select_related(
+        "club"
+    ):
+        sent += _remind(campaign, today=today, scheduled=True)
+    return sent
+
+
+def campaign_remind_now(*, campaign: Campaign, by) -> int:
+    """The "remind now" button: the firms invited that did not act and were not reminded today, within
+    the campaign's maximum of reminders; sent by a background task. Returns how many will leave."""
+    _campaign_runners_only(by, campaign)
+    _invitable(campaign)
+    count = _targets_to_remind(campaign, timezone.localdate()).count()
+    if count:
+        from .tasks import remind_campaign
+
+        transaction.on_commit(lambda: remind_campaign.enqueue(campaign.pk))
+    return count
+
+
+def campaign_remind_now_run(campaign_id: int) -> int:
+    campaign = Campaign.objects.select_related("club").get(pk=campaign_id)
+    return _remind(campaign, today=timezone.localdate(), scheduled=False)

@@ -1,4 +1,4 @@
-"""Background work of the clubs (django-tasks): firm imports and survey e-mails."""
+"""Background work of the clubs (django-tasks): firm imports, survey and campaign e-mails."""
 
 import logging
 
@@ -37,3 +37,19 @@ def email_survey_links(survey_id: int) -> int:
     from .services import survey_email_links_run
 
     return survey_email_links_run(survey_id)
+
+
+@task()
+def email_campaign_invitations(campaign_id: int) -> int:
+    """E-mails each firm of a campaign its own invitation link (those with an address, not invited yet)."""
+    from .services import campaign_send_invitations_run
+
+    return campaign_send_invitations_run(campaign_id)
+
+
+@task()
+def remind_campaign(campaign_id: int) -> int:
+    """The "remind now" button's work: the firms that did not act, not reminded today."""
+    from .services import campaign_remind_now_run
+
+    return campaign_remind_now_run(campaign_id)

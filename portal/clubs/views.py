@@ -24,10 +24,11 @@ from portal.outside import company_register
 from portal.pagination import page_of
 from portal.ratelimits import TOO_MANY, over_rate
 
-from . import exports, permissions, selectors, services
+from . import exports, invitations, permissions, selectors, services
 from .forms import (
     AutonomyForm,
     CampaignForm,
+    CampaignInvitationForm,
     CampaignResultForm,
     FirmImportForm,
     JoinRefusalForm,
@@ -40,6 +41,7 @@ from .forms import (
     SurveyAnswerForm,
     SurveyForm,
 )
+from .links import LinkError
 from .models import Campaign, CampaignResult, CampaignTarget, Club, ContactStatus, FirmImport, JoinRequest, Survey
 
 
@@ -627,15 +629,21 @@ CAMPAIGN_PAGE_SIZE = 50
 @login_required
 @require_safe
 def campaign_detail(request, campaign_id):
-    """The funnel (contacted, interested, joined), each animator's share, and the firms left to contact
-    ("mine" by default: the ones the signed-in animator has to call)."""
-    campaign = _campaign_of(request, campaign_id)
+    """The funnel (contacted, interested, joined), each animator's share, the invitation's funnel and
+    the firms left to contact ("mine" by default: the ones the signed-in animator has to call)."""
+    return _campaign_page(request, _campaign_of(request, campaign_id))
+
+
+def _campaign_page(request, campaign, *, invitation_form=None, status=200):
     mine = request.GET.get("qui", "moi") != "tous"
     result = request.GET.get("resultat", "")
     targets = selectors.campaign_targets(campaign, assigned_to=request.user if mine else None, result=result)
     context = {
         "campaign": campaign,
         "funnel": selectors.campaign_funnel(campaign),
+        "invitation": selectors.campaign_invitation_funnel(campaign),
+        "invitation_form": invitation_form or _invitation_form(campaign),
+        "to_call": selectors.TO_CALL,
         "page": page_of(request, targets, CAMPAIGN_PAGE_SIZE),
         "mine": mine,
         "result": result,
@@ -643,7 +651,91 @@ def campaign_detail(request, campaign_id):
         "result_form": CampaignResultForm(),
         "query_string": urlencode({"qui": "moi" if mine else "tous", "resultat": result}),
     }
-    return render(request, "clubs/campaign_detail.html", context)
+    return render(request, "clubs/campaign_detail.html", context, status=status)
+
+
+def _invitation_form(campaign, data=None):
+    initial = {"reminder_days": campaign.reminder_days, "reminder_max": campaign.reminder_max}
+    if campaign.invite_kind and campaign.invite_id:
+        initial["invitation"] = f"{campaign.invite_kind}:{campaign.invite_id}"
+    return CampaignInvitationForm(data, groups=invitations.choices_for(campaign.club), initial=initial)
+
+
+@login_required
+@require_POST
+def campaign_invitation(request, campaign_id):
+    """What the campaign invites its firms to, and when the reminders go."""
+    campaign = _campaign_of(request, campaign_id)
+    form = _invitation_form(campaign, request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_set_invitation(campaign=campaign, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The invitation and its reminders are saved."))
+            return redirect(f"{reverse('club:campaign_detail', args=[campaign.pk])}#invitation-title")
+    return _campaign_page(request, campaign, invitation_form=form, status=400)
+
+
+@login_required
+@require_POST
+def campaign_send(request, campaign_id):
+    campaign = _campaign_of(request, campaign_id)
+    try:
+        count = services.campaign_send_invitations(campaign=campaign, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if count:
+            messages.success(
+                request, _("Invitations leaving by e-mail in a few minutes: %(count)d.") % {"count": count}
+            )
+        else:
+            messages.info(request, _("No firm left to invite by e-mail: the others have no address or were invited."))
+    return redirect(f"{reverse('club:campaign_detail', args=[campaign.pk])}#invitation-title")
+
+
+@login_required
+@require_POST
+def campaign_remind(request, campaign_id):
+    campaign = _campaign_of(request, campaign_id)
+    try:
+        count = services.campaign_remind_now(campaign=campaign, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if count:
+            messages.success(
+                request,
+                _("Reminders leaving in a few minutes to the firms that did not act: %(count)d.") % {"count": count},
+            )
+        else:
+            messages.info(request, _("No firm to remind: they acted, were reminded today or had every reminder."))
+    return redirect(f"{reverse('club:campaign_detail', args=[campaign.pk])}#invitation-title")
+
+
+CAMPAIGN_LINK_ERRORS = {
+    "invalid": (
+        _lazy("This invitation link is not valid: check that it was copied whole, or ask the club for a new one."),
+        404,
+    ),
+    "expired": (_lazy("This invitation is over: thank you for your interest."), 410),
+}
+
+
+@require_safe
+def campaign_link(request, campaign_id, token):
+    """A firm's personal invitation link (no account): dates its opening and leads to where it registers
+    or answers; the registration that follows finds the invitation in the session."""
+    try:
+        target = services.campaign_link_open(campaign_id=campaign_id, token=token)
+    except LinkError as error:
+        message, status = CAMPAIGN_LINK_ERRORS.get(error.reason, CAMPAIGN_LINK_ERRORS["invalid"])
+        return render(request, "clubs/campaign_link_error.html", {"message": message}, status=status)
+    request.session[services.CAMPAIGN_SESSION_KEY] = token
+    registered = invitations.kind(target.campaign.invite_kind)
+    return redirect(registered.url_for(target.campaign.invite_id, target.organisation))
 
 
 @login_required
