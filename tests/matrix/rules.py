@@ -50,6 +50,10 @@ clubs.campaigns.list                       NN    NN    NN    YN    NN    YY
 clubs.campaigns.start                      NN    NN    NN    YN    NN    YY
 clubs.campaigns.see                        NN    NN    NN    YN    NN    YY
 clubs.campaigns.record                     NN    NN    NN    YN    NN    YY
+# Invitations by e-mail (#18): what the campaign invites to, the sending and the "remind now" button.
+clubs.campaigns.invite                     NN    NN    NN    YN    NN    YY
+clubs.campaigns.send                       NN    NN    NN    YN    NN    YY
+clubs.campaigns.remind                     NN    NN    NN    YN    NN    YY
 # A firm filling the public join form looks its own SIRET up in the register (one exact SIRET, anyone).
 clubs.join.register_lookup                 YY    YY    YY    YY    YY    YY
 clubs.join.requests                        NN    NN    NN    YN    NN    YY

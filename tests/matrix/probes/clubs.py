@@ -326,6 +326,42 @@ def campaigns_record(world, user, inside):
     return target.result == "interested"
 
 
+def _inviting_campaign(world, inside, *, sent: bool = False) -> Campaign:
+    """A campaign of the club inviting its prospect (with an address) to the club's open survey."""
+    campaign = _campaign(world, inside)
+    campaign.targets.update(invited_at=datetime.datetime.now(datetime.UTC) if sent else None, nonce="n")
+    Campaign.objects.filter(pk=campaign.pk).update(invite_kind="survey", invite_id=survey(world, inside).pk)
+    target = campaign.targets.select_related("organisation").get()
+    target.organisation.email = f"prospect{target.pk}@example.org"
+    target.organisation.save()
+    if sent:
+        Campaign.objects.filter(pk=campaign.pk).update(invitations_sent_at=datetime.datetime.now(datetime.UTC))
+    return campaign
+
+
+@probe("clubs.campaigns.invite")
+def campaigns_invite(world, user, inside):
+    campaign = _campaign(world, inside)
+    the_survey = survey(world, inside)
+    data = {"invitation": f"survey:{the_survey.pk}", "reminder_days": "7", "reminder_max": "1"}
+    client_for(user).post(reverse("club:campaign_invitation", args=[campaign.pk]), data)
+    campaign.refresh_from_db()
+    return (campaign.invite_kind, campaign.invite_id) == ("survey", the_survey.pk)
+
+
+@probe("clubs.campaigns.send")
+def campaigns_send(world, user, inside):
+    campaign = _inviting_campaign(world, inside)
+    response = client_for(user).post(reverse("club:campaign_send", args=[campaign.pk]))
+    return allowed(response) and Campaign.objects.filter(pk=campaign.pk, invitations_sent_at__isnull=False).exists()
+
+
+@probe("clubs.campaigns.remind")
+def campaigns_remind(world, user, inside):
+    campaign = _inviting_campaign(world, inside, sent=True)
+    return allowed(client_for(user).post(reverse("club:campaign_remind", args=[campaign.pk])))
+
+
 # --- Joining online: a firm's request waits for the animators of its park's club -----------------------
 
 
