@@ -219,6 +219,12 @@ def test_bad_links_are_refused_in_french_and_count_nothing(park, smtp, django_ca
     visitor.get(path_of(link))
     visitor.post(other_event.get_url(), {"name": "Luc Pont", "email": "luc@pont.example"})
     assert target(park, "Garage du Pont").acted_at is None
+    # A firm taken out of the campaign: its link is withdrawn.
+    martin_link = links_by_recipient(smtp)["bonjour@martin.example"]
+    target(park, "Boulangerie Martin").delete()
+    withdrawn = Client().get(path_of(martin_link))
+    assert withdrawn.status_code == 404
+    assert "Ce lien d'invitation n'est pas valide" in html.unescape(withdrawn.content.decode())
     # Once the event is over, the link says so (and counts nothing).
     past = timezone.now() - datetime.timedelta(days=1)
     EventPage.objects.filter(pk=park["event"].pk).update(start=past, end=past + datetime.timedelta(hours=2))
