@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.events import services as event_services
 from cms.events.models import EventIndexPage, EventPage
 from cms.models import HomePage
 from knowledge.exchange import services as exchange_services
@@ -23,7 +24,7 @@ from portal.clubs import services as club_services
 from portal.clubs.models import CampaignTarget, Survey
 from tests.cms.newsletters.smtp import Recorder, SmtpServer
 from tests.cms.pages import add_event, add_page
-from tests.factories import ClubFactory, OrganisationFactory, ZoneFactory
+from tests.factories import ClubFactory, OrganisationFactory, PersonFactory, ZoneFactory
 
 from .test_prospect_files import another_animator
 
@@ -276,3 +277,14 @@ def test_the_campaign_screen_shows_the_invitation_funnel_and_the_firms_to_call(
     page = client.get(url + "?qui=tous&resultat=a_appeler").content.decode()
     assert "Petit-déjeuner des Tanneries" in page
     assert reverse("club:prospect_file", args=[park["zone"].slug, park["firms"]["Imprimerie Roy"].pk]) in page
+
+
+def test_a_member_of_an_invited_firm_registering_from_her_account_counts(
+    park, smtp, django_capture_on_commit_callbacks
+):
+    invite(park)
+    send(park, django_capture_on_commit_callbacks)
+    member = PersonFactory(organisation=park["firms"]["Garage du Pont"])
+    event_services.registration_create(event=park["event"], name="Luc Pont", email=member.user.email, person=member)
+    assert target(park, "Garage du Pont").acted_at is not None
+    assert target(park, "Atelier Durand").acted_at is None
