@@ -50,3 +50,16 @@ def test_a_point_set_by_hand_stays_and_the_base_down_leaves_the_zone_unplaced(db
     unplaced.refresh_from_db()
     assert (placed.latitude, placed.longitude) == (Decimal("47.010000"), Decimal("2.010000"))
     assert not unplaced.has_point
+
+
+def test_the_demo_puts_every_park_and_every_listed_member_on_the_map(db):
+    from portal.members.demo import load_members
+    from portal.members.models import Organisation, Zone
+
+    load_members()
+
+    assert not Zone.objects.filter(latitude__isnull=True).exists()
+    listed = Organisation.objects.filter(in_public_directory=True)
+    assert listed.exists() and not listed.filter(latitude__isnull=True).exists()
+    points = list(listed.values_list("latitude", "longitude"))
+    assert len(set(points)) == len(points)  # no two markers on one spot
