@@ -63,3 +63,18 @@ def test_the_demo_puts_every_park_and_every_listed_member_on_the_map(db):
     assert listed.exists() and not listed.filter(latitude__isnull=True).exists()
     points = list(listed.values_list("latitude", "longitude"))
     assert len(set(points)) == len(points)  # no two markers on one spot
+
+
+def test_an_administrator_places_a_park_by_hand_in_the_admin(client, administrator):
+    from django.urls import reverse
+
+    zone = ZoneFactory(name="Parc des Tanneries", slug="tanneries", commune="Arvière")
+    client.force_login(administrator)
+    response = client.post(
+        reverse("zones:edit", args=[zone.pk]),
+        {"name": zone.name, "slug": zone.slug, "commune": zone.commune, "commune_codes": "", "firms_established": 120,
+         "firms_established_on": "", "description": "", "latitude": "47.0755", "longitude": "2.412"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    zone.refresh_from_db()
+    assert (zone.latitude, zone.longitude) == (Decimal("47.075500"), Decimal("2.412000"))
