@@ -382,3 +382,88 @@ def scope_collection(kind: str, scope_id: int) -> Collection | None:
 def public_club_page(club_slug: str) -> ClubPage | None:
     """The live, public page of the club with this slug (its feeds hang from it), if it has one."""
     return ClubPage.objects.live().public().filter(club__slug=club_slug).select_related("club").first()
+
+
+# --- The map of the territory (#17) ---------------------------------------------------------------
+
+# A zone's popup names this many of its listed members, then links to the rest in the directory.
+MAP_ZONE_NAMES = 8
+
+
+def directory_map(organisations: QuerySet, *, zone: Zone | None = None, request=None) -> dict:
+    """What the map of the business parks shows: the zones (with their points, the club pages of
+    the clubs covering them and their members among `organisations`) and `organisations` themselves.
+
+    `organisations` must come from member_selectors.public_organisations (listed in the public
+    directory, active members): nothing else of an organisation is read here. Points are floats,
+    None where a zone or a firm has none yet (it is then in the list, not on the map)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from portal.members.models import OrganisationKind
+
+    kinds = dict(OrganisationKind.choices)
+    firms = [
+        {
+            "name": firm["name"],
+            "url": reverse("cms:directory_entry", args=[firm["slug"]]),
+            "kind": str(kinds.get(firm["kind"], "")),
+            "commune": firm["commune"],
+            "zone": firm["zone_id"],
+            "lat": float(firm["latitude"]) if firm["latitude"] is not None else None,
+            "lng": float(firm["longitude"]) if firm["longitude"] is not None else None,
+        }
+        for firm in organisations.order_by("name").values(
+            "name", "slug", "kind", "commune", "zone_id", "latitude", "longitude"
+        )
+    ]
+    by_zone: dict[int | None, list[dict]] = {}
+    for firm in firms:
+        by_zone.setdefault(firm["zone"], []).append(firm)
+
+    zones = Zone.objects.order_by("name") if zone is None else Zone.objects.filter(pk=zone.pk)
+    club_pages: dict[int, list[dict]] = {}
+    pages = (
+        ClubPage.objects.live()
+        .public()
+        .filter(Q(club__zone__in=zones) | Q(club__other_zones__in=zones))
+        .select_related("club")
+        .prefetch_related("club__other_zones")
+        .distinct()
+        .order_by("title")
+    )
+    for page in pages:
+        link = {"name": page.title, "url": page.get_url(request=request)}
+        for zone_id in {page.club.zone_id, *(other.pk for other in page.club.other_zones.all())}:
+            club_pages.setdefault(zone_id, []).append(link)
+
+    zone_entries = []
+    for entry in zones:
+        members = by_zone.get(entry.pk, [])
+        zone_entries.append(
+            {
+                "name": entry.name,
+                "commune": entry.commune,
+                "url": reverse("cms:directory") + "?" + urlencode({"zone": entry.slug}),
+                "count": len(members),
+                "members": [{"name": m["name"], "url": m["url"]} for m in members[:MAP_ZONE_NAMES]],
+                "clubs": club_pages.get(entry.pk, []),
+                "lat": float(entry.latitude) if entry.latitude is not None else None,
+                "lng": float(entry.longitude) if entry.longitude is not None else None,
+                "firms": members,  # the list under the map; not sent in the JSON (see map_json)
+            }
+        )
+    return {"zones": zone_entries, "unzoned": by_zone.get(None, []), "organisations": firms}
+
+
+def map_json(data: dict) -> dict:
+    """The JSON island the map's script reads: the points and popups, no more."""
+    return {
+        "zones": [{key: value for key, value in zone.items() if key != "firms"} for zone in data["zones"]],
+        "organisations": [
+            {key: value for key, value in firm.items() if key != "zone"} for firm in data["organisations"]
+        ],
+        "tiles": {"url": settings.PORTAL_MAP_TILES_URL, "attribution": settings.PORTAL_MAP_ATTRIBUTION}
+        if settings.PORTAL_MAP_TILES_URL
+        else None,
+    }

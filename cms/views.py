@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,7 +21,9 @@ from . import selectors, services
 DIRECTORY_PAGE_SIZE = 24
 
 
-def directory(request):
+def _directory_filters(request) -> tuple[dict, dict]:
+    """The directory's filters (the list's and the map's): the organisations they select (listed in
+    the public directory only) and the form's context. An unknown value is no filter."""
     kind = request.GET.get("type", "")
     if kind not in OrganisationKind.values and kind != Sector.SSE:
         kind = ""
@@ -31,17 +34,49 @@ def directory(request):
     organisations = member_selectors.public_organisations(kind=kind, zone=zone, text=text)
     if axis is not None:
         organisations = workgroup_selectors.filter_organisations_by_axis(organisations, axis)
-    page = page_of(request, organisations, DIRECTORY_PAGE_SIZE)
+    selected = {"kind": kind, "zone": zone, "axis": axis, "q": text}
+    filters = {key: value for key, value in (("q", text), ("type", kind), ("zone", zone and zone.slug),
+                                             ("axe", axis and axis.slug)) if value}  # fmt: skip
     context = {
-        "page": page,
         "kinds": OrganisationKind.choices,
         "sse": Sector.SSE,
         "zones": Zone.objects.order_by("name"),
         "axes": workgroup_selectors.axes(),
-        "selected": {"kind": kind, "zone": zone, "axis": axis, "q": text},
-        "query_string": query_string(request.GET),
+        "selected": selected,
+        "filters_query": urlencode(filters),
     }
+    return {"organisations": organisations, "zone": zone}, context
+
+
+def directory(request):
+    found, context = _directory_filters(request)
+    context["page"] = page_of(request, found["organisations"], DIRECTORY_PAGE_SIZE)
+    context["query_string"] = query_string(request.GET)
     return render(request, "cms/directory.html", context)
+
+
+@require_safe
+def directory_map(request):
+    """The directory on a map of the business parks: the same filters, the zones' and the listed
+    firms' markers (data in a JSON island, no endpoint), and the same firms as a list under it."""
+    found, context = _directory_filters(request)
+    data = selectors.directory_map(found["organisations"], zone=found["zone"], request=request)
+    context.update(data)
+    context["count"] = len(data["organisations"])
+    context["map_data"] = {
+        **selectors.map_json(data),
+        "labels": {
+            "members": _("Listed members:"),
+            "none": _("No member listed here yet."),
+            "more": _("All its members in the directory"),
+            "club": _("Club page:"),
+            "map": _("Map of the business parks and listed members"),
+        },
+    }
+    context["placed"] = any(zone["lat"] is not None for zone in data["zones"]) or any(
+        firm["lat"] is not None for firm in data["organisations"]
+    )
+    return render(request, "cms/directory_map.html", context)
 
 
 def directory_entry(request, slug):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from portal.members import permissions
 from portal.members import services as member_services
-from portal.members.demo import POSTCODES, STREETS, fictional_siret, membership_start
+from portal.members.demo import POSTCODES, STREETS, ZONE_POINTS, demo_point, fictional_siret, membership_start
 from portal.members.models import Membership, MembershipStatus, Organisation, OrganisationKind, Zone
 from search import indexing
 
@@ -97,7 +97,13 @@ def load_club_life(*, zones, clubs, organisations, people) -> dict:
     with transaction.atomic():
         zones["pre-long"], _ = Zone.objects.update_or_create(
             slug="pre-long",
-            defaults={"name": "Zone artisanale du Pré-Long", "commune": "Arvière", "firms_established": 45},
+            defaults={
+                "name": "Zone artisanale du Pré-Long",
+                "commune": "Arvière",
+                "firms_established": 45,
+                "latitude": ZONE_POINTS["pre-long"][0],
+                "longitude": ZONE_POINTS["pre-long"][1],
+            },  # fmt: skip
         )
         clubs["pre-long"], _ = Club.objects.update_or_create(
             slug="club-pre-long",
@@ -132,12 +138,14 @@ def load_club_life(*, zones, clubs, organisations, people) -> dict:
             GrowthTarget.objects.update_or_create(zone=zones[slug], year=2025, defaults={"target_members": target - 10})
         # Firms of the Tanneries that are not members yet, at different contact stages.
         for index, name in enumerate(PROSPECT_NAMES):
+            latitude, longitude = demo_point(ZONE_POINTS["tanneries"], 100 + index)
             firm, created = Organisation.objects.update_or_create(
                 slug=f"demo-prospect-{index:02d}",
                 defaults={"name": name, "kind": K.CLASSIC_FIRM, "siret": fictional_siret(200 + index),
                           "zone": zones["tanneries"], "commune": "Arvière", "postcode": POSTCODES["Arvière"],
                           "address": f"{index + 3} rue {STREETS[index % len(STREETS)]}",
-                          "headcount_band": ["3-5", "6-9", "10-19", "20-49"][index % 4]},
+                          "headcount_band": ["3-5", "6-9", "10-19", "20-49"][index % 4],
+                          "latitude": latitude, "longitude": longitude},
             )  # fmt: skip
             status = PROSPECT_STATUSES[index % len(PROSPECT_STATUSES)]
             if created and status:

@@ -1,7 +1,9 @@
 """Fictional members for the demo cluster. Every name here is invented (the clubs: portal/clubs/demo.py)."""
 
 import datetime
+import math
 import random
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -43,6 +45,30 @@ ZONES = [
     ("croix-blanche", "Zone de la Croix-Blanche", "Saint-Aubin-sur-Arvière", 140),
     ("vergers", "Technoparc des Vergers", "Mont-Arvière", 85),
 ]
+# Fictional places drawn in the Cher (postcodes 18…), for the map: each zone's centre and each
+# commune's; a firm stands a few hundred metres from its zone's centre, or from its commune's.
+ZONE_POINTS = {
+    "tanneries": ("47.075500", "2.412000"),
+    "croix-blanche": ("47.047000", "2.470000"),
+    "vergers": ("47.123000", "2.340000"),
+    "pre-long": ("47.090500", "2.383000"),
+}
+COMMUNE_POINTS = {
+    "Arvière": ("47.081000", "2.399000"),
+    "Saint-Aubin-sur-Arvière": ("47.052000", "2.462000"),
+    "Mont-Arvière": ("47.118000", "2.351000"),
+}
+
+
+def demo_point(centre: tuple[str, str], index: int, spread: float = 0.006) -> tuple[Decimal, Decimal]:
+    """A point near `centre`, the same for the same index (a golden-angle spiral, no two alike)."""
+    angle, radius = index * 2.39996, spread * (0.3 + 0.7 * ((index * 7) % 10) / 10)
+    step = Decimal("0.000001")
+    latitude = (Decimal(centre[0]) + Decimal(radius * math.sin(angle))).quantize(step)
+    longitude = (Decimal(centre[1]) + Decimal(radius * 1.5 * math.cos(angle))).quantize(step)
+    return latitude, longitude
+
+
 K = OrganisationKind
 ORGANISATIONS = [
     # name, kind, zone slug or None, NAF, headcount band, commune
@@ -161,13 +187,17 @@ def load_members(stdout=None) -> dict:
     with transaction.atomic():
         zones = {}
         for slug, name, commune, firms in ZONES:
+            latitude, longitude = ZONE_POINTS[slug]
             zones[slug], _ = Zone.objects.update_or_create(
-                slug=slug, defaults={"name": name, "commune": commune, "firms_established": firms}
-            )
+                slug=slug,
+                defaults={"name": name, "commune": commune, "firms_established": firms,
+                          "latitude": latitude, "longitude": longitude},
+            )  # fmt: skip
 
         organisations = []
         for index, (name, kind, zone_slug, naf, band, commune) in enumerate(ORGANISATIONS):
             has_siret = not (kind in {K.ASSOCIATION, K.CIVIL_SOCIETY} and not naf)
+            latitude, longitude = demo_point(ZONE_POINTS[zone_slug] if zone_slug else COMMUNE_POINTS[commune], index)
             organisation, _ = Organisation.objects.update_or_create(
                 slug=f"demo-{index:02d}",
                 defaults={
@@ -184,6 +214,8 @@ def load_members(stdout=None) -> dict:
                     "email": f"contact{index:02d}@{DEMO_EMAIL_DOMAIN}",
                     "description": _description(name, kind),
                     "in_public_directory": index % 7 != 3,
+                    "latitude": latitude,
+                    "longitude": longitude,
                 },
             )
             organisation.full_clean()

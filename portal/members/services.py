@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import logging
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,6 +42,7 @@ from .models import (
     RoleAssignment,
     RoleChange,
     RoleChangeAction,
+    Zone,
 )
 from .scopes import CLUSTER_ID, ScopeKind
 from .validators import normalise_naf, normalise_siret
@@ -49,11 +51,17 @@ User = get_user_model()
 logger = logging.getLogger(__name__)
 
 
+# An organisation's slug is its address in the public directory (/annuaire/<slug>/), beside the
+# directory's own pages there (cms/urls.py): those words are never an organisation's.
+RESERVED_ORGANISATION_SLUGS = frozenset({"carte"})
+
+
 def unique_slug(model, text: str, *, exclude_pk=None) -> str:
     base = slugify(text)[:200] or "organisation"
     slug, n = base, 2
     queryset = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while queryset.filter(slug=slug).exists():
+    reserved = RESERVED_ORGANISATION_SLUGS if model is Organisation else frozenset()
+    while slug in reserved or queryset.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -159,6 +167,33 @@ def organisation_geocode(*, organisation_id: int, address: tuple[str, str, str])
     placed = Organisation.objects.filter(
         pk=organisation_id, latitude__isnull=True, address=street, postcode=postcode, commune=commune
     ).update(latitude=point.latitude, longitude=point.longitude)
+    return bool(placed)
+
+
+def zone_place(*, zone: Zone) -> bool:
+    """Gives a zone without a point one, for the map of the business parks: the centre of the points of
+    its organisations listed in the public directory (the centre of unlisted firms could place a lone
+    one), else its commune's centre from the national address base. Run on purpose (the place_zones
+    command), never behind a save. Returns whether a point was written; the base down only logs."""
+    if zone.has_point:
+        return False
+    listed = Organisation.objects.filter(zone=zone, in_public_directory=True)
+    points = list(listed.filter(latitude__isnull=False, longitude__isnull=False).values_list("latitude", "longitude"))
+    if points:
+        latitude = (sum(point[0] for point in points) / len(points)).quantize(Decimal("0.000001"))
+        longitude = (sum(point[1] for point in points) / len(points)).quantize(Decimal("0.000001"))
+    else:
+        try:
+            found = address_base.geocode("", "", zone.commune, kind="municipality")
+        except ServiceDown as down:
+            logger.warning("Zone %s not placed: %s", zone.pk, down.reason)
+            return False
+        if found is None:
+            return False
+        latitude, longitude = found.latitude, found.longitude
+    placed = Zone.objects.filter(pk=zone.pk, latitude__isnull=True).update(latitude=latitude, longitude=longitude)
+    if placed:
+        zone.latitude, zone.longitude = latitude, longitude
     return bool(placed)
 
 

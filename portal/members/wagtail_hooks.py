@@ -94,6 +94,7 @@ class ZoneViewSet(PortalViewSet):
     search_fields = ["name", "commune"]
     form_fields = [
         "name", "slug", "commune", "commune_codes", "firms_established", "firms_established_on", "description",
+        "latitude", "longitude",  # its marker on the public map; empty: manage.py place_zones fills it
     ]  # fmt: skip
 
 

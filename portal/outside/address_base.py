@@ -30,8 +30,9 @@ class Point:
     citycode: str = ""
 
 
-def geocode(address: str, postcode: str = "", city: str = "") -> Point | None:
+def geocode(address: str, postcode: str = "", city: str = "", *, kind: str = "") -> Point | None:
     """The point of an address, or None when the base does not know it well enough (score < MIN_SCORE).
+    `kind` narrows the answer to one type of the base ("municipality": a commune's centre).
 
     Raises ServiceDown when the base cannot answer.
     """
@@ -41,6 +42,8 @@ def geocode(address: str, postcode: str = "", city: str = "") -> Point | None:
     params = {"q": text[:200], "limit": 1}
     if postcode and len(postcode.strip()) == 5:
         params["postcode"] = postcode.strip()
+    if kind:
+        params["type"] = kind
     answer = get_json(f"{settings.ADDRESS_BASE_URL.rstrip('/')}/search/", params, service=service_name())
     for feature in answer.get("features") or []:
         try:

@@ -404,6 +404,21 @@ ADDRESS_BASE_URL = os.environ.get("ADDRESS_BASE_URL", "https://api-adresse.data.
 OUTSIDE_SERVICES_TIMEOUT = float(os.environ.get("OUTSIDE_SERVICES_TIMEOUT", "5"))  # seconds, per request
 OUTSIDE_SERVICES_MAX_BYTES = int(os.environ.get("OUTSIDE_SERVICES_MAX_BYTES", str(2 * 1024 * 1024)))
 
+# --- Maps (#17): the tile server the maps' backgrounds come from (Leaflet's URL template, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png) and the attribution its licence asks for (HTML).
+# Empty (the default, and always in the tests): no tile is requested, the markers and lists stay.
+PORTAL_MAP_TILES_URL = os.environ.get("PORTAL_MAP_TILES_URL", "").strip()
+PORTAL_MAP_ATTRIBUTION = os.environ.get("PORTAL_MAP_ATTRIBUTION", "").strip()
+
+
+def map_tiles_source(url: str) -> list[str]:
+    """The Content-Security-Policy source of a tile URL template: its scheme and host, a {s}
+    subdomain becoming a wildcard (https://{s}.tile.example.org/… → https://*.tile.example.org)."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return [f"{scheme}://{host}"] if scheme in ("http", "https") and host else []
+
+
 # --- Languages: French first, English second. ---
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -479,7 +494,8 @@ PORTAL_FORM_RATES = {
 # --- Content-Security-Policy (django-csp; portal/csp.py) -------------------------------------------
 # Scripts, styles, fonts and images from the portal only; frames (embedded videos: PeerTube,
 # YouTube…) from any HTTPS site; websockets to the portal's own host ('self' covers ws: and wss: of
-# the same host in CSP 3). PORTAL_CSP_IMG_SRC adds image hosts (a media CDN, map tiles), spaces apart.
+# the same host in CSP 3). PORTAL_CSP_IMG_SRC adds image hosts (a media CDN), spaces apart; the map
+# tile server (PORTAL_MAP_TILES_URL) is allowed in img-src only when one is set.
 _CSP_SELF = "'self'"
 _oidc_origin = "/".join(OIDC_SERVER_URL.split("/")[:3]) if OIDC_SERVER_URL else ""
 CONTENT_SECURITY_POLICY = {
@@ -487,7 +503,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [_CSP_SELF],
         "script-src": [_CSP_SELF],
         "style-src": [_CSP_SELF],
-        "img-src": [_CSP_SELF, "data:", *os.environ.get("PORTAL_CSP_IMG_SRC", "").split()],
+        "img-src": [
+            _CSP_SELF,
+            "data:",
+            *os.environ.get("PORTAL_CSP_IMG_SRC", "").split(),
+            *map_tiles_source(PORTAL_MAP_TILES_URL),
+        ],
         "font-src": [_CSP_SELF],
         "connect-src": [_CSP_SELF],
         "media-src": [_CSP_SELF],

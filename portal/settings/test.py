@@ -65,3 +65,5 @@ if XDIST_WORKER:
     if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
         CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-{XDIST_WORKER}"  # noqa: F405
     MEDIA_ROOT = VAR_DIR / f"test-media-{XDIST_WORKER}"  # noqa: F405
+# No map tile is ever requested by the tests (no network): the maps show their markers on a blank ground.
+PORTAL_MAP_TILES_URL = ""

@@ -22,7 +22,7 @@ export default [
     },
   },
   {
-    files: ['tests/js/**/*.mjs', 'tests/oidc/*.mjs', 'requirements/js/*.js'],
+    files: ['tests/js/**/*.mjs', 'tests/oidc/*.mjs', 'requirements/js/*.js', 'requirements/js/*.mjs'],
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: 'module',

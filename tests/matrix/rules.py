@@ -348,6 +348,10 @@ cms.survey_results.publish                 NN    NN    NN    YN    NN    YY
 # An axis's and a club's news feeds (#21) carry public news only, whoever asks.
 cms.feeds.axis_members_only_news           NN    NN    NN    NN    NN    NN
 cms.feeds.club_members_only_news           NN    NN    NN    NN    NN    NN
+# The directory's map of the business parks (#17) is public: each listed member firm shows on it
+# (its marker and its zone's popup); a firm that did not agree to be listed never does, whoever asks.
+cms.directory.map_listed_firm              YY    YY    YY    YY    YY    YY
+cms.directory.map_unlisted_firm            NN    NN    NN    NN    NN    NN
 
 
 # --- cms/events ----------------------------------------------------------------------------------

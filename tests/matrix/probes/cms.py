@@ -240,3 +240,23 @@ def feeds_axis_members_only_news(world, user, inside):
 @probe("cms.feeds.club_members_only_news")
 def feeds_club_members_only_news(world, user, inside):
     return _members_only_news_in_feed(world, user, "club", inside)
+
+
+def _on_the_map(world, user, inside: bool, *, listed: bool) -> bool:
+    """Whether the world's firm (org_in or org_out, an active member of its zone's club) is on the
+    directory's map, in the page and in its map data, once it is placed and listed as said."""
+    firm = world.inside("org", inside)
+    firm.latitude, firm.longitude, firm.in_public_directory = 47.1, 2.4, listed
+    firm.save(update_fields=["latitude", "longitude", "in_public_directory"])
+    response = client_for(user).get(reverse("cms:directory_map"))
+    return allowed(response) and reverse("cms:directory_entry", args=[firm.slug]) in response.content.decode()
+
+
+@probe("cms.directory.map_listed_firm")
+def directory_map_listed_firm(world, user, inside):
+    return _on_the_map(world, user, inside, listed=True)
+
+
+@probe("cms.directory.map_unlisted_firm")
+def directory_map_unlisted_firm(world, user, inside):
+    return _on_the_map(world, user, inside, listed=False)
