@@ -97,6 +97,21 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (1 if _restores_serialized_database(item) else 2) if _transactional(item) else 0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_database_reset():
+    """Transactional tests empty and refill PostgreSQL faster (tests/fast_reset.py)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        yield
+        return
+    from tests import fast_reset
+
+    with pytest.MonkeyPatch.context() as patch:
+        fast_reset.install(patch)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _site_identity_read_again_after_each_test():
     """The site's identity is cached in the (process-wide) default cache: a test that set one, then
