@@ -1,4 +1,5 @@
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -96,6 +97,21 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (1 if _restores_serialized_database(item) else 2) if _transactional(item) else 0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_database_reset():
+    """Transactional tests empty and refill PostgreSQL faster (tests/fast_reset.py)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        yield
+        return
+    from tests import fast_reset
+
+    with pytest.MonkeyPatch.context() as patch:
+        fast_reset.install(patch)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _site_identity_read_again_after_each_test():
     """The site's identity is cached in the (process-wide) default cache: a test that set one, then
@@ -176,7 +192,7 @@ class DaphneProcess:
     test fails.
     """
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, *, shared: bool = False):
         self.port = port or _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = (
@@ -194,6 +210,10 @@ class DaphneProcess:
             # The links of its e-mails lead to this very server.
             "PORTAL_BASE_URL": self.base_url,
         }
+        self.application = "portal.asgi:application"
+        if shared:  # served to one test after another, and told to forget between them (tests/live_asgi.py)
+            self.application = "tests.live_asgi:application"
+            self.env["PTCE_TEST_RESET_TOKEN"] = secrets.token_hex(16)
 
     def ws_url(self, path: str) -> str:
         return self.base_url.replace("http://", "ws://", 1) + path
@@ -211,7 +231,7 @@ class DaphneProcess:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "portal.asgi:application"],
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.application],
                 env=self.env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
@@ -229,6 +249,11 @@ class DaphneProcess:
                     self.process.wait()
                     raise RuntimeError(f"daphne did not start on port {self.port}:\n{self.log_tail()}") from None
                 time.sleep(0.1)
+
+    def reset(self) -> None:
+        """Makes a shared process forget the previous test (tests/live_asgi.py)."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        opener.open(f"{self.base_url}/__tests__/reset/{self.env['PTCE_TEST_RESET_TOKEN']}", timeout=10).close()
 
     def kill(self, sig=None) -> None:
         """Ends the process at once (SIGKILL: no cleanup, as in a crash or an OOM kill) and reaps it."""
@@ -275,7 +300,39 @@ def daphne(transactional_db, request):
             process.log.unlink(missing_ok=True)
 
 
+# Set by pytest for each test phase, and by tests/e2e for Playwright: not what a daphne needs to differ.
+VOLATILE_ENVIRON = {"PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _inherited_environ() -> dict:
+    return {name: value for name, value in os.environ.items() if name not in VOLATILE_ENVIRON}
+
+
+@pytest.fixture(scope="session")
+def _shared_daphne(django_db_setup, request):
+    """One daphne for this worker's tests that need a plain one, started on first use and stopped before
+    the test database is dropped. Starting one per test cost seconds each, a few minutes per run.
+
+    Its environment is the one the session started with (taken here, before any test changed it): a
+    test whose environment differs (an SMTP sink, recorded answers, two-factor required) still gets a
+    daphne of its own, started for it alone.
+    """
+    holder = {"environ": _inherited_environ(), "process": None}
+    failed_before = request.session.testsfailed
+    yield holder
+    if holder["process"] is not None:
+        holder["process"].stop()
+        if request.session.testsfailed == failed_before:
+            holder["process"].log.unlink(missing_ok=True)
+
+
 @pytest.fixture
-def daphne_server(daphne):
-    """The base URL of one real daphne process on the test database."""
-    return daphne().base_url
+def daphne_server(transactional_db, _shared_daphne, request):
+    """The base URL of a real daphne process on the test database, as fresh as a new one."""
+    if _inherited_environ() != _shared_daphne["environ"]:
+        return request.getfixturevalue("daphne")().base_url
+    process = _shared_daphne["process"]
+    if process is None or not process.is_running():
+        process = _shared_daphne["process"] = DaphneProcess(shared=True).start()
+    process.reset()
+    return process.base_url

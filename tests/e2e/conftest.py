@@ -149,10 +149,15 @@ def _empty_database(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def live_portal(_empty_database, django_db_serialized_rollback, daphne_server):
+def live_portal(_empty_database, django_db_serialized_rollback, daphne_server, request):
     """The portal's base URL, served by a real daphne on the test database as the migrations left it."""
     _cache_content_types()  # the ids of the reloaded rows, for this test and the next reload
-    return daphne_server
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield daphne_server
+    # The daphne outlives the test (tests/conftest.py, daphne_server): the test's pages close now,
+    # before the database is emptied, so none of their sockets or requests reaches the next test.
+    for context in browser.contexts if browser else ():
+        context.close()
 
 
 @pytest.fixture
@@ -293,3 +298,13 @@ def search_until_found(page, query, link_name, timeout=15.0):
         if link.count() or time.monotonic() > deadline:
             return link.first
         time.sleep(0.5)
+
+
+def settle_animations(page) -> None:
+    """Waits for the page's short animations (a message fading in) to end, so that axe-core reads final
+    colours. Not for the long ones: Wagtail pulses the badge that counts a form's errors for 25 s."""
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter(animation => animation.effect.getComputedTiming().endTime <= 2000)
+            .map(animation => animation.finished))"""
+    )

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from portal.clubs.models import ClubSettings
 from portal.members import services as member_services
 from portal.members.models import PersonRole
-from tests.e2e.conftest import signed_in_context
+from tests.e2e.conftest import settle_animations, signed_in_context
 from tests.e2e.test_journey_scoped_editors import assert_accessible
 from tests.factories import UserFactory
 
@@ -33,7 +33,7 @@ def test_an_administrator_sets_how_long_a_club_may_stay_in_a_stage(
     months.fill("500")
     page.get_by_role("button", name="Enregistrer").first.click()
     expect(page.get_by_text("inférieure ou égale à 120", exact=False)).to_be_visible()
-    page.evaluate("() => Promise.all(document.getAnimations().map(animation => animation.finished))")
+    settle_animations(page)
     assert_accessible(page, f"the clubs' settings with an error ({device})")
     assert ClubSettings.load().stage_max_months == 12
 

@@ -10,7 +10,7 @@ from portal.members import services as member_services
 from portal.members.models import PersonRole
 from search.documents import PUBLIC, SearchDocument
 from search.models import SynonymRule
-from tests.e2e.conftest import signed_in_context
+from tests.e2e.conftest import settle_animations, signed_in_context
 from tests.e2e.test_journey_scoped_editors import assert_accessible
 from tests.factories import UserFactory
 
@@ -47,7 +47,7 @@ def test_an_administrator_adds_a_synonym_and_the_next_search_finds_the_document(
     expect(page.get_by_text("ne peut contenir que des lettres", exact=False)).to_be_visible()
     expect(page.get_by_label("Note")).to_have_value("Demandé par le club des Tanneries")
     # Wagtail fades its error counter in: judged once the animation is over, as a person reads it.
-    page.evaluate("() => Promise.all(document.getAnimations().map(animation => animation.finished))")
+    settle_animations(page)
     assert_accessible(page, f"the synonym form with its error ({device})")
     assert not SynonymRule.objects.filter(rule__contains="fablab").exists()
 
