@@ -174,7 +174,8 @@ def session_update(*, session: ExchangeSession, by, **fields) -> ExchangeSession
 
 
 def session_cancel(*, session: ExchangeSession, by) -> ExchangeSession:
-    """Calls a planned morning off: registrations close, its agenda entry says it is cancelled. The
+    """Calls a planned morning off: registrations close, its agenda entry says it is cancelled, and each
+    registered firm's contact is told by e-mail once it commits (one SMTP connection for all). The
     registered firms and their sheets stay (the organisers may plan another date for them)."""
     _require_organiser(by, session)
     with transaction.atomic():
@@ -186,6 +187,16 @@ def session_cancel(*, session: ExchangeSession, by) -> ExchangeSession:
         session.registrations_open = False
         session.save(update_fields=["cancelled_at", "registrations_open"])
         agenda.exchange_session_agenda_cancel(session=session)
+        subject = _("Cancelled: the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}
+        messages = []
+        for registration in session.registrations.select_related("organisation").order_by("organisation__name"):
+            email = (registration.contact_email or registration.organisation.email or "").strip()
+            if email:
+                context = {"session": session, "firm": registration.organisation}
+                body = render_to_string("exchange/email/session_cancelled.txt", context)
+                messages.append(EmailMessage(subject, body, None, [email]))
+        if messages:
+            transaction.on_commit(lambda: get_connection().send_messages(messages))
     return session
 
 

@@ -1,8 +1,8 @@
 """The Bourse d'échanges run from the site (#19), in Chromium: a club's exchange organiser plans a
 session from the site (1280×800) and puts it on the agenda; firms without an account register there
 from a phone (390×844), get their link by e-mail (real SMTP on loopback) and file a sheet; the session
-moved, then cancelled, from its screen, its agenda entry says so; the facilitator of a table follows
-the round on a tablet (768×1024), live. Every screen axe-core clean."""
+moved, then cancelled, from its screen: its agenda entry says so and the firms are told; the
+facilitator of a table follows the round on a tablet (768×1024), live. Every screen axe-core clean."""
 
 import datetime
 import re
@@ -133,6 +133,10 @@ def test_an_organiser_plans_a_session_on_the_site_and_firms_register_from_the_ag
     organiser.get_by_role("button", name="Oui, annuler cette matinée").click()
     expect(organiser.get_by_role("status")).to_contain_text("La session est annulée")
     expect(organiser.get_by_role("note")).to_contain_text("Cette session a été annulée le")
+    smtp_sink.wait_for(4)  # both firms are told, at the addresses they gave
+    told = {recipients[0]: message.get_content() for recipients, message in smtp_sink.messages[2:]}
+    assert set(told) == {"jeanne@lenoir.example.org", "paul@conserverie.example.org"}
+    assert all("Cette matinée est annulée" in body for body in told.values())
     visitor.reload()
     expect(visitor.get_by_role("note")).to_contain_text("Cette date est annulée : elle n'aura pas lieu.")
     expect(visitor.get_by_role("button", name="Inscrire mon entreprise")).to_have_count(0)

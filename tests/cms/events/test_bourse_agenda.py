@@ -218,14 +218,25 @@ def test_a_session_not_on_the_agenda_stays_off_it_when_edited(client, agenda, cl
     assert session.venue == "Ailleurs" and not EventPage.objects.filter(exchange_session=session).exists()
 
 
-def test_cancelling_the_session_cancels_its_agenda_entry_and_its_registrations(client, published, organiser):
+def test_cancelling_the_session_cancels_its_agenda_entry_and_tells_the_registered_firms(
+    client, published, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
     session, event = published
+    Registration.objects.create(
+        session=session, organisation=OrganisationFactory(name="Menuiserie Lenoir"), contact_email="jeanne@lenoir.test"
+    )
+    Registration.objects.create(session=session, organisation=OrganisationFactory(name="Sans adresse", email=""))
     client.force_login(organiser)
     assert "Annuler la session" in client.get(session.get_absolute_url()).content.decode()
 
-    response = client.post(reverse("exchange:session_cancel", args=[session.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exchange:session_cancel", args=[session.pk]), follow=True)
 
     assert "La session est annulée" in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["jeanne@lenoir.test"]]  # the firm without an address is left out
+    assert mailoutbox[0].subject.startswith("Annulée : la Bourse d'échanges du")
+    assert "Menuiserie Lenoir" in mailoutbox[0].body and "n'aura pas lieu" in mailoutbox[0].body
+    assert Registration.objects.filter(session=session).count() == 2  # the firms stay registered
     session.refresh_from_db()
     event.refresh_from_db()
     assert session.is_cancelled and not session.registrations_open and event.is_cancelled
@@ -233,7 +244,7 @@ def test_cancelling_the_session_cancels_its_agenda_entry_and_its_registrations(c
     page = client.get(event.url).content.decode()
     assert "Cette date est annulée" in page and "Inscrire mon entreprise" not in page
     client.post(event.url, firm_fields())
-    assert not Registration.objects.exists()
+    assert Registration.objects.filter(session=session).count() == 2  # the agenda's form registered no one
     # Nothing reopens it: neither its registrations nor an edit.
     client.force_login(organiser)
     response = client.post(reverse("exchange:registrations", args=[session.pk]), {"open": "1"}, follow=True)
