@@ -59,6 +59,8 @@ def exchange_session_publish(*, session: ExchangeSession, by) -> EventPage:
         raise PermissionDenied(_("Only the organisers of this session can do this."))
     if session.status == SessionStatus.DONE:
         raise ValidationError(_("This session is closed: nothing can be changed any more."))
+    if session.is_cancelled:
+        raise ValidationError(_("This session is cancelled: nothing can be changed any more."))
     start, end = (timezone.make_aware(datetime.datetime.combine(session.date, moment)) for moment in EXCHANGE_MORNING)
     fields = {
         "title": session.title,
@@ -81,11 +83,36 @@ def exchange_session_publish(*, session: ExchangeSession, by) -> EventPage:
             page.exchange_session = session
             parent.add_child(instance=page)
         else:
+            if page.start != start:  # moved: the agenda tells the first planned date
+                EventPage.objects.filter(pk=page.pk).update(moved_from=page.moved_from or page.start)
+                page.refresh_from_db()
             for name, value in fields.items():
                 setattr(page, name, value)
         # The organisers of the session decide (permissions.py), not Wagtail's page rights: a club's
         # exchange organiser holds none in the page tree.
         page.save_revision(user=by).publish(user=by, skip_permission_checks=True)
+    return page
+
+
+def exchange_session_agenda_follow(*, session: ExchangeSession, by) -> EventPage | None:
+    """A session already on the agenda brings its entry up to date after an organiser's change (title,
+    morning, venue; a new date shows as moved). None when it is not on the agenda: nothing is put there
+    without the organiser's explicit step. `by` was checked by the caller (knowledge.exchange.services)."""
+    if not EventPage.objects.filter(exchange_session=session).exists():
+        return None
+    return exchange_session_publish(session=session, by=by)
+
+
+def exchange_session_agenda_cancel(*, session: ExchangeSession) -> EventPage | None:
+    """The session's agenda entry says the morning is cancelled and takes no more registrations; its
+    registrants by e-mail, if any, are told. Called by knowledge.exchange.services.session_cancel,
+    which checked who asks."""
+    page = EventPage.objects.filter(exchange_session=session).first()
+    if page is None or page.is_cancelled:
+        return page
+    with transaction.atomic():
+        page = _locked_event(page.pk)
+        _cancel_occurrence(page)
     return page
 
 

@@ -161,6 +161,13 @@ class ExchangeSession(models.Model):
         default=True,
         help_text=_("While open, firms register themselves (members from their account, others from the agenda)."),
     )
+    cancelled_at = models.DateTimeField(
+        _("cancelled"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when its organisers call the morning off: its agenda entry says so."),
+    )
     current_round = models.PositiveSmallIntegerField(_("current round"), default=0)
     round_started_at = models.DateTimeField(_("round started"), null=True, blank=True)
     team = models.ManyToManyField(
@@ -196,12 +203,21 @@ class ExchangeSession(models.Model):
 
     @property
     def is_open_for_changes(self) -> bool:
-        return self.status != SessionStatus.DONE
+        return self.status != SessionStatus.DONE and self.cancelled_at is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def accepts_firms(self) -> bool:
         """Firms register themselves (from their account or the public agenda) until the morning."""
-        return self.registrations_open and self.status == SessionStatus.PLANNED and self.date >= timezone.localdate()
+        return (
+            self.registrations_open
+            and self.status == SessionStatus.PLANNED
+            and self.cancelled_at is None
+            and self.date >= timezone.localdate()
+        )
 
 
 class SessionTable(models.Model):

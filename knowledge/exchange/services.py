@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.events import services as agenda
 from portal import realtime
 from portal.clubs import services as club_services
 from portal.clubs.models import InvitationKind
@@ -133,6 +134,8 @@ def _require_organiser(by, session: ExchangeSession) -> None:
 def _require_open(session: ExchangeSession) -> None:
     if session.status == SessionStatus.DONE:
         raise ValidationError(_("This session is closed: nothing can be changed any more."), code="closed")
+    if session.is_cancelled:
+        raise ValidationError(_("This session is cancelled: nothing can be changed any more."), code="cancelled")
 
 
 SESSION_FIELDS = ("title", "date", "venue", "club", "rounds", "round_minutes", "registrations_open")
@@ -166,13 +169,44 @@ def session_update(*, session: ExchangeSession, by, **fields) -> ExchangeSession
                 {"rounds": _("%(count)d rounds are already played.") % {"count": session.current_round}}
             )
         _validated(session).save()
+        # Its agenda entry, if it has one, follows: a new date shows there as moved.
+        agenda.exchange_session_agenda_follow(session=session, by=by)
         realtime.broadcast_on_commit(realtime.exchange_session_group(session.pk), selectors.live_state(session))
+    return session
+
+
+def session_cancel(*, session: ExchangeSession, by) -> ExchangeSession:
+    """Calls a planned morning off: registrations close, its agenda entry says it is cancelled, and each
+    registered firm's contact is told by e-mail once it commits (one SMTP connection for all). The
+    registered firms and their sheets stay (the organisers may plan another date for them)."""
+    _require_organiser(by, session)
+    with transaction.atomic():
+        session = ExchangeSession.objects.select_for_update().get(pk=session.pk)
+        _require_open(session)
+        if session.status != SessionStatus.PLANNED:
+            raise ValidationError(_("The session has started: it can no longer be cancelled."), code="started")
+        session.cancelled_at = timezone.now()
+        session.registrations_open = False
+        session.save(update_fields=["cancelled_at", "registrations_open"])
+        agenda.exchange_session_agenda_cancel(session=session)
+        subject = _("Cancelled: the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}
+        messages = []
+        for registration in session.registrations.select_related("organisation").order_by("organisation__name"):
+            email = (registration.contact_email or registration.organisation.email or "").strip()
+            if email:
+                context = {"session": session, "firm": registration.organisation}
+                body = render_to_string("exchange/email/session_cancelled.txt", context)
+                messages.append(EmailMessage(subject, body, None, [email]))
+        if messages:
+            transaction.on_commit(lambda: get_connection().send_messages(messages))
     return session
 
 
 def session_registrations_set(*, session: ExchangeSession, by, open: bool) -> ExchangeSession:
     """Opens or closes the firms' own registration (members' and the agenda's); organisers always register."""
     _require_organiser(by, session)
+    if open and session.is_cancelled:
+        raise ValidationError(_("This session is cancelled: nothing can be changed any more."), code="cancelled")
     if open and session.status != SessionStatus.PLANNED:
         raise ValidationError(_("The session has started: registrations can no longer be opened."))
     with transaction.atomic():

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/nouvelle/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/modifier/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/inscriptions/", views.session_registrations, name="registrations"),
     path("sessions/<int:pk>/inscription/", views.session_register, name="register"),
     path("sessions/<int:pk>/desinscription/<int:organisation_pk>/", views.session_unregister, name="unregister"),

@@ -239,6 +239,21 @@ def session_edit(request, pk):
 
 @login_required
 @require_POST
+def session_cancel(request, pk):
+    """Calls a planned morning off; its agenda entry follows."""
+    session = _session(request, pk)
+    _organiser_required(request, session)
+    try:
+        services.session_cancel(session=session, by=request.user)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("The session is cancelled: its agenda entry says so."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
 def session_registrations(request, pk):
     """Opens or closes the firms' own registration."""
     session = _session(request, pk)

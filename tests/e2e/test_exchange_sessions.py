@@ -1,6 +1,7 @@
 """The Bourse d'échanges run from the site (#19), in Chromium: a club's exchange organiser plans a
 session from the site (1280×800) and puts it on the agenda; firms without an account register there
-from a phone (390×844), get their link by e-mail (real SMTP on loopback) and file a sheet; the
+from a phone (390×844), get their link by e-mail (real SMTP on loopback) and file a sheet; the session
+moved, then cancelled, from its screen: its agenda entry says so and the firms are told; the
 facilitator of a table follows the round on a tablet (768×1024), live. Every screen axe-core clean."""
 
 import datetime
@@ -119,6 +120,28 @@ def test_an_organiser_plans_a_session_on_the_site_and_firms_register_from_the_ag
     organiser.reload()
     expect(organiser.locator("main table").first).to_contain_text("Menuiserie Lenoir")
     expect(organiser.locator("main table").first).to_contain_text("Conserverie du Val")
+
+    # Moved a week later from its screen: the agenda entry follows by itself. Then called off: the
+    # entry says so, and takes no registration any more.
+    organiser.get_by_role("link", name="Modifier la session").click()
+    organiser.locator("#id_date").fill((day + datetime.timedelta(days=7)).isoformat())
+    organiser.get_by_role("button", name="Enregistrer").click()
+    visitor.goto(event.url)
+    expect(visitor.get_by_text("Nouvelle date : cet événement était d'abord prévu le")).to_be_visible()
+    organiser.locator("summary", has_text="Annuler la session").click()
+    assert_accessible(organiser, "session page with its cancel form (desktop)")
+    organiser.get_by_role("button", name="Oui, annuler cette matinée").click()
+    expect(organiser.get_by_role("status")).to_contain_text("La session est annulée")
+    expect(organiser.get_by_role("note")).to_contain_text("Cette session a été annulée le")
+    smtp_sink.wait_for(4)  # both firms are told, at the addresses they gave
+    told = {recipients[0]: message.get_content() for recipients, message in smtp_sink.messages[2:]}
+    assert set(told) == {"jeanne@lenoir.example.org", "paul@conserverie.example.org"}
+    assert all("Cette matinée est annulée" in body for body in told.values())
+    visitor.reload()
+    expect(visitor.get_by_role("note")).to_contain_text("Cette date est annulée : elle n'aura pas lieu.")
+    expect(visitor.get_by_role("button", name="Inscrire mon entreprise")).to_have_count(0)
+    assert_accessible(visitor, "cancelled Bourse on the agenda (phone)")
+    screenshot(visitor, "exchange-agenda-cancelled-phone")
 
 
 def test_the_facilitator_follows_the_round_on_a_tablet(browser, browser_context_args, live_portal, screenshot):

@@ -123,6 +123,8 @@ exchange.sessions.create                   NN    NN    NN    YN    YN    YY
 exchange.sessions.edit                     NN    NN    NN    YN    YN    YY
 exchange.sessions.registrations_toggle     NN    NN    NN    YN    YN    YY
 exchange.sessions.agenda                   NN    NN    NN    YN    YN    YY
+# Calling a planned morning off (its agenda entry says so) is its organisers' only.
+exchange.sessions.cancel                   NN    NN    NN    YN    YN    YY
 # On the agenda a firm registers itself, whoever holds the form (inside: registrations open; outside:
 # closed by the organisers).
 exchange.agenda.register_firm              YN    YN    YN    YN    YN    YN

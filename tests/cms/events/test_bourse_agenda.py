@@ -176,3 +176,92 @@ def test_a_past_session_takes_no_registration(client, agenda, club, organiser):
     type(session).objects.filter(pk=session.pk).update(date=datetime.date.today() - datetime.timedelta(days=1))
     client.post(event.url, firm_fields())
     assert not Registration.objects.exists()
+
+
+def session_form(session, **changes):
+    return {
+        "title": session.title,
+        "date": session.date.isoformat(),
+        "venue": session.venue,
+        "club": session.club_id,
+        "rounds": session.rounds,
+        "round_minutes": session.round_minutes,
+        "registrations_open": "on",
+        **changes,
+    }
+
+
+def test_moving_the_session_from_its_screen_moves_its_agenda_entry(client, published, organiser):
+    session, event = published
+    first_start = event.start
+    new_day = session.date + datetime.timedelta(days=7)
+    client.force_login(organiser)
+
+    client.post(
+        reverse("exchange:session_edit", args=[session.pk]),
+        session_form(session, date=new_day.isoformat(), venue="Salle des fêtes", title="Bourse de printemps"),
+    )
+
+    event.refresh_from_db()
+    assert (event.start.date(), event.place, event.title) == (new_day, "Salle des fêtes", "Bourse de printemps")
+    assert event.moved_from == first_start and EventPage.objects.filter(exchange_session=session).count() == 1
+    client.logout()
+    page = client.get(event.url).content.decode()
+    assert "Nouvelle date" in page and "Bourse de printemps" in page
+
+
+def test_a_session_not_on_the_agenda_stays_off_it_when_edited(client, agenda, club, organiser):
+    session = SessionFactory(club=club)
+    client.force_login(organiser)
+    client.post(reverse("exchange:session_edit", args=[session.pk]), session_form(session, venue="Ailleurs"))
+    session.refresh_from_db()
+    assert session.venue == "Ailleurs" and not EventPage.objects.filter(exchange_session=session).exists()
+
+
+def test_cancelling_the_session_cancels_its_agenda_entry_and_tells_the_registered_firms(
+    client, published, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
+    session, event = published
+    Registration.objects.create(
+        session=session, organisation=OrganisationFactory(name="Menuiserie Lenoir"), contact_email="jeanne@lenoir.test"
+    )
+    Registration.objects.create(session=session, organisation=OrganisationFactory(name="Sans adresse", email=""))
+    client.force_login(organiser)
+    assert "Annuler la session" in client.get(session.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exchange:session_cancel", args=[session.pk]), follow=True)
+
+    assert "La session est annulée" in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["jeanne@lenoir.test"]]  # the firm without an address is left out
+    assert mailoutbox[0].subject.startswith("Annulée : la Bourse d'échanges du")
+    assert "Menuiserie Lenoir" in mailoutbox[0].body and "n'aura pas lieu" in mailoutbox[0].body
+    assert Registration.objects.filter(session=session).count() == 2  # the firms stay registered
+    session.refresh_from_db()
+    event.refresh_from_db()
+    assert session.is_cancelled and not session.registrations_open and event.is_cancelled
+    client.logout()
+    page = client.get(event.url).content.decode()
+    assert "Cette date est annulée" in page and "Inscrire mon entreprise" not in page
+    client.post(event.url, firm_fields())
+    assert Registration.objects.filter(session=session).count() == 2  # the agenda's form registered no one
+    # Nothing reopens it: neither its registrations nor an edit.
+    client.force_login(organiser)
+    response = client.post(reverse("exchange:registrations", args=[session.pk]), {"open": "1"}, follow=True)
+    assert "Cette session est annulée" in response.content.decode()
+    session.refresh_from_db()
+    assert not session.registrations_open
+
+
+def test_a_started_session_cannot_be_cancelled_and_another_club_s_organiser_cannot(client, published, organiser, grant):
+    session, event = published
+    outsider = grant(PersonFactory(), Role.EXCHANGE_ORGANISER, ClubFactory()).user
+    client.force_login(outsider)
+    assert client.post(reverse("exchange:session_cancel", args=[session.pk])).status_code == 403
+    type(session).objects.filter(pk=session.pk).update(status="running")
+    client.force_login(organiser)
+    response = client.post(reverse("exchange:session_cancel", args=[session.pk]), follow=True)
+    assert "La session a commencé" in response.content.decode()
+    session.refresh_from_db()
+    event.refresh_from_db()
+    assert not session.is_cancelled and not event.is_cancelled

@@ -228,6 +228,14 @@ def sessions_agenda(world, user, inside):
     return EventPage.objects.filter(exchange_session=the_session, live=True).exists()
 
 
+@probe("exchange.sessions.cancel")
+def sessions_cancel(world, user, inside):
+    the_session = session(world, inside)
+    client_for(user).post(reverse("exchange:session_cancel", args=[the_session.pk]))
+    the_session.refresh_from_db()
+    return the_session.is_cancelled
+
+
 @probe("exchange.agenda.register_firm")
 def agenda_register_firm(world, user, inside):
     from cms.events import services as event_services
