@@ -3,6 +3,7 @@ the portal's pages in Django's test client, the provider's sign-in form over HTT
 the portal with the provider for real."""
 
 import re
+import time
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -314,3 +315,18 @@ def test_a_provider_down_at_sign_out_still_signs_out_of_the_portal(client, provi
     out = client.post(reverse("members:logout"))
     assert out.status_code == 302 and out["Location"] == "/"
     assert "_auth_user_id" not in client.session
+
+
+def test_after_the_second_factor_signing_out_still_signs_out_at_the_provider(client, provider):
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
+    EmailAddress.objects.create(user=person.user, email=person.user.email, verified=True, primary=True)
+    secret = generate_totp_secret()
+    TOTP.activate(person.user, secret)
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("mfa_authenticate")
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    assert int(client.session["_auth_user_id"]) == person.user.pk
+    out = client.post(reverse("members:logout"))
+    assert out["Location"].startswith(f"{provider.issuer}/session/end?")
