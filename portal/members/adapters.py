@@ -51,6 +51,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_password_change_redirect_url(self, request):
         return reverse("members:profile")
 
+    def get_logout_redirect_url(self, request):
+        """Signed in through an identity provider that can sign people out (ProConnect does): out there too,
+        then back here."""
+        from .sso import sign_out_url
+
+        after = super().get_logout_redirect_url(request)
+        return sign_out_url(request, after) or after
+
     def pre_authenticate(self, request, **credentials):
         try:
             super().pre_authenticate(request, **credentials)
@@ -108,6 +116,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 from . import services
 
                 services.account_email_ensure(user=sociallogin.user)
+                # The first sign-in through the provider: its names where the invitation gave none.
+                fields = sociallogin.provider.extract_common_fields(sociallogin.account.extra_data)
+                services.account_names_fill(
+                    user=sociallogin.user,
+                    first_name=fields.get("first_name") or "",
+                    last_name=fields.get("last_name") or "",
+                )
             return
         provider = sociallogin.provider.name
         verified = [address.email for address in sociallogin.email_addresses if address.verified]

@@ -454,6 +454,19 @@ def account_email_ensure(*, user) -> None:
         EmailAddress.objects.update_or_create(user=user, email=address, defaults={"verified": True, "primary": True})
 
 
+def account_names_fill(*, user, first_name: str, last_name: str) -> None:
+    """The first and last name an identity provider gave, where the account has none yet (an invitation
+    that named nobody): a name the person or an administrator wrote is never replaced."""
+    changed = []
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        value = (value or "").strip()[: user._meta.get_field(field).max_length]
+        if value and not getattr(user, field).strip():
+            setattr(user, field, value)
+            changed.append(field)
+    if changed:
+        user.save(update_fields=changed)
+
+
 def account_two_factor_off(*, user) -> int:
     """Removes the account's authenticator app and recovery codes (a person who lost both): signing in
     then needs the password alone, and whoever must use two-factor authentication is asked to set it

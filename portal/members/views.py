@@ -237,14 +237,14 @@ def _sso(view, request, provider_id):
 @require_http_methods(["POST"])
 def sso_login(request, provider_id):
     """Leaves for the identity provider, on a POST from the sign-in page's button."""
-    from allauth.socialaccount.providers.openid_connect import views as oidc_views
+    from . import sso
 
-    return _sso(oidc_views.login, request, provider_id)
+    return _sso(sso.login, request, provider_id)
 
 
 @require_safe
 def sso_callback(request, provider_id):
     """Back from the identity provider: the code exchanged for the person's identity, then signed in."""
-    from allauth.socialaccount.providers.openid_connect import views as oidc_views
+    from . import sso
 
-    return _sso(oidc_views.callback, request, provider_id)
+    return _sso(sso.callback, request, provider_id)

@@ -377,15 +377,35 @@ def oidc_apps(environ) -> list[dict]:
                 # Whether someone the provider knows but the portal does not gets a new account (a member
                 # profile: the records for members only). Off: accounts come from invitations, as for passwords;
                 # on for a provider whose people are all the cluster's (not ProConnect: every public agent).
-                "new_accounts": environ.get("PTCE_OIDC_NEW_ACCOUNTS", "").strip().lower() in {"1", "true", "yes", "on"},
+                "new_accounts": _on(environ, "PTCE_OIDC_NEW_ACCOUNTS"),
+                # Whether an address the provider sends without `email_verified` counts as verified: on for a
+                # provider that only hands out addresses someone checked (ProConnect: the agent's administration
+                # gave it). An explicit `email_verified: false` is never trusted.
+                "emails_verified": _on(environ, "PTCE_OIDC_EMAIL_VERIFIED"),
             },
         }
     ]
 
 
+def _on(environ, name: str) -> bool:
+    return environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def oidc_providers(environ) -> dict:
+    """SOCIALACCOUNT_PROVIDERS for PTCE_OIDC_* in `environ`: allauth's openid_connect provider, through the
+    portal's subclass (ProConnect's claims and signed userinfo answers, signing out at the provider)."""
+    return {
+        "openid_connect": {
+            "provider_class": "portal.members.sso.OpenIDConnectProvider",
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": oidc_apps(environ),
+        }
+    }
+
+
 OIDC_SERVER_URL = os.environ.get("PTCE_OIDC_SERVER_URL", "").strip().rstrip("/")
 SOCIALACCOUNT_ADAPTER = "portal.members.adapters.SocialAccountAdapter"
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(os.environ)}}
+SOCIALACCOUNT_PROVIDERS = oidc_providers(os.environ)
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # the next sign-in finds the account by the provider's id
 SOCIALACCOUNT_AUTO_SIGNUP = True  # a new account from the provider's verified address, its name, no form
 SOCIALACCOUNT_STORE_TOKENS = False  # the portal calls nothing at the provider after signing in

@@ -22,7 +22,9 @@ def daphne_server(daphne, monkeypatch):
     """The portal on a port chosen first, so that the provider knows the portal's callback address; the
     portal configured for the provider through PTCE_OIDC_*, as in production."""
     port = _free_port()
-    provider = OidcProvider(_free_port(), [f"http://127.0.0.1:{port}{callback_path()}"]).start()
+    provider = OidcProvider(
+        _free_port(), [f"http://127.0.0.1:{port}{callback_path()}"], [f"http://127.0.0.1:{port}/"]
+    ).start()
     for name, value in provider.environment().items():
         monkeypatch.setenv(name, value)
     yield daphne(port).base_url

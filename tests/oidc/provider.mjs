@@ -1,6 +1,7 @@
 // A real OpenID Connect provider on loopback for the single sign-on tests (npm's oidc-provider, installed
 // into requirements/js/node_modules by ./run test). Started by tests/oidc/server.py:
-//     node tests/oidc/provider.mjs   with OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS
+//     node tests/oidc/provider.mjs   with OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS,
+//     OIDC_POST_LOGOUT_REDIRECT_URIS, and OIDC_STYLE=proconnect to answer as ProConnect does (below)
 // It serves discovery, the authorization, token, userinfo and JWKS endpoints, and its own sign-in form
 // (oidc-provider's development interactions: a login and a password, any password). Consent is given
 // at once for the one client (the portal), as a cluster's own provider does for its own services.
@@ -25,7 +26,20 @@ const ACCOUNTS = {
     given_name: 'Paul',
     family_name: 'Girard',
   },
+  // A public agent as ProConnect describes one: `usual_name` for the surname, and no `email_verified`
+  // (the agent's administration vouches for the address).
+  agent: {
+    email: 'sophie.bernard@interieur.gouv.fr',
+    given_name: 'Sophie',
+    usual_name: 'Bernard',
+  },
 };
+
+// OIDC_STYLE=proconnect: ProConnect's ways. One scope per claim (openid given_name usual_name email), and the
+// userinfo endpoint answers a signed JWT (application/jwt) rather than JSON.
+const proconnect = process.env.OIDC_STYLE === 'proconnect';
+const SCOPE = proconnect ? 'openid email given_name usual_name' : 'openid email profile';
+const CLAIMS = proconnect ? ['email', 'given_name', 'usual_name'] : ['email', 'email_verified', 'given_name', 'family_name', 'name'];
 
 const port = Number(process.env.OIDC_PORT);
 const issuer = `http://127.0.0.1:${port}`;
@@ -39,11 +53,17 @@ const provider = new Provider(issuer, {
       response_types: ['code'],
       grant_types: ['authorization_code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      post_logout_redirect_uris: (process.env.OIDC_POST_LOGOUT_REDIRECT_URIS || '').split(' ').filter(Boolean),
+      ...(proconnect ? { userinfo_signed_response_alg: 'RS256' } : {}),
     },
   ],
-  claims: {
-    email: ['email', 'email_verified'],
-    profile: ['family_name', 'given_name', 'name'],
+  claims: proconnect
+    ? { email: ['email'], given_name: ['given_name'], usual_name: ['usual_name'] }
+    : { email: ['email', 'email_verified'], profile: ['family_name', 'given_name', 'name'] },
+  features: {
+    jwtUserinfo: { enabled: proconnect },
+    // RP-initiated logout (end_session_endpoint): the portal sends people here when they sign out.
+    rpInitiatedLogout: { enabled: true },
   },
   cookies: { keys: ['tests-only-cookie-key'] },
   async findAccount(_ctx, id) {
@@ -54,7 +74,7 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, name: `${account.given_name} ${account.family_name}`, ...account };
+        return { sub: id, name: `${account.given_name} ${account.family_name || account.usual_name}`, ...account };
       },
     };
   },
@@ -64,8 +84,8 @@ const provider = new Provider(issuer, {
       return ctx.oidc.provider.Grant.find(grantId);
     }
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
-    grant.addOIDCScope('openid email profile');
-    grant.addOIDCClaims(['email', 'email_verified', 'given_name', 'family_name', 'name']);
+    grant.addOIDCScope(SCOPE);
+    grant.addOIDCClaims(CLAIMS);
     await grant.save();
     return grant;
   },

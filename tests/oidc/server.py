@@ -21,6 +21,7 @@ PROVIDER_NAME = "ProConnect"
 ACCOUNTS = {
     "claire": ("claire.martin@example.org", True),
     "usurpateur": ("paul.girard@example.org", False),
+    "agent": ("sophie.bernard@interieur.gouv.fr", None),  # ProConnect's: no email_verified at all
 }
 
 
@@ -41,10 +42,12 @@ class OidcProvider:
     """`OidcProvider(port, redirect_uris).start()`; `.issuer`, `.stop()`, `.settings()` (the portal's
     PTCE_OIDC_* variables pointing at it)."""
 
-    def __init__(self, port: int, redirect_uris: list[str]):
+    def __init__(self, port: int, redirect_uris: list[str], post_logout_redirect_uris: list[str] = (), style: str = ""):
         self.port = port
         self.issuer = f"http://127.0.0.1:{port}"
         self.redirect_uris = redirect_uris
+        self.post_logout_redirect_uris = list(post_logout_redirect_uris)
+        self.style = style  # "proconnect": ProConnect's claims and signed userinfo answers
         self.process = None
 
     def environment(self, new_accounts: bool = True) -> dict[str, str]:
@@ -56,6 +59,7 @@ class OidcProvider:
             "PTCE_OIDC_SERVER_URL": self.issuer,
             "PTCE_OIDC_CLIENT_ID": CLIENT_ID,
             "PTCE_OIDC_CLIENT_SECRET": CLIENT_SECRET,
+            **({"PTCE_OIDC_SCOPES": "openid,email,given_name,usual_name"} if self.style == "proconnect" else {}),
         }
 
     def start(self, timeout: float = 20) -> "OidcProvider":
@@ -65,6 +69,8 @@ class OidcProvider:
             "OIDC_CLIENT_ID": CLIENT_ID,
             "OIDC_CLIENT_SECRET": CLIENT_SECRET,
             "OIDC_REDIRECT_URIS": " ".join(self.redirect_uris),
+            "OIDC_POST_LOGOUT_REDIRECT_URIS": " ".join(self.post_logout_redirect_uris),
+            "OIDC_STYLE": self.style,
         }
         self.process = subprocess.Popen(
             ["node", str(HERE / "provider.mjs")],

@@ -135,5 +135,6 @@ def test_single_sign_on_is_off_unless_its_provider_is_set_and_prod_stays_clean_w
         "https://auth.example.org/api/v2",
     )
     assert app["settings"]["new_accounts"] is False  # accounts from invitations unless PTCE_OIDC_NEW_ACCOUNTS=1
+    assert app["settings"]["emails_verified"] is False  # `email_verified` required unless PTCE_OIDC_EMAIL_VERIFIED=1
     # The sign-in button's form is redirected to the provider: the policy lets it go there, and only there.
     assert picked["form_action"] == ["'self'", "https://auth.example.org"]

@@ -2,6 +2,8 @@
 the portal's pages in Django's test client, the provider's sign-in form over HTTP, the code exchanged by
 the portal with the provider for real."""
 
+import re
+import time
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -11,7 +13,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from portal.settings.base import oidc_apps
+from portal.settings.base import oidc_apps, oidc_providers
 from tests.conftest import _free_port
 from tests.factories import PASSWORD, PersonFactory
 from tests.oidc.server import ACCOUNTS, PROVIDER_ID, OidcProvider, callback_path, missing_reason
@@ -24,21 +26,36 @@ User = get_user_model()
 @pytest.fixture
 def provider(settings):
     """The loopback provider, and the portal configured for it as PTCE_OIDC_* would."""
-    started = OidcProvider(_free_port(), [f"http://testserver{callback_path()}"]).start()
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(started.environment())}
-    }
+    started = OidcProvider(_free_port(), [f"http://testserver{callback_path()}"], ["http://testserver/"]).start()
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers(started.environment())
     yield started
     started.stop()
 
 
-def sign_in_through_provider(client, login: str):
-    """The button of the sign-in page, the provider's form (login, any password), back to the portal:
-    returns the portal's answer to the callback."""
-    leave = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
-    assert leave.status_code == 302, leave.content
+@pytest.fixture
+def proconnect(settings):
+    """The loopback provider answering as ProConnect does: `usual_name`, no `email_verified`, and a signed
+    JWT from its userinfo endpoint; the portal set up as the README says for ProConnect."""
+    started = OidcProvider(
+        _free_port(), [f"http://testserver{callback_path()}"], ["http://testserver/"], style="proconnect"
+    ).start()
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers({**started.environment(), "PTCE_OIDC_EMAIL_VERIFIED": "1"})
+    yield started
+    started.stop()
+
+
+def browser_at_provider() -> requests.Session:
     at_provider = requests.Session()
     at_provider.trust_env = False
+    return at_provider
+
+
+def sign_in_through_provider(client, login: str, at_provider: requests.Session | None = None):
+    """The button of the sign-in page, the provider's form (login, any password), back to the portal:
+    returns the portal's answer to the callback. `at_provider`: the browser's cookies at the provider."""
+    leave = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+    assert leave.status_code == 302, leave.content
+    at_provider = at_provider or browser_at_provider()
     url = leave["Location"]
     for _ in range(10):
         if urlsplit(url).netloc == "testserver":
@@ -170,9 +187,7 @@ def test_an_account_made_by_an_administrator_keeps_its_password_once_linked(clie
 
 def test_without_new_accounts_a_stranger_to_the_portal_is_told_to_ask_for_an_invitation(client, provider, settings):
     """PTCE_OIDC_NEW_ACCOUNTS off (ProConnect: every public agent): accounts come from invitations."""
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(provider.environment(new_accounts=False))}
-    }
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers(provider.environment(new_accounts=False))
     response = sign_in_through_provider(client, "claire")
     assert response["Location"] == reverse("members:login")
     page = client.get(response["Location"]).content.decode()
@@ -183,3 +198,135 @@ def test_without_new_accounts_a_stranger_to_the_portal_is_told_to_ask_for_an_inv
     person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
     assert sign_in_through_provider(client, "claire")["Location"] == reverse("members:profile")
     assert int(client.session["_auth_user_id"]) == person.user.pk
+
+
+# --- ProConnect's ways: `usual_name`, no `email_verified`, a signed userinfo answer ---------------------------
+
+
+def test_a_proconnect_agent_gets_an_account_named_from_the_signed_userinfo(client, proconnect):
+    """The names come from the userinfo endpoint's signed JWT (the ID token carries none here)."""
+    response = sign_in_through_provider(client, "agent")
+    assert response.status_code == 302 and response["Location"] == reverse("members:profile")
+    user = User.objects.get(email="sophie.bernard@interieur.gouv.fr")
+    assert (user.first_name, user.last_name) == ("Sophie", "Bernard")
+    assert EmailAddress.objects.filter(user=user, email=user.email, verified=True).exists()
+    assert "Sophie" in client.get(reverse("members:profile")).content.decode()
+
+
+def test_an_invited_agent_is_linked_and_named_on_the_first_sign_in_only(client, proconnect, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers(
+        {**proconnect.environment(new_accounts=False), "PTCE_OIDC_EMAIL_VERIFIED": "1"}
+    )
+    email = ACCOUNTS["agent"][0]
+    person = PersonFactory(user__email=email, user__username=email, user__first_name="", user__last_name="")
+    assert sign_in_through_provider(client, "agent")["Location"] == reverse("members:profile")
+    assert int(client.session["_auth_user_id"]) == person.user.pk
+    person.user.refresh_from_db()
+    assert (person.user.first_name, person.user.last_name) == ("Sophie", "Bernard")
+
+    # She writes her name her own way on her profile: the next sign-in does not undo it.
+    person.user.first_name = "Sophie-Anne"
+    person.user.save()
+    client.post(reverse("members:logout"))
+    assert sign_in_through_provider(client, "agent")["Location"] == reverse("members:profile")
+    person.user.refresh_from_db()
+    assert person.user.first_name == "Sophie-Anne"
+
+
+def test_an_invited_account_keeps_the_name_it_was_given(client, proconnect):
+    email = ACCOUNTS["agent"][0]
+    person = PersonFactory(user__email=email, user__username=email, user__first_name="Sophie", user__last_name="Durand")
+    assert sign_in_through_provider(client, "agent")["Location"] == reverse("members:profile")
+    person.user.refresh_from_db()
+    assert (person.user.first_name, person.user.last_name) == ("Sophie", "Durand")
+
+
+def test_without_trusting_the_provider_an_address_it_does_not_say_verified_opens_nothing(client, proconnect, settings):
+    """PTCE_OIDC_EMAIL_VERIFIED off (the default): no `email_verified`, no account."""
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers(proconnect.environment())
+    email = ACCOUNTS["agent"][0]
+    PersonFactory(user__email=email, user__username=email)
+    response = sign_in_through_provider(client, "agent")
+    assert response["Location"] == reverse("members:login")
+    assert "n’a pas confirmé votre adresse" in client.get(response["Location"]).content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.exists()
+
+
+def test_trusting_the_provider_never_overrides_an_address_it_says_unverified(client, provider, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers({**provider.environment(), "PTCE_OIDC_EMAIL_VERIFIED": "1"})
+    victim = PersonFactory(user__email=ACCOUNTS["usurpateur"][0], user__username=ACCOUNTS["usurpateur"][0]).user
+    assert sign_in_through_provider(client, "usurpateur")["Location"] == reverse("members:login")
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.filter(user=victim).exists()
+
+
+# --- Signing out at the provider (RP-initiated logout) ---------------------------------------------------
+
+
+def sign_out_at_provider(at_provider: requests.Session, url: str) -> str:
+    """The provider's sign-out page, its confirmation submitted: returns where it sends the browser back."""
+    page = at_provider.get(url, allow_redirects=False)
+    assert page.status_code == 200, page.text
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text).group(1)
+    xsrf = re.search(r'name="xsrf" value="([^"]+)"', page.text).group(1)
+    fields = {"xsrf": xsrf, "logout": "yes"}  # its button "Yes, sign me out"
+    answer = at_provider.post(urljoin(url, action), data=fields, allow_redirects=False)
+    assert answer.status_code in (302, 303), answer.text
+    return answer.headers["Location"]
+
+
+@pytest.mark.parametrize("fixture", ["provider", "proconnect"])
+def test_signing_out_signs_out_at_the_provider_too_and_comes_back(client, fixture, request):
+    started = request.getfixturevalue(fixture)
+    at_provider = browser_at_provider()
+    login = "claire" if fixture == "provider" else "agent"
+    assert sign_in_through_provider(client, login, at_provider)["Location"] == reverse("members:profile")
+
+    out = client.post(reverse("members:logout"))
+    assert out.status_code == 302
+    assert out["Location"].startswith(f"{started.issuer}/session/end?")
+    assert "id_token_hint=" in out["Location"]
+    assert "_auth_user_id" not in client.session  # signed out of the portal at once
+    assert sign_out_at_provider(at_provider, out["Location"]) == "http://testserver/"
+
+    # Signed out at the provider too: signing in again asks the provider's form again.
+    leave = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+    url = leave["Location"]
+    for _ in range(5):
+        answer = at_provider.get(url, allow_redirects=False)
+        if answer.status_code == 200:
+            break
+        url = urljoin(url, answer.headers["Location"])
+    assert 'name="prompt" value="login"' in answer.text
+
+
+def test_a_password_sign_in_signs_out_of_the_portal_only(client, provider):
+    person = PersonFactory()
+    assert client.post(reverse("members:login"), {"login": person.user.email, "password": PASSWORD}).status_code == 302
+    out = client.post(reverse("members:logout"))
+    assert out.status_code == 302 and out["Location"] == "/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_provider_down_at_sign_out_still_signs_out_of_the_portal(client, provider):
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("members:profile")
+    provider.stop()
+    out = client.post(reverse("members:logout"))
+    assert out.status_code == 302 and out["Location"] == "/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_after_the_second_factor_signing_out_still_signs_out_at_the_provider(client, provider):
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    person = PersonFactory(user__email="claire.martin@example.org", user__username="claire.martin@example.org")
+    EmailAddress.objects.create(user=person.user, email=person.user.email, verified=True, primary=True)
+    secret = generate_totp_secret()
+    TOTP.activate(person.user, secret)
+    assert sign_in_through_provider(client, "claire")["Location"] == reverse("mfa_authenticate")
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    assert int(client.session["_auth_user_id"]) == person.user.pk
+    out = client.post(reverse("members:logout"))
+    assert out["Location"].startswith(f"{provider.issuer}/session/end?")
