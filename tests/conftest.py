@@ -309,7 +309,24 @@ def _inherited_environ() -> dict:
 
 
 @pytest.fixture(scope="session")
-def _shared_daphne(django_db_setup, request):
+def _worker_smtp_sink():
+    """A real SMTP server on loopback (aiosmtpd) for the daphne processes this worker starts: they send
+    their e-mails there (PORTAL_TEST_EMAIL=smtp), and tests read them through tests/e2e's smtp_sink.
+    One per worker, so that the daphne shared by the worker's tests needs no restart to reach it."""
+    from tests.cms.newsletters.smtp import Recorder, SmtpServer
+
+    recorder = Recorder()
+    server = SmtpServer(recorder).start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PORTAL_TEST_EMAIL", "smtp")
+        patch.setenv("EMAIL_HOST", "127.0.0.1")
+        patch.setenv("EMAIL_PORT", str(server.port))
+        yield recorder
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _shared_daphne(django_db_setup, _worker_smtp_sink, request):
     """One daphne for this worker's tests that need a plain one, started on first use and stopped before
     the test database is dropped. Starting one per test cost seconds each, a few minutes per run.
 

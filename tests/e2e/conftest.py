@@ -249,21 +249,14 @@ def sign_in_through_the_form(page, email, password):
 
 
 @pytest.fixture
-def smtp_sink(monkeypatch):
-    """A real SMTP server on loopback (aiosmtpd) that the daphne under test sends its e-mails to.
+def smtp_sink(_worker_smtp_sink):
+    """The real SMTP server on loopback (aiosmtpd) that the daphne under test sends its e-mails to
+    (one per test worker, tests/conftest.py), emptied for this test.
 
-    Request it before `live_portal` (or `page`): the server reads EMAIL_HOST/EMAIL_PORT when it starts.
     Returns the recorder: `.messages` is a list of (recipients, email.message.EmailMessage).
     """
-    from tests.cms.newsletters.smtp import Recorder, SmtpServer
-
-    recorder = Recorder()
-    server = SmtpServer(recorder).start()
-    monkeypatch.setenv("PORTAL_TEST_EMAIL", "smtp")
-    monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")
-    monkeypatch.setenv("EMAIL_PORT", str(server.port))
-    yield recorder
-    server.stop()
+    _worker_smtp_sink.clear()
+    return _worker_smtp_sink
 
 
 @pytest.fixture

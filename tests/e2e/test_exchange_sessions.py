@@ -58,7 +58,6 @@ def register_firm(visitor, event_url, name, contact, email):
 def test_an_organiser_plans_a_session_on_the_site_and_firms_register_from_the_agenda(
     smtp_sink, browser, browser_context_args, live_portal, screenshot
 ):
-    # smtp_sink first: the server under test reads the SMTP address when it starts.
     agenda = add_page(HomePage.objects.get(), EventIndexPage, title="Agenda")
     club = ClubFactory(name="Club des Tanneries")
     organiser = signed_in_context(

@@ -45,6 +45,14 @@ class Recorder:
                 )
         return "250 Message accepted for delivery"
 
+    def clear(self) -> None:
+        """Forgets what was received and the refusals: the next test starts from nothing."""
+        with self.lock:
+            self.messages.clear()
+            self.count = 0
+            self.refuse = set()
+            self.delay = 0.0
+
     def recipients(self) -> list[str]:
         with self.lock:
             return [address.lower() for rcpt_tos, _message in self.messages for address in rcpt_tos]
