@@ -565,7 +565,7 @@ def growth_dashboard(request):
     peak = max([n for _m, n in totals["joins"] + totals["departures"]] + [1])
     context = {
         "year": year,
-        "years": range(today.year - 5, today.year + 2),
+        "years": sorted({*range(today.year - 5, today.year + 2), year}),  # a year typed in the address too
         "counted_on": selectors.growth_date(year, today),
         "zones": zones,
         "clubs": clubs,

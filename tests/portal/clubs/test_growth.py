@@ -207,6 +207,15 @@ def test_dashboard_is_for_animators_of_their_zones_and_ignores_odd_years(client,
     assert response.context["year"] == (this_year if year != "2026" or this_year < 2026 else 2026)
 
 
+def test_an_older_year_typed_in_the_address_is_shown_and_offered(client, organiser):
+    [zone] = _populate(zone_count=1, firms_per_zone=3)
+    client.force_login(animate(organiser, zone))
+    response = client.get(reverse("club:growth"), {"annee": "2012"})
+    assert response.context["year"] == 2012
+    assert '<option value="2012" selected>' in response.content.decode()
+    assert "Adhérents comptés au 31 décembre 2012" in response.content.decode()
+
+
 def test_public_summary_shows_key_figures_without_firm_names(client, db):
     zones = _populate(zone_count=1, firms_per_zone=6)
     response = client.get(reverse("club:figures"))
