@@ -136,6 +136,8 @@ def load_club_life(*, zones, clubs, organisations, people) -> dict:
         for slug, target in TARGETS.items():
             GrowthTarget.objects.update_or_create(zone=zones[slug], year=2026, defaults={"target_members": target})
             GrowthTarget.objects.update_or_create(zone=zones[slug], year=2025, defaults={"target_members": target - 10})
+        # A club's own target too (the dashboard's "club by club" table): the Tanneries' club aims at 30.
+        GrowthTarget.objects.update_or_create(club=clubs["tanneries"], year=2026, defaults={"target_members": 30})
         # Firms of the Tanneries that are not members yet, at different contact stages.
         for index, name in enumerate(PROSPECT_NAMES):
             latitude, longitude = demo_point(ZONE_POINTS["tanneries"], 100 + index)

@@ -217,14 +217,30 @@ class ClubBoardMember(models.Model):
 
 
 class GrowthTarget(models.Model):
-    """How many member firms a zone aims for by the end of a year (e.g. 80 of 300)."""
+    """How many member firms a zone, or a club, aims for by the end of a year (e.g. 80 of 300)."""
 
-    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="growth_targets", verbose_name=_("zone"))
+    zone = models.ForeignKey(
+        Zone,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="growth_targets",
+        verbose_name=_("zone"),
+    )
+    club = models.ForeignKey(
+        Club,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="growth_targets",
+        verbose_name=_("club"),
+        help_text=_("A target is either a zone's or a club's: fill in one of the two."),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     target_members = models.PositiveIntegerField(_("target number of members"))
 
     class Meta:
-        ordering = ["zone", "-year"]
+        ordering = ["zone", "club", "-year"]
         verbose_name = _("growth target")
         verbose_name_plural = _("growth targets")
         constraints = [
@@ -232,11 +248,21 @@ class GrowthTarget(models.Model):
                 fields=["zone", "year"],
                 name="growth_target_one_per_zone_and_year",
                 violation_error_message=_("This zone already has a target for this year."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["club", "year"],
+                name="growth_target_one_per_club_and_year",
+                violation_error_message=_("This club already has a target for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(zone__isnull=False, club__isnull=True) | Q(zone__isnull=True, club__isnull=False),
+                name="growth_target_of_a_zone_or_a_club",
+                violation_error_message=_("A target is either a zone's or a club's: fill in one of the two."),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.zone} {self.year}: {self.target_members}"
+        return f"{self.zone or self.club} {self.year}: {self.target_members}"
 
 
 class ContactStatus(models.TextChoices):

@@ -196,6 +196,24 @@ def growth_zone_ids(user):
     return animated_zone_ids(user)
 
 
+def growth_club_ids(user):
+    """The clubs whose own figures the user sees on the growth dashboard: those they animate."""
+    return animated_club_ids(user)
+
+
+def growth_targets_visible(queryset: QuerySet, user) -> QuerySet:
+    """Growth targets of the zones the user's clubs cover, and of the clubs they animate."""
+    zones, clubs = _zone_filter(user, "zone_id"), _club_filter(user, "club_id")
+    return queryset if zones is None or clubs is None else queryset.filter(zones | clubs)
+
+
+def narrow_growth_target_form(form, user) -> None:
+    narrow_zone_choice(form, user)
+    if "club" in form.fields and not is_administrator(user):
+        field = form.fields["club"]
+        field.queryset = animated_clubs(user)
+
+
 # --- Needs surveys ---------------------------------------------------------------------------------
 
 

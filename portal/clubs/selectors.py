@@ -436,11 +436,30 @@ def last_months(today: datetime.date, count: int = MONTHS) -> list[datetime.date
     return list(reversed(months))
 
 
+def growth_date(year: int, today: datetime.date) -> datetime.date:
+    """The day a year's members are counted on: the 31st of December of a past year, today for this year
+    (or a year to come: nobody is a member in the future yet)."""
+    return datetime.date(year, 12, 31) if year < today.year else today
+
+
+def members_on(day: datetime.date, prefix: str = "") -> Q:
+    """Memberships valid on `day`, by their dates: started by then, not ended before (a pending request
+    is no membership). `prefix` reaches the membership from another model ("memberships__"): no negation
+    here, which across a relation would ask about every membership of the firm, not one."""
+    return (
+        Q(**{f"{prefix}status__in": [MembershipStatus.ACTIVE, MembershipStatus.LEFT]})
+        & Q(**{f"{prefix}started_on__lte": day})
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day}))
+    )
+
+
 def zone_growth(*, year: int | None = None, today: datetime.date | None = None, zone_ids=ALL) -> list[ZoneGrowth]:
-    """Every zone's figures, or those of `zone_ids` (the zones an animator's clubs cover)."""
+    """Every zone's figures, or those of `zone_ids` (the zones an animator's clubs cover): the members
+    valid at the end of `year` (today for this year) against that year's target."""
     today = today or timezone.localdate()
     year = year or today.year
-    months = last_months(today)
+    day = growth_date(year, today)
+    months = last_months(day)
     zones = Zone.objects.order_by("name")
     zones = list(zones if zone_ids is ALL else zones.filter(pk__in=zone_ids))
     registered = dict(
@@ -451,7 +470,7 @@ def zone_growth(*, year: int | None = None, today: datetime.date | None = None, 
     )
     mix: dict[int, dict[str, int]] = {}
     members_by_kind = (
-        Organisation.objects.filter(zone__isnull=False, memberships__status=MembershipStatus.ACTIVE)
+        Organisation.objects.filter(Q(zone__isnull=False) & members_on(day, "memberships__"))
         .values("zone", "kind")
         .annotate(n=Count("pk", distinct=True))
     )
@@ -465,7 +484,7 @@ def zone_growth(*, year: int | None = None, today: datetime.date | None = None, 
         )
         counts = mix.setdefault(row["zone"], {"sse": 0, "classic": 0, "other": 0})
         counts[group] += row["n"]
-    targets = dict(GrowthTarget.objects.filter(year=year).values_list("zone", "target_members"))
+    targets = dict(GrowthTarget.objects.filter(year=year, zone__isnull=False).values_list("zone", "target_members"))
     in_window = Membership.objects.filter(organisation__zone__isnull=False)
     joins = _per_month(
         in_window.exclude(status=MembershipStatus.PENDING).filter(started_on__gte=months[0]), "started_on"
@@ -486,6 +505,66 @@ def zone_growth(*, year: int | None = None, today: datetime.date | None = None, 
                 target=targets.get(zone.pk),
                 joins=[(month, joins.get((zone.pk, month), 0)) for month in months],
                 departures=[(month, departures.get((zone.pk, month), 0)) for month in months],
+            )
+        )
+    return result
+
+
+@dataclass
+class ClubGrowth:
+    """A running club's members on the day (its own memberships: after a merger, those of both clubs),
+    the firms established on every zone it covers, and its own target of the year."""
+
+    club: Club
+    zones: list
+    firms_established: int
+    members: int
+    target: int | None
+
+    @property
+    def penetration(self) -> float:
+        return round(100 * self.members / self.firms_established, 1) if self.firms_established else 0.0
+
+    @property
+    def to_go(self) -> int | None:
+        return max(self.target - self.members, 0) if self.target else None
+
+
+def club_growth(
+    *, year: int | None = None, today: datetime.date | None = None, club_ids=ALL, zones: list[ZoneGrowth]
+) -> list[ClubGrowth]:
+    """The running clubs' figures (or those of `club_ids`), their zones' established firms taken from `zones`
+    (the result of `zone_growth`, so nothing is counted twice)."""
+    today = today or timezone.localdate()
+    year = year or today.year
+    day = growth_date(year, today)
+    members = (
+        Membership.objects.filter(members_on(day), club=OuterRef("pk"))
+        .order_by()
+        .values("club")
+        .annotate(n=Count("organisation", distinct=True))
+        .values("n")
+    )
+    target = GrowthTarget.objects.filter(club=OuterRef("pk"), year=year).values("target_members")[:1]
+    clubs = (
+        Club.objects.filter(merged_into__isnull=True)
+        .select_related("zone")
+        .prefetch_related("other_zones")
+        .annotate(members_on_day=Subquery(members), target_of_year=Subquery(target))
+    )
+    if club_ids is not ALL:
+        clubs = clubs.filter(pk__in=club_ids)
+    established = {growth.zone.pk: growth.firms_established for growth in zones}
+    result = []
+    for club in clubs.order_by("name"):  # two queries: the clubs with their figures, their other zones
+        covered = [club.zone, *sorted(club.other_zones.all(), key=lambda zone: zone.name)]
+        result.append(
+            ClubGrowth(
+                club=club,
+                zones=covered,
+                firms_established=sum(established.get(zone.pk, zone.firms_established) for zone in covered),
+                members=club.members_on_day or 0,
+                target=club.target_of_year,
             )
         )
     return result

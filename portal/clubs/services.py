@@ -44,6 +44,7 @@ from .models import (
     ContactOutcome,
     ContactStatus,
     FirmImport,
+    GrowthTarget,
     Importance,
     ImportMode,
     ImportStatus,
@@ -132,6 +133,17 @@ def _move_memberships(absorbed: Club, into: Club, merged_on: datetime.date) -> N
     Membership.objects.filter(club=absorbed).update(club=into)
 
 
+def _merge_growth_targets(absorbed: Club, into: Club) -> None:
+    """A year both clubs had a target for: the merged club aims for both (one row, the sum); the
+    absorbed club's other targets move with its other rows."""
+    theirs = {target.year: target for target in GrowthTarget.objects.filter(club=into)}
+    for target in GrowthTarget.objects.filter(club=absorbed, year__in=theirs):
+        kept = theirs[target.year]
+        kept.target_members += target.target_members
+        kept.save(update_fields=["target_members"])
+        target.delete()
+
+
 def _move_related_rows(absorbed: Club, into: Club) -> list[str]:
     """Repoints every foreign key to `absorbed` (whatever app declares it) at `into`.
 
@@ -197,6 +209,7 @@ def club_merge(*, absorbed: Club, into: Club, by, merged_on: datetime.date | Non
         # reindexed explicitly (a firm's directory entry depends on its current memberships).
         touched = set(Membership.objects.filter(club=absorbed).values_list("organisation_id", flat=True))
         _move_memberships(absorbed, into, merged_on)
+        _merge_growth_targets(absorbed, into)
         left_behind = _move_related_rows(absorbed, into)
         zones = {absorbed.zone_id, *absorbed.other_zones.values_list("pk", flat=True)} - {into.zone_id}
         into.other_zones.add(*zones)

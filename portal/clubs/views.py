@@ -525,15 +525,27 @@ def survey_answer(request, token):
 
 # --- Membership growth --------------------------------------------------------------------------
 
+FIRST_GROWTH_YEAR = 2000
+
 
 def _year(request) -> int:
-    """The year of the query string, or this year; anything odd falls back to this year."""
+    """The year of the query string, or this year: a year that is no year, or out of reach, says so."""
     this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("annee", this_year))
-    except (TypeError, ValueError):
+    asked = request.GET.get("annee", "").strip()
+    if not asked:
         return this_year
-    return year if 2000 <= year <= this_year + 5 else this_year
+    try:
+        year = int(asked)
+    except ValueError:
+        year = None
+    if year is None or not FIRST_GROWTH_YEAR <= year <= this_year + 5:
+        messages.warning(
+            request,
+            _("“%(asked)s” is not a year of the dashboard: the figures of %(year)s are shown.")
+            % {"asked": asked[:20], "year": this_year},
+        )
+        return this_year
+    return year
 
 
 def _month_rows(joins, departures) -> list[tuple]:
@@ -547,12 +559,16 @@ def growth_dashboard(request):
         raise PermissionDenied(_("The growth dashboard is for the clubs' animators and the administrators."))
     year = _year(request)
     zones = selectors.zone_growth(year=year, zone_ids=permissions.growth_zone_ids(request.user))
+    clubs = selectors.club_growth(year=year, club_ids=permissions.growth_club_ids(request.user), zones=zones)
     totals = selectors.cluster_totals(zones)
+    today = timezone.localdate()
     peak = max([n for _m, n in totals["joins"] + totals["departures"]] + [1])
     context = {
         "year": year,
-        "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
+        "years": sorted({*range(today.year - 5, today.year + 2), year}),  # a year typed in the address too
+        "counted_on": selectors.growth_date(year, today),
         "zones": zones,
+        "clubs": clubs,
         "totals": totals,
         "peak": peak,
         "totals_rows": _month_rows(totals["joins"], totals["departures"]),

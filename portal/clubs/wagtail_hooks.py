@@ -83,11 +83,11 @@ class GrowthTargetViewSet(PortalViewSet):
     model = GrowthTarget
     icon = "pick"
     menu_label = _("Growth targets")
-    scope_queryset = staticmethod(permissions.zone_rows_visible)
-    scope_form = staticmethod(permissions.narrow_zone_choice)
-    list_display = ["zone", "year", "target_members"]
-    list_filter = ["zone", "year"]
-    form_fields = ["zone", "year", "target_members"]
+    scope_queryset = staticmethod(permissions.growth_targets_visible)
+    scope_form = staticmethod(permissions.narrow_growth_target_form)
+    list_display = ["zone", "club", "year", "target_members"]
+    list_filter = ["zone", "club", "year"]
+    form_fields = ["zone", "club", "year", "target_members"]
 
 
 class ProspectContactViewSet(PortalViewSet):

@@ -1,20 +1,34 @@
 """Journey of the cluster's administrator: the membership dashboard of a zone (members, firms,
 target), then the zone's firms imported from a CSV as French Excel saves it (Windows-1252,
 semicolons, French headers, accents, decimal commas), then a second file saved as "CSV UTF-8"
-(with a byte-order mark): the dashboard's figures follow each import."""
+(with a byte-order mark): the dashboard's figures follow each import. Then the club's animator, on
+her phone and her desktop, chooses last year: the members of that year (by their membership dates)
+against that year's target, zone by zone and club by club; a year that is no year is refused in
+French. axe-core clean."""
 
 import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.clubs.models import GrowthTarget
 from portal.members import services as member_services
 from portal.members.demo import fictional_siret
-from portal.members.models import Organisation, OrganisationKind, PersonRole
-from tests.e2e.conftest import sign_in_through_the_form
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory, ZoneFactory
+from portal.members.models import MembershipStatus, Organisation, OrganisationKind, PersonRole, Role
+from portal.members.scopes import ScopeKind
+from tests.e2e.conftest import sign_in_through_the_form, signed_in_context
+from tests.e2e.test_site import assert_accessible
+from tests.factories import (
+    PASSWORD,
+    ClubFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    ZoneFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -49,7 +63,8 @@ def tanneries():
 
 
 def zone_row(page):
-    return page.get_by_role("row", name="Parc des Tanneries")
+    # The zone's row of the zone by zone table (the club by club table names the zone too, further on).
+    return page.get_by_role("row", name=re.compile(r"^Parc des Tanneries\b"))
 
 
 def expect_figures(page, *, established, registered, members, target, to_go):
@@ -146,3 +161,57 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
     expect_figures(page, established=10, registered=10, members=2, target=10, to_go=8)
     screenshot(page, "journey-growth-4-dashboard-after")
     assert Organisation.objects.filter(zone=zone).count() == 10
+
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def last_year(tanneries):
+    """The Tanneries' club and its animator; a joinery was a member from 2020 to the first of January
+    (a member at the end of last year, not now); the two members of today joined today."""
+    this_year = timezone.localdate().year
+    club = ClubFactory(zone=tanneries, name="Club des Tanneries")
+    GrowthTarget.objects.create(zone=tanneries, year=this_year - 1, target_members=5)
+    GrowthTarget.objects.create(club=club, year=this_year - 1, target_members=3)
+    joinery = OrganisationFactory(name="Menuiserie Ancienne", zone=tanneries)
+    MembershipFactory(organisation=joinery, club=club, status=MembershipStatus.LEFT,
+                      started_on=datetime.date(2020, 1, 1), ended_on=datetime.date(this_year, 1, 1))  # fmt: skip
+    claire = PersonFactory(role=PersonRole.MEMBER, user__first_name="Claire", organisation=OrganisationFactory())
+    member_services.role_grant(
+        person=claire,
+        role=Role.ANIMATOR,
+        scope_kind=ScopeKind.CLUB,
+        scope_id=club.pk,
+        by=UserFactory(is_superuser=True, is_staff=True),
+    )
+    return claire
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_an_animator_chooses_last_year_and_sees_that_year_s_members_against_its_target(
+    last_year, browser, browser_context_args, live_portal, screenshot, device
+):
+    year = timezone.localdate().year - 1
+    context = signed_in_context(browser, browser_context_args, live_portal, last_year, viewport=VIEWPORTS[device])
+    page = context.new_page()
+    page.goto("/clubs/croissance/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Croissance des adhésions")
+    expect_figures(page, established=6, registered=4, members=2, target=10, to_go=8)
+
+    page.get_by_label("Année").select_option(str(year))
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_text(f"Adhérents comptés au 31 décembre {year}")).to_be_visible()
+    expect_figures(page, established=6, registered=4, members=1, target=5, to_go=4)
+    club = page.get_by_role("row", name="Club des Tanneries").get_by_role("cell")
+    expect(club.nth(0)).to_have_text("Parc des Tanneries")
+    expect(club.nth(2)).to_have_text("1")
+    expect(club.nth(4)).to_have_text("3")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    assert_accessible(page, f"growth dashboard, last year ({device})")
+    screenshot(page, f"journey-growth-5-last-year-{device}")
+
+    page.goto("/clubs/croissance/?annee=deux-mille")
+    expect(page.get_by_text("« deux-mille » n’est pas une année du tableau de bord")).to_be_visible()
+    expect_figures(page, established=6, registered=4, members=2, target=10, to_go=8)
+    assert_accessible(page, f"growth dashboard, a bad year ({device})")

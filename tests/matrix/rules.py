@@ -73,6 +73,8 @@ clubs.surveys.publish                      NN    NN    NN    YN    NN    YY
 clubs.surveys.publish_page                 NN    NN    NN    YN    NN    YY
 clubs.surveys.email                        NN    NN    NN    YN    NN    YY
 clubs.growth.dashboard                     NN    NN    NN    YN    NN    YY
+# The dashboard's club by club table (#18), this year or a past one: the clubs the user animates.
+clubs.growth.club_figures                  NN    NN    NN    YN    NN    YY
 clubs.admin.clubs.list                     NN    NN    YY    YN    YN    YY
 clubs.admin.clubs.export                   NN    NN    YY    YN    YN    YY
 clubs.admin.clubs.edit                     NN    NN    NN    NN    NN    YY
@@ -82,6 +84,9 @@ clubs.admin.board.edit                     NN    NN    NN    YN    NN    YY
 clubs.admin.history.list                   NN    NN    NN    YN    NN    YY
 clubs.admin.growth_targets.list            NN    NN    NN    YN    NN    YY
 clubs.admin.growth_targets.edit            NN    NN    NN    NN    NN    YY
+# A club's own target (#18) is listed to its animators, edited by the administrators.
+clubs.admin.growth_targets.club_list       NN    NN    NN    YN    NN    YY
+clubs.admin.growth_targets.club_edit       NN    NN    NN    NN    NN    YY
 clubs.admin.prospects.list                 NN    NN    NN    YN    NN    YY
 clubs.admin.prospects.export               NN    NN    NN    YN    NN    YY
 clubs.admin.prospects.add_choices          NN    NN    NN    YN    NN    YY

@@ -10,6 +10,7 @@ import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -518,6 +519,15 @@ def growth_dashboard(world, user, inside):
     return response.status_code == 200 and escape(zone(world, inside).name) in response.content.decode()
 
 
+@probe("clubs.growth.club_figures")
+def growth_club_figures(world, user, inside):
+    # The club by club table, for last year: a row headed by the club's name.
+    year = timezone.localdate().year - 1
+    response = client_for(user).get(reverse("club:growth"), {"annee": year})
+    row = f'<th scope="row" class="text-start">{escape(club(world, inside).name)}</th>'
+    return response.status_code == 200 and row in response.content.decode()
+
+
 # --- The admin screens -----------------------------------------------------------------------------
 
 
@@ -577,6 +587,21 @@ def admin_targets_list(world, user, inside):
 @probe("clubs.admin.growth_targets.edit")
 def admin_targets_edit(world, user, inside):
     return admin_page_opens(user, "growth-targets", "edit", _target(world, inside).pk)
+
+
+def _club_target(world, inside) -> GrowthTarget:
+    year = 2000 + next(_numbers) % 90
+    return GrowthTarget.objects.create(club=club(world, inside), year=year, target_members=10_000 + next(_numbers))
+
+
+@probe("clubs.admin.growth_targets.club_list")
+def admin_club_targets_list(world, user, inside):
+    return admin_list_shows(user, "growth-targets", str(_club_target(world, inside).target_members))
+
+
+@probe("clubs.admin.growth_targets.club_edit")
+def admin_club_targets_edit(world, user, inside):
+    return admin_page_opens(user, "growth-targets", "edit", _club_target(world, inside).pk)
 
 
 def _contact(world, inside) -> ProspectContact:

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from portal.clubs import services as club_services
 from portal.clubs.models import Club, ClubStageChange, FirmImport, GrowthTarget, ProspectContact
@@ -47,6 +48,24 @@ def test_an_animator_sees_the_growth_targets_of_their_zones_but_does_not_change_
     assert response.status_code == 200
     assert [target.zone for target in response.context["object_list"]] == [mine.zone]
     assert client.get(reverse("growth-targets:add")).status_code in (302, 403)
+
+
+def test_an_administrator_sets_a_club_s_own_target_in_the_admin_never_a_zone_s_and_a_club_s_at_once(
+    client, administrator
+):
+    club = ClubFactory()
+    client.force_login(administrator)
+    both = client.post(
+        reverse("growth-targets:add"), {"zone": club.zone.pk, "club": club.pk, "year": 2027, "target_members": 40}
+    )
+    assert both.status_code == 200
+    assert "remplissez l’un des deux" in both.content.decode()
+    assert not GrowthTarget.objects.exists()
+    response = client.post(reverse("growth-targets:add"), {"club": club.pk, "year": 2027, "target_members": 40})
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    assert GrowthTarget.objects.get(club=club, year=2027).target_members == 40
+    listed = client.get(reverse("growth-targets:index"))
+    assert escape(club.name) in listed.content.decode()
 
 
 def test_a_survey_opened_in_the_admin_gets_its_links_and_keeps_its_club(client, administrator):

@@ -16,6 +16,7 @@ def test_demo_has_a_club_at_each_stage_a_survey_with_answers_and_plans_and_loads
     assert survey.responses.count() >= 5 and survey.results_public
     assert set(ActionPlan.objects.values_list("scope", flat=True)) == {"axis", "club", "process"}
     assert CommonIssue.objects.count() == 3
-    assert GrowthTarget.objects.filter(year=2026).count() == 4
+    assert GrowthTarget.objects.filter(year=2026, zone__isnull=False).count() == 4
+    assert GrowthTarget.objects.get(year=2026, club__slug="club-tanneries").target_members == 30
     for club in running:
         assert club.stage_changes.exists(), club
