@@ -135,6 +135,14 @@ class EmbedWithTitleBlock(blocks.StructBlock):
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
 
+    def get_context(self, value, parent_context=None):
+        # The provider is named and its HTML held back until the visitor agrees to load it (CNIL).
+        from cms.selectors import embed_for_consent
+
+        context = super().get_context(value, parent_context)
+        context["consent"] = embed_for_consent(value["embed"]) if value.get("embed") else None
+        return context
+
     class Meta:
         icon = "media"
         label = _("Embedded content")

@@ -467,3 +467,33 @@ def map_json(data: dict) -> dict:
         if settings.PORTAL_MAP_TILES_URL
         else None,
     }
+
+
+# --- Third-party embeds -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmbedForConsent:
+    """What the page shows before the visitor agrees to load an embed: who provides it, and its HTML."""
+
+    provider: str
+    html: str
+
+
+def embed_for_consent(embed_value) -> EmbedForConsent:
+    """The provider's name (oEmbed's provider_name, else the host of the address) and the embed HTML.
+
+    Wagtail keeps the provider's answer in its Embed table; an address the provider refuses gives no
+    HTML (the page then only links to the original site).
+    """
+    from urllib.parse import urlsplit
+
+    from wagtail.embeds.embeds import get_embed
+    from wagtail.embeds.exceptions import EmbedException
+
+    host = (urlsplit(embed_value.url).hostname or "").removeprefix("www.")
+    try:
+        embed = get_embed(embed_value.url, embed_value.max_width, embed_value.max_height)
+    except EmbedException:
+        return EmbedForConsent(provider=host, html="")
+    return EmbedForConsent(provider=embed.provider_name.strip() or host, html=embed.html)
