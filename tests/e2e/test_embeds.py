@@ -1,6 +1,7 @@
 """A visitor on a phone (390×844) and a desktop (1280×800) opens a page with a video: nothing is asked of
 the video's host until they click "Charger le contenu (<provider>)", then the video's frame appears and
-has the focus. axe-core clean before and after. The oEmbed answer is recorded in Wagtail's Embed table
+has the focus. Remembering the choice for the provider loads it on the next visit, and forgetting it
+asks again. axe-core clean before and after. The oEmbed answer is recorded in Wagtail's Embed table
 and the provider's host is answered by page.route: the network is never reached."""
 
 import pytest
@@ -62,4 +63,23 @@ def test_a_video_loads_from_its_provider_only_after_the_visitor_clicks(
         expect(page.frame_locator("iframe[title='Atelier réemploi en vidéo']").locator("p")).to_have_text("Vidéo")
         assert any(url.startswith(f"https://{VIDEO_HOST}/videos/embed/") for url in asked), asked
         assert_accessible(page, f"embed after consent ({device})")
-        context.close()
+        if device == "phone":
+            context.close()
+
+    # Desktop: a click alone is for this page only; "remember" loads the provider's content on the next
+    # pages, and the visitor withdraws that as easily, next to the content.
+    page.reload()
+    expect(figure.locator("iframe")).to_have_count(0)
+    figure.get_by_label("Retenir mon choix pour PeerTube Coopératif sur ce site").check()
+    load.click()
+    expect(frame).to_be_focused()
+    page.reload()
+    expect(frame).to_be_visible()  # no click this time
+    forget = figure.get_by_role("button", name="Ne plus charger les contenus PeerTube Coopératif sans demander")
+    assert_accessible(page, "embed remembered")
+    forget.click()
+    expect(figure.get_by_role("status")).to_contain_text("Choix oublié")
+    page.reload()
+    expect(figure.locator("iframe")).to_have_count(0)
+    expect(load).to_be_visible()
+    context.close()
