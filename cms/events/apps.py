@@ -35,5 +35,12 @@ class EventsConfig(AppConfig):
         from . import campaigns  # the clubs' campaigns may invite firms to an event or a Bourse session
 
         campaigns.register()
+        from knowledge.exchange import followers  # a Bourse session's agenda entry moves or is cancelled with it
+
+        from . import services
+
+        followers.register(
+            on_change=services.exchange_session_agenda_follow, on_cancel=services.exchange_session_agenda_cancel
+        )
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="events_event_published")
         page_published.connect(_series_published, sender=EventSeriesPage, dispatch_uid="events_series_published")

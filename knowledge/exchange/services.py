@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.events import services as agenda
 from portal import realtime
 from portal.clubs import services as club_services
 from portal.clubs.models import InvitationKind
@@ -24,7 +23,7 @@ from portal.members.services import unique_slug
 from portal.members.validators import normalise_siret
 from search import indexing
 
-from . import permissions, seating, selectors
+from . import followers, permissions, seating, selectors
 from .models import (
     Direction,
     ExchangeSession,
@@ -170,7 +169,7 @@ def session_update(*, session: ExchangeSession, by, **fields) -> ExchangeSession
             )
         _validated(session).save()
         # Its agenda entry, if it has one, follows: a new date shows there as moved.
-        agenda.exchange_session_agenda_follow(session=session, by=by)
+        followers.session_changed(session=session, by=by)
         realtime.broadcast_on_commit(realtime.exchange_session_group(session.pk), selectors.live_state(session))
     return session
 
@@ -188,7 +187,7 @@ def session_cancel(*, session: ExchangeSession, by) -> ExchangeSession:
         session.cancelled_at = timezone.now()
         session.registrations_open = False
         session.save(update_fields=["cancelled_at", "registrations_open"])
-        agenda.exchange_session_agenda_cancel(session=session)
+        followers.session_cancelled(session=session)
         subject = _("Cancelled: the Bourse d'échanges of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"}
         messages = []
         for registration in session.registrations.select_related("organisation").order_by("organisation__name"):
