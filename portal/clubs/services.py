@@ -334,6 +334,25 @@ def prospect_contact_record(
     return contact
 
 
+def prospect_event_logged(*, organisation: Organisation, note: str) -> ProspectContact | None:
+    """A prospect registered for an event or came to it (the agenda calls this in its own
+    transaction): its log says so, dated today, and it moves on — never contacted or only invited, it
+    is now contacted; the campaigns still at "to contact" or "contacted" count it interested. A
+    member's registration logs nothing (its file is closed)."""
+    if not selectors.is_prospect(organisation):
+        return None
+    latest = ProspectContact.objects.filter(organisation=organisation).values_list("status", flat=True).first()
+    moved = {None, ContactStatus.INVITED, ContactStatus.DECLINED}
+    contact = ProspectContact.objects.create(
+        organisation=organisation, status=ContactStatus.CALLED if latest in moved else latest,
+        kind=ContactKind.EVENT, note=note[:300],
+    )  # fmt: skip
+    CampaignTarget.objects.filter(
+        organisation=organisation, result__in=[CampaignResult.PENDING, CampaignResult.CALLED]
+    ).update(result=CampaignResult.INTERESTED, updated_at=timezone.now())
+    return contact
+
+
 # --- Imports of a zone's firms ------------------------------------------------------------------
 
 
