@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import Membership, MembershipStatus, Organisation, Role, RoleAssignment, Zone
 from portal.members.scopes import ScopeKind
@@ -318,6 +319,7 @@ def prospect_contact_record(
         contact.save()
         if status == ContactStatus.JOINED:
             _campaigns_joined(organisation)
+            _membership_of_joined(organisation, by=by)
         closed = status in {ContactStatus.JOINED, ContactStatus.DECLINED}
         if closed or next_action is not KEEP_PLAN:
             prospect_file, _created = ProspectFile.objects.select_for_update().get_or_create(organisation=organisation)
@@ -332,6 +334,20 @@ def prospect_contact_record(
             prospect_file.full_clean()
             prospect_file.save()
     return contact
+
+
+def _membership_of_joined(organisation: Organisation, *, by) -> None:
+    """Logged "joined": the firm becomes a member of the club of its zone, as when the club accepts
+    its request (nobody to invite: its people ask for their accounts or a member invites them). No
+    club runs on the zone, or the one who logs does not animate it: the log line only."""
+    club = selectors.club_of_zone(organisation.zone) if organisation.zone_id else None
+    if club is None or not selectors.is_prospect(organisation):
+        return
+    if not member_permissions.can_welcome_to_club(by, club.pk):
+        return
+    member_services.organisation_welcome(
+        by=by, club_id=club.pk, organisation_fields={}, emails=[], base_url="", organisation=organisation
+    )
 
 
 def prospect_event_logged(*, organisation: Organisation, note: str) -> ProspectContact | None:

@@ -9,7 +9,7 @@ from portal.clubs import services as club_services
 from portal.clubs.models import CampaignResult, CampaignTarget, ContactStatus, JoinRequest, ProspectContact
 from portal.members.demo import fictional_siret
 from portal.members.models import Invitation, Membership, MembershipStatus, Organisation
-from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, ZoneFactory
+from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, UserFactory, ZoneFactory
 
 from .test_join_requests import form_data
 from .test_prospect_files import another_animator, plan
@@ -79,3 +79,20 @@ def test_logging_a_prospect_joined_closes_its_campaigns_too(park):
     )
     club_services.prospect_contact_record(organisation=prospect, status=ContactStatus.JOINED, by=animator)
     assert CampaignTarget.objects.get(campaign=campaign).result == CampaignResult.JOINED
+
+
+def test_logging_a_prospect_joined_makes_it_a_member_of_the_zones_club(park):
+    animator, prospect = park["animator"], park["prospect"]
+    club_services.prospect_contact_record(organisation=prospect, status=ContactStatus.JOINED, by=animator)
+    membership = Membership.objects.get(organisation=prospect)
+    assert (membership.club, membership.status) == (park["club"], MembershipStatus.ACTIVE)
+    club_services.prospect_contact_record(organisation=prospect, status=ContactStatus.JOINED, by=animator)
+    assert Membership.objects.filter(organisation=prospect).count() == 1  # logged twice: one membership
+
+
+def test_a_prospect_of_a_zone_without_club_joined_stays_a_log_line(park):
+    lonely = OrganisationFactory(zone=ZoneFactory(name="Zone sans club"))
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    club_services.prospect_contact_record(organisation=lonely, status=ContactStatus.JOINED, by=admin)
+    assert not Membership.objects.filter(organisation=lonely).exists()
+    assert ProspectContact.objects.get(organisation=lonely).status == ContactStatus.JOINED
