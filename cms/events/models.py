@@ -499,6 +499,16 @@ class EventRegistration(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    # The directory's organisation the registrant comes from: a member's own, or the one the typed
+    # name (or SIRET) matches; a prospect's file then logs the registration and the attendance.
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name=_("organisation of the directory"),
+    )
     email = models.EmailField(_("e-mail"))
     status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
     # Only the SHA-256 of the cancellation token is kept: the token itself is in the e-mail.

@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from cms import selectors as cms_selectors
 from knowledge.exchange.models import ExchangeSession, SessionStatus
+from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import InvitationKind
 from portal.members import permissions as member_permissions
@@ -156,6 +157,12 @@ def registration_create(
     organisation_name = organisation_name.strip()
     if not organisation_name and person is not None and person.organisation_id:
         organisation_name = person.organisation.name
+    # A member registers for their organisation; a visitor's typed name or SIRET is looked up in the
+    # directory (no match: the free text only — a prospect needs a SIRET the form does not ask for).
+    if person is not None and person.organisation_id:
+        organisation = person.organisation
+    else:
+        organisation = club_selectors.directory_match(organisation_name)
     token, token_hash = _new_token()
     with transaction.atomic():
         event = _locked_event(event.pk)
@@ -175,6 +182,7 @@ def registration_create(
                     person=person,
                     name=name,
                     organisation_name=organisation_name,
+                    organisation=organisation,
                     email=email,
                     status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
                     cancel_token_hash=token_hash,
@@ -185,8 +193,10 @@ def registration_create(
             kind=InvitationKind.EVENT,
             object_id=event.pk,
             token=campaign_token,
-            organisation_id=person.organisation_id if person is not None else None,
+            organisation_id=organisation.pk if organisation is not None else None,
         )
+        if registration.status == RegistrationStatus.CONFIRMED:
+            _prospect_log(registration, attended=False)
         _mail_on_commit(registration, kind=registration.status, token=token)
     registration.cancel_token = token
     return registration
@@ -238,6 +248,7 @@ def _promote_waiting(event: EventPage) -> list[EventRegistration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = timezone.now()
         registration.save(update_fields=["status", "promoted_at", "cancel_token_hash"])
+        _prospect_log(registration, attended=False)
         _mail_on_commit(registration, kind="promoted", token=token)
     return promoted
 
@@ -299,6 +310,20 @@ def _mail_on_commit(
     transaction.on_commit(send)
 
 
+def _prospect_log(registration: EventRegistration, *, attended: bool) -> None:
+    """A prospect's registration (confirmed) or attendance, in its file's log (portal.clubs)."""
+    if registration.organisation_id is None:
+        return
+    event = registration.event
+    values = {"event": event.title, "date": date_format(timezone.localtime(event.start), "SHORT_DATE_FORMAT")}
+    if attended:
+        note = _("%(name)s came to “%(event)s” of %(date)s.")
+    else:
+        note = _("%(name)s registered for “%(event)s” of %(date)s.")
+    club_services.prospect_event_logged(organisation=registration.organisation, note=note % {
+        **values, "name": registration.name})  # fmt: skip
+
+
 # --- Participation: attendance and the follow-up workgroup ------------------------------------------
 
 
@@ -314,7 +339,10 @@ def attendance_record(*, event: EventPage, present_ids, by) -> int:
         unknown = present_ids - set(confirmed.values_list("pk", flat=True))
         if unknown:
             raise ValidationError(_("Some of the people ticked are not registered to this event."))
+        came = list(confirmed.filter(pk__in=present_ids, organisation__isnull=False).exclude(attended=True))
         confirmed.filter(pk__in=present_ids).update(attended=True)
+        for registration in came:
+            _prospect_log(registration, attended=True)
         confirmed.exclude(pk__in=present_ids).update(attended=False)
     return len(present_ids)
 
@@ -347,6 +375,7 @@ def attendance_check_in(*, event: EventPage, code: str, by) -> EventRegistration
         if registration.attended is not True:
             registration.attended = True
             registration.save(update_fields=["attended"])
+            _prospect_log(registration, attended=True)
     return registration
 
 
@@ -362,8 +391,11 @@ def attendance_mark(*, event: EventPage, registration_id, present: bool, by) -> 
         )
         if registration is None:
             raise ValidationError(_("Some of the people ticked are not registered to this event."), code="unknown")
+        came = present and registration.attended is not True
         registration.attended = present
         registration.save(update_fields=["attended"])
+        if came:
+            _prospect_log(registration, attended=True)
     return registration
 
 
@@ -598,6 +630,7 @@ def _carry(registration: EventRegistration, event: EventPage) -> EventRegistrati
         person_id=registration.person_id,
         name=registration.name,
         organisation_name=registration.organisation_name,
+        organisation_id=registration.organisation_id,
         email=registration.email,
         status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
         cancel_token_hash=token_hash,

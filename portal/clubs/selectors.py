@@ -267,6 +267,24 @@ def prospect_agenda(user, *, overdue: bool = False, today: datetime.date | None 
     )
 
 
+def directory_match(text: str) -> Organisation | None:
+    """The directory's organisation a registrant typed: by SIRET (14 digits, spaces allowed), else by
+    its exact name (case aside) when only one organisation bears it; None otherwise."""
+    text = " ".join((text or "").split())
+    digits = text.replace(" ", "")
+    if len(digits) == 14 and digits.isdigit():
+        return Organisation.objects.filter(siret=digits).first()
+    if not text:
+        return None
+    found = list(Organisation.objects.filter(name__iexact=text)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def is_prospect(organisation: Organisation) -> bool:
+    """No current membership (cluster or club): the animators' prospect."""
+    return not Membership.objects.filter(organisation=organisation).exclude(status=MembershipStatus.LEFT).exists()
+
+
 def prospect_file_of(organisation: Organisation) -> ProspectFile:
     """The firm's file (an unsaved empty one while nobody planned anything)."""
     try:

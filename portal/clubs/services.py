@@ -21,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import Membership, MembershipStatus, Organisation, Role, RoleAssignment, Zone
 from portal.members.scopes import ScopeKind
+from portal.members.validators import normalise_siret
 from search import indexing
 
 from . import invitations, permissions, selectors
@@ -315,6 +317,9 @@ def prospect_contact_record(
     contact.full_clean()
     with transaction.atomic():
         contact.save()
+        if status == ContactStatus.JOINED:
+            _campaigns_joined(organisation)
+            _membership_of_joined(organisation, by=by)
         closed = status in {ContactStatus.JOINED, ContactStatus.DECLINED}
         if closed or next_action is not KEEP_PLAN:
             prospect_file, _created = ProspectFile.objects.select_for_update().get_or_create(organisation=organisation)
@@ -328,6 +333,39 @@ def prospect_contact_record(
                 prospect_file.assigned_to = by
             prospect_file.full_clean()
             prospect_file.save()
+    return contact
+
+
+def _membership_of_joined(organisation: Organisation, *, by) -> None:
+    """Logged "joined": the firm becomes a member of the club of its zone, as when the club accepts
+    its request (nobody to invite: its people ask for their accounts or a member invites them). No
+    club runs on the zone, or the one who logs does not animate it: the log line only."""
+    club = selectors.club_of_zone(organisation.zone) if organisation.zone_id else None
+    if club is None or not selectors.is_prospect(organisation):
+        return
+    if not member_permissions.can_welcome_to_club(by, club.pk):
+        return
+    member_services.organisation_welcome(
+        by=by, club_id=club.pk, organisation_fields={}, emails=[], base_url="", organisation=organisation
+    )
+
+
+def prospect_event_logged(*, organisation: Organisation, note: str) -> ProspectContact | None:
+    """A prospect registered for an event or came to it (the agenda calls this in its own
+    transaction): its log says so, dated today, and it moves on — never contacted or only invited, it
+    is now contacted; the campaigns still at "to contact" or "contacted" count it interested. A
+    member's registration logs nothing (its file is closed)."""
+    if not selectors.is_prospect(organisation):
+        return None
+    latest = ProspectContact.objects.filter(organisation=organisation).values_list("status", flat=True).first()
+    moved = {None, ContactStatus.INVITED, ContactStatus.DECLINED}
+    contact = ProspectContact.objects.create(
+        organisation=organisation, status=ContactStatus.CALLED if latest in moved else latest,
+        kind=ContactKind.EVENT, note=note[:300],
+    )  # fmt: skip
+    CampaignTarget.objects.filter(
+        organisation=organisation, result__in=[CampaignResult.PENDING, CampaignResult.CALLED]
+    ).update(result=CampaignResult.INTERESTED, updated_at=timezone.now())
     return contact
 
 
@@ -769,8 +807,12 @@ def join_request_submit(*, zone: Zone, base_url: str, **fields) -> JoinRequest:
     join_request.siret = "".join(join_request.siret.split())
     join_request.full_clean()
     # What the organisation will need once accepted (a SIRET for a firm, one not registered yet…) is
-    # asked now, while the firm fills the form.
-    Organisation(zone=zone, **{name: getattr(join_request, name) for name in JOIN_FIELDS}).full_clean(exclude=["slug"])
+    # asked now, while the firm fills the form. A prospect of the directory (imported from the business
+    # register, called by the animators) may ask: it is the organisation that joins when accepted.
+    prospect = _prospect_of(join_request.siret)
+    Organisation(zone=zone, **{name: getattr(join_request, name) for name in JOIN_FIELDS}).full_clean(
+        exclude=["slug", "siret"] if prospect else ["slug"]
+    )
     for email in join_request.colleague_emails():
         try:
             EmailValidator()(email)
@@ -792,6 +834,40 @@ def join_request_submit(*, zone: Zone, base_url: str, **fields) -> JoinRequest:
     return join_request
 
 
+def _prospect_of(siret: str) -> Organisation | None:
+    """The directory's organisation with this SIRET if it is a prospect (no current membership);
+    ValidationError if it is a member already; None if the directory does not know the SIRET."""
+    siret = normalise_siret(siret)
+    if not siret:
+        return None
+    organisation = Organisation.objects.filter(siret=siret).first()
+    if organisation is None:
+        return None
+    if Membership.objects.filter(organisation=organisation).exclude(status=MembershipStatus.LEFT).exists():
+        raise ValidationError(
+            {"siret": _("This firm is already a member: ask the person who manages it on the portal to invite you.")}
+        )
+    return organisation
+
+
+def _prospect_joined(organisation: Organisation, *, by, note: str) -> None:
+    """The prospect joined: its log says so, nothing more is planned in its file, and every campaign
+    that counted it shows it joined (its funnel's last step)."""
+    ProspectContact.objects.create(organisation=organisation, status=ContactStatus.JOINED, note=note[:300], by=by)
+    ProspectFile.objects.filter(organisation=organisation).update(
+        next_action="", next_action_due=None, updated_at=timezone.now()
+    )
+    _campaigns_joined(organisation)
+
+
+def _campaigns_joined(organisation: Organisation) -> int:
+    return (
+        CampaignTarget.objects.filter(organisation=organisation)
+        .exclude(result=CampaignResult.JOINED)
+        .update(result=CampaignResult.JOINED, updated_at=timezone.now())
+    )
+
+
 def _decidable(join_request: JoinRequest, by) -> JoinRequest:
     if not permissions.can_decide_join_request(by, join_request):
         raise PermissionDenied(_("Only the club's animators and the administrators answer its membership requests."))
@@ -807,18 +883,19 @@ def join_request_accept(*, join_request: JoinRequest, by, base_url: str) -> Join
     with transaction.atomic():
         join_request = _decidable(join_request, by)
         fields = {name: getattr(join_request, name) for name in JOIN_FIELDS}
+        prospect = _prospect_of(join_request.siret)  # a member meanwhile: ValidationError, nothing written
+        if prospect is not None:
+            prospect = Organisation.objects.select_for_update().get(pk=prospect.pk)
         organisation, _membership = member_services.organisation_welcome(
             by=by, club_id=join_request.club_id, organisation_fields={**fields, "zone": join_request.zone},
             emails=[join_request.email, *join_request.colleague_emails()], base_url=base_url,
+            organisation=prospect,
         )  # fmt: skip
         join_request.status = JoinRequestStatus.ACCEPTED
         join_request.organisation = organisation
         join_request.decided_by, join_request.decided_at = by, timezone.now()
         join_request.save()
-        ProspectContact.objects.create(
-            organisation=organisation, status=ContactStatus.JOINED, note=_("Asked to join on the site: accepted."),
-            by=by,
-        )  # fmt: skip
+        _prospect_joined(organisation, by=by, note=_("Asked to join on the site: accepted."))
         _mail_after_commit(
             subject=_("Welcome to %(club)s") % {"club": join_request.club.name},
             template="clubs/email/join_request_accepted.txt", context={"join_request": join_request},

@@ -727,18 +727,28 @@ def calendar_address_renew(*, person: Person, by) -> str:
 
 
 def organisation_welcome(
-    *, by, club_id: int, organisation_fields: dict, emails: list[str], base_url: str
+    *,
+    by,
+    club_id: int,
+    organisation_fields: dict,
+    emails: list[str],
+    base_url: str,
+    organisation: Organisation | None = None,
 ) -> tuple[Organisation, Membership]:
     """A firm that asked on the site to join a club, accepted by the club's animators (or an
     administrator): the organisation, its membership of the club and its people's invitations
-    (members of their firm), in one step; the invitations' e-mails leave after commit."""
+    (members of their firm), in one step; the invitations' e-mails leave after commit.
+
+    `organisation`: the firm is already in the directory (a prospect): it becomes the member, its
+    record as it is (the fields asked are not written over what the animators know)."""
     if not permissions.can_welcome_to_club(by, club_id):
         raise PermissionDenied(_("Only the club's animators and the administrators welcome its new members."))
     unknown = set(organisation_fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
     with transaction.atomic():
-        organisation = _save_organisation(Organisation(**organisation_fields))
+        if organisation is None:
+            organisation = _save_organisation(Organisation(**organisation_fields))
         membership = _save_membership(
             Membership(organisation=organisation, club_id=club_id, status=MembershipStatus.ACTIVE,
                        started_on=timezone.localdate())

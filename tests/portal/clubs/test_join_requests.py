@@ -11,7 +11,7 @@ from django.urls import reverse
 from portal.clubs.models import ContactStatus, JoinRequest, ProspectContact
 from portal.members.demo import fictional_siret
 from portal.members.models import Invitation, Membership, MembershipStatus, Organisation
-from tests.factories import ClubFactory, OrganisationFactory, ZoneFactory
+from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, ZoneFactory
 
 from .test_prospect_files import another_animator
 
@@ -77,8 +77,9 @@ def test_bad_input_or_a_robot_stores_nothing(client, park, bad):
     assert not JoinRequest.objects.exists() and not mail.outbox
 
 
-def test_a_firm_already_registered_is_told_at_once(client, park):
-    OrganisationFactory(siret=fictional_siret(4242), zone=park["zone"])
+def test_a_firm_already_member_is_told_at_once(client, park):
+    # A prospect of the directory (no membership) may ask: tests/portal/clubs/test_prospect_joins.py.
+    MembershipFactory(organisation=OrganisationFactory(siret=fictional_siret(4242), zone=park["zone"]))
     response = client.post(reverse("club:join"), form_data(park))
     assert response.status_code == 400 and not JoinRequest.objects.exists()
 
