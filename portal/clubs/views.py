@@ -694,41 +694,43 @@ def campaign_invitation(request, campaign_id):
     return _campaign_page(request, campaign, invitation_form=form, status=400)
 
 
-@login_required
-@require_POST
-def campaign_send(request, campaign_id):
+def _campaign_mailing(request, campaign_id, send, *, sent: str, none: str):
+    """Sends a campaign's invitations or reminders (`send`), then says how many leave, or why none."""
     campaign = _campaign_of(request, campaign_id)
     try:
-        count = services.campaign_send_invitations(campaign=campaign, by=request.user)
+        count = send(campaign=campaign, by=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
         if count:
-            messages.success(
-                request, _("Invitations leaving by e-mail in a few minutes: %(count)d.") % {"count": count}
-            )
+            messages.success(request, sent % {"count": count})
         else:
-            messages.info(request, _("No firm left to invite by e-mail: the others have no address or were invited."))
+            messages.info(request, none)
     return redirect(f"{reverse('club:campaign_detail', args=[campaign.pk])}#invitation-title")
+
+
+@login_required
+@require_POST
+def campaign_send(request, campaign_id):
+    return _campaign_mailing(
+        request,
+        campaign_id,
+        services.campaign_send_invitations,
+        sent=_("Invitations leaving by e-mail in a few minutes: %(count)d."),
+        none=_("No firm left to invite by e-mail: the others have no address or were invited."),
+    )
 
 
 @login_required
 @require_POST
 def campaign_remind(request, campaign_id):
-    campaign = _campaign_of(request, campaign_id)
-    try:
-        count = services.campaign_remind_now(campaign=campaign, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        if count:
-            messages.success(
-                request,
-                _("Reminders leaving in a few minutes to the firms that did not act: %(count)d.") % {"count": count},
-            )
-        else:
-            messages.info(request, _("No firm to remind: they acted, were reminded today or had every reminder."))
-    return redirect(f"{reverse('club:campaign_detail', args=[campaign.pk])}#invitation-title")
+    return _campaign_mailing(
+        request,
+        campaign_id,
+        services.campaign_remind_now,
+        sent=_("Reminders leaving in a few minutes to the firms that did not act: %(count)d."),
+        none=_("No firm to remind: they acted, were reminded today or had every reminder."),
+    )
 
 
 CAMPAIGN_LINK_ERRORS = {
