@@ -1,6 +1,9 @@
 """Reads of search/ besides the index itself."""
 
+import logging
+
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 
 from .models import SynonymRule
 from .synonyms import Expansion, expansions
@@ -10,6 +13,8 @@ from .synonyms import Expansion, expansions
 # (a migration, the shell).
 SYNONYMS_KEY = "search:synonym-expansions"
 SYNONYMS_SECONDS = 600
+
+logger = logging.getLogger(__name__)
 
 
 def synonym_rules() -> list[str]:
@@ -22,7 +27,15 @@ def synonym_expansions() -> dict[tuple[str, ...], Expansion]:
     database, then from the cache until a rule is saved or deleted."""
     found = cache.get(SYNONYMS_KEY)
     if found is None:
-        found = expansions(synonym_rules())
+        try:
+            with transaction.atomic():  # a savepoint: a failed read leaves the request's transaction usable
+                rules = synonym_rules()
+        except DatabaseError:
+            # The code is newer than the database (between a deployment and its `migrate`): search
+            # without synonyms rather than fail; nothing is cached, the next search reads again.
+            logger.warning("search synonyms unreadable: searching without them", exc_info=True)
+            return {}
+        found = expansions(rules)
         cache.set(SYNONYMS_KEY, found, SYNONYMS_SECONDS)
     return found
 
