@@ -7,10 +7,11 @@ and tags > body, ts_headline snippets.
 SQLite: the same Python analysis as search/text.py stored beside the text (folded, stemmed, without
 stop words), matched whole term by whole term, ranked by the fields matched (title 3, summary and
 tags 2, body 1), snippets marked in Python.
-Both: facets are counts over the same filtered queryset (the apps' facets are rows of
-SearchEntryFacet, one per value), visibility is a subquery on the grants
-table, autocomplete matches title word prefixes, more-like-this looks for the document's frequent
-terms.
+Both: the administrators' synonym rules widen the query's words first (expand_query; a query no
+rule touches goes to PostgreSQL as websearch text unchanged); facets are counts over the same
+filtered queryset (the apps' facets are rows of SearchEntryFacet, one per value), visibility is a
+subquery on the grants table, autocomplete matches title word prefixes, more-like-this looks for the
+document's frequent terms.
 """
 
 import difflib
