@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import indexing, permissions, text
+from . import indexing, permissions, selectors, text
 from .models import SearchLog, SynonymRule
 from .synonyms import FRENCH_SYNONYMS, normalise_rule
 
@@ -33,6 +33,14 @@ def search_log_record(*, query: str, results: int, facet_values: Iterable[tuple[
     if not words:
         return None
     return SearchLog.objects.create(query=words, results=results, facet_values=facet_lines(facet_values))
+
+
+def _synonyms_changed() -> None:
+    """Queues the rules for the search server and makes the database backend read them again: now
+    (this request's next search) and once committed (a search in between would cache the old ones)."""
+    indexing.schedule_synonyms()
+    selectors.synonyms_forget()
+    transaction.on_commit(selectors.synonyms_forget, robust=True)
 
 
 @transaction.atomic
@@ -62,7 +70,7 @@ def synonym_save(*, rule: SynonymRule, by) -> SynonymRule:
     if SynonymRule.objects.filter(rule=rule.rule).exclude(pk=rule.pk).exists():
         raise ValidationError({"rule": _("This rule already exists.")})
     rule.save()
-    indexing.schedule_synonyms()
+    _synonyms_changed()
     return rule
 
 
@@ -71,7 +79,7 @@ def synonym_delete(*, rule: SynonymRule, by) -> None:
     if not permissions.may_edit_synonyms(by):
         raise PermissionDenied
     rule.delete()
-    indexing.schedule_synonyms()
+    _synonyms_changed()
 
 
 @transaction.atomic
@@ -81,5 +89,5 @@ def synonyms_seed_defaults() -> int:
     if SynonymRule.objects.exists():
         return 0
     SynonymRule.objects.bulk_create(SynonymRule(rule=normalise_rule(rule)) for rule in FRENCH_SYNONYMS)
-    indexing.schedule_synonyms()
+    _synonyms_changed()
     return len(FRENCH_SYNONYMS)

@@ -10,13 +10,18 @@ every search that contains it.
 The administrators edit the rules in the admin (search.models.SynonymRule, first filled with the
 list below by a migration); Elasticsearch reads them from a synonyms set that the search analyser
 reloads by itself when it changes. The list below is what a new search server starts with until the
-rules kept in the database reach it.
+rules kept in the database reach it. The database backend reads the same rules (search.selectors.
+synonym_expansions, cached until a rule changes) and widens the query's words with them (`expansions`).
 """
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from . import text
 
 MAX_TERM_LENGTH = 60
 MAX_TERMS = 20
@@ -85,3 +90,49 @@ def normalise_rule(text: str) -> str:
     if len(terms) > MAX_TERMS:
         raise ValidationError(_("%(max)d words at most in one rule.") % {"max": MAX_TERMS}, code="many")
     return ", ".join(terms)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a typed word or phrase searches besides (or instead of) itself, for the database backend.
+
+    `keep`: the typed words are searched too (an equivalence "a, b"); False for a one-way rule
+    "a => b" alone, which searches the right side only, as Elasticsearch does. `alternatives`: the
+    other words as the rules write them ("bicyclette", "chariot elevateur").
+    """
+
+    keep: bool
+    alternatives: tuple[str, ...]
+
+
+def _rule_words(side: str) -> list[str]:
+    return [" ".join(word.split()) for word in side.split(",") if word.strip()]
+
+
+def expansions(rules: Iterable[str]) -> dict[tuple[str, ...], Expansion]:
+    """The rules (normalised, see normalise_rule) by the terms that trigger them.
+
+    The keys go through the same analysis as the database backend's queries (search.text.terms:
+    folded, stemmed, without stop words), so "Vélos" typed meets the rule "velo, bicyclette". A
+    word found in several rules gets all their alternatives; it keeps itself if one of them is an
+    equivalence.
+    """
+    found: dict[tuple[str, ...], tuple[bool, dict[tuple[str, ...], str]]] = {}
+    for rule in rules:
+        left, arrow, right = rule.partition("=>")
+        sources = _rule_words(left)
+        targets, keep = (_rule_words(right), False) if arrow else (sources, True)
+        for source in sources:
+            key = tuple(text.terms(source))
+            if not key:
+                continue
+            kept, alternatives = found.get(key, (False, {}))
+            for target in targets:
+                terms = tuple(text.terms(target))
+                if terms and terms != key:
+                    alternatives.setdefault(terms, target)
+            found[key] = (kept or keep, alternatives)
+    return {
+        key: Expansion(keep=kept or not alternatives, alternatives=tuple(alternatives.values()))
+        for key, (kept, alternatives) in found.items()
+    }

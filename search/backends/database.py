@@ -7,10 +7,11 @@ and tags > body, ts_headline snippets.
 SQLite: the same Python analysis as search/text.py stored beside the text (folded, stemmed, without
 stop words), matched whole term by whole term, ranked by the fields matched (title 3, summary and
 tags 2, body 1), snippets marked in Python.
-Both: facets are counts over the same filtered queryset (the apps' facets are rows of
-SearchEntryFacet, one per value), visibility is a subquery on the grants
-table, autocomplete matches title word prefixes, more-like-this looks for the document's frequent
-terms.
+Both: the administrators' synonym rules widen the query's words first (expand_query; a query no
+rule touches goes to PostgreSQL as websearch text unchanged); facets are counts over the same
+filtered queryset (the apps' facets are rows of SearchEntryFacet, one per value), visibility is a
+subquery on the grants table, autocomplete matches title word prefixes, more-like-this looks for the
+document's frequent terms.
 """
 
 import difflib
@@ -26,9 +27,10 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Length
 
-from .. import registry, text
+from .. import registry, selectors, text
 from ..documents import TAGS, TYPE, YEAR, SearchDocument, SearchHit, SearchResults, Suggestion, grouped_by_type
 from ..models import SearchEntry, SearchEntryFacet, SearchEntryGrant, SearchEntryTag
+from ..synonyms import Expansion
 from .base import SearchBackend
 
 FACET_SIZE = 20
@@ -37,6 +39,7 @@ PG_CONFIG = "ptce_french"
 MARK_START, MARK_END = "\ue000", "\ue001"
 QUOTED_OR_WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 FIELD_WEIGHTS = (("title_terms", 3), ("summary_terms", 2), ("body_terms", 1))
+FIELDS = tuple(field for field, _weight in FIELD_WEIGHTS)
 # "Did you mean…": the words of the titles, summaries and tags of at most this many visible entries
 # (the most recent) make the vocabulary; a word is replaced by one at least this similar (difflib ratio).
 SPELLING_ENTRIES, SPELLING_CUTOFF = 20_000, 0.75
@@ -44,6 +47,18 @@ SPELLING_ENTRIES, SPELLING_CUTOFF = 20_000, 0.75
 
 def _any_field_contains(pattern: str) -> Q:
     return functools.reduce(operator.or_, (Q(**{f"{field}__contains": pattern}) for field, _w in FIELD_WEIGHTS))
+
+
+def _matching(alternative: "Alternative", fields: Iterable[str] = FIELDS) -> Q:
+    """Entries whose term columns (any of `fields`) hold the alternative: its terms in a row when it is a
+    phrase, else each of them somewhere."""
+    terms, _words, phrase = alternative
+    patterns = [f" {' '.join(terms)} "] if phrase else [f" {term} " for term in terms]
+    fields = tuple(fields)
+    return functools.reduce(
+        operator.and_,
+        (functools.reduce(operator.or_, (Q(**{f"{field}__contains": p}) for field in fields)) for p in patterns),
+    )
 
 
 def _strip_marks(value: str) -> str:
@@ -54,24 +69,77 @@ def _marked_to_html(value: str) -> str:
     return html.escape(value).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
-def parse_query(query: str) -> tuple[list[list[str]], list[list[str]]]:
-    """Websearch-like syntax: words and "quoted phrases" are all required, -word excludes.
+# One way of matching a part of the query: its terms (the Python analysis, for SQLite), its words as
+# typed or as a synonym rule writes them (for PostgreSQL's analysis), and whether they must follow
+# each other (a quoted phrase, a rule's words) or only all be there (words typed without quotes).
+Alternative = tuple[tuple[str, ...], str, bool]
 
-    Returns (required, excluded), each a list of term sequences. An unmatched quote is an ordinary
-    character; any other operator (+, |, *, ~, parentheses…) is punctuation and dropped.
+
+def expand_query(
+    query: str, synonyms: Mapping[tuple[str, ...], Expansion]
+) -> tuple[list[list[Alternative]], list[list[Alternative]], bool]:
+    """The query's parts, each widened by the synonym rules (search.synonyms.expansions).
+
+    Websearch-like syntax: words and "quoted phrases" are all required, -word excludes. An unmatched
+    quote is an ordinary character; any other operator (+, |, *, ~, parentheses…) is punctuation and
+    dropped; stop words are dropped.
+    Returns (required, excluded, widened): each part of the query is a list of alternatives, any of
+    which matches; `widened` tells whether a rule applied. Consecutive words are matched against the
+    rules longest first ("chariot elevateur" before "chariot"); a quoted phrase or an excluded word is
+    widened when it is a rule's word as a whole; a one-way rule "a => b" searches b instead of a.
     """
-    required, excluded = [], []
+    longest = max((len(key) for key in synonyms), default=0)
+    required: list[list[Alternative]] = []
+    excluded: list[list[Alternative]] = []
+    applied = []
+
+    def part(key: tuple[str, ...], typed: str, *, quoted: bool = False) -> list[Alternative]:
+        expansion = synonyms.get(key)
+        if expansion is None:
+            return [(key, typed, quoted)]
+        applied.append(key)
+        others = [(tuple(text.terms(word)), word, True) for word in expansion.alternatives]
+        return ([(key, typed, quoted)] if expansion.keep else []) + others
+
+    def words(pairs: list[tuple[str, str]]) -> list[list[Alternative]]:
+        parts, position = [], 0
+        while position < len(pairs):
+            for size in range(min(longest, len(pairs) - position), 0, -1):
+                key = tuple(term for term, _word in pairs[position : position + size])
+                if key in synonyms:
+                    break
+            else:
+                size, key = 1, (pairs[position][0],)
+            parts.append(part(key, " ".join(word for _term, word in pairs[position : position + size])))
+            position += size
+        return parts
+
+    run: list[tuple[str, str]] = []
     for match in QUOTED_OR_WORD.finditer(query):
         negated = bool(match.group(1) or match.group(3))
-        phrase = match.group(2) if match.group(2) is not None else match.group(4)
-        found = text.terms(phrase)
-        if not found:
-            continue
+        if match.group(2) is None:
+            pairs = [
+                (text.stem(folded), raw.lower())
+                for raw in text.WORD.findall(match.group(4))
+                if (folded := text.fold(raw)) not in text.ELISIONS and folded not in text.STOP_WORDS
+            ]
+            if not negated:
+                run.extend(pairs)
+                continue
+        required.extend(words(run))
+        run = []
         if match.group(2) is not None:
-            (excluded if negated else required).append(found)
+            key = tuple(text.terms(match.group(2)))
+            if key:
+                (excluded if negated else required).append(part(key, match.group(2), quoted=True))
+            continue
+        key = tuple(term for term, _word in pairs)
+        if key in synonyms:
+            excluded.append(part(key, " ".join(word for _term, word in pairs)))
         else:
-            (excluded if negated else required).extend([term] for term in found)
-    return required, excluded
+            excluded.extend([((term,), word, False)] for term, word in pairs)
+    required.extend(words(run))
+    return required, excluded, bool(applied)
 
 
 def _facets_of(rows: Iterable[SearchEntryFacet]) -> dict[str, str | list[str]]:
@@ -208,27 +276,30 @@ class DatabaseBackend(SearchBackend):
 
     def search(self, query, *, grants, filters=None, page=1, page_size=20) -> SearchResults:
         filters = self.clean_filters(filters)
+        required, excluded, widened = expand_query(query, selectors.synonym_expansions())
         if self.postgres:
-            ts_query = SearchQuery(query, config=self.text_config, search_type="websearch")
+            if widened:
+                ts_query = self._widened_ts_query(required, excluded)
+            else:
+                ts_query = SearchQuery(query, config=self.text_config, search_type="websearch")
             matched = self._visible(grants).filter(vector=ts_query)
             score = SearchRank(F("vector"), ts_query, weights=[0.1, 0.2, 0.6, 1.0])
         else:
-            required, excluded = parse_query(query)
             if not required:
                 return SearchResults(hits=[], total=0, facets={field: [] for field in registry.facet_names()})
             matched = self._visible(grants)
             score = Value(0)
-            for sequence in required:
-                pattern = f" {' '.join(sequence)} "
-                matched = matched.filter(_any_field_contains(pattern))
+            for part in required:
+                matched = matched.filter(functools.reduce(operator.or_, (_matching(each) for each in part)))
                 for field, weight in FIELD_WEIGHTS:
                     score = score + Case(
-                        When(**{f"{field}__contains": pattern}, then=Value(weight)),
+                        When(functools.reduce(operator.or_, (_matching(each, (field,)) for each in part)), then=weight),
                         default=Value(0),
                         output_field=IntegerField(),
                     )
-            for sequence in excluded:
-                matched = matched.exclude(_any_field_contains(f" {' '.join(sequence)} "))
+            for part in excluded:
+                for alternative in part:
+                    matched = matched.exclude(_matching(alternative))
 
         facets = self._facets(matched, filters)
         narrowed = self._filtered(matched, filters)
@@ -254,11 +325,23 @@ class DatabaseBackend(SearchBackend):
             if self.postgres:
                 title_html, snippet = _marked_to_html(entry.title_marked), _marked_to_html(entry.snippet_marked)
             else:
-                wanted = {term for sequence in required for term in sequence}
+                wanted = {term for part in required for terms, _words, _phrase in part for term in terms}
                 title_html = text.highlight(entry.title, wanted, size=0)
                 snippet = text.highlight(f"{entry.summary}\n{entry.body}".strip(), wanted)
             hits.append(self._hit(entry, title_html, snippet))
         return SearchResults(hits=hits, total=total, facets=facets, page=page, page_size=page_size)
+
+    def _widened_ts_query(self, required: list[list[Alternative]], excluded: list[list[Alternative]]):
+        """The query once synonyms applied: every part required, any of its alternatives (each a phrase
+        of the `text_config` analysis), none of the excluded ones."""
+
+        def ts(alternative: Alternative) -> SearchQuery:
+            _terms, words, phrase = alternative
+            return SearchQuery(words, config=self.text_config, search_type="phrase" if phrase else "plain")
+
+        queries = [functools.reduce(operator.or_, map(ts, part)) for part in required]
+        queries += [~ts(alternative) for part in excluded for alternative in part]
+        return functools.reduce(operator.and_, queries)
 
     def _facets(self, matched: QuerySet, filters: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
         facets = {}
