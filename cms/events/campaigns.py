@@ -5,7 +5,7 @@ from the app's ready(); the registrations tell the campaign in services.py (an e
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from portal.clubs import invitations
 from portal.clubs.models import InvitationKind
@@ -71,6 +71,6 @@ def _session_url(pk: int, organisation) -> str:
 
 def register() -> None:
     invitations.register(InvitationKind.EVENT, choices=_event_choices, read=_event_read, url_for=_event_url,
-                         acted_label=_lazy("Have registered"))  # fmt: skip
+                         acted_label=gettext_lazy("Have registered"))  # fmt: skip
     invitations.register(InvitationKind.SESSION, choices=_session_choices, read=_session_read,
-                         url_for=_session_url, acted_label=_lazy("Have registered"))  # fmt: skip
+                         url_for=_session_url, acted_label=gettext_lazy("Have registered"))  # fmt: skip

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.exports import xlsx_download
@@ -487,11 +486,11 @@ def survey_public_results(request, survey_id):
 
 LINK_ERRORS = {
     "invalid": (
-        _lazy("This link is not valid: check that it was copied whole, or ask the organisers for a new one."),
+        gettext_lazy("This link is not valid: check that it was copied whole, or ask the organisers for a new one."),
         404,
     ),
-    "expired": (_lazy("This survey is closed: thank you for your interest."), 410),
-    "answered": (_lazy("Your firm has already answered this survey: thank you!"), 409),
+    "expired": (gettext_lazy("This survey is closed: thank you for your interest."), 410),
+    "answered": (gettext_lazy("Your firm has already answered this survey: thank you!"), 409),
 }
 
 
@@ -735,10 +734,12 @@ def campaign_remind(request, campaign_id):
 
 CAMPAIGN_LINK_ERRORS = {
     "invalid": (
-        _lazy("This invitation link is not valid: check that it was copied whole, or ask the club for a new one."),
+        gettext_lazy(
+            "This invitation link is not valid: check that it was copied whole, or ask the club for a new one."
+        ),
         404,
     ),
-    "expired": (_lazy("This invitation is over: thank you for your interest."), 410),
+    "expired": (gettext_lazy("This invitation is over: thank you for your interest."), 410),
 }
 
 
