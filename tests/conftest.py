@@ -85,6 +85,10 @@ def _transactional(item) -> bool:
     )
 
 
+# Files whose tests take tens of seconds each (see `--durations`): run first in their group.
+LONG_FILES = ("migration", "animators_group", "fault_tolerance", "crash_resume", "multiprocess", "upgrade")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Among the transactional tests (pytest-django already runs them after the others), those that
@@ -93,8 +97,17 @@ def pytest_collection_modifyitems(items):
     A plain transactional test ends with a flush whose post_migrate re-creates the content types
     under new ids; a serialized restore after it collides with them ("duplicate key … wagtailcore,
     page"). Serialized tests flush without post_migrate and restore on setup, so any number of them
-    in a row is safe, and the plain ones after them need nothing the migrations made."""
-    items.sort(key=lambda item: (1 if _restores_serialized_database(item) else 2) if _transactional(item) else 0)
+    in a row is safe, and the plain ones after them need nothing the migrations made.
+
+    Within each group the longest tests (the migrations', a minute each) go first: the run ends on
+    short tests that the workers share evenly, not on one worker still migrating while the others wait.
+    """
+
+    def order(item):
+        group = (1 if _restores_serialized_database(item) else 2) if _transactional(item) else 0
+        return group, 0 if any(word in item.path.name for word in LONG_FILES) else 1
+
+    items.sort(key=order)
 
 
 @pytest.fixture(scope="session", autouse=True)
