@@ -7,13 +7,17 @@ from a JSON snapshot, saving them one by one: together seconds per test. The sam
     checked at commit, when every table holding rows is empty);
   - the first reload of a snapshot goes through Django and is then kept as PostgreSQL COPY data of
     the tables it filled; the next reloads of that snapshot copy those rows back.
-The database ends up exactly as with Django's own code; SQLite keeps Django's.
+  - after a flush, post_migrate recreates the content types and permissions of some 250 models:
+    the first time it runs for real, its rows are kept as COPY data, and later flushes copy them back.
+The database ends up exactly as with Django's own code (ids of those rows excepted: they stay those of
+the first run, which the sequences have passed); SQLite keeps Django's.
 """
 
 import hashlib
 import re
 
-from django.db import transaction
+from django.core.management.commands import flush as flush_command
+from django.db import connections, transaction
 from django.db.backends.postgresql.creation import DatabaseCreation
 from django.db.backends.postgresql.operations import DatabaseOperations
 
@@ -41,20 +45,18 @@ def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False
     return ["SET CONSTRAINTS ALL DEFERRED;"] + [f"DELETE FROM {self.quote_name(table)};" for table in filled]  # noqa: S608
 
 
-def deserialize_db_from_string(self, data):
-    connection = self.connection
-    key = (connection.alias, hashlib.blake2b(data.encode(), digest_size=16).hexdigest())
-    copies = _copies.get(key)
-    if copies is None:
-        _original_deserialize(self, data)
-        tables = _tables_with_rows(connection, connection.introspection.django_table_names(only_existing=True))
-        copies = []
-        with connection.cursor() as cursor:
-            for table in tables:
-                with cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
-                    copies.append((table, b"".join(bytes(chunk) for chunk in copy)))
-        _copies[key] = copies
-        return
+def _copy_out(connection) -> list[tuple[str, bytes]]:
+    """Every row of the tables that hold some, as COPY data."""
+    tables = _tables_with_rows(connection, connection.introspection.django_table_names(only_existing=True))
+    copies = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            with cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
+                copies.append((table, b"".join(bytes(chunk) for chunk in copy)))
+    return copies
+
+
+def _copy_in(connection, copies) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for table, rows in copies:
@@ -62,10 +64,40 @@ def deserialize_db_from_string(self, data):
                 copy.write(rows)
 
 
+def deserialize_db_from_string(self, data):
+    connection = self.connection
+    key = (connection.alias, hashlib.blake2b(data.encode(), digest_size=16).hexdigest())
+    copies = _copies.get(key)
+    if copies is None:
+        _original_deserialize(self, data)
+        _copies[key] = _copy_out(connection)
+        return
+    _copy_in(connection, copies)
+
+
+def emit_post_migrate_signal(verbosity, interactive, db, **kwargs):
+    """`flush` (after each plain transactional test) re-sends post_migrate to an emptied database:
+    the rows it makes are the same every time, so they are copied back after the first time."""
+    connection = connections[db]
+    key = (db, "post_migrate")
+    copies = _copies.get(key)
+    if copies is None or kwargs:
+        _original_emit_post_migrate(verbosity, interactive, db, **kwargs)
+        if not kwargs:
+            _copies[key] = _copy_out(connection)
+        return
+    _copy_in(connection, copies)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
 _original_sql_flush = DatabaseOperations.sql_flush
 _original_deserialize = DatabaseCreation.deserialize_db_from_string
+_original_emit_post_migrate = flush_command.emit_post_migrate_signal
 
 
 def install(monkeypatch) -> None:
     monkeypatch.setattr(DatabaseOperations, "sql_flush", sql_flush)
     monkeypatch.setattr(DatabaseCreation, "deserialize_db_from_string", deserialize_db_from_string)
+    monkeypatch.setattr(flush_command, "emit_post_migrate_signal", emit_post_migrate_signal)
