@@ -40,7 +40,9 @@ class EventsConfig(AppConfig):
         from . import services
 
         followers.register(
-            on_change=services.exchange_session_agenda_follow, on_cancel=services.exchange_session_agenda_cancel
+            on_publish=services.exchange_session_publish,
+            on_change=services.exchange_session_agenda_follow,
+            on_cancel=services.exchange_session_agenda_cancel,
         )
         page_published.connect(_event_published, sender=EventPage, dispatch_uid="events_event_published")
         page_published.connect(_series_published, sender=EventSeriesPage, dispatch_uid="events_series_published")

@@ -1,19 +1,30 @@
-"""What follows a Bourse session in other apps: its agenda entry (cms.events) moves or is cancelled with it.
+"""What follows a Bourse session in other apps: its agenda entry (cms.events) is made when it is planned,
+moves or is cancelled with it.
 
 cms.events may import this app, not the reverse (tests/test_architecture.py): so it registers its
 follow-ups here when it starts (cms/events/apps.py), and the session's services call them, inside
 their transaction, as an explicit step.
 """
 
+_on_publish = []
 _on_change = []
 _on_cancel = []
 
 
-def register(*, on_change, on_cancel) -> None:
-    if on_change not in _on_change:
-        _on_change.append(on_change)
-    if on_cancel not in _on_cancel:
-        _on_cancel.append(on_cancel)
+def register(*, on_publish, on_change, on_cancel) -> None:
+    for follow, registered in ((on_publish, _on_publish), (on_change, _on_change), (on_cancel, _on_cancel)):
+        if follow not in registered:
+            registered.append(follow)
+
+
+def can_publish() -> bool:
+    """Whether anything can put a session on the agenda (cms.events installed)."""
+    return bool(_on_publish)
+
+
+def session_published(*, session, by) -> None:
+    for follow in _on_publish:
+        follow(session=session, by=by)
 
 
 def session_changed(*, session, by) -> None:

@@ -15,16 +15,30 @@ from .models import (
     Synergy,
     SynergyStatus,
 )
+from . import followers
 from .services import SESSION_FIELDS, SHEET_FIELDS
 
 
 class SessionForm(forms.ModelForm):
-    """A session planned or changed from the organiser's screens; the view narrows the clubs."""
+    """A session planned or changed from the organiser's screens; the view narrows the clubs. A new one
+    goes on the public agenda unless the organiser says not yet (its page then offers the button)."""
+
+    on_agenda = forms.BooleanField(
+        label=_("Put it on the public agenda"),
+        help_text=_("Firms then register there as organisations, with or without an account."),
+        required=False,
+        initial=True,
+    )
 
     class Meta:
         model = ExchangeSession
         fields = list(SESSION_FIELDS)
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk or not followers.can_publish():
+            del self.fields["on_agenda"]
 
 
 class ResourceSheetForm(forms.ModelForm):

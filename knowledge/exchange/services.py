@@ -140,14 +140,18 @@ def _require_open(session: ExchangeSession) -> None:
 SESSION_FIELDS = ("title", "date", "venue", "club", "rounds", "round_minutes", "registrations_open")
 
 
-def session_create(*, by, **fields) -> ExchangeSession:
-    """A new session planned from the organiser's screens, for one of their clubs (or the cluster's own)."""
+def session_create(*, by, on_agenda: bool = False, **fields) -> ExchangeSession:
+    """A new session planned from the organiser's screens, for one of their clubs (or the cluster's own).
+    With `on_agenda`, its public agenda entry (where firms register) is made in the same transaction: if
+    it cannot be (no events calendar yet), nothing is planned and the organiser is told why."""
     values = {key: value for key, value in fields.items() if key in SESSION_FIELDS}
     session = ExchangeSession(**values)
     if not permissions.can_plan_session(by, session.club_id):
         raise PermissionDenied(_("You can only plan sessions of your own clubs."))
     with transaction.atomic():
         _validated(session).save()
+        if on_agenda:
+            followers.session_published(session=session, by=by)
     return session
 
 

@@ -212,7 +212,10 @@ def session_create(request):
         except PermissionDenied as denied:
             form.add_error("club", str(denied))
         else:
-            messages.success(request, _("The session is planned. Register the firms, then seat them."))
+            if form.cleaned_data.get("on_agenda"):
+                messages.success(request, _("The session is planned and on the agenda, where firms can register."))
+            else:
+                messages.success(request, _("The session is planned. Register the firms, then seat them."))
             return redirect(session)
     return render(request, "exchange/session_form.html", {"form": form, "session": None})
 

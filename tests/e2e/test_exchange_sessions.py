@@ -73,14 +73,13 @@ def test_an_organiser_plans_a_session_on_the_site_and_firms_register_from_the_ag
     organiser.locator("#id_title").fill("Bourse des Tanneries")
     organiser.locator("#id_date").fill(day.isoformat())
     organiser.locator("#id_venue").fill("Atelier Dubois, salle 2")
+    # It goes on the agenda as it is planned (the box is ticked unless she says not yet).
+    expect(organiser.get_by_role("checkbox", name="La mettre à l'agenda public")).to_be_checked()
     organiser.get_by_role("button", name="Programmer la session").click()
     expect(organiser.get_by_role("heading", level=1)).to_have_text("Bourse des Tanneries")
+    expect(organiser.get_by_role("status")).to_contain_text("La session est programmée et à l'agenda")
     session = ExchangeSession.objects.get(title="Bourse des Tanneries")
     assert session.club == club and session.date == day
-
-    # It goes on the agenda.
-    organiser.get_by_role("button", name="Mettre à l'agenda").click()
-    expect(organiser.get_by_role("status")).to_contain_text("La session est à l'agenda")
     assert_accessible(organiser, "session page (desktop)")
     screenshot(organiser, "exchange-session-planned-desktop")
     event = EventPage.objects.get(exchange_session=session)

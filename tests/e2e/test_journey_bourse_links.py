@@ -87,7 +87,7 @@ def test_an_organiser_runs_a_bourse_from_the_agenda_to_the_club_s_funnel(
     organiser = signed_in_context(browser, browser_context_args, live_portal, organiser_person, viewport=DESKTOP)
     page = organiser.new_page()
 
-    # 1. Planned from the site, then put on the agenda.
+    # 1. Planned from the site: it goes on the agenda as it is planned.
     page.goto("/bourse/sessions/")
     page.get_by_role("link", name="Programmer une session").click()
     day = datetime.date.today() + datetime.timedelta(days=21)
@@ -95,8 +95,7 @@ def test_an_organiser_runs_a_bourse_from_the_agenda_to_the_club_s_funnel(
     page.locator("#id_date").fill(day.isoformat())
     page.locator("#id_venue").fill("Atelier Dubois, salle 2")
     page.get_by_role("button", name="Programmer la session").click()
-    page.get_by_role("button", name="Mettre à l'agenda").click()
-    expect(page.get_by_role("status")).to_contain_text("La session est à l'agenda")
+    expect(page.get_by_role("status")).to_contain_text("La session est programmée et à l'agenda")
     screenshot(page, "journey-bourse-1-planned")
     session = ExchangeSession.objects.get(title="Bourse des Tanneries", club=club)
     event = EventPage.objects.get(exchange_session=session)

@@ -4,6 +4,7 @@ registrations; a firm without an account gets its own link by e-mail. Bad input,
 closed registrations store nothing, in French."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from cms.events import selectors, services
 from cms.events.models import EventKind, EventPage, EventRegistration
 from cms.models import ClubPage
-from knowledge.exchange.models import ParticipationLink, Registration
+from knowledge.exchange.models import ExchangeSession, ParticipationLink, Registration
 from portal.members.models import Organisation, Role
 from tests.cms.pages import add_page
 from tests.factories import ClubFactory, OrganisationFactory, PersonFactory
@@ -265,3 +266,56 @@ def test_a_started_session_cannot_be_cancelled_and_another_club_s_organiser_cann
     session.refresh_from_db()
     event.refresh_from_db()
     assert not session.is_cancelled and not event.is_cancelled
+
+
+def _new_session_fields(club, **changes):
+    day = datetime.date.today() + datetime.timedelta(days=30)
+    return {
+        "title": "Bourse d'automne",
+        "date": day.isoformat(),
+        "venue": "Atelier Dubois",
+        "club": club.pk,
+        "rounds": 2,
+        "round_minutes": 15,
+        "registrations_open": "on",
+        **changes,
+    }
+
+
+def test_a_session_planned_on_the_site_is_on_the_agenda_at_once_and_firms_register_there(
+    client, agenda, club, organiser
+):
+    client.force_login(organiser)
+    form = client.get(reverse("exchange:session_create")).content.decode()
+    assert re.search(r'<input[^>]*name="on_agenda"[^>]*checked', form)
+
+    response = client.post(reverse("exchange:session_create"), _new_session_fields(club, on_agenda="on"), follow=True)
+
+    session = ExchangeSession.objects.get(title="Bourse d'automne")
+    event = EventPage.objects.get(exchange_session=session)
+    assert event.live and event.kind == EventKind.EXCHANGE_SESSION and event.start.date() == session.date
+    assert "La session est programmée et à l'agenda" in html.unescape(response.content.decode())
+    client.logout()
+    client.post(event.url, firm_fields())
+    assert Registration.objects.get(session=session).organisation.name == "Menuiserie Lenoir"
+
+
+def test_a_session_planned_off_the_agenda_stays_off_it_and_the_edit_form_does_not_ask_again(
+    client, agenda, club, organiser
+):
+    client.force_login(organiser)
+    client.post(reverse("exchange:session_create"), _new_session_fields(club))
+
+    session = ExchangeSession.objects.get(title="Bourse d'automne")
+    assert not EventPage.objects.filter(exchange_session=session).exists()
+    assert 'name="on_agenda"' not in client.get(reverse("exchange:session_edit", args=[session.pk])).content.decode()
+
+
+def test_without_an_events_calendar_nothing_is_planned_and_the_organiser_is_told_in_french(client, club, organiser):
+    client.force_login(organiser)
+    response = client.post(reverse("exchange:session_create"), _new_session_fields(club, on_agenda="on"))
+
+    assert response.status_code == 200
+    assert "Le site n'a pas encore d'agenda" in html.unescape(response.content.decode())
+    assert not ExchangeSession.objects.filter(title="Bourse d'automne").exists()
+    assert not EventPage.objects.exists()
