@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import HONEYPOT_FIELD, add_honeypot
 from portal.members.models import Organisation, Person, Zone
 
+from . import followers
 from .models import (
     SCORE_CHOICES,
     Category,
@@ -15,7 +16,6 @@ from .models import (
     Synergy,
     SynergyStatus,
 )
-from . import followers
 from .services import SESSION_FIELDS, SHEET_FIELDS
 
 
