@@ -49,6 +49,12 @@ def page_cache_version() -> int:
     return version
 
 
+def page_cache_version_forget() -> None:
+    """The memoised version is read again from the cache next time (a test server between two tests)."""
+    global _known_version
+    _known_version = None
+
+
 def page_cache_purge() -> None:
     global _known_version
     cache = _cache()

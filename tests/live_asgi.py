@@ -30,7 +30,7 @@ def _forget_process_state() -> None:
             cache.clear()
     ContentType.objects.clear_cache()
     get_backend.cache_clear()
-    page_cache._known_version = None
+    page_cache.page_cache_version_forget()
 
 
 async def application(scope, receive, send):
