@@ -30,7 +30,10 @@ def _tables() -> set[str]:
     return set(connection.introspection.table_names())
 
 
-def test_rows_content_types_and_permissions_survive_the_move_to_the_plans_app():
+def test_rows_content_types_and_permissions_survive_the_move_and_first_release_plans_stay_published():
+    """One trip back to the first release (a minute of migrations each way) serves both migrations:
+    the move to the plans app, then plans.0004 (who sees a plan does not change; an action that had
+    moved keeps its value as the first point of its indicator's history)."""
     # Back to the first release: every migration of the move (and after it) unapplied.
     executor = _migrate([("plans", None)])
     try:
@@ -62,6 +65,16 @@ def test_rows_content_types_and_permissions_survive_the_move_to_the_plans_app():
         action.partners.add(partner)
         issue = old.get_model("workgroups", "CommonIssue").objects.create(title="Déchets", status="open")
         issue.firms.add(pilot, partner)
+
+        # Moved, just before plans.0004: plans of that time, one private, an action that had moved.
+        executor = _migrate([("plans", "0003_club_models_moved_to_clubs")])
+        moved_state = executor.loader.project_state([("plans", "0003_club_models_moved_to_clubs")]).apps
+        Plan, OldAction = moved_state.get_model("plans", "ActionPlan"), moved_state.get_model("plans", "Action")
+        public = Plan.objects.create(title="Plan public", slug="plan-public-0004", scope="process")
+        private = Plan.objects.create(title="Plan privé", slug="plan-prive-0004", scope="process", is_public=False)
+        moved = OldAction.objects.create(plan=public, title="Navette", status="in_progress", target_value=100,
+                                         current_value=40)  # fmt: skip
+        untouched = OldAction.objects.create(plan=public, title="Vélos", status="planned")
     finally:
         _migrate(_latest())
 
@@ -92,32 +105,14 @@ def test_rows_content_types_and_permissions_survive_the_move_to_the_plans_app():
     assert (granted.pk, granted.content_type_id) == (permission.pk, content_types["actionplan"])
     assert granted.content_type.app_label == "plans" and granted.codename == "view_actionplan"
     # New rows still get ids after the renamed tables' own (the sequences follow the columns).
-    assert ActionPlan.objects.create(title="Plan suivant", slug="plan-suivant", scope="process").pk > plan.pk
+    assert ActionPlan.objects.create(title="Plan suivant", slug="plan-suivant", scope="process").pk > public.pk
 
-
-def test_plans_of_the_first_release_stay_published_and_moved_actions_start_their_history():
-    """plans.0004: who sees a plan does not change (published, a private one still private); an action
-    that had moved keeps its value as the first point of its indicator's history."""
-    executor = _migrate([("plans", "0003_club_models_moved_to_clubs")])
-    try:
-        old = executor.loader.project_state([("plans", "0003_club_models_moved_to_clubs")]).apps
-        Plan, Action = old.get_model("plans", "ActionPlan"), old.get_model("plans", "Action")
-        public = Plan.objects.create(title="Plan public", slug="plan-public-0004", scope="process")
-        private = Plan.objects.create(title="Plan privé", slug="plan-prive-0004", scope="process", is_public=False)
-        moved = Action.objects.create(plan=public, title="Navette", status="in_progress", target_value=100,
-                                      current_value=40)  # fmt: skip
-        untouched = Action.objects.create(plan=public, title="Vélos", status="planned")
-    finally:
-        _migrate(_latest())
-
-    from workgroups.plans.models import Action as CurrentAction
-    from workgroups.plans.models import ActionPlan, PlanStatus
+    from workgroups.plans.models import PlanStatus
 
     public_now, private_now = ActionPlan.objects.get(pk=public.pk), ActionPlan.objects.get(pk=private.pk)
     assert public_now.status == private_now.status == PlanStatus.PUBLISHED
     assert public_now.published_at is not None
     assert public_now.is_visible_to_all and not private_now.is_visible_to_all
-    history = list(CurrentAction.objects.get(pk=moved.pk).updates.values_list("status", "value"))
+    history = list(Action.objects.get(pk=moved.pk).updates.values_list("status", "value"))
     assert history == [("in_progress", 40)]
-    assert not CurrentAction.objects.get(pk=untouched.pk).updates.exists()
-    ActionPlan.objects.filter(pk__in=[public.pk, private.pk]).delete()
+    assert not Action.objects.get(pk=untouched.pk).updates.exists()
