@@ -62,5 +62,9 @@ if os.environ.get("PORTAL_DIRECT_WRITES", "1") != "0":
     from portal import direct_writes  # noqa: E402
 
     direct_writes.install()
+if os.environ.get("PORTAL_LAZY_LOG_ARGS", "1") != "0":
+    from portal import lazy_log_args  # noqa: E402
+
+    lazy_log_args.install()
 if os.environ.get("PORTAL_PROFILE"):
     _profile_on_signal(os.environ["PORTAL_PROFILE"])
