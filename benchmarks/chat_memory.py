@@ -52,6 +52,7 @@ def site(trace) -> str:
 async def amain(args) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "PYTHONUNBUFFERED": "1"}
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    chat.CONNECT_CONCURRENCY = 10  # one handshake at a time is what daphne's one loop does anyway
     specs, _facts = await asyncio.to_thread(chat.prepare_data, args.clients, args.rooms, env)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     chat.LOG_DIR.mkdir(parents=True, exist_ok=True)
@@ -59,8 +60,19 @@ async def amain(args) -> dict:
     port = chat.free_port()
     child = chat.start_child(
         "daphne",
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "portal.asgi:application"],
-        {**env, "PORTAL_TRACEMALLOC": path},
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--websocket_connect_timeout",
+            "300",  # tracemalloc slows every handshake down
+            "portal.asgi:application",
+        ],  # fmt: skip
+        {**env, "PORTAL_TRACEMALLOC": path, "PORTAL_TRACEMALLOC_FRAMES": "6"},
         chat.LOG_DIR / f"chat-memory-{stamp}-daphne.log",
         None,
     )
