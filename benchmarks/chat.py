@@ -577,7 +577,19 @@ def ms(value: float | None) -> float | None:
 
 
 class Client:
-    __slots__ = ("index", "room", "slug", "session", "ws", "reader", "ready", "last_sequence", "close_code")
+    __slots__ = (
+        "index",
+        "room",
+        "slug",
+        "session",
+        "ws",
+        "reader",
+        "ready",
+        "last_sequence",
+        "close_code",
+        "resume_from",
+        "resumed",
+    )
 
     def __init__(self, spec: dict):
         self.index, self.room, self.slug, self.session = spec["index"], spec["room"], spec["slug"], spec["session"]
@@ -586,6 +598,8 @@ class Client:
         self.ready = None
         self.last_sequence = 0
         self.close_code = None
+        self.resume_from = None  # reconnecting: the last sequence seen before the disconnect
+        self.resumed = None  # the future of its `resumed` frame
 
 
 class Phase:
@@ -618,6 +632,7 @@ class Generator:
             self.by_room[client.room].append(client)
         self.phases: dict[str, Phase] = {}
         self.foreign = 0
+        self.replayed = 0
         self.out_of_order = 0
         self.gaps = 0
         self.unexpected_closes: Counter = Counter()
@@ -643,6 +658,9 @@ class Generator:
                     self.gaps += sequence - client.last_sequence - 1
                 client.last_sequence = sequence
             cid = message.get("client_id") or ""
+            if cid.startswith("away"):  # posted while the clients were away: replayed by resume
+                self.replayed += 1
+                return
             phase = self.phases.get(cid.partition(".")[0])
             if phase is None or cid not in phase.scheduled:
                 self.foreign += 1
@@ -669,9 +687,14 @@ class Generator:
             code = frame.get("code") or "?"
             (phase.errors if phase is not None else self.errors_outside)[code] += 1
         elif kind == "ready":
-            client.last_sequence = frame.get("last_sequence") or 0
+            if client.resume_from is not None:  # it counts on from what it saw: resume must fill the rest
+                client.last_sequence, client.resume_from = client.resume_from, None
+            else:
+                client.last_sequence = frame.get("last_sequence") or 0
             if client.ready is not None and not client.ready.done():
                 client.ready.set_result(None)
+        elif kind == "resumed" and client.resumed is not None and not client.resumed.done():
+            client.resumed.set_result(frame)
         else:
             self.other_frames[kind] += 1
 
@@ -822,6 +845,86 @@ class Generator:
                 phase.send_failures += 1
 
         return done
+
+
+def send_while_away(per_room: int, stamp: str) -> dict[str, int]:
+    """Posts `per_room` messages to every benchmark room through services.message_send, in this
+    process, while no client is connected (the broadcast stubbed out, as nobody listens): what each
+    client must get back by resuming. Returns each room's last sequence."""
+    from django.db import connection
+
+    from portal import realtime
+    from workgroups import services
+    from workgroups.models import Workgroup, WorkgroupMembership
+
+    original = realtime.group_send
+    realtime.group_send = lambda group, event: None
+    last = {}
+    try:
+        for workgroup in Workgroup.objects.filter(slug__startswith=SLUG_PREFIX).order_by("pk"):
+            members = list(
+                WorkgroupMembership.objects.filter(workgroup=workgroup, status="active")
+                .select_related("person__user")
+                .order_by("pk")[:per_room]
+            )
+            message = None
+            for n in range(per_room):
+                message = services.message_send(
+                    workgroup=workgroup,
+                    by=members[n % len(members)].person.user,
+                    body="Écrit pendant que tout le monde était déconnecté",
+                    client_id=f"away{stamp}.{workgroup.pk}.{n}",
+                )
+            last[workgroup.slug] = message.sequence if message else workgroup.last_sequence
+    finally:
+        realtime.group_send = original
+        connection.close()
+    return last
+
+
+async def reconnect_and_resume(generator: Generator, servers: Servers, per_room: int, redis_url: str) -> dict:
+    """After the mass disconnect: messages are posted to every room, then all clients reconnect at
+    once and each resumes from the last sequence it saw. Every client must end on its room's last
+    sequence with no gap (missed messages, in order), and Redis must hold nothing once they leave."""
+    saved = {client.index: client.last_sequence for client in generator.clients}
+    stamp = datetime.datetime.now().strftime("%H%M%S")
+    last = await asyncio.to_thread(send_while_away, per_room, stamp)
+    gaps, out_of_order, replayed = generator.gaps, generator.out_of_order, generator.replayed
+    loop = asyncio.get_running_loop()
+    for client in generator.clients:
+        client.resume_from = saved[client.index]
+        client.resumed = loop.create_future()
+    started = now()
+    connect_s = await generator.connect_all(servers.ports, True, 120)
+    await asyncio.gather(
+        *(client.ws.send(json.dumps({"type": "resume", "after": saved[client.index]})) for client in generator.clients)
+    )
+    done, pending = await asyncio.wait([client.resumed for client in generator.clients], timeout=60)
+    resume_s = now() - started
+    frames = [future.result() for future in done if not future.cancelled() and future.exception() is None]
+    behind = [client for client in generator.clients if client.last_sequence != last.get(client.slug)]
+    result = {
+        "clients": len(generator.clients),
+        "messages_while_away_per_room": per_room,
+        "reconnect_s": round(connect_s, 2),
+        "reconnect_and_resume_s": round(resume_s, 2),
+        "resumed": len(frames),
+        "resumed_complete": sum(1 for frame in frames if frame.get("complete")),
+        "not_resumed": len(pending),
+        "away_messages_received": generator.replayed - replayed,
+        "away_messages_expected": per_room * len(generator.clients),
+        "clients_behind_their_room": len(behind),
+        "sequence_gaps": generator.gaps - gaps,
+        "out_of_order": generator.out_of_order - out_of_order,
+    }
+    for future in pending:
+        future.cancel()
+    say(f"daphne: disconnecting the {len(generator.clients)} resumed clients at once")
+    result["disconnect"] = await generator.close_all(60)
+    await asyncio.sleep(5)
+    result["redis_after"] = redis_state(redis_url)
+    result["daphne_alive"] = servers.alive()
+    return result
 
 
 def summarise(phase: Phase, clients: int, rooms: int) -> dict:
@@ -1389,6 +1492,18 @@ def parse_args(argv):
         default=1,
         help="daphne processes sharing the Redis layer, clients spread over them (default 1)",
     )
+    parser.add_argument(
+        "--reconnect",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after the mass disconnect, post messages, reconnect every client and resume (default: yes)",
+    )
+    parser.add_argument(
+        "--away-messages",
+        type=int,
+        default=3,
+        help="messages posted to each room while the clients are away (default 3)",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 100 clients, 50 msg/s, 10 s, 5 s knee steps")
     parser.add_argument(
         "--output",
@@ -1569,6 +1684,16 @@ async def amain(args, result: dict) -> None:
         disconnect["rss_after_kib"] = total_rss_kib(servers.pids) if servers.alive() else None
         disconnect["daphne_alive"] = servers.alive()
         result["mass_disconnect"] = disconnect
+        if args.reconnect:
+            say(f"daphne: {args.away_messages} messages a room while away, then all clients reconnect and resume")
+            resume = await reconnect_and_resume(generator, servers, args.away_messages, redis_url)
+            result["reconnect_resume"] = resume
+            say(
+                f"reconnect: {resume['resumed']} of {resume['clients']} resumed "
+                f"({resume['resumed_complete']} complete) in {resume['reconnect_and_resume_s']} s, "
+                f"{resume['clients_behind_their_room']} behind, {resume['sequence_gaps']} gaps, "
+                f"{resume['out_of_order']} out of order; Redis after: {resume['redis_after']}"
+            )
     finally:
         result["generator"] = {
             "unexpected_closes": dict(generator.unexpected_closes),

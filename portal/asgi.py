@@ -57,10 +57,34 @@ def _profile_on_signal(path: str) -> None:
     profiler.enable()
 
 
+def _tracemalloc_on_signal(path: str) -> None:
+    """PORTAL_TRACEMALLOC=FILE (benchmarks only): traces Python's allocations; `kill -USR2` writes a
+    snapshot to FILE.1, FILE.2… (benchmarks/chat_memory.py compares them)."""
+    import itertools
+    import tracemalloc
+
+    tracemalloc.start(int(os.environ.get("PORTAL_TRACEMALLOC_FRAMES", "10")))
+    numbers = itertools.count(1)
+
+    def dump(_signum, _frame):
+        gc.collect()
+        target = f"{path}.{next(numbers)}"
+        tracemalloc.take_snapshot().dump(target + ".part")
+        os.replace(target + ".part", target)
+
+    signal.signal(signal.SIGUSR2, dump)
+
+
+if os.environ.get("PORTAL_TRACEMALLOC"):
+    _tracemalloc_on_signal(os.environ["PORTAL_TRACEMALLOC"])
 _settle_the_heap()
 if os.environ.get("PORTAL_DIRECT_WRITES", "1") != "0":
     from portal import direct_writes  # noqa: E402
 
     direct_writes.install()
+if os.environ.get("PORTAL_LAZY_LOG_ARGS", "1") != "0":
+    from portal import lazy_log_args  # noqa: E402
+
+    lazy_log_args.install()
 if os.environ.get("PORTAL_PROFILE"):
     _profile_on_signal(os.environ["PORTAL_PROFILE"])

@@ -3,7 +3,8 @@
 A service calls `schedule_index(obj)` or `schedule_delete(type, id)` inside its transaction: that
 writes an IndexOutbox row in the same transaction (so the update is as durable as the change) and,
 on commit, enqueues a drain task (run at once by the immediate task backend of the demo and the
-tests, by the worker in production). `drain()` sends due rows to the backend and deletes them; a
+tests, by the worker in production: there one drain per process covers the commits of a short
+window, SEARCH_DRAIN_WINDOW seconds, see _DrainWindow). `drain()` sends due rows to the backend and deletes them; a
 failure leaves them with their error and a later attempt time, with exponential backoff. Nothing
 here raises because the search server is down, and `rebuild_index` repairs any drift.
 
@@ -15,7 +16,10 @@ needs no manual step; running `rebuild_index` right after the upgrade does the s
 
 import datetime
 import logging
+import threading
+import time
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -116,11 +120,48 @@ def _drain_on_commit() -> None:
     transaction.on_commit(search_drain_after_commit, robust=True)
 
 
+class _DrainWindow:
+    """One queued drain per short window and per process, for the task backends that can defer.
+
+    A chat message commits an outbox row; queuing a drain task for each (one more INSERT and commit
+    in the database thread daphne's consumers share) was a cost per message. Here the first commit
+    of a window queues a drain to run `window` seconds later; the commits that follow before that
+    time, less a margin, queue nothing: their rows committed before the drain can start (the worker
+    starts no task before its `run_after`), so it finds them. Nothing is lost if the queue fails:
+    the window is then left open, and the rows stay in the outbox for the next drain.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.covered_until = 0.0  # wall-clock time (the worker compares run_after with its clock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.covered_until = 0.0
+
+    def enqueue(self, drain_outbox) -> None:
+        window = float(getattr(settings, "SEARCH_DRAIN_WINDOW", 1.0))
+        if window <= 0 or not drain_outbox.get_backend().supports_defer:
+            drain_outbox.enqueue()
+            return
+        with self.lock:
+            now = time.time()
+            if now < self.covered_until:
+                return
+            run_after = now + window
+            drain_outbox.using(run_after=datetime.datetime.fromtimestamp(run_after, tz=datetime.UTC)).enqueue()
+            self.covered_until = run_after - min(DRAIN_WINDOW_MARGIN, window / 2)
+
+
+DRAIN_WINDOW_MARGIN = 0.25  # seconds: clock steps, and a worker polling a little early
+drain_window = _DrainWindow()
+
+
 def _enqueue_drain() -> None:
     from .tasks import drain_outbox
 
     try:
-        drain_outbox.enqueue()
+        drain_window.enqueue(drain_outbox)
     except Exception:  # a broken task queue must not break the write that already committed
         logger.exception("Could not enqueue the search outbox drain; the rows wait for the next one.")
 

@@ -244,6 +244,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks (django-tasks, database backend, `manage.py db_worker`). ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# One search-outbox drain per process covers the writes of this many seconds (0: one per commit).
+SEARCH_DRAIN_WINDOW = float(os.environ.get("PORTAL_SEARCH_DRAIN_WINDOW", "1.0"))
 
 # --- Privacy (RGPD): who answers for the data, and retention periods in days (the privacy policy shows them). ---
 PRIVACY_CONTROLLER = os.environ.get("PORTAL_PRIVACY_CONTROLLER", "")  # e.g. "Association du pôle …, adresse"

@@ -2,18 +2,20 @@
 outbox with its error, and once a server answers a drain delivers it."""
 
 import datetime
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
 from knowledge import services
 from search import indexing
 from search.documents import PUBLIC
 from search.models import IndexOutbox
 from tests.factories import AxisFactory, OrganisationFactory, PersonFactory, make_coordinator
-from tests.search.support import available_configs, elasticsearch_config, use_backend
+from tests.search.support import DATABASE, available_configs, elasticsearch_config, use_backend
 
 # Nothing listens on the discard port: connections are refused at once.
 UNREACHABLE = elasticsearch_config("http://127.0.0.1:9")
@@ -151,3 +153,86 @@ def test_a_failed_drain_queues_its_own_retry_for_when_the_rows_are_due(people, s
     retry = DBTaskResult.objects.get()
     assert retry.task_path == "search.tasks.drain_outbox" and retry.status == "READY"
     assert abs((retry.run_after - due).total_seconds()) < 1
+
+
+class BrokenQueue(DatabaseBackend):
+    """The production task backend refusing the search drains (a stub for this one fault)."""
+
+    def enqueue(self, task, args, kwargs):
+        if task.module_path == "search.tasks.drain_outbox":
+            raise DatabaseError("could not write the task table")
+        return super().enqueue(task, args, kwargs)
+
+
+def drains() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="search.tasks.drain_outbox").count()
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks queued in the database, as in production (the worker is not running: they wait)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    indexing.drain_window.reset()
+    yield
+    indexing.drain_window.reset()
+
+
+def test_a_burst_of_writes_queues_one_drain_a_moment_later_and_it_finds_every_row(
+    people, settings, queued_tasks, django_capture_on_commit_callbacks
+):
+    """A burst of chat messages no longer costs one queued task each: one drain covers a short window."""
+    from django_tasks_db.models import DBTaskResult
+
+    from search.tasks import drain_outbox
+
+    settings.SEARCH_DRAIN_WINDOW = 1.0
+    for n in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            publish_record(people, title=f"Réemploi des palettes {n}")
+
+    drain = DBTaskResult.objects.get(task_path="search.tasks.drain_outbox")
+    assert drain.status == "READY"
+    assert 0 < (drain.run_after - timezone.now()).total_seconds() <= 1.0
+    waiting = IndexOutbox.objects.count()
+    assert waiting >= 12  # created, submitted, published: three rows per record
+
+    # Whatever was committed before the drain runs is sent by it: nothing is left behind.
+    with use_backend(settings, DATABASE):
+        report = drain_outbox.call()
+    assert report == {"done": waiting, "failed": 0, "remaining": 0}
+    assert not IndexOutbox.objects.exists()
+
+
+def test_a_write_after_the_window_queues_the_next_drain_and_no_window_means_one_per_write(
+    people, settings, queued_tasks, django_capture_on_commit_callbacks
+):
+
+    settings.SEARCH_DRAIN_WINDOW = 0.3  # covers 0.15 s of writes (the margin is half of it)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_record(people, title="Réemploi des palettes")
+    time.sleep(0.2)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_record(people, title="Réemploi des cartons")
+    assert drains() == 2  # three commits each, one drain each
+
+    settings.SEARCH_DRAIN_WINDOW = 0
+    for title in ("Réemploi des bâches", "Réemploi des fûts"):
+        with django_capture_on_commit_callbacks(execute=True):
+            publish_record(people, title=title)
+    assert drains() == 2 + 6  # one per commit: created, submitted, published, for each record
+
+
+def test_a_failed_queue_leaves_the_window_open_and_the_rows_waiting(
+    people, settings, queued_tasks, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "tests.search.test_outbox.BrokenQueue"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        record = publish_record(people)
+    assert IndexOutbox.objects.filter(object_id=str(record.pk)).count() == 3
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_record(people, title="Réemploi des cartons")
+    assert drains() == 1
