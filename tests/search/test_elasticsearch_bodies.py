@@ -84,6 +84,8 @@ def test_text_fields_use_the_french_analyser_and_titles_have_an_autocomplete_sub
         # "Did you mean…" looks in the words as written of the title, summary and tags, not the body.
         assert ("spelling" in copied) == (field != "body"), field
     assert properties["spelling"]["analyzer"] == "ptce_spelling"
+    # The snippets' fields keep their offsets: the highlighter reads them instead of analysing again.
+    assert properties["summary"]["index_options"] == properties["body"]["index_options"] == "offsets"
     autocomplete = properties["title"]["fields"]["autocomplete"]
     assert autocomplete["analyzer"] == "ptce_autocomplete"
     assert autocomplete["search_analyzer"] == "ptce_autocomplete_search"
