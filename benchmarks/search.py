@@ -331,6 +331,166 @@ def time_queries(backend, user, warmup: list, queries: list) -> dict:
     return result
 
 
+def reused(backend) -> tuple[dict, object, dict]:
+    """The data, member and index a --keep run left behind (for --reuse)."""
+    from django.contrib.auth import get_user_model
+
+    from workgroups.models import Axis
+
+    member = get_user_model().objects.get(username=f"{PREFIX}member")
+    axes = [str(axis) for axis in Axis.objects.filter(slug__startswith=PREFIX).order_by("number")]
+    documents = backend.count()
+    rebuilt = {"documents": documents, "seconds": float("nan"), "reading_alone_s": float("nan"),
+               "docs_per_s": 0, "cpu_busy_pct": float("nan"), "reused": True}  # fmt: skip
+    return {"axes": axes, "reused": True}, member, rebuilt
+
+
+def body_before_speed_work(backend, query: str, *, grants, filters=None, page: int = 1, page_size: int = 20) -> dict:
+    """The search body as it was before #24's speed work (commit 17f65f4), kept verbatim for --compare:
+    the phrase boost scored on every hit, each facet inside a filter aggregation (match_all when no
+    other facet filters it)."""
+    from elasticsearch.dsl import Search
+    from elasticsearch.dsl.query import Bool, FunctionScore, Match, MatchAll, MultiMatch, SimpleQueryString, Term
+
+    from search import registry
+    from search.backends import elasticsearch as es
+
+    filters = backend.clean_filters(filters)
+    strict = SimpleQueryString(
+        query=query, fields=es.SEARCH_FIELDS, default_operator="and", flags=es.SIMPLE_QUERY_FLAGS, lenient=True
+    )
+    visible = [backend.visibility_filter(grants)]
+    if es.SEARCH_SYNTAX.search(query):
+        text_query = Bool(must=[strict], filter=visible)
+    else:
+        strict.boost = 2.0
+        tolerant = Match(
+            all_text={
+                "query": query,
+                "minimum_should_match": "2<-1 3<67%",
+                "fuzziness": "AUTO:5,8",
+                "prefix_length": 1,
+                "max_expansions": 20,
+            }
+        )
+        phrase = MultiMatch(query=query, fields=["title^3", "summary"], type="phrase", slop=2, boost=2.0)
+        relevance = Bool(must=[tolerant], should=[strict, phrase])
+        boosts = registry.type_boosts()
+        if boosts:
+            relevance = FunctionScore(
+                query=relevance,
+                functions=[{"filter": Term(type=name), "weight": weight} for name, weight in sorted(boosts.items())],
+                score_mode="first",
+                boost_mode="multiply",
+            )
+        text_query = Bool(must=[relevance], filter=visible)
+    search = Search().query(text_query)
+    if filters:
+        search = search.post_filter(Bool(filter=[backend._filter_query(f, v) for f, v in filters.items()]))
+    for field in registry.facet_names():
+        others = [backend._filter_query(f, v) for f, v in filters.items() if f != field]
+        search.aggs.bucket(field, "filter", filter=Bool(filter=others) if others else MatchAll()).bucket(
+            "values", "terms", field=es.facet_column(field), size=es.FACET_SIZE
+        )
+    search = (
+        search.highlight_options(
+            pre_tags=["<mark>"],
+            post_tags=["</mark>"],
+            encoder="html",
+            highlight_query=MultiMatch(query=query, fields=["title", "summary", "body"]).to_dict(),
+        )
+        .highlight("title", number_of_fragments=0)
+        .highlight("summary", number_of_fragments=1, fragment_size=es.SNIPPET_SIZE, no_match_size=es.SNIPPET_SIZE)
+        .highlight("body", number_of_fragments=2, fragment_size=es.SNIPPET_SIZE // 2)
+        .source(excludes=["body", "summary", "visibility"])
+        .extra(from_=(page - 1) * page_size, size=page_size, track_total_hits=True)
+    )
+    return search.to_dict()
+
+
+def index_before_speed_work(backend) -> str:
+    """A copy of the live index with the mapping before #24's speed work (no offsets in the summary's
+    and body's postings), filled by _reindex from it: the same documents, the same synonyms."""
+    name = f"{backend.index_prefix}-before-speed-work"
+    body = backend.index_body()
+    for field in ("summary", "body"):
+        body["mappings"]["properties"][field].pop("index_options", None)
+    backend.client.indices.delete(index=name, ignore_unavailable=True)
+    backend.client.indices.create(index=name, **body)
+    started = time.perf_counter()
+    patient = backend.client.options(request_timeout=1800)
+    patient.reindex(source={"index": backend.alias}, dest={"index": name}, wait_for_completion=True)
+    backend.client.indices.refresh(index=name)
+    # Both indices in one segment: the comparison is of the bodies and mappings, not of segment counts.
+    patient.indices.forcemerge(index=[name, backend.alias], max_num_segments=1)
+    say(f"  the index before the speed work, copied by _reindex in {time.perf_counter() - started:.1f} s")
+    return name
+
+
+def compare_bodies(backend, user, warmup: list, queries: list, rounds: int) -> dict:
+    """The body before the speed work and today's, each query sent with both in alternating order
+    (`rounds` times), through the raw client: the same machine, the same minute, so the ratio holds
+    whatever the other sessions do to the load."""
+    from search.api import clean_filters, clean_query, grants_for
+
+    grants = grants_for(user)
+    builders = {"before": body_before_speed_work, "now": backend.search_body}
+    before_index = index_before_speed_work(backend)
+    indices = {"before": before_index, "now": backend.alias}
+    times = {name: [] for name in builders}
+    took = {name: [] for name in builders}
+    totals = {name: [] for name in builders}
+    same_first_page = 0
+
+    def send(name, text, filters):
+        body = (
+            builders[name](backend, text, grants=grants, filters=filters)
+            if name == "before"
+            else (builders[name](text, grants=grants, filters=filters))
+        )
+        started = time.perf_counter()
+        response = backend.client.search(index=indices[name], body=body)
+        return (time.perf_counter() - started) * 1000, response
+
+    prepared = [(clean_query(text)[0], clean_filters(filters)) for text, filters in warmup + queries]
+    for text, filters in prepared[: len(warmup)]:
+        send("before", text, filters)
+        send("now", text, filters)
+    cpu = cpu_times()
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    for round_ in range(rounds):
+        for i, (text, filters) in enumerate(prepared[len(warmup) :]):
+            order = ("before", "now") if (i + round_) % 2 == 0 else ("now", "before")
+            pages = {}
+            for name in order:
+                ms, response = send(name, text, filters)
+                times[name].append(ms)
+                took[name].append(float(response["took"]))
+                totals[name].append(response["hits"]["total"]["value"])
+                pages[name] = [hit["_id"] for hit in response["hits"]["hits"]]
+            same_first_page += pages["before"] == pages["now"]
+    busy = busy_since(cpu)
+    backend.client.indices.delete(index=before_index, ignore_unavailable=True)
+
+    def summary(values):
+        return {"p50": round(percentile(values, 0.5), 2), "p95": round(percentile(values, 0.95), 2)}
+
+    result = {
+        "queries": len(queries),
+        "rounds": rounds,
+        "raw_client_ms": {name: summary(values) for name, values in times.items()},
+        "es_took_ms": {name: summary(values) for name, values in took.items()},
+        "median_total": {name: statistics.median(values) for name, values in totals.items()},
+        "same_first_page_share": round(same_first_page / (len(queries) * rounds), 3),
+        "cpu_busy_pct": round(busy, 1),
+        "loadavg_before": " ".join(load_before),
+        "loadavg_after": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    }
+    for key in ("p50", "p95"):
+        result[f"ratio_{key}"] = round(result["raw_client_ms"]["now"][key] / result["raw_client_ms"]["before"][key], 3)
+    return result
+
+
 # --------------------------------------------------------------------------------------------------
 
 
@@ -344,6 +504,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4, help="random seed of the data and the queries")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's index and rows afterwards")
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/search-<date>.json)")
+    parser.add_argument(
+        "--compare",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="also time the body before #24's speed work against today's, interleaved, ROUNDS times over the queries",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the rows and index a --keep run left (no data, no rebuild)"
+    )
     args = parser.parse_args()
     docs = args.docs or (10_000 if args.quick else 100_000)
     n_queries = args.queries or (50 if args.quick else 200)
@@ -370,21 +540,29 @@ def main() -> None:
     server = backend.server_info()
     rng = random.Random(args.seed)
 
-    say(f"generating {docs:,} documents' rows in PostgreSQL…")
-    data = prepare_data(docs, rng)
-    member = data.pop("member")
-    say(
-        f"  {data['best_practices']:,} best practices, {data['messages']:,} messages, "
-        f"{data['organisations']:,} organisations in {data['seconds']} s"
-    )
+    if args.reuse:
+        data, member, rebuilt = reused(backend)
+        say(f"reusing {rebuilt['documents']:,} documents of a --keep run (no rebuild timed)")
+    else:
+        say(f"generating {docs:,} documents' rows in PostgreSQL…")
+        data = prepare_data(docs, rng)
+        member = data.pop("member")
+        say(
+            f"  {data['best_practices']:,} best practices, {data['messages']:,} messages, "
+            f"{data['organisations']:,} organisations in {data['seconds']} s"
+        )
 
-    say("rebuilding the index (rebuild_index's code path)…")
-    rebuilt = rebuild(backend, args.batch_size)
-    say(f"  {rebuilt['documents']:,} documents in {rebuilt['seconds']} s ({rebuilt['docs_per_s']:,} docs/s)")
+        say("rebuilding the index (rebuild_index's code path)…")
+        rebuilt = rebuild(backend, args.batch_size)
+        say(f"  {rebuilt['documents']:,} documents in {rebuilt['seconds']} s ({rebuilt['docs_per_s']:,} docs/s)")
 
     say(f"timing {n_queries} queries (after {args.warmup} warm-up) through search.query and the raw client…")
     queries = make_queries(n_queries + args.warmup, random.Random(args.seed + 1), data["axes"])
     timed = time_queries(backend, member, queries[: args.warmup], queries[args.warmup :])
+    compared = None
+    if args.compare:
+        say(f"comparing the body before the speed work with today's, interleaved, {args.compare} round(s)…")
+        compared = compare_bodies(backend, member, queries[: args.warmup], queries[args.warmup :], args.compare)
     load_after = uptime()
 
     rows = [
@@ -405,6 +583,18 @@ def main() -> None:
     width = max(len(r[0]) for r in rows)
     for label, value, note in rows:
         print(f"  {label:<{width}}  {value:>22}  {note}")
+    if compared:
+        before, now = compared["raw_client_ms"]["before"], compared["raw_client_ms"]["now"]
+        took_before, took_now = compared["es_took_ms"]["before"], compared["es_took_ms"]["now"]
+        print()
+        print(f"  same run, raw client, {compared['queries']} queries × {compared['rounds']}, interleaved:")
+        print(f"    p50  before {before['p50']:>8} ms   now {now['p50']:>8} ms   ×{compared['ratio_p50']}")
+        print(f"    p95  before {before['p95']:>8} ms   now {now['p95']:>8} ms   ×{compared['ratio_p95']}")
+        print(f"    'took' p95  before {took_before['p95']} ms   now {took_now['p95']} ms")
+        print(f"    median total  before {compared['median_total']['before']}   now {compared['median_total']['now']}")
+        print(f"    same first page (ids, order): {compared['same_first_page_share']:.1%}")
+        print(f"    load average {compared['loadavg_before']} → {compared['loadavg_after']}, "
+              f"CPU busy {compared['cpu_busy_pct']} %")  # fmt: skip
     say()
     say(f"load before: {load_before}")
     say(f"load after:  {load_after}")
@@ -443,6 +633,7 @@ def main() -> None:
                 "data": data,
                 "rebuild": rebuilt,
                 "queries": timed,
+                "compared_with_before": compared,
                 "targets": TARGETS,
                 "verdict": verdict,
             },

@@ -93,12 +93,23 @@ def expand_query(
     excluded: list[list[Alternative]] = []
     applied = []
 
+    def rule_key(key: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The rule's key `key` triggers: itself, or its singular when the stemmer left a short plural
+        ("velos": search.text.stem only shortens words of six letters and more)."""
+        if key in synonyms:
+            return key
+        singular = tuple(_singular(term) for term in key)
+        return singular if singular != key and singular in synonyms else None
+
     def part(key: tuple[str, ...], typed: str, *, quoted: bool = False) -> list[Alternative]:
-        expansion = synonyms.get(key)
-        if expansion is None:
+        matched = rule_key(key)
+        if matched is None:
             return [(key, typed, quoted)]
-        applied.append(key)
+        expansion = synonyms[matched]
+        applied.append(matched)
         others = [(tuple(text.terms(word)), word, True) for word in expansion.alternatives]
+        if matched != key:  # the plural typed also finds the rule's own word in the singular
+            others.insert(0, (matched, " ".join(matched), True))
         return ([(key, typed, quoted)] if expansion.keep else []) + others
 
     def words(pairs: list[tuple[str, str]]) -> list[list[Alternative]]:
@@ -106,7 +117,7 @@ def expand_query(
         while position < len(pairs):
             for size in range(min(longest, len(pairs) - position), 0, -1):
                 key = tuple(term for term, _word in pairs[position : position + size])
-                if key in synonyms:
+                if rule_key(key) is not None:
                     break
             else:
                 size, key = 1, (pairs[position][0],)
@@ -134,12 +145,17 @@ def expand_query(
                 (excluded if negated else required).append(part(key, match.group(2), quoted=True))
             continue
         key = tuple(term for term, _word in pairs)
-        if key in synonyms:
+        if rule_key(key) is not None:
             excluded.append(part(key, " ".join(word for _term, word in pairs)))
         else:
             excluded.extend([((term,), word, False)] for term, word in pairs)
     required.extend(words(run))
     return required, excluded, bool(applied)
+
+
+def _singular(term: str) -> str:
+    """A short term without its plural s or x ("velos" → "velo"); longer ones are stemmed already."""
+    return term[:-1] if 3 < len(term) < 6 and term[-1] in "sx" else term
 
 
 def _facets_of(rows: Iterable[SearchEntryFacet]) -> dict[str, str | list[str]]:

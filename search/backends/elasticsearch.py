@@ -40,7 +40,6 @@ from elasticsearch.dsl.query import (
     FunctionScore,
     Ids,
     Match,
-    MatchAll,
     MoreLikeThis,
     MultiMatch,
     Query,
@@ -122,7 +121,8 @@ spelling_analyzer = analyzer(
 # 3: the search analyser with synonyms, apostrophes between words, `all_text` for the tolerant query.
 # 4: `spelling`, the words as written, for "Did you mean…".
 # 5: the synonyms read from a synonyms set the administrators edit.
-MAPPING_VERSION = 5
+# 6: offsets in the summary's and body's postings, for highlighting.
+MAPPING_VERSION = 6
 MAPPING_VERSION_KEY = "ptce_mapping_version"
 
 
@@ -145,8 +145,12 @@ class PortalDocument(Document):
             "raw": Keyword(ignore_above=256),
         },
     )
-    summary = Text(analyzer=french, search_analyzer=french_search, copy_to=["all_text", "spelling"])
-    body = Text(analyzer=french, search_analyzer=french_search, copy_to="all_text")
+    # The summary and body keep their words' offsets: the highlighter reads the snippets' positions from
+    # the index instead of analysing each hit's text again (the costliest part of a search before).
+    summary = Text(
+        analyzer=french, search_analyzer=french_search, copy_to=["all_text", "spelling"], index_options="offsets"
+    )
+    body = Text(analyzer=french, search_analyzer=french_search, copy_to="all_text", index_options="offsets")
     # Title, summary, tags and body in one field: the tolerant query counts matched words across them.
     all_text = Text(analyzer=french, search_analyzer=french_search)
     # Title, summary and tags as written, where "Did you mean…" looks for close spellings (never
@@ -198,6 +202,11 @@ MINIMUM_SHOULD_MATCH = "2<-1 3<67%"
 # by side (phrase, a little slop) in the title and the summary.
 ALL_WORDS_BOOST, PHRASE_BOOST, PHRASE_SLOP = 2.0, 2.0, 2
 PHRASE_FIELDS = ["title^3", "summary"]
+# The phrase boost reads positions, so it is scored only on the best RESCORE_WINDOW hits of the
+# first pass (a rescore), not on every hit: the same score as when it was a clause of the query for
+# the documents in the window (its type weight applied the same way); beyond the window (page 6 and
+# after at 20 a page) the order is the first pass's. Constant, so that pages never reshuffle.
+RESCORE_WINDOW = 100
 HIGHLIGHT_FIELDS = ["title", "summary", "body"]
 # How many of the words typed "Did you mean…" may change (a share of them below 1, a count from 1).
 SPELLING_MAX_ERRORS = 2
@@ -472,8 +481,9 @@ class ElasticsearchBackend(SearchBackend):
         """The relevance of a search: one bool query, the grants in its filter (one round trip).
 
         Plain words: documents matching enough of them in any field, typos of longer words forgiven
-        (the `all_text` match), ranked up when they have all the words as typed and when the words
-        stand together in the title or summary. Search syntax: every word required as typed. User
+        (the `all_text` match), ranked up when they have all the words as typed (and, in the rescore
+        of search_body, when the words stand together in the title or summary). Search syntax: every
+        word required as typed. User
         text goes only to simple_query_string and match queries, which never reject what is typed.
         """
         strict = SimpleQueryString(
@@ -492,18 +502,37 @@ class ElasticsearchBackend(SearchBackend):
                 "max_expansions": FUZZY_MAX_EXPANSIONS,
             }
         )
-        phrase = MultiMatch(query=query, fields=PHRASE_FIELDS, type="phrase", slop=PHRASE_SLOP, boost=PHRASE_BOOST)
-        relevance = Bool(must=[tolerant], should=[strict, phrase])
-        boosts = registry.type_boosts()
-        if boosts:
-            # Each type's weight (search.registry.register(boost=…)) multiplies its documents' scores.
-            relevance = FunctionScore(
-                query=relevance,
-                functions=[{"filter": Term(type=name), "weight": weight} for name, weight in sorted(boosts.items())],
-                score_mode="first",
-                boost_mode="multiply",
-            )
+        relevance = cls.type_weighted(Bool(must=[tolerant], should=[strict]))
         return Bool(must=[relevance], filter=visible)
+
+    @staticmethod
+    def type_weighted(query: Query) -> Query:
+        """Each type's weight (search.registry.register(boost=…)) multiplies its documents' scores."""
+        boosts = registry.type_boosts()
+        if not boosts:
+            return query
+        return FunctionScore(
+            query=query,
+            functions=[{"filter": Term(type=name), "weight": weight} for name, weight in sorted(boosts.items())],
+            score_mode="first",
+            boost_mode="multiply",
+        )
+
+    @classmethod
+    def phrase_rescore(cls, query: str) -> dict | None:
+        """The phrase and proximity boost, added to the first pass's score of its best hits (see
+        RESCORE_WINDOW); none for search syntax, whose words are all required as typed anyway."""
+        if SEARCH_SYNTAX.search(query):
+            return None
+        phrase = MultiMatch(query=query, fields=PHRASE_FIELDS, type="phrase", slop=PHRASE_SLOP, boost=PHRASE_BOOST)
+        return {
+            "window_size": RESCORE_WINDOW,
+            "query": {
+                "rescore_query": cls.type_weighted(phrase).to_dict(),
+                "query_weight": 1,
+                "rescore_query_weight": 1,
+            },
+        }
 
     def search_body(self, query: str, *, grants, filters=None, page: int = 1, page_size: int = 20) -> dict:
         filters = self.clean_filters(filters)
@@ -511,11 +540,15 @@ class ElasticsearchBackend(SearchBackend):
         if filters:
             search = search.post_filter(Bool(filter=[self._filter_query(f, v) for f, v in filters.items()]))
         for field in registry.facet_names():
-            # A facet's counts honour the other facets' filters, not its own.
+            # A facet's counts honour the other facets' filters, not its own. Without any, its terms are
+            # counted on the query's hits directly: a match_all filter around them costs a pass of its own.
             others = [self._filter_query(f, v) for f, v in filters.items() if f != field]
-            search.aggs.bucket(field, "filter", filter=Bool(filter=others) if others else MatchAll()).bucket(
-                "values", "terms", field=facet_column(field), size=FACET_SIZE
-            )
+            if others:
+                search.aggs.bucket(field, "filter", filter=Bool(filter=others)).bucket(
+                    "values", "terms", field=facet_column(field), size=FACET_SIZE
+                )
+            else:
+                search.aggs.bucket(field, "terms", field=facet_column(field), size=FACET_SIZE)
         search = (
             search.highlight_options(
                 pre_tags=["<mark>"],
@@ -529,9 +562,15 @@ class ElasticsearchBackend(SearchBackend):
             .highlight("summary", number_of_fragments=1, fragment_size=SNIPPET_SIZE, no_match_size=SNIPPET_SIZE)
             .highlight("body", number_of_fragments=2, fragment_size=SNIPPET_SIZE // 2)
             .source(excludes=SOURCE_EXCLUDES)
+            # The total stays exact: the facets visit every hit anyway, so a capped count saves nothing
+            # (measured: docs/PERFORMANCE.md), and the page says "N results" truthfully.
             .extra(from_=(page - 1) * page_size, size=page_size, track_total_hits=True)
         )
-        return search.to_dict()
+        body = search.to_dict()
+        rescore = self.phrase_rescore(query)
+        if rescore:
+            body["rescore"] = rescore
+        return body
 
     def autocomplete_body(self, prefix: str, *, grants, limit: int = 8) -> dict:
         """One suggestion per type and title: the matching documents grouped on both (multi_terms),
@@ -614,7 +653,10 @@ class ElasticsearchBackend(SearchBackend):
             return SearchResults(hits=[], total=0, facets={field: [] for field in registry.facet_names()})
         hits = [self._hit(hit) for hit in response["hits"]["hits"]]
         facets = {
-            field: [(str(bucket["key"]), bucket["doc_count"]) for bucket in aggregation["values"]["buckets"]]
+            field: [
+                (str(bucket["key"]), bucket["doc_count"])
+                for bucket in aggregation.get("values", aggregation)["buckets"]  # filtered, or not
+            ]
             for field, aggregation in response["aggregations"].items()
         }
         return SearchResults(

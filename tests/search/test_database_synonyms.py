@@ -68,6 +68,13 @@ def test_the_rules_the_migration_kept_apply_with_accents_case_and_several_words(
     assert found(backend, '"bicyclette"') == ["3"]
 
 
+def test_a_short_plural_the_stemmer_leaves_still_meets_its_rule(backend):
+    # "vélos" stays "velos" (only words of six letters and more are stemmed): it meets "velo, bicyclette".
+    assert found(backend, "Vélos") == ["3"]
+    assert found(backend, "bicyclettes") == ["3"]
+    assert found(backend, "salariés -vélos") == ["7"]
+
+
 def test_an_excluded_word_excludes_its_synonyms_too(backend):
     assert found(backend, "salariés") == ["3", "7"]
     assert found(backend, "salariés -bicyclette") == ["7"]

@@ -84,6 +84,8 @@ def test_text_fields_use_the_french_analyser_and_titles_have_an_autocomplete_sub
         # "Did you mean…" looks in the words as written of the title, summary and tags, not the body.
         assert ("spelling" in copied) == (field != "body"), field
     assert properties["spelling"]["analyzer"] == "ptce_spelling"
+    # The snippets' fields keep their offsets: the highlighter reads them instead of analysing again.
+    assert properties["summary"]["index_options"] == properties["body"]["index_options"] == "offsets"
     autocomplete = properties["title"]["fields"]["autocomplete"]
     assert autocomplete["analyzer"] == "ptce_autocomplete"
     assert autocomplete["search_analyzer"] == "ptce_autocomplete_search"
@@ -122,8 +124,9 @@ def test_facets_are_terms_aggregations_computed_on_the_permission_filtered_query
     assert set(body["aggs"]) == {"type", "axis", "organisation_kind", "tags", "zone", "year"}
     assert body["aggs"]["tags"]["aggs"]["values"]["terms"]["field"] == "tags.raw"
     assert body["aggs"]["axis"]["aggs"]["values"]["terms"]["field"] == "facets.axis"
-    # Each facet honours the other facets' filters but not its own, the hits honour all of them.
-    assert body["aggs"]["type"]["filter"] == {"match_all": {}}
+    # Each facet honours the other facets' filters but not its own, the hits honour all of them; a
+    # facet no other filter concerns counts the query's hits directly (no match_all pass).
+    assert body["aggs"]["type"] == {"terms": {"field": "type", "size": 20}}
     assert body["aggs"]["axis"]["filter"] == {"bool": {"filter": [{"term": {"type": "message"}}]}}
     assert body["post_filter"] == {"bool": {"filter": [{"term": {"type": "message"}}]}}
     # Aggregations run on the query's hits, so the visibility filter of the query bounds their counts.
@@ -208,8 +211,21 @@ def test_plain_words_get_the_tolerant_query_and_search_syntax_the_strict_one(bac
     assert weights["best_practice"] > 1 > weights["message"]
 
     for query in ('"chutes de bois"', "bois -carton", "bois | carton", "chut*"):
-        must = backend.search_body(query, grants=GRANTS)["query"]["bool"]["must"]
-        assert must[0]["simple_query_string"]["default_operator"] == "and", query
+        body = backend.search_body(query, grants=GRANTS)
+        assert body["query"]["bool"]["must"][0]["simple_query_string"]["default_operator"] == "and", query
+        assert "rescore" not in body, query
+
+
+def test_the_phrase_boost_rescores_the_best_hits_with_the_same_window_on_every_page(backend):
+    first, sixth = (backend.search_body("chutes de bois", grants=GRANTS, page=page) for page in (1, 6))
+    # Scored only on the first pass's best hits, not on every hit: the positions are read for those.
+    assert "multi_match" not in str(first["query"])
+    assert first["rescore"] == sixth["rescore"] and first["rescore"]["window_size"] == 100
+    rescore = first["rescore"]["query"]["rescore_query"]["function_score"]
+    phrase = rescore["query"]["multi_match"]
+    assert (phrase["type"], phrase["fields"], phrase["slop"]) == ("phrase", ["title^3", "summary"], 2)
+    # The types' weights multiply the phrase boost as they multiply the rest of the score.
+    assert rescore["functions"] == first["query"]["bool"]["must"][0]["function_score"]["functions"]
 
 
 @pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="needs Elasticsearch")
