@@ -28,6 +28,11 @@ from django.http import Http404
 
 logger = logging.getLogger("portal.accounts")
 
+# The algorithms a signed userinfo answer may use: the provider's published keys are public keys.
+SIGNING_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
 # In the session from the provider's callback: what signing out at the provider needs.
 SESSION_KEY = "ptce_sso_sign_out"
 
@@ -47,22 +52,24 @@ class OpenIDConnectOAuth2Adapter(allauth_views.OpenIDConnectOAuth2Adapter):
         return response.json()
 
     def _signed_user_info(self, credential: str) -> dict:
-        """A userinfo answer signed by the provider (ProConnect's): its signature checked against the keys
-        the provider publishes; its issuer and audience, when it names them, must be the provider and the
-        portal."""
+        """A userinfo answer signed by the provider (ProConnect's): decoded once, its signature checked
+        against the keys the provider publishes with a public-key algorithm only (never an HMAC the token's
+        own header would ask for), its expiry checked; its issuer and audience, when it names them, must be
+        the provider and the portal."""
         try:
-            named = jwt.decode(credential, options={"verify_signature": False})
             algorithm, key = jwtkit.fetch_key(credential, self.openid_config["jwks_uri"], jwtkit.lookup_kid_jwk)
-            return jwt.decode(
-                credential,
-                key=key,
-                algorithms=[algorithm],
-                issuer=self.openid_config["issuer"] if "iss" in named else None,
-                audience=self.get_provider().app.client_id if "aud" in named else None,
-                options={"verify_aud": "aud" in named},
-            )
-        except jwt.PyJWTError as error:
+            if algorithm not in SIGNING_ALGORITHMS:
+                raise OAuth2Error(f"Userinfo signed with {algorithm!r}, not a public-key algorithm")
+            claims = jwt.decode(credential, key=key, algorithms=[algorithm], options={"verify_aud": False})
+        except (jwt.PyJWTError, KeyError) as error:  # KeyError: a header without its key id
             raise OAuth2Error("Invalid signed userinfo") from error
+        if "iss" in claims and claims["iss"] != self.openid_config["issuer"]:
+            raise OAuth2Error("Signed userinfo from another issuer")
+        if "aud" in claims:
+            audience = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+            if self.get_provider().app.client_id not in audience:
+                raise OAuth2Error("Signed userinfo for another audience")
+        return claims
 
     def complete_login(self, request, app, token, **kwargs):
         login = super().complete_login(request, app, token, **kwargs)
