@@ -12,6 +12,7 @@ Set as the provider class in settings (`oidc_providers`); the portal's sign-in a
 (portal.members.views.sso_login, sso_callback) go through `login` and `callback` here.
 """
 
+import hashlib
 import logging
 from urllib.parse import urlencode
 
@@ -24,6 +25,7 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect import provider as allauth_provider
 from allauth.socialaccount.providers.openid_connect import views as allauth_views
+from django.core.cache import cache
 from django.http import Http404
 
 logger = logging.getLogger("portal.accounts")
@@ -32,6 +34,9 @@ logger = logging.getLogger("portal.accounts")
 SIGNING_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 )
+
+# How long signing out trusts the provider's discovery document it read (its end_session_endpoint).
+DISCOVERY_CACHE_SECONDS = 3600
 
 # In the session from the provider's callback: what signing out at the provider needs.
 SESSION_KEY = "ptce_sso_sign_out"
@@ -117,6 +122,19 @@ def callback(request, provider_id):
     return _view(OAuth2CallbackView, request, provider_id)
 
 
+def _end_session_endpoint(adapter) -> str:
+    """The provider's end_session_endpoint ("" if it has none), from its discovery document read at most
+    once per DISCOVERY_CACHE_SECONDS (Django's cache, keyed by the document's address): signing out does
+    not wait for the provider each time. Raises what requests raises when the provider does not answer
+    and nothing is cached."""
+    key = "ptce:oidc:end-session:" + hashlib.sha256(adapter.get_provider().server_url.encode()).hexdigest()
+    endpoint = cache.get(key)
+    if endpoint is None:
+        endpoint = adapter.openid_config.get("end_session_endpoint") or ""
+        cache.set(key, endpoint, DISCOVERY_CACHE_SECONDS)
+    return endpoint
+
+
 def sign_out_url(request, after: str) -> str | None:
     """Where signing out sends the person: the provider's end_session_endpoint, back to `after` (an address
     of the portal), when the account signed in through a provider that has one; else None (signed out of
@@ -128,7 +146,7 @@ def sign_out_url(request, after: str) -> str | None:
         return None
     try:
         adapter = OpenIDConnectOAuth2Adapter(request, kept["provider_id"])
-        endpoint = adapter.openid_config.get("end_session_endpoint")
+        endpoint = _end_session_endpoint(adapter)
         client_id = adapter.get_provider().app.client_id
     except SocialApp.DoesNotExist:
         return None

@@ -17,6 +17,8 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from portal.settings.base import oidc_apps, oidc_providers
@@ -441,6 +443,26 @@ def test_a_provider_down_at_sign_out_still_signs_out_of_the_portal(client, provi
     out = client.post(reverse("members:logout"))
     assert out.status_code == 302 and out["Location"] == "/"
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_reads_the_provider_discovery_once_for_a_while(provider):
+    """The first sign-out reads where the provider ends sessions and keeps it: a provider that went down
+    since is not asked again (the person leaves the portal signed out and is sent to end the provider's
+    session). Once the time-out passed it is read again: down, the portal alone signs the person out."""
+    first, second, third = Client(), Client(), Client()
+    for browser in (first, second, third):
+        assert sign_in_through_provider(browser, "claire")["Location"] == reverse("members:profile")
+    assert first.post(reverse("members:logout"))["Location"].startswith(f"{provider.issuer}/session/end?")
+    provider.stop()
+
+    out = second.post(reverse("members:logout"))
+    assert out["Location"].startswith(f"{provider.issuer}/session/end?") and "id_token_hint=" in out["Location"]
+    assert "_auth_user_id" not in second.session
+
+    cache.clear()  # the time-out passed
+    out = third.post(reverse("members:logout"))
+    assert out.status_code == 302 and out["Location"] == "/"
+    assert "_auth_user_id" not in third.session
 
 
 def test_after_the_second_factor_signing_out_still_signs_out_at_the_provider(client, provider):
