@@ -142,6 +142,9 @@ def test_my_calendar_holds_the_meetings_of_my_groups_only(client, db):
     Meeting.objects.create(workgroup=left, title="Réunion quittée", starts_at=soon)
     Meeting.objects.create(workgroup=WorkgroupFactory(), title="Réunion d'un autre groupe", starts_at=soon)
     address = make_address(client, me)
+    client.force_login(me.user)
+    assert "les réunions de vos groupes de travail" in client.get(reverse("members:calendar_address")).content.decode()
+    client.logout()
 
     workgroup_services.workgroup_leave(workgroup=left, by=me.user)
     entries = vevents(client.get(address))
