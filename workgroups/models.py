@@ -289,6 +289,10 @@ class Meeting(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # What a subscribed calendar needs to replace its copy when the meeting is moved or renamed: the
+    # number of such changes (the iCalendar SEQUENCE) and when the last one happened (its DTSTAMP).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    rescheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-starts_at"]

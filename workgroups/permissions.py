@@ -227,6 +227,13 @@ def can_organise(user, workgroup: Workgroup) -> bool:
     return membership.role in (WorkgroupRole.FACILITATOR, WorkgroupRole.COORDINATOR) or can_manage(user, workgroup)
 
 
+def in_calendar_of(person) -> Q:
+    """The meetings a person's own calendar holds (a filter on meetings): those of the workgroups she
+    is an active member of. A pending request is not membership; leaving or being removed takes the
+    group's meetings out of the calendar at its next refresh."""
+    return Q(workgroup__memberships__person=person, workgroup__memberships__status=WorkgroupMembershipStatus.ACTIVE)
+
+
 def can_share_file(user, workgroup: Workgroup) -> bool:
     """Every member shares files in a workgroup that is not archived."""
     return not workgroup.is_archived and is_member(user, workgroup)

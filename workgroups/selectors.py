@@ -1,10 +1,13 @@
 """Reads about axes, workgroups and their discussions, with membership rules built in."""
 
+import datetime
+
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.members.models import Person
 
+from . import permissions
 from .models import (
     Axis,
     Decision,
@@ -201,6 +204,27 @@ def meetings_of(workgroup: Workgroup) -> dict:
         "upcoming": list(queryset.filter(starts_at__gte=now).order_by("starts_at")),
         "past": list(queryset.filter(starts_at__lt=now).order_by("-starts_at")),
     }
+
+
+CALENDAR_PAST_DAYS = 365
+
+
+def calendar_meetings(person: Person) -> QuerySet[Meeting]:
+    """The meetings of the person's own calendar (permissions.in_calendar_of), soonest first, from a
+    year back: the person was resolved from the calendar's secret address, which is its only key."""
+    since = timezone.now() - datetime.timedelta(days=CALENDAR_PAST_DAYS)
+    return (
+        Meeting.objects.filter(permissions.in_calendar_of(person), starts_at__gte=since)
+        .select_related("workgroup")
+        .order_by("starts_at", "pk")
+    )
+
+
+def upcoming_calendar_meetings(person: Person) -> QuerySet[Meeting]:
+    """The coming meetings of the person's workgroups (the same rule as her calendar's)."""
+    return Meeting.objects.filter(permissions.in_calendar_of(person), starts_at__gte=timezone.now()).select_related(
+        "workgroup"
+    )
 
 
 def meeting_of(workgroup: Workgroup, meeting_id: int) -> Meeting | None:

@@ -612,6 +612,7 @@ def meeting_create(*, workgroup: Workgroup, by, title: str, starts_at, place: st
 
 
 MEETING_FIELDS = ("title", "starts_at", "place", "agenda")
+MEETING_CALENDAR_FIELDS = ("title", "starts_at", "place")  # what a calendar shows of a meeting
 
 
 def meeting_update(*, meeting: Meeting, by, **changes) -> Meeting:
@@ -619,10 +620,17 @@ def meeting_update(*, meeting: Meeting, by, **changes) -> Meeting:
     unknown = set(changes) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    before = {field: getattr(meeting, field) for field in MEETING_CALENDAR_FIELDS}
     for field, value in changes.items():
         setattr(meeting, field, value.strip() if isinstance(value, str) else value)
     meeting.full_clean()
-    meeting.save(update_fields=list(changes))
+    update_fields = list(changes)
+    if any(getattr(meeting, field) != value for field, value in before.items()):
+        # Moved, renamed or somewhere else: the members' subscribed calendars replace their copy.
+        meeting.sequence += 1
+        meeting.rescheduled_at = timezone.now()
+        update_fields += ["sequence", "rescheduled_at"]
+    meeting.save(update_fields=update_fields)
     return meeting
 
 

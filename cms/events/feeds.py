@@ -2,23 +2,32 @@
 and a person's own calendar at its secret address.
 
 Only live, public pages go out in the shared feeds: a feed is read by anyone, like the site itself.
-The personal calendar holds the events its owner registered to (confirmed places only).
+The personal calendar holds the events its owner registered to (confirmed places only) and the
+meetings of the workgroups she is an active member of: each meeting keeps its UID, and its SEQUENCE
+grows when it is moved or renamed, so a subscribed calendar replaces its copy; a deleted meeting
+leaves the feed, and the calendar with it at its next refresh.
 """
+
+import datetime
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from cms import selectors as cms_selectors
 from portal.members import selectors as member_selectors
+from workgroups import selectors as workgroup_selectors
 from workgroups.models import Axis
 
 from . import selectors
 from .models import RegistrationStatus
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A meeting has a start only: a calendar shows it this long.
+MEETING_LENGTH = datetime.timedelta(hours=2)
 
 
 def _calendar_event(event, request) -> Event:
@@ -36,13 +45,35 @@ def _calendar_event(event, request) -> Event:
     return entry
 
 
-def _calendar(events, request, name: str) -> HttpResponse:
+def _calendar_meeting(meeting, request) -> Event:
+    """A workgroup's meeting. Its agenda stays on the room's page (members only): the entry carries
+    the date, the place and the link, as an address that could leak shows no more than that."""
+    address = reverse("workgroups:meeting", kwargs={"slug": meeting.workgroup.slug, "meeting_id": meeting.pk})
+    url = request.build_absolute_uri(address)
+    entry = Event()
+    entry.add("uid", f"meeting-{meeting.pk}@{request.get_host()}")
+    entry.add("sequence", meeting.sequence)
+    entry.add("dtstamp", meeting.rescheduled_at or meeting.created_at)
+    entry.add("last-modified", meeting.rescheduled_at or meeting.created_at)
+    entry.add("dtstart", meeting.starts_at)
+    entry.add("dtend", meeting.starts_at + MEETING_LENGTH)
+    entry.add("summary", meeting.title)
+    entry.add("description", f"{meeting.workgroup.name}\n{url}")
+    if meeting.place:
+        entry.add("location", meeting.place)
+    entry.add("url", url)
+    return entry
+
+
+def _calendar(events, request, name: str, meetings=()) -> HttpResponse:
     calendar = Calendar()
     calendar.add("prodid", "-//PTCE Portal//Agenda//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_calendar_event(event, request))
+    for meeting in meetings:
+        calendar.add_component(_calendar_meeting(meeting, request))
     return HttpResponse(calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE)
 
 
@@ -75,14 +106,15 @@ def club_calendar(request, slug: str) -> HttpResponse:
 
 
 def personal_calendar(request, token: str) -> HttpResponse:
-    """A person's own calendar: the events they hold a confirmed place at. The address is the only key
-    (calendar applications send no cookie): unknown or renewed, it answers 404."""
+    """A person's own calendar: the events they hold a confirmed place at and their workgroups'
+    meetings. The address is the only key (calendar applications send no cookie): unknown or renewed,
+    it answers 404."""
     person = member_selectors.person_by_calendar_token(token)
     if person is None:
         raise Http404
     registrations = selectors.registrations_of(person).filter(status=RegistrationStatus.CONFIRMED)
     events = [registration.event for registration in registrations.order_by("event__start")]
-    # Meetings of the person's workgroups join here once the workgroups hold meetings (#20).
-    response = _calendar(events, request, _("My calendar on the portal"))
+    meetings = workgroup_selectors.calendar_meetings(person)
+    response = _calendar(events, request, _("My calendar on the portal"), meetings=meetings)
     response["Cache-Control"] = "private, no-store"
     return response

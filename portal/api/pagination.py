@@ -5,6 +5,7 @@ next page starts strictly after the last item seen (keyset), and a row added or 
 neither repeats nor skips another. The cursor is signed, so a forged or damaged one answers 400."""
 
 import base64
+import datetime
 import json
 
 from django.core import signing
@@ -22,8 +23,18 @@ def _field(model, name: str):
     return model._meta.pk if name == "pk" else model._meta.get_field(name)
 
 
+class _CursorEncoder(DjangoJSONEncoder):
+    """Date-times to the microsecond (DjangoJSONEncoder keeps milliseconds only: a cursor on a time with
+    microseconds would start the next page before its last item, and show it again)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def encode_cursor(values: list, order: tuple[str, ...]) -> str:
-    payload = json.dumps({"o": list(order), "v": values}, cls=DjangoJSONEncoder, separators=(",", ":"))
+    payload = json.dumps({"o": list(order), "v": values}, cls=_CursorEncoder, separators=(",", ":"))
     signed = signing.Signer(salt=SALT).sign(base64.urlsafe_b64encode(payload.encode()).decode().rstrip("="))
     return signed
 

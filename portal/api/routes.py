@@ -98,7 +98,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "Public reads (events, news, public best practices, the directory, axes, clubs, zones) and, with a "
-        "personal token created from your profile, your workgroups, their messages, your registrations "
+        "personal token created from your profile, your workgroups, their messages and meetings, your registrations "
         "and your organisation's sheets. Lists page by cursor: give `next_cursor` back as `cursor`. "
         'Errors: `{"error": {"code", "message", "fields"?}}`.'
     ),
@@ -327,6 +327,27 @@ def my_registrations(request, params: Query[ListParams]):
             "registered_at": registration.created_at,
         }
         for registration in items
+    ]
+    return {"results": results, "next_cursor": cursor}
+
+
+@mine.get("/me/meetings", response={200: schemas.MeetingPage, **AUTH_ERRORS}, summary="My workgroups' meetings")
+def my_meetings(request, params: Query[ListParams]):
+    """The coming meetings of the workgroups I am an active member of, soonest first."""
+    queryset = workgroup_selectors.upcoming_calendar_meetings(request.auth.person)
+    items, cursor = _page(queryset, ("starts_at", "pk"), params.cursor, params.limit)
+    results = [
+        {
+            "title": meeting.title,
+            "workgroup": meeting.workgroup.slug,
+            "workgroup_name": meeting.workgroup.name,
+            "starts_at": meeting.starts_at,
+            "place": meeting.place,
+            "url": request.build_absolute_uri(
+                reverse("workgroups:meeting", kwargs={"slug": meeting.workgroup.slug, "meeting_id": meeting.pk})
+            ),
+        }
+        for meeting in items
     ]
     return {"results": results, "next_cursor": cursor}
 

@@ -288,5 +288,25 @@ class Sheet(Schema):
     updated_at: datetime.datetime
 
 
+class Meeting(Schema):
+    model_config = _examples(
+        {
+            "title": "Réunion de rentrée",
+            "workgroup": "commission-rse",
+            "workgroup_name": "Commission RSE",
+            "starts_at": "2026-12-14T14:00:00+01:00",
+            "place": "Salle du club",
+            "url": "https://ptce.example.org/groupes/commission-rse/reunions/12/",
+        }
+    )
+    title: str
+    workgroup: str
+    workgroup_name: str
+    starts_at: datetime.datetime
+    place: str
+    url: str
+
+
 RegistrationPage = _page(Registration)
+MeetingPage = _page(Meeting)
 SheetPage = _page(Sheet)

@@ -12,6 +12,7 @@ Set as the provider class in settings (`oidc_providers`); the portal's sign-in a
 (portal.members.views.sso_login, sso_callback) go through `login` and `callback` here.
 """
 
+import hashlib
 import logging
 from urllib.parse import urlencode
 
@@ -24,9 +25,18 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect import provider as allauth_provider
 from allauth.socialaccount.providers.openid_connect import views as allauth_views
+from django.core.cache import cache
 from django.http import Http404
 
 logger = logging.getLogger("portal.accounts")
+
+# The algorithms a signed userinfo answer may use: the provider's published keys are public keys.
+SIGNING_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
+# How long signing out trusts the provider's discovery document it read (its end_session_endpoint).
+DISCOVERY_CACHE_SECONDS = 3600
 
 # In the session from the provider's callback: what signing out at the provider needs.
 SESSION_KEY = "ptce_sso_sign_out"
@@ -47,22 +57,24 @@ class OpenIDConnectOAuth2Adapter(allauth_views.OpenIDConnectOAuth2Adapter):
         return response.json()
 
     def _signed_user_info(self, credential: str) -> dict:
-        """A userinfo answer signed by the provider (ProConnect's): its signature checked against the keys
-        the provider publishes; its issuer and audience, when it names them, must be the provider and the
-        portal."""
+        """A userinfo answer signed by the provider (ProConnect's): decoded once, its signature checked
+        against the keys the provider publishes with a public-key algorithm only (never an HMAC the token's
+        own header would ask for), its expiry checked; its issuer and audience, when it names them, must be
+        the provider and the portal."""
         try:
-            named = jwt.decode(credential, options={"verify_signature": False})
             algorithm, key = jwtkit.fetch_key(credential, self.openid_config["jwks_uri"], jwtkit.lookup_kid_jwk)
-            return jwt.decode(
-                credential,
-                key=key,
-                algorithms=[algorithm],
-                issuer=self.openid_config["issuer"] if "iss" in named else None,
-                audience=self.get_provider().app.client_id if "aud" in named else None,
-                options={"verify_aud": "aud" in named},
-            )
-        except jwt.PyJWTError as error:
+            if algorithm not in SIGNING_ALGORITHMS:
+                raise OAuth2Error(f"Userinfo signed with {algorithm!r}, not a public-key algorithm")
+            claims = jwt.decode(credential, key=key, algorithms=[algorithm], options={"verify_aud": False})
+        except (jwt.PyJWTError, KeyError) as error:  # KeyError: a header without its key id
             raise OAuth2Error("Invalid signed userinfo") from error
+        if "iss" in claims and claims["iss"] != self.openid_config["issuer"]:
+            raise OAuth2Error("Signed userinfo from another issuer")
+        if "aud" in claims:
+            audience = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+            if self.get_provider().app.client_id not in audience:
+                raise OAuth2Error("Signed userinfo for another audience")
+        return claims
 
     def complete_login(self, request, app, token, **kwargs):
         login = super().complete_login(request, app, token, **kwargs)
@@ -110,6 +122,19 @@ def callback(request, provider_id):
     return _view(OAuth2CallbackView, request, provider_id)
 
 
+def _end_session_endpoint(adapter) -> str:
+    """The provider's end_session_endpoint ("" if it has none), from its discovery document read at most
+    once per DISCOVERY_CACHE_SECONDS (Django's cache, keyed by the document's address): signing out does
+    not wait for the provider each time. Raises what requests raises when the provider does not answer
+    and nothing is cached."""
+    key = "ptce:oidc:end-session:" + hashlib.sha256(adapter.get_provider().server_url.encode()).hexdigest()
+    endpoint = cache.get(key)
+    if endpoint is None:
+        endpoint = adapter.openid_config.get("end_session_endpoint") or ""
+        cache.set(key, endpoint, DISCOVERY_CACHE_SECONDS)
+    return endpoint
+
+
 def sign_out_url(request, after: str) -> str | None:
     """Where signing out sends the person: the provider's end_session_endpoint, back to `after` (an address
     of the portal), when the account signed in through a provider that has one; else None (signed out of
@@ -121,7 +146,7 @@ def sign_out_url(request, after: str) -> str | None:
         return None
     try:
         adapter = OpenIDConnectOAuth2Adapter(request, kept["provider_id"])
-        endpoint = adapter.openid_config.get("end_session_endpoint")
+        endpoint = _end_session_endpoint(adapter)
         client_id = adapter.get_provider().app.client_id
     except SocialApp.DoesNotExist:
         return None

@@ -1,9 +1,12 @@
 """Personal tokens: created from the profile (shown once, stored hashed), revoked at once, scoped to
 what their owner may read; rate-limited per token; erased with the account."""
 
+import datetime
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.events import services as event_services
 from knowledge.exchange import services as exchange_services
@@ -11,6 +14,7 @@ from portal.api.models import ApiToken
 from portal.privacy import services as privacy_services
 from tests.cms.pages import add_event
 from tests.factories import MessageFactory, WorkgroupFactory, WorkgroupMembershipFactory
+from workgroups.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +69,13 @@ def test_a_deactivated_account_loses_its_tokens_at_once(client, member, token_of
 
 
 def test_without_a_token_the_personal_endpoints_answer_401(client):
-    for path in ("/api/v1/me", "/api/v1/me/workgroups", "/api/v1/me/registrations", "/api/v1/me/sheets"):
+    for path in (
+        "/api/v1/me",
+        "/api/v1/me/workgroups",
+        "/api/v1/me/registrations",
+        "/api/v1/me/meetings",
+        "/api/v1/me/sheets",
+    ):
         answer = client.get(path)
         assert answer.status_code == 401, path
         assert "jeton" in answer.json()["error"]["message"]
@@ -110,6 +120,22 @@ def test_a_member_reads_their_registrations(client, member, bearer, agenda):
     results = client.get("/api/v1/me/registrations", headers=bearer).json()["results"]
 
     assert [(item["event"], item["status"]) for item in results] == [("Atelier vélo", "confirmed")]
+
+
+def test_a_member_reads_the_coming_meetings_of_their_workgroups_only(client, member, bearer):
+    mine, other = WorkgroupFactory(name="Commission RSE"), WorkgroupFactory()
+    WorkgroupMembershipFactory(workgroup=mine, person=member.person)
+    now = timezone.now()
+    for days, title in ((9, "Atelier"), (2, "Réunion de rentrée"), (-3, "Déjà passée")):
+        Meeting.objects.create(workgroup=mine, title=title, starts_at=now + datetime.timedelta(days=days))
+    Meeting.objects.create(workgroup=other, title="Pas mon groupe", starts_at=now + datetime.timedelta(days=1))
+
+    first = client.get("/api/v1/me/meetings", {"limit": 1}, headers=bearer).json()
+    assert [(item["title"], item["workgroup_name"]) for item in first["results"]] == [
+        ("Réunion de rentrée", "Commission RSE")
+    ]
+    rest = client.get("/api/v1/me/meetings", {"cursor": first["next_cursor"]}, headers=bearer).json()
+    assert [item["title"] for item in rest["results"]] == ["Atelier"] and rest["next_cursor"] is None
 
 
 def test_a_member_reads_only_their_organisations_sheets(client, member, organisation, other_member, bearer):

@@ -1,7 +1,10 @@
 """Single sign-on in Chromium, on a phone and a desktop: the sign-in page's button leads to the loopback
 OpenID provider's own sign-in form (tests/oidc/provider.mjs), and back to the portal signed in; an
-address the provider did not verify opens nothing and says so in French. The portal's pages are
+address the provider did not verify opens nothing and says so in French; signing out ends the
+provider's session too (a new sign-in asks for the password again). The portal's pages are
 checked by axe (the provider's form is the provider's, not the portal's)."""
+
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -82,3 +85,17 @@ def test_a_person_signs_in_through_their_organisations_identity_provider(page, s
     assert_accessible(page, f"{device}: profile after single sign-on")
     screenshot(page, f"sso-{device}-3-profile")
     assert get_user_model().objects.filter(email="claire.martin@example.org").count() == 1
+
+    # Signing out ends the provider's session too: its confirmation, then back on the portal signed out,
+    # and the next sign-in through the provider asks for the password again.
+    menu_toggle = page.get_by_role("button", name="Menu")
+    if menu_toggle.is_visible():
+        menu_toggle.click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("button", name="Yes, sign me out").click()  # the provider's page
+    expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté")
+    assert urlsplit(page.url).path == "/", page.url  # the portal's home page, not the provider's
+    assert_accessible(page, f"{device}: back from signing out at the provider")
+    open_sign_in(page)
+    page.get_by_role("button", name="Se connecter avec ProConnect").click()
+    expect(page.locator("input[name=password]")).to_be_visible()

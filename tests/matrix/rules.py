@@ -431,6 +431,7 @@ api.token.create                           NN    YY    YY    YY    YY    YY
 api.token.revoke                           NN    YN    YN    YN    YN    YN
 api.workgroup.messages                     NN    YN    YN    YN    YN    YN
 api.me.registrations                       NN    YN    YN    YN    YN    YN
+api.me.meetings                            NN    YN    YN    YN    YN    YN
 api.me.sheets                              NN    YN    YN    YN    YN    YN
 api.public.events                          YY    YY    YY    YY    YY    YY
 

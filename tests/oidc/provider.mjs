@@ -1,7 +1,8 @@
 // A real OpenID Connect provider on loopback for the single sign-on tests (npm's oidc-provider, installed
 // into requirements/js/node_modules by ./run test). Started by tests/oidc/server.py:
 //     node tests/oidc/provider.mjs   with OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS,
-//     OIDC_POST_LOGOUT_REDIRECT_URIS, and OIDC_STYLE=proconnect to answer as ProConnect does (below)
+//     OIDC_POST_LOGOUT_REDIRECT_URIS, OIDC_STYLE=proconnect to answer as ProConnect does (below), and
+//     OIDC_JWKS (optional) its signing keys
 // It serves discovery, the authorization, token, userinfo and JWKS endpoints, and its own sign-in form
 // (oidc-provider's development interactions: a login and a password, any password). Consent is given
 // at once for the one client (the portal), as a cluster's own provider does for its own services.
@@ -66,6 +67,8 @@ const provider = new Provider(issuer, {
     rpInitiatedLogout: { enabled: true },
   },
   cookies: { keys: ['tests-only-cookie-key'] },
+  // OIDC_JWKS: the signing keys (a private JWK set) given by a test that must sign as the provider does.
+  ...(process.env.OIDC_JWKS ? { jwks: JSON.parse(process.env.OIDC_JWKS) } : {}),
   async findAccount(_ctx, id) {
     const account = ACCOUNTS[id];
     if (!account) {

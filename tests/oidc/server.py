@@ -1,6 +1,7 @@
 """The loopback OpenID provider of the single sign-on tests: tests/oidc/provider.mjs (npm's oidc-provider)
 run by Node on a free port of 127.0.0.1, with one client, the portal."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -42,8 +43,16 @@ class OidcProvider:
     """`OidcProvider(port, redirect_uris).start()`; `.issuer`, `.stop()`, `.settings()` (the portal's
     PTCE_OIDC_* variables pointing at it)."""
 
-    def __init__(self, port: int, redirect_uris: list[str], post_logout_redirect_uris: list[str] = (), style: str = ""):
+    def __init__(
+        self,
+        port: int,
+        redirect_uris: list[str],
+        post_logout_redirect_uris: list[str] = (),
+        style: str = "",
+        jwks: dict | None = None,
+    ):
         self.port = port
+        self.jwks = jwks  # the signing keys (a private JWK set), when a test signs as the provider
         self.issuer = f"http://127.0.0.1:{port}"
         self.redirect_uris = redirect_uris
         self.post_logout_redirect_uris = list(post_logout_redirect_uris)
@@ -71,6 +80,7 @@ class OidcProvider:
             "OIDC_REDIRECT_URIS": " ".join(self.redirect_uris),
             "OIDC_POST_LOGOUT_REDIRECT_URIS": " ".join(self.post_logout_redirect_uris),
             "OIDC_STYLE": self.style,
+            **({"OIDC_JWKS": json.dumps(self.jwks)} if self.jwks else {}),
         }
         self.process = subprocess.Popen(
             ["node", str(HERE / "provider.mjs")],

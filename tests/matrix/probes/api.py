@@ -1,7 +1,10 @@
 """Probes of the API's rules (#21): a token reads what its owner may, nothing else."""
 
+import datetime
+
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.events import services as event_services
 from cms.events.models import EventIndexPage
@@ -11,6 +14,7 @@ from portal.api import services as api_services
 from portal.api.models import ApiToken
 from tests.cms.pages import add_event, add_page
 from tests.factories import MessageFactory, PersonFactory, WorkgroupFactory, WorkgroupMembershipFactory
+from workgroups.models import Meeting
 
 from ..kit import allowed, client_for, probe
 
@@ -62,6 +66,17 @@ def my_registrations(world, user, inside):
     event_services.registration_create(event=event, name="Camille", email=person.user.email, person=person)
     response = _api(user).get("/api/v1/me/registrations")
     return response.status_code == 200 and event.title in [item["event"] for item in response.json()["results"]]
+
+
+@probe("api.me.meetings")
+def my_meetings(world, user, inside):
+    workgroup = WorkgroupFactory(axis=world.inside("axis", inside))
+    title = f"Réunion {'dedans' if inside else 'dehors'}"
+    Meeting.objects.create(workgroup=workgroup, title=title, starts_at=timezone.now() + datetime.timedelta(days=3))
+    if inside and user is not None:
+        WorkgroupMembershipFactory(workgroup=workgroup, person=user.person)
+    response = _api(user).get("/api/v1/me/meetings")
+    return response.status_code == 200 and title in [item["title"] for item in response.json()["results"]]
 
 
 @probe("api.me.sheets")

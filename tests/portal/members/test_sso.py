@@ -2,15 +2,23 @@
 the portal's pages in Django's test client, the provider's sign-in form over HTTP, the code exchanged by
 the portal with the provider for real."""
 
+import base64
+import json
 import re
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urljoin, urlsplit
 
+import jwt
 import pytest
 import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from portal.settings.base import oidc_apps, oidc_providers
@@ -261,6 +269,126 @@ def test_trusting_the_provider_never_overrides_an_address_it_says_unverified(cli
     assert not SocialAccount.objects.filter(user=victim).exists()
 
 
+# --- A signed userinfo answer that is not the provider's word --------------------------------------------
+# A man in the middle of the userinfo call (tests: a loopback server the portal is pointed at) answers a JWT
+# of its making. The provider signs with a key the test gave it, so a forger can sign "as the provider" with
+# a wrong issuer, audience or expiry, to check each claim is checked and not only the signature.
+
+
+def _rsa_jwk(kid: str):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key, {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key)), "kid": kid, "alg": "RS256", "use": "sig"}
+
+
+KID = "cle-du-fournisseur"
+PROVIDER_KEY, PROVIDER_JWK = _rsa_jwk(KID)
+OTHER_KEY, _other = _rsa_jwk(KID)  # the same key id, not the provider's key
+VICTIM = ACCOUNTS["claire"][0]
+
+
+def _signed(claims: dict, key=PROVIDER_KEY) -> str:
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": KID})
+
+
+def _payload_changed(credential: str, claims: dict) -> str:
+    header, _payload, signature = credential.split(".")
+    forged = base64.urlsafe_b64encode(json.dumps({**claims, "email": VICTIM}).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+FORGERIES = {
+    "payload changed, signature kept": _payload_changed,
+    "signed by another key": lambda credential, claims: _signed({**claims, "email": VICTIM}, OTHER_KEY),
+    "another issuer": lambda credential, claims: _signed({**claims, "email": VICTIM, "iss": "https://faux.example"}),
+    "another audience": lambda credential, claims: _signed({**claims, "email": VICTIM, "aud": "un-autre-portail"}),
+    # The classic confusion: an HMAC "signature" whose algorithm the token's own header names.
+    "algorithm switched to HS256": lambda credential, claims: jwt.encode(
+        {**claims, "email": VICTIM}, "cle-publique-du-fournisseur-prise-pour-un-secret", "HS256", headers={"kid": KID}
+    ),
+    "expired": lambda credential, claims: _signed(
+        {**claims, "email": VICTIM, "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600}
+    ),
+}
+
+
+class _UserinfoForger(ThreadingHTTPServer):
+    """Answers the portal's userinfo call with `forge(real credential, its claims)`, after asking the
+    provider's real userinfo endpoint with the portal's access token."""
+
+    def __init__(self, real_endpoint: str, forge):
+        self.real_endpoint, self.forge = real_endpoint, forge
+        super().__init__(("127.0.0.1", _free_port()), _ForgerHandler)
+        self.url = f"http://127.0.0.1:{self.server_port}/userinfo"
+
+
+class _ForgerHandler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        real = browser_at_provider().get(
+            self.server.real_endpoint, headers={"Authorization": self.headers["Authorization"]}, timeout=5
+        )
+        credential = real.text.strip()
+        body = self.server.forge(credential, jwt.decode(credential, options={"verify_signature": False})).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/jwt")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def forged_userinfo(settings):
+    """`forged_userinfo(forge)`: the ProConnect-style provider, with the portal's userinfo calls answered
+    by a forger (the rest of the sign-in goes to the provider for real)."""
+    started = OidcProvider(
+        _free_port(),
+        [f"http://testserver{callback_path()}"],
+        ["http://testserver/"],
+        style="proconnect",
+        jwks={"keys": [{**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(PROVIDER_KEY)), "kid": KID, "use": "sig"}]},
+    ).start()
+    servers = []
+
+    def point_at_forger(forge):
+        real = browser_at_provider().get(f"{started.issuer}/.well-known/openid-configuration", timeout=5).json()
+        forger = _UserinfoForger(real["userinfo_endpoint"], forge)
+        threading.Thread(target=forger.serve_forever, daemon=True).start()
+        servers.append(forger)
+        providers = oidc_providers({**started.environment(), "PTCE_OIDC_EMAIL_VERIFIED": "1"})
+        providers["openid_connect"]["APPS"][0]["settings"]["openid_configuration_overrides"] = {
+            "userinfo_endpoint": forger.url
+        }
+        settings.SOCIALACCOUNT_PROVIDERS = providers
+
+    yield point_at_forger
+    for forger in servers:
+        forger.shutdown()
+        forger.server_close()
+    started.stop()
+
+
+def test_a_userinfo_answer_signed_again_by_the_provider_key_signs_in(client, forged_userinfo):
+    """The forger's harness itself: the provider's own claims signed with the provider's key are accepted."""
+    forged_userinfo(lambda credential, claims: _signed(claims))
+    assert sign_in_through_provider(client, "agent")["Location"] == reverse("members:profile")
+    assert User.objects.get(pk=client.session["_auth_user_id"]).email == ACCOUNTS["agent"][0]
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+def test_a_forged_signed_userinfo_answer_signs_nobody_in_and_creates_nothing(client, forged_userinfo, forgery):
+    victim = PersonFactory(user__email=VICTIM, user__username=VICTIM).user
+    forged_userinfo(FORGERIES[forgery])
+    response = sign_in_through_provider(client, "agent")
+    assert response.status_code == 302 and response["Location"] == reverse("members:login")
+    page = client.get(response["Location"]).content.decode()
+    assert "La connexion avec ProConnect n’a pas abouti" in page and "Aucune modification" in page
+    assert "_auth_user_id" not in client.session
+    assert list(User.objects.all()) == [victim]
+    assert not SocialAccount.objects.exists() and not EmailAddress.objects.exists()
+
+
 # --- Signing out at the provider (RP-initiated logout) ---------------------------------------------------
 
 
@@ -315,6 +443,26 @@ def test_a_provider_down_at_sign_out_still_signs_out_of_the_portal(client, provi
     out = client.post(reverse("members:logout"))
     assert out.status_code == 302 and out["Location"] == "/"
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_reads_the_provider_discovery_once_for_a_while(provider):
+    """The first sign-out reads where the provider ends sessions and keeps it: a provider that went down
+    since is not asked again (the person leaves the portal signed out and is sent to end the provider's
+    session). Once the time-out passed it is read again: down, the portal alone signs the person out."""
+    first, second, third = Client(), Client(), Client()
+    for browser in (first, second, third):
+        assert sign_in_through_provider(browser, "claire")["Location"] == reverse("members:profile")
+    assert first.post(reverse("members:logout"))["Location"].startswith(f"{provider.issuer}/session/end?")
+    provider.stop()
+
+    out = second.post(reverse("members:logout"))
+    assert out["Location"].startswith(f"{provider.issuer}/session/end?") and "id_token_hint=" in out["Location"]
+    assert "_auth_user_id" not in second.session
+
+    cache.clear()  # the time-out passed
+    out = third.post(reverse("members:logout"))
+    assert out.status_code == 302 and out["Location"] == "/"
+    assert "_auth_user_id" not in third.session
 
 
 def test_after_the_second_factor_signing_out_still_signs_out_at_the_provider(client, provider):
