@@ -127,7 +127,7 @@ def test_the_participation_journey(browser, browser_context_args, live_portal, c
     animator.locator("body").click(position={"x": 5, "y": 5})  # closes the date picker
     check(animator, "animator-series-editor", admin=True)
     animator.locator("button.action-save").first.click()
-    expect(animator).to_have_url(re.compile(r"/admin/pages/\d+/edit/"))
+    expect(animator).to_have_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=30_000)  # a page created
     series = EventSeriesPage.objects.get(title="Petit-déjeuner des Platanes")
     assert not series.live
 
@@ -207,7 +207,7 @@ def test_the_participation_journey(browser, browser_context_args, live_portal, c
     coordinator.locator("body").click(position={"x": 5, "y": 5})
     check(coordinator, "coordinator-workshop-editor", admin=True)
     coordinator.locator("button.action-save").first.click()
-    expect(coordinator).to_have_url(re.compile(r"/admin/pages/\d+/edit/"))
+    expect(coordinator).to_have_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=30_000)
     workshop = EventPage.objects.get(title="Atelier artisanat")
     administrator.goto(reverse("wagtailadmin_pages:edit", args=[workshop.pk]))
     click_hidden(administrator, 'button[name="action-publish"]')
