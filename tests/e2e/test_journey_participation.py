@@ -120,6 +120,7 @@ def test_the_participation_journey(browser, browser_context_args, live_portal, c
     animator.locator("#id_until").fill(thursdays[-1].isoformat())
     animator.locator("#id_start_time").fill("08:00")
     animator.locator("#id_end_time").fill("10:00")
+    animator.wait_for_load_state("networkidle")  # Wagtail's scripts, which make the "add a date" button work
     animator.locator("#id_skipped_dates-ADD").click()
     animator.locator("#id_skipped_dates-0-date").fill(skipped.isoformat())
     animator.locator("#id_place").fill("Salle du club, parc des Platanes")
