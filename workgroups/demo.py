@@ -109,8 +109,90 @@ def load_workgroups(*, axes, clubs, people) -> list:
     return workgroups
 
 
+# The participatory process of the cluster (a diagnosis, four themed workshops, a plan, assises): its
+# workshops' follow-up rooms, each with its theme, outside the axes.
+PROCESS = ("plan-economique-participatif", "Plan économique participatif du Val",
+           "Un diagnostic partagé du tissu économique du Val, un petit-déjeuner de lancement, quatre ateliers "
+           "thématiques, un plan d'action, puis les assises.")  # fmt: skip
+PROCESS_ROOMS = [
+    # slug, theme, decisions
+    ("suite-atelier-artisanat", "Artisanat", ["Créer un annuaire des artisans du Val",
+                                             "Ouvrir un atelier partagé au tiers-lieu du Moulin"]),
+    ("suite-atelier-sante", "Santé", ["Recenser les besoins de soins à domicile des salariés des parcs"]),
+    ("suite-atelier-ingenierie", "Ingénierie", []),
+    ("suite-atelier-image", "Image", []),
+]  # fmt: skip
+# A club commission that meets: title, days from today, agenda, minutes, decision, (task, days to its due date)
+COMMISSION_MEETINGS = [
+    ("Lancement de la commission", -45, "Tour de table\nVolumes de cartons et palettes",
+     "<p>Présents : 8 entreprises. Chacun a estimé ses volumes de cartons et de palettes par mois.</p>",
+     "Louer une benne à cartons partagée", ("Demander trois devis de benne", -20)),
+    ("Point d'étape", -10, "Devis reçus\nDéchets dangereux",
+     "<p>Présents : 11 entreprises. Le devis du Recycleur du Val est retenu ; les déchets dangereux feront "
+     "l'objet d'un appel d'offres commun.</p>",
+     "Lancer un appel d'offres commun pour les déchets dangereux", ("Rédiger le cahier des charges", 21)),
+]  # fmt: skip
+
+
+def load_participation(*, workgroups, people) -> dict:
+    """A club commission with two meetings (minutes, decisions, tasks) and the participatory process with
+    its workshops' rooms (their events are the cms step's). Safe to run again."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import Decision, Meeting, ParticipatoryProcess, Task, Workgroup, WorkgroupRole
+    from .services import workgroup_add_member
+
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    today = timezone.localdate()
+    organisers = [person for person in people if person.role == "organiser"] or list(people[:1])
+    with transaction.atomic():
+        commission = next(workgroup for workgroup in workgroups if workgroup.slug == "commission-dechets-tanneries")
+        members = [membership.person for membership in commission.memberships.select_related("person")[:3]]
+        for title, days, agenda, minutes, decision, (task, due) in COMMISSION_MEETINGS:
+            meeting, _ = Meeting.objects.update_or_create(
+                workgroup=commission, title=title,
+                defaults={"starts_at": now + datetime.timedelta(days=days), "place": "Maison des coopératives",
+                          "agenda": agenda, "minutes": minutes, "minutes_by": organisers[0],
+                          "minutes_updated_at": now + datetime.timedelta(days=days, hours=3)},
+            )  # fmt: skip
+            Decision.objects.get_or_create(
+                workgroup=commission, meeting=meeting, text=decision,
+                defaults={"decided_on": (now + datetime.timedelta(days=days)).date()},
+            )  # fmt: skip
+            Task.objects.get_or_create(
+                workgroup=commission, meeting=meeting, title=task,
+                defaults={"owner": members[0] if members else organisers[0],
+                          "due_on": today + datetime.timedelta(days=due),
+                          "done_at": now if due < 0 else None, "created_by": organisers[0]},
+            )  # fmt: skip
+        slug, title, summary = PROCESS
+        process, _ = ParticipatoryProcess.objects.update_or_create(
+            slug=slug,
+            defaults={"title": title, "summary": summary, "started_on": today - datetime.timedelta(days=120)},
+        )
+        process.leads.add(*organisers[:2])
+        rooms = []
+        for room_slug, theme, decisions in PROCESS_ROOMS:
+            room, _ = Workgroup.objects.update_or_create(
+                slug=room_slug,
+                defaults={"process": process, "theme": theme, "name": f"Suite : atelier {theme.lower()}",
+                          "description": f"La suite de l'atelier « {theme} » du plan économique participatif."},
+            )  # fmt: skip
+            for person in organisers[:2]:
+                workgroup_add_member(workgroup=room, person=person, role=WorkgroupRole.COORDINATOR)
+            for text in decisions:
+                Decision.objects.get_or_create(
+                    workgroup=room, text=text, defaults={"decided_on": today - datetime.timedelta(days=60)}
+                )
+            rooms.append(room)
+    return {"process": process, "rooms": rooms, "commission": commission}
+
+
 def step(demo: dict, say) -> None:
     demo["axes"] = load_axes(organisations=demo["organisations"], people=demo["people"])
     say(gettext("  %(count)d thematic axes") % {"count": len(demo["axes"])})
     demo["workgroups"] = load_workgroups(axes=demo["axes"], clubs=demo["clubs"], people=demo["people"])
     say(gettext("  %(count)d workgroups with a discussion") % {"count": len(demo["workgroups"])})
+    demo["participation"] = load_participation(workgroups=demo["workgroups"], people=demo["people"])

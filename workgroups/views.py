@@ -545,14 +545,17 @@ def _organised(request, workgroup):
 @members_only
 @require_safe
 def meetings(request, workgroup):
-    """The workgroup's meetings, decisions, open tasks and files, on one page a phone scrolls."""
+    """The workgroup's meetings, decisions, open tasks and files, on one page a phone scrolls. Its
+    organisers record a decision here too, outside any meeting (a workshop's, in its follow-up room)."""
+    can_organise = permissions.can_organise(request.user, workgroup)
     context = {
         "workgroup": workgroup,
         "meetings": selectors.meetings_of(workgroup),
         "decisions": selectors.decisions_of(workgroup),
         "tasks": list(selectors.tasks_of(workgroup)),
         "files": list(selectors.files_of(workgroup)),
-        "can_organise": permissions.can_organise(request.user, workgroup),
+        "can_organise": can_organise,
+        "decision_form": DecisionForm() if can_organise else None,
         "can_share": permissions.can_share_file(request.user, workgroup),
         "file_form": SharedFileForm(),
         "me": person_of(request.user),

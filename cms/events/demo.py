@@ -124,6 +124,35 @@ def load_events(*, home, axis_pages, axes_by_number) -> None:
     _past_registrations(past)
     _participation(past)
     _breakfast_series(agenda)
+    _process_workshops(agenda)
+
+
+# The four themed workshops of the participatory process (workgroups.demo): past, each with its room.
+PROCESS_WORKSHOPS = [
+    # slug, theme, days from today, room slug
+    ("atelier-artisanat", "Artisanat", -90, "suite-atelier-artisanat"),
+    ("atelier-sante", "Santé", -89, "suite-atelier-sante"),
+    ("atelier-ingenierie", "Ingénierie", -83, "suite-atelier-ingenierie"),
+    ("atelier-image", "Image", -82, "suite-atelier-image"),
+]
+
+
+def _process_workshops(agenda) -> None:
+    from workgroups.models import ParticipatoryProcess, Workgroup
+
+    process = ParticipatoryProcess.objects.filter(slug="plan-economique-participatif").first()
+    if process is None:
+        return
+    rooms = Workgroup.objects.in_bulk([row[3] for row in PROCESS_WORKSHOPS], field_name="slug")
+    for slug, theme, days, room_slug in PROCESS_WORKSHOPS:
+        summary = f"Atelier « {theme} » du plan économique participatif : constats, idées, décisions."
+        event = upsert_page(
+            agenda, EventPage, slug, title=f"Atelier {theme.lower()} du plan participatif", kind=EventKind.WORKSHOP,
+            start=_at(days, (14, 0)), end=_at(days, (17, 0)), place="Tiers-lieu du Moulin", address="Val d'Arvière",
+            capacity=25, process=process, summary=summary, body=text_body(f"<p>{summary}</p>"),
+        )  # fmt: skip
+        # The follow-up room is opened from the site, outside the page's revisions.
+        EventPage.objects.filter(pk=event.pk).update(followup_workgroup=rooms.get(room_slug))
 
 
 def _breakfast_series(agenda) -> EventSeriesPage:

@@ -2,7 +2,9 @@
 the name badges of its registrants as a PDF to print (ReportLab), each with its QR code."""
 
 import csv
+import functools
 import io
+from pathlib import Path
 
 import qrcode
 from django.http import HttpResponse
@@ -15,7 +17,9 @@ from openpyxl.utils import get_column_letter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from portal import exports
@@ -84,6 +88,23 @@ BADGE_COLUMNS, BADGE_ROWS = 2, 5
 QR_SIZE = 26 * mm
 
 
+# The badges' type: DejaVu Sans (Debian's fonts-dejavu-core, installed in the image: docker/Dockerfile)
+# draws Cyrillic, Greek, Vietnamese, Armenian, Georgian… names, embedded in the PDF. Without it, the PDF's
+# standard Helvetica, which only has Western European letters (other names print as black boxes).
+BADGE_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@functools.cache
+def _badge_fonts() -> tuple[str, str]:
+    """(regular, bold) font names for the badges, registered with reportlab once per process."""
+    regular, bold = BADGE_FONT_DIR / "DejaVuSans.ttf", BADGE_FONT_DIR / "DejaVuSans-Bold.ttf"
+    if not (regular.is_file() and bold.is_file()):
+        return "Helvetica", "Helvetica-Bold"
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
 def _fitted(text: str, font: str, size: float, width: float, smallest: float = 8) -> tuple[str, float]:
     """The text at the largest size up to `size` that fits `width`, cut with "…" below `smallest`."""
     while size > smallest and stringWidth(text, font, size) > width:
@@ -108,17 +129,18 @@ def _badge(pdf, x: float, y: float, registration, heading: str) -> None:
     pdf.setDash()
     text_width = BADGE_WIDTH - QR_SIZE - 14 * mm
     left = x + 6 * mm
+    regular, bold = _badge_fonts()
     pdf.setFillGray(0.35)
-    line, size = _fitted(heading, "Helvetica", 8, BADGE_WIDTH - 12 * mm, smallest=6)
-    pdf.setFont("Helvetica", size)
+    line, size = _fitted(heading, regular, 8, BADGE_WIDTH - 12 * mm, smallest=6)
+    pdf.setFont(regular, size)
     pdf.drawString(left, y + BADGE_HEIGHT - 8 * mm, line)
     pdf.setFillGray(0)
-    name, size = _fitted(registration.name, "Helvetica-Bold", 18, text_width)
-    pdf.setFont("Helvetica-Bold", size)
+    name, size = _fitted(registration.name, bold, 18, text_width)
+    pdf.setFont(bold, size)
     pdf.drawString(left, y + BADGE_HEIGHT - 22 * mm, name)
     if registration.organisation_name:
-        organisation, size = _fitted(registration.organisation_name, "Helvetica", 11, text_width)
-        pdf.setFont("Helvetica", size)
+        organisation, size = _fitted(registration.organisation_name, regular, 11, text_width)
+        pdf.setFont(regular, size)
         pdf.drawString(left, y + BADGE_HEIGHT - 30 * mm, organisation)
     qr_x = x + BADGE_WIDTH - QR_SIZE - 5 * mm
     qr_y = y + 9 * mm

@@ -37,6 +37,9 @@ class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("New stage"), choices=ClubStage.choices)
     changed_on = forms.DateField(label=_("Reached on"), initial=timezone.localdate, widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    unfinished_ok = forms.BooleanField(
+        label=_("Move anyway, even if the checklist of the current stage is not done"), required=False
+    )
 
 
 class MergeForm(forms.Form):

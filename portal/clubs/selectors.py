@@ -677,6 +677,12 @@ def autonomy_checklist(club: Club, milestones=None) -> list[dict]:
     ]
 
 
+def stage_unfinished(club: Club) -> list:
+    """The labels of the current stage's checklist items not done yet (the warning when moving on)."""
+    done = set(club.milestones.values_list("milestone", flat=True))
+    return [milestone.label for milestone in MILESTONES_OF_STAGE[ClubStage(club.stage)] if milestone not in done]
+
+
 def current_stage_progress(club: Club, milestones=None) -> tuple[int, int]:
     """(done, total) of the current stage's milestones."""
     done = {m.milestone for m in (milestones if milestones is not None else club.milestones.all())}

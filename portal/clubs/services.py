@@ -81,8 +81,14 @@ def club_save(*, club: Club, by) -> Club:
     return club
 
 
-def club_set_stage(*, club: Club, stage: str, by, changed_on: datetime.date | None = None, note: str = "") -> Club:
-    """Moves a club to a stage (forward, or back if it stalls) and dates it in the history."""
+def club_set_stage(
+    *, club: Club, stage: str, by, changed_on: datetime.date | None = None, note: str = "", unfinished_ok: bool = False
+) -> Club:
+    """Moves a club to a stage (forward, or back if it stalls) and dates it in the history.
+
+    Moving forward while items of the checklist of the stage being left are not done is refused with
+    the list of those items, unless the caller confirms (`unfinished_ok`: the animator ticked "move
+    anyway"); the move is then dated like any other."""
     if not permissions.can_set_stage(by, club):
         raise PermissionDenied(_("Only the club's animators and the administrators change its stage."))
     if stage not in CLUB_STAGE_ORDER:
@@ -96,6 +102,15 @@ def club_set_stage(*, club: Club, stage: str, by, changed_on: datetime.date | No
         raise ValidationError({"stage": _("The club is already at this stage.")})
     with transaction.atomic():
         club = Club.objects.select_for_update().get(pk=club.pk)
+        if not unfinished_ok and CLUB_STAGE_ORDER.index(stage) > CLUB_STAGE_ORDER.index(club.stage):
+            unfinished = selectors.stage_unfinished(club)
+            if unfinished:
+                raise ValidationError(
+                    {"unfinished_ok": _("Not done yet at the stage “%(stage)s”: %(items)s. Tick “move anyway” to "
+                                        "move the club on all the same.")
+                     % {"stage": club.get_stage_display(), "items": ", ".join(str(item) for item in unfinished)}},
+                    code="checklist_open",
+                )  # fmt: skip
         last = club.stage_changes.order_by("-changed_on").values_list("changed_on", flat=True).first()
         if last and changed_on < last:
             raise ValidationError(

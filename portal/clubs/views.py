@@ -78,6 +78,7 @@ def club_detail(request, slug):
         "can_organise": can_organise,
         "can_merge": permissions.can_merge_clubs(request.user),
         "stage_form": StageForm(initial={"stage": club.stage}) if can_organise else None,
+        "stage_unfinished": selectors.stage_unfinished(club) if can_organise else [],
     }
     if permissions.can_follow_autonomy(request.user, club):
         context["autonomy"] = _autonomy_context(club)
@@ -124,7 +125,7 @@ def club_stage(request, slug):
         messages.error(request, _("The stage was not changed: check the stage and the date."))
         return redirect("club:detail", slug=club.slug)
     try:
-        services.club_set_stage(club=club, by=request.user, **form.cleaned_data)
+        club = services.club_set_stage(club=club, by=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:

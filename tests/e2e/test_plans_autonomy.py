@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cms.models import HomePage
-from portal.clubs.models import ClubMilestone, ClubStage
+from portal.clubs.models import Club, ClubMilestone, ClubStage
 from portal.members import services as member_services
 from portal.members.models import Role
 from portal.members.scopes import ScopeKind
@@ -111,6 +111,23 @@ def test_an_animator_follows_her_clubs_path_to_autonomy(browser, browser_context
     expect(page.locator(".autonomy li.done")).to_have_count(2)
     check(page, screenshot, "plans20-8-phone-autonomy-saved", problems, after_post=True)
     assert ClubMilestone.objects.filter(club=stalled).count() == 2
+
+    # She moves the club on while its common actions are not chosen: warned, then she confirms.
+    expect(page.locator(".stage-unfinished")).to_contain_text("Actions communes choisies")
+    stage_form = page.locator("form", has=page.get_by_role("button", name="Enregistrer l'étape"))
+    stage_form.get_by_label("Nouvelle étape").select_option("common_actions")
+    stage_form.get_by_role("button", name="Enregistrer l'étape").click()
+    expect(page.locator(".messages")).to_contain_text("Pas encore fait à l’étape")
+    assert ClubStage(Club.objects.get(pk=stalled.pk).stage) == ClubStage.NEEDS_COLLECTED
+    check(page, screenshot, "plans20-8b-phone-stage-warning", problems, after_post=True)
+    stage_form = page.locator("form", has=page.get_by_role("button", name="Enregistrer l'étape"))
+    stage_form.get_by_label("Nouvelle étape").select_option("common_actions")
+    stage_form.get_by_label("Passer quand même", exact=False).check()
+    stage_form.get_by_role("button", name="Enregistrer l'étape").click()
+    expect(page.locator(".messages")).to_contain_text("Actions communes")
+    moved = Club.objects.get(pk=stalled.pk)
+    assert moved.stage == ClubStage.COMMON_ACTIONS and moved.stage_since == TODAY
+    assert moved.stage_changes.filter(stage=ClubStage.COMMON_ACTIONS, changed_on=TODAY).exists()
 
     page.set_viewport_size(DESKTOP)
     page.goto("/clubs/")

@@ -111,3 +111,21 @@ def test_the_tablet_list_ticks_and_unticks_a_registrant(assises, organiser, clie
     client.post(url, {"registration": zoe.pk, "present": "0"})
     zoe.refresh_from_db()
     assert zoe.attended is False
+
+
+def test_names_in_other_scripts_print_on_the_badges(agenda, organiser, client):
+    """Cyrillic, Greek and Vietnamese names come back from the PDF as typed (DejaVu Sans is embedded)."""
+    event = add_event(agenda, kind="assises", title="Assises internationales", capacity=10)
+    names = ["Алина Петрова", "Ελένη Παπαδοπούλου", "Nguyễn Thị Lan"]
+    for index, name in enumerate(names):
+        services.registration_create(event=event, name=name, organisation_name="Кооператив «Север»",
+                                     email=f"intl{index}@example.org")  # fmt: skip
+    client.force_login(organiser)
+    response = client.get(event.url + event.reverse_subpage("badges"))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    for name in names:
+        assert name in text
+    assert "Кооператив «Север»" in text
+    fonts = {str(font["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in font for font in fonts)

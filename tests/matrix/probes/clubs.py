@@ -129,7 +129,12 @@ def club_stage(world, user, inside):
     the_club = club(world, inside)
     client_for(user).post(
         reverse("club:stage", args=[the_club.slug]),
-        {"stage": "needs_collected", "changed_on": datetime.date.today().isoformat(), "note": ""},
+        {
+            "stage": "needs_collected",
+            "changed_on": datetime.date.today().isoformat(),
+            "note": "",
+            "unfinished_ok": "on",
+        },  # its checklist not done: the animator confirms the move
     )
     the_club.refresh_from_db()
     return the_club.stage == "needs_collected"

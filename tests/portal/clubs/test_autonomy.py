@@ -145,3 +145,38 @@ def test_an_administrator_changes_the_limit_in_the_settings_and_a_wrong_one_chan
 
     assert animator.post(url, {"stage_max_months": "1"}).status_code in (302, 403)
     assert ClubSettings.load().stage_max_months == 24
+
+
+def test_moving_on_with_the_checklist_not_done_warns_and_moves_only_when_confirmed(client, organiser, clubs):
+    """Club du Port, at emergence, has held its first meeting but not collected its needs."""
+    club = clubs["moving"]
+    ClubMilestone.objects.create(club=club, milestone=Milestone.FIRST_MEETING, done_on=_months_ago(2))
+    client.force_login(organiser)
+    detail = reverse("club:detail", args=[club.slug])
+    page = client.get(detail).content.decode()
+    assert "Not done yet at this stage" in page and "Needs collected" in page
+
+    url = reverse("club:stage", args=[club.slug])
+    moved = {"stage": "needs_collected", "changed_on": TODAY.isoformat(), "note": ""}
+    warned = client.post(url, moved, follow=True).content.decode()
+    assert "Not done yet at the stage" in warned and "Needs collected" in warned
+    club.refresh_from_db()
+    assert club.stage == ClubStage.EMERGENCE and club.stage_changes.count() == 0
+
+    client.post(url, {**moved, "unfinished_ok": "on"})
+    club.refresh_from_db()
+    assert club.stage == ClubStage.NEEDS_COLLECTED and club.stage_since == TODAY
+    assert list(club.stage_changes.values_list("stage", "changed_on")) == [(ClubStage.NEEDS_COLLECTED, TODAY)]
+
+
+def test_moving_on_with_the_checklist_done_or_back_needs_no_confirmation(organiser, clubs):
+    club = clubs["moving"]
+    for milestone in (Milestone.FIRST_MEETING, Milestone.NEEDS_COLLECTED):
+        ClubMilestone.objects.create(club=club, milestone=milestone, done_on=_months_ago(1))
+    club = club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser)
+    with pytest.raises(ValidationError) as caught:  # common actions not chosen yet
+        club_services.club_set_stage(club=club, stage=ClubStage.AUTONOMOUS, by=organiser)
+    assert "unfinished_ok" in caught.value.error_dict
+    club_services.club_set_stage(club=club, stage=ClubStage.EMERGENCE, by=organiser)  # back: no checklist
+    club.refresh_from_db()
+    assert club.stage == ClubStage.EMERGENCE

@@ -34,8 +34,8 @@ def test_stages_are_dated_in_the_history_in_order(organiser):
     animate(organiser, club)
     club_services.club_record_creation(club=club)
     club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser,
-                         changed_on=TODAY - datetime.timedelta(days=600))  # fmt: skip
-    club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser,
+                         changed_on=TODAY - datetime.timedelta(days=600), unfinished_ok=True)  # fmt: skip
+    club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser, unfinished_ok=True,
                          changed_on=TODAY - datetime.timedelta(days=300), note="Socle d'actions voté")  # fmt: skip
     club.refresh_from_db()
     assert club.stage == ClubStage.COMMON_ACTIONS and club.stage_number == 3
@@ -57,13 +57,14 @@ def test_stages_are_dated_in_the_history_in_order(organiser):
 def test_a_stage_cannot_be_dated_before_the_last_step_or_in_the_future(organiser):
     club = ClubFactory()
     animate(organiser, club)
-    club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser, changed_on=TODAY)
+    club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser, changed_on=TODAY,
+                                 unfinished_ok=True)  # fmt: skip
     with pytest.raises(ValidationError) as caught:
-        club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser,
+        club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser, unfinished_ok=True,
                              changed_on=TODAY - datetime.timedelta(days=1))  # fmt: skip
     assert "changed_on" in caught.value.error_dict
     with pytest.raises(ValidationError):
-        club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser,
+        club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser, unfinished_ok=True,
                              changed_on=TODAY + datetime.timedelta(days=1))  # fmt: skip
     club.refresh_from_db()
     assert club.stage == ClubStage.NEEDS_COLLECTED
@@ -92,7 +93,7 @@ def test_stage_form_on_the_club_page(client, organiser, member):
     assert response.status_code == 302
     club.refresh_from_db()
     assert club.stage == ClubStage.EMERGENCE
-    client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat()})
+    client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat(), "unfinished_ok": "on"})
     club.refresh_from_db()
     assert club.stage == ClubStage.NEEDS_COLLECTED
     page = client.get(reverse("club:detail", args=[club.slug]))
