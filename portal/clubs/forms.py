@@ -95,6 +95,12 @@ class ProspectLogForm(forms.Form):
     note = forms.CharField(
         label=_("What was said"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
     )
+    email = forms.EmailField(
+        label=_("E-mail address given"),
+        required=False,
+        help_text=_("The firm's professional address, if it gave one: the club's invitations go there."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     next_action = forms.ChoiceField(
         label=_("Next action"), choices=[("", _("Nothing planned")), *ActionKind.choices], required=False
     )

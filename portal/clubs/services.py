@@ -289,8 +289,12 @@ def prospect_contact_record(
     outcome: str = "",
     next_action=KEEP_PLAN,
     next_action_due: datetime.date | None = None,
+    email: str = "",
 ) -> ProspectContact:
     """Logs an invitation, a call, a visit… (the latest one is the firm's status in the list).
+
+    `email`: the professional address the firm gave during the contact, kept as its contact e-mail
+    (the campaigns' invitations go there); the log says it was given.
 
     With `next_action` (an ActionKind, or "" for nothing more to do) the same form plans what comes
     next: what was planned has been done. A firm that joined or declined has nothing more planned.
@@ -315,7 +319,16 @@ def prospect_contact_record(
         by=by,
     )
     contact.full_clean()
+    email = email.strip().lower()
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     with transaction.atomic():
+        if email and email != organisation.email:
+            organisation.email = email
+            organisation.save(update_fields=["email", "updated_at"])
         contact.save()
         if status == ContactStatus.JOINED:
             _campaigns_joined(organisation)
