@@ -1052,6 +1052,7 @@ def campaign_send_invitations_run(campaign_id: int) -> int:
         if not target.nonce:
             target.nonce = new_nonce()
             CampaignTarget.objects.filter(pk=target.pk).update(nonce=target.nonce)
+        invitations.prepare(campaign, target.organisation)  # what the link leads to exists before it leaves
         _campaign_mail(campaign, invitable, target, base_url=base_url, reminder=False)
         CampaignTarget.objects.filter(pk=target.pk).update(invited_at=timezone.now())
         sent += 1
@@ -1074,6 +1075,12 @@ def campaign_link_open(*, campaign_id: int, token: str) -> CampaignTarget:
         target.opened_at = timezone.now()
         CampaignTarget.objects.filter(pk=target.pk, opened_at__isnull=True).update(opened_at=target.opened_at)
     return target
+
+
+def campaign_link_prepare(*, target: CampaignTarget) -> None:
+    """The firm confirmed (a POST) that it opens a link sent before what it leads to was made at the
+    sending: it is made now (once)."""
+    invitations.prepare(target.campaign, target.organisation)
 
 
 def campaign_invitation_acted(*, kind: str, object_id: int, token: str = "", organisation_id: int | None = None) -> int:
@@ -1135,6 +1142,7 @@ def _remind(campaign: Campaign, *, today: datetime.date, scheduled: bool) -> int
             .update(reminded_on=today, reminder_count=F("reminder_count") + 1)
         )
         if claimed:
+            invitations.prepare(campaign, target.organisation)  # a firm invited before it was made at sending
             _campaign_mail(campaign, invitable, target, base_url=base_url, reminder=True)
             sent += 1
     return sent
