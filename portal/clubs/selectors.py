@@ -280,6 +280,19 @@ def directory_match(text: str) -> Organisation | None:
     return found[0] if len(found) == 1 else None
 
 
+def register_firm(siret: str) -> dict | None:
+    """The company register's entry for one SIRET, in the words of the organisation form; None when
+    it does not know it or cannot answer (a registration never waits on it)."""
+    from portal.members.selectors import register_lookup
+    from portal.outside.http import ServiceDown
+
+    try:
+        entries = register_lookup(siret)
+    except ServiceDown:
+        return None
+    return next((entry for entry in entries if entry["siret"] == siret), None)
+
+
 def is_prospect(organisation: Organisation) -> bool:
     """No current membership (cluster or club): the animators' prospect."""
     return not Membership.objects.filter(organisation=organisation).exclude(status=MembershipStatus.LEFT).exists()

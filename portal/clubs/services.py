@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
-from portal.members.models import Membership, MembershipStatus, Organisation, Role, RoleAssignment, Zone
+from portal.members.models import (
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleAssignment,
+    Zone,
+)
 from portal.members.scopes import ScopeKind
 from portal.members.validators import normalise_siret
 from search import indexing
@@ -380,6 +388,57 @@ def prospect_event_logged(*, organisation: Organisation, note: str) -> ProspectC
         organisation=organisation, result__in=[CampaignResult.PENDING, CampaignResult.CALLED]
     ).update(result=CampaignResult.INTERESTED, updated_at=timezone.now())
     return contact
+
+
+REGISTER_FIELDS = ("address", "postcode", "commune", "naf_code", "headcount_band", "latitude", "longitude")
+
+
+def prospect_from_registration(
+    *, club_id: int, name: str, siret: str = "", register_entry: dict | None = None
+) -> tuple[Organisation | None, bool]:
+    """The firm of a visitor's registration for a club's event, which the directory did not know:
+    (organisation, created). With a SIRET, the firm that bears it, else a new prospect of the club's
+    zone with the register's entry (`register_entry`, looked up by the caller) or the typed name;
+    without one, the only firm of that name, else a new prospect by that name — none when two firms
+    bear it (ambiguous) or no name was typed. Never a duplicate (the SIRET is unique; the name is
+    checked under the caller's transaction)."""
+    club = Club.objects.select_related("zone").filter(pk=club_id).first()
+    if club is None or club.zone_id is None:
+        return None, False
+    name = " ".join((name or "").split())
+    if siret:
+        known = Organisation.objects.filter(siret=siret).first()
+        if known is not None:
+            return known, False
+    else:
+        if not name:
+            return None, False
+        found = list(Organisation.objects.filter(name__iexact=name)[:2])
+        if found:
+            return (found[0] if len(found) == 1 else None), False
+    entry = register_entry or {}
+    name = (entry.get("name") or name)[:200]
+    if not name:
+        return None, False
+    fields = {key: entry[key] for key in REGISTER_FIELDS if entry.get(key) not in (None, "")}
+    kind = entry.get("kind") or OrganisationKind.CLASSIC_FIRM
+    organisation = Organisation(
+        name=name, slug=member_services.unique_slug(Organisation, name), kind=kind, siret=siret, zone=club.zone,
+        **fields,
+    )  # fmt: skip
+    try:
+        # Fields and uniqueness, not the member's rule that a firm has a SIRET: a prospect known by its
+        # name only gets its SIRET when it asks to join (the join form requires it).
+        organisation.clean_fields()
+        organisation.validate_constraints()
+    except ValidationError:
+        return None, False  # values the directory refuses: the registration goes on with the free text
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:  # the same SIRET registered at the same moment
+        return Organisation.objects.filter(siret=siret).first() if siret else None, False
+    return organisation, True
 
 
 # --- Imports of a zone's firms ------------------------------------------------------------------
