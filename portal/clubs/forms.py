@@ -226,6 +226,20 @@ class CampaignForm(forms.Form):
     club = forms.ModelChoiceField(label=_("Club"), queryset=Club.objects.none(), empty_label=None)
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices, initial=CampaignKind.PHONING)
+    audience = forms.ChoiceField(
+        label=_("Which firms"),
+        choices=[
+            ("prospects", _("The zone's prospects")),
+            ("members", _("The zone's members")),
+            ("participants", _("The participants of a past event of the club")),
+        ],
+        initial="prospects",
+        required=False,
+    )
+    past_event = forms.TypedChoiceField(
+        label=_("Past event"), required=False, coerce=int, empty_value=None,
+        help_text=_("For its participants: the firms registered (the ones that came, once the attendance is taken)."),
+    )  # fmt: skip
     status = forms.ChoiceField(
         label=_("Which prospects"),
         required=False,
@@ -240,12 +254,16 @@ class CampaignForm(forms.Form):
     )
     goal = forms.CharField(label=_("Goal"), required=False, max_length=300)
 
-    def __init__(self, *args, clubs, zones, assignees, **kwargs):
+    def __init__(self, *args, clubs, zones, assignees, past_events=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["past_event"].choices = [("", _("Choose…")), *past_events]
         self.fields["club"].queryset = clubs
         self.fields["zone"].queryset = zones
         self.fields["assignees"].queryset = assignees
         self.fields["assignees"].label_from_instance = _person_name
+
+    def clean_audience(self):
+        return self.cleaned_data["audience"] or "prospects"
 
 
 class CampaignResultForm(forms.Form):

@@ -72,6 +72,25 @@ def prepare(campaign, organisation) -> None:
         registered.prepare(campaign.invite_id, organisation)
 
 
+# --- Past events whose participants a campaign may target (told by the agenda) ------------------------
+
+_PARTICIPANTS: dict[str, Callable] = {}
+
+
+def register_participants(*, choices: Callable, organisations: Callable) -> None:
+    """`choices(club)` -> [(id, label)]: the club's past events; `organisations(club, id)` -> the ids of
+    the firms that took part in one of them (none for an event that is not one of `choices(club)`)."""
+    _PARTICIPANTS.update(choices=choices, organisations=organisations)
+
+
+def past_event_choices(club) -> list[tuple[int, str]]:
+    return _PARTICIPANTS["choices"](club) if _PARTICIPANTS else []
+
+
+def participants(club, event_id: int) -> list[int]:
+    return list(_PARTICIPANTS["organisations"](club, event_id)) if _PARTICIPANTS else []
+
+
 def read(campaign) -> Invitable | None:
     registered = _KINDS.get(campaign.invite_kind)
     if registered is None or campaign.invite_id is None:

@@ -231,6 +231,12 @@ def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[
     return queryset.order_by("name")
 
 
+def zone_members(zone: Zone) -> QuerySet[Organisation]:
+    """The zone's firms with a current membership (cluster or club), by name."""
+    current = Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+    return Organisation.objects.filter(zone=zone).filter(Exists(current)).order_by("name")
+
+
 def prospect_status_counts(zone: Zone) -> dict[str, int]:
     """How many prospects of the zone are at each latest status ("none" = never contacted)."""
     counts = dict.fromkeys(["none", *ContactStatus.values], 0)

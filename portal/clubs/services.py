@@ -775,11 +775,19 @@ _RESULT_STATUS = {
 }
 
 
+class Audience:
+    PROSPECTS = "prospects"  # the zone's prospects (by their latest status)
+    MEMBERS = "members"  # the zone's member firms
+    PARTICIPANTS = "participants"  # the firms that took part in one of the club's past events
+
+
 def campaign_create(
-    *, club: Club, zone: Zone, title: str, kind: str, by, assignees, status: str = "", goal: str = ""
-) -> Campaign:
-    """Groups the prospects of a zone the club covers (those at the latest status `status`, "none"
-    for the never contacted, "" for all) into a campaign, shared in turn among `assignees`."""
+    *, club: Club, zone: Zone, title: str, kind: str, by, assignees, status: str = "", goal: str = "",
+    audience: str = Audience.PROSPECTS, past_event: int | None = None,
+) -> Campaign:  # fmt: skip
+    """Groups firms into a campaign, shared in turn among `assignees`: the prospects of a zone the club
+    covers (those at the latest status `status`, "none" for the never contacted, "" for all), the
+    zone's members, or the firms that took part in one of the club's past events (`past_event`)."""
     if not permissions.can_animate(by, club):
         raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
     if zone.pk not in selectors.club_zone_ids(club):
@@ -792,9 +800,21 @@ def campaign_create(
     for person in assignees:
         if not permissions.may_take_part_in_campaign(person, club):
             raise ValidationError({"assignees": _("The firms are shared among the club's animators only.")})
-    firms = list(selectors.zone_prospects(zone, status=status).values_list("pk", flat=True))
+    if audience == Audience.MEMBERS:
+        firms = list(selectors.zone_members(zone).values_list("pk", flat=True))
+        empty = _("The zone has no member firm: the campaign would be empty.")
+    elif audience == Audience.PARTICIPANTS:
+        if past_event is None or past_event not in {pk for pk, _label in invitations.past_event_choices(club)}:
+            raise ValidationError({"past_event": _("Choose one of the club's past events.")})
+        firms = invitations.participants(club, past_event)
+        empty = _("No firm took part in this event: the campaign would be empty.")
+    elif audience == Audience.PROSPECTS:
+        firms = list(selectors.zone_prospects(zone, status=status).values_list("pk", flat=True))
+        empty = _("No prospect of this zone matches: the campaign would be empty.")
+    else:
+        raise ValidationError({"audience": _("Choose the prospects, the members or an event's participants.")})
     if not firms:
-        raise ValidationError(_("No prospect of this zone matches: the campaign would be empty."))
+        raise ValidationError(empty)
     campaign = Campaign(club=club, zone=zone, title=title.strip(), kind=kind, goal=goal.strip(), created_by=by)
     campaign.full_clean()
     with transaction.atomic():

@@ -594,9 +594,16 @@ def growth_public(request):
 
 
 def _campaign_form(request, data=None):
+    clubs = permissions.animated_clubs(request.user)
+    past_events = [
+        (pk, f"{club.name} · {label}" if len(clubs) > 1 else label)
+        for club in clubs[:20]
+        for pk, label in invitations.past_event_choices(club)
+    ]
     return CampaignForm(
         data,
-        clubs=permissions.animated_clubs(request.user),
+        past_events=past_events,
+        clubs=clubs,
         zones=selectors.campaign_zones(request.user),
         assignees=selectors.campaign_assignees(request.user),
         initial={"assignees": [request.user.pk]},
