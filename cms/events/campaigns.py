@@ -69,7 +69,47 @@ def _session_url(pk: int, organisation) -> str:
     return _session_page(pk).get_url()
 
 
+PAST_EVENTS_LIMIT = 50
+
+
+def _past_events(club):
+    """The club's events that took place (under its page on the site), latest first."""
+    from cms.models import ClubPage
+
+    from .models import EventPage
+
+    club_page = ClubPage.objects.filter(club=club).first()
+    if club_page is None:
+        return EventPage.objects.none()
+    return (
+        EventPage.objects.live()
+        .descendant_of(club_page)
+        .filter(start__lt=timezone.now(), cancelled_at__isnull=True, exchange_session__isnull=True)
+        .order_by("-start")
+    )
+
+
+def _past_event_choices(club) -> list[tuple[int, str]]:
+    return [(page.pk, _label(page)) for page in _past_events(club)[:PAST_EVENTS_LIMIT]]
+
+
+def _participants(club, pk: int):
+    """The firms of the confirmed registrations (the ones that came, once the attendance is taken)."""
+    from .models import EventRegistration, RegistrationStatus
+
+    event = _past_events(club).filter(pk=pk).first()
+    if event is None:
+        return []
+    confirmed = EventRegistration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED, organisation__isnull=False
+    )
+    if confirmed.filter(attended=True).exists():
+        confirmed = confirmed.filter(attended=True)
+    return confirmed.values_list("organisation_id", flat=True).distinct()
+
+
 def register() -> None:
+    invitations.register_participants(choices=_past_event_choices, organisations=_participants)
     invitations.register(InvitationKind.EVENT, choices=_event_choices, read=_event_read, url_for=_event_url,
                          acted_label=gettext_lazy("Have registered"))  # fmt: skip
     invitations.register(InvitationKind.SESSION, choices=_session_choices, read=_session_read,

@@ -11,6 +11,9 @@ class EventRegistrationForm(forms.Form):
     website = HoneypotField()
     name = forms.CharField(label=_("First and last name"), max_length=150)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    siret = forms.CharField(
+        label=_("SIRET"), max_length=20, required=False, help_text=_("Optional: 14 digits, on the Kbis.")
+    )
     email = forms.EmailField(
         label=_("E-mail"),
         help_text=_("The confirmation and the link to cancel are sent to this address."),
@@ -18,6 +21,9 @@ class EventRegistrationForm(forms.Form):
 
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["siret"].widget.attrs["inputmode"] = "numeric"
+        if member is not None and member.organisation_id:
+            del self.fields["siret"]  # a member registers for their own organisation
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -29,6 +35,12 @@ class EventRegistrationForm(forms.Form):
             self.initial.setdefault("email", member.user.email)
             if member.organisation_id:
                 self.initial.setdefault("organisation_name", member.organisation.name)
+
+    def clean_siret(self):
+        value = normalise_siret(self.cleaned_data["siret"])
+        if value:
+            validate_siret(value)
+        return value
 
 
 class OccurrenceCancelForm(forms.Form):

@@ -144,6 +144,7 @@ def registration_create(
     organisation_name: str = "",
     person: Person | None = None,
     campaign_token: str = "",
+    siret: str = "",
 ) -> EventRegistration:
     """Registers someone: confirmed while places remain, else on the waiting list.
 
@@ -151,6 +152,9 @@ def registration_create(
     cancellation token in `cancel_token` (only its hash is stored); the e-mail gives the link.
     `campaign_token`: the club campaign's invitation link the person followed here, if any (the
     campaign counts the firm as registered; a link of another campaign or event counts nothing).
+    A visitor's firm the directory does not know becomes a prospect of the zone of the event's club
+    (`siret` looked up in the company register; without it, by its name if no other firm bears it),
+    with its registration in its log; never a duplicate.
     """
     email = email.strip().lower()
     name = name.strip()
@@ -159,10 +163,14 @@ def registration_create(
         organisation_name = person.organisation.name
     # A member registers for their organisation; a visitor's typed name or SIRET is looked up in the
     # directory (no match: the free text only — a prospect needs a SIRET the form does not ask for).
+    register_entry = None
     if person is not None and person.organisation_id:
         organisation = person.organisation
     else:
-        organisation = club_selectors.directory_match(organisation_name)
+        organisation = club_selectors.directory_match(siret or organisation_name)
+        if organisation is None and siret:
+            register_entry = club_selectors.register_firm(siret)  # before the lock: the register is remote
+    club_id = _club_of(event)
     token, token_hash = _new_token()
     with transaction.atomic():
         event = _locked_event(event.pk)
@@ -175,6 +183,13 @@ def registration_create(
             raise ValidationError(_("You are already registered for this event."), code="duplicate")
         confirmed = active.filter(status=RegistrationStatus.CONFIRMED).count()
         full = event.capacity is not None and confirmed >= event.capacity
+        new_prospect = False
+        if organisation is None and club_id is not None and (person is None or not person.organisation_id):
+            organisation, new_prospect = club_services.prospect_from_registration(
+                club_id=club_id, name=organisation_name, siret=siret, register_entry=register_entry
+            )
+            if organisation is not None and not organisation_name:
+                organisation_name = organisation.name
         try:
             with transaction.atomic():
                 registration = EventRegistration.objects.create(
@@ -195,8 +210,8 @@ def registration_create(
             token=campaign_token,
             organisation_id=organisation.pk if organisation is not None else None,
         )
-        if registration.status == RegistrationStatus.CONFIRMED:
-            _prospect_log(registration, attended=False)
+        if registration.status == RegistrationStatus.CONFIRMED or new_prospect:
+            _prospect_log(registration, attended=False, new_prospect=new_prospect)
         _mail_on_commit(registration, kind=registration.status, token=token)
     registration.cancel_token = token
     return registration
@@ -310,7 +325,13 @@ def _mail_on_commit(
     transaction.on_commit(send)
 
 
-def _prospect_log(registration: EventRegistration, *, attended: bool) -> None:
+def _club_of(event: EventPage) -> int | None:
+    """The club whose page the event is under (its zone takes the unknown firms that register)."""
+    scope = permissions.event_scope(event)
+    return scope[1] if scope is not None and scope[0] == ScopeKind.CLUB else None
+
+
+def _prospect_log(registration: EventRegistration, *, attended: bool, new_prospect: bool = False) -> None:
     """A prospect's registration (confirmed) or attendance, in its file's log (portal.clubs)."""
     if registration.organisation_id is None:
         return
@@ -318,6 +339,8 @@ def _prospect_log(registration: EventRegistration, *, attended: bool) -> None:
     values = {"event": event.title, "date": date_format(timezone.localtime(event.start), "SHORT_DATE_FORMAT")}
     if attended:
         note = _("%(name)s came to “%(event)s” of %(date)s.")
+    elif new_prospect:
+        note = _("%(name)s registered for “%(event)s” of %(date)s: the firm is a new prospect of the zone.")
     else:
         note = _("%(name)s registered for “%(event)s” of %(date)s.")
     club_services.prospect_event_logged(organisation=registration.organisation, note=note % {

@@ -98,6 +98,12 @@ class ProspectLogForm(forms.Form):
     note = forms.CharField(
         label=_("What was said"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
     )
+    email = forms.EmailField(
+        label=_("E-mail address given"),
+        required=False,
+        help_text=_("The firm's professional address, if it gave one: the club's invitations go there."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     next_action = forms.ChoiceField(
         label=_("Next action"), choices=[("", _("Nothing planned")), *ActionKind.choices], required=False
     )
@@ -223,6 +229,20 @@ class CampaignForm(forms.Form):
     club = forms.ModelChoiceField(label=_("Club"), queryset=Club.objects.none(), empty_label=None)
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices, initial=CampaignKind.PHONING)
+    audience = forms.ChoiceField(
+        label=_("Which firms"),
+        choices=[
+            ("prospects", _("The zone's prospects")),
+            ("members", _("The zone's members")),
+            ("participants", _("The participants of a past event of the club")),
+        ],
+        initial="prospects",
+        required=False,
+    )
+    past_event = forms.TypedChoiceField(
+        label=_("Past event"), required=False, coerce=int, empty_value=None,
+        help_text=_("For its participants: the firms registered (the ones that came, once the attendance is taken)."),
+    )  # fmt: skip
     status = forms.ChoiceField(
         label=_("Which prospects"),
         required=False,
@@ -237,12 +257,16 @@ class CampaignForm(forms.Form):
     )
     goal = forms.CharField(label=_("Goal"), required=False, max_length=300)
 
-    def __init__(self, *args, clubs, zones, assignees, **kwargs):
+    def __init__(self, *args, clubs, zones, assignees, past_events=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["past_event"].choices = [("", _("Choose…")), *past_events]
         self.fields["club"].queryset = clubs
         self.fields["zone"].queryset = zones
         self.fields["assignees"].queryset = assignees
         self.fields["assignees"].label_from_instance = _person_name
+
+    def clean_audience(self):
+        return self.cleaned_data["audience"] or "prospects"
 
 
 class CampaignResultForm(forms.Form):

@@ -25,17 +25,28 @@ class Kind:
     choices: Callable
     # (id) -> Invitable | None
     read: Callable
-    # (id, organisation, request) -> the URL where this firm acts (it may create what it needs, such as
-    # the firm's survey invitation)
+    # (id, organisation) -> the URL where this firm acts, or None while what it needs is not made
+    # (a read: a link opened by a GET writes nothing)
     url_for: Callable
     acted_label: str = ""
+    # (id, organisation) -> None: makes what the firm's link needs (the firm's survey invitation), when
+    # the invitation or a reminder is sent, or when the firm confirms it opens an older link (a POST)
+    prepare: Callable | None = None
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(kind: str, *, choices: Callable, read: Callable, url_for: Callable, acted_label: str) -> None:
-    _KINDS[kind] = Kind(choices=choices, read=read, url_for=url_for, acted_label=acted_label)
+def register(
+    kind: str,
+    *,
+    choices: Callable,
+    read: Callable,
+    url_for: Callable,
+    acted_label: str,
+    prepare: Callable | None = None,
+) -> None:
+    _KINDS[kind] = Kind(choices=choices, read=read, url_for=url_for, acted_label=acted_label, prepare=prepare)
 
 
 def kind(name: str) -> Kind | None:
@@ -52,6 +63,32 @@ def choices_for(club) -> list[tuple[str, str, list[tuple[str, str]]]]:
         if registered is not None:
             groups.append((value, str(label), [(f"{value}:{pk}", text) for pk, text in registered.choices(club)]))
     return groups
+
+
+def prepare(campaign, organisation) -> None:
+    """Makes what the firm's link to the campaign's thing needs, if its kind needs anything."""
+    registered = _KINDS.get(campaign.invite_kind)
+    if registered is not None and registered.prepare is not None and campaign.invite_id is not None:
+        registered.prepare(campaign.invite_id, organisation)
+
+
+# --- Past events whose participants a campaign may target (told by the agenda) ------------------------
+
+_PARTICIPANTS: dict[str, Callable] = {}
+
+
+def register_participants(*, choices: Callable, organisations: Callable) -> None:
+    """`choices(club)` -> [(id, label)]: the club's past events; `organisations(club, id)` -> the ids of
+    the firms that took part in one of them (none for an event that is not one of `choices(club)`)."""
+    _PARTICIPANTS.update(choices=choices, organisations=organisations)
+
+
+def past_event_choices(club) -> list[tuple[int, str]]:
+    return _PARTICIPANTS["choices"](club) if _PARTICIPANTS else []
+
+
+def participants(club, event_id: int) -> list[int]:
+    return list(_PARTICIPANTS["organisations"](club, event_id)) if _PARTICIPANTS else []
 
 
 def read(campaign) -> Invitable | None:
@@ -89,17 +126,25 @@ def _survey_read(pk: int) -> Invitable | None:
     return Invitable(title=survey.title, ends_at=timezone.make_aware(closes), when=when)
 
 
-def _survey_url(pk: int, organisation) -> str:
-    """The firm's own questionnaire (its survey invitation made if it had none)."""
-    from django.urls import reverse
-
-    from . import services
+def _survey_prepare(pk: int, organisation) -> None:
+    """The firm's survey invitation, made once (at the sending: its link then only reads it)."""
     from .links import new_nonce
     from .models import SurveyInvitation
 
-    invitation, _created = SurveyInvitation.objects.get_or_create(
-        survey_id=pk, organisation=organisation, defaults={"nonce": new_nonce()}
-    )
+    SurveyInvitation.objects.get_or_create(survey_id=pk, organisation=organisation, defaults={"nonce": new_nonce()})
+
+
+def _survey_url(pk: int, organisation) -> str | None:
+    """The firm's own questionnaire; None if its invitation was not made (a link sent before the
+    invitations were made at the sending)."""
+    from django.urls import reverse
+
+    from . import services
+    from .models import SurveyInvitation
+
+    invitation = SurveyInvitation.objects.filter(survey_id=pk, organisation=organisation).first()
+    if invitation is None:
+        return None
     return reverse("club:survey_answer", args=[services.invitation_token(invitation)])
 
 
@@ -109,4 +154,4 @@ def register_surveys() -> None:
     from .models import InvitationKind
 
     register(InvitationKind.SURVEY, choices=_survey_choices, read=_survey_read, url_for=_survey_url,
-             acted_label=_("Have answered"))  # fmt: skip
+             acted_label=_("Have answered"), prepare=_survey_prepare)  # fmt: skip

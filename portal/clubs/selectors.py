@@ -231,6 +231,12 @@ def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[
     return queryset.order_by("name")
 
 
+def zone_members(zone: Zone) -> QuerySet[Organisation]:
+    """The zone's firms with a current membership (cluster or club), by name."""
+    current = Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+    return Organisation.objects.filter(zone=zone).filter(Exists(current)).order_by("name")
+
+
 def prospect_status_counts(zone: Zone) -> dict[str, int]:
     """How many prospects of the zone are at each latest status ("none" = never contacted)."""
     counts = dict.fromkeys(["none", *ContactStatus.values], 0)
@@ -278,6 +284,19 @@ def directory_match(text: str) -> Organisation | None:
         return None
     found = list(Organisation.objects.filter(name__iexact=text)[:2])
     return found[0] if len(found) == 1 else None
+
+
+def register_firm(siret: str) -> dict | None:
+    """The company register's entry for one SIRET, in the words of the organisation form; None when
+    it does not know it or cannot answer (a registration never waits on it)."""
+    from portal.members.selectors import register_lookup
+    from portal.outside.http import ServiceDown
+
+    try:
+        entries = register_lookup(siret)
+    except ServiceDown:
+        return None
+    return next((entry for entry in entries if entry["siret"] == siret), None)
 
 
 def is_prospect(organisation: Organisation) -> bool:

@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
-from portal.members.models import Membership, MembershipStatus, Organisation, Role, RoleAssignment, Zone
+from portal.members.models import (
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleAssignment,
+    Zone,
+)
 from portal.members.scopes import ScopeKind
 from portal.members.validators import normalise_siret
 from search import indexing
@@ -304,8 +312,12 @@ def prospect_contact_record(
     outcome: str = "",
     next_action=KEEP_PLAN,
     next_action_due: datetime.date | None = None,
+    email: str = "",
 ) -> ProspectContact:
     """Logs an invitation, a call, a visit… (the latest one is the firm's status in the list).
+
+    `email`: the professional address the firm gave during the contact, kept as its contact e-mail
+    (the campaigns' invitations go there); the log says it was given.
 
     With `next_action` (an ActionKind, or "" for nothing more to do) the same form plans what comes
     next: what was planned has been done. A firm that joined or declined has nothing more planned.
@@ -330,7 +342,16 @@ def prospect_contact_record(
         by=by,
     )
     contact.full_clean()
+    email = email.strip().lower()
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     with transaction.atomic():
+        if email and email != organisation.email:
+            organisation.email = email
+            organisation.save(update_fields=["email", "updated_at"])
         contact.save()
         if status == ContactStatus.JOINED:
             _campaigns_joined(organisation)
@@ -382,6 +403,57 @@ def prospect_event_logged(*, organisation: Organisation, note: str) -> ProspectC
         organisation=organisation, result__in=[CampaignResult.PENDING, CampaignResult.CALLED]
     ).update(result=CampaignResult.INTERESTED, updated_at=timezone.now())
     return contact
+
+
+REGISTER_FIELDS = ("address", "postcode", "commune", "naf_code", "headcount_band", "latitude", "longitude")
+
+
+def prospect_from_registration(
+    *, club_id: int, name: str, siret: str = "", register_entry: dict | None = None
+) -> tuple[Organisation | None, bool]:
+    """The firm of a visitor's registration for a club's event, which the directory did not know:
+    (organisation, created). With a SIRET, the firm that bears it, else a new prospect of the club's
+    zone with the register's entry (`register_entry`, looked up by the caller) or the typed name;
+    without one, the only firm of that name, else a new prospect by that name — none when two firms
+    bear it (ambiguous) or no name was typed. Never a duplicate (the SIRET is unique; the name is
+    checked under the caller's transaction)."""
+    club = Club.objects.select_related("zone").filter(pk=club_id).first()
+    if club is None or club.zone_id is None:
+        return None, False
+    name = " ".join((name or "").split())
+    if siret:
+        known = Organisation.objects.filter(siret=siret).first()
+        if known is not None:
+            return known, False
+    else:
+        if not name:
+            return None, False
+        found = list(Organisation.objects.filter(name__iexact=name)[:2])
+        if found:
+            return (found[0] if len(found) == 1 else None), False
+    entry = register_entry or {}
+    name = (entry.get("name") or name)[:200]
+    if not name:
+        return None, False
+    fields = {key: entry[key] for key in REGISTER_FIELDS if entry.get(key) not in (None, "")}
+    kind = entry.get("kind") or OrganisationKind.CLASSIC_FIRM
+    organisation = Organisation(
+        name=name, slug=member_services.unique_slug(Organisation, name), kind=kind, siret=siret, zone=club.zone,
+        **fields,
+    )  # fmt: skip
+    try:
+        # Fields and uniqueness, not the member's rule that a firm has a SIRET: a prospect known by its
+        # name only gets its SIRET when it asks to join (the join form requires it).
+        organisation.clean_fields()
+        organisation.validate_constraints()
+    except ValidationError:
+        return None, False  # values the directory refuses: the registration goes on with the free text
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:  # the same SIRET registered at the same moment
+        return Organisation.objects.filter(siret=siret).first() if siret else None, False
+    return organisation, True
 
 
 # --- Imports of a zone's firms ------------------------------------------------------------------
@@ -718,11 +790,19 @@ _RESULT_STATUS = {
 }
 
 
+class Audience:
+    PROSPECTS = "prospects"  # the zone's prospects (by their latest status)
+    MEMBERS = "members"  # the zone's member firms
+    PARTICIPANTS = "participants"  # the firms that took part in one of the club's past events
+
+
 def campaign_create(
-    *, club: Club, zone: Zone, title: str, kind: str, by, assignees, status: str = "", goal: str = ""
-) -> Campaign:
-    """Groups the prospects of a zone the club covers (those at the latest status `status`, "none"
-    for the never contacted, "" for all) into a campaign, shared in turn among `assignees`."""
+    *, club: Club, zone: Zone, title: str, kind: str, by, assignees, status: str = "", goal: str = "",
+    audience: str = Audience.PROSPECTS, past_event: int | None = None,
+) -> Campaign:  # fmt: skip
+    """Groups firms into a campaign, shared in turn among `assignees`: the prospects of a zone the club
+    covers (those at the latest status `status`, "none" for the never contacted, "" for all), the
+    zone's members, or the firms that took part in one of the club's past events (`past_event`)."""
     if not permissions.can_animate(by, club):
         raise PermissionDenied(_("Only the club's animators and the administrators run its campaigns."))
     if zone.pk not in selectors.club_zone_ids(club):
@@ -735,9 +815,21 @@ def campaign_create(
     for person in assignees:
         if not permissions.may_take_part_in_campaign(person, club):
             raise ValidationError({"assignees": _("The firms are shared among the club's animators only.")})
-    firms = list(selectors.zone_prospects(zone, status=status).values_list("pk", flat=True))
+    if audience == Audience.MEMBERS:
+        firms = list(selectors.zone_members(zone).values_list("pk", flat=True))
+        empty = _("The zone has no member firm: the campaign would be empty.")
+    elif audience == Audience.PARTICIPANTS:
+        if past_event is None or past_event not in {pk for pk, _label in invitations.past_event_choices(club)}:
+            raise ValidationError({"past_event": _("Choose one of the club's past events.")})
+        firms = invitations.participants(club, past_event)
+        empty = _("No firm took part in this event: the campaign would be empty.")
+    elif audience == Audience.PROSPECTS:
+        firms = list(selectors.zone_prospects(zone, status=status).values_list("pk", flat=True))
+        empty = _("No prospect of this zone matches: the campaign would be empty.")
+    else:
+        raise ValidationError({"audience": _("Choose the prospects, the members or an event's participants.")})
     if not firms:
-        raise ValidationError(_("No prospect of this zone matches: the campaign would be empty."))
+        raise ValidationError(empty)
     campaign = Campaign(club=club, zone=zone, title=title.strip(), kind=kind, goal=goal.strip(), created_by=by)
     campaign.full_clean()
     with transaction.atomic():
@@ -1054,6 +1146,7 @@ def campaign_send_invitations_run(campaign_id: int) -> int:
         if not target.nonce:
             target.nonce = new_nonce()
             CampaignTarget.objects.filter(pk=target.pk).update(nonce=target.nonce)
+        invitations.prepare(campaign, target.organisation)  # what the link leads to exists before it leaves
         _campaign_mail(campaign, invitable, target, base_url=base_url, reminder=False)
         CampaignTarget.objects.filter(pk=target.pk).update(invited_at=timezone.now())
         sent += 1
@@ -1076,6 +1169,12 @@ def campaign_link_open(*, campaign_id: int, token: str) -> CampaignTarget:
         target.opened_at = timezone.now()
         CampaignTarget.objects.filter(pk=target.pk, opened_at__isnull=True).update(opened_at=target.opened_at)
     return target
+
+
+def campaign_link_prepare(*, target: CampaignTarget) -> None:
+    """The firm confirmed (a POST) that it opens a link sent before what it leads to was made at the
+    sending: it is made now (once)."""
+    invitations.prepare(target.campaign, target.organisation)
 
 
 def campaign_invitation_acted(*, kind: str, object_id: int, token: str = "", organisation_id: int | None = None) -> int:
@@ -1137,6 +1236,7 @@ def _remind(campaign: Campaign, *, today: datetime.date, scheduled: bool) -> int
             .update(reminded_on=today, reminder_count=F("reminder_count") + 1)
         )
         if claimed:
+            invitations.prepare(campaign, target.organisation)  # a firm invited before it was made at sending
             _campaign_mail(campaign, invitable, target, base_url=base_url, reminder=True)
             sent += 1
     return sent

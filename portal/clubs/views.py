@@ -595,9 +595,16 @@ def growth_public(request):
 
 
 def _campaign_form(request, data=None):
+    clubs = permissions.animated_clubs(request.user)
+    past_events = [
+        (pk, f"{club.name} · {label}" if len(clubs) > 1 else label)
+        for club in clubs[:20]
+        for pk, label in invitations.past_event_choices(club)
+    ]
     return CampaignForm(
         data,
-        clubs=permissions.animated_clubs(request.user),
+        past_events=past_events,
+        clubs=clubs,
         zones=selectors.campaign_zones(request.user),
         assignees=selectors.campaign_assignees(request.user),
         initial={"assignees": [request.user.pk]},
@@ -744,18 +751,26 @@ CAMPAIGN_LINK_ERRORS = {
 }
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_link(request, campaign_id, token):
     """A firm's personal invitation link (no account): dates its opening and leads to where it registers
-    or answers; the registration that follows finds the invitation in the session."""
+    or answers; the registration that follows finds the invitation in the session. A GET creates
+    nothing: a link sent before the firm's questionnaire was made at the sending asks the firm to open
+    it (a POST, which makes it)."""
     try:
         target = services.campaign_link_open(campaign_id=campaign_id, token=token)
     except LinkError as error:
         message, status = CAMPAIGN_LINK_ERRORS.get(error.reason, CAMPAIGN_LINK_ERRORS["invalid"])
         return render(request, "clubs/campaign_link_error.html", {"message": message}, status=status)
     request.session[services.CAMPAIGN_SESSION_KEY] = token
+    if request.method == "POST":
+        services.campaign_link_prepare(target=target)
     registered = invitations.kind(target.campaign.invite_kind)
-    return redirect(registered.url_for(target.campaign.invite_id, target.organisation))
+    url = registered.url_for(target.campaign.invite_id, target.organisation)
+    if url is None:
+        context = {"invitable": invitations.read(target.campaign), "organisation": target.organisation}
+        return render(request, "clubs/campaign_link_open.html", context)
+    return redirect(url)
 
 
 @login_required

@@ -7,15 +7,18 @@ import datetime
 import pytest
 
 from cms.events import services
-from cms.events.models import EventKind
+from cms.events.models import EventIndexPage, EventKind, EventRegistration
+from cms.models import ClubPage
+from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import CampaignResult, CampaignTarget, ContactKind, ContactStatus, ProspectContact
 from portal.members import services as member_services
 from portal.members.demo import fictional_siret
-from portal.members.models import PersonRole
-from tests.cms.pages import add_event
+from portal.members.models import Organisation, PersonRole
+from tests.cms.pages import add_event, add_page
 from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 from tests.portal.clubs.test_prospect_files import another_animator
+from tests.portal.outside.recorded import ADDRESS_PREFIX, REGISTER_PREFIX, RecordedServer
 
 
 @pytest.fixture
@@ -97,3 +100,79 @@ def test_a_prospect_already_visited_keeps_its_status(breakfast, prospect):
     ProspectContact.objects.create(organisation=prospect, status=ContactStatus.VISITED)
     register(breakfast, 1, prospect.siret)
     assert ProspectContact.objects.filter(organisation=prospect).first().status == ContactStatus.VISITED
+
+
+# --- A firm the directory does not know, registering for a club's event (#18) ----------------------
+
+REGISTER_SIRET = "99810001000029"  # MENUISERIE DU VAL in the recorded register
+SEARCH = "/entreprises/search"
+
+
+@pytest.fixture
+def register_service(settings):
+    """The company register's recorded answers on loopback (as tests/portal's `recorded`)."""
+    server = RecordedServer().start()
+    settings.COMPANY_REGISTER_URL = server.base_url + REGISTER_PREFIX
+    settings.ADDRESS_BASE_URL = server.base_url + ADDRESS_PREFIX
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def club_breakfast(home):
+    """The club of the Tanneries' breakfast, on the club's own agenda: unknown firms become prospects
+    of the Tanneries' park."""
+    zone = ZoneFactory(name="Parc des Tanneries")
+    club = ClubFactory(zone=zone, name="Club des Tanneries")
+    club_page = add_page(home, ClubPage, title=club.name, slug="club-tanneries", club=club)
+    agenda = add_page(club_page, EventIndexPage, title="Agenda du club", slug="agenda")
+    return add_event(agenda, kind=EventKind.BREAKFAST, title="Petit-déjeuner des Tanneries", capacity=2)
+
+
+def test_an_unknown_siret_becomes_a_prospect_of_the_clubs_zone_from_the_register(club_breakfast, register_service):
+    register_service.answer(SEARCH, "company_register_siret.json", q=REGISTER_SIRET)
+    registration = register(club_breakfast, 1, "Menuiserie", siret=REGISTER_SIRET)
+    firm = registration.organisation
+    assert (firm.name, firm.siret, firm.naf_code, firm.postcode) == ("MENUISERIE DU VAL", REGISTER_SIRET, "16.23Z",
+                                                                    "18100")  # fmt: skip
+    assert firm.zone.name == "Parc des Tanneries" and club_selectors.is_prospect(firm)
+    [line] = log_of(firm)
+    assert line.contacted_on == datetime.date.today() and line.kind == ContactKind.EVENT
+    assert "Lucie 1 s’est inscrit(e) à « Petit-déjeuner des Tanneries »" in line.note
+    assert "nouveau prospect de la zone" in line.note
+    # A colleague of the same firm: the same organisation, never a second one.
+    assert register(club_breakfast, 2, "Menuiserie du Val", siret=REGISTER_SIRET).organisation == firm
+    assert Organisation.objects.filter(siret=REGISTER_SIRET).count() == 1
+
+
+def test_the_register_down_the_firm_is_a_prospect_by_its_typed_name_and_siret(club_breakfast, register_service):
+    register_service.answer(SEARCH, status=502, body="Bad Gateway", content_type="text/plain")
+    firm = register(club_breakfast, 1, "Menuiserie du Val", siret=REGISTER_SIRET).organisation
+    assert (firm.name, firm.siret, firm.zone.name) == ("Menuiserie du Val", REGISTER_SIRET, "Parc des Tanneries")
+
+
+def test_without_siret_a_prospect_by_its_name_once_never_for_homonyms(club_breakfast):
+    first = register(club_breakfast, 1, "  Boulangerie   Inconnue ").organisation
+    assert (first.name, first.siret, first.zone.name) == ("Boulangerie Inconnue", "", "Parc des Tanneries")
+    assert len(log_of(first)) == 1
+    waiting_room = register(club_breakfast, 2, "boulangerie inconnue")  # the same firm, by its name
+    assert waiting_room.organisation == first
+    assert Organisation.objects.filter(name__iexact="Boulangerie Inconnue").count() == 1
+    OrganisationFactory(name="Garage Central")
+    OrganisationFactory(name="Garage central")
+    homonym = register(club_breakfast, 3, "Garage Central")  # full: on the waiting list
+    assert homonym.organisation is None and Organisation.objects.filter(name__iexact="Garage Central").count() == 2
+    assert register(club_breakfast, 4, "").organisation is None  # no name typed: nothing made
+
+
+def test_the_public_form_takes_an_optional_siret_and_refuses_a_wrong_one_in_french(
+    client, club_breakfast, register_service
+):
+    register_service.answer(SEARCH, "company_register_siret.json", q=REGISTER_SIRET)
+    fields = {"name": "Paul Menuisier", "organisation_name": "Menuiserie", "email": "paul@menuiserie.example"}
+    bad = client.post(club_breakfast.url, {**fields, "siret": "998 100 010 00028"})
+    assert bad.status_code == 200 and "SIRET" in bad.content.decode() and "valide" in bad.content.decode()
+    assert not EventRegistration.objects.exists() and not Organisation.objects.filter(siret__startswith="998").exists()
+    done = client.post(club_breakfast.url, {**fields, "siret": "998 100 010 00029"})
+    assert done.status_code == 302
+    assert EventRegistration.objects.get().organisation == Organisation.objects.get(siret=REGISTER_SIRET)

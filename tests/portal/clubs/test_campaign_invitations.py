@@ -21,7 +21,7 @@ from knowledge.exchange import services as exchange_services
 from knowledge.exchange.models import ExchangeSession
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
-from portal.clubs.models import CampaignTarget, Survey
+from portal.clubs.models import CampaignTarget, Survey, SurveyInvitation
 from tests.cms.newsletters.smtp import Recorder, SmtpServer
 from tests.cms.pages import add_event, add_page
 from tests.factories import ClubFactory, OrganisationFactory, PersonFactory, ZoneFactory
@@ -178,6 +178,54 @@ def test_a_survey_answered_through_the_link_counts_as_answered(park, smtp, djang
     assert target(park, "Garage du Pont").acted_at is not None
     funnel = club_selectors.campaign_invitation_funnel(park["campaign"])
     assert (funnel.acted, funnel.acted_label) == (1, "Ont répondu")
+
+
+def test_opening_a_survey_link_writes_nothing_the_invitation_is_made_when_sent(
+    park, smtp, django_capture_on_commit_callbacks
+):
+    """Each invited firm's questionnaire exists from the sending: a GET on its link (a mail scanner
+    following every link, say) creates nothing; the link leads to the firm's own questionnaire."""
+    survey = Survey.objects.create(
+        title="Vos besoins 2026", club=park["club"], closes_on=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    invite(park, kind="survey", invite_id=survey.pk)
+    send(park, django_capture_on_commit_callbacks)
+    invited = SurveyInvitation.objects.filter(survey=survey)
+    assert sorted(invited.values_list("organisation__name", flat=True)) == [
+        "Atelier Durand", "Boulangerie Martin", "Garage du Pont"
+    ]  # fmt: skip
+    made = {invitation.pk: invitation.nonce for invitation in invited}
+    response = Client().get(path_of(links_by_recipient(smtp)["garage@pont.example"]))
+    assert response.status_code == 302
+    garage = invited.get(organisation=park["firms"]["Garage du Pont"])
+    assert response.url == reverse("club:survey_answer", args=[club_services.invitation_token(garage)])
+    assert {invitation.pk: invitation.nonce for invitation in invited} == made  # nothing written
+
+
+def test_an_older_survey_link_still_opens_its_questionnaire_after_a_confirmation(
+    park, smtp, django_capture_on_commit_callbacks
+):
+    """A link e-mailed before the invitations were made at the sending: the GET asks the firm to open
+    its questionnaire (a button, nothing written); the POST makes it and leads there."""
+    survey = Survey.objects.create(
+        title="Vos besoins 2026", club=park["club"], closes_on=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    invite(park, kind="survey", invite_id=survey.pk)
+    send(park, django_capture_on_commit_callbacks)
+    SurveyInvitation.objects.all().delete()  # as those links were sent
+    visitor = Client(enforce_csrf_checks=True)
+    link = path_of(links_by_recipient(smtp)["garage@pont.example"])
+    page = visitor.get(link)
+    assert page.status_code == 200 and "Ouvrir le questionnaire" in page.content.decode()
+    assert not SurveyInvitation.objects.exists()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    response = visitor.post(link, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and "/repondre/" in response.url
+    assert SurveyInvitation.objects.get().organisation == park["firms"]["Garage du Pont"]
+    assert visitor.post(link, {"csrfmiddlewaretoken": token}).url == response.url  # never a second one
+    assert SurveyInvitation.objects.count() == 1
+    answered = visitor.post(response.url, {"importance_signage": "2", "free_text": "", "csrfmiddlewaretoken": token})
+    assert answered.status_code == 200 and target(park, "Garage du Pont").acted_at is not None
 
 
 def test_a_bourse_session_registration_counts_as_registered(park, smtp, django_capture_on_commit_callbacks):

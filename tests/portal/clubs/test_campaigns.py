@@ -119,3 +119,74 @@ def test_another_clubs_animator_gets_nothing_of_the_campaign(client, tanneries):
     target.refresh_from_db()
     assert target.result == "pending"
     assert "Rentrée 2026" not in client.get(reverse("club:campaigns")).content.decode()
+
+
+# --- Beyond the zone's prospects: its members, a past event's participants (#18) -------------------
+
+
+@pytest.fixture
+def past_breakfast(tanneries):
+    """The club's breakfast of last week on its own agenda: three firms registered, one cancelled."""
+    from cms.events.models import EventIndexPage, EventRegistration, RegistrationStatus
+    from cms.models import ClubPage, HomePage
+    from tests.cms.pages import add_event, add_page
+
+    club_page = add_page(
+        HomePage.objects.get(), ClubPage, title="Club des Tanneries", slug="club-tanneries", club=tanneries["club"]
+    )
+    agenda = add_page(club_page, EventIndexPage, title="Agenda du club", slug="agenda")
+    event = add_event(agenda, days=-7, title="Petit-déjeuner de novembre", capacity=30)
+    elsewhere = OrganisationFactory(name="Menuiserie d'ailleurs")  # another park's firm came too
+    came = [tanneries["firms"][0], tanneries["firms"][1], elsewhere]
+    for n, firm in enumerate([*came, tanneries["firms"][3]]):
+        EventRegistration.objects.create(
+            event=event, name=f"Camille {n}", email=f"camille{n}@example.org", organisation=firm,
+            status=RegistrationStatus.CANCELLED if n == 3 else RegistrationStatus.CONFIRMED,
+            cancel_token_hash=f"past-{n}",
+        )  # fmt: skip
+    return event
+
+
+def names(campaign):
+    return sorted(campaign.targets.values_list("organisation__name", flat=True))
+
+
+def test_a_campaign_may_target_the_zones_members(tanneries):
+    campaign = start(tanneries, audience="members", title="Adhérents : assemblée")
+    assert names(campaign) == ["SCOP La Fabrique"]
+    new_park = ClubFactory(zone=ZoneFactory())
+    OrganisationFactory(zone=new_park.zone)  # a prospect, no member yet
+    animator = another_animator(new_park)
+    with pytest.raises(ValidationError, match="aucune entreprise adhérente"):
+        start({"club": new_park, "zone": new_park.zone, "claire": animator, "nadia": animator}, audience="members")
+
+
+def test_a_campaign_may_target_the_participants_of_a_past_event_of_the_club(tanneries, past_breakfast):
+    campaign = start(tanneries, audience="participants", past_event=past_breakfast.pk, title="Merci d'être venus")
+    assert names(campaign) == ["Atelier Durand", "Boulangerie Martin", "Menuiserie d'ailleurs"]  # not the cancelled
+    with pytest.raises(ValidationError) as refused:
+        start(tanneries, audience="participants", past_event=None)
+    assert "Choisissez un des événements passés du club." in str(refused.value)
+    other_club = ClubFactory(zone=ZoneFactory())
+    stranger = another_animator(other_club)
+    with pytest.raises(ValidationError):  # the Tanneries' breakfast is no past event of another club
+        club_services.campaign_create(
+            club=other_club, zone=other_club.zone, title="x", kind="phoning", by=stranger, assignees=[stranger],
+            audience="participants", past_event=past_breakfast.pk,
+        )  # fmt: skip
+
+
+def test_the_campaign_form_offers_the_members_and_the_past_events(client, tanneries, past_breakfast):
+    client.force_login(tanneries["claire"])
+    page = client.get(reverse("club:campaigns")).content.decode()
+    assert "Les participants d’un événement passé du club" in page or "événement passé" in page
+    assert "Petit-déjeuner de novembre" in page
+    fields = {"title": "Merci d'être venus", "club": tanneries["club"].pk, "zone": tanneries["zone"].pk,
+              "kind": "mailing", "assignees": [tanneries["claire"].pk]}  # fmt: skip
+    refused = client.post(reverse("club:campaigns"), {**fields, "audience": "participants"})
+    assert refused.status_code == 200 and "Choisissez un des événements passés du club." in refused.content.decode()
+    assert not Campaign.objects.exists()
+    response = client.post(reverse("club:campaigns"), {**fields, "audience": "participants",
+                                                       "past_event": past_breakfast.pk})  # fmt: skip
+    assert response.status_code == 302
+    assert names(Campaign.objects.get()) == ["Atelier Durand", "Boulangerie Martin", "Menuiserie d'ailleurs"]

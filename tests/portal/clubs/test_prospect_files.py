@@ -179,3 +179,23 @@ def test_a_long_backlog_does_not_bury_todays_calls_on_the_phone(client, organise
     assert f"list all {MY_CALLS_OVERDUE_SHOWN + 3}" in page
     sheet = client.get(reverse("club:call_sheet")).content.decode()
     assert "Retard 000" in sheet and "Retard 052" in sheet
+
+
+def test_the_address_a_firm_gives_during_a_call_becomes_its_contact_e_mail(client, organiser):
+    """Register extracts carry no e-mail: the animator notes the one given on the phone, and the
+    campaigns' invitations can then reach the firm. A bad address is refused, nothing logged."""
+    zone = ZoneFactory()
+    firm = OrganisationFactory(zone=zone, name="Garage du Val", email="")
+    animate(organiser, zone)
+    client.force_login(organiser)
+    url = reverse("club:prospect_log", args=[zone.slug, firm.pk])
+    fields = {"log-kind": "call", "log-status": "called", "log-contacted_on": TODAY.isoformat()}
+    bad = client.post(url, {**fields, "log-email": "garage@"})
+    assert bad.status_code == 400 and "Saisissez une adresse de courriel valide" in bad.content.decode()
+    assert ProspectContact.objects.count() == 0
+    response = client.post(url, {**fields, "log-email": " Accueil@Garage-du-Val.example "})
+    assert response.status_code == 302
+    firm.refresh_from_db()
+    assert firm.email == "accueil@garage-du-val.example" and ProspectContact.objects.count() == 1
+    page = client.get(reverse("club:prospect_file", args=[zone.slug, firm.pk])).content.decode()
+    assert 'href="mailto:accueil@garage-du-val.example"' in page
