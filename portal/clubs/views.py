@@ -79,6 +79,9 @@ def club_detail(request, slug):
         "can_merge": permissions.can_merge_clubs(request.user),
         "stage_form": StageForm(initial={"stage": club.stage}) if can_organise else None,
     }
+    if can_organise:  # the whole board, and how many of it the public page leaves out
+        context["board_hidden_count"] = len(selectors.club_board(club)) - len(context["board"])
+        context["board"] = selectors.club_board(club)
     if permissions.can_follow_autonomy(request.user, club):
         context["autonomy"] = _autonomy_context(club)
     return render(request, "clubs/club_detail.html", context)
