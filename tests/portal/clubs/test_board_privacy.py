@@ -83,3 +83,23 @@ def test_a_person_whose_account_is_closed_is_not_named(client, board):
     president.user.save()
     page = add_page(HomePage.objects.get(), ClubPage, title=club.name, club=club)
     assert "Jeanne Martin" not in _board_text(client, page.url)
+
+
+def test_the_clubs_animator_gives_a_seat_and_another_clubs_animator_cannot(organiser, board):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.clubs import services
+
+    club, _president, treasurer = board
+    other = ClubFactory(name="Club du Port")
+    animate(organiser, other)
+    seat = ClubBoardMember(club=club, person=treasurer, position=BoardPosition.SECRETARY)
+    with pytest.raises(PermissionDenied):
+        services.club_board_seat_save(seat=seat, by=organiser)
+    moved = ClubBoardMember.objects.get(club=club, person=treasurer)
+    moved.club = other  # taking a seat of a club they do not animate into theirs: refused too
+    with pytest.raises(PermissionDenied):
+        services.club_board_seat_save(seat=moved, by=organiser)
+    animate(organiser, club)
+    services.club_board_seat_save(seat=seat, by=organiser)
+    assert ClubBoardMember.objects.filter(club=club, person=treasurer).count() == 2
