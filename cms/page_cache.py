@@ -167,16 +167,20 @@ def _purge_after_commit(**kwargs):
 
 def connect_purges() -> None:
     """What changes a page someone may have cached: publishing, unpublishing (deletion too), moving, restricting,
-    the site and its identity (every page shows its name)."""
+    the site and its identity (every page shows its name), a club's board and the consents to be named on
+    it (a withdrawn consent must take the name off the public page at once, not after the cache expires)."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from portal.clubs.models import ClubBoardMember
+    from portal.privacy.models import Consent
 
     from .models import SiteIdentity
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_purge_after_commit, dispatch_uid=f"cms_page_cache_{id(signal)}")
-    for model in (PageViewRestriction, Site, SiteIdentity):
+    for model in (PageViewRestriction, Site, SiteIdentity, ClubBoardMember, Consent):
         post_save.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_save_{model.__name__}")
         post_delete.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_del_{model.__name__}")
 

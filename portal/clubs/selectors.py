@@ -32,6 +32,8 @@ from portal.members.models import (
 )
 from portal.members.permissions import ALL
 from portal.members.scopes import ScopeKind
+from portal.privacy import selectors as privacy_selectors
+from portal.privacy.models import Purpose
 
 from . import permissions
 from .models import (
@@ -97,6 +99,13 @@ def club_board(club: Club) -> list[ClubBoardMember]:
     return sorted(seats, key=lambda seat: (order.get(seat.position, 99), seat.since))
 
 
+def club_public_board(club: Club) -> list[ClubBoardMember]:
+    """The seats the public sees: of the people who agreed to be named there (privacy Purpose.BOARD,
+    current consent, account still open), in the board's order."""
+    named = set(privacy_selectors.people_with_consent(Purpose.BOARD).values_list("pk", flat=True))
+    return [seat for seat in club_board(club) if seat.person_id in named]
+
+
 def stage_timeline(club: Club) -> list[dict]:
     """The four stages with the date each was first reached (None if not yet), for the progress line."""
     reached = {}
@@ -129,7 +138,19 @@ def club_commissions(club: Club):
     related = getattr(club, "commissions", None)
     if related is None:
         return []
-    return related.with_member_count().select_related("axis", "club").order_by("is_archived", "name")
+    # Its next meeting (workgroups Meeting, related name "meetings"): a Subquery, not a join, so the
+    # member count is not multiplied by the meetings.
+    next_meeting = (
+        related.model.meetings.field.model.objects.filter(workgroup=OuterRef("pk"), starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return (
+        related.with_member_count()
+        .annotate(next_meeting_at=Subquery(next_meeting))
+        .select_related("axis", "club")
+        .order_by("is_archived", "name")
+    )
 
 
 def club_public_members(club: Club) -> QuerySet[Organisation]:
@@ -146,7 +167,7 @@ def club_public_summary(club: Club) -> dict:
         "club": club,
         "timeline": stage_timeline(club),
         "history": club_history(club),
-        "board": club_board(club),
+        "board": club_public_board(club),
         "commissions": club_commissions(club),
         "members": club_public_members(club),
         "member_count": club_member_count(club),

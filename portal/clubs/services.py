@@ -47,6 +47,7 @@ from .models import (
     CampaignResult,
     CampaignTarget,
     Club,
+    ClubBoardMember,
     ClubMilestone,
     ClubStageChange,
     CommonProblem,
@@ -87,6 +88,28 @@ def club_save(*, club: Club, by) -> Club:
         if created:
             club_record_creation(club=club, by=by)
     return club
+
+
+def club_board_seat_save(*, seat: ClubBoardMember, by) -> ClubBoardMember:
+    """Gives a person a seat on a club's board, or changes it: the club's animators and administrators.
+    The public page names them only once they agree to it (privacy Purpose.BOARD); saving the seat
+    purges the cached pages (cms.page_cache)."""
+    if not permissions.can_animate(by, seat.club) or (
+        seat.pk and not permissions.can_animate(by, ClubBoardMember.objects.get(pk=seat.pk).club)
+    ):
+        raise PermissionDenied(_("Only the club's animators and the administrators change its board."))
+    if seat.club.is_merged:
+        raise ValidationError(_("This club has merged into another one: edit that one instead."))
+    seat.full_clean()
+    with transaction.atomic():
+        seat.save()
+    return seat
+
+
+def club_board_seat_remove(*, seat: ClubBoardMember, by) -> None:
+    if not permissions.can_animate(by, seat.club):
+        raise PermissionDenied(_("Only the club's animators and the administrators change its board."))
+    seat.delete()
 
 
 def club_set_stage(

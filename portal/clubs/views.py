@@ -80,6 +80,9 @@ def club_detail(request, slug):
         "stage_form": StageForm(initial={"stage": club.stage}) if can_organise else None,
         "stage_unfinished": selectors.stage_unfinished(club) if can_organise else [],
     }
+    if can_organise:  # the whole board, and how many of it the public page leaves out
+        context["board_hidden_count"] = len(selectors.club_board(club)) - len(context["board"])
+        context["board"] = selectors.club_board(club)
     if permissions.can_follow_autonomy(request.user, club):
         context["autonomy"] = _autonomy_context(club)
     return render(request, "clubs/club_detail.html", context)

@@ -65,11 +65,21 @@ class ClubStageChangeViewSet(PortalViewSet):
     form_fields = ["changed_on", "note"]
 
 
+def _admin_board_seat_save(*, instance, by, save):
+    return services.club_board_seat_save(seat=instance, by=by)
+
+
+def _admin_board_seat_delete(*, instance, by):
+    services.club_board_seat_remove(seat=instance, by=by)
+
+
 class ClubBoardMemberViewSet(PortalViewSet):
     name = "club-board"
     model = ClubBoardMember
     icon = "user"
     menu_label = _("Club boards")
+    save_service = staticmethod(_admin_board_seat_save)
+    delete_service = staticmethod(_admin_board_seat_delete)
     scope_queryset = staticmethod(permissions.club_rows_visible)
     scope_form = staticmethod(permissions.narrow_club_choice)
     list_display = ["person", "position", "club", "since"]

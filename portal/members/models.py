@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import scopes
 from .scopes import CLUSTER_ID, ScopeKind
-from .validators import validate_naf, validate_siret
+from .validators import validate_naf, validate_organisation_slug, validate_siret
 
 
 class OrganisationKind(models.TextChoices):
@@ -202,7 +202,7 @@ class Zone(Located):
 
 class Organisation(Located):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, validators=[validate_organisation_slug])
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     siret = models.CharField(
         _("SIRET"),

@@ -45,15 +45,10 @@ from .models import (
     Zone,
 )
 from .scopes import CLUSTER_ID, ScopeKind
-from .validators import normalise_naf, normalise_siret
+from .validators import RESERVED_ORGANISATION_SLUGS, normalise_naf, normalise_siret
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
-
-
-# An organisation's slug is its address in the public directory (/annuaire/<slug>/), beside the
-# directory's own pages there (cms/urls.py): those words are never an organisation's.
-RESERVED_ORGANISATION_SLUGS = frozenset({"carte"})
 
 
 def unique_slug(model, text: str, *, exclude_pk=None) -> str:

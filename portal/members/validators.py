@@ -59,3 +59,17 @@ def validate_naf(value: str) -> None:
             code="naf_division",
             params={"division": match.group(1)},
         )
+
+
+# An organisation's slug is its address in the public directory (/annuaire/<slug>/), beside the
+# directory's own pages there (cms/urls.py): those words are never an organisation's.
+RESERVED_ORGANISATION_SLUGS = frozenset({"carte"})
+
+
+def validate_organisation_slug(value: str) -> None:
+    if value in RESERVED_ORGANISATION_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of a page of the directory: choose another one for this organisation."),
+            code="reserved",
+            params={"slug": value},
+        )

@@ -29,6 +29,9 @@ def load_consents(*, people) -> int:
                 given += _give(person, Purpose.NEWSLETTER)
             if person.best_practices_as_contact.exists():
                 given += _give(person, Purpose.CONTACT)
+            # Board members are named on their club's page, but for one in four: the animators see why.
+            if person.club_board_seats.exists() and index % 4 != 3:
+                given += _give(person, Purpose.BOARD)
             organisation = person.organisation
             if organisation and organisation.in_public_directory and organisation.pk not in listed_done:
                 listed_done.add(organisation.pk)

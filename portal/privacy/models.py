@@ -12,6 +12,7 @@ class Purpose(models.TextChoices):
     DIRECTORY = "directory", _("Listing of my organisation in the public directory")
     NEWSLETTER = "newsletter", _("Newsletters of the cluster, its axes and clubs")
     CONTACT = "contact", _("Being shown as the contact person of best-practice records and workbooks")
+    BOARD = "board", _("Being named with my position on the public page of the clubs whose board I sit on")
 
 
 class Consent(models.Model):

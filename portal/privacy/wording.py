@@ -17,6 +17,10 @@ WORDING = {
         "I agree that my name and e-mail address are shown to signed-in members as the contact person of "
         "the best-practice records and workbooks of my organisation."
     ),
+    Purpose.BOARD: _(
+        "I agree that my name and my position (president, treasurer…) appear on the public page of the "
+        "clubs whose board I sit on, for everyone to read."
+    ),
 }
 
 

@@ -100,3 +100,46 @@ def test_a_round_is_run_live_and_a_firm_downloads_its_workbook(
     titles = [row[0] for row in workbook.worksheets[0].iter_rows(min_row=3, values_only=True)]
     expected = Interest.objects.filter(session=session, organisation=interested, interested=True)
     assert sorted(titles) == sorted(expected.values_list("sheet__title", flat=True))
+
+
+TABLET_PORTRAIT = {"width": 768, "height": 1024}
+TABLET_LANDSCAPE = {"width": 1024, "height": 768}
+# Every control the secretary touches during a round: the YES/NO of each firm, the sheet arrows, the
+# header's links and buttons. WCAG 2.5.5 asks 44×44 CSS pixels.
+TARGETS = "main button, main a, main input[type=checkbox], header button, header a, header input, header select"
+SMALL_TARGETS_JS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter((element) => element.offsetParent !== null)
+    .map((element) => [element, element.getBoundingClientRect()])
+    .filter(([, box]) => box.bottom > 0 && box.right > 0)  // a skip link waits off the screen
+    .filter(([, box]) => box.width < 44 || box.height < 44)
+    .map(([element, box]) => [element.tagName.toLowerCase(),
+        JSON.stringify((element.textContent || element.getAttribute("aria-label") || "").trim().slice(0, 30)),
+        `${Math.round(box.width)}×${Math.round(box.height)}`].join(" "))"""
+
+
+def test_the_secretarys_screen_fits_a_tablet_held_either_way(
+    browser, browser_context_args, live_portal, morning, screenshot
+):
+    from tests.e2e.test_site import assert_accessible
+
+    session, table = morning["session"], morning["table"]
+    services.round_advance(session=session, by=morning["organiser"])  # the first round is on
+    secretary = signed_in_page(
+        browser, browser_context_args, live_portal, morning["secretary"], viewport=TABLET_PORTRAIT, has_touch=True
+    )
+    problems = []
+    for name, size in (("portrait", TABLET_PORTRAIT), ("landscape", TABLET_LANDSCAPE)):
+        secretary.set_viewport_size(size)
+        secretary.goto(f"/bourse/sessions/{session.pk}/tables/{table.number}/")
+        assert secretary.evaluate("matchMedia('(pointer: coarse)').matches"), "a touch screen, as a tablet's"
+        expect(secretary.locator("#firms .answer-yes").first).to_be_visible()
+        screenshot(secretary, f"exchange-secretary-tablet-{name}")
+        if not secretary.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"):
+            problems.append(
+                f"{name}: scrolls sideways ({secretary.evaluate('document.scrollingElement.scrollWidth')} px)"
+            )
+        small = secretary.evaluate(SMALL_TARGETS_JS, TARGETS)
+        if small:
+            problems.append(f"{name}: targets under 44 px: {small}")
+        assert_accessible(secretary, f"secretary's screen, tablet {name}")
+    assert not problems, problems

@@ -1,4 +1,5 @@
-"""The README's screenshots, taken on the demo cluster (`manage.py load_demo`) at 1280×800.
+"""The README's screenshots, taken on the demo cluster (`manage.py load_demo`) at 1280×800, and two at
+390×844 (a phone).
 
 Every run takes them into test-artifacts/e2e/readme/, so this keeps working; to refresh the
 committed ones in docs/screenshots/:
@@ -14,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from cms.models import ClubPage
 from knowledge.exchange import services as exchange_services
 from knowledge.exchange.models import ExchangeSession, SessionStatus
 from portal.members.models import Person
@@ -23,6 +25,7 @@ from workgroups.models import WorkgroupMembership
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MAX_BYTES = 300_000
 
@@ -48,6 +51,15 @@ def test_readme_screenshots_of_the_demo(search_index, browser, browser_context_a
     visitor.goto("/")
     expect(visitor.get_by_role("region", name="Nos axes thématiques")).to_be_visible()
     shoot(visitor, "home")
+
+    # The same site on a phone: the one-line header, then a club's page with its board and commissions.
+    phone = browser.new_context(**{**browser_context_args, "viewport": PHONE}).new_page()
+    phone.goto("/")
+    expect(phone.get_by_role("region", name="Nos axes thématiques")).to_be_visible()
+    shoot(phone, "home-phone")
+    phone.goto(ClubPage.objects.live().order_by("path").first().url)
+    expect(phone.get_by_role("region", name="Bureau", exact=True)).to_be_visible()
+    shoot(phone, "club-page-phone")
 
     room = WorkgroupMembership.objects.filter(workgroup__slug="restauration-collective").select_related("person")
     chat = signed_in_context(browser, args, live_portal, room.first().person).new_page()

@@ -4,6 +4,8 @@
 // the markers stand on a blank ground; the list under the map holds the same places either way.
 // A file, not an inline script: the Content-Security-Policy allows the portal's own files only.
 
+import { spreadOffsets } from "./map-spread.js";
+
 function link(url, text) {
   const a = document.createElement("a");
   a.href = url;
@@ -44,9 +46,11 @@ function firmPopup(firm) {
   return box;
 }
 
-function addMarker(map, L, point, { name, className, size, popup }) {
+function addMarker(map, L, point, { name, className, size, popup, offset = [0, 0] }) {
+  // The anchor moves opposite to the offset: the marker is drawn `offset` pixels away from its spot.
+  const anchor = [size / 2 - offset[0], size / 2 - offset[1]];
   const marker = L.marker(point, {
-    icon: L.divIcon({ className: `map-marker ${className}`, iconSize: [size, size] }),
+    icon: L.divIcon({ className: `map-marker ${className}`, iconSize: [size, size], iconAnchor: anchor }),
     title: name,
     alt: name,
     keyboard: true,
@@ -68,20 +72,15 @@ if (container && L) {
   if (data.tiles) {
     L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 19 }).addTo(map);
   }
-  const points = [];
-  for (const zone of data.zones) {
-    if (zone.lat === null || zone.lng === null) continue;
-    const point = [zone.lat, zone.lng];
-    addMarker(map, L, point, { name: zone.name, className: "map-marker-zone", size: 28,
-                              popup: () => zonePopup(zone, data.labels) });
-    points.push(point);
-  }
-  for (const firm of data.organisations) {
-    if (firm.lat === null || firm.lng === null) continue;
-    const point = [firm.lat, firm.lng];
-    addMarker(map, L, point, { name: firm.name, className: "map-marker-firm", size: 24, popup: () => firmPopup(firm) });
-    points.push(point);
-  }
+  const places = [
+    ...data.zones.map((zone) => ({ lat: zone.lat, lng: zone.lng, name: zone.name, className: "map-marker-zone",
+                                    size: 28, popup: () => zonePopup(zone, data.labels) })),
+    ...data.organisations.map((firm) => ({ lat: firm.lat, lng: firm.lng, name: firm.name, className: "map-marker-firm",
+                                           size: 24, popup: () => firmPopup(firm) })),
+  ].filter((place) => place.lat !== null && place.lng !== null);
+  const points = places.map((place) => [place.lat, place.lng]);
+  const offsets = spreadOffsets(points, 28);
+  places.forEach((place, index) => addMarker(map, L, points[index], { ...place, offset: offsets[index] }));
   if (points.length === 1) map.setView(points[0], 14);
   else map.fitBounds(points, { padding: [24, 24], maxZoom: 15 });
   container.dataset.ready = String(points.length);

@@ -1,8 +1,11 @@
 """One public page per club: the site's ClubPage, filled by the clubs' one selector; /clubs/<slug>/ is
 the organisers' back office, and sends everyone else to the club's page when it has one."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from cms import selectors as cms_selectors
@@ -10,9 +13,11 @@ from cms.models import ClubPage, HomePage
 from portal.clubs import selectors as club_selectors
 from portal.clubs.models import ClubBoardMember
 from portal.members.models import MembershipStatus
+from portal.privacy import services as privacy_services
+from portal.privacy.models import Purpose
 from tests.cms.pages import add_page
 from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, PersonFactory
-from workgroups.models import Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
+from workgroups.models import Meeting, Workgroup, WorkgroupMembership, WorkgroupMembershipStatus
 
 from .conftest import animate
 
@@ -26,7 +31,14 @@ def club_with_life(db):
     MembershipFactory(organisation=hidden, club=club, status=MembershipStatus.ACTIVE)
     president = PersonFactory(organisation=firm, user__first_name="Jeanne", user__last_name="Martin")
     ClubBoardMember.objects.create(club=club, person=president, position="president")
+    privacy_services.consent_give(person=president, purpose=Purpose.BOARD, by=president.user)  # named publicly
     commission = Workgroup.objects.create(name="Commission mobilité", slug="commission-mobilite", club=club)
+    Meeting.objects.create(
+        workgroup=commission, title="Covoiturage", starts_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    Meeting.objects.create(
+        workgroup=commission, title="Navettes", starts_at=timezone.make_aware(datetime.datetime(2099, 3, 12, 8, 30))
+    )
     WorkgroupMembership.objects.create(workgroup=commission, person=president, status=WorkgroupMembershipStatus.ACTIVE)
     Workgroup.objects.create(name="Commission close", slug="commission-close", club=club, is_archived=True)
     return club
@@ -42,7 +54,10 @@ def test_the_club_page_shows_members_board_commissions_and_stage(client, club_wi
     assert "Commission mobilité" in text and reverse("workgroups:room", args=["commission-mobilite"]) in text
     assert 'class="stage-line"' in text and escape(club_with_life.get_stage_display()) in text
     assert [c.name for c in response.context["commissions"]] == ["Commission mobilité", "Commission close"]
-    assert response.context["commissions"][0].member_count == 1
+    assert response.context["commissions"][0].member_count == 1  # not multiplied by its two meetings
+    french = client.get(page.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Prochaine réunion" in french and "12 mars 2099, 08:30" in french  # the coming one, not the past one
+    assert "Ouverte aux entreprises adhérentes du club." in french and "Close : elle ne se réunit plus." in french
 
 
 def test_one_commissions_selector_for_the_page_and_the_back_office(client, organiser, club_with_life):

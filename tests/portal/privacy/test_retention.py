@@ -102,3 +102,16 @@ def test_the_privacy_policy_names_the_controller_and_its_contact(client, setting
     html = client.get(reverse("privacy:policy")).content.decode()
     assert "Association du Pôle du Val d&#x27;Arvière" in html
     assert 'href="mailto:dpo@example.org"' in html
+
+
+def test_the_privacy_policy_says_embeds_load_on_a_click_and_the_choice_stays_in_the_browser(client):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get(reverse("privacy:policy"), HTTP_ACCEPT_LANGUAGE="fr").content, "html.parser")
+    heading = soup.find("h2", id="third-party-content")
+    assert heading.get_text() == "Contenus d’autres sites"
+    text = " ".join(p.get_text() for p in heading.find_next_siblings("p", limit=2))
+    assert "Rien n’est demandé à ce site avant que vous cliquiez" in text
+    assert "gardé dans votre navigateur seulement" in text and "jamais envoyé chez nous" in text
+    # The consent to be named on a club's board is listed with the others.
+    assert "Être nommé·e avec ma fonction sur la page publique des clubs" in soup.get_text()
