@@ -46,7 +46,10 @@ def assignments(user) -> frozenset[tuple[str, str, int]]:
     cached = getattr(user, _CACHE, None)
     if cached is None:
         cached = frozenset(
-            RoleAssignment.objects.filter(person__user_id=user.pk).values_list("role", "scope_kind", "scope_id")
+            # A set: no ORDER BY, so no join on the user's name (the model orders by person).
+            RoleAssignment.objects.filter(person__user_id=user.pk)
+            .order_by()
+            .values_list("role", "scope_kind", "scope_id")
         )
         setattr(user, _CACHE, cached)
     return cached
