@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -151,7 +152,11 @@ class EventPage(RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("feature_image"),
         FieldPanel("body"),
-        InlinePanel("sessions", heading=_("Sessions"), label=_("Session")),
+        InlinePanel(
+            "sessions",
+            heading=pgettext_lazy("event programme", "Sessions"),
+            label=pgettext_lazy("event programme", "Session"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("place")]
     base_form_class = ScopedPageForm

@@ -128,8 +128,8 @@ def test_an_organiser_runs_a_bourse_from_the_agenda_to_the_club_s_funnel(
 
     # 3. The workbooks built and e-mailed, each firm its own link.
     page.goto(session.get_absolute_url())
-    page.get_by_role("link", name="Fichiers Excel").click()
-    page.get_by_role("button", name="Préparer les fichiers Excel").click()
+    page.get_by_role("link", name="Classeurs").click()
+    page.get_by_role("button", name="Préparer les classeurs").click()
     page.get_by_role("button", name="Envoyer à chaque entreprise le lien de son classeur").click()
     expect(page.get_by_role("status").filter(has_text="Les liens des classeurs sont")).to_be_visible()
     smtp_sink.wait_for(13)

@@ -132,7 +132,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     organiser.get_by_role("button", name="Clôturer la bourse").click()
     expect(organiser.locator("#round-label")).to_have_text(re.compile("clôturée"))
     open_session(organiser)
-    organiser.get_by_role("link", name="Fichiers Excel").click()
+    organiser.get_by_role("link", name="Classeurs").click()
     organiser.locator("form[method=post] button[type=submit]").last.click()
     expect(organiser.locator("a[href$='.zip']")).to_be_visible()
     screenshot(organiser, "journey-exchange-6-workbooks")
@@ -143,7 +143,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     firm_page.goto("/")
     open_session(firm_page)
     with firm_page.expect_download() as download_info:
-        firm_page.get_by_role("link", name="Télécharger le fichier de mon entreprise").click()
+        firm_page.get_by_role("link", name="Télécharger le classeur de mon entreprise").click()
     workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     offers, needs = (list(sheet.iter_rows(min_row=3, values_only=True)) for sheet in workbook.worksheets)
     owner = {title: ResourceSheet.objects.get(title=title).organisation.name for title in (offer_title, need_title)}

@@ -123,6 +123,9 @@ def test_a_cancelled_date_moves_its_registrations_to_the_next_one_with_e_mails(
     assert not EventPage.objects.get(pk=february.pk).accepts_registrations
     single = client.get(february.url + february.reverse_subpage("calendar")).content.decode()
     assert "STATUS:CANCELLED" in single
+    # The series' page still lists the date, marked as called off (not "annulé le" followed by nothing).
+    listing = client.get(series.url).content.decode()
+    assert "<strong>annulé</strong>" in listing and "annulé le" not in listing
 
 
 def test_a_cancelled_date_without_a_next_one_cancels_its_registrations_with_e_mails(

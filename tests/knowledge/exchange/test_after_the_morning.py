@@ -62,7 +62,7 @@ def test_each_firms_contact_gets_its_workbook_as_a_link_through_smtp(
     client.logout()
     page = client.get("/" + link.split("/", 3)[3])
     assert page.status_code == 200 and "Imprimerie Roux" in page.content.decode()
-    assert "Télécharger le fichier de mon entreprise" in page.content.decode()
+    assert "Télécharger le classeur de mon entreprise" in page.content.decode()
     download = client.get("/" + link.split("/", 3)[3] + "classeur.xlsx")
     assert download.status_code == 200 and download.content == b"classeur de Imprimerie Roux"
 
