@@ -58,7 +58,7 @@ def test_a_firm_joins_online_and_the_animator_accepts(tanneries, browser, browse
     page.goto("/clubs/demandes/")
     assert_accessible(page, "membership requests (desktop)")
     page.get_by_role("button", name="Accepter Imprimerie Vasseur").click()
-    expect(page.get_by_text("Imprimerie Vasseur est membre du Club des Tanneries")).to_be_visible()
+    expect(page.get_by_text("Imprimerie Vasseur est membre de « Club des Tanneries »")).to_be_visible()
     join_request = JoinRequest.objects.get()
     assert join_request.status == "accepted"
     assert Membership.objects.get(organisation=join_request.organisation).club == tanneries["club"]

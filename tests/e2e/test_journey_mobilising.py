@@ -199,7 +199,7 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
     desktop.goto("/clubs/demandes/")
     assert_accessible(desktop, "membership requests (desktop)")
     desktop.get_by_role("button", name=f"Accepter {firm.name}").click()
-    expect(desktop.get_by_text(f"{firm.name} est membre du Club des Tanneries")).to_be_visible()
+    expect(desktop.get_by_text(f"{firm.name} est membre de « Club des Tanneries »")).to_be_visible()
     screenshot(desktop, "journey-mobilising-8-accepted")
     assert JoinRequest.objects.get().organisation == firm  # the prospect itself, not a duplicate
     assert Membership.objects.get(organisation=firm).club == tanneries["club"]
