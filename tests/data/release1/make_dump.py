@@ -96,14 +96,18 @@ def day(offset: int) -> datetime.date:
 def generate():
     # --- Zones, clubs, organisations, memberships --------------------------------------------
     zones = list(Zone.objects.all()) + [
-        Zone.objects.create(name=f"Zone {TAG} {n}", slug=f"zone-{TAG}-{n}", commune=f"Commune {n}", firms_established=100 + n)
+        Zone.objects.create(
+            name=f"Zone {TAG} {n}", slug=f"zone-{TAG}-{n}", commune=f"Commune {n}", firms_established=100 + n
+        )
         for n in range(12)
     ]
     clubs = list(Club.objects.all())
     for n in range(16):
         clubs.append(
             Club.objects.create(
-                zone=pick(zones), name=f"Club {TAG} {n}", slug=f"club-{TAG}-{n}",
+                zone=pick(zones),
+                name=f"Club {TAG} {n}",
+                slug=f"club-{TAG}-{n}",
                 stage=pick(["emergence", "needs_collected", "common_actions", "autonomous"]),
                 founded=day(-400 - n),
             )
@@ -115,16 +119,24 @@ def generate():
     kinds = ["cooperative", "association", "mutual", "esus_company", "integration_enterprise", "classic_firm"]
     organisations = list(Organisation.objects.all()) + Organisation.objects.bulk_create(
         Organisation(
-            name=f"Organisation {TAG} {n}", slug=f"organisation-{TAG}-{n}", kind=pick(kinds),
-            siret=fictional_siret(700_000 + n) if n % 3 else "", naf_code="62.01Z", zone=pick(zones),
-            commune="Arvière", in_public_directory=n % 4 != 0, email=f"contact{n}@{TAG}.example.org",
+            name=f"Organisation {TAG} {n}",
+            slug=f"organisation-{TAG}-{n}",
+            kind=pick(kinds),
+            siret=fictional_siret(700_000 + n) if n % 3 else "",
+            naf_code="62.01Z",
+            zone=pick(zones),
+            commune="Arvière",
+            in_public_directory=n % 4 != 0,
+            email=f"contact{n}@{TAG}.example.org",
         )
         for n in range(300)
     )
     generated_orgs = organisations[-300:]
     memberships = []
     for n, org in enumerate(generated_orgs):
-        memberships.append(Membership(organisation=org, club=None, status=pick(["active", "pending"]), fee_paid=n % 2 == 0))
+        memberships.append(
+            Membership(organisation=org, club=None, status=pick(["active", "pending"]), fee_paid=n % 2 == 0)
+        )
         club = pick(clubs[-16:])
         memberships.append(Membership(organisation=org, club=club, status="active"))
         if n % 5 == 0:
@@ -139,17 +151,25 @@ def generate():
     roles = ["administrator"] * 6 + ["coordinator"] * 24 + ["organiser"] * 20 + ["member"] * 170
     for n, role in enumerate(roles):
         user = User.objects.create_user(
-            username=f"person{n}@{TAG}.example.org", email=f"person{n}@{TAG}.example.org",
-            password=None, first_name=f"Prénom{n}", last_name=f"Nom{n}",
+            username=f"person{n}@{TAG}.example.org",
+            email=f"person{n}@{TAG}.example.org",
+            password=None,
+            first_name=f"Prénom{n}",
+            last_name=f"Nom{n}",
             is_active=n % 23 != 7,  # a few accounts switched off
             is_staff=role in ("administrator", "coordinator", "organiser") or n % 31 == 0,
         )
         organisation = None if (role == "member" and n % 17 == 0) else pick(generated_orgs)
-        people.append(member_services.person_create(user=user, organisation=organisation, role=role, job_title="Gérant"))
+        people.append(
+            member_services.person_create(user=user, organisation=organisation, role=role, job_title="Gérant")
+        )
     for n in range(4):  # accounts without a person: a superuser and plain staff
         User.objects.create_user(
-            username=f"account{n}@{TAG}.example.org", email=f"account{n}@{TAG}.example.org", password=None,
-            is_superuser=n == 0, is_staff=n < 3,
+            username=f"account{n}@{TAG}.example.org",
+            email=f"account{n}@{TAG}.example.org",
+            password=None,
+            is_superuser=n == 0,
+            is_staff=n < 3,
         )
     custom = Group.objects.create(name=f"Rédaction {TAG}")
     custom.permissions.set(
@@ -168,7 +188,9 @@ def generate():
     axes = list(Axis.objects.all())
     first_number = max(a.number for a in axes) + 1
     axes += [
-        Axis.objects.create(number=first_number + n, title=f"Axe {TAG} {n}", slug=f"axe-{TAG}-{n}", summary="Axe généré")
+        Axis.objects.create(
+            number=first_number + n, title=f"Axe {TAG} {n}", slug=f"axe-{TAG}-{n}", summary="Axe généré"
+        )
         for n in range(6)
     ]
     coordinators = [p for p in people if p.role == "coordinator"]
@@ -184,8 +206,12 @@ def generate():
         axis, club = (pick(axes), None) if n % 3 else (None, pick(clubs))
         workgroups.append(
             Workgroup.objects.create(
-                axis=axis, club=club, name=f"Groupe {TAG} {n}", slug=f"groupe-{TAG}-{n}",
-                membership_policy=pick(["open", "approval"]), is_archived=n == 29,
+                axis=axis,
+                club=club,
+                name=f"Groupe {TAG} {n}",
+                slug=f"groupe-{TAG}-{n}",
+                membership_policy=pick(["open", "approval"]),
+                is_archived=n == 29,
             )
         )
     wg_members = {}
@@ -196,7 +222,8 @@ def generate():
         for m, person in enumerate(members):
             rows.append(
                 WorkgroupMembership(
-                    workgroup=wg, person=person,
+                    workgroup=wg,
+                    person=person,
                     role="facilitator" if m == 0 else ("coordinator" if m == 1 else "member"),
                     status="pending" if m == 11 else "active",
                 )
@@ -207,9 +234,14 @@ def generate():
         for seq in range(1, 26):
             messages.append(
                 Message(
-                    workgroup=wg, sequence=seq, author=pick(wg_members[wg.pk][:11]), body=f"Message {seq} du groupe {wg.name}",
-                    client_id=f"{TAG}-{wg.pk}-{seq}", edited_at=NOW if seq % 9 == 0 else None,
-                    removed_at=NOW if seq % 13 == 0 else None, change=seq,
+                    workgroup=wg,
+                    sequence=seq,
+                    author=pick(wg_members[wg.pk][:11]),
+                    body=f"Message {seq} du groupe {wg.name}",
+                    client_id=f"{TAG}-{wg.pk}-{seq}",
+                    edited_at=NOW if seq % 9 == 0 else None,
+                    removed_at=NOW if seq % 13 == 0 else None,
+                    change=seq,
                 )
             )
         wg.last_sequence = wg.last_change = 25
@@ -226,16 +258,28 @@ def generate():
         scope = ["axis", "club", "process"][n % 3]
         plans.append(
             ActionPlan.objects.create(
-                title=f"Plan {TAG} {n}", slug=f"plan-{TAG}-{n}", scope=scope,
-                axis=pick(axes) if scope == "axis" else None, club=pick(clubs) if scope == "club" else None,
-                period_start=day(-100), period_end=day(300), is_public=n % 2 == 0,
+                title=f"Plan {TAG} {n}",
+                slug=f"plan-{TAG}-{n}",
+                scope=scope,
+                axis=pick(axes) if scope == "axis" else None,
+                club=pick(clubs) if scope == "club" else None,
+                period_start=day(-100),
+                period_end=day(300),
+                is_public=n % 2 == 0,
             )
         )
     Action.objects.bulk_create(
         Action(
-            plan=plan, position=i, title=f"Action {i} de {plan.title}", pilot=pick(generated_orgs),
-            starts_on=day(i), ends_on=day(i + 60), status=pick(["planned", "in_progress", "done", "on_hold", "dropped"]),
-            indicator="entreprises", target_value=10, current_value=i,
+            plan=plan,
+            position=i,
+            title=f"Action {i} de {plan.title}",
+            pilot=pick(generated_orgs),
+            starts_on=day(i),
+            ends_on=day(i + 60),
+            status=pick(["planned", "in_progress", "done", "on_hold", "dropped"]),
+            indicator="entreprises",
+            target_value=10,
+            current_value=i,
         )
         for plan in plans
         for i in range(6)
@@ -244,15 +288,23 @@ def generate():
     for n in range(10):
         surveys.append(
             Survey.objects.create(
-                title=f"Enquête {TAG} {n}", club=pick(clubs), opened_on=day(-60), closes_on=day(30 - 10 * n),
-                results_public=n % 2 == 0, created_by=admin_user,
+                title=f"Enquête {TAG} {n}",
+                club=pick(clubs),
+                opened_on=day(-60),
+                closes_on=day(30 - 10 * n),
+                results_public=n % 2 == 0,
+                created_by=admin_user,
             )
         )
     CommonIssue.objects.bulk_create(
         CommonIssue(
-            title=f"Problème {TAG} {n}", problem=pick(["signage", "waste", "catering", "mailbox"]), club=pick(clubs),
-            workgroup=pick(workgroups[-30:]) if n % 2 else None, survey=pick(surveys) if n % 3 == 0 else None,
-            status=pick(["open", "in_progress", "resolved", "dropped"]), updated_by=admin_user,
+            title=f"Problème {TAG} {n}",
+            problem=pick(["signage", "waste", "catering", "mailbox"]),
+            club=pick(clubs),
+            workgroup=pick(workgroups[-30:]) if n % 2 else None,
+            survey=pick(surveys) if n % 3 == 0 else None,
+            status=pick(["open", "in_progress", "resolved", "dropped"]),
+            updated_by=admin_user,
         )
         for n in range(25)
     )
@@ -269,21 +321,33 @@ def generate():
         for person, position in zip(pick(people, 3), ["president", "treasurer", "secretary"], strict=True)
     )
     GrowthTarget.objects.bulk_create(
-        GrowthTarget(zone=zone, year=year, target_members=40 + n) for n, zone in enumerate(zones[-12:]) for year in (2026, 2027)
+        GrowthTarget(zone=zone, year=year, target_members=40 + n)
+        for n, zone in enumerate(zones[-12:])
+        for year in (2026, 2027)
     )
     ProspectContact.objects.bulk_create(
         ProspectContact(
-            organisation=pick(generated_orgs), status=pick(["invited", "called", "visited", "joined"]),
-            contacted_on=day(-n), note=f"Contact {n}", by=admin_user,
+            organisation=pick(generated_orgs),
+            status=pick(["invited", "called", "visited", "joined"]),
+            contacted_on=day(-n),
+            note=f"Contact {n}",
+            by=admin_user,
         )
         for n in range(250)
     )
     FirmImport.objects.bulk_create(
         FirmImport(
-            zone=pick(zones), filename=f"import-{n}.xlsx", content=b"PK\x03\x04 not a real file",
-            mode=pick(["all_or_nothing", "good_rows_only"]), status=pick(["done", "refused", "failed"]),
-            total_rows=20, processed_rows=20, created_count=n, errors=[{"line": 3, "message": "SIRET invalide"}],
-            created_by=admin_user, finished_at=NOW,
+            zone=pick(zones),
+            filename=f"import-{n}.xlsx",
+            content=b"PK\x03\x04 not a real file",
+            mode=pick(["all_or_nothing", "good_rows_only"]),
+            status=pick(["done", "refused", "failed"]),
+            total_rows=20,
+            processed_rows=20,
+            created_count=n,
+            errors=[{"line": 3, "message": "SIRET invalide"}],
+            created_by=admin_user,
+            finished_at=NOW,
         )
         for n in range(8)
     )
@@ -303,9 +367,12 @@ def generate():
             )
     Invitation.objects.bulk_create(
         Invitation(
-            email=f"invite{n}@{TAG}.example.org", organisation=pick(generated_orgs),
-            role=pick(["member", "member", "coordinator", "organiser"]), invited_by=admin_user,
-            token_hash=f"{n:064x}", expires_at=NOW + datetime.timedelta(days=14 - n),
+            email=f"invite{n}@{TAG}.example.org",
+            organisation=pick(generated_orgs),
+            role=pick(["member", "member", "coordinator", "organiser"]),
+            invited_by=admin_user,
+            token_hash=f"{n:064x}",
+            expires_at=NOW + datetime.timedelta(days=14 - n),
             accepted_at=NOW if n % 4 == 0 else None,
         )
         for n in range(60)
@@ -318,18 +385,28 @@ def generate():
         org = pick(generated_orgs)
         records.append(
             BestPractice.objects.create(
-                title=f"Bonne pratique {TAG} {n}", slug=f"bonne-pratique-{TAG}-{n}", summary="Résumé.",
-                body="<p>Corps.</p>", axis=pick(axes), organisation=org, status=status,
-                visibility=pick(["public", "members"]), contact=pick(people),
+                title=f"Bonne pratique {TAG} {n}",
+                slug=f"bonne-pratique-{TAG}-{n}",
+                summary="Résumé.",
+                body="<p>Corps.</p>",
+                axis=pick(axes),
+                organisation=org,
+                status=status,
+                visibility=pick(["public", "members"]),
+                contact=pick(people),
                 published_at=NOW if status in ("published", "archived") else None,
             )
         )
         records[-1].tags.add(f"tag-{n % 7}", "généré")
     KeyFigure.objects.bulk_create(
-        KeyFigure(record=rec, value=str(i * 10), label=f"Chiffre {i}", sort_order=i) for rec in records for i in range(2)
+        KeyFigure(record=rec, value=str(i * 10), label=f"Chiffre {i}", sort_order=i)
+        for rec in records
+        for i in range(2)
     )
     BestPracticeRevision.objects.bulk_create(
-        BestPracticeRevision(record=rec, number=i + 1, snapshot={"title": rec.title}, action=action, author=pick(people))
+        BestPracticeRevision(
+            record=rec, number=i + 1, snapshot={"title": rec.title}, action=action, author=pick(people)
+        )
         for rec in records
         for i, action in enumerate(["created", "edited", "submitted"])
     )
@@ -344,11 +421,17 @@ def generate():
     for n in range(240):
         sheets.append(
             ResourceSheet(
-                organisation=pick(generated_orgs), direction=pick(["offer", "need"]),
+                organisation=pick(generated_orgs),
+                direction=pick(["offer", "need"]),
                 category=pick(["materials", "waste", "equipment", "premises", "skills", "logistics"]),
-                title=f"Fiche {TAG} {n}", description="Palettes, cartons…", quantity=n, unit="kg",
-                frequency=pick(["one_off", "recurring"]), zone=pick(zones),
-                status=pick(["open", "in_discussion", "matched", "closed"]), created_by=pick(people),
+                title=f"Fiche {TAG} {n}",
+                description="Palettes, cartons…",
+                quantity=n,
+                unit="kg",
+                frequency=pick(["one_off", "recurring"]),
+                zone=pick(zones),
+                status=pick(["open", "in_discussion", "matched", "closed"]),
+                created_by=pick(people),
             )
         )
     sheets = ResourceSheet.objects.bulk_create(sheets)
@@ -357,12 +440,18 @@ def generate():
     sessions = []
     for n in range(8):
         session = ExchangeSession.objects.create(
-            title=f"Bourse {TAG} {n}", date=day(-200 + 40 * n), venue="Salle des fêtes", club=pick(clubs) if n % 2 else None,
-            rounds=3, round_minutes=20, status="done" if n < 6 else "planned",
+            title=f"Bourse {TAG} {n}",
+            date=day(-200 + 40 * n),
+            venue="Salle des fêtes",
+            club=pick(clubs) if n % 2 else None,
+            rounds=3,
+            round_minutes=20,
+            status="done" if n < 6 else "planned",
         )
         sessions.append(session)
         tables = SessionTable.objects.bulk_create(
-            SessionTable(session=session, number=t + 1, facilitator=pick(people), secretary=pick(people)) for t in range(4)
+            SessionTable(session=session, number=t + 1, facilitator=pick(people), secretary=pick(people))
+            for t in range(4)
         )
         firms = pick(generated_orgs, 24)
         Registration.objects.bulk_create(
@@ -371,8 +460,14 @@ def generate():
         if n < 6:
             interests = Interest.objects.bulk_create(
                 Interest(
-                    session=session, round=R.randint(1, 3), sheet=sheet, organisation=org, interested=pick([True, False]),
-                    table=pick(tables), recorded_by=pick(people), recorded_at=NOW,
+                    session=session,
+                    round=R.randint(1, 3),
+                    sheet=sheet,
+                    organisation=org,
+                    interested=pick([True, False]),
+                    table=pick(tables),
+                    recorded_by=pick(people),
+                    recorded_at=NOW,
                 )
                 for sheet in pick(sheets, 12)
                 for org in pick(firms, 5)
@@ -384,15 +479,26 @@ def generate():
                 Synergy.objects.create(
                     offer=interest.sheet if interest.sheet.direction == "offer" else None,
                     need=interest.sheet if interest.sheet.direction == "need" else None,
-                    provider_id=interest.sheet.organisation_id, beneficiary_id=interest.organisation_id,
-                    club=session.club, session=session, interest=interest, status=status,
-                    implemented_on=day(-i) if status == "implemented" else None, tonnes_per_year=i, euros_per_year=100 * i,
+                    provider_id=interest.sheet.organisation_id,
+                    beneficiary_id=interest.organisation_id,
+                    club=session.club,
+                    session=session,
+                    interest=interest,
+                    status=status,
+                    implemented_on=day(-i) if status == "implemented" else None,
+                    tonnes_per_year=i,
+                    euros_per_year=100 * i,
                     created_by=pick(people),
                 )
             for person in pick(people, 10):
                 SatisfactionResponse.objects.create(
-                    session=session, respondent=person, organisation=person.organisation,
-                    logistics=R.randint(1, 5), method=R.randint(1, 5), atmosphere=R.randint(1, 5), comment="Bien",
+                    session=session,
+                    respondent=person,
+                    organisation=person.organisation,
+                    logistics=R.randint(1, 5),
+                    method=R.randint(1, 5),
+                    atmosphere=R.randint(1, 5),
+                    comment="Bien",
                 )
             export = WorkbookExport.objects.create(
                 session=session, status="done", done_count=2, total_count=2, requested_by=pick(people), finished_at=NOW
@@ -412,10 +518,13 @@ def generate():
             consents.append(Consent(person=person, purpose=purpose, wording=f"J'accepte ({purpose})."))
     Consent.objects.bulk_create(consents)
     Consent.objects.bulk_create(
-        Consent(person=person, purpose="newsletter", wording="Ancien accord.", withdrawn_at=NOW) for person in people[::9]
+        Consent(person=person, purpose="newsletter", wording="Ancien accord.", withdrawn_at=NOW)
+        for person in people[::9]
     )
     ExportAccess.objects.bulk_create(
-        ExportAccess(user=pick(people).user, user_label="Quelqu'un", path="/export/", filename="annuaire.csv", subject="Annuaire")
+        ExportAccess(
+            user=pick(people).user, user_label="Quelqu'un", path="/export/", filename="annuaire.csv", subject="Annuaire"
+        )
         for _ in range(30)
     )
 
@@ -427,36 +536,62 @@ def generate():
     for n in range(16):
         audience = ["members", "axis", "club", "subscribers"][n % 4]
         letter = Newsletter.objects.create(
-            title=f"Lettre {TAG} {n}", slug=f"lettre-{TAG}-{n}", audience=audience,
-            axis=pick(axes) if audience == "axis" else None, club=pick(clubs) if audience == "club" else None,
-            intro="Bonjour", status="sent" if n < 12 else "draft",
-            sent_at=NOW if n < 12 else None, content_html="<p>Lettre</p>", content_text="Lettre",
+            title=f"Lettre {TAG} {n}",
+            slug=f"lettre-{TAG}-{n}",
+            audience=audience,
+            axis=pick(axes) if audience == "axis" else None,
+            club=pick(clubs) if audience == "club" else None,
+            intro="Bonjour",
+            status="sent" if n < 12 else "draft",
+            sent_at=NOW if n < 12 else None,
+            content_html="<p>Lettre</p>",
+            content_text="Lettre",
         )
         if n < 12:
             Delivery.objects.bulk_create(
-                Delivery(newsletter=letter, email=s.email, name=s.name, status=pick(["sent", "sent", "failed", "uncertain"]), attempts=1)
+                Delivery(
+                    newsletter=letter,
+                    email=s.email,
+                    name=s.name,
+                    status=pick(["sent", "sent", "failed", "uncertain"]),
+                    attempts=1,
+                )
                 for s in pick(subscribers, 40)
             )
     Unsubscription.objects.bulk_create(
-        Unsubscription(email=s.email, audience_key=pick(["members", "subscribers", f"axis:{axes[0].pk}"])) for s in subscribers[:30]
+        Unsubscription(email=s.email, audience_key=pick(["members", "subscribers", f"axis:{axes[0].pk}"]))
+        for s in subscribers[:30]
     )
 
     # --- Wagtail: collections, images, documents, pages and revisions, group permissions --------
     root_collection = Collection.get_first_root_node()
     collections = [root_collection.add_child(name=f"Collection {TAG} {n}") for n in range(3)]
     images = Image.objects.bulk_create(
-        Image(title=f"Image {TAG} {n}", file=f"original_images/{TAG}-{n}.jpg", width=800, height=600,
-              collection=pick(collections + [root_collection]), file_size=1000 + n)
+        Image(
+            title=f"Image {TAG} {n}",
+            file=f"original_images/{TAG}-{n}.jpg",
+            width=800,
+            height=600,
+            collection=pick(collections + [root_collection]),
+            file_size=1000 + n,
+        )
         for n in range(40)
     )
     Document.objects.bulk_create(
-        Document(title=f"Document {TAG} {n}", file=f"documents/{TAG}-{n}.pdf", collection=pick(collections + [root_collection]))
+        Document(
+            title=f"Document {TAG} {n}",
+            file=f"documents/{TAG}-{n}.pdf",
+            collection=pick(collections + [root_collection]),
+        )
         for n in range(40)
     )
     image_ct = ContentType.objects.get(app_label="wagtailimages", model="image")
     doc_ct = ContentType.objects.get(app_label="wagtaildocs", model="document")
     for collection in collections:
-        for perm in Permission.objects.filter(content_type__in=[image_ct, doc_ct], codename__in=["add_image", "choose_image", "add_document", "choose_document"]):
+        for perm in Permission.objects.filter(
+            content_type__in=[image_ct, doc_ct],
+            codename__in=["add_image", "choose_image", "add_document", "choose_document"],
+        ):
             GroupCollectionPermission.objects.create(group=custom, collection=collection, permission=perm)
 
     home = HomePage.objects.first()
@@ -466,8 +601,12 @@ def generate():
     for n in range(40):
         page = news_index.add_child(
             instance=NewsPage(
-                title=f"Actualité {TAG} {n}", slug=f"actualite-{TAG}-{n}", date=day(-n), summary="Une nouvelle.",
-                axis=pick(axes) if n % 2 else None, feature_image=pick(images) if n % 3 == 0 else None,
+                title=f"Actualité {TAG} {n}",
+                slug=f"actualite-{TAG}-{n}",
+                date=day(-n),
+                summary="Une nouvelle.",
+                axis=pick(axes) if n % 2 else None,
+                feature_image=pick(images) if n % 3 == 0 else None,
             )
         )
         page.tags.add("générée")
@@ -482,11 +621,18 @@ def generate():
         start = NOW + datetime.timedelta(days=n * 7 - 90)
         page = event_index.add_child(
             instance=EventPage(
-                title=f"Événement {TAG} {n}", slug=f"evenement-{TAG}-{n}",
+                title=f"Événement {TAG} {n}",
+                slug=f"evenement-{TAG}-{n}",
                 kind=pick(["breakfast", "workshop", "assises", "exchange_session", "after_work"]),
-                start=start, end=start + datetime.timedelta(hours=2), place="Salle", capacity=30, registration_open=True,
-                axis=pick(axes) if n % 2 else None, summary="Un rendez-vous.",
-                action_plan=pick(plans) if n % 5 == 0 else None, followup_workgroup=pick(workgroups[-30:]) if n % 6 == 0 else None,
+                start=start,
+                end=start + datetime.timedelta(hours=2),
+                place="Salle",
+                capacity=30,
+                registration_open=True,
+                axis=pick(axes) if n % 2 else None,
+                summary="Un rendez-vous.",
+                action_plan=pick(plans) if n % 5 == 0 else None,
+                followup_workgroup=pick(workgroups[-30:]) if n % 6 == 0 else None,
             )
         )
         page.save_revision(user=editor, log_action=True).publish(user=editor)
@@ -497,14 +643,21 @@ def generate():
         person = pick(people) if n % 3 else None
         registrations.append(
             EventRegistration(
-                event=event, person=person, name=f"Participant {n}", organisation_name="Une entreprise",
-                email=f"participant{n}@{TAG}.example.org", status=pick(["confirmed", "confirmed", "waiting", "cancelled"]),
-                cancel_token_hash=f"{TAG}{n:060d}", attended=n % 4 == 0,
+                event=event,
+                person=person,
+                name=f"Participant {n}",
+                organisation_name="Une entreprise",
+                email=f"participant{n}@{TAG}.example.org",
+                status=pick(["confirmed", "confirmed", "waiting", "cancelled"]),
+                cancel_token_hash=f"{TAG}{n:060d}",
+                attended=n % 4 == 0,
             )
         )
     EventRegistration.objects.bulk_create(registrations)
     for n in range(10):
-        page = home.add_child(instance=StandardPage(title=f"Page {TAG} {n}", slug=f"page-{TAG}-{n}", intro="<p>Texte</p>"))
+        page = home.add_child(
+            instance=StandardPage(title=f"Page {TAG} {n}", slug=f"page-{TAG}-{n}", intro="<p>Texte</p>")
+        )
         page.save_revision(user=editor, log_action=True).publish(user=editor)
     page_ct = ContentType.objects.get_for_model(Page)
     for codename in ("add_page", "change_page", "publish_page"):
@@ -520,4 +673,7 @@ def generate():
 generate()
 # The axes' page groups follow their coordinators (cms.apps does it on each change; once more for the new pages).
 cms_services.axes_coordination_sync()
-print("generated:", {m.__name__: m.objects.count() for m in (Person, Organisation, Message, Interest, Page, EventRegistration)})
+print(
+    "generated:",
+    {m.__name__: m.objects.count() for m in (Person, Organisation, Message, Interest, Page, EventRegistration)},
+)
