@@ -119,6 +119,34 @@ def _pages(people: dict) -> dict:
     return answers
 
 
+def _still_usable() -> dict:
+    """What a release-one row needs besides being there: every revision still opens as its page or
+    object (the editor's history, comparing, reverting), every job waiting for the worker still names a
+    task today's code has."""
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import Revision
+
+    broken_revisions = []
+    for revision in Revision.objects.order_by("pk").iterator():
+        try:
+            revision.as_object()
+        except Exception as error:  # noqa: BLE001 (any failure is the finding)
+            broken_revisions.append([revision.pk, repr(error)[:200]])
+    unknown_tasks = []
+    for pk, path in DBTaskResult.objects.filter(status="READY").values_list("pk", "task_path"):
+        try:
+            import_string(path)
+        except ImportError:
+            unknown_tasks.append([str(pk), path])
+    return {
+        "revisions": Revision.objects.count(),
+        "broken revisions": broken_revisions,
+        "waiting jobs": DBTaskResult.objects.filter(status="READY").count(),
+        "unknown tasks": unknown_tasks,
+    }
+
+
 def main() -> None:
     _setup()
     from django.contrib.auth import get_user_model
@@ -131,7 +159,8 @@ def main() -> None:
         user = users[user_id]
         if not deciders[right](user, key):
             refused.append([user_id, right, key])
-    json.dump({"refused": refused, "checked": len(checks["rights"]), "pages": _pages(checks["pages"])}, sys.stdout)
+    answers = {"refused": refused, "checked": len(checks["rights"]), "pages": _pages(checks["pages"])}
+    json.dump({**answers, "usable": _still_usable()}, sys.stdout)
 
 
 if __name__ == "__main__":

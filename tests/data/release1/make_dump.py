@@ -670,7 +670,65 @@ def generate():
     Tag.objects.get_or_create(name="étiquette orpheline", slug="etiquette-orpheline")
 
 
+@transaction.atomic
+def generate_more():
+    """What the first release's clusters also hold: moderation in progress, contact-form submissions,
+    redirects, admin profiles, queued background jobs, index outbox rows and sessions."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.users.models import UserProfile
+
+    from cms.models import ContactPage
+    from search.models import IndexOutbox
+
+    people = list(Person.objects.filter(user__username__endswith=f"@{TAG}.example.org").select_related("user"))
+    author = people[30].user  # a coordinator
+    for page in NewsPage.objects.filter(slug__startswith=f"actualite-{TAG}-", has_unpublished_changes=True).order_by(
+        "pk"
+    )[:4]:
+        workflow = page.get_workflow()
+        if workflow is not None:
+            workflow.start(page, author)
+    contact = ContactPage.objects.first()
+    submission_class = contact.get_submission_class()
+    for n in range(25):
+        submission_class.objects.create(page=contact, form_data={"name": f"Visiteur {n}", "message": "Bonjour"})
+    for n, page in enumerate(NewsPage.objects.filter(slug__startswith=f"actualite-{TAG}-").order_by("pk")[:20]):
+        Redirect.objects.create(old_path=f"/ancienne-actualite-{n}", redirect_page=page)
+    for person in people[:40]:
+        profile = UserProfile.get_for_user(person.user)
+        profile.preferred_language = "fr"
+        profile.save()
+    # Jobs waiting for the worker when the cluster is upgraded (with the task paths release one used).
+    waiting = [
+        ("portal.members.tasks.run_firm_import", [FirmImport.objects.order_by("pk").first().pk]),
+        ("portal.members.tasks.email_survey_links", [Survey.objects.order_by("pk").first().pk]),
+        ("workgroups.tasks.notify_mentions", [Message.objects.order_by("pk").first().pk]),
+        ("search.tasks.drain_outbox", []),
+    ]
+    for path, args in waiting:
+        DBTaskResult.objects.create(
+            task_path=path, args_kwargs={"args": args, "kwargs": {}}, backend_name="default", run_after=NOW,
+            exception_class_path="", traceback="",
+        )  # fmt: skip
+    DBTaskResult.objects.create(
+        task_path="portal.members.tasks.run_firm_import", args_kwargs={"args": [1], "kwargs": {}},
+        backend_name="default", run_after=NOW, status="SUCCESSFUL", finished_at=NOW, return_value=12,
+        exception_class_path="", traceback="",
+    )  # fmt: skip
+    IndexOutbox.objects.bulk_create(
+        IndexOutbox(action="index", doc_type="organisation", object_id=str(org.pk))
+        for org in Organisation.objects.order_by("pk")[:30]
+    )
+    for person in people[:20]:
+        session = SessionStore()
+        session["_auth_user_id"] = str(person.user.pk)
+        session.create()
+
+
 generate()
+generate_more()
 # The axes' page groups follow their coordinators (cms.apps does it on each change; once more for the new pages).
 cms_services.axes_coordination_sync()
 print(
