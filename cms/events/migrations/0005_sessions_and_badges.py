@@ -20,6 +20,11 @@ def give_codes(apps, schema_editor):
                 code = cms.events.models.new_badge_code()
             taken.add(code)
             Registration.objects.using(db).filter(pk=registration.pk).update(badge_code=code)
+    # PostgreSQL queues a deferred foreign-key check for every row updated above, and refuses to ALTER a
+    # table with checks pending ("pending trigger events"): run them now, before the constraint is added.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
