@@ -8,6 +8,7 @@ serious or critical violation, and a full-page screenshot is kept (test-artifact
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import settle_animations
 from tests.e2e.test_journey_scoped_editors import assert_accessible as assert_admin_accessible
 from tests.e2e.test_site import assert_accessible
 
@@ -35,6 +36,7 @@ def check_screen(page, name, screenshot, *, action=None, admin=False, axe=True):
             f"{name} ({size}): the main action sticks out of the screen: {box}"
         )
     if axe:
+        settle_animations(page)  # a message fading in, a button's hover: axe reads the final colours
         (assert_admin_accessible if admin else assert_accessible)(page, f"{name} ({size})")
     screenshot(page, f"{name}-{size}")
 

@@ -112,7 +112,7 @@ def test_an_administrator_grants_two_roles_rebrands_the_site_and_turns_on_two_fa
     page.locator("#id_accent_colour").fill("#8a2c1f")
     page.locator("[data-field-input] button", has_text=re.compile("image", re.I)).first.click()
     modal = page.locator(".modal-content")
-    modal.get_by_role("tab", name=re.compile("Importer|Télécharger")).click()
+    modal.get_by_role("tab", name=re.compile("Transférer|Importer")).click()
     modal.locator("input[type=file]").set_input_files(str(logo))
     modal.locator("input[name='image-chooser-upload-title']").fill("Logo du pôle")
     modal.locator("form button[type=submit]").last.click()
