@@ -48,3 +48,12 @@ def both_sizes(page, name, screenshot, *, action=None, admin=False):
     page.set_viewport_size(DESKTOP if size_name(page) == "phone" else PHONE)
     check_screen(page, name, screenshot, action=action, admin=admin)
     page.set_viewport_size(first)
+
+
+def at_phone_too(page, name, screenshot, *, action=None, admin=False):
+    """The screen a desktop journey just reached, checked again at phone size (`check_screen`), then the
+    page is put back at its size: the first release's journeys pass at 390×844 without running twice."""
+    first = dict(page.viewport_size)
+    page.set_viewport_size(PHONE)
+    check_screen(page, name, screenshot, action=action, admin=admin)
+    page.set_viewport_size(first)

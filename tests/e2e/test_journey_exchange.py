@@ -2,7 +2,7 @@
 them, names a table's secretary, runs two rounds (offers, then needs) while the secretary records
 answers on a tablet-sized screen, closes the session, builds the workbooks; a firm downloads its
 own, on its phone (390×844), and finds one row per YES, with the counterpart's contact. The organiser's
-screens are checked at desktop (1280×800) and phone size (tests/e2e/sizes.py: no sideways scroll, the
+screens, seen at desktop size (1280×800), are checked again at phone size (tests/e2e/sizes.py: no sideways scroll, the
 action reachable, axe-core clean)."""
 
 import io
@@ -19,7 +19,7 @@ from portal.members.models import PersonRole
 from portal.privacy.models import Purpose
 from portal.privacy.services import consent_give
 from tests.e2e.conftest import sign_in_through_the_form, signed_in_context
-from tests.e2e.sizes import DESKTOP, PHONE, both_sizes, check_screen
+from tests.e2e.sizes import DESKTOP, PHONE, at_phone_too, check_screen
 from tests.factories import PASSWORD, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -88,8 +88,6 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     for name in FIRMS:
         expect(organiser.locator("main table").first).to_contain_text(name)
     screenshot(organiser, "journey-exchange-1-registered")
-    both_sizes(organiser, "journey-exchange-1-registered", screenshot,
-               action=organiser.get_by_role("link", name="Plan de table"))  # fmt: skip
     assert session.registrations.count() == 6
 
     # Seat them, and name the secretary of table 1.
@@ -100,7 +98,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     staff.get_by_role("button", name="Enregistrer").click()
     expect(organiser.locator("main")).to_contain_text("Sam Secrétaire")
     screenshot(organiser, "journey-exchange-2-seated")
-    both_sizes(organiser, "journey-exchange-2-seated", screenshot)
+    at_phone_too(organiser, "journey-exchange-2-seated", screenshot)
     table = session.tables.get(number=1)
     assert table.secretary == spring_session["secretary"]
     firm_name = table.registrations.order_by("organisation__name").first().organisation.name
@@ -132,7 +130,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     screenshot(secretary, "journey-exchange-4-secretary-round-2")
     expect(row.locator(".yes")).to_have_text("1")  # the table's count of the current round
     screenshot(organiser, "journey-exchange-5-organiser-live")
-    both_sizes(organiser, "journey-exchange-5-organiser-live", screenshot,
+    at_phone_too(organiser, "journey-exchange-5-organiser-live", screenshot,
                action=organiser.get_by_role("button", name="Clôturer la bourse"))  # fmt: skip
     assert set(Interest.objects.filter(session=session, interested=True).values_list("round", flat=True)) == {1, 2}
 
@@ -144,7 +142,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     organiser.locator("form[method=post] button[type=submit]").last.click()
     expect(organiser.locator("a[href$='.zip']")).to_be_visible()
     screenshot(organiser, "journey-exchange-6-workbooks")
-    both_sizes(organiser, "journey-exchange-6-workbooks", screenshot, action=organiser.locator("a[href$='.zip']"))
+    at_phone_too(organiser, "journey-exchange-6-workbooks", screenshot, action=organiser.locator("a[href$='.zip']"))
 
     # The firm downloads its own workbook from the session's page.
     firm = ExchangeSession.objects.get(pk=session.pk).registrations.get(organisation__name=firm_name).organisation

@@ -2,7 +2,7 @@
 browser); Paul's connection drops and comes back while both keep writing; both screens end with
 every message once, in order; Léa turns the thread into a best-practice draft that quotes it.
 Paul is on his phone (390×844); each of Léa's screens is checked at her desktop (1280×800) and at phone
-size too (tests/e2e/sizes.py: no sideways scroll, the action reachable, axe-core clean)."""
+size (tests/e2e/sizes.py: no sideways scroll, the action reachable, axe-core clean)."""
 
 import re
 
@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from knowledge.models import BestPractice
 from tests.e2e.conftest import sign_in_through_the_form, signed_in_context
-from tests.e2e.sizes import DESKTOP, PHONE, both_sizes, check_screen
+from tests.e2e.sizes import DESKTOP, PHONE, at_phone_too, check_screen
 from tests.factories import PASSWORD, AxisFactory, OrganisationFactory, PersonFactory
 from workgroups.models import Message, Workgroup, WorkgroupMembership
 
@@ -56,7 +56,7 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
     lea.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes groupes").click()
     expect(lea.get_by_role("heading", level=1)).to_have_text("Groupes de travail")
     screenshot(lea, "journey-member-1-workgroups")
-    both_sizes(lea, "journey-member-1-workgroups", screenshot,
+    at_phone_too(lea, "journey-member-1-workgroups", screenshot,
                action=lea.get_by_role("button", name="Rejoindre — Restauration collective"))  # fmt: skip
     lea.get_by_role("button", name="Rejoindre — Restauration collective").click()
     expect(lea).to_have_url(re.compile(rf"/groupes/{workgroup.slug}/$"))
@@ -72,7 +72,6 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
     send(paul, "Oui, le jeudi matin : 40 kg de légumes par semaine.")
     expect(lea.locator("#message-list .chat-message")).to_have_count(2)
     screenshot(lea, "journey-member-2-chat")
-    both_sizes(lea, "journey-member-2-chat", screenshot, action=lea.get_by_label("Votre message"))
     check_screen(paul, "journey-member-2-chat-paul", screenshot, action=paul.get_by_label("Votre message"))
 
     # Paul's connection drops just as he sends (the frame may or may not have left), and he writes
@@ -110,7 +109,9 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
     for index in range(6):
         checkboxes.nth(index).check()
     screenshot(lea, "journey-member-5-promote")
-    both_sizes(lea, "journey-member-5-promote", screenshot, action=lea.get_by_role("button", name="Créer le brouillon"))
+    at_phone_too(
+        lea, "journey-member-5-promote", screenshot, action=lea.get_by_role("button", name="Créer le brouillon")
+    )
     lea.get_by_role("button", name="Créer le brouillon").click()
     record = BestPractice.objects.get(title="Une ferme livre la cantine du collège")
     assert (record.status, record.organisation.name) == ("draft", "Recyclerie du Val")
@@ -129,4 +130,4 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
         "Léa Fontaine (Recyclerie du Val), Paul Marceau (Ferme des Trois Chênes)."
     )
     screenshot(lea, "journey-member-6-draft")
-    both_sizes(lea, "journey-member-6-draft", screenshot)
+    at_phone_too(lea, "journey-member-6-draft", screenshot)
