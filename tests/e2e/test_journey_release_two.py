@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 from wagtail.images.tests.utils import get_test_image_file
@@ -131,6 +132,10 @@ def test_an_administrator_grants_two_roles_rebrands_the_site_and_turns_on_two_fa
     expect(visitor).to_have_title(re.compile("Pôle coopératif du Val d'Arvière"))
     brand = visitor.locator(".site-header .brand")
     expect(brand.locator("img.brand-logo")).to_be_visible()
+    # Its rendition was made (the test's daphne does not serve /media/, nginx does in production: the
+    # screenshots show an empty frame where the logo is).
+    rendition = brand.locator("img.brand-logo").get_attribute("src").removeprefix(settings.MEDIA_URL)
+    assert (Path(settings.MEDIA_ROOT) / rendition).is_file(), rendition
     # The phone header is one line: the short name, which is also the home link's name there.
     expect(visitor.get_by_role("link", name="PTCE du Val", exact=True)).to_be_visible()
     header_colour = visitor.locator(".site-header").evaluate("element => getComputedStyle(element).backgroundColor")
