@@ -116,3 +116,14 @@ def test_the_docs_page_loads_swagger_from_the_portal_not_a_cdn(client):
     assert "swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "script-src 'self'" in answer["Content-Security-Policy"]
+
+
+def test_the_docs_page_says_its_language_has_a_main_landmark_and_no_link_inside_a_button(client):
+    # What axe-core found on /api/v1/docs (tests/e2e/test_journey_release_two.py): no lang, no main
+    # landmark, deep links nested in the operations' buttons, and Swagger's pale colours.
+    html = client.get("/api/v1/docs").content.decode()
+
+    assert '<html lang="en">' in html
+    assert '<main id="swagger-ui">' in html
+    assert "swagger-ui-a11y.css" in html
+    assert '"deepLinking": false' in html

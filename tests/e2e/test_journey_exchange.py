@@ -1,7 +1,9 @@
 """Journey of an exchange organiser: signs in, registers six firms to a Bourse d'échanges, seats
 them, names a table's secretary, runs two rounds (offers, then needs) while the secretary records
 answers on a tablet-sized screen, closes the session, builds the workbooks; a firm downloads its
-own and finds one row per YES, with the counterpart's contact."""
+own, on its phone (390×844), and finds one row per YES, with the counterpart's contact. The organiser's
+screens, seen at desktop size (1280×800), are checked again at phone size (tests/e2e/sizes.py: no sideways scroll, the
+action reachable, axe-core clean)."""
 
 import io
 import re
@@ -17,6 +19,7 @@ from portal.members.models import PersonRole
 from portal.privacy.models import Purpose
 from portal.privacy.services import consent_give
 from tests.e2e.conftest import sign_in_through_the_form, signed_in_context
+from tests.e2e.sizes import DESKTOP, PHONE, at_phone_too, check_screen
 from tests.factories import PASSWORD, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -74,7 +77,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     browser, browser_context_args, live_portal, spring_session, screenshot
 ):
     session = spring_session["session"]
-    organiser = browser.new_context(**browser_context_args).new_page()
+    organiser = browser.new_context(**{**browser_context_args, "viewport": DESKTOP}).new_page()
     sign_in_through_the_form(organiser, "elodie.lambert@example.org", PASSWORD)
     open_session(organiser)
 
@@ -95,6 +98,7 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     staff.get_by_role("button", name="Enregistrer").click()
     expect(organiser.locator("main")).to_contain_text("Sam Secrétaire")
     screenshot(organiser, "journey-exchange-2-seated")
+    at_phone_too(organiser, "journey-exchange-2-seated", screenshot)
     table = session.tables.get(number=1)
     assert table.secretary == spring_session["secretary"]
     firm_name = table.registrations.order_by("organisation__name").first().organisation.name
@@ -126,6 +130,8 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     screenshot(secretary, "journey-exchange-4-secretary-round-2")
     expect(row.locator(".yes")).to_have_text("1")  # the table's count of the current round
     screenshot(organiser, "journey-exchange-5-organiser-live")
+    at_phone_too(organiser, "journey-exchange-5-organiser-live", screenshot,
+               action=organiser.get_by_role("button", name="Clôturer la bourse"))  # fmt: skip
     assert set(Interest.objects.filter(session=session, interested=True).values_list("round", flat=True)) == {1, 2}
 
     # Close, build the workbooks.
@@ -136,12 +142,18 @@ def test_an_organiser_runs_a_two_round_session_and_a_firm_downloads_its_workbook
     organiser.locator("form[method=post] button[type=submit]").last.click()
     expect(organiser.locator("a[href$='.zip']")).to_be_visible()
     screenshot(organiser, "journey-exchange-6-workbooks")
+    at_phone_too(organiser, "journey-exchange-6-workbooks", screenshot, action=organiser.locator("a[href$='.zip']"))
 
     # The firm downloads its own workbook from the session's page.
     firm = ExchangeSession.objects.get(pk=session.pk).registrations.get(organisation__name=firm_name).organisation
-    firm_page = signed_in_context(browser, browser_context_args, live_portal, firm.people.first()).new_page()
+    firm_page = signed_in_context(
+        browser, browser_context_args, live_portal, firm.people.first(), viewport=PHONE
+    ).new_page()
     firm_page.goto("/")
+    firm_page.get_by_role("button", name="Menu").click()  # the phone's header folds the menu
     open_session(firm_page)
+    check_screen(firm_page, "journey-exchange-7-firm-session", screenshot,
+                 action=firm_page.get_by_role("link", name="Télécharger le fichier de mon entreprise"))  # fmt: skip
     with firm_page.expect_download() as download_info:
         firm_page.get_by_role("link", name="Télécharger le classeur de mon entreprise").click()
     workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))

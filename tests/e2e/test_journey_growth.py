@@ -4,7 +4,8 @@ semicolons, French headers, accents, decimal commas), then a second file saved a
 (with a byte-order mark): the dashboard's figures follow each import. Then the club's animator, on
 her phone and her desktop, chooses last year: the members of that year (by their membership dates)
 against that year's target, zone by zone and club by club; a year that is no year is refused in
-French. axe-core clean."""
+French. axe-core clean. The administrator's screens, seen at desktop size (1280×800), are checked again at phone size
+(tests/e2e/sizes.py: no sideways scroll, the action reachable, axe-core clean)."""
 
 import datetime
 import re
@@ -19,6 +20,7 @@ from portal.members.demo import fictional_siret
 from portal.members.models import MembershipStatus, Organisation, OrganisationKind, PersonRole, Role
 from portal.members.scopes import ScopeKind
 from tests.e2e.conftest import sign_in_through_the_form, signed_in_context
+from tests.e2e.sizes import DESKTOP, at_phone_too
 from tests.e2e.test_site import assert_accessible
 from tests.factories import (
     PASSWORD,
@@ -96,10 +98,14 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
     page, tanneries, screenshot
 ):
     zone = tanneries
+    page.set_viewport_size(DESKTOP)
     sign_in_through_the_form(page, "helene.roussel@example.org", PASSWORD)
     open_dashboard(page)
     expect_figures(page, established=6, registered=3, members=2, target=10, to_go=8)
     screenshot(page, "journey-growth-1-dashboard")
+    at_phone_too(
+        page, "journey-growth-1-dashboard", screenshot, action=zone_row(page).get_by_role("link", name="Importer")
+    )
 
     # First export: Excel had opened the SIRET column as numbers, and one came out rounded.
     rounded = excel_csv(
@@ -118,6 +124,8 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
     # The French of this message waits in portal/locale/pending/ for the catalogue: either language will do.
     expect(errors).to_contain_text(re.compile("format the SIRET column as Text|au format Texte"))
     screenshot(page, "journey-growth-2-refused")
+    at_phone_too(page, "journey-growth-2-refused", screenshot,
+               action=page.get_by_role("link", name="Importer un autre fichier"))  # fmt: skip
     assert Organisation.objects.filter(zone=zone).count() == 3
 
     # The corrected export: SIRET column as Text.
@@ -136,6 +144,7 @@ def test_an_administrator_imports_a_zone_s_firms_from_french_excel_and_the_dashb
     expect(page.get_by_role("status")).to_contain_text("Importé")
     expect(page.get_by_role("status")).to_contain_text("5 entreprises ajoutées à la zone.")
     screenshot(page, "journey-growth-3-imported")
+    at_phone_too(page, "journey-growth-3-imported", screenshot)
     imported = Organisation.objects.filter(zone=zone, name__in=["Crèche « Les Petits Pas »", "Coopérative Œuvre Bâtie"])
     assert sorted(imported.values_list("name", "kind")) == [
         ("Coopérative Œuvre Bâtie", OrganisationKind.COOPERATIVE),

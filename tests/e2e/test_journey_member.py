@@ -1,6 +1,8 @@
 """Journey of a member organisation: Léa signs in, joins a workgroup, chats with Paul (a second
 browser); Paul's connection drops and comes back while both keep writing; both screens end with
-every message once, in order; Léa turns the thread into a best-practice draft that quotes it."""
+every message once, in order; Léa turns the thread into a best-practice draft that quotes it.
+Paul is on his phone (390×844); each of Léa's screens is checked at her desktop (1280×800) and at phone
+size (tests/e2e/sizes.py: no sideways scroll, the action reachable, axe-core clean)."""
 
 import re
 
@@ -9,6 +11,7 @@ from playwright.sync_api import expect
 
 from knowledge.models import BestPractice
 from tests.e2e.conftest import sign_in_through_the_form, signed_in_context
+from tests.e2e.sizes import DESKTOP, PHONE, at_phone_too, check_screen
 from tests.factories import PASSWORD, AxisFactory, OrganisationFactory, PersonFactory
 from workgroups.models import Message, Workgroup, WorkgroupMembership
 
@@ -48,17 +51,19 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
     browser, browser_context_args, live_portal, kitchen, screenshot
 ):
     workgroup, lea_person, paul_person = kitchen
-    lea = browser.new_context(**browser_context_args).new_page()
+    lea = browser.new_context(**{**browser_context_args, "viewport": DESKTOP}).new_page()
     sign_in_through_the_form(lea, "lea.fontaine@example.org", PASSWORD)
     lea.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes groupes").click()
     expect(lea.get_by_role("heading", level=1)).to_have_text("Groupes de travail")
     screenshot(lea, "journey-member-1-workgroups")
+    at_phone_too(lea, "journey-member-1-workgroups", screenshot,
+               action=lea.get_by_role("button", name="Rejoindre — Restauration collective"))  # fmt: skip
     lea.get_by_role("button", name="Rejoindre — Restauration collective").click()
     expect(lea).to_have_url(re.compile(rf"/groupes/{workgroup.slug}/$"))
     expect(lea.locator("body")).to_have_attribute("data-connection", "connected")
     assert WorkgroupMembership.objects.filter(workgroup=workgroup, person=lea_person).exists()
 
-    paul = signed_in_context(browser, browser_context_args, live_portal, paul_person).new_page()
+    paul = signed_in_context(browser, browser_context_args, live_portal, paul_person, viewport=PHONE).new_page()
     paul.goto(f"/groupes/{workgroup.slug}/")
     expect(paul.locator("body")).to_have_attribute("data-connection", "connected")
 
@@ -67,6 +72,7 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
     send(paul, "Oui, le jeudi matin : 40 kg de légumes par semaine.")
     expect(lea.locator("#message-list .chat-message")).to_have_count(2)
     screenshot(lea, "journey-member-2-chat")
+    check_screen(paul, "journey-member-2-chat-paul", screenshot, action=paul.get_by_label("Votre message"))
 
     # Paul's connection drops just as he sends (the frame may or may not have left), and he writes
     # again while offline; meanwhile Léa writes twice.
@@ -103,6 +109,9 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
     for index in range(6):
         checkboxes.nth(index).check()
     screenshot(lea, "journey-member-5-promote")
+    at_phone_too(
+        lea, "journey-member-5-promote", screenshot, action=lea.get_by_role("button", name="Créer le brouillon")
+    )
     lea.get_by_role("button", name="Créer le brouillon").click()
     record = BestPractice.objects.get(title="Une ferme livre la cantine du collège")
     assert (record.status, record.organisation.name) == ("draft", "Recyclerie du Val")
@@ -121,3 +130,4 @@ def test_a_member_joins_chats_through_a_dropped_connection_and_turns_the_thread_
         "Léa Fontaine (Recyclerie du Val), Paul Marceau (Ferme des Trois Chênes)."
     )
     screenshot(lea, "journey-member-6-draft")
+    at_phone_too(lea, "journey-member-6-draft", screenshot)
