@@ -18,6 +18,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal import identity
+
 logger = logging.getLogger("portal.accounts")
 
 
@@ -47,6 +49,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         """People join through an invitation of their organisation, never on their own."""
         return False
+
+    def get_from_email(self):
+        return identity.from_email()
+
+    def send_mail(self, template_prefix, email, context):
+        """The account's e-mails (new password, security notices) name the cluster as its site does."""
+        super().send_mail(template_prefix, email, {"site_name": identity.site_name(), **context})
 
     def get_password_change_redirect_url(self, request):
         return reverse("members:profile")
