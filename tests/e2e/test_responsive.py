@@ -141,10 +141,16 @@ def test_the_members_screens_fit_every_width_and_the_room_keeps_its_composer_in_
             continue
         composer = page.get_by_label("Votre message")
         if device != "desktop":
-            # In hand, the composer is on the first screen, the discussion scrolling in its own box.
+            # In hand, the composer and the latest message are on the first screen, one above the other.
             box = composer.bounding_box()
             if box["y"] + box["height"] > VIEWPORTS[device]["height"]:
                 problems.append(f"the composer ends at {box['y'] + box['height']:.0f} px on a {device}")
+            latest = page.locator("#message-list .chat-message").last
+            expect(latest).to_contain_text("Message 24")
+            latest_bottom = latest.evaluate("message => message.getBoundingClientRect().bottom")
+            composer_top = page.locator("#composer").evaluate("form => form.getBoundingClientRect().top")
+            if latest_bottom > composer_top + 1:
+                problems.append(f"the composer covers the latest message on a {device}")
         members = page.locator(".room-members details")
         member_name = page.locator(".member-list .member-name").first
         if device != "desktop":  # one column up to 860 px: the list comes under the discussion
