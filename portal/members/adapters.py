@@ -9,6 +9,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -87,6 +88,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        """The name an authenticator app shows beside the code: the cluster's, unless the server sets one."""
+        return settings.MFA_TOTP_ISSUER or identity.site_name()
+
     def build_totp_svg(self, url: str) -> str:
         """The QR code as inline SVG (no data: URL for the Content-Security-Policy), named for screen readers."""
         svg = super().build_totp_svg(url)

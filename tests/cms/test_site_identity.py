@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the portal's own feed in a test
 from email.utils import parseaddr
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
@@ -219,6 +220,8 @@ def test_every_e_mail_feed_and_export_names_the_cluster(
     assert "votre compte sur Pôle du Val d'Arvière." in new_password.body
     for mail in mailoutbox:
         assert mail.from_email == f"Pôle du Val d'Arvière <{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}>"
+    # The authenticator app's entry, set up from the QR code.
+    assert "issuer=P%C3%B4le%20du%20Val%20d%27Arvi%C3%A8re" in get_mfa_adapter().build_totp_url(administrator, "A" * 32)
 
     axis = AxisFactory(title="Mobilité", slug="mobilite")
     channel = ET.fromstring(client.get("/flux/axes/mobilite/actualites.rss").content).find("channel")  # noqa: S314
