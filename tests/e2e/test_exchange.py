@@ -142,6 +142,9 @@ def test_the_secretarys_screen_fits_a_tablet_held_either_way(
             problems.append(
                 f"{name}: scrolls sideways ({secretary.evaluate('document.scrollingElement.scrollWidth')} px)"
             )
+        header = secretary.locator(".site-header").bounding_box()["height"]
+        if header > (64 if size["width"] < 1024 else 120):  # one line under 1024 px, two at most above
+            problems.append(f"{name}: the header is {header:.0f} px high")
         small = secretary.evaluate(SMALL_TARGETS_JS, TARGETS) if name != "desktop" else []  # a mouse there
         if small:
             problems.append(f"{name}: targets under 44 px: {small}")
