@@ -88,6 +88,13 @@ class CmsConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(_site_identity_changed, sender=SiteIdentity, dispatch_uid=f"cms_site_identity_{id(signal)}")
 
+        from portal import identity
+
+        from . import selectors
+
+        # The e-mails, exports and privacy policy of the apps below cms name the cluster as set here.
+        identity.register(selectors.site_identity)
+
         from . import indexing, page_cache
 
         indexing.register()

@@ -5,6 +5,7 @@ Only live, public pages go out: a feed is read by anyone, like the site itself.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,13 @@ from workgroups.models import Axis
 from . import selectors
 
 FEED_SIZE = 20
+
+
+def _named(part, request):
+    """An axis's or a club's feed says which cluster's it is, among a reader's other feeds: `part` is
+    this request's own instance, so it carries the name to `title`."""
+    part.feed_site_name = selectors.site_identity(request=request).display_name(settings.WAGTAIL_SITE_NAME)
+    return part
 
 
 class NewsFeed(Feed):
@@ -69,10 +77,10 @@ class AxisNewsFeed(NewsFeed):
     """RSS 2.0 of one thematic axis's public news (under its page or tagged with it)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Axis, slug=slug)
+        return _named(get_object_or_404(Axis, slug=slug), request)
 
     def title(self, axis):
-        return _("News of the axis %(axis)s") % {"axis": axis.title}
+        return _("News of the axis %(axis)s") % {"axis": axis.title} + f" · {axis.feed_site_name}"
 
     def description(self, axis):
         return _("The latest news of the thematic axis %(axis)s.") % {"axis": axis.title}
@@ -92,10 +100,10 @@ class ClubNewsFeed(NewsFeed):
         page = selectors.public_club_page(slug)
         if page is None:
             raise Http404
-        return page
+        return _named(page, request)
 
     def title(self, page):
-        return _("News of %(club)s") % {"club": page.club.name}
+        return _("News of %(club)s") % {"club": page.club.name} + f" · {page.feed_site_name}"
 
     def description(self, page):
         return _("The latest news of the business club %(club)s.") % {"club": page.club.name}

@@ -13,6 +13,8 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from portal import identity
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_CONTENT_TYPE = "application/zip"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -63,7 +65,8 @@ def download_confirm_page(request, *, title: str) -> HttpResponse:
 
 
 def workbook_bytes(workbook) -> bytes:
-    """An openpyxl workbook saved in memory, as the bytes of an .xlsx file."""
+    """An openpyxl workbook saved in memory, as the bytes of an .xlsx file, the cluster named as its author."""
+    identity.stamp_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

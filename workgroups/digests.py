@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal import identity
 from portal.members.models import MessageNotifications, Person
 
 from .models import Mention, Message, WorkgroupMembership, WorkgroupMembershipStatus
@@ -85,6 +86,7 @@ def send_daily_digests() -> int:
             email = EmailMultiAlternatives(
                 subject=subject,
                 body=render_to_string("workgroups/email/digest.txt", context),
+                from_email=identity.from_email(),
                 to=[person.user.email],
             )
             email.attach_alternative(render_to_string("workgroups/email/digest.html", context), "text/html")

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from portal import identity
+
 from . import selectors
 from .models import Task
 
@@ -44,6 +46,7 @@ def send_task_reminders(today=None) -> int:
                 )
                 % {"count": len(tasks)},
                 body=render_to_string("workgroups/email/task_reminder.txt", context),
+                from_email=identity.from_email(),
                 to=[owner.user.email],
             )
             email.attach_alternative(render_to_string("workgroups/email/task_reminder.html", context), "text/html")

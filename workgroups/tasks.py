@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from portal import identity
 from portal.members.models import MessageNotifications
 
 from .models import Mention, WorkgroupMembership
@@ -45,7 +46,7 @@ def notify_mentions(message_id: int) -> int:
                 subject=_("%(author)s mentioned you in %(workgroup)s")
                 % {"author": message.author, "workgroup": message.workgroup.name},
                 message=render_to_string("workgroups/email/mention.txt", context),
-                from_email=None,
+                from_email=identity.from_email(),
                 recipient_list=[person.user.email],
             )
             sent += 1

@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from portal import exports
+from portal import exports, identity
 
 from . import selectors
 
@@ -154,6 +154,7 @@ def badges_pdf(event) -> HttpResponse:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(_("Badges: %(event)s") % {"event": event.title})
+    pdf.setAuthor(identity.site_name())
     heading = f"{event.title} — {date_format(timezone.localtime(event.start), 'DATE_FORMAT')}"
     page_width, page_height = A4
     margin_x = (page_width - BADGE_COLUMNS * BADGE_WIDTH) / 2

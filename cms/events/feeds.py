@@ -10,6 +10,7 @@ leaves the feed, and the calendar with it at its next refresh.
 
 import datetime
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -66,10 +67,12 @@ def _calendar_meeting(meeting, request) -> Event:
 
 
 def _calendar(events, request, name: str, meetings=()) -> HttpResponse:
+    # Among a subscriber's calendars, each says which cluster's it is.
+    site_name = cms_selectors.site_identity(request=request).display_name(settings.WAGTAIL_SITE_NAME)
     calendar = Calendar()
-    calendar.add("prodid", "-//PTCE Portal//Agenda//FR")
+    calendar.add("prodid", f"-//{site_name}//Agenda//FR")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", f"{name} · {site_name}")
     for event in events:
         calendar.add_component(_calendar_event(event, request))
     for meeting in meetings:

@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from cms import selectors as cms_selectors
 from knowledge.exchange.models import ExchangeSession, SessionStatus
+from portal import identity
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import InvitationKind
@@ -318,7 +319,7 @@ def _mail_on_commit(
 
     def send():
         try:
-            send_mail(subject, body, None, [recipient])
+            send_mail(subject, body, identity.from_email(), [recipient])
         except Exception:  # noqa: BLE001 - the registration is saved; a lost e-mail must not turn it into a 500
             logger.exception("Could not send the %s e-mail of event registration %s", kind, registration.pk)
 
@@ -710,7 +711,7 @@ def feedback_request_send(*, event: EventPage, by) -> int:
     def send():
         for pk, body, recipient in messages:
             try:
-                send_mail(subject, body, None, [recipient])
+                send_mail(subject, body, identity.from_email(), [recipient])
             except Exception:  # noqa: BLE001 - one refused address must not stop the others
                 logger.exception("Could not send the questionnaire of event registration %s", pk)
 

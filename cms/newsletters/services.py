@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms import selectors as cms_selectors
+from portal import identity
 from portal.privacy.registry import retention_days
 
 from . import audiences, mime, permissions, rendering, tokens
@@ -59,7 +60,7 @@ def newsletter_admin_save(*, instance: Newsletter, by, save) -> Newsletter:
 
 
 def _from_email() -> str:
-    return getattr(settings, "NEWSLETTER_FROM_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+    return getattr(settings, "NEWSLETTER_FROM_EMAIL", "") or identity.from_email()
 
 
 def batch_size() -> int:

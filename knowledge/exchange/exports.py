@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from portal.exports import SHEET_TITLE_LIMIT, sheet_row, text_cell
+from portal.exports import SHEET_TITLE_LIMIT, sheet_row, text_cell, workbook_bytes
 from portal.members.models import Person
 from portal.privacy.models import Purpose
 from portal.privacy.selectors import people_with_consent
@@ -95,9 +95,7 @@ def _bold(worksheet, value, size=None) -> WriteOnlyCell:
 
 
 def _saved(workbook: Workbook) -> bytes:
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)
 
 
 def session_yes_answers(session: ExchangeSession) -> dict[int, list[Interest]]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import realtime
+from portal import identity, realtime
 from portal.clubs import services as club_services
 from portal.clubs.models import InvitationKind
 from portal.members.models import Organisation, OrganisationKind, Person
@@ -199,7 +199,7 @@ def session_cancel(*, session: ExchangeSession, by) -> ExchangeSession:
             if email:
                 context = {"session": session, "firm": registration.organisation}
                 body = render_to_string("exchange/email/session_cancelled.txt", context)
-                messages.append(EmailMessage(subject, body, None, [email]))
+                messages.append(EmailMessage(subject, body, identity.from_email(), [email]))
         if messages:
             transaction.on_commit(lambda: get_connection().send_messages(messages))
     return session
@@ -811,7 +811,7 @@ def _link_issue(
             if missing:
                 subject = _("Reminder: %(subject)s") % {"subject": subject}
             body = render_to_string("exchange/email/firm_link.txt", context)
-            transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+            transaction.on_commit(lambda: send_mail(subject, body, identity.from_email(), [email]))
     return token
 
 
@@ -862,7 +862,7 @@ def workbooks_send(*, session: ExchangeSession, by, base_url: str) -> dict:
                 "expires_at": selectors.link_last_day(session),
             }
             body = render_to_string("exchange/email/workbook_link.txt", context)
-            messages.append(EmailMessage(subject, body, None, [email]))
+            messages.append(EmailMessage(subject, body, identity.from_email(), [email]))
             sent.append(registration.organisation.name)
         transaction.on_commit(lambda: get_connection().send_messages(messages))
     return {"sent": sent, "without_email": without_email}

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import identity
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import (
@@ -675,7 +676,7 @@ def survey_email_links_run(survey_id: int) -> int:
         send_mail(
             subject=_("%(title)s: your firm's opinion") % {"title": survey.title},
             message=render_to_string("clubs/email/survey_link.txt", context),
-            from_email=None,
+            from_email=identity.from_email(),
             recipient_list=[invitation.organisation.email],
         )
         SurveyInvitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
@@ -922,8 +923,8 @@ def _club_animator_emails(club: Club) -> list[str]:
 def _mail_after_commit(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
     if recipients:
         transaction.on_commit(
-            lambda: send_mail(subject=subject, message=render_to_string(template, context), from_email=None,
-                              recipient_list=recipients)
+            lambda: send_mail(subject=subject, message=render_to_string(template, context),
+                              from_email=identity.from_email(), recipient_list=recipients)
         )  # fmt: skip
 
 
@@ -1150,7 +1151,7 @@ def _campaign_mail(campaign: Campaign, invitable, target: CampaignTarget, *, bas
     send_mail(
         subject=subject % {"title": invitable.title},
         message=render_to_string("clubs/email/campaign_invitation.txt", context),
-        from_email=None,
+        from_email=identity.from_email(),
         recipient_list=[target.organisation.email],
     )
 

@@ -9,6 +9,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -17,6 +18,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from portal import identity
 
 logger = logging.getLogger("portal.accounts")
 
@@ -48,6 +51,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """People join through an invitation of their organisation, never on their own."""
         return False
 
+    def get_from_email(self):
+        return identity.from_email()
+
+    def send_mail(self, template_prefix, email, context):
+        """The account's e-mails (new password, security notices) name the cluster as its site does."""
+        super().send_mail(template_prefix, email, {"site_name": identity.site_name(), **context})
+
     def get_password_change_redirect_url(self, request):
         return reverse("members:profile")
 
@@ -78,6 +88,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        """The name an authenticator app shows beside the code: the cluster's, unless the server sets one."""
+        return settings.MFA_TOTP_ISSUER or identity.site_name()
+
     def build_totp_svg(self, url: str) -> str:
         """The QR code as inline SVG (no data: URL for the Content-Security-Policy), named for screen readers."""
         svg = super().build_totp_svg(url)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal import identity
 from portal.outside import address_base
 from portal.outside.http import ServiceDown
 from search import indexing
@@ -652,17 +653,22 @@ def _invitation_send(*, email: str, organisation: Organisation, role: str, by, b
         invitation.save()
         site = base_url.rstrip("/")
         link = site + reverse("members:invitation_accept", args=[token])
-        context = {"invitation": invitation, "link": link, "inviter": by.get_full_name() or by.get_username()}
+        context = {
+            "invitation": invitation,
+            "link": link,
+            "inviter": by.get_full_name() or by.get_username(),
+            "site_name": identity.site_name(),
+        }
         template = "members/email/invitation.txt"
         if has_account:
             template = "members/email/invitation_existing_account.txt"
             context.update(link=site + reverse("members:login"), reset_link=site + reverse("members:password_reset"))
         transaction.on_commit(
             lambda: send_mail(
-                subject=_("You are invited to join %(organisation)s on the PTCE portal")
-                % {"organisation": organisation.name},
+                subject=_("You are invited to join %(organisation)s on %(site_name)s")
+                % {"organisation": organisation.name, "site_name": context["site_name"]},
                 message=render_to_string(template, context),
-                from_email=None,
+                from_email=identity.from_email(),
                 recipient_list=[email],
             )
         )

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal import identity
 from portal.members import permissions as member_permissions
 from portal.members import services as member_services
 from portal.members.models import CalendarAddress, Person
@@ -128,7 +129,8 @@ def data_export_zip(*, person: Person, by, request_path: str = "") -> bytes:
         "sections": {section["name"]: {"label": section["label"], "rows": section["rows"]} for section in sections},
     }
     html = render_to_string(
-        "privacy/export.html", {"person": person, "sections": sections, "generated_at": generated_at}
+        "privacy/export.html",
+        {"person": person, "sections": sections, "generated_at": generated_at, "site_name": identity.site_name()},
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

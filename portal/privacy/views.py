@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import exports
+from portal import exports, identity
 from portal.members import permissions as member_permissions
 from portal.members.models import Person
 from portal.members.services import person_ensure
@@ -104,7 +104,7 @@ def privacy_policy(request):
         days = registry.retention_days(processing.retention_setting) if processing.retention_setting else None
         processings.append({"processing": processing, "days": days})
     context = {
-        "controller": settings.PRIVACY_CONTROLLER or settings.WAGTAIL_SITE_NAME,
+        "controller": identity.privacy_controller(),
         "contact_email": settings.PRIVACY_CONTACT_EMAIL,
         "processings": processings,
         "purges": registry.purges(),

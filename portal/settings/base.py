@@ -340,7 +340,8 @@ MFA_FORMS = {"activate_totp": "portal.members.forms.ActivateTOTPForm"}
 # accounts), and an address allauth copies from the account unverified (a reset asked by an account
 # made in the admin) would otherwise keep its owner from ever setting it up, required or not.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
-MFA_TOTP_ISSUER = os.environ.get("PORTAL_TOTP_ISSUER", "Portail PTCE")
+# Empty: the site identity's name (portal.members.adapters.MFAAdapter.get_totp_issuer).
+MFA_TOTP_ISSUER = os.environ.get("PORTAL_TOTP_ISSUER", "")
 MFA_TOTP_TOLERANCE = 1  # a code of the previous or next 30 s also works: phones' clocks drift
 # Two-factor authentication is required of the cluster's administrators and of everyone who can export
 # personal data (portal.members.permissions.must_use_two_factor). On unless turned off: dev.py turns it

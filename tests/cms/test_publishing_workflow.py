@@ -8,12 +8,12 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from cms import services
-from cms.models import NewsIndexPage, NewsPage
+from cms.models import ClubPage, NewsIndexPage, NewsPage
 from portal.members import services as member_services
 from portal.members.models import Role, RoleAssignment
 from portal.members.scopes import ScopeKind
 from tests.cms.pages import add_news, add_page, axis_page
-from tests.factories import AxisFactory, PersonFactory
+from tests.factories import AxisFactory, ClubFactory, PersonFactory
 
 
 def grant_coordinator(person, axis, by):
@@ -223,3 +223,38 @@ def test_an_editor_changes_her_own_images_not_a_colleagues(site):
     assert permission_policy.user_has_permission_for_instance(coordinator, "change", mine)
     assert not permission_policy.user_has_permission_for_instance(coordinator, "change", theirs)
     assert permission_policy.user_has_permission_for_instance(coordinator, "choose", theirs)
+
+
+def test_a_club_animator_submits_club_news_and_once_approved_it_is_on_the_club_page_its_feed_and_the_home_page(
+    home, administrator, client
+):
+    """#17: a club's animators publish under its page through the same workflow as the axes' coordinators."""
+    club = ClubFactory(name="Club des Tanneries", slug="tanneries")
+    club_page = add_page(home, ClubPage, title=club.name, slug="tanneries", club=club)
+    news = add_page(club_page, NewsIndexPage, title="Actualités des Tanneries")
+    animator = PersonFactory()
+    member_services.role_grant(person=animator, role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id=club.pk,
+                               by=administrator)  # fmt: skip
+    services.publishing_setup()
+
+    def shown():
+        return {
+            "club page": "Une benne commune" in client.get(club_page.url).content.decode(),
+            "club feed": "Une benne commune" in client.get("/flux/clubs/tanneries/actualites.rss").content.decode(),
+            "home page": "Une benne commune" in client.get("/").content.decode(),
+        }
+
+    client.force_login(animator.user)
+    assert news_form(client, news, title="Une benne commune", action="action-submit").status_code == 302
+    item = NewsPage.objects.get(slug="une-benne-commune")
+    client.logout()
+    assert shown() == {"club page": False, "club feed": False, "home page": False}  # awaiting approval
+
+    client.force_login(administrator)
+    task_state = item.current_workflow_task_state
+    assert (
+        client.post(reverse("wagtailadmin_pages:workflow_action", args=(item.pk, "approve", task_state.pk))).status_code
+        == 302
+    )
+    client.logout()
+    assert shown() == {"club page": True, "club feed": True, "home page": True}

@@ -1,16 +1,23 @@
 """The cluster's identity, edited in the admin (Settings → Site identity), on every page, feed and e-mail."""
 
+import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the portal's own feed in a test
+from email.utils import parseaddr
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils.translation import gettext
+from icalendar import Calendar
+from openpyxl import load_workbook
 from wagtail.models import Site
 
 from cms.models import ContactPage, SiteIdentity, StandardPage
-from tests.cms.pages import add_page
+from portal.members import services as member_services
+from tests.cms.pages import add_event, add_page
+from tests.factories import AxisFactory, OrganisationFactory
 
 
 def _edit_url():
@@ -36,11 +43,16 @@ def test_a_site_without_identity_shows_the_generic_name_and_writes_no_row(client
     assert not SiteIdentity.objects.exists()
 
 
-def test_an_administrator_renames_the_site_and_every_page_and_the_feed_follow(client, home, administrator):
+def test_an_administrator_renames_the_site_and_every_page_and_the_feed_follow(
+    client, home, administrator, agenda, mailoutbox, django_capture_on_commit_callbacks
+):
+    """#17: the name and the logo set in the admin show on the home page, in an e-mail and in the RSS feed."""
+    logo = _png("logo-val", (240, 80))
     client.force_login(administrator)
     assert client.get(_edit_url()).status_code == 200
     response = client.post(
-        _edit_url(), _form(name="Pôle du Val d'Arvière", short_name="Val d'Arvière", primary_colour="#5a2d0c")
+        _edit_url(),
+        _form(name="Pôle du Val d'Arvière", short_name="Val d'Arvière", primary_colour="#5a2d0c", logo=logo.pk),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     client.logout()
@@ -49,6 +61,14 @@ def test_an_administrator_renames_the_site_and_every_page_and_the_feed_follow(cl
     assert "Pôle du Val d&#x27;Arvière</span>" in body and "· Pôle du Val d&#x27;Arvière</title>" in body
     # Read out where it shows (a phone), the name where that shows: each width's home link has a name.
     assert '<span class="brand-short">Val d&#x27;Arvière</span>' in body
+    header = body.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert 'class="brand-logo"' in header and "logo-val" in header
+    # An e-mail: the sender's name and the signature.
+    event = add_event(agenda, title="Petit-déjeuner du pôle")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(event.url, {"name": "Léa Fontaine", "email": "lea@example.org"})
+    [mail] = mailoutbox
+    assert mail.from_email.startswith("Pôle du Val d'Arvière <") and "L'équipe de Pôle du Val d'Arvière" in mail.body
     # The colours come in a stylesheet of their own (no inline style under the Content-Security-Policy).
     theme = re.search(r'href="(/theme\.css\?v=\w+)"', body).group(1)
     assert "--accent-dark:#5a2d0c;" in client.get(theme).content.decode()
@@ -180,3 +200,38 @@ def test_an_unknown_compliance_level_is_refused_and_changes_nothing(client, home
     response = client.post(_edit_url(), _form(name="Pôle", accessibility_status="parfait"))
     assert response.status_code == 200
     assert not SiteIdentity.objects.filter(name="Pôle").exists()
+
+
+def test_every_e_mail_feed_and_export_names_the_cluster(
+    client, home, agenda, administrator, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The apps that may not ask cms (members, the accounts, the exports) name the cluster too."""
+    SiteIdentity.objects.create(site=Site.objects.get(is_default_site=True), name="Pôle du Val d'Arvière")
+    with django_capture_on_commit_callbacks(execute=True):
+        member_services.invitation_create(
+            email="nadia@example.org",
+            organisation=OrganisationFactory(),
+            by=administrator,
+            base_url="http://testserver",
+        )
+    client.post(reverse("members:password_reset"), {"email": administrator.email})
+    invitation, new_password = mailoutbox
+    assert invitation.subject.endswith("sur Pôle du Val d'Arvière") and "sur Pôle du Val d'Arvière," in invitation.body
+    assert new_password.subject == "Votre nouveau mot de passe sur Pôle du Val d'Arvière"
+    assert "votre compte sur Pôle du Val d'Arvière." in new_password.body
+    for mail in mailoutbox:
+        assert mail.from_email == f"Pôle du Val d'Arvière <{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}>"
+    # The authenticator app's entry, set up from the QR code.
+    assert "issuer=P%C3%B4le%20du%20Val%20d%27Arvi%C3%A8re" in get_mfa_adapter().build_totp_url(administrator, "A" * 32)
+
+    axis = AxisFactory(title="Mobilité", slug="mobilite")
+    channel = ET.fromstring(client.get("/flux/axes/mobilite/actualites.rss").content).find("channel")  # noqa: S314
+    assert channel.findtext("title") == "Actualités de l'axe Mobilité · Pôle du Val d'Arvière"
+    calendar = Calendar.from_ical(client.get("/flux/agenda.ics").content)
+    assert calendar["x-wr-calname"].endswith(" · Pôle du Val d'Arvière")
+    assert "Pôle du Val d'Arvière" in calendar["prodid"]
+
+    event = add_event(agenda, title="Petit-déjeuner du pôle", axis=axis)
+    client.force_login(administrator)
+    sheet = client.get(event.url + event.reverse_subpage("attendance", args=["xlsx"]))
+    assert load_workbook(io.BytesIO(sheet.content)).properties.creator == "Pôle du Val d'Arvière"

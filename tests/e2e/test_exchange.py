@@ -102,6 +102,8 @@ def test_a_round_is_run_live_and_a_firm_downloads_its_workbook(
     assert sorted(titles) == sorted(expected.values_list("sheet__title", flat=True))
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 TABLET_LANDSCAPE = {"width": 1024, "height": 768}
 # Every control the secretary touches during a round: the YES/NO of each firm, the sheet arrows, the
@@ -128,18 +130,23 @@ def test_the_secretarys_screen_fits_a_tablet_held_either_way(
         browser, browser_context_args, live_portal, morning["secretary"], viewport=TABLET_PORTRAIT, has_touch=True
     )
     problems = []
-    for name, size in (("portrait", TABLET_PORTRAIT), ("landscape", TABLET_LANDSCAPE)):
+    # Held either way on a tablet (#17), and on a phone or a desktop when no tablet is at hand.
+    sizes = {"portrait": TABLET_PORTRAIT, "landscape": TABLET_LANDSCAPE, "phone": PHONE, "desktop": DESKTOP}
+    for name, size in sizes.items():
         secretary.set_viewport_size(size)
         secretary.goto(f"/bourse/sessions/{session.pk}/tables/{table.number}/")
         assert secretary.evaluate("matchMedia('(pointer: coarse)').matches"), "a touch screen, as a tablet's"
         expect(secretary.locator("#firms .answer-yes").first).to_be_visible()
-        screenshot(secretary, f"exchange-secretary-tablet-{name}")
+        screenshot(secretary, f"exchange-secretary-{name}")
         if not secretary.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"):
             problems.append(
                 f"{name}: scrolls sideways ({secretary.evaluate('document.scrollingElement.scrollWidth')} px)"
             )
-        small = secretary.evaluate(SMALL_TARGETS_JS, TARGETS)
+        header = secretary.locator(".site-header").bounding_box()["height"]
+        if header > (64 if size["width"] < 1024 else 120):  # one line under 1024 px, two at most above
+            problems.append(f"{name}: the header is {header:.0f} px high")
+        small = secretary.evaluate(SMALL_TARGETS_JS, TARGETS) if name != "desktop" else []  # a mouse there
         if small:
             problems.append(f"{name}: targets under 44 px: {small}")
-        assert_accessible(secretary, f"secretary's screen, tablet {name}")
+        assert_accessible(secretary, f"secretary's screen, {name}")
     assert not problems, problems

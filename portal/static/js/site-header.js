@@ -1,8 +1,8 @@
-// The header on a phone: one line (name, "Menu", search) opening the menu that holds the links,
-// the search and the language choice. Without this module the menu is simply always open.
+// The header on a phone or a tablet (under 1024 px): one line (name, "Menu", search) opening the
+// menu that holds the links, the search and the language choice. Without this module the menu is simply always open.
 // The language changes as soon as it is chosen, without the "Change" button.
 
-const PHONE = window.matchMedia("(max-width: 767.98px)");
+const NARROW = window.matchMedia("(max-width: 1023.98px)"); // as portal.css
 
 function setUpMenu(header) {
   const toggle = header.querySelector(".menu-toggle");
@@ -24,7 +24,7 @@ function setUpMenu(header) {
   });
   if (searchLink) {
     searchLink.addEventListener("click", (event) => {
-      if (!PHONE.matches) return;
+      if (!NARROW.matches) return;
       event.preventDefault();
       setOpen(true);
       document.getElementById(searchLink.dataset.focus)?.focus();
@@ -36,7 +36,7 @@ function setUpMenu(header) {
       toggle.focus();
     }
   });
-  PHONE.addEventListener("change", () => setOpen(false));
+  NARROW.addEventListener("change", () => setOpen(false));
 }
 
 function setUpLanguage(form) {

@@ -29,7 +29,7 @@ def test_wrong_password_shows_a_french_error(client, member):
 def test_password_reset_by_email(client, member):
     client.post(reverse("members:password_reset"), {"email": member.email})
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "Votre nouveau mot de passe sur le portail PTCE"
+    assert mail.outbox[0].subject == "Votre nouveau mot de passe sur Portail PTCE"
     link = re.search(r"https?://[^/]+(/compte/mot-de-passe/cle/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
