@@ -17,7 +17,7 @@ DESKTOP = {"width": 1280, "height": 800}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 
 
-# The elements that reach past the width, innermost first: what to fix when a screen scrolls sideways.
+# The innermost elements that reach past the width (five at most): what to fix when a screen scrolls sideways.
 _OVERFLOWING = """() => {
     const past = element => element.getBoundingClientRect().right > window.innerWidth + 1;
     return [...document.body.querySelectorAll("*")]
