@@ -6,7 +6,8 @@ e-mails reach a real SMTP server on loopback); two firms register through their 
 phone), one of them asks to join the club from the site and she accepts it; the growth dashboard
 counts one member more. Another club's prospects stay closed to her. Only people, clubs, zones and the
 agenda's pages are seeded: every step a person does goes through the site's screens, each axe-core
-clean, a screenshot a step (test-artifacts/e2e/journey-mobilising-*.png)."""
+clean, at desktop (1280×800) and phone (390×844) size, a screenshot of each
+(test-artifacts/e2e/journey-1-*.png). Release two's journey 1 (#23)."""
 
 import re
 
@@ -23,13 +24,11 @@ from portal.members.models import Membership, Organisation, PersonRole, Role
 from portal.members.scopes import ScopeKind
 from tests.cms.pages import add_event, add_page
 from tests.e2e.conftest import signed_in_context
-from tests.e2e.test_site import assert_accessible
+from tests.e2e.journeys import DESKTOP, PHONE, Journey
 from tests.factories import ClubFactory, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 EXTRACT_LINES = 12  # the demo's fictional register: open firms of Arvière, others closed or elsewhere
 
 
@@ -54,10 +53,6 @@ def tanneries():
     return {"zone": zone, "club": club, "claire": claire}
 
 
-def no_sideways_scroll(page, what):
-    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), f"{what} scrolls sideways"
-
-
 def zone_cells(page):
     return page.get_by_role("row", name=re.compile(r"^Parc des Tanneries\b")).first.get_by_role("cell")
 
@@ -73,6 +68,7 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
 ):
     # smtp_sink first: the server under test reads the SMTP address when it starts.
     zone, claire = tanneries["zone"], tanneries["claire"]
+    journey = Journey(1, screenshot)
     desktop = signed_in_context(browser, browser_context_args, live_portal, claire, viewport=DESKTOP).new_page()
 
     # 1. The dashboard before, then the zone's firms imported from the register's extract.
@@ -82,7 +78,7 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
     expect(zone_cells(desktop).nth(2)).to_have_text("0")  # members
     zone_cells(desktop).get_by_role("link", name="Importer").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Importer les entreprises de Parc des Tanneries")
-    assert_accessible(desktop, "zone import (desktop)")
+    journey.check(desktop, "import", action=lambda page: page.get_by_role("button", name="Vérifier et importer"))
     desktop.get_by_label("Tableur (CSV ou XLSX)").set_input_files(
         files=[{"name": "StockEtablissement_extrait.csv", "mimeType": "text/csv",
                 "buffer": sirene_extract(EXTRACT_LINES, encoding="latin-1")}]
@@ -93,15 +89,14 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
     assert imported >= 5
     expect(desktop.get_by_role("status")).to_contain_text(f"{imported} entreprises ajoutées à la zone.")
     expect(desktop.get_by_role("row", name="Nouvelles entreprises pour l'annuaire")).to_contain_text(str(imported))
-    assert_accessible(desktop, "import done (desktop)")
-    screenshot(desktop, "journey-mobilising-1-imported")
+    journey.check(desktop, "imported", action=lambda page: page.get_by_role("link", name="Prospects de cette zone"))
 
     # 2. Three firms of the list, each planned as a call for today (she follows them).
     desktop.get_by_role("link", name="Prospects de cette zone").click()
-    assert_accessible(desktop, "zone prospects (desktop)")
     rows = desktop.locator("tbody tr")
     expect(rows).to_have_count(imported)
     chosen = [rows.nth(n).get_by_role("link").first.inner_text() for n in range(3)]
+    journey.check(desktop, "prospects", action=lambda page: page.get_by_role("link", name=chosen[0], exact=True))
     today = timezone.localdate().isoformat()
     for name in chosen:
         desktop.get_by_role("link", name=name, exact=True).click()
@@ -109,20 +104,20 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
         follow_up.get_by_label("Suivie par").select_option(label="Claire Morel")
         follow_up.get_by_label("Prochaine action").select_option("call")
         follow_up.get_by_label("À faire le").fill(today)
+        if name == chosen[0]:
+            save = desktop.get_by_role("button", name="Enregistrer le suivi")
+            journey.check(desktop, "follow-up", action=save)
         follow_up.get_by_role("button", name="Enregistrer le suivi").click()
         expect(desktop.get_by_role("status").first).to_contain_text("est à jour")
         desktop.go_back()
         desktop.go_back()
-    screenshot(desktop, "journey-mobilising-2-planned")
 
     # 3. On her phone: "my calls today", three calls logged, each firm's e-mail address noted.
     phone = signed_in_context(browser, browser_context_args, live_portal, claire, viewport=PHONE).new_page()
     phone.goto("/clubs/appels/")
     due_today = phone.get_by_role("region", name="À faire aujourd’hui")
     expect(due_today.get_by_role("listitem")).to_have_count(3)
-    no_sideways_scroll(phone, "my calls today")
-    assert_accessible(phone, "my calls today (phone)")
-    screenshot(phone, "journey-mobilising-3-calls-today-phone")
+    journey.check(phone, "calls-today", action=lambda page: page.get_by_role("link", name=chosen[0], exact=True))
     for number, name in enumerate(chosen):
         phone.get_by_role("region", name="À faire aujourd’hui").get_by_role("link", name=name, exact=True).click()
         expect(phone.get_by_role("heading", level=1)).to_have_text(name)
@@ -132,16 +127,14 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
         log.get_by_role("button", name="Noter le contact").click()
         expect(phone.get_by_role("region", name="Journal")).to_contain_text("Intéressée par le petit-déjeuner")
         if number == 0:
-            no_sideways_scroll(phone, "the prospect file")
-            assert_accessible(phone, "prospect file after a call (phone)")
-            screenshot(phone, "journey-mobilising-4-call-logged-phone")
+            journey.check(phone, "call-logged", action=lambda page: page.get_by_role("button", name="Noter le contact"))
         phone.goto("/clubs/appels/")
     expect(phone.get_by_role("region", name="À faire aujourd’hui").get_by_role("listitem")).to_have_count(0)
     assert ProspectContact.objects.filter(organisation__zone=zone, by=claire.user, kind="call").count() == 3
 
     # 4. The zone invited to the breakfast: a campaign, its invitation, the e-mails sent.
     desktop.goto("/clubs/campagnes/")
-    assert_accessible(desktop, "campaigns (desktop)")
+    journey.check(desktop, "campaigns", action=lambda page: page.get_by_role("button", name="Lancer la campagne"))
     desktop.locator("#id_title").fill("Petit-déjeuner des Tanneries")
     desktop.locator("#id_kind").select_option("mailing")
     desktop.get_by_role("button", name="Lancer la campagne").click()
@@ -156,8 +149,7 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
     expect(desktop.get_by_text("Invitations qui partent par e-mail dans quelques minutes : 3.")).to_be_visible()
     smtp_sink.wait_for(3)
     assert sorted(smtp_sink.recipients()) == [f"contact{n}@firme{n}.example" for n in range(3)]
-    assert_accessible(desktop, "campaign sent (desktop)")
-    screenshot(desktop, "journey-mobilising-5-invited")
+    journey.check(desktop, "invited")
 
     # 5. Two firms register through their own links, the first on a phone.
     mails = {recipients[0]: message for recipients, message in smtp_sink.messages}
@@ -170,11 +162,11 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
         visitor.get_by_label("Organisation").fill(name)
         visitor.get_by_label("E-mail").fill(f"contact{number}@firme{number}.example")
         if number == 0:
-            no_sideways_scroll(visitor, "the breakfast's page")
-            assert_accessible(visitor, "breakfast registration (phone)")
+            journey.check(visitor, "breakfast-link", action=lambda page: page.get_by_role("button", name="S'inscrire"))
         visitor.get_by_role("button", name="S'inscrire").click()
         expect(visitor.get_by_role("heading", level=1)).to_contain_text("confirmée")
-        screenshot(visitor, f"journey-mobilising-6-registered-{number}")
+        if number == 0:
+            journey.check(visitor, "registered")
         visitor.context.close()
     assert EventRegistration.objects.filter(organisation__name__in=chosen[:2]).count() == 2
     assert CampaignTarget.objects.filter(organisation__name__in=chosen[:2], acted_at__isnull=False).count() == 2
@@ -190,17 +182,17 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
     applicant.get_by_label("Prénom").fill("Gérant")
     applicant.get_by_label("Nom :", exact=True).fill("Zéro")
     applicant.get_by_label("E-mail :", exact=True).fill("contact0@firme0.example")
+    journey.check(applicant, "join-form", action=lambda page: page.get_by_role("button", name="Envoyer la demande"))
     applicant.get_by_role("button", name="Envoyer la demande").click()
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Demande envoyée")
-    assert_accessible(applicant, "join request sent (phone)")
-    screenshot(applicant, "journey-mobilising-7-join-asked-phone")
+    journey.check(applicant, "join-asked")
     applicant.context.close()
 
     desktop.goto("/clubs/demandes/")
-    assert_accessible(desktop, "membership requests (desktop)")
+    journey.check(desktop, "requests", action=lambda page: page.get_by_role("button", name=f"Accepter {firm.name}"))
     desktop.get_by_role("button", name=f"Accepter {firm.name}").click()
     expect(desktop.get_by_text(f"{firm.name} est membre de « Club des Tanneries »")).to_be_visible()
-    screenshot(desktop, "journey-mobilising-8-accepted")
+    journey.check(desktop, "accepted")
     assert JoinRequest.objects.get().organisation == firm  # the prospect itself, not a duplicate
     assert Membership.objects.get(organisation=firm).club == tanneries["club"]
 
@@ -208,11 +200,12 @@ def test_an_animator_mobilises_her_zone_from_the_register_to_a_new_member(
     desktop.goto("/clubs/croissance/")
     expect(zone_cells(desktop).nth(1)).to_have_text(str(imported))
     expect(zone_cells(desktop).nth(2)).to_have_text("1")
-    assert_accessible(desktop, "growth dashboard after (desktop)")
-    screenshot(desktop, "journey-mobilising-9-dashboard")
+    journey.check(desktop, "dashboard")
 
     # 8. Another club's prospects are not hers.
-    response = desktop.request.get(live_portal + "/clubs/zones/gare/prospects/")
-    assert response.status == 403 and "Traiteur de la Gare" not in response.text()
+    response = desktop.goto("/clubs/zones/gare/prospects/")
+    assert response.status == 403
+    expect(desktop.locator("main")).not_to_contain_text("Traiteur de la Gare")
+    journey.check(desktop, "other-club-refused")
     desktop.goto("/clubs/appels/")
     expect(desktop.get_by_text("Traiteur de la Gare")).to_have_count(0)

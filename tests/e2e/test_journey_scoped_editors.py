@@ -1,8 +1,8 @@
 """Journeys of the people who edit one part of the site, in the Wagtail admin at 1280x800 and on the
-site: an axis coordinator uploads an image into her axis's collection and puts it on her news, and is
-refused another axis's pages; a person who coordinates an axis and animates a club does both jobs in
-one session (news of the axis, the club's page, the club event's attendance), and nothing of another
-club's. Each screen is checked by axe-core."""
+site: a person who coordinates an axis and animates a club does both jobs in one session (news of the
+axis, the club's page, the club event's attendance), and nothing of another club's. Each screen is
+checked by axe-core. (A coordinator's own image on her axis's news, and another axis refused, are
+steps of release two's journey 3: tests/e2e/test_journey_participation.py.)"""
 
 import re
 
@@ -10,10 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
-from wagtail.images import get_image_model
-from wagtail.images.tests.utils import get_test_image_file
 
-from cms import selectors, services
+from cms import services
 from cms.events.models import EventIndexPage, EventKind, EventRegistration, RegistrationStatus
 from cms.models import ClubPage, HomePage, NewsIndexPage, NewsPage
 from portal.members import services as member_services
@@ -74,63 +72,6 @@ def admin_page(browser, browser_context_args, live_portal, who):
 def click_hidden(page, selector):
     """Wagtail keeps secondary actions in a dropdown of the footer: press the button itself."""
     page.locator(selector).first.evaluate("button => button.click()")
-
-
-def test_a_coordinator_puts_her_own_image_on_her_news_and_is_refused_another_axis(
-    browser, browser_context_args, live_portal, two_axes_and_two_clubs, screenshot, tmp_path
-):
-    site = two_axes_and_two_clubs
-    coordinator = PersonFactory()
-    _grant(coordinator, Role.COORDINATOR, site["food"]["axis"], site["administrator"])
-    own_collection = selectors.scope_collection(ScopeKind.AXIS, site["food"]["axis"].pk)
-    other_collection = selectors.scope_collection(ScopeKind.AXIS, site["mobility"]["axis"].pk)
-    get_image_model().objects.create(
-        title="Vélos de la gare", file=get_test_image_file("velos.png"), collection=other_collection
-    )
-    picture = tmp_path / "cantine.png"
-    picture.write_bytes(get_test_image_file().file.getvalue())
-    page = admin_page(browser, browser_context_args, live_portal, coordinator)
-
-    # Upload: into her axis's collection, the only one she may add to (so Wagtail does not even ask).
-    page.goto(reverse("wagtailimages:add"))
-    expect(page.locator("[name=collection]")).to_have_count(0)
-    page.locator("input[name=file]").set_input_files(str(picture))
-    page.locator("input[name=title]").fill("La cantine du collège")
-    assert_accessible(page, "the image upload form of a coordinator")
-    screenshot(page, "scoped-editor-1-upload")
-    page.locator("form button[type=submit]").last.click()
-    expect(page).to_have_url(re.compile(r"/admin/images/"))
-    image = get_image_model().objects.get(title="La cantine du collège")
-    assert image.collection == own_collection and image.uploaded_by_user == coordinator.user
-
-    # Her news: the chooser lists her image, not another axis's.
-    news = site["food"]["news"]
-    page.goto(reverse("wagtailadmin_pages:add", args=["cms", "newspage", news.pk]))
-    page.locator("#id_title").fill("Une cantine en circuit court")
-    page.locator("#id_summary").fill("Le collège Jean-Moulin sert des produits locaux.")
-    page.locator("#id_slug").evaluate("input => { input.value = 'une-cantine-en-circuit-court'; }")
-    page.locator("[data-field-input] button", has_text=re.compile("image", re.I)).first.click()
-    modal = page.locator(".modal-content")
-    expect(modal.get_by_text("La cantine du collège")).to_be_visible()
-    expect(modal.get_by_text("Vélos de la gare")).to_have_count(0)
-    screenshot(page, "scoped-editor-2-chooser")
-    modal.get_by_text("La cantine du collège").first.click()
-    expect(modal).to_be_hidden()
-    assert_accessible(page, "the news editor of a coordinator")
-    click_hidden(page, 'button[name="action-submit"]')
-    expect(page).to_have_url(re.compile(rf"/admin/pages/{news.pk}/$"))
-    item = NewsPage.objects.get(slug="une-cantine-en-circuit-court")
-    assert item.get_latest_revision_as_object().feature_image == image
-    assert item.workflow_in_progress and not item.live  # the administrators approve, as before
-    screenshot(page, "scoped-editor-3-submitted")
-
-    # Another axis's page: Wagtail refuses its editor (to the dashboard, with its message).
-    other = site["mobility"]["page"]
-    page.goto(reverse("wagtailadmin_pages:edit", args=[other.pk]))
-    expect(page).not_to_have_url(re.compile(rf"/admin/pages/{other.pk}/edit/"))
-    response = page.request.get(live_portal + reverse("wagtailadmin_pages:edit", args=[other.pk]), max_redirects=0)
-    assert response.status in (302, 403)
-    screenshot(page, "scoped-editor-4-refused")
 
 
 def test_a_coordinator_who_animates_a_club_does_both_jobs_in_one_session(
