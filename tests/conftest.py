@@ -147,10 +147,11 @@ def _fast_database_reset():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         yield
         return
-    from tests import fast_reset
+    from tests import demo_snapshot, fast_reset
 
     with pytest.MonkeyPatch.context() as patch:
         fast_reset.install(patch)
+        demo_snapshot.install(patch)  # and load the demo once per process (tests/demo_snapshot.py)
         yield
 
 
