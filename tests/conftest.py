@@ -68,6 +68,35 @@ def pytest_configure(config):
         from tests.e2e.conftest import ARTIFACTS
 
         shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    # Under pytest-xdist, one migrated database for every worker, built while they collect.
+    from tests import db_template
+
+    config.stash[_DB_TEMPLATE_BUILDER] = db_template.start_build(config)
+
+
+def pytest_unconfigure(config):
+    from tests import db_template
+
+    db_template.finish(config.stash.get(_DB_TEMPLATE_BUILDER, None))
+
+
+_DB_TEMPLATE_BUILDER = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def _database_from_template():
+    """A worker copies the database built for the run (tests/db_template.py) instead of migrating."""
+    from tests import db_template
+
+    with pytest.MonkeyPatch.context() as patch:
+        db_template.install(patch)
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_database_from_template, django_db_setup):
+    """pytest-django's, with the copy above in place of the migrations."""
+    return
 
 
 def _restores_serialized_database(item) -> bool:
@@ -118,10 +147,11 @@ def _fast_database_reset():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         yield
         return
-    from tests import fast_reset
+    from tests import demo_snapshot, fast_reset
 
     with pytest.MonkeyPatch.context() as patch:
         fast_reset.install(patch)
+        demo_snapshot.install(patch)  # and load the demo once per process (tests/demo_snapshot.py)
         yield
 
 
