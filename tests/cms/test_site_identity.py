@@ -55,6 +55,10 @@ def test_an_administrator_renames_the_site_and_every_page_and_the_feed_follow(
         _form(name="Pôle du Val d'Arvière", short_name="Val d'Arvière", primary_colour="#5a2d0c", logo=logo.pk),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    # The admin names the cluster too: every page's browser tab and the dashboard's welcome.
+    dashboard = client.get("/admin/").content.decode()
+    assert "- Pôle du Val d&#x27;Arvière</title>" in dashboard and "Wagtail</title>" not in dashboard
+    assert re.search(r"<h1[^>]*>\s*Pôle du Val d&#x27;Arvière\s*</h1>", dashboard)
     client.logout()
 
     body = client.get("/").content.decode()
