@@ -2,8 +2,9 @@
 and the services ask here.
 
 A letter to an axis's workgroups is the business of that axis's coordinators, a letter to a club's
-members of that club's animators; a letter to every member or to the public subscribers, and the
-subscribers themselves, of the cluster's administrators, who may do everything. Who may read which
+members or to the prospect firms of its zones (B2B) of that club's animators; a letter to every
+member, to the public subscribers or to the prospect firms of any zone, and the subscribers
+themselves, of the cluster's administrators, who may do everything. Who may read which
 archived letter: `archive_filter`.
 """
 
@@ -21,6 +22,7 @@ from .models import Audience, Newsletter
 SCOPED_AUDIENCES = {
     Audience.AXIS: (Role.COORDINATOR, ScopeKind.AXIS, "axis"),
     Audience.CLUB: (Role.ANIMATOR, ScopeKind.CLUB, "club"),
+    Audience.CLUB_PROSPECTS: (Role.ANIMATOR, ScopeKind.CLUB, "club"),
 }
 
 
@@ -31,7 +33,7 @@ def _scopes(user, audience: str):
 
 def audiences_for(user) -> list[str]:
     """The audiences the user may write to: every one for administrators; an axis's workgroups for a
-    coordinator of an axis; a club's members for an animator of a club."""
+    coordinator of an axis; a club's members and its zones' prospect firms for an animator of a club."""
     if is_administrator(user):
         return list(Audience.values)
     return [audience for audience in SCOPED_AUDIENCES if _scopes(user, audience)]
@@ -83,6 +85,8 @@ def narrow_newsletter_form(form, user) -> None:
         ids = _scopes(user, audience)
         if ids is not ALL:
             fields[field].queryset = fields[field].queryset.filter(pk__in=ids)
+    if "zone" in fields:  # a zone's prospects, whatever club covers it: the administrators' only
+        fields["zone"].queryset = fields["zone"].queryset.none()
 
 
 def can_view_subscribers(user) -> bool:

@@ -63,8 +63,10 @@ from .models import (
     JoinRequest,
     JoinRequestStatus,
     Milestone,
+    ObjectionSource,
     ProspectContact,
     ProspectFile,
+    ProspectingObjection,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -395,6 +397,27 @@ def prospect_contact_record(
     return contact
 
 
+def prospecting_objection_from_link(*, email: str) -> ProspectingObjection:
+    """The address followed the one-click opt-out of a letter to prospects: it objects to the
+    cluster's prospecting, and nothing is written to it again (letters, campaign invitations and
+    reminders, survey links). No account needed: the signed link is the proof."""
+    email = email.strip().lower()
+    objection, _created = ProspectingObjection.objects.get_or_create(
+        email=email, defaults={"source": ObjectionSource.LINK}
+    )
+    return objection
+
+
+def prospecting_objection_record(*, organisation: Organisation, by) -> ProspectingObjection:
+    """The firm told the cluster (a call, a visit, a letter) that it objects to being prospected:
+    recorded by one of its zone's animators, the whole firm is left out whatever its address."""
+    _prospects_of_zone_only(by, organisation)
+    objection, _created = ProspectingObjection.objects.get_or_create(
+        organisation=organisation, email="", defaults={"source": ObjectionSource.TOLD, "recorded_by": by}
+    )
+    return objection
+
+
 def _membership_of_joined(organisation: Organisation, *, by) -> None:
     """Logged "joined": the firm becomes a member of the club of its zone, as when the club accepts
     its request (nobody to invite: its people ask for their accounts or a member invites them). No
@@ -657,8 +680,10 @@ def survey_email_links(*, survey: Survey, by) -> int:
 
 
 def _invitations_to_email(survey: Survey) -> QuerySet[SurveyInvitation]:
-    return SurveyInvitation.objects.filter(survey=survey, emailed_at__isnull=True, response__isnull=True).exclude(
-        organisation__email=""
+    return (
+        SurveyInvitation.objects.filter(survey=survey, emailed_at__isnull=True, response__isnull=True)
+        .exclude(organisation__email="")
+        .exclude(selectors.objected("organisation"))
     )
 
 
@@ -1108,7 +1133,11 @@ def campaign_set_invitation(
 
 
 def _targets_to_invite(campaign: Campaign) -> QuerySet[CampaignTarget]:
-    return campaign.targets.filter(invited_at__isnull=True, acted_at__isnull=True).exclude(organisation__email="")
+    return (
+        campaign.targets.filter(invited_at__isnull=True, acted_at__isnull=True)
+        .exclude(organisation__email="")
+        .exclude(selectors.objected("organisation"))
+    )
 
 
 def campaign_send_invitations(*, campaign: Campaign, by) -> int:
@@ -1229,6 +1258,7 @@ def _targets_to_remind(campaign: Campaign, today: datetime.date) -> QuerySet[Cam
         campaign.targets.filter(invited_at__isnull=False, acted_at__isnull=True)
         .exclude(reminded_on=today)
         .exclude(organisation__email="")
+        .exclude(selectors.objected("organisation"))
         .filter(reminder_count__lt=campaign.reminder_max)
         .exclude(result__in=[CampaignResult.NOT_INTERESTED, CampaignResult.JOINED])
     )
