@@ -418,6 +418,15 @@ newsletters.send.axis_letter               NN    NN    YN    NN    NN    YY
 newsletters.send.club_letter               NN    NN    NN    YN    NN    YY
 newsletters.progress.club_letter           NN    NN    NN    YN    NN    YY
 newsletters.subscribers.list               NN    NN    NN    NN    NN    YY
+# Letters to prospect firms (#18, B2B): a club's prospects are its animators' audience (their own
+# club's only); a zone's prospects, whatever club covers it, the administrators'.
+newsletters.add.club_prospects_audience    NN    NN    NN    YY    NN    YY
+newsletters.add.zone_prospects_audience    NN    NN    NN    NN    NN    YY
+newsletters.edit.club_prospects_letter     NN    NN    NN    YN    NN    YY
+newsletters.send.club_prospects_letter     NN    NN    NN    YN    NN    YY
+newsletters.progress.club_prospects_letter NN    NN    NN    YN    NN    YY
+newsletters.edit.zone_prospects_letter     NN    NN    NN    NN    NN    YY
+newsletters.send.zone_prospects_letter     NN    NN    NN    NN    NN    YY
 
 
 # --- portal/privacy ------------------------------------------------------------------------------
