@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def park(db):
-    """The Tanneries club covers its park and the Gare's; Claire animates it. Prospects: three with a
+    """The Tanneries club covers its park and the Gare's; Claire animates it. Prospects: four with a
     contact address, one that objected on the phone, one without an address; a member firm; a
     prospect of a park the club does not cover; a person with an account at a prospect firm."""
     zone, gare, elsewhere = ZoneFactory(name="Parc des Tanneries"), ZoneFactory(name="Gare"), ZoneFactory()
@@ -40,6 +40,7 @@ def park(db):
         for name, place, email in [
             ("Atelier Durand", zone, "Contact@Durand.example"),
             ("Boulangerie Martin", zone, "bonjour@martin.example"),
+            ("Fromagerie Blanc", zone, "blanc@fromagerie.example"),
             ("Garage de la Gare", gare, "garage@gare.example"),
             ("Scierie Roux", zone, "accueil@roux.example"),
             ("Imprimerie Roy", zone, ""),
@@ -71,14 +72,14 @@ def one_click(message):
     )
 
 
-EXPECTED = ["bonjour@martin.example", "contact@durand.example", "garage@gare.example"]
+EXPECTED = ["blanc@fromagerie.example", "bonjour@martin.example", "contact@durand.example", "garage@gare.example"]
 
 
 def test_a_letter_to_a_clubs_prospects_reaches_their_professional_addresses_only(
     park, smtp, django_capture_on_commit_callbacks
 ):
     letter = club_letter(park)
-    assert send(letter, park["claire"], django_capture_on_commit_callbacks) == 3
+    assert send(letter, park["claire"], django_capture_on_commit_callbacks) == 4
     # Not the firm that objected, the member, the firm without an address, the other park, nor the
     # personal address of someone working at a prospect.
     assert sorted(smtp.recipients()) == EXPECTED
@@ -138,7 +139,7 @@ def test_an_animator_of_another_club_cannot_write_to_this_clubs_prospects(park):
 def test_the_one_click_opt_out_needs_no_account_and_stops_letters_invitations_and_reminders(
     park, smtp, django_capture_on_commit_callbacks
 ):
-    firms, claire = park["firms"], park["claire"]
+    claire = park["claire"]
     survey = Survey.objects.create(
         title="Vos besoins 2026", club=park["club"], closes_on=timezone.localdate() + datetime.timedelta(days=30)
     )
@@ -151,21 +152,27 @@ def test_the_one_click_opt_out_needs_no_account_and_stops_letters_invitations_an
     with django_capture_on_commit_callbacks(execute=True):
         invited = club_services.campaign_send_invitations(campaign=campaign, by=claire)
     # The firm that objected on the phone is not invited; the member is not a campaign target.
-    assert invited == 2
-    assert sorted(r.lower() for r in smtp.recipients()) == ["bonjour@martin.example", "contact@durand.example"]
+    assert invited == 3
+    invited_to = {rcpt[0].lower(): message for rcpt, message in smtp.messages}
+    assert sorted(invited_to) == ["blanc@fromagerie.example", "bonjour@martin.example", "contact@durand.example"]
+    # The invitation offers the objection too, in its text and as the mail client's one-click button.
+    martin = invited_to["bonjour@martin.example"]
+    assert martin["List-Unsubscribe"].strip()[1:-1] in martin.get_content()
+    assert one_click(martin).status_code == 200
 
     smtp.messages.clear()
     send(club_letter(park), claire, django_capture_on_commit_callbacks)
+    assert "bonjour@martin.example" not in smtp.recipients()
     durand = next(message for rcpt, message in smtp.messages if rcpt == ["contact@durand.example"])
     assert one_click(durand).status_code == 200
     assert ProspectingObjection.objects.filter(email="contact@durand.example").exists()
 
     smtp.messages.clear()
     send(club_letter(park, "Lettre de décembre"), claire, django_capture_on_commit_callbacks)
-    assert sorted(smtp.recipients()) == ["bonjour@martin.example", "garage@gare.example"]
+    assert sorted(smtp.recipients()) == ["blanc@fromagerie.example", "garage@gare.example"]
     smtp.messages.clear()
     reminded = club_services.campaign_reminders_send(today=timezone.localdate() + datetime.timedelta(days=7))
-    assert reminded == 1 and smtp.recipients() == ["bonjour@martin.example"]
+    assert reminded == 1 and smtp.recipients() == ["blanc@fromagerie.example"]
 
 
 def test_the_privacy_policy_states_the_b2b_prospecting_in_french(client):
@@ -184,8 +191,9 @@ def test_an_address_without_an_account_is_exported_and_erased_with_its_deliverie
     out = io.StringIO()
     call_command("personal_data_address", "bonjour@martin.example", by=sender.username, stdout=out)
     sections = {section["name"]: section["rows"] for section in json.loads(out.getvalue())}
-    assert any("Les rendez-vous des Tanneries" in json.dumps(row, ensure_ascii=False) for row in sections["newsletters"])
-    assert any("Boulangerie Martin" in json.dumps(row, ensure_ascii=False) for row in sections["prospects"])
+    as_text = {name: json.dumps(rows, ensure_ascii=False) for name, rows in sections.items()}
+    assert "Les rendez-vous des Tanneries" in as_text["newsletters"] and "prospection B2B" in as_text["newsletters"]
+    assert "Boulangerie Martin" in as_text["prospects"] and "Opposition" in as_text["prospects"]
     assert ExportAccess.objects.filter(subject="bonjour@martin.example").exists()
 
     call_command("personal_data_address", "bonjour@martin.example", by=sender.username, erase=True, stdout=out)
