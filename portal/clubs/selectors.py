@@ -271,8 +271,12 @@ def address_objected(email: str) -> bool:
     return bool(email) and ProspectingObjection.objects.filter(email__iexact=email).exists()
 
 
-def organisation_objected(organisation: Organisation) -> bool:
-    return Organisation.objects.filter(pk=organisation.pk).filter(objected()).exists()
+def prospecting_objection_of(organisation: Organisation) -> ProspectingObjection | None:
+    """The firm's objection to prospecting, or its contact address's (the earliest), if any."""
+    found = Q(organisation=organisation, email="")
+    if organisation.email:
+        found |= Q(email__iexact=organisation.email)
+    return ProspectingObjection.objects.filter(found).order_by("created_at").first()
 
 
 def prospect_addresses(*, zone_ids) -> QuerySet[Organisation]:

@@ -42,6 +42,8 @@ clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
 clubs.prospects.file                       NN    NN    NN    YN    NN    YY
 clubs.prospects.log                        NN    NN    NN    YN    NN    YY
 clubs.prospects.plan                       NN    NN    NN    YN    NN    YY
+# A firm's objection to prospecting (#18), told to an animator of its zone's club: recorded on its file.
+clubs.prospects.objection                  NN    NN    NN    YN    NN    YY
 clubs.calls.today                          NN    NN    NN    YN    NN    YY
 clubs.calls.overdue                        NN    NN    NN    YN    NN    YY
 clubs.calls.sheet                          NN    NN    NN    YN    NN    YY

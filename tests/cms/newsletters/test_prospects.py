@@ -204,3 +204,18 @@ def test_an_address_without_an_account_is_exported_and_erased_with_its_deliverie
     assert ProspectingObjection.objects.filter(email="bonjour@martin.example").exists()
     with pytest.raises(Exception, match="administr"):
         call_command("personal_data_address", "x@y.example", by=park["claire"].username, stdout=out)
+
+
+def test_an_animator_records_on_the_prospects_file_that_the_firm_objects(
+    park, smtp, django_capture_on_commit_callbacks
+):
+    firm, claire = park["firms"]["Fromagerie Blanc"], park["claire"]
+    client = Client()
+    client.force_login(claire)
+    url = reverse("club:prospect_file", args=[park["zone"].slug, firm.pk])
+    assert "data-objection" not in client.get(url).content.decode()
+    response = client.post(reverse("club:prospect_objection", args=[park["zone"].slug, firm.pk]))
+    assert response.status_code == 302
+    assert "data-objection" in client.get(url).content.decode()
+    send(club_letter(park), claire, django_capture_on_commit_callbacks)
+    assert "blanc@fromagerie.example" not in smtp.recipients()

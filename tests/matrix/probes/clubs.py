@@ -27,6 +27,7 @@ from portal.clubs.models import (
     JoinRequest,
     ProspectContact,
     ProspectFile,
+    ProspectingObjection,
     Survey,
     SurveyInvitation,
     SurveyResponse,
@@ -233,6 +234,13 @@ def prospects_plan(world, user, inside):
         },
     )
     return ProspectFile.objects.filter(organisation=firm, next_action="visit").exists()
+
+
+@probe("clubs.prospects.objection")
+def prospects_objection(world, user, inside):
+    firm = OrganisationFactory(zone=zone(world, inside), email="contact@opposee.example")
+    client_for(user).post(reverse("club:prospect_objection", args=[zone(world, inside).slug, firm.pk]))
+    return ProspectingObjection.objects.filter(organisation=firm).exists()
 
 
 # --- "My calls today" ------------------------------------------------------------------------------
