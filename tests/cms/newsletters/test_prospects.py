@@ -164,7 +164,12 @@ def test_the_one_click_opt_out_needs_no_account_and_stops_letters_invitations_an
     send(club_letter(park), claire, django_capture_on_commit_callbacks)
     assert "bonjour@martin.example" not in smtp.recipients()
     durand = next(message for rcpt, message in smtp.messages if rcpt == ["contact@durand.example"])
-    assert one_click(durand).status_code == 200
+    link = durand["List-Unsubscribe"].strip()[1:-1]
+    page = Client().get("/" + link.split("://", 1)[1].split("/", 1)[1], HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Vous opposer à la prospection du pôle et de ses clubs" in page.content.decode()
+    assert not ProspectingObjection.objects.filter(email="contact@durand.example").exists()  # a look changes nothing
+    response = one_click(durand)
+    assert response.status_code == 200
     assert ProspectingObjection.objects.filter(email="contact@durand.example").exists()
 
     smtp.messages.clear()
