@@ -25,7 +25,7 @@ from django.core.mail import get_connection, send_mail
 from django.db import connection as db_connection
 from django.db import connections as db_connections
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -145,6 +145,20 @@ def unsubscribe(*, token: str) -> tuple[str, str]:
             email=email, status=DeliveryStatus.PENDING, newsletter__status=NewsletterStatus.SENDING
         ).filter(newsletter__in=_newsletters_of(audience_key)).delete()
     return email, audience_key
+
+
+def prospects_objected(*, email: str = "", organisation=None) -> None:
+    """An address or a firm objected to prospecting (portal/clubs): the deliveries of letters to
+    prospects being sent that have not left yet are dropped."""
+    found = Q(email__iexact=email) if email else Q(pk__in=[])
+    if organisation is not None:
+        found |= Q(organisation=organisation)
+        if organisation.email:
+            found |= Q(email__iexact=organisation.email)
+    Delivery.objects.filter(
+        found, status=DeliveryStatus.PENDING, newsletter__status=NewsletterStatus.SENDING,
+        newsletter__audience__in=PROSPECT_AUDIENCES,
+    ).delete()  # fmt: skip
 
 
 def _newsletters_of(audience_key: str):

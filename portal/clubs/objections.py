@@ -10,6 +10,7 @@ Whatever page records it, the objection itself lives here (models.ProspectingObj
 from collections.abc import Callable
 
 _link_maker: Callable[[str], str] | None = None
+_listeners: list[Callable] = []
 
 
 def register(maker: Callable[[str], str]) -> None:
@@ -28,3 +29,14 @@ def headers(email: str) -> dict[str, str]:
     if not url:
         return {}
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def on_objection(listener: Callable) -> None:
+    """`listener(email=..., organisation=...)` runs in the transaction that records an objection (an
+    address, or a whole firm with email ""): the newsletters drop what has not left yet."""
+    _listeners.append(listener)
+
+
+def objected(*, email: str = "", organisation=None) -> None:
+    for listener in _listeners:
+        listener(email=email, organisation=organisation)

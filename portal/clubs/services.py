@@ -402,9 +402,11 @@ def prospecting_objection_from_link(*, email: str) -> ProspectingObjection:
     cluster's prospecting, and nothing is written to it again (letters, campaign invitations and
     reminders, survey links). No account needed: the signed link is the proof."""
     email = email.strip().lower()
-    objection, _created = ProspectingObjection.objects.get_or_create(
-        email=email, defaults={"source": ObjectionSource.LINK}
-    )
+    with transaction.atomic():
+        objection, _created = ProspectingObjection.objects.get_or_create(
+            email=email, defaults={"source": ObjectionSource.LINK}
+        )
+        objections.objected(email=email)
     return objection
 
 
@@ -412,9 +414,11 @@ def prospecting_objection_record(*, organisation: Organisation, by) -> Prospecti
     """The firm told the cluster (a call, a visit, a letter) that it objects to being prospected:
     recorded by one of its zone's animators, the whole firm is left out whatever its address."""
     _prospects_of_zone_only(by, organisation)
-    objection, _created = ProspectingObjection.objects.get_or_create(
-        organisation=organisation, email="", defaults={"source": ObjectionSource.TOLD, "recorded_by": by}
-    )
+    with transaction.atomic():
+        objection, _created = ProspectingObjection.objects.get_or_create(
+            organisation=organisation, email="", defaults={"source": ObjectionSource.TOLD, "recorded_by": by}
+        )
+        objections.objected(organisation=organisation)
     return objection
 
 

@@ -224,3 +224,15 @@ def test_an_animator_records_on_the_prospects_file_that_the_firm_objects(
     assert "data-objection" in client.get(url).content.decode()
     send(club_letter(park), claire, django_capture_on_commit_callbacks)
     assert "blanc@fromagerie.example" not in smtp.recipients()
+
+
+def test_an_objection_made_while_a_letter_is_being_sent_stops_what_has_not_left(
+    park, smtp, django_capture_on_commit_callbacks
+):
+    letter = club_letter(park)
+    with django_capture_on_commit_callbacks(execute=False):  # the sending is queued, not run yet
+        services.newsletter_start(newsletter=letter, by=park["claire"], professional_content=True)
+    club_services.prospecting_objection_record(organisation=park["firms"]["Fromagerie Blanc"], by=park["claire"])
+    club_services.prospecting_objection_from_link(email="garage@gare.example")
+    services.newsletter_deliver(newsletter_id=letter.pk, enqueue_next=False)
+    assert sorted(smtp.recipients()) == ["bonjour@martin.example", "contact@durand.example"]
