@@ -116,6 +116,9 @@ clubs.admin.join_requests.export           NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.inspect          NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.edit             NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.answer           NN    NN    NN    YN    NN    YY
+# The objections to prospecting (#18) are listed for the administrators only (every club's prospects).
+clubs.admin.objections.list                NN    NN    NN    NN    NN    YY
+clubs.admin.objections.add                 NN    NN    NN    NN    NN    NN
 
 
 # --- knowledge/exchange --------------------------------------------------------------------------

@@ -761,3 +761,23 @@ def admin_join_requests_answer(world, user, inside):
     )
     join_request.refresh_from_db()
     return join_request.status == "refused"
+
+
+def _objection(world, inside) -> ProspectingObjection:
+    key = f"objection-{inside}"
+    if key not in world.extra:
+        world.extra[key] = ProspectingObjection.objects.create(
+            email=f"opposee-{'dedans' if inside else 'dehors'}@entreprise.example", source="link"
+        )
+    return world.extra[key]
+
+
+@probe("clubs.admin.objections.list")
+def admin_objections_list(world, user, inside):
+    return admin_list_shows(user, "prospecting-objections", _objection(world, inside).email)
+
+
+@probe("clubs.admin.objections.add")
+def admin_objections_add(world, user, inside):
+    # Nobody adds one by hand in the admin: the link or the prospect's file record them.
+    return allowed(client_for(user).get(reverse("prospecting-objections:add")))
