@@ -16,7 +16,7 @@ from portal.members.models import Role
 from portal.members.permissions import ALL, is_administrator, scope_ids
 from portal.members.scopes import CLUSTER_ID, ScopeKind
 
-from .models import Audience, Newsletter
+from .models import PROSPECT_AUDIENCES, Audience, Newsletter
 
 # The audience of a scope's letters, the role that writes them and the letter's field naming the scope.
 SCOPED_AUDIENCES = {
@@ -126,12 +126,14 @@ class NewsletterPermissionPolicy(BasePermissionPolicy):
 
 
 def archive_filter(user) -> Q:
-    """The sent letters `user` may read in the archive: those sent to the public, for everyone; those
-    sent to members (of the cluster, an axis or a club) only by the people they were delivered to.
-    Administrators read every letter."""
+    """The sent letters `user` may read in the archive: those sent to the public or to prospect firms,
+    for everyone; those sent to members (of the cluster, an axis or a club) only by the people they
+    were delivered to. Administrators read every letter."""
     if is_administrator(user):
         return Q()
-    public = Q(audience=Audience.SUBSCRIBERS)
+    # Letters to prospect firms are about their professional activity and reach firms without an
+    # account: the "read it in your browser" link must open for them.
+    public = Q(audience__in=[Audience.SUBSCRIBERS, *PROSPECT_AUDIENCES])
     if not user or not user.is_authenticated or not user.is_active or not user.email:
         return public
     return public | Q(deliveries__email__iexact=user.email)

@@ -85,6 +85,12 @@ def test_a_letter_to_a_clubs_prospects_reaches_their_professional_addresses_only
     assert sorted(smtp.recipients()) == EXPECTED
     for _rcpt, message in smtp.messages:
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        # Why the firm receives it, and where to read more, in every letter (information of the prospect).
+        assert "intérêt légitime" in text or "legitimate interest" in text
+        assert "/vie-privee/#prospecting" in text
+    # Its "read it in your browser" link opens for a firm without an account.
+    assert Client().get(letter.get_absolute_url()).status_code == 200
     deliveries = Delivery.objects.filter(newsletter=letter)
     assert set(deliveries.values_list("legal_basis", flat=True)) == {LegalBasis.B2B_INTEREST}
     assert deliveries.get(email="garage@gare.example").organisation == park["firms"]["Garage de la Gare"]
