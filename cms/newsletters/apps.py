@@ -24,6 +24,14 @@ class NewslettersConfig(AppConfig):
 
         sources.register_defaults()
         privacy.register()
+        # The clubs' prospecting e-mails (campaigns, survey links) offer this app's one-click objection.
+        from portal.clubs import objections
+
+        from .models import PROSPECTS_KEY
+        from .services import prospects_objected, unsubscribe_url
+
+        objections.register(lambda email: unsubscribe_url(email, PROSPECTS_KEY))
+        objections.on_objection(prospects_objected)
         # Who writes which letter follows the role assignments (permissions.py), not model permissions.
         register_permission_policy(Newsletter, NewsletterPermissionPolicy(Newsletter))
         # The public subscribers (names and e-mails) are the administrators' only.

@@ -1,9 +1,13 @@
-"""Who receives a newsletter: (e-mail, name) pairs, each address once, without those who unsubscribed."""
+"""Who receives a newsletter: (e-mail, name) pairs, each address once, without those who unsubscribed.
+
+Members and public subscribers receive letters with their consent; prospect firms (B2B, legitimate
+interest) at their professional contact address only, unless the firm or the address objected."""
 
 from collections.abc import Iterator
 
 from django.db.models import Q
 
+from portal.clubs import selectors as club_selectors
 from portal.members.models import MembershipStatus, Person
 from portal.privacy.models import Purpose
 from workgroups.models import WorkgroupMembershipStatus
@@ -28,8 +32,20 @@ def _members(extra: Q | None = None) -> Iterator[tuple[str, str]]:
         yield email, f"{first_name} {last_name}".strip()
 
 
-def recipients(newsletter: Newsletter) -> Iterator[tuple[str, str]]:
-    if newsletter.audience == Audience.MEMBERS:
+def _prospects(newsletter: Newsletter) -> Iterator[tuple[str, str, int]]:
+    # The firm's own contact address (given as its professional address), never a person's account.
+    if newsletter.audience == Audience.CLUB_PROSPECTS:
+        zone_ids = club_selectors.club_zone_ids(newsletter.club)
+    else:
+        zone_ids = [newsletter.zone_id]
+    yield from club_selectors.prospect_addresses(zone_ids=zone_ids).iterator(chunk_size=2000)
+
+
+def recipient_rows(newsletter: Newsletter) -> Iterator[tuple[str, str, int | None]]:
+    """(e-mail, name, prospect firm's id or None), each address once."""
+    if newsletter.is_prospecting:
+        source = _prospects(newsletter)
+    elif newsletter.audience == Audience.MEMBERS:
         source = _members()
     elif newsletter.audience == Audience.AXIS:
         source = _members(
@@ -53,11 +69,16 @@ def recipients(newsletter: Newsletter) -> Iterator[tuple[str, str]]:
         Unsubscription.objects.filter(audience_key=newsletter.audience_key).values_list("email", flat=True)
     )
     seen = set()
-    for email, name in source:
+    for email, name, *firm in source:
         key = email.strip().lower()
         if key and key not in unsubscribed and key not in seen:
             seen.add(key)
-            yield key, name
+            yield key, name, (firm[0] if firm else None)
+
+
+def recipients(newsletter: Newsletter) -> Iterator[tuple[str, str]]:
+    for email, name, _firm in recipient_rows(newsletter):
+        yield email, name
 
 
 def count(newsletter: Newsletter) -> int:

@@ -2,8 +2,9 @@
 and the services ask here.
 
 A letter to an axis's workgroups is the business of that axis's coordinators, a letter to a club's
-members of that club's animators; a letter to every member or to the public subscribers, and the
-subscribers themselves, of the cluster's administrators, who may do everything. Who may read which
+members or to the prospect firms of its zones (B2B) of that club's animators; a letter to every
+member, to the public subscribers or to the prospect firms of any zone, and the subscribers
+themselves, of the cluster's administrators, who may do everything. Who may read which
 archived letter: `archive_filter`.
 """
 
@@ -15,12 +16,13 @@ from portal.members.models import Role
 from portal.members.permissions import ALL, is_administrator, scope_ids
 from portal.members.scopes import CLUSTER_ID, ScopeKind
 
-from .models import Audience, Newsletter
+from .models import PROSPECT_AUDIENCES, Audience, Newsletter
 
 # The audience of a scope's letters, the role that writes them and the letter's field naming the scope.
 SCOPED_AUDIENCES = {
     Audience.AXIS: (Role.COORDINATOR, ScopeKind.AXIS, "axis"),
     Audience.CLUB: (Role.ANIMATOR, ScopeKind.CLUB, "club"),
+    Audience.CLUB_PROSPECTS: (Role.ANIMATOR, ScopeKind.CLUB, "club"),
 }
 
 
@@ -31,7 +33,7 @@ def _scopes(user, audience: str):
 
 def audiences_for(user) -> list[str]:
     """The audiences the user may write to: every one for administrators; an axis's workgroups for a
-    coordinator of an axis; a club's members for an animator of a club."""
+    coordinator of an axis; a club's members and its zones' prospect firms for an animator of a club."""
     if is_administrator(user):
         return list(Audience.values)
     return [audience for audience in SCOPED_AUDIENCES if _scopes(user, audience)]
@@ -83,6 +85,8 @@ def narrow_newsletter_form(form, user) -> None:
         ids = _scopes(user, audience)
         if ids is not ALL:
             fields[field].queryset = fields[field].queryset.filter(pk__in=ids)
+    if "zone" in fields:  # a zone's prospects, whatever club covers it: the administrators' only
+        fields["zone"].queryset = fields["zone"].queryset.none()
 
 
 def can_view_subscribers(user) -> bool:
@@ -122,12 +126,14 @@ class NewsletterPermissionPolicy(BasePermissionPolicy):
 
 
 def archive_filter(user) -> Q:
-    """The sent letters `user` may read in the archive: those sent to the public, for everyone; those
-    sent to members (of the cluster, an axis or a club) only by the people they were delivered to.
-    Administrators read every letter."""
+    """The sent letters `user` may read in the archive: those sent to the public or to prospect firms,
+    for everyone; those sent to members (of the cluster, an axis or a club) only by the people they
+    were delivered to. Administrators read every letter."""
     if is_administrator(user):
         return Q()
-    public = Q(audience=Audience.SUBSCRIBERS)
+    # Letters to prospect firms are about their professional activity and reach firms without an
+    # account: the "read it in your browser" link must open for them.
+    public = Q(audience__in=[Audience.SUBSCRIBERS, *PROSPECT_AUDIENCES])
     if not user or not user.is_authenticated or not user.is_active or not user.email:
         return public
     return public | Q(deliveries__email__iexact=user.email)

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
@@ -85,6 +86,7 @@ def layout(newsletter, content_html: str, content_text: str) -> tuple[str, str]:
         "content_text": content_text,
         "archive_url": base_url() + newsletter.get_absolute_url(),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "privacy_url": base_url() + reverse("privacy:policy") + "#prospecting",
         "site_name": cms_selectors.site_identity().display_name(settings.WAGTAIL_SITE_NAME),
     }
     html = render_to_string("newsletters/email/message.html", context)

@@ -25,7 +25,7 @@ from django.core.mail import get_connection, send_mail
 from django.db import connection as db_connection
 from django.db import connections as db_connections
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -33,10 +33,21 @@ from django.utils.translation import gettext as _
 
 from cms import selectors as cms_selectors
 from portal import identity
+from portal.clubs import services as club_services
 from portal.privacy.registry import retention_days
 
 from . import audiences, mime, permissions, rendering, tokens
-from .models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus, Subscriber, Unsubscription
+from .models import (
+    PROSPECT_AUDIENCES,
+    PROSPECTS_KEY,
+    Delivery,
+    DeliveryStatus,
+    LegalBasis,
+    Newsletter,
+    NewsletterStatus,
+    Subscriber,
+    Unsubscription,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +138,9 @@ def unsubscribe(*, token: str) -> tuple[str, str]:
         Unsubscription.objects.get_or_create(email=email, audience_key=audience_key)
         if audience_key == "subscribers":
             Subscriber.objects.filter(email=email).delete()  # nothing kept but the request itself
+        if audience_key == PROSPECTS_KEY:
+            # An objection to the cluster's prospecting: no letter, campaign invitation or reminder either.
+            club_services.prospecting_objection_from_link(email=email)
         # Deliveries of a sending in progress that have not left yet are dropped too.
         Delivery.objects.filter(
             email=email, status=DeliveryStatus.PENDING, newsletter__status=NewsletterStatus.SENDING
@@ -134,7 +148,23 @@ def unsubscribe(*, token: str) -> tuple[str, str]:
     return email, audience_key
 
 
+def prospects_objected(*, email: str = "", organisation=None) -> None:
+    """An address or a firm objected to prospecting (portal/clubs): the deliveries of letters to
+    prospects being sent that have not left yet are dropped."""
+    found = Q(email__iexact=email) if email else Q(pk__in=[])
+    if organisation is not None:
+        found |= Q(organisation=organisation)
+        if organisation.email:
+            found |= Q(email__iexact=organisation.email)
+    Delivery.objects.filter(
+        found, status=DeliveryStatus.PENDING, newsletter__status=NewsletterStatus.SENDING,
+        newsletter__audience__in=PROSPECT_AUDIENCES,
+    ).delete()  # fmt: skip
+
+
 def _newsletters_of(audience_key: str):
+    if audience_key == PROSPECTS_KEY:
+        return Newsletter.objects.filter(audience__in=PROSPECT_AUDIENCES)
     kind, _sep, pk = audience_key.partition(":")
     queryset = Newsletter.objects.filter(audience=kind)
     if kind == "axis":
@@ -145,6 +175,8 @@ def _newsletters_of(audience_key: str):
 
 
 def audience_label(audience_key: str) -> str:
+    if audience_key == PROSPECTS_KEY:
+        return _("the cluster's letters and invitations to firms (prospecting)")
     newsletter = _newsletters_of(audience_key).select_related("axis", "club").first()
     return newsletter.audience_label if newsletter else audience_key
 
@@ -195,8 +227,12 @@ def newsletter_send_test(*, newsletter: Newsletter, by) -> str:
 # --- Sending --------------------------------------------------------------------------------------
 
 
-def newsletter_start(*, newsletter: Newsletter, by) -> int:
-    """Freezes the issue, records one delivery per recipient and queues the sending. Returns the count."""
+def newsletter_start(*, newsletter: Newsletter, by, professional_content: bool = False) -> int:
+    """Freezes the issue, records one delivery per recipient and queues the sending. Returns the count.
+
+    A letter to prospect firms (legitimate interest) needs `professional_content`: its author attests
+    that the content relates to the recipients' professional activity; who and when are recorded,
+    and each delivery carries its legal basis."""
     from . import tasks
 
     _check_sender(by, newsletter)
@@ -205,10 +241,18 @@ def newsletter_start(*, newsletter: Newsletter, by) -> int:
         if newsletter.status != NewsletterStatus.DRAFT:
             raise ValidationError(_("This newsletter has already been sent."))
         newsletter.full_clean()
+        if newsletter.is_prospecting:
+            if not professional_content:
+                raise ValidationError(
+                    _("A letter to prospect firms must relate to their professional activity: tick the box.")
+                )
+            newsletter.professional_attested_by, newsletter.professional_attested_at = by, timezone.now()
         newsletter.content_html, newsletter.content_text = rendering.render_content(newsletter)
+        legal_basis = newsletter.legal_basis
         batch, total = [], 0
-        for email, name in audiences.recipients(newsletter):
-            batch.append(Delivery(newsletter=newsletter, email=email, name=name[:200]))
+        for email, name, firm_id in audiences.recipient_rows(newsletter):
+            batch.append(Delivery(newsletter=newsletter, email=email, name=name[:200], legal_basis=legal_basis,
+                                  organisation_id=firm_id))  # fmt: skip
             if len(batch) >= 2000:
                 total += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
                 batch = []
@@ -428,7 +472,10 @@ def progress(newsletter: Newsletter) -> dict:
         and newsletter.heartbeat_at is not None
         and newsletter.heartbeat_at < timezone.now() - datetime.timedelta(seconds=stall_seconds())
     )
-    return {"counts": counts, "total": total, "done": done,
+    bases = dict(LegalBasis.choices)
+    used = newsletter.deliveries.order_by("legal_basis").values_list("legal_basis", flat=True).distinct()
+    legal_bases = [str(bases[value]) for value in used]
+    return {"counts": counts, "total": total, "done": done, "legal_bases": legal_bases,
             "percent": int(done * 100 / total) if total else 0, "stalled": stalled}  # fmt: skip
 
 

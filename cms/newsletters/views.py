@@ -11,6 +11,7 @@ from portal.ratelimits import TOO_MANY, over_rate
 
 from . import rendering, selectors, services, tokens
 from .forms import SignupForm
+from .models import PROSPECTS_KEY
 
 ARCHIVE_PAGE_SIZE = 12
 
@@ -63,7 +64,8 @@ def unsubscribe(request, token):
     if found is None:
         return render(request, "newsletters/link_invalid.html", status=400)
     email, audience_key = found
-    context = {"email": email, "audience": services.audience_label(audience_key)}
+    context = {"email": email, "audience": services.audience_label(audience_key),
+               "prospecting": audience_key == PROSPECTS_KEY}  # fmt: skip
     if request.method == "POST":
         services.unsubscribe(token=token)
         return render(request, "newsletters/unsubscribed.html", context)

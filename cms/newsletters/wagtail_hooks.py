@@ -26,7 +26,7 @@ from .models import Newsletter, NewsletterStatus, Subscriber
 
 
 def _visible(request):
-    return permissions.newsletters_visible(Newsletter.objects.select_related("axis", "club"), request.user)
+    return permissions.newsletters_visible(Newsletter.objects.select_related("axis", "club", "zone"), request.user)
 
 
 def _newsletter_for(request, pk) -> Newsletter:
@@ -117,7 +117,11 @@ def send_view(request, pk):
         return redirect("newsletters_admin:progress", newsletter.pk)
     if request.method == "POST":
         try:
-            total = services.newsletter_start(newsletter=newsletter, by=request.user)
+            total = services.newsletter_start(
+                newsletter=newsletter,
+                by=request.user,
+                professional_content=request.POST.get("professional_content") == "on",
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("newsletters_admin:send", newsletter.pk)
@@ -187,7 +191,7 @@ class NewsletterViewSet(PortalViewSet):
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("slug")]),
         MultiFieldPanel(
-            [FieldPanel("audience"), FieldRowPanel([FieldPanel("axis"), FieldPanel("club")])],
+            [FieldPanel("audience"), FieldRowPanel([FieldPanel("axis"), FieldPanel("club"), FieldPanel("zone")])],
             heading=gettext_lazy("Audience"),
         ),
         FieldPanel("intro"),

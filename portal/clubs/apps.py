@@ -50,6 +50,7 @@ class ClubsConfig(AppConfig):
             "clubs.change_campaign",
             "clubs.view_joinrequest",
             "clubs.change_joinrequest",
+            "clubs.view_prospectingobjection",
             # The cluster's pace for its clubs (Settings → Clubs): the months before a stage warning.
             "clubs.change_clubsettings",
         )

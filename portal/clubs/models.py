@@ -371,6 +371,48 @@ class ProspectContact(models.Model):
         return f"{self.organisation}: {self.get_status_display()} ({self.contacted_on})"
 
 
+class ObjectionSource(models.TextChoices):
+    LINK = "link", _("One-click link of an e-mail")
+    TOLD = "told", _("Told the cluster (call, visit, letter, e-mail)")
+
+
+class ProspectingObjection(models.Model):
+    """An address, or a whole firm, that objected to the cluster's business-to-business prospecting
+    (RGPD art. 21): no letter, campaign invitation, reminder or survey link is written to it again.
+    Kept as long as the objection must hold; only what is needed to honour it."""
+
+    email = models.EmailField(_("e-mail"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prospecting_objections",
+        verbose_name=_("organisation"),
+    )
+    source = models.CharField(_("how"), max_length=8, choices=ObjectionSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("objection to prospecting")
+        verbose_name_plural = _("objections to prospecting")
+        constraints = [
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="objection_once_per_address"),
+            models.UniqueConstraint(fields=["organisation"], condition=Q(email=""), name="objection_once_per_firm"),
+            models.CheckConstraint(
+                condition=~Q(email="") | Q(organisation__isnull=False), name="objection_names_address_or_firm"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email or str(self.organisation)
+
+
 # --- Import of a zone's firms -----------------------------------------------------------------
 
 

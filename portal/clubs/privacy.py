@@ -4,10 +4,19 @@ signed), for the privacy app (portal/privacy/registry.py), with their retention 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.members.models import Person
+from portal.members.models import Organisation, Person
 from portal.privacy import registry
 
-from .models import Club, ClubBoardMember, JoinRequest, JoinRequestStatus, ProspectContact, ProspectFile, SurveyResponse
+from .models import (
+    Club,
+    ClubBoardMember,
+    JoinRequest,
+    JoinRequestStatus,
+    ProspectContact,
+    ProspectFile,
+    ProspectingObjection,
+    SurveyResponse,
+)
 
 
 def export_board_seats(person: Person) -> list[dict]:
@@ -125,6 +134,25 @@ def purge_join_requests(cutoff) -> int:
     return answered.delete()[0]
 
 
+def export_address(email: str) -> list[dict]:
+    """A prospect firm's professional address: the firms whose contact address it is, its objection."""
+    rows = [
+        {_("Organisation"): firm.name, _("Contact e-mail"): firm.email}
+        for firm in Organisation.objects.filter(email__iexact=email)
+    ]
+    rows += [
+        {_("Objection to prospecting"): objection.get_source_display(), _("Date"): objection.created_at}
+        for objection in ProspectingObjection.objects.filter(email__iexact=email)
+    ]
+    return rows
+
+
+def erase_address(email: str) -> None:
+    # The firm's file stays (its public details are the firm's); the address leaves it. The objection
+    # is kept: erasing an address must not make it reachable again (RGPD art. 17 and 21).
+    Organisation.objects.filter(email__iexact=email).update(email="")
+
+
 def register() -> None:
     """Called from ClubsConfig.ready()."""
     registry.register_section(
@@ -165,6 +193,22 @@ def register() -> None:
         "prospect_contacts", label=gettext_lazy("Contacts with prospect firms"),
         retention_setting="prospect_contacts", purge=purge_prospect_contacts,
     )  # fmt: skip
+    registry.register_address_section(
+        "prospects", label=gettext_lazy("Prospect firms"), export=export_address, erase=erase_address, order=5
+    )
+    registry.register_processing(
+        "prospecting_objections",
+        title=gettext_lazy("Objections to prospecting"),
+        purpose=gettext_lazy(
+            "Honouring the objection of a firm or an address to the cluster's prospecting: it is made by the "
+            "one-click link of any letter to prospects (no account needed) or by telling the cluster, and from "
+            "then on no letter, campaign invitation, reminder or survey link is written to it."
+        ),
+        legal_basis=gettext_lazy("Legal obligation (right to object, RGPD art. 21)"),
+        data=[gettext_lazy("e-mail address or firm"), gettext_lazy("date and how the objection was made")],
+        retention=gettext_lazy("as long as the objection must hold"),
+        order=6,
+    )
     registry.register_processing(
         "join_requests",
         title=gettext_lazy("Requests to join a club made on the site"),

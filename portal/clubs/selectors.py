@@ -54,6 +54,7 @@ from .models import (
     JoinRequestStatus,
     ProspectContact,
     ProspectFile,
+    ProspectingObjection,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -250,6 +251,47 @@ def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[
     if text:
         queryset = queryset.filter(name__icontains=text)
     return queryset.order_by("name")
+
+
+def objected(organisation_path: str = "") -> Exists:
+    """The firm at `organisation_path` ("" for an Organisation queryset, "organisation" for a row
+    pointing at one) objected to the cluster's prospecting, or its contact address did: nothing is
+    written to it any more (newsletters to prospects, campaign invitations and reminders, survey links)."""
+    prefix = f"{organisation_path}__" if organisation_path else ""
+    return Exists(
+        ProspectingObjection.objects.filter(
+            Q(organisation_id=OuterRef(f"{prefix}pk"), email="")
+            | Q(email__iexact=OuterRef(f"{prefix}email"), email__gt="")
+        )
+    )
+
+
+def address_objected(email: str) -> bool:
+    email = (email or "").strip()
+    return bool(email) and ProspectingObjection.objects.filter(email__iexact=email).exists()
+
+
+def prospecting_objection_of(organisation: Organisation) -> ProspectingObjection | None:
+    """The firm's objection to prospecting, or its contact address's (the earliest), if any."""
+    found = Q(organisation=organisation, email="")
+    if organisation.email:
+        found |= Q(email__iexact=organisation.email)
+    return ProspectingObjection.objects.filter(found).order_by("created_at").first()
+
+
+def prospect_addresses(*, zone_ids) -> QuerySet[Organisation]:
+    """The prospects of these zones a B2B letter may go to: firms established there with no current
+    membership, their professional contact address (the firm's, never a person's account), neither
+    the firm nor the address having objected. Values: (email, name, pk), by address."""
+    current = Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+    return (
+        Organisation.objects.filter(zone_id__in=zone_ids)
+        .exclude(email="")
+        .exclude(Exists(current))
+        .exclude(objected())
+        .order_by("email")
+        .values_list("email", "name", "pk")
+    )
 
 
 def zone_members(zone: Zone) -> QuerySet[Organisation]:

@@ -11,7 +11,7 @@ in bulk, past their save signals: they schedule the search updates of those orga
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet, Value
@@ -37,7 +37,7 @@ from portal.members.scopes import ScopeKind
 from portal.members.validators import normalise_siret
 from search import indexing
 
-from . import invitations, permissions, selectors
+from . import invitations, objections, permissions, selectors
 from .firm_files import ImportFileError, Layout, assign_slugs, check_table, open_table, organisations_to_write
 from .links import LinkError, link_row, link_token, new_nonce
 from .models import (
@@ -64,8 +64,10 @@ from .models import (
     JoinRequest,
     JoinRequestStatus,
     Milestone,
+    ObjectionSource,
     ProspectContact,
     ProspectFile,
+    ProspectingObjection,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -396,6 +398,31 @@ def prospect_contact_record(
     return contact
 
 
+def prospecting_objection_from_link(*, email: str) -> ProspectingObjection:
+    """The address followed the one-click opt-out of a letter to prospects: it objects to the
+    cluster's prospecting, and nothing is written to it again (letters, campaign invitations and
+    reminders, survey links). No account needed: the signed link is the proof."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        objection, _created = ProspectingObjection.objects.get_or_create(
+            email=email, defaults={"source": ObjectionSource.LINK}
+        )
+        objections.objected(email=email)
+    return objection
+
+
+def prospecting_objection_record(*, organisation: Organisation, by) -> ProspectingObjection:
+    """The firm told the cluster (a call, a visit, a letter) that it objects to being prospected:
+    recorded by one of its zone's animators, the whole firm is left out whatever its address."""
+    _prospects_of_zone_only(by, organisation)
+    with transaction.atomic():
+        objection, _created = ProspectingObjection.objects.get_or_create(
+            organisation=organisation, email="", defaults={"source": ObjectionSource.TOLD, "recorded_by": by}
+        )
+        objections.objected(organisation=organisation)
+    return objection
+
+
 def _membership_of_joined(organisation: Organisation, *, by) -> None:
     """Logged "joined": the firm becomes a member of the club of its zone, as when the club accepts
     its request (nobody to invite: its people ask for their accounts or a member invites them). No
@@ -658,8 +685,10 @@ def survey_email_links(*, survey: Survey, by) -> int:
 
 
 def _invitations_to_email(survey: Survey) -> QuerySet[SurveyInvitation]:
-    return SurveyInvitation.objects.filter(survey=survey, emailed_at__isnull=True, response__isnull=True).exclude(
-        organisation__email=""
+    return (
+        SurveyInvitation.objects.filter(survey=survey, emailed_at__isnull=True, response__isnull=True)
+        .exclude(organisation__email="")
+        .exclude(selectors.objected("organisation"))
     )
 
 
@@ -672,12 +701,13 @@ def survey_email_links_run(survey_id: int) -> int:
     sent = 0
     for invitation in _invitations_to_email(survey).select_related("organisation").iterator(chunk_size=200):
         link = base_url + reverse("club:survey_answer", args=[invitation_token(invitation)])
-        context = {"survey": survey, "organisation": invitation.organisation, "link": link}
-        send_mail(
+        email = invitation.organisation.email
+        context = {"survey": survey, "organisation": invitation.organisation, "link": link,
+                   "objection_link": objections.link(email)}  # fmt: skip
+        _prospecting_mail(
             subject=_("%(title)s: your firm's opinion") % {"title": survey.title},
-            message=render_to_string("clubs/email/survey_link.txt", context),
-            from_email=identity.from_email(),
-            recipient_list=[invitation.organisation.email],
+            body=render_to_string("clubs/email/survey_link.txt", context),
+            to=email,
         )
         SurveyInvitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
         sent += 1
@@ -1109,7 +1139,11 @@ def campaign_set_invitation(
 
 
 def _targets_to_invite(campaign: Campaign) -> QuerySet[CampaignTarget]:
-    return campaign.targets.filter(invited_at__isnull=True, acted_at__isnull=True).exclude(organisation__email="")
+    return (
+        campaign.targets.filter(invited_at__isnull=True, acted_at__isnull=True)
+        .exclude(organisation__email="")
+        .exclude(selectors.objected("organisation"))
+    )
 
 
 def campaign_send_invitations(*, campaign: Campaign, by) -> int:
@@ -1146,14 +1180,22 @@ def _campaign_mail(campaign: Campaign, invitable, target: CampaignTarget, *, bas
         "organisation": target.organisation,
         "link": _campaign_link(base_url, target),
         "reminder": reminder,
+        "objection_link": objections.link(target.organisation.email),
     }
     subject = _("Reminder: %(title)s") if reminder else _("Invitation: %(title)s")
-    send_mail(
+    _prospecting_mail(
         subject=subject % {"title": invitable.title},
-        message=render_to_string("clubs/email/campaign_invitation.txt", context),
-        from_email=identity.from_email(),
-        recipient_list=[target.organisation.email],
+        body=render_to_string("clubs/email/campaign_invitation.txt", context),
+        to=target.organisation.email,
     )
+
+
+def _prospecting_mail(*, subject: str, body: str, to: str) -> None:
+    """An e-mail to a firm's contact address with the one-click objection in its headers (RFC 8058),
+    as the body offers it: every prospecting e-mail lets the firm object at once (CNIL)."""
+    EmailMessage(
+        subject=subject, body=body, from_email=identity.from_email(), to=[to], headers=objections.headers(to)
+    ).send()
 
 
 def campaign_send_invitations_run(campaign_id: int) -> int:
@@ -1230,6 +1272,7 @@ def _targets_to_remind(campaign: Campaign, today: datetime.date) -> QuerySet[Cam
         campaign.targets.filter(invited_at__isnull=False, acted_at__isnull=True)
         .exclude(reminded_on=today)
         .exclude(organisation__email="")
+        .exclude(selectors.objected("organisation"))
         .filter(reminder_count__lt=campaign.reminder_max)
         .exclude(result__in=[CampaignResult.NOT_INTERESTED, CampaignResult.JOINED])
     )

@@ -16,6 +16,11 @@ urlpatterns = [
     path("zones/<slug:zone_slug>/prospects/<int:organisation_id>/", views.prospect_file, name="prospect_file"),
     path("zones/<slug:zone_slug>/prospects/<int:organisation_id>/journal/", views.prospect_log, name="prospect_log"),
     path("zones/<slug:zone_slug>/prospects/<int:organisation_id>/suivi/", views.prospect_plan, name="prospect_plan"),
+    path(
+        "zones/<slug:zone_slug>/prospects/<int:organisation_id>/opposition/",
+        views.prospect_objection,
+        name="prospect_objection",
+    ),
     path("appels/", views.my_calls, name="calls"),
     path("appels/fiche/", views.call_sheet, name="call_sheet"),
     path("appels/export.xlsx", views.calls_export, name="calls_export"),

@@ -297,6 +297,7 @@ def _prospect_file_page(request, zone, organisation, *, log_form=None, plan_form
         "log": selectors.prospect_log(organisation),
         "log_form": log_form or ProspectLogForm(prefix="log"),
         "plan_form": plan_form or _plan_form(prospect_file, zone, request.user),
+        "objection": selectors.prospecting_objection_of(organisation),
     }
     return render(request, "clubs/prospect_file.html", context, status=status)
 
@@ -326,6 +327,17 @@ def prospect_log(request, zone_slug, organisation_id):
                 return redirect("club:calls")
             return redirect("club:prospect_file", zone_slug=zone.slug, organisation_id=organisation.pk)
     return _prospect_file_page(request, zone, organisation, log_form=form, status=400)
+
+
+@login_required
+@require_POST
+def prospect_objection(request, zone_slug, organisation_id):
+    """The firm told the animator it objects to being prospected: nothing is e-mailed to it any more."""
+    zone, organisation = _prospect_of_zone(request, zone_slug, organisation_id)
+    services.prospecting_objection_record(organisation=organisation, by=request.user)
+    message = _("%(name)s's objection is recorded: nothing is e-mailed to it any more.")
+    messages.success(request, message % {"name": organisation.name})
+    return redirect("club:prospect_file", zone_slug=zone.slug, organisation_id=organisation.pk)
 
 
 @login_required

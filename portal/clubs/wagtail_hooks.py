@@ -25,6 +25,7 @@ from .models import (
     JoinRequestStatus,
     ProspectContact,
     ProspectFile,
+    ProspectingObjection,
     Survey,
 )
 
@@ -210,6 +211,31 @@ register_permission_policy(JoinRequest, _ServicesOnlyPolicy(JoinRequest, refused
                            exact_class=True)  # fmt: skip
 
 
+# An objection is made by its one-click link or recorded on the prospect's file; the admin lists them
+# (what the cluster must honour, for the data protection officer), never adds, edits or deletes one.
+register_permission_policy(
+    ProspectingObjection, _ServicesOnlyPolicy(ProspectingObjection, refused=("add", "change", "delete")),
+    exact_class=True,
+)  # fmt: skip
+
+
+class ProspectingObjectionViewSet(PortalViewSet):
+    """The addresses and firms that objected to the cluster's prospecting: the administrators'."""
+
+    name = "prospecting-objections"
+    model = ProspectingObjection
+    icon = "cross"
+    menu_label = _("Objections to prospecting")
+    list_display = ["email", "organisation", "source", "created_at"]
+    list_filter = ["source"]
+    list_export = ["email", "organisation", "source", "recorded_by", "created_at"]
+    search_fields = ["email", "organisation__name"]
+    form_fields = ["email", "organisation"]
+
+    def get_queryset(self, request):
+        return ProspectingObjection.objects.select_related("organisation")
+
+
 class CampaignFilterSet(WagtailFilterSet):
     starts_on = django_filters.DateFromToRangeFilter(label=_("starts on"), widget=DateRangePickerWidget)
 
@@ -323,6 +349,7 @@ class ClubsViewSetGroup(ModelViewSetGroup):
         SurveyViewSet,
         CampaignViewSet,
         JoinRequestViewSet,
+        ProspectingObjectionViewSet,
     )
 
 

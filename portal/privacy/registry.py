@@ -11,6 +11,9 @@ exactly what is registered.
   whose values are text, numbers, dates or booleans); `erase(person)` removes or pseudonymises
   the person's data in that app, inside the deletion's transaction; `consent_changed(person,
   purpose, given)` applies a consent given or withdrawn at once in that app.
+- register_address_section(): the same for someone known only by an e-mail address, without an
+  account (a prospect firm's professional address): `export(email)` and `erase(email)`, run by an
+  administrator answering a request (`manage.py personal_data_address`).
 - register_processing(): one line of the privacy policy (purpose, legal basis, data, retention).
 - register_purge(): a retention rule run by `manage.py purge_personal_data` and its task:
   `purge(cutoff)` removes what is older than the cutoff and returns how many rows it removed.
@@ -60,13 +63,31 @@ class Purge:
         return now - datetime.timedelta(days=self.days)
 
 
+@dataclass(frozen=True)
+class AddressSection:
+    name: str
+    label: str
+    export: Callable
+    erase: Callable | None = None
+    order: int = 100
+
+
 _sections: dict[str, Section] = {}
+_address_sections: dict[str, AddressSection] = {}
 _processings: dict[str, Processing] = {}
 _purges: dict[str, Purge] = {}
 
 
 def register_section(name: str, *, label, export, erase=None, consent_changed=None, order: int = 100) -> None:
     _sections[name] = Section(name, label, export, erase, consent_changed, order)
+
+
+def register_address_section(name: str, *, label, export, erase=None, order: int = 100) -> None:
+    _address_sections[name] = AddressSection(name, label, export, erase, order)
+
+
+def address_sections() -> list[AddressSection]:
+    return sorted(_address_sections.values(), key=lambda section: (section.order, section.name))
 
 
 def register_processing(key: str, *, title, purpose, legal_basis, data=(), retention="", retention_setting="",

@@ -158,6 +158,38 @@ def export_access_log(*, by, path: str, filename: str = "", subject: str = "") -
     )
 
 
+# --- Someone without an account, known by an address (a prospect firm's professional e-mail) -----
+
+
+def _administrators_only(by) -> None:
+    if by is None or not member_permissions.is_administrator(by):
+        raise PermissionDenied(_("Only the cluster's administrators answer requests about an address."))
+
+
+def address_data(*, email: str, by) -> list[dict]:
+    """What the portal holds about an e-mail address with no account behind it (access request);
+    the access is logged like any export of someone else's data."""
+    _administrators_only(by)
+    email = email.strip().lower()
+    sections = [
+        {"name": s.name, "label": str(s.label), "rows": list(s.export(email))} for s in registry.address_sections()
+    ]
+    export_access_log(by=by, path="manage.py personal_data_address", subject=email)
+    return sections
+
+
+def address_erase(*, email: str, by) -> None:
+    """Erases what the portal holds about an address (erasure request). An objection to
+    prospecting is kept, as the RGPD allows, so that the address is never written to again."""
+    _administrators_only(by)
+    email = email.strip().lower()
+    with transaction.atomic():
+        for section in registry.address_sections():
+            if section.erase is not None:
+                section.erase(email)
+    logger.info("Data of an address without an account erased on request")
+
+
 # --- "Delete my account" ----------------------------------------------------------------------
 
 

@@ -42,6 +42,8 @@ clubs.prospects.contact                    NN    NN    NN    YN    NN    YY
 clubs.prospects.file                       NN    NN    NN    YN    NN    YY
 clubs.prospects.log                        NN    NN    NN    YN    NN    YY
 clubs.prospects.plan                       NN    NN    NN    YN    NN    YY
+# A firm's objection to prospecting (#18), told to an animator of its zone's club: recorded on its file.
+clubs.prospects.objection                  NN    NN    NN    YN    NN    YY
 clubs.calls.today                          NN    NN    NN    YN    NN    YY
 clubs.calls.overdue                        NN    NN    NN    YN    NN    YY
 clubs.calls.sheet                          NN    NN    NN    YN    NN    YY
@@ -114,6 +116,9 @@ clubs.admin.join_requests.export           NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.inspect          NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.edit             NN    NN    NN    YN    NN    YY
 clubs.admin.join_requests.answer           NN    NN    NN    YN    NN    YY
+# The objections to prospecting (#18) are listed for the administrators only (every club's prospects).
+clubs.admin.objections.list                NN    NN    NN    NN    NN    YY
+clubs.admin.objections.add                 NN    NN    NN    NN    NN    NN
 
 
 # --- knowledge/exchange --------------------------------------------------------------------------
@@ -418,6 +423,15 @@ newsletters.send.axis_letter               NN    NN    YN    NN    NN    YY
 newsletters.send.club_letter               NN    NN    NN    YN    NN    YY
 newsletters.progress.club_letter           NN    NN    NN    YN    NN    YY
 newsletters.subscribers.list               NN    NN    NN    NN    NN    YY
+# Letters to prospect firms (#18, B2B): a club's prospects are its animators' audience (their own
+# club's only); a zone's prospects, whatever club covers it, the administrators'.
+newsletters.add.club_prospects_audience    NN    NN    NN    YY    NN    YY
+newsletters.add.zone_prospects_audience    NN    NN    NN    NN    NN    YY
+newsletters.edit.club_prospects_letter     NN    NN    NN    YN    NN    YY
+newsletters.send.club_prospects_letter     NN    NN    NN    YN    NN    YY
+newsletters.progress.club_prospects_letter NN    NN    NN    YN    NN    YY
+newsletters.edit.zone_prospects_letter     NN    NN    NN    NN    NN    YY
+newsletters.send.zone_prospects_letter     NN    NN    NN    NN    NN    YY
 
 
 # --- portal/privacy ------------------------------------------------------------------------------

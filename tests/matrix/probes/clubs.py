@@ -27,6 +27,7 @@ from portal.clubs.models import (
     JoinRequest,
     ProspectContact,
     ProspectFile,
+    ProspectingObjection,
     Survey,
     SurveyInvitation,
     SurveyResponse,
@@ -233,6 +234,13 @@ def prospects_plan(world, user, inside):
         },
     )
     return ProspectFile.objects.filter(organisation=firm, next_action="visit").exists()
+
+
+@probe("clubs.prospects.objection")
+def prospects_objection(world, user, inside):
+    firm = OrganisationFactory(zone=zone(world, inside), email="contact@opposee.example")
+    client_for(user).post(reverse("club:prospect_objection", args=[zone(world, inside).slug, firm.pk]))
+    return ProspectingObjection.objects.filter(organisation=firm).exists()
 
 
 # --- "My calls today" ------------------------------------------------------------------------------
@@ -753,3 +761,23 @@ def admin_join_requests_answer(world, user, inside):
     )
     join_request.refresh_from_db()
     return join_request.status == "refused"
+
+
+def _objection(world, inside) -> ProspectingObjection:
+    key = f"objection-{inside}"
+    if key not in world.extra:
+        world.extra[key] = ProspectingObjection.objects.create(
+            email=f"opposee-{'dedans' if inside else 'dehors'}@entreprise.example", source="link"
+        )
+    return world.extra[key]
+
+
+@probe("clubs.admin.objections.list")
+def admin_objections_list(world, user, inside):
+    return admin_list_shows(user, "prospecting-objections", _objection(world, inside).email)
+
+
+@probe("clubs.admin.objections.add")
+def admin_objections_add(world, user, inside):
+    # Nobody adds one by hand in the admin: the link or the prospect's file record them.
+    return allowed(client_for(user).get(reverse("prospecting-objections:add")))

@@ -129,3 +129,54 @@ def progress_club_letter(world, user, inside):
 @probe("newsletters.subscribers.list")
 def subscribers_list(world, user, inside):
     return allowed(client_for(user).get(reverse("newsletter-subscribers:index")))
+
+
+def _prospects_letter(world, kind, inside, *, sent=False):
+    key = f"prospects-letter-{kind}-{inside}-{sent}"
+    if key not in world.extra:
+        scope = world.inside(kind, inside)
+        audience = Audience.CLUB_PROSPECTS if kind == "club" else Audience.ZONE_PROSPECTS
+        letter = make_newsletter(f"Lettre B2B {kind} {'dedans' if inside else 'dehors'} {'envoyée' if sent else ''}",
+                                 audience=audience, **{kind: scope})  # fmt: skip
+        if sent:
+            Newsletter.objects.filter(pk=letter.pk).update(status=NewsletterStatus.SENT)
+        world.extra[key] = letter
+    return world.extra[key]
+
+
+@probe("newsletters.add.club_prospects_audience")
+def add_club_prospects_audience(world, user, inside):
+    # The audience is offered to whoever animates a club; which club follows the club choice above.
+    return _select_offers(user, "audience", Audience.CLUB_PROSPECTS)
+
+
+@probe("newsletters.add.zone_prospects_audience")
+def add_zone_prospects_audience(world, user, inside):
+    return _select_offers(user, "audience", Audience.ZONE_PROSPECTS) or _select_offers(
+        user, "zone", world.inside("zone", inside).pk
+    )
+
+
+@probe("newsletters.edit.club_prospects_letter")
+def edit_club_prospects_letter(world, user, inside):
+    return _get(user, "newsletter-issues:edit", _prospects_letter(world, "club", inside))
+
+
+@probe("newsletters.send.club_prospects_letter")
+def send_club_prospects_letter(world, user, inside):
+    return _get(user, "newsletters_admin:send", _prospects_letter(world, "club", inside))
+
+
+@probe("newsletters.progress.club_prospects_letter")
+def progress_club_prospects_letter(world, user, inside):
+    return _get(user, "newsletters_admin:progress", _prospects_letter(world, "club", inside, sent=True))
+
+
+@probe("newsletters.edit.zone_prospects_letter")
+def edit_zone_prospects_letter(world, user, inside):
+    return _get(user, "newsletter-issues:edit", _prospects_letter(world, "zone", inside))
+
+
+@probe("newsletters.send.zone_prospects_letter")
+def send_zone_prospects_letter(world, user, inside):
+    return _get(user, "newsletters_admin:send", _prospects_letter(world, "zone", inside))
