@@ -39,6 +39,7 @@ def _saved_and_loaded(workbook):
     return load_workbook(io.BytesIO(exports.workbook_bytes(workbook)))
 
 
+@pytest.mark.django_db  # the workbook names the cluster as its author: the site setting is read
 @pytest.mark.parametrize("write_only", [False, True])
 def test_the_helper_makes_xlsx_cells_text(write_only):
     workbook = Workbook(write_only=write_only)
@@ -62,6 +63,7 @@ def assert_neutralised(workbook, values):
         assert cells[value].data_type == "s" and cells[value].quotePrefix, value
 
 
+@pytest.mark.django_db  # the workbook names the cluster as its author: the site setting is read
 def test_the_exchange_workbooks_neutralise_formulas():
     firm = Organisation(name="@Entreprise", phone="+33 5 55 00 00 00", email="")
     sheet = ResourceSheet(title="=1+1", description="-Palettes", organisation=firm, direction=Direction.OFFER)

@@ -11,6 +11,9 @@ from portal.clubs import firm_files
 from portal.clubs.firm_files import ImportFileError, read_rows
 from portal.exports import workbook_bytes
 
+# Writing a workbook names the cluster as its author (portal.identity): the site setting is read.
+pytestmark = pytest.mark.django_db
+
 HEADER = ["Raison sociale", "SIRET"]
 
 
