@@ -37,6 +37,7 @@ from portal.members.scopes import ScopeKind
 from tests.cms.pages import add_event, add_page
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.sizes import DESKTOP, PHONE, both_sizes, check_screen
+from tests.e2e.test_journey_participation import _first_thursdays
 from tests.factories import PASSWORD, AxisFactory, ClubFactory, PersonFactory, UserFactory, ZoneFactory
 from workgroups.models import Message, Workgroup, WorkgroupMembership
 
@@ -171,16 +172,6 @@ def test_an_administrator_grants_two_roles_rebrands_the_site_and_turns_on_two_fa
 
 
 # --- Journey 5: the visitor on a phone -------------------------------------------------------------
-
-
-def _first_thursdays(start: datetime.date, count: int) -> list[datetime.date]:
-    days, month = [], start.replace(day=1)
-    while len(days) < count:
-        day = month + datetime.timedelta(days=(3 - month.weekday()) % 7)
-        if day >= start:
-            days.append(day)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return days
 
 
 @pytest.fixture
