@@ -23,9 +23,9 @@ def link(email: str) -> str:
     return _link_maker(email) if _link_maker is not None and email else ""
 
 
-def headers(email: str) -> dict[str, str]:
-    """The List-Unsubscribe headers a mail client shows as a one-click "unsubscribe" button."""
-    url = link(email)
+def headers(url: str) -> dict[str, str]:
+    """The List-Unsubscribe headers, for the objection link `url` (from `link`), that a mail client shows
+    as a one-click "unsubscribe" button."""
     if not url:
         return {}
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -232,12 +232,17 @@ def _latest_contact(field: str) -> Subquery:
     )
 
 
+def _current_membership() -> QuerySet[Membership]:
+    """The outer organisation's memberships that still hold (pending or active, cluster or club)."""
+    return Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+
+
 def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[Organisation]:
     """Firms established on the zone with no current membership (cluster or club), latest contact first.
 
     `status` filters on the latest contact: a ContactStatus value, or "none" for firms never contacted.
     """
-    current = Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+    current = _current_membership()
     queryset = (
         Organisation.objects.filter(zone=zone)
         .annotate(is_member=Exists(current))
@@ -283,7 +288,7 @@ def prospect_addresses(*, zone_ids) -> QuerySet[Organisation]:
     """The prospects of these zones a B2B letter may go to: firms established there with no current
     membership, their professional contact address (the firm's, never a person's account), neither
     the firm nor the address having objected. Values: (email, name, pk), by address."""
-    current = Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+    current = _current_membership()
     return (
         Organisation.objects.filter(zone_id__in=zone_ids)
         .exclude(email="")
@@ -296,7 +301,7 @@ def prospect_addresses(*, zone_ids) -> QuerySet[Organisation]:
 
 def zone_members(zone: Zone) -> QuerySet[Organisation]:
     """The zone's firms with a current membership (cluster or club), by name."""
-    current = Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
+    current = _current_membership()
     return Organisation.objects.filter(zone=zone).filter(Exists(current)).order_by("name")
 
 

@@ -702,12 +702,14 @@ def survey_email_links_run(survey_id: int) -> int:
     for invitation in _invitations_to_email(survey).select_related("organisation").iterator(chunk_size=200):
         link = base_url + reverse("club:survey_answer", args=[invitation_token(invitation)])
         email = invitation.organisation.email
+        objection_link = objections.link(email)
         context = {"survey": survey, "organisation": invitation.organisation, "link": link,
-                   "objection_link": objections.link(email)}  # fmt: skip
+                   "objection_link": objection_link}  # fmt: skip
         _prospecting_mail(
             subject=_("%(title)s: your firm's opinion") % {"title": survey.title},
             body=render_to_string("clubs/email/survey_link.txt", context),
             to=email,
+            objection_link=objection_link,
         )
         SurveyInvitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
         sent += 1
@@ -1173,6 +1175,7 @@ def _campaign_link(base_url: str, target: CampaignTarget) -> str:
 
 
 def _campaign_mail(campaign: Campaign, invitable, target: CampaignTarget, *, base_url: str, reminder: bool) -> None:
+    objection_link = objections.link(target.organisation.email)
     context = {
         "campaign": campaign,
         "club": campaign.club,
@@ -1180,21 +1183,26 @@ def _campaign_mail(campaign: Campaign, invitable, target: CampaignTarget, *, bas
         "organisation": target.organisation,
         "link": _campaign_link(base_url, target),
         "reminder": reminder,
-        "objection_link": objections.link(target.organisation.email),
+        "objection_link": objection_link,
     }
     subject = _("Reminder: %(title)s") if reminder else _("Invitation: %(title)s")
     _prospecting_mail(
         subject=subject % {"title": invitable.title},
         body=render_to_string("clubs/email/campaign_invitation.txt", context),
         to=target.organisation.email,
+        objection_link=objection_link,
     )
 
 
-def _prospecting_mail(*, subject: str, body: str, to: str) -> None:
+def _prospecting_mail(*, subject: str, body: str, to: str, objection_link: str) -> None:
     """An e-mail to a firm's contact address with the one-click objection in its headers (RFC 8058),
-    as the body offers it: every prospecting e-mail lets the firm object at once (CNIL)."""
+    the same link as its body offers: every prospecting e-mail lets the firm object at once (CNIL)."""
     EmailMessage(
-        subject=subject, body=body, from_email=identity.from_email(), to=[to], headers=objections.headers(to)
+        subject=subject,
+        body=body,
+        from_email=identity.from_email(),
+        to=[to],
+        headers=objections.headers(objection_link),
     ).send()
 
 
