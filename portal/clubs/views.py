@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -237,9 +238,13 @@ def zone_prospects(request, zone_slug):
     # Without a text, the counts by status already say how many prospects the list has.
     known = None if text else (sum(counts.values()) if not status else counts.get(status))
     page = page_of(request, queryset, PROSPECTS_PAGE_SIZE, count=known)
+    names = dict(ContactStatus.choices)
     context = {
         "zone": zone,
         "page": page,
+        "rows": [(organisation, names.get(organisation.contact_status, "")) for organisation in page.object_list],
+        "status_options": format_html_join("", '<option value="{}">{}</option>', ContactStatus.choices),
+        "back_query": request.GET.urlencode(),
         "status": status,
         "text": text,
         "statuses": ContactStatus.choices,

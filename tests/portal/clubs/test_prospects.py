@@ -69,8 +69,15 @@ def test_prospects_page_records_a_contact(client, organiser, member):
     assert response.status_code == 302 and ProspectContact.objects.count() == 0
     client.post(contact_url, {"status": "visited", "contacted_on": TODAY.isoformat(), "note": "Intéressé"})
     assert ProspectContact.objects.get().status == "visited"
-    page = client.get(url + "?statut=visited").content.decode()
+    page = client.get(url + "?statut=visited", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Traiteur du parc" in page
+    # The row names the latest status and its form offers every status and comes back to this filter.
+    assert '<span class="status status-visited">Visitée</span>' in page
+    options = "".join(f'<option value="{value}">{label}</option>' for value, label in (
+        ("invited", "Invitée"), ("called", "Appelée"), ("visited", "Visitée"), ("joined", "Adhérente"),
+        ("declined", "Pas intéressée")))  # fmt: skip
+    assert f'<select id="status-{firm.pk}" name="status">{options}</select>' in page
+    assert '<input type="hidden" name="next" value="?statut=visited">' in page
     assert client.get(url + "?statut=called&page=abc").status_code == 200
     # A firm of another zone cannot be reached through this zone's address.
     other = OrganisationFactory()
