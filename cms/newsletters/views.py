@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.clubs import selectors as club_selectors
 from portal.pagination import page_of
 from portal.ratelimits import TOO_MANY, over_rate
 
@@ -69,4 +70,7 @@ def unsubscribe(request, token):
     if request.method == "POST":
         services.unsubscribe(token=token)
         return render(request, "newsletters/unsubscribed.html", context)
+    if context["prospecting"]:
+        # Followed again after objecting: the page says it is done (and since when) instead of asking again.
+        context["objection"] = club_selectors.address_objection(email)
     return render(request, "newsletters/unsubscribe.html", context)

@@ -271,9 +271,10 @@ def objected(organisation_path: str = "") -> Exists:
     )
 
 
-def address_objected(email: str) -> bool:
+def address_objection(email: str) -> ProspectingObjection | None:
+    """The address's own objection to prospecting (made by its one-click link), if any."""
     email = (email or "").strip()
-    return bool(email) and ProspectingObjection.objects.filter(email__iexact=email).exists()
+    return ProspectingObjection.objects.filter(email__iexact=email).first() if email else None
 
 
 def prospecting_objection_of(organisation: Organisation) -> ProspectingObjection | None:
@@ -892,6 +893,7 @@ class InvitationFunnel:
     acted_label: str
     total: int
     without_email: int
+    objected: int
     sent: int
     opened: int
     acted: int
@@ -931,14 +933,18 @@ def campaign_invitation_funnel(campaign: Campaign) -> InvitationFunnel:
         invitable=invitations.read(campaign),
         acted_label=str(registered.acted_label) if registered else "",
         to_call=_left_to_call(campaign.targets.all()).count(),
+        objected=campaign.targets.filter(objected("organisation")).count(),
         **counts,
     )
 
 
 def campaign_targets(campaign: Campaign, *, assigned_to=None, result: str = "") -> QuerySet[CampaignTarget]:
     """The firms of a campaign (those of `assigned_to` only, at `result` only, or left to call): the ones
-    left first (to call: those without an e-mail address first, then the ones reminded most)."""
-    queryset = campaign.targets.select_related("organisation", "assigned_to")
+    left first (to call: those without an e-mail address first, then the ones reminded most). Each says
+    whether the firm objected to prospecting (`objected`): no invitation or reminder is e-mailed to it."""
+    queryset = campaign.targets.select_related("organisation", "assigned_to").annotate(
+        objected=objected("organisation")
+    )
     if assigned_to is not None:
         queryset = queryset.filter(assigned_to=assigned_to)
     if result == TO_CALL:

@@ -744,7 +744,9 @@ def campaign_send(request, campaign_id):
         campaign_id,
         services.campaign_send_invitations,
         sent=_("Invitations leaving by e-mail in a few minutes: %(count)d."),
-        none=_("No firm left to invite by e-mail: the others have no address or were invited."),
+        none=_(
+            "No firm left to invite by e-mail: the others have no address, objected to prospecting or were invited."
+        ),
     )
 
 

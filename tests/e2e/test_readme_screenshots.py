@@ -9,6 +9,7 @@ committed ones in docs/screenshots/:
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,8 @@ def demo(search_index):
 
 
 def test_readme_screenshots_of_the_demo(search_index, browser, browser_context_args, live_portal, demo):
-    """The home page, a workgroup room, a secretary's screen during a round, the growth dashboard."""
+    """The home page, the directory, a workgroup room, a secretary's screen during a round, the growth
+    dashboard; the home page and a club's page on a phone."""
     target = DOCS if os.environ.get("PORTAL_README_SCREENSHOTS") == "1" else ARTIFACTS / "readme"
     target.mkdir(parents=True, exist_ok=True)
     args = {**browser_context_args, "viewport": VIEWPORT}
@@ -51,6 +53,12 @@ def test_readme_screenshots_of_the_demo(search_index, browser, browser_context_a
     visitor.goto("/")
     expect(visitor.get_by_role("region", name="Nos axes thématiques")).to_be_visible()
     shoot(visitor, "home")
+    # The public directory, filtered as a visitor does on its form: every social-economy organisation.
+    visitor.goto("/annuaire/")
+    visitor.get_by_label("Type", exact=True).select_option(label="Toutes les structures de l'ESS")
+    visitor.get_by_role("button", name="Filtrer").click()
+    expect(visitor).to_have_url(re.compile(r"[?&]type=sse\b"))
+    shoot(visitor, "directory")
 
     # The same site on a phone: the one-line header, then a club's page with its board and commissions.
     phone = browser.new_context(**{**browser_context_args, "viewport": PHONE}).new_page()
