@@ -86,5 +86,9 @@ if os.environ.get("PORTAL_LAZY_LOG_ARGS", "1") != "0":
     from portal import lazy_log_args  # noqa: E402
 
     lazy_log_args.install()
+if os.environ.get("PORTAL_SHARED_WS_OPTIONS", "1") != "0":
+    from portal import shared_ws_options  # noqa: E402
+
+    shared_ws_options.install()
 if os.environ.get("PORTAL_PROFILE"):
     _profile_on_signal(os.environ["PORTAL_PROFILE"])
