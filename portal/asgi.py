@@ -35,6 +35,9 @@ def _settle_the_heap() -> None:
     process's objects) goes to the garbage collector's permanent generation: a full collection then
     walks only what was made since, not the whole framework every few seconds, which showed as
     latency spikes on every socket (PORTAL_GC_FREEZE=0 keeps Python's default)."""
+    thresholds = os.environ.get("PORTAL_GC_THRESHOLD", "")
+    if thresholds:  # "700,10,10" is Python's default (benchmarks: to compare collectors' settings)
+        gc.set_threshold(*(int(value) for value in thresholds.split(",")))
     if os.environ.get("PORTAL_GC_FREEZE", "1") == "0":
         return
     gc.collect()
@@ -43,7 +46,7 @@ def _settle_the_heap() -> None:
 
 def _profile_on_signal(path: str) -> None:
     """PORTAL_PROFILE=FILE (benchmarks only): cProfile of the event loop's thread; `kill -USR1` writes
-    the figures so far to FILE (pstats) and starts again."""
+    the figures since the previous signal to FILE (pstats) and starts again from nothing."""
     import cProfile
 
     profiler = cProfile.Profile()
@@ -51,6 +54,7 @@ def _profile_on_signal(path: str) -> None:
     def dump(_signum, _frame):
         profiler.disable()
         profiler.dump_stats(path)
+        profiler.clear()
         profiler.enable()
 
     signal.signal(signal.SIGUSR1, dump)
@@ -75,6 +79,10 @@ def _tracemalloc_on_signal(path: str) -> None:
     signal.signal(signal.SIGUSR2, dump)
 
 
+if os.environ.get("PORTAL_GC_LOG"):
+    from portal import gc_log  # noqa: E402
+
+    gc_log.install(os.environ["PORTAL_GC_LOG"])
 if os.environ.get("PORTAL_TRACEMALLOC"):
     _tracemalloc_on_signal(os.environ["PORTAL_TRACEMALLOC"])
 _settle_the_heap()
