@@ -936,6 +936,8 @@ async def reconnect_and_resume(generator: Generator, servers: Servers, per_room:
     await asyncio.sleep(5)
     result["redis_after"] = redis_state(redis_url)
     result["daphne_alive"] = servers.alive()
+    # Against the RSS after the first mass disconnect: what a disconnect-reconnect cycle leaves behind.
+    result["rss_after_kib"] = total_rss_kib(servers.pids) if result["daphne_alive"] else None
     return result
 
 
@@ -1798,7 +1800,8 @@ async def amain(args, result: dict) -> None:
                 f"reconnect: {resume['resumed']} of {resume['clients']} resumed "
                 f"({resume['resumed_complete']} complete) in {resume['reconnect_and_resume_s']} s, "
                 f"{resume['clients_behind_their_room']} behind, {resume['sequence_gaps']} gaps, "
-                f"{resume['out_of_order']} out of order; Redis after: {resume['redis_after']}"
+                f"{resume['out_of_order']} out of order; Redis after: {resume['redis_after']}; "
+                f"daphne RSS {(resume['rss_after_kib'] or 0) / 1024:.1f} MiB after closing them again"
             )
     finally:
         result["generator"] = {
