@@ -30,23 +30,15 @@ application = ProtocolTypeRouter(
 )
 
 
-# The collector's thresholds under daphne: Python's for the young generations, a full collection after
-# 100 collections of generation 1 instead of 10. Measured under the chat benchmark (#22), every full
-# collection came after exactly 11 of generation 1, paused every socket for 46-80 ms on a quiet
-# machine (500 connections) and, under steady load, freed 6 to 405 objects; the cycles a closed
-# socket leaves wait for the next one (tens of thousands of objects after a mass disconnect), now
-# ~10 times later. PORTAL_GC_THRESHOLD=700,10,10 is Python's default.
-GC_THRESHOLD = "700,10,100"
-
-
 def _settle_the_heap() -> None:
     """Everything loaded at start-up (Django, Wagtail, the URL and template machinery: most of the
     process's objects) goes to the garbage collector's permanent generation: a full collection then
     walks only what was made since, not the whole framework every few seconds, which showed as
     latency spikes on every socket (PORTAL_GC_FREEZE=0 keeps Python's default). Full collections
-    are rarer too (GC_THRESHOLD)."""
-    thresholds = os.environ.get("PORTAL_GC_THRESHOLD", GC_THRESHOLD)
-    gc.set_threshold(*(int(value) for value in thresholds.split(",")))
+    are rarer too, and follow waves of closed sockets instead (portal/collector.py)."""
+    from portal import collector
+
+    collector.settle()
     if os.environ.get("PORTAL_GC_FREEZE", "1") == "0":
         return
     gc.collect()

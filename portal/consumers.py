@@ -25,7 +25,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
-from portal import fanout, realtime
+from portal import collector, fanout, realtime
 
 # Close codes (4000-4999 are the application's); the rooms' JS explains each to the user.
 CLOSE_NOT_SIGNED_IN = 4401
@@ -122,6 +122,7 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         await self.welcome()
 
     async def disconnect(self, code):
+        collector.socket_closed()
         if self.counted_for is not None:
             _open_sockets[self.counted_for] -= 1
             if _open_sockets[self.counted_for] <= 0:
