@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import ctypes
 import datetime
+import gc
 import itertools
 import json
 import math
@@ -261,8 +262,14 @@ class Servers:
     and every broadcast crosses Redis, as behind a load balancer.
     """
 
-    def __init__(self, name: str, children: list[Child], ports: list[int]):
+    def __init__(self, name: str, children: list[Child], ports: list[int], gc_logs: list[Path] = ()):
         self.name, self.children, self.ports = name, children, ports
+        self.gc_logs = list(gc_logs)  # each process's collections (portal/gc_log.py), read after each phase
+
+    def collections(self) -> list[dict]:
+        from portal import gc_log
+
+        return sorted((entry for path in self.gc_logs for entry in gc_log.read(path)), key=lambda e: e["start"])
 
     @property
     def pids(self) -> tuple[int, ...]:
@@ -800,6 +807,11 @@ class Generator:
     # --- load ------------------------------------------------------------------------------------
 
     async def run_phase(self, tag: str, name: str, rate: float, duration: float, grace: float, server_pids) -> Phase:
+        if FREEZE_BEFORE_PHASES:
+            # Everything alive now (Django, the clients, earlier phases) out of the collector: a full
+            # collection during the phase walks only what the phase makes, so its pause stays short.
+            gc.collect()
+            gc.freeze()
         phase = Phase(tag, name, rate, duration)
         self.phases[tag] = phase
         rooms = len(self.by_room)
@@ -924,6 +936,8 @@ async def reconnect_and_resume(generator: Generator, servers: Servers, per_room:
     await asyncio.sleep(5)
     result["redis_after"] = redis_state(redis_url)
     result["daphne_alive"] = servers.alive()
+    # Against the RSS after the first mass disconnect: what a disconnect-reconnect cycle leaves behind.
+    result["rss_after_kib"] = total_rss_kib(servers.pids) if result["daphne_alive"] else None
     return result
 
 
@@ -985,6 +999,56 @@ def timeline(phase: Phase, bucket: float = 5.0) -> list[dict]:
     return result
 
 
+GENERATOR_COLLECTIONS: list[dict] = []  # this process's own collections (the load generator's pauses)
+FREEZE_BEFORE_PHASES = True  # --generator-gc frozen
+
+
+def record_generator_collections() -> None:
+    from portal import gc_log
+
+    def sink(start, generation, took, collected, uncollectable, young_count, young_ms):
+        GENERATOR_COLLECTIONS.append(
+            {
+                "start": start,
+                "generation": generation,
+                "ms": took,
+                "collected": collected,
+                "uncollectable": uncollectable,
+                "young_count": young_count,
+                "young_ms": young_ms,
+            }
+        )
+
+    gc_log.Recorder(sink).install()
+
+
+def add_collections(summary: dict, phase: Phase, servers: Servers, bucket: float = 5.0) -> None:
+    """The garbage collector's pauses of the server(s) and of the generator during the phase, in all and
+    beside each 5-s slice of the timeline: a lone high slice with a long pause in the same slice was a
+    collection, in the process named."""
+    from portal import gc_log
+
+    start, end = phase.start, phase.start + phase.wall
+    sources = {"server": servers.collections(), "generator": list(GENERATOR_COLLECTIONS)}
+    summary["gc"] = {name: gc_log.summarise(entries, start, end) for name, entries in sources.items()}
+    for entry in summary["timeline"]:
+        low = start + entry["from_s"]
+        for name, entries in sources.items():
+            inside = [e for e in entries if low <= e["start"] < low + bucket]
+            entry[f"{name}_gc_max_ms"] = round(max((e["ms"] for e in inside), default=0.0), 1)
+            entry[f"{name}_gen2"] = sum(1 for e in inside if e["generation"] == 2)
+
+
+def gc_line(summary: dict, name: str) -> str:
+    stats = summary.get("gc", {}).get(name)
+    if not stats:
+        return "—"
+    return ", ".join(
+        f"{label} {stats[key]['count']}× max {fmt(stats[key]['max_ms'], 1)} ms"
+        for label, key in (("gen2", "gen2"), ("gen1", "gen1"), ("young ≥1 ms", "gen0"))
+    )
+
+
 def passes(summary: dict, target_ms: float) -> bool:
     p99 = summary["latency_ms"]["p99"]
     return (
@@ -1033,9 +1097,19 @@ async def measure_server(
         await generator.run_phase(f"{name[0]}w", "warm-up", args.rate, args.warmup, args.grace, servers.pids)
         await generator.drain(servers.pids, limit=60)
     say(f"{name}: measuring, {args.duration:g} s at {args.rate:g} msg/s")
+    # PORTAL_PROFILE=FILE (daphne's cProfile, portal/asgi.py): what it holds is the measured run alone.
+    profiling = name == "daphne" and bool(os.environ.get("PORTAL_PROFILE"))
+    if profiling:
+        for pid in servers.pids:
+            os.kill(pid, signal.SIGUSR1)  # writes the start-up and warm-up, and starts again
     phase = await generator.run_phase(f"{name[0]}m", "main", args.rate, args.duration, args.grace, servers.pids)
     drained = await generator.drain(servers.pids, limit=180)
+    if profiling:
+        for pid in servers.pids:
+            os.kill(pid, signal.SIGUSR1)
+        say(f"daphne: cProfile of the measured run in {os.environ['PORTAL_PROFILE']}")
     summary = summarise(phase, len(generator.clients), len(generator.by_room))
+    add_collections(summary, phase, servers)
     summary["memory"] = memory
     summary["backlog_drain_s"] = drained
     print_phase_line(name, summary)
@@ -1108,6 +1182,7 @@ async def find_knee(generator: Generator, servers: Servers, args) -> tuple[list[
         )
         drained = await generator.drain(servers.pids, limit=90)
         summary = summarise(phase, clients, len(generator.by_room))
+        add_collections(summary, phase, servers)
         summary["passed"] = passes(summary, P99_TARGET_MS)
         summary["backlog_drain_s"] = drained
         steps.append(summary)
@@ -1359,8 +1434,17 @@ def report(result: dict) -> str:
     row("core 1 busy (%)", lambda s: s["core_busy_pct"].get("cpu1"))
     for name in ("baseline", "daphne"):
         if result.get(name):
-            slices = " ".join(fmt(entry["p99_ms"], 0) for entry in result[name]["timeline"])
+            timeline = result[name]["timeline"]
+            slices = " ".join(fmt(entry["p99_ms"], 0) for entry in timeline)
             out.append(f"{name} p99 (ms) per 5 s of the run: {slices}")
+            for who in ("server", "generator"):
+                if timeline and f"{who}_gc_max_ms" in timeline[0]:
+                    pauses = " ".join(
+                        f"{entry[f'{who}_gc_max_ms']:.0f}{'*' * entry[f'{who}_gen2']}" for entry in timeline
+                    )
+                    out.append(f"  {who}'s longest GC pause (ms) per 5 s, * = a full collection: {pauses}")
+            for who in ("server", "generator"):
+                out.append(f"  {who}'s collections during the run: {gc_line(result[name], who)}")
     persistence = result.get("database", {}).get("persistence")
     if persistence:
         out.append(
@@ -1393,6 +1477,14 @@ def report(result: dict) -> str:
                 f"{s['server_cpu_pct']:>7g}{s['generator_cpu_pct']:>7g}{s['backlog_drain_s']:>8g}"
                 f"  {'yes' if s['passed'] else 'NO'}"
             )
+        for s in knee["steps"]:
+            slices = " ".join(
+                f"{fmt(entry['p99_ms'], 0)}"
+                f"[{entry.get('server_gc_max_ms', 0):.0f}{'*' * entry.get('server_gen2', 0)}"
+                f"/{entry.get('generator_gc_max_ms', 0):.0f}{'*' * entry.get('generator_gen2', 0)}]"
+                for entry in s["timeline"]
+            )
+            out.append(f"{s['rate_msg_s']:>7g} msg/s p99 per 5 s [longest GC pause, server/generator]: {slices}")
         out.append(f"knee: {knee['result']['text']}")
     disconnect = result.get("mass_disconnect")
     if disconnect:
@@ -1504,6 +1596,13 @@ def parse_args(argv):
         default=3,
         help="messages posted to each room while the clients are away (default 3)",
     )
+    parser.add_argument(
+        "--generator-gc",
+        choices=("frozen", "default"),
+        default="frozen",
+        help="frozen (default): the load generator freezes what it holds before each phase, so its own full "
+        "collections stay short; default: Python's collector as is (the runs before 6 December 2026)",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 100 clients, 50 msg/s, 10 s, 5 s knee steps")
     parser.add_argument(
         "--output",
@@ -1579,7 +1678,14 @@ async def amain(args, result: dict) -> None:
         f"{' '.join(f'{x:.2f}' for x in result['machine']['load_average_at_start'])}"
     )
     # Django's ORM refuses to run inside an event loop: prepare the data in a worker thread.
+    record_generator_collections()
     specs, facts = await asyncio.to_thread(prepare_data, args.clients, args.rooms, env)
+    global FREEZE_BEFORE_PHASES
+    # Django, Wagtail, the data preparation and 500 clients fill this process with objects a full
+    # collection walks every time (170 ms measured): its pauses delay the reading of every frame
+    # and showed as the servers' latency. Frozen before each phase (Generator.run_phase).
+    FREEZE_BEFORE_PHASES = args.generator_gc == "frozen"
+    result["config"]["generator_gc"] = args.generator_gc
     result["database"] = facts
     args.rate_limit_messages, args.rate_limit_window = facts["rate_limit_messages"], facts["rate_limit_window_s"]
     per_user = args.rate / args.clients * args.rate_limit_window
@@ -1616,10 +1722,11 @@ async def amain(args, result: dict) -> None:
     # --- baseline --------------------------------------------------------------------------------
     if args.baseline:
         port = free_port()
+        baseline_gc = LOG_DIR / f"chat-{stamp}-baseline-gc.log"
         child = start_child(
             "baseline",
             [sys.executable, str(Path(__file__).resolve()), "--serve-baseline", str(port)],
-            env,
+            {**env, "PORTAL_GC_LOG": str(baseline_gc)},
             LOG_DIR / f"chat-{stamp}-baseline.log",
             server_core,
         )
@@ -1627,7 +1734,7 @@ async def amain(args, result: dict) -> None:
         generator = Generator(specs, args.rooms)
         try:
             result["baseline"] = await measure_server(
-                "baseline", Servers("baseline", [child], [port]), generator, args, False, probe_baseline
+                "baseline", Servers("baseline", [child], [port], [baseline_gc]), generator, args, False, probe_baseline
             )
             result["baseline"]["disconnect"] = await generator.close_all(60)
         finally:
@@ -1636,11 +1743,12 @@ async def amain(args, result: dict) -> None:
         await asyncio.sleep(1)
 
     # --- daphne ----------------------------------------------------------------------------------
-    children, ports, daphne_logs = [], [], []
+    children, ports, daphne_logs, gc_logs = [], [], [], []
     for index in range(args.processes):
         port = free_port()
         suffix = "" if args.processes == 1 else f"-{index + 1}"
         daphne_log = LOG_DIR / f"chat-{stamp}-daphne{suffix}.log"
+        gc_logs.append(LOG_DIR / f"chat-{stamp}-daphne{suffix}-gc.log")
         child = start_child(
             f"daphne{suffix}",
             [
@@ -1655,7 +1763,7 @@ async def amain(args, result: dict) -> None:
                 str(LOG_DIR / f"chat-{stamp}-daphne{suffix}-access.log"),
                 "portal.asgi:application",
             ],  # fmt: skip
-            env,
+            {**env, "PORTAL_GC_LOG": str(gc_logs[-1])},
             daphne_log,
             daphne_core(index, pin),
         )
@@ -1667,7 +1775,7 @@ async def amain(args, result: dict) -> None:
             f"daphne{suffix}: pid {child.pid}, port {port}, "
             f"{'core ' + str(core) if core is not None else 'not pinned'}, log {daphne_log.relative_to(ROOT)}"
         )
-    servers = Servers("daphne", children, ports)
+    servers = Servers("daphne", children, ports, gc_logs)
     generator = Generator(specs, args.rooms)
     try:
         result["redis_before"] = redis_state(redis_url)
@@ -1692,7 +1800,8 @@ async def amain(args, result: dict) -> None:
                 f"reconnect: {resume['resumed']} of {resume['clients']} resumed "
                 f"({resume['resumed_complete']} complete) in {resume['reconnect_and_resume_s']} s, "
                 f"{resume['clients_behind_their_room']} behind, {resume['sequence_gaps']} gaps, "
-                f"{resume['out_of_order']} out of order; Redis after: {resume['redis_after']}"
+                f"{resume['out_of_order']} out of order; Redis after: {resume['redis_after']}; "
+                f"daphne RSS {(resume['rss_after_kib'] or 0) / 1024:.1f} MiB after closing them again"
             )
     finally:
         result["generator"] = {
@@ -1723,6 +1832,10 @@ async def amain(args, result: dict) -> None:
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.serve_baseline:
+        if os.environ.get("PORTAL_GC_LOG"):
+            from portal import gc_log
+
+            gc_log.install(os.environ["PORTAL_GC_LOG"])
         asyncio.run(serve_baseline(args.serve_baseline))
         return 0
 

@@ -34,7 +34,11 @@ def _settle_the_heap() -> None:
     """Everything loaded at start-up (Django, Wagtail, the URL and template machinery: most of the
     process's objects) goes to the garbage collector's permanent generation: a full collection then
     walks only what was made since, not the whole framework every few seconds, which showed as
-    latency spikes on every socket (PORTAL_GC_FREEZE=0 keeps Python's default)."""
+    latency spikes on every socket (PORTAL_GC_FREEZE=0 keeps Python's default). Full collections
+    are rarer too, and follow waves of closed sockets instead (portal/collector.py)."""
+    from portal import collector
+
+    collector.settle()
     if os.environ.get("PORTAL_GC_FREEZE", "1") == "0":
         return
     gc.collect()
@@ -43,7 +47,7 @@ def _settle_the_heap() -> None:
 
 def _profile_on_signal(path: str) -> None:
     """PORTAL_PROFILE=FILE (benchmarks only): cProfile of the event loop's thread; `kill -USR1` writes
-    the figures so far to FILE (pstats) and starts again."""
+    the figures since the previous signal to FILE (pstats) and starts again from nothing."""
     import cProfile
 
     profiler = cProfile.Profile()
@@ -51,6 +55,7 @@ def _profile_on_signal(path: str) -> None:
     def dump(_signum, _frame):
         profiler.disable()
         profiler.dump_stats(path)
+        profiler.clear()
         profiler.enable()
 
     signal.signal(signal.SIGUSR1, dump)
@@ -75,6 +80,10 @@ def _tracemalloc_on_signal(path: str) -> None:
     signal.signal(signal.SIGUSR2, dump)
 
 
+if os.environ.get("PORTAL_GC_LOG"):
+    from portal import gc_log  # noqa: E402
+
+    gc_log.install(os.environ["PORTAL_GC_LOG"])
 if os.environ.get("PORTAL_TRACEMALLOC"):
     _tracemalloc_on_signal(os.environ["PORTAL_TRACEMALLOC"])
 _settle_the_heap()
@@ -86,5 +95,9 @@ if os.environ.get("PORTAL_LAZY_LOG_ARGS", "1") != "0":
     from portal import lazy_log_args  # noqa: E402
 
     lazy_log_args.install()
+if os.environ.get("PORTAL_SHARED_WS_OPTIONS", "1") != "0":
+    from portal import shared_ws_options  # noqa: E402
+
+    shared_ws_options.install()
 if os.environ.get("PORTAL_PROFILE"):
     _profile_on_signal(os.environ["PORTAL_PROFILE"])

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
-from portal import fanout, realtime
+from portal import collector, fanout, realtime
 
 # Close codes (4000-4999 are the application's); the rooms' JS explains each to the user.
 CLOSE_NOT_SIGNED_IN = 4401
@@ -63,6 +63,7 @@ class GuardedConsumer(AsyncWebsocketConsumer):
     user_group: str | None = None  # the account's own group: every socket it holds
     counted_for: int | None = None  # the account this socket counts against in _open_sockets
     hub: "fanout.Hub | None" = None  # the process-local fan-out this socket is registered with
+    daphne_protocol = None  # daphne's protocol under `send`: the fan-out writes broadcasts to it once framed
 
     async def __call__(self, scope, receive, send):
         """With the fan-out (portal/fanout.py), no channel of its own: Channels' AsyncConsumer.__call__
@@ -74,6 +75,7 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         self.channel_layer = None
         self.channel_name = None
         self.base_send = send
+        self.daphne_protocol = fanout.daphne_protocol(send)
         with contextlib.suppress(StopConsumer):
             await await_many_dispatch([receive], self.dispatch)
 
@@ -120,6 +122,7 @@ class GuardedConsumer(AsyncWebsocketConsumer):
         await self.welcome()
 
     async def disconnect(self, code):
+        collector.socket_closed()
         if self.counted_for is not None:
             _open_sockets[self.counted_for] -= 1
             if _open_sockets[self.counted_for] <= 0:

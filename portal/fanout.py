@@ -5,7 +5,8 @@ published once, then deserialised and dispatched 20 times, each through a task a
 `asyncio.wait` (await_many_dispatch). Here each event loop (daphne's one) keeps a registry
 group -> the local sockets in it, and ONE pub/sub connection subscribed to the groups that have
 local sockets. A frame arrives once, as the text the service encoded once, and is written straight
-to each socket of the group (the consumer's ASGI `send`, nothing queued in between).
+to each socket of the group: under daphne framed once and handed to each socket's protocol (see
+"Frames written once" below), else through the consumer's ASGI `send`; nothing queued in between.
 
 - Order. Every publish of a process leaves through one connection, in the order it was handed
   over; every group of a process is read from one subscription connection. Redis keeps that order,
@@ -28,8 +29,10 @@ before.
 import asyncio
 import collections
 import contextlib
+import functools
 import json
 import logging
+import sys
 import threading
 import types
 
@@ -213,9 +216,18 @@ class Hub:
             return
         kind, body = payload[:1], payload[1:]
         if kind == FRAME:
-            event = {"type": "websocket.send", "text": body.decode()}
+            event = prepared = None
             for socket in list(sockets):
                 try:
+                    protocol = socket.daphne_protocol
+                    if protocol is not None:
+                        if prepared is None:
+                            prepared = prepare(body)
+                        written = _write_prepared(protocol, prepared)
+                        if written is not False:
+                            continue
+                    if event is None:
+                        event = {"type": "websocket.send", "text": body.decode()}
                     await socket.base_send(event)
                 except Exception:
                     logger.exception("A broadcast could not be written to a socket of %s", name)
@@ -261,6 +273,74 @@ class Hub:
             await self.pubsub.aclose()
         if self.redis is not None:
             await self.redis.aclose()
+
+
+# --- Frames written once for every socket ----------------------------------------------------------
+#
+# Under daphne a socket's ASGI `send` is Channels' session wrapper around daphne's `handle_reply`
+# coroutine, which hands the text to autobahn's `sendMessage`: per socket, two coroutines, a check of
+# the message, the text encoded to UTF-8 again and a websocket frame built again. A broadcast is the
+# same frame for every socket of the room: a server's frames are not masked, so its bytes are the same
+# on every connection. The frame is built once (autobahn's own PreparedMessage, made for broadcasts)
+# and handed to each open socket's `sendPreparedMessage`, which writes it to the transport as the
+# normal path does, in the order of the calls: a socket's own frames (its ack) and the broadcasts stay
+# in the order they were sent. A socket whose protocol is not daphne's plain one (tests'
+# communicators, the session wrapper of another version), that negotiated per-message compression, or
+# that is in the middle of a fragmented message gets the event through its ASGI `send`, as before; a
+# closing or closed socket gets nothing (autobahn would refuse it). PORTAL_PREPARED_FRAMES=0: every
+# socket through its ASGI `send`.
+
+
+def prepared_frames_enabled() -> bool:
+    return bool(getattr(settings, "PORTAL_PREPARED_FRAMES", True))
+
+
+def daphne_protocol(send):
+    """The daphne websocket protocol behind an ASGI `send`, when nothing in between acts on a
+    `websocket.send` (Channels' session wrapper only acts on HTTP responses); else None."""
+    server_module, protocol_module = sys.modules.get("daphne.server"), sys.modules.get("daphne.ws_protocol")
+    if server_module is None or protocol_module is None or not prepared_frames_enabled():
+        return None
+    from channels.sessions import InstanceSessionWrapper
+
+    owner = getattr(send, "__self__", None)
+    while (
+        type(owner) is InstanceSessionWrapper
+        and getattr(send, "__func__", None) is InstanceSessionWrapper.send
+        and "websocket.send" not in owner.save_message_types
+        and "websocket.send" not in owner.cookie_response_message_types
+    ):
+        send = owner.real_send
+        owner = getattr(send, "__self__", None)
+    if not isinstance(send, functools.partial) or send.keywords or len(send.args) != 1:
+        return None
+    handler, protocol = send.func, send.args[0]
+    if getattr(handler, "__func__", None) is not server_module.Server.handle_reply:
+        return None
+    if type(protocol) is not protocol_module.WebSocketProtocol or not hasattr(protocol, "sendPreparedMessage"):
+        return None
+    return protocol
+
+
+def _write_prepared(protocol, prepared) -> bool | None:
+    """True: written; None: the socket is closing or closed (nothing to write to); False: use the
+    socket's ASGI `send` (compression, a fragmented message under way, a handshake not finished)."""
+    state = protocol.state
+    if state == protocol.STATE_OPEN:
+        if protocol._perMessageCompress is not None or protocol.send_state != protocol.SEND_STATE_GROUND:
+            return False
+        protocol.sendPreparedMessage(prepared)
+        return True
+    if state in (protocol.STATE_CLOSING, protocol.STATE_CLOSED):
+        return None
+    return False
+
+
+def prepare(text: bytes):
+    """A server's text frame of `text` (UTF-8), unmasked and uncompressed, built once."""
+    from autobahn.websocket.protocol import PreparedMessage
+
+    return PreparedMessage(text, False, False, True)
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}

@@ -205,6 +205,9 @@ PORTAL_MAX_SOCKETS_PER_PERSON = int(os.environ.get("PORTAL_MAX_SOCKETS_PER_PERSO
 # Broadcasts of the live screens through the process-local fan-out (portal/fanout.py): one Redis
 # subscription per group and process, frames written straight to the sockets. Off: Channels' groups.
 PORTAL_REALTIME_FANOUT = os.environ.get("PORTAL_REALTIME_FANOUT", "1") != "0"
+# Under daphne the fan-out frames a broadcast once and writes it to each open socket (portal/fanout.py);
+# off: each socket gets it through its ASGI send.
+PORTAL_PREPARED_FRAMES = os.environ.get("PORTAL_PREPARED_FRAMES", "1") != "0"
 # Django's own Redis cache increments atomically; django-ratelimit only lists third-party ones.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
