@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,10 @@ class Purge:
         return retention_days(self.retention_setting)
 
     def cutoff(self, now: datetime.datetime) -> datetime.datetime:
-        return now - datetime.timedelta(days=self.days)
+        """`now` less the rule's days, in the portal's time zone: the rules that compare days (a search's,
+        a call's, a session's) take `.date()` of it, which must be Paris's day, not UTC's (from 23:00 or
+        22:00 UTC they differ)."""
+        return timezone.localtime(now) - datetime.timedelta(days=self.days)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from portal.members import services as member_services
 from portal.members.models import Role
 from portal.members.scopes import ScopeKind
 from tests.cms.pages import axis_page
+from tests.dates import local_today
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.test_coordination import DESKTOP, PHONE, check
 from tests.factories import AxisFactory, ClubFactory, PersonFactory, UserFactory
@@ -25,8 +26,6 @@ from workgroups.plans import services as plan_services
 from workgroups.plans.models import Action, ActionPlan, PlanStatus
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-TODAY = datetime.date.today()
 
 
 def _holder(role, kind, scope_id, **names):
@@ -86,7 +85,7 @@ def test_a_coordinator_publishes_her_plan_and_records_progress_from_her_phone(
 
 def test_an_animator_follows_her_clubs_path_to_autonomy(browser, browser_context_args, live_portal, screenshot):
     stalled = ClubFactory(name="Club des Tanneries", slug="tanneries", stage=ClubStage.NEEDS_COLLECTED,
-                          stage_since=TODAY - datetime.timedelta(days=450))  # fmt: skip
+                          stage_since=local_today() - datetime.timedelta(days=450))  # fmt: skip
     animator = _holder(Role.ANIMATOR, ScopeKind.CLUB, stalled.pk, first_name="Inès", last_name="Morel")
     context = signed_in_context(browser, browser_context_args, live_portal, animator, viewport=PHONE)
     page = context.new_page()
@@ -103,9 +102,9 @@ def test_an_animator_follows_her_clubs_path_to_autonomy(browser, browser_context
     section.get_by_label("Personne qui accompagne").select_option(label="Inès Morel")
     section.get_by_label("Autonomie prévue le").fill("2028-06-30")
     section.get_by_label("Première réunion des entreprises tenue").fill(
-        (TODAY - datetime.timedelta(days=700)).isoformat()
+        (local_today() - datetime.timedelta(days=700)).isoformat()
     )
-    section.get_by_label("Besoins recueillis").fill((TODAY - datetime.timedelta(days=450)).isoformat())
+    section.get_by_label("Besoins recueillis").fill((local_today() - datetime.timedelta(days=450)).isoformat())
     check(page, screenshot, "plans20-7-phone-autonomy-form", problems)
     section.get_by_role("button", name="Enregistrer le chemin").click()
     expect(page.locator(".autonomy li.done")).to_have_count(2)
@@ -126,8 +125,8 @@ def test_an_animator_follows_her_clubs_path_to_autonomy(browser, browser_context
     stage_form.get_by_role("button", name="Enregistrer l'étape").click()
     expect(page.locator(".messages")).to_contain_text("Actions communes")
     moved = Club.objects.get(pk=stalled.pk)
-    assert moved.stage == ClubStage.COMMON_ACTIONS and moved.stage_since == TODAY
-    assert moved.stage_changes.filter(stage=ClubStage.COMMON_ACTIONS, changed_on=TODAY).exists()
+    assert moved.stage == ClubStage.COMMON_ACTIONS and moved.stage_since == local_today()
+    assert moved.stage_changes.filter(stage=ClubStage.COMMON_ACTIONS, changed_on=local_today()).exists()
 
     page.set_viewport_size(DESKTOP)
     page.goto("/clubs/")

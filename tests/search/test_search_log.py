@@ -77,6 +77,20 @@ def test_searches_are_purged_after_thirteen_months(db):
     assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["il y a 0 jours", "il y a 395 jours"]
 
 
+def test_the_purge_counts_days_in_paris_even_in_the_hour_before_midnight_utc(db):
+    """At 23:30 UTC it is already tomorrow in Paris: the thirteen months are counted from Paris's day, as the
+    log's days are, not from the UTC day that is still yesterday there."""
+    now = datetime.datetime(2026, 12, 6, 23, 30, tzinfo=datetime.UTC)
+    today = timezone.localdate(now)
+    assert today == datetime.date(2026, 12, 7)
+    for days in (397, 396):
+        SearchLog.objects.create(query=f"il y a {days} jours", results=0, day=today - datetime.timedelta(days=days))
+
+    privacy_services.purge_expired(now=now)
+
+    assert list(SearchLog.objects.values_list("query", flat=True)) == ["il y a 396 jours"]
+
+
 def test_the_privacy_policy_names_the_search_log_and_its_period(client, db):
     page = client.get(reverse("privacy:policy")).content.decode()
 

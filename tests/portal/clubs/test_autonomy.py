@@ -11,11 +11,10 @@ from django.utils import translation
 
 from portal.clubs import services as club_services
 from portal.clubs.models import ClubMilestone, ClubSettings, ClubStage, Milestone
+from tests.dates import local_today
 from tests.factories import ClubFactory, PersonFactory
 
 from .conftest import animate
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def set_stage_limit(months: int) -> None:
 
 
 def _months_ago(months: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=31 * months)
+    return local_today() - datetime.timedelta(days=31 * months)
 
 
 @pytest.fixture
@@ -106,7 +105,7 @@ def test_the_animator_ticks_the_checklist_names_the_accompanying_person_and_plan
 def test_another_club_animator_cannot_change_the_path(client, organiser, clubs):
     client.force_login(organiser)
     other = clubs["other"]
-    response = client.post(reverse("club:autonomy", args=[other.slug]), {"m_first_meeting": TODAY.isoformat()})
+    response = client.post(reverse("club:autonomy", args=[other.slug]), {"m_first_meeting": local_today().isoformat()})
     assert response.status_code == 403 and not ClubMilestone.objects.filter(club=other).exists()
 
 
@@ -157,7 +156,7 @@ def test_moving_on_with_the_checklist_not_done_warns_and_moves_only_when_confirm
     assert "Not done yet at this stage" in page and "Needs collected" in page
 
     url = reverse("club:stage", args=[club.slug])
-    moved = {"stage": "needs_collected", "changed_on": TODAY.isoformat(), "note": ""}
+    moved = {"stage": "needs_collected", "changed_on": local_today().isoformat(), "note": ""}
     warned = client.post(url, moved, follow=True).content.decode()
     assert "Not done yet at the stage" in warned and "Needs collected" in warned
     club.refresh_from_db()
@@ -165,8 +164,8 @@ def test_moving_on_with_the_checklist_not_done_warns_and_moves_only_when_confirm
 
     client.post(url, {**moved, "unfinished_ok": "on"})
     club.refresh_from_db()
-    assert club.stage == ClubStage.NEEDS_COLLECTED and club.stage_since == TODAY
-    assert list(club.stage_changes.values_list("stage", "changed_on")) == [(ClubStage.NEEDS_COLLECTED, TODAY)]
+    assert club.stage == ClubStage.NEEDS_COLLECTED and club.stage_since == local_today()
+    assert list(club.stage_changes.values_list("stage", "changed_on")) == [(ClubStage.NEEDS_COLLECTED, local_today())]
 
 
 def test_moving_on_with_the_checklist_done_or_back_needs_no_confirmation(organiser, clubs):

@@ -14,6 +14,7 @@ from portal.clubs.models import Club, ClubBoardMember, ClubStage, ClubStageChang
 from portal.members import services as member_services
 from portal.members.models import Membership, MembershipStatus, Role, RoleAssignment, RoleChange
 from portal.members.scopes import ScopeKind
+from tests.dates import local_today
 from tests.factories import (
     ClubFactory,
     MembershipFactory,
@@ -26,30 +27,31 @@ from workgroups.plans.models import ActionPlan, CommonIssue
 
 from .conftest import animate
 
-TODAY = datetime.date.today()
-
 
 def test_stages_are_dated_in_the_history_in_order(organiser):
-    club = ClubFactory(founded=TODAY - datetime.timedelta(days=900), stage_since=TODAY - datetime.timedelta(days=900))
+    club = ClubFactory(
+        founded=local_today() - datetime.timedelta(days=900), stage_since=local_today() - datetime.timedelta(days=900)
+    )
     animate(organiser, club)
     club_services.club_record_creation(club=club)
     club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser,
-                         changed_on=TODAY - datetime.timedelta(days=600), unfinished_ok=True)  # fmt: skip
+                         changed_on=local_today() - datetime.timedelta(days=600), unfinished_ok=True)  # fmt: skip
     club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser, unfinished_ok=True,
-                         changed_on=TODAY - datetime.timedelta(days=300), note="Socle d'actions voté")  # fmt: skip
+                         changed_on=local_today() - datetime.timedelta(days=300),
+                         note="Socle d'actions voté")  # fmt: skip
     club.refresh_from_db()
     assert club.stage == ClubStage.COMMON_ACTIONS and club.stage_number == 3
-    assert club.stage_since == TODAY - datetime.timedelta(days=300)
+    assert club.stage_since == local_today() - datetime.timedelta(days=300)
     history = list(club_selectors.club_history(club).values_list("stage", "changed_on"))
     assert history == [
-        (ClubStage.EMERGENCE, TODAY - datetime.timedelta(days=900)),
-        (ClubStage.NEEDS_COLLECTED, TODAY - datetime.timedelta(days=600)),
-        (ClubStage.COMMON_ACTIONS, TODAY - datetime.timedelta(days=300)),
+        (ClubStage.EMERGENCE, local_today() - datetime.timedelta(days=900)),
+        (ClubStage.NEEDS_COLLECTED, local_today() - datetime.timedelta(days=600)),
+        (ClubStage.COMMON_ACTIONS, local_today() - datetime.timedelta(days=300)),
     ]
     timeline = club_selectors.stage_timeline(club)
     assert [step["reached_on"] for step in timeline] == [
-        TODAY - datetime.timedelta(days=900), TODAY - datetime.timedelta(days=600),
-        TODAY - datetime.timedelta(days=300), None,
+        local_today() - datetime.timedelta(days=900), local_today() - datetime.timedelta(days=600),
+        local_today() - datetime.timedelta(days=300), None,
     ]  # fmt: skip
     assert [step["current"] for step in timeline] == [False, False, True, False]
 
@@ -57,15 +59,15 @@ def test_stages_are_dated_in_the_history_in_order(organiser):
 def test_a_stage_cannot_be_dated_before_the_last_step_or_in_the_future(organiser):
     club = ClubFactory()
     animate(organiser, club)
-    club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser, changed_on=TODAY,
+    club_services.club_set_stage(club=club, stage=ClubStage.NEEDS_COLLECTED, by=organiser, changed_on=local_today(),
                                  unfinished_ok=True)  # fmt: skip
     with pytest.raises(ValidationError) as caught:
         club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser, unfinished_ok=True,
-                             changed_on=TODAY - datetime.timedelta(days=1))  # fmt: skip
+                             changed_on=local_today() - datetime.timedelta(days=1))  # fmt: skip
     assert "changed_on" in caught.value.error_dict
     with pytest.raises(ValidationError):
         club_services.club_set_stage(club=club, stage=ClubStage.COMMON_ACTIONS, by=organiser, unfinished_ok=True,
-                             changed_on=TODAY + datetime.timedelta(days=1))  # fmt: skip
+                             changed_on=local_today() + datetime.timedelta(days=1))  # fmt: skip
     club.refresh_from_db()
     assert club.stage == ClubStage.NEEDS_COLLECTED
     assert club.stage_changes.count() == 1
@@ -85,15 +87,15 @@ def test_stage_form_on_the_club_page(client, organiser, member):
     club, other = ClubFactory(), ClubFactory()
     url = reverse("club:stage", args=[club.slug])
     client.force_login(member)
-    assert client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat()}).status_code == 403
+    assert client.post(url, {"stage": "needs_collected", "changed_on": local_today().isoformat()}).status_code == 403
     client.force_login(animate(organiser, other))
-    assert client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat()}).status_code == 403
+    assert client.post(url, {"stage": "needs_collected", "changed_on": local_today().isoformat()}).status_code == 403
     animate(organiser, club)
     response = client.post(url, {"stage": "needs_collected", "changed_on": "pas une date"})
     assert response.status_code == 302
     club.refresh_from_db()
     assert club.stage == ClubStage.EMERGENCE
-    client.post(url, {"stage": "needs_collected", "changed_on": TODAY.isoformat(), "unfinished_ok": "on"})
+    client.post(url, {"stage": "needs_collected", "changed_on": local_today().isoformat(), "unfinished_ok": "on"})
     club.refresh_from_db()
     assert club.stage == ClubStage.NEEDS_COLLECTED
     page = client.get(reverse("club:detail", args=[club.slug]))
@@ -140,10 +142,10 @@ def test_merger_moves_every_related_row_and_deletes_nothing(administrator):
         for _ in range(count):
             MembershipFactory(organisation=OrganisationFactory(zone=club.zone), club=club)
         MembershipFactory(organisation=OrganisationFactory(zone=club.zone), club=club,
-                          status=MembershipStatus.LEFT, ended_on=TODAY)  # fmt: skip
+                          status=MembershipStatus.LEFT, ended_on=local_today())  # fmt: skip
         WorkgroupFactory(axis=None, club=club)
         ClubBoardMember.objects.create(club=club, person=PersonFactory(), position="president")
-        survey = Survey.objects.create(title=f"Besoins {club.name}", club=club, closes_on=TODAY)
+        survey = Survey.objects.create(title=f"Besoins {club.name}", club=club, closes_on=local_today())
         ActionPlan.objects.create(title=f"Plan {club.name}", slug=f"plan-{club.slug}", scope="club", club=club)
         CommonIssue.objects.create(title="Déchets", club=club, survey=survey)
     # A firm current in both clubs (after moving between zones): it keeps one current membership.
@@ -153,7 +155,7 @@ def test_merger_moves_every_related_row_and_deletes_nothing(administrator):
     both_in_absorbed = MembershipFactory(organisation=both, club=absorbed)
     earlier = ClubFactory(zone=zone_b)
     earlier.merged_into = absorbed
-    earlier.merged_on = TODAY
+    earlier.merged_on = local_today()
     earlier.save()
 
     before = _related_counts(into, absorbed, earlier)
@@ -175,7 +177,7 @@ def test_merger_moves_every_related_row_and_deletes_nothing(administrator):
     assert all(value == 0 for key, value in after_absorbed.items()), after_absorbed
 
     absorbed.refresh_from_db()
-    assert absorbed.merged_into == into and absorbed.merged_on == TODAY
+    assert absorbed.merged_into == into and absorbed.merged_on == local_today()
     earlier.refresh_from_db()
     assert earlier.merged_into == into
     # The firm current in both keeps its membership of `into`; the other one ended on the merger day.
@@ -183,7 +185,7 @@ def test_merger_moves_every_related_row_and_deletes_nothing(administrator):
     both_in_absorbed.refresh_from_db()
     assert both_in_into.status == MembershipStatus.ACTIVE
     assert both_in_absorbed.club == into and both_in_absorbed.status == MembershipStatus.LEFT
-    assert both_in_absorbed.ended_on == TODAY
+    assert both_in_absorbed.ended_on == local_today()
     assert Membership.objects.filter(club=into).exclude(status=MembershipStatus.LEFT).count() == 3 + 4 + 1
     # The history says whose step each row was.
     names = set(into.stage_changes.values_list("club_name", flat=True))
@@ -247,17 +249,18 @@ def test_merge_form(client, administrator, organiser):
     client.force_login(administrator)
     assert client.get(url).status_code == 200
     # Without the confirmation box nothing happens.
-    response = client.post(url, {"absorbed": absorbed.pk, "merged_on": TODAY.isoformat()})
+    response = client.post(url, {"absorbed": absorbed.pk, "merged_on": local_today().isoformat()})
     assert response.status_code == 200
     absorbed.refresh_from_db()
     assert not absorbed.is_merged
-    response = client.post(url, {"absorbed": absorbed.pk, "merged_on": TODAY.isoformat(), "confirm": "on"})
+    response = client.post(url, {"absorbed": absorbed.pk, "merged_on": local_today().isoformat(), "confirm": "on"})
     assert response.status_code == 302
     absorbed.refresh_from_db()
     assert absorbed.merged_into == into
     # A club already merged is no longer offered.
     assert (
-        client.post(url, {"absorbed": absorbed.pk, "merged_on": TODAY.isoformat(), "confirm": "on"}).status_code == 200
+        client.post(url, {"absorbed": absorbed.pk, "merged_on": local_today().isoformat(), "confirm": "on"}).status_code
+        == 200
     )
 
 
@@ -304,7 +307,7 @@ def test_club_page_links_its_public_plans_and_survey_results(client, organiser):
     club = ClubFactory()
     ActionPlan.objects.create(title="Socle d'actions communes", slug="socle", scope="club", club=club)
     ActionPlan.objects.create(title="Plan interne", slug="interne", scope="club", club=club, is_public=False)
-    survey = Survey.objects.create(title="Besoins 2026", club=club, closes_on=TODAY, results_public=True)
+    survey = Survey.objects.create(title="Besoins 2026", club=club, closes_on=local_today(), results_public=True)
     page = client.get(reverse("club:detail", args=[club.slug])).content.decode()
     assert reverse("plans:detail", args=["socle"]) in page and "Plan interne" not in page
     assert reverse("club:survey_results", args=[survey.pk]) in page

@@ -15,13 +15,18 @@ from portal.clubs import services as club_services
 from portal.clubs.models import ContactStatus, ProspectContact, ProspectFile
 from portal.members import services as member_services
 from portal.members.models import PersonRole, Role, RoleAssignment
+from tests.dates import local_today
 from tests.factories import OrganisationFactory, UserFactory, ZoneFactory
 
 from .conftest import animate
 
-TODAY = datetime.date.today()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
-TOMORROW = TODAY + datetime.timedelta(days=1)
+
+def _yesterday() -> datetime.date:
+    return local_today() - datetime.timedelta(days=1)
+
+
+def _tomorrow() -> datetime.date:
+    return local_today() + datetime.timedelta(days=1)
 
 
 _colleagues = itertools.count(1)
@@ -51,16 +56,18 @@ def test_my_calls_today_and_overdue_are_mine_and_of_my_zones_only(organiser):
     late = OrganisationFactory(zone=zone, name="Garage du Pont")
     later = OrganisationFactory(zone=zone, name="Imprimerie Roy")
     theirs = OrganisationFactory(zone=zone, name="Traiteur du parc")
-    plan(today_call, organiser, "call", TODAY)
-    plan(today_visit, organiser, "visit", TODAY)
+    plan(today_call, organiser, "call", local_today())
+    plan(today_visit, organiser, "visit", local_today())
     club_services.prospect_file_plan(organisation=late, by=organiser, assigned_to=organiser, next_action="call",
-                                     next_action_due=TODAY)  # fmt: skip
-    ProspectFile.objects.filter(organisation=late).update(next_action_due=YESTERDAY - datetime.timedelta(days=3))
-    plan(later, organiser, "email", TOMORROW)
-    plan(theirs, colleague, "call", TODAY)
+                                     next_action_due=local_today())  # fmt: skip
+    ProspectFile.objects.filter(organisation=late).update(next_action_due=_yesterday() - datetime.timedelta(days=3))
+    plan(later, organiser, "email", _tomorrow())
+    plan(theirs, colleague, "call", local_today())
     # A firm of a zone the organiser no longer covers, still assigned to them, is not theirs any more.
     gone = OrganisationFactory(zone=elsewhere, name="Ailleurs SARL")
-    ProspectFile.objects.create(organisation=gone, assigned_to=organiser, next_action="call", next_action_due=TODAY)
+    ProspectFile.objects.create(
+        organisation=gone, assigned_to=organiser, next_action="call", next_action_due=local_today()
+    )
 
     assert [f.organisation.name for f in club_selectors.prospect_agenda(organiser)] == [
         "Boulangerie Martin", "Atelier Durand"]  # fmt: skip
@@ -72,14 +79,14 @@ def test_the_next_action_needs_a_due_date_an_animator_of_the_zone_and_no_past_da
     zone = ZoneFactory()
     firm = OrganisationFactory(zone=zone)
     with pytest.raises(PermissionDenied):
-        plan(firm, organiser, "call", TODAY)
+        plan(firm, organiser, "call", local_today())
     animate(organiser, zone)
-    for action, due in (("call", None), ("", TODAY), ("fax", TODAY), ("call", YESTERDAY)):
+    for action, due in (("call", None), ("", local_today()), ("fax", local_today()), ("call", _yesterday())):
         with pytest.raises(ValidationError):
             plan(firm, organiser, action, due)
     stranger = another_animator(ZoneFactory())
     with pytest.raises(ValidationError):
-        plan(firm, organiser, "call", TODAY, assigned_to=stranger)
+        plan(firm, organiser, "call", local_today(), assigned_to=stranger)
     assert not ProspectFile.objects.exists()
 
 
@@ -87,25 +94,25 @@ def test_logging_a_call_sets_the_next_action_in_the_same_form(client, organiser)
     zone = ZoneFactory()
     firm = OrganisationFactory(zone=zone, name="Boulangerie Martin", phone="05 49 00 00 00")
     animate(organiser, zone)
-    plan(firm, organiser, "call", TODAY)
+    plan(firm, organiser, "call", local_today())
     client.force_login(organiser)
     page = client.get(reverse("club:calls")).content.decode()
     assert "Boulangerie Martin" in page and 'href="tel:0549000000"' in page
 
     url = reverse("club:prospect_log", args=[zone.slug, firm.pk])
-    bad = client.post(url, {"log-kind": "call", "log-status": "called", "log-contacted_on": TODAY.isoformat(),
+    bad = client.post(url, {"log-kind": "call", "log-status": "called", "log-contacted_on": local_today().isoformat(),
                             "log-next_action": "visit"})  # fmt: skip
     assert bad.status_code == 400 and ProspectContact.objects.count() == 0  # a visit, but when?
     response = client.post(url, {
         "log-kind": "call", "log-status": "called", "log-outcome": "call_back",
-        "log-contacted_on": TODAY.isoformat(), "log-note": "Le gérant rappelle jeudi",
-        "log-next_action": "visit", "log-next_action_due": TOMORROW.isoformat(), "next": "calls",
+        "log-contacted_on": local_today().isoformat(), "log-note": "Le gérant rappelle jeudi",
+        "log-next_action": "visit", "log-next_action_due": _tomorrow().isoformat(), "next": "calls",
     })  # fmt: skip
     assert response.status_code == 302 and response["Location"] == reverse("club:calls")
     contact = ProspectContact.objects.get()
     assert (contact.kind, contact.status, contact.outcome, contact.by) == ("call", "called", "call_back", organiser)
     prospect_file = ProspectFile.objects.get()
-    assert (prospect_file.next_action, prospect_file.next_action_due) == ("visit", TOMORROW)
+    assert (prospect_file.next_action, prospect_file.next_action_due) == ("visit", _tomorrow())
     client.get(reverse("club:calls"))  # shows the "recorded" message once
     assert "Boulangerie Martin" not in client.get(reverse("club:calls")).content.decode()  # done for today
 
@@ -117,7 +124,7 @@ def test_a_firm_that_joins_has_nothing_more_planned(organiser):
     zone = ZoneFactory()
     firm = OrganisationFactory(zone=zone)
     animate(organiser, zone)
-    plan(firm, organiser, "visit", TOMORROW)
+    plan(firm, organiser, "visit", _tomorrow())
     club_services.prospect_contact_record(organisation=firm, status=ContactStatus.JOINED, by=organiser, kind="visit")
     assert ProspectFile.objects.get().next_action == ""
 
@@ -130,7 +137,7 @@ def test_the_plan_form_assigns_an_animator_of_the_zone(client, organiser):
     client.force_login(organiser)
     page = client.get(reverse("club:prospect_file", args=[zone.slug, firm.pk])).content.decode()
     assert "Nadia Benali" in page
-    data = {"plan-assigned_to": colleague.pk, "plan-next_action": "letter", "plan-next_action_due": TOMORROW}
+    data = {"plan-assigned_to": colleague.pk, "plan-next_action": "letter", "plan-next_action_due": _tomorrow()}
     response = client.post(reverse("club:prospect_plan", args=[zone.slug, firm.pk]), data)
     assert response.status_code == 302
     assert ProspectFile.objects.get().assigned_to == colleague
@@ -140,7 +147,7 @@ def test_the_call_sheet_prints_and_the_export_neutralises_formulas(client, organ
     zone = ZoneFactory()
     firm = OrganisationFactory(zone=zone, name='=HYPERLINK("http://x")', phone="05 49 11 22 33")
     animate(organiser, zone)
-    plan(firm, organiser, "call", TODAY)
+    plan(firm, organiser, "call", local_today())
     client.force_login(member)
     for name in ("calls", "call_sheet", "calls_export"):
         assert client.get(reverse(f"club:{name}")).status_code == 403
@@ -163,12 +170,12 @@ def test_a_long_backlog_does_not_bury_todays_calls_on_the_phone(client, organise
 
     zone = ZoneFactory()
     animate(organiser, zone)
-    plan(OrganisationFactory(zone=zone, name="Appel du jour"), organiser, "call", TODAY)
+    plan(OrganisationFactory(zone=zone, name="Appel du jour"), organiser, "call", local_today())
     for index in range(MY_CALLS_OVERDUE_SHOWN + 3):
         firm = OrganisationFactory(zone=zone, name=f"Retard {index:03d}")
-        plan(firm, organiser, "call", TODAY)
+        plan(firm, organiser, "call", local_today())
         ProspectFile.objects.filter(organisation=firm).update(
-            next_action_due=YESTERDAY - datetime.timedelta(days=index)
+            next_action_due=_yesterday() - datetime.timedelta(days=index)
         )
     client.force_login(organiser)
 
@@ -189,7 +196,7 @@ def test_the_address_a_firm_gives_during_a_call_becomes_its_contact_e_mail(clien
     animate(organiser, zone)
     client.force_login(organiser)
     url = reverse("club:prospect_log", args=[zone.slug, firm.pk])
-    fields = {"log-kind": "call", "log-status": "called", "log-contacted_on": TODAY.isoformat()}
+    fields = {"log-kind": "call", "log-status": "called", "log-contacted_on": local_today().isoformat()}
     bad = client.post(url, {**fields, "log-email": "garage@"})
     assert bad.status_code == 400 and "Saisissez une adresse de courriel valide" in bad.content.decode()
     assert ProspectContact.objects.count() == 0

@@ -10,11 +10,10 @@ from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import ContactStatus, ProspectContact
 from portal.members.models import MembershipStatus
+from tests.dates import local_today
 from tests.factories import MembershipFactory, OrganisationFactory, ZoneFactory
 
 from .conftest import animate
-
-TODAY = datetime.date.today()
 
 
 def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_latest_contact(organiser):
@@ -22,13 +21,13 @@ def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_la
     member = OrganisationFactory(zone=zone, name="Déjà membre")
     MembershipFactory(organisation=member)
     former = OrganisationFactory(zone=zone, name="Ancien membre")
-    MembershipFactory(organisation=former, status=MembershipStatus.LEFT, ended_on=TODAY)
+    MembershipFactory(organisation=former, status=MembershipStatus.LEFT, ended_on=local_today())
     called = OrganisationFactory(zone=zone, name="Appelée")
     OrganisationFactory(zone=zone, name="Jamais contactée")
     OrganisationFactory(name="Autre zone")
     animate(organiser, zone)
     club_services.prospect_contact_record(organisation=called, status=ContactStatus.INVITED, by=organiser,
-                                      contacted_on=TODAY - datetime.timedelta(days=10))  # fmt: skip
+                                      contacted_on=local_today() - datetime.timedelta(days=10))  # fmt: skip
     club_services.prospect_contact_record(organisation=called, status=ContactStatus.CALLED, by=organiser)
     names = {org.name: org.contact_status for org in club_selectors.zone_prospects(zone)}
     assert names == {"Ancien membre": None, "Appelée": "called", "Jamais contactée": None}
@@ -48,7 +47,7 @@ def test_contacts_need_an_animator_of_the_zone_and_a_past_date(member, organiser
     animate(organiser, firm.zone)
     with pytest.raises(ValidationError):
         club_services.prospect_contact_record(organisation=firm, status="visited", by=organiser,
-                                          contacted_on=TODAY + datetime.timedelta(days=2))  # fmt: skip
+                                          contacted_on=local_today() + datetime.timedelta(days=2))  # fmt: skip
     with pytest.raises(ValidationError):
         club_services.prospect_contact_record(organisation=firm, status="teleported", by=organiser)
     assert ProspectContact.objects.count() == 0
@@ -67,7 +66,7 @@ def test_prospects_page_records_a_contact(client, organiser, member):
     contact_url = reverse("club:prospect_contact", args=[zone.slug, firm.pk])
     response = client.post(contact_url, {"status": "visited", "contacted_on": "31/02/2020", "next": "?statut="})
     assert response.status_code == 302 and ProspectContact.objects.count() == 0
-    client.post(contact_url, {"status": "visited", "contacted_on": TODAY.isoformat(), "note": "Intéressé"})
+    client.post(contact_url, {"status": "visited", "contacted_on": local_today().isoformat(), "note": "Intéressé"})
     assert ProspectContact.objects.get().status == "visited"
     page = client.get(url + "?statut=visited", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Traiteur du parc" in page

@@ -13,11 +13,10 @@ from cms.models import SurveyResultsPage
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
+from tests.dates import local_today
 from tests.factories import ClubFactory, OrganisationFactory, ZoneFactory
 
 from .conftest import animate
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def park_survey(organiser):
     firms = [OrganisationFactory(zone=zone, name=f"Entreprise {n}") for n in range(6)]
     OrganisationFactory(name="Ailleurs")  # another zone: not asked
     survey = club_services.survey_open(title="Besoins du parc", club=club,
-                                       closes_on=TODAY + datetime.timedelta(days=30),
+                                       closes_on=local_today() + datetime.timedelta(days=30),
                                        by=organiser)  # fmt: skip
     return survey, firms
 
@@ -41,7 +40,7 @@ def test_a_club_survey_asks_every_firm_of_its_zone_and_only_organisers_open_one(
     survey, firms = park_survey
     assert set(survey.invitations.values_list("organisation__name", flat=True)) == {f.name for f in firms}
     with pytest.raises(PermissionDenied):
-        club_services.survey_open(title="x", club=None, closes_on=TODAY, by=member)
+        club_services.survey_open(title="x", club=None, closes_on=local_today(), by=member)
 
 
 def test_one_answer_per_token(park_survey):
@@ -68,7 +67,7 @@ def test_tampered_and_expired_tokens_are_refused(park_survey):
             club_services.invitation_from_token(bad)
         assert caught.value.reason == "invalid"
     Survey.objects.filter(pk=survey.pk).update(
-        opened_on=TODAY - datetime.timedelta(days=60), closes_on=TODAY - datetime.timedelta(days=1)
+        opened_on=local_today() - datetime.timedelta(days=60), closes_on=local_today() - datetime.timedelta(days=1)
     )
     with pytest.raises(club_services.SurveyLinkError) as caught:
         club_services.survey_answer(token=token, answers=[{"problem": "waste", "importance": 2}])
@@ -191,15 +190,15 @@ def test_an_animator_opens_a_survey_of_their_club_through_the_form(client, organ
     client.force_login(animate(organiser, club))
     form = client.get(reverse("club:surveys")).context["form"]
     assert list(form.fields["club"].queryset) == [club] and form.fields["club"].required
-    later = (TODAY + datetime.timedelta(days=9)).isoformat()
+    later = (local_today() + datetime.timedelta(days=9)).isoformat()
     response = client.post(reverse("club:surveys"), {"title": "Ailleurs", "club": other.pk, "closes_on": later})
     assert response.status_code == 200 and Survey.objects.count() == 0
     response = client.post(reverse("club:surveys"), {"title": "Tout le pôle", "club": "", "closes_on": later})
     assert response.status_code == 200 and Survey.objects.count() == 0
-    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    yesterday = (local_today() - datetime.timedelta(days=1)).isoformat()
     response = client.post(reverse("club:surveys"), {"title": "Besoins 2026", "club": club.pk, "closes_on": yesterday})
     assert response.status_code == 200 and Survey.objects.count() == 0
-    later = (TODAY + datetime.timedelta(days=9)).isoformat()
+    later = (local_today() + datetime.timedelta(days=9)).isoformat()
     response = client.post(reverse("club:surveys"), {"title": "Besoins 2026", "club": club.pk, "closes_on": later})
     survey = Survey.objects.get()
     assert response["Location"] == reverse("club:survey_detail", args=[survey.pk])
@@ -214,7 +213,7 @@ def test_links_are_emailed_once_to_firms_with_an_address_that_have_not_answered(
     animate(organiser, club)
     with_address = [OrganisationFactory(zone=club.zone, email=f"contact{n}@example.org") for n in range(3)]
     OrganisationFactory(zone=club.zone, email="")  # no address: nothing sent
-    survey = club_services.survey_open(title="Besoins", club=club, closes_on=TODAY, by=organiser)
+    survey = club_services.survey_open(title="Besoins", club=club, closes_on=local_today(), by=organiser)
     club_services.survey_answer(token=_token(survey, with_address[0]), answers=[{"problem": "waste", "importance": 1}])
     client.force_login(organiser)
     url = reverse("club:survey_email", args=[survey.pk])

@@ -1,6 +1,5 @@
 """Action plans: public progress per axis and club, one update table for the coordinator; issues board."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +10,7 @@ from portal.clubs import services as club_services
 from portal.clubs.models import SurveyInvitation
 from portal.members import services as member_services
 from portal.members.models import PersonRole
+from tests.dates import local_today
 from tests.factories import (
     AxisFactory,
     ClubFactory,
@@ -22,8 +22,6 @@ from tests.factories import (
 )
 from workgroups.plans import services
 from workgroups.plans.models import Action, ActionPlan, CommonIssue
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -130,7 +128,7 @@ def test_issue_from_a_survey_lists_the_firms_that_raised_it_and_is_followed_on_t
     organiser = UserFactory()
     member_services.person_create(user=organiser, role=PersonRole.ORGANISER)
     firms = [OrganisationFactory(zone=club.zone) for _ in range(3)]
-    survey = club_services.survey_open(title="Besoins", club=club, closes_on=TODAY, by=organiser)
+    survey = club_services.survey_open(title="Besoins", club=club, closes_on=local_today(), by=organiser)
     for firm, problems in zip(firms, (["waste"], ["waste", "signage"], ["signage"]), strict=True):
         token = club_services.invitation_token(SurveyInvitation.objects.get(survey=survey, organisation=firm))
         club_services.survey_answer(token=token, answers=[{"problem": p, "importance": 2} for p in problems])

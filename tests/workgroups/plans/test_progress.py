@@ -9,16 +9,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from portal.members.models import Role
 from portal.members.scopes import ScopeKind
+from tests.dates import local_today
 from tests.factories import AxisFactory, ClubFactory, WorkgroupFactory
 from tests.workgroups.plans.test_coordination import holder
 from workgroups.plans import services
 from workgroups.plans.models import Action, ActionPlan, ActionUpdate, PlanStatus
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -70,11 +69,14 @@ def test_a_plan_updated_from_the_site_keeps_its_indicator_history_and_draws_it(c
     services.plan_set_status(plan=plan, by=draft_plan["coordinator"], status=PlanStatus.PUBLISHED)
     client.force_login(draft_plan["coordinator"])
     url = reverse("plans:action_progress", args=[plan.slug, action.pk])
-    two_months_ago, last_month = TODAY - datetime.timedelta(days=60), TODAY - datetime.timedelta(days=30)
+    two_months_ago, last_month = (
+        local_today() - datetime.timedelta(days=60),
+        local_today() - datetime.timedelta(days=30),
+    )
     for day, status, value, note in (
         (two_months_ago, "in_progress", "20", "Premier mois de la navette"),
         (last_month, "in_progress", "45.5", ""),
-        (TODAY, "in_progress", "80", "Deuxième ligne ouverte"),
+        (local_today(), "in_progress", "80", "Deuxième ligne ouverte"),
     ):
         response = client.post(
             url,
@@ -90,8 +92,8 @@ def test_a_plan_updated_from_the_site_keeps_its_indicator_history_and_draws_it(c
     action.refresh_from_db()
     assert (action.status, action.current_value, action.progress_percent) == ("in_progress", 80, 66)
     history = list(action.updates.order_by("measured_on").values_list("measured_on", "value"))
-    assert history == [(two_months_ago, 20), (last_month, Decimal("45.5")), (TODAY, 80)]
-    assert action.updates.get(measured_on=TODAY).by == draft_plan["coordinator"]
+    assert history == [(two_months_ago, 20), (last_month, Decimal("45.5")), (local_today(), 80)]
+    assert action.updates.get(measured_on=local_today()).by == draft_plan["coordinator"]
 
     # A measurement typed in late joins the history without replacing the latest value.
     client.post(
@@ -99,7 +101,7 @@ def test_a_plan_updated_from_the_site_keeps_its_indicator_history_and_draws_it(c
         {
             f"p{action.pk}-status": "in_progress",
             f"p{action.pk}-value": "30",
-            f"p{action.pk}-measured_on": (TODAY - datetime.timedelta(days=45)).isoformat(),
+            f"p{action.pk}-measured_on": (local_today() - datetime.timedelta(days=45)).isoformat(),
         },
     )
     action.refresh_from_db()
@@ -118,13 +120,17 @@ def test_an_update_in_the_future_or_negative_is_refused_and_nothing_is_kept(clie
     plan, action = draft_plan["plan"], draft_plan["action"]
     client.force_login(draft_plan["coordinator"])
     url = reverse("plans:action_progress", args=[plan.slug, action.pk])
-    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (local_today() + datetime.timedelta(days=1)).isoformat()
     client.post(
         url, {f"p{action.pk}-status": "done", f"p{action.pk}-value": "5", f"p{action.pk}-measured_on": tomorrow}
     )
     client.post(
         url,
-        {f"p{action.pk}-status": "done", f"p{action.pk}-value": "-5", f"p{action.pk}-measured_on": TODAY.isoformat()},
+        {
+            f"p{action.pk}-status": "done",
+            f"p{action.pk}-value": "-5",
+            f"p{action.pk}-measured_on": local_today().isoformat(),
+        },
     )
     action.refresh_from_db()
     assert action.status == "planned" and not action.updates.exists()
@@ -156,7 +162,7 @@ def test_another_club_animator_cannot_update_an_action(client, draft_plan):
     client.force_login(other)
     response = client.post(
         reverse("plans:action_progress", args=[draft_plan["plan"].slug, action.pk]),
-        {f"p{action.pk}-status": "done", f"p{action.pk}-measured_on": TODAY.isoformat()},
+        {f"p{action.pk}-status": "done", f"p{action.pk}-measured_on": local_today().isoformat()},
     )
     assert response.status_code == 404  # a draft of someone else's axis is not even seen
     assert not ActionUpdate.objects.exists() and Action.objects.get().status == "planned"
@@ -168,9 +174,9 @@ def test_a_workshops_decisions_start_a_draft_plan_its_coordinator_then_publishes
     decided = collections.namedtuple("Decision", "text decided_on")
     workgroup = WorkgroupFactory(axis=draft_plan["axis"], name="Atelier mobilité du parc")
     decisions = [
-        decided("Ouvrir une navette entre la gare et le parc", TODAY - datetime.timedelta(days=7)),
-        decided("Lancer une plateforme de covoiturage " + "pour les salariés " * 20, TODAY),
-        decided("  ", TODAY),  # an empty line is no decision
+        decided("Ouvrir une navette entre la gare et le parc", local_today() - datetime.timedelta(days=7)),
+        decided("Lancer une plateforme de covoiturage " + "pour les salariés " * 20, local_today()),
+        decided("  ", local_today()),  # an empty line is no decision
     ]
     coordinator = draft_plan["coordinator"]
     with translation.override("en"):
@@ -199,8 +205,8 @@ def test_a_coordinator_turns_a_rooms_decisions_into_a_draft_plan_from_the_site(c
     from workgroups.models import Decision
 
     workgroup = WorkgroupFactory(axis=draft_plan["axis"], name="Atelier mobilité du parc")
-    Decision.objects.create(workgroup=workgroup, text="Ouvrir une navette gare-parc", decided_on=TODAY)
-    Decision.objects.create(workgroup=workgroup, text="Lancer le covoiturage", decided_on=TODAY)
+    Decision.objects.create(workgroup=workgroup, text="Ouvrir une navette gare-parc", decided_on=local_today())
+    Decision.objects.create(workgroup=workgroup, text="Lancer le covoiturage", decided_on=local_today())
     silent = WorkgroupFactory(axis=draft_plan["axis"], name="Groupe sans décision")
     client.force_login(draft_plan["coordinator"])
 
@@ -226,6 +232,6 @@ def test_a_coordinator_turns_a_rooms_decisions_into_a_draft_plan_from_the_site(c
     assert ActionPlan.objects.count() == before
     # Another axis's room: refused.
     elsewhere = WorkgroupFactory(axis=AxisFactory(), name="Atelier d'ailleurs")
-    Decision.objects.create(workgroup=elsewhere, text="Rien pour elle", decided_on=TODAY)
+    Decision.objects.create(workgroup=elsewhere, text="Rien pour elle", decided_on=local_today())
     assert client.get(reverse("plans:from_room", args=[elsewhere.slug])).status_code == 403
     assert reverse("plans:from_room", args=[elsewhere.slug]) not in client.get(reverse("plans:index")).content.decode()
