@@ -12,7 +12,9 @@
    requests in progress: its headers (the session cookie among them), its body buffer and daphne's
    request object, about 3.6 KiB a socket, until the socket closes. Nothing reads that request after
    the upgrade (the websocket protocol got a copy of the raw request; daphne forgot it), so the
-   channel lets go of it (PORTAL_RELEASE_UPGRADE_REQUEST=0 keeps it).
+   channel lets go of it; and as the channel, still "handling" that request, no longer pauses nor
+   resumes anything, the transport lets go of the channel (PORTAL_RELEASE_UPGRADE_REQUEST=0 keeps
+   both).
 
 Installed by portal/asgi.py under daphne only; each returns False when daphne is not loaded or not
 the version this was written for.
@@ -156,6 +158,13 @@ def install_release_upgrade_request() -> bool:
             requests = getattr(channel, "requests", None)
             if isinstance(handed_to, WebSocketProtocol) and requests and requests[-1] is self:
                 requests.pop()
+                # The channel stays the transport's producer, but a no-op one from now on: its request
+                # never finishes, so it stays "handling a request", and then pausing or resuming it
+                # leaves the transport alone (twisted.web.http.HTTPChannel.pauseProducing). Unregistered,
+                # the transport lets go of the channel too (its state, buffers, factory wrapper).
+                idle = getattr(channel, "_handlingRequest", False) and getattr(channel, "_requestProducer", 1) is None
+                if idle and getattr(transport, "producer", None) is channel:
+                    transport.unregisterProducer()
         return result
 
     process.portal_release_upgrade = True
