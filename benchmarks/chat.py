@@ -464,36 +464,55 @@ def persistence_probe(users, workgroups, n_rooms: int, calls: int = 100, warm: i
     """Times the persistence step alone: services.message_send in this process, on the same database,
     with the broadcast stubbed out: the CPU every message costs before any fan-out. The consumer
     runs message_send in a small thread pool (thread_sensitive=False), so 1000 / (wall ms per call)
-    is the rate of ONE such thread, not a hard ceiling of the process."""
+    is the rate of ONE such thread, not a hard ceiling of the process.
+
+    With PORTAL_ONE_STATEMENT_SEND on (the default) the probe also times the transaction path every
+    send took before, the calls of both paths interleaved (same data, same moment): its figures go
+    under "transaction_path", the configured path's at the top level as before."""
+    from django.conf import settings
+
     from portal import realtime
     from workgroups import services
 
+    configured = settings.PORTAL_ONE_STATEMENT_SEND
+    paths = [configured, False] if configured else [False]
     original = realtime.group_send
     realtime.group_send = lambda group, event: None
-    walls, cpus = [], []
+    walls = {path: [] for path in paths}
+    cpus = {path: [] for path in paths}
     try:
         for index in range(warm + calls):
-            user = users[index % len(users)]
-            started, cpu = now(), time.thread_time()
-            services.message_send(
-                workgroup=workgroups[index % len(users) % n_rooms],
-                by=user,
-                body="Sonde de persistance du banc d'essai",
-                client_id=f"persist.{index}",
-            )
-            if index >= warm:
-                walls.append(now() - started)
-                cpus.append(time.thread_time() - cpu)
+            for path in paths:
+                settings.PORTAL_ONE_STATEMENT_SEND = path
+                user = users[index % len(users)]
+                started, cpu = now(), time.thread_time()
+                services.message_send(
+                    workgroup=workgroups[index % len(users) % n_rooms],
+                    by=user,
+                    body="Sonde de persistance du banc d'essai",
+                    client_id=f"persist.{index}.{int(path)}",
+                )
+                if index >= warm:
+                    walls[path].append(now() - started)
+                    cpus[path].append(time.thread_time() - cpu)
     finally:
         realtime.group_send = original
-    walls.sort()
-    return {
-        "calls": calls,
-        "wall_ms_p50": ms(percentile(walls, 50)),
-        "wall_ms_p95": ms(percentile(walls, 95)),
-        "cpu_ms_mean": ms(sum(cpus) / len(cpus)),
-        "one_thread_ceiling_msg_s": round(1.0 / percentile(walls, 50)),
-    }
+        settings.PORTAL_ONE_STATEMENT_SEND = configured
+
+    def figures(path) -> dict:
+        times = sorted(walls[path])
+        return {
+            "calls": calls,
+            "wall_ms_p50": ms(percentile(times, 50)),
+            "wall_ms_p95": ms(percentile(times, 95)),
+            "cpu_ms_mean": ms(sum(cpus[path]) / len(cpus[path])),
+            "one_thread_ceiling_msg_s": round(1.0 / percentile(times, 50)),
+        }
+
+    result = {**figures(configured), "one_statement": configured}
+    if configured:
+        result["transaction_path"] = figures(False)
+    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1453,7 +1472,15 @@ def report(result: dict) -> str:
             f"wall p50 {persistence['wall_ms_p50']} ms, p95 {persistence['wall_ms_p95']} ms, "
             f"CPU {persistence['cpu_ms_mean']} ms per call → one database thread persists at most "
             f"~{persistence['one_thread_ceiling_msg_s']} msg/s"
+            + (" (one statement)" if persistence.get("one_statement") else "")
         )
+        before = persistence.get("transaction_path")
+        if before:
+            out.append(
+                f"  the transaction path in the same run (PORTAL_ONE_STATEMENT_SEND=0, calls interleaved): "
+                f"wall p50 {before['wall_ms_p50']} ms, p95 {before['wall_ms_p95']} ms, "
+                f"CPU {before['cpu_ms_mean']} ms per call"
+            )
     for name in ("baseline", "daphne"):
         if result.get(name):
             others = ", ".join(f"{k} {v:g} %" for k, v in result[name]["other_processes_cpu_pct"].items()) or "none"

@@ -99,5 +99,13 @@ if os.environ.get("PORTAL_SHARED_WS_OPTIONS", "1") != "0":
     from portal import shared_ws_options  # noqa: E402
 
     shared_ws_options.install()
+if os.environ.get("PORTAL_LEAN_INPUT_QUEUE", "1") != "0":
+    from portal import socket_memory  # noqa: E402
+
+    socket_memory.install_input_queue()
+if os.environ.get("PORTAL_RELEASE_UPGRADE_REQUEST", "1") != "0":
+    from portal import socket_memory  # noqa: E402
+
+    socket_memory.install_release_upgrade_request()
 if os.environ.get("PORTAL_PROFILE"):
     _profile_on_signal(os.environ["PORTAL_PROFILE"])

@@ -89,6 +89,34 @@ def schedule_delete(doc_type: str, object_id) -> IndexOutbox:
     return _schedule(OutboxAction.DELETE, doc_type, object_id)
 
 
+def index_rows_sql(model: type[models.Model], *, keys_from: str, now) -> tuple[str, list] | None:
+    """For a service that writes its change in one SQL statement (a data-modifying CTE): the INSERT
+    that queues (re)indexing of the `model` objects whose primary keys the statement's CTE
+    `keys_from` returns (as its column `id`), and its parameters; None when no app indexes `model`.
+
+    The caller puts it in the same statement, so the outbox row commits with the change as with
+    `schedule_index`, then calls `index_rows_written()` once the statement ran.
+    """
+    indexable = registry.for_model(model)
+    if indexable is None:
+        return None
+    quote = transaction.get_connection().ops.quote_name
+    columns = ", ".join(
+        quote(IndexOutbox._meta.get_field(name).column)
+        for name in ("action", "doc_type", "object_id", "attempts", "last_error", "created_at", "next_attempt_at")
+    )
+    sql = (
+        f"INSERT INTO {quote(IndexOutbox._meta.db_table)} ({columns})"  # noqa: S608 - names, values bound
+        f" SELECT %s, %s, CAST(id AS varchar(64)), 0, '', %s, %s FROM {keys_from}"
+    )
+    return sql, [OutboxAction.INDEX.value, indexable.name, now, now]
+
+
+def index_rows_written() -> None:
+    """The outbox rows of `index_rows_sql` are written: drains them after the commit, as `schedule_index` does."""
+    _drain_on_commit()
+
+
 def _schedule(action: str, doc_type: str, object_id) -> IndexOutbox:
     row = IndexOutbox.objects.create(action=action, doc_type=doc_type, object_id=str(object_id))
     _drain_on_commit()

@@ -5,9 +5,12 @@ rolled-back write never reaches a socket, and a broadcast that fails loses
 nothing (clients resume from the database by sequence number).
 """
 
+import contextlib
 import datetime
+import functools
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from portal import realtime
 from portal.members.models import MessageNotifications, Person
-from search.indexing import schedule_index
+from search.indexing import index_rows_sql, index_rows_written, schedule_index
 
 from . import permissions
 from .models import (
@@ -217,13 +220,13 @@ class _Refused(Exception):
     """The sequence was not handed out: not a member, archived or over the rate limit (the slow path says which)."""
 
 
-def _claim_sequence(workgroup_id: int, person_id: int) -> int:
-    """Bumps the workgroup's counter and reads it back in one statement (PostgreSQL, SQLite ≥ 3.35),
-    if and only if the author may post there now: an active member with an active account, a workgroup
-    not archived, fewer than RATE_LIMIT_MESSAGES messages of theirs in the last RATE_LIMIT_WINDOW.
+def _claim_statement(workgroup_id: int, person_id: int) -> tuple[str, list]:
+    """The statement that bumps the workgroup's counter and returns it (`last_sequence`), if and only
+    if the author may post there now: an active member with an active account, a workgroup not
+    archived, fewer than RATE_LIMIT_MESSAGES messages of theirs in the last RATE_LIMIT_WINDOW.
 
     Those three checks ride on the statement that takes the sequence, so every send checks them
-    against the database, inside its transaction, without a round trip of its own. Raises _Refused
+    against the database, inside its transaction, without a round trip of its own. It returns no row
     when any of them fails.
 
     The row stays locked until the message's transaction ends, which serialises the senders of one
@@ -245,23 +248,27 @@ def _claim_sequence(workgroup_id: int, person_id: int) -> int:
     )
     # Adapted as the ORM does: an aware datetime for PostgreSQL, naive UTC text for SQLite (the demo).
     since = connection.ops.adapt_datetimefield_value(timezone.now() - RATE_LIMIT_WINDOW)
+    params = [
+        workgroup_id,
+        False,
+        workgroup_id,
+        person_id,
+        WorkgroupMembershipStatus.ACTIVE.value,
+        person_id,
+        True,
+        person_id,
+        since,
+        RATE_LIMIT_MESSAGES,
+        RATE_LIMIT_MESSAGES,
+    ]
+    return statement, params
+
+
+def _claim_sequence(workgroup_id: int, person_id: int) -> int:
+    """The next sequence of the workgroup (see _claim_statement); raises _Refused when the author may not post."""
+    statement, params = _claim_statement(workgroup_id, person_id)
     with connection.cursor() as cursor:
-        cursor.execute(
-            statement,
-            [
-                workgroup_id,
-                False,
-                workgroup_id,
-                person_id,
-                WorkgroupMembershipStatus.ACTIVE.value,
-                person_id,
-                True,
-                person_id,
-                since,
-                RATE_LIMIT_MESSAGES,
-                RATE_LIMIT_MESSAGES,
-            ],
-        )
+        cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         raise _Refused
@@ -302,16 +309,21 @@ def message_send(*, workgroup: Workgroup, by, body, client_id: str = "", reply_t
 
     Sending again with the same client_id returns the stored message instead of a duplicate.
 
-    The common case costs two statements before the commit: the sequence (which also checks
-    membership, the archived flag and the rate limit, see _claim_sequence) and the message's INSERT
-    (plus the search outbox row). A retried client_id is caught by the unique constraint; only a
-    refused or retried send pays for the queries that say why.
+    The common case (no reply, no @mention, on PostgreSQL) is one statement in autocommit: the
+    sequence (which also checks membership, the archived flag and the rate limit, see
+    _claim_statement), the message's INSERT and the search outbox row (see _store_in_one_statement).
+    Otherwise a transaction: the sequence, the reply's parent, the INSERT, the mentions, the outbox
+    row. A retried client_id is caught by the unique constraint; only a refused or retried send pays
+    for the queries that say why.
     """
     person = _person(by)
     body = clean_body(body)
     client_id = (client_id or "")[:64]
+    one_statement = reply_to is None and _one_statement_send(body)
     for _attempt in range(2):
         try:
+            if one_statement:
+                return _store_in_one_statement(workgroup, person, body, client_id)
             return _store(workgroup, by, person, body, client_id, reply_to)
         except _Refused:
             existing = _explain_refusal(workgroup, by, person, client_id)
@@ -324,6 +336,76 @@ def message_send(*, workgroup: Workgroup, by, body, client_id: str = "", reply_t
                 return existing
             raise
     raise RateLimited(1.0)  # refused twice although each condition held when checked: a tight race
+
+
+def _one_statement_send(body: str) -> bool:
+    """Whether a send without a reply can be stored by _store_in_one_statement: on PostgreSQL (data-
+    modifying CTEs), with nobody @named (mentions need the members looked up and their rows written),
+    and unless PORTAL_ONE_STATEMENT_SEND=0 (settings), which keeps every send on the transaction path."""
+    return (
+        getattr(settings, "PORTAL_ONE_STATEMENT_SEND", True)
+        and connection.vendor == "postgresql"
+        and MENTION_PATTERN.search(body) is None
+    )
+
+
+@functools.cache
+def _message_insert_sql() -> str:
+    quote = connection.ops.quote_name
+    fields = ("workgroup", "sequence", "author", "body", "client_id", "created_at", "change")
+    columns = ", ".join(quote(Message._meta.get_field(name).column) for name in fields)
+    return (
+        f"INSERT INTO {quote(Message._meta.db_table)} ({columns})"  # noqa: S608 - names, values bound
+        " SELECT %s, last_sequence, %s, %s, %s, %s, 0 FROM claimed RETURNING id, sequence"
+    )
+
+
+def _store_in_one_statement(workgroup: Workgroup, person: Person, body: str, client_id: str) -> Message:
+    """_store's common case in ONE statement and one round trip: a data-modifying CTE claims the
+    sequence (with its checks), inserts the message and the search outbox row, and returns the
+    message's id and sequence. Run in autocommit, it is its own transaction: the three writes commit
+    together or not at all (a duplicate client_id fails the whole statement, so no sequence is lost),
+    and the row lock taken by the claim serialises the workgroup's senders until that commit, as in
+    _store. The broadcast and the outbox drain leave after the commit (at once here; at the end of
+    the enclosing transaction when there is one, where the statement runs in a savepoint so a failed
+    one leaves that transaction usable, as _store's does).
+
+    Raises _Refused when the claim's checks fail (nothing is written) and IntegrityError for a client_id
+    already stored, as _store does.
+    """
+    created = timezone.now()
+    claim, params = _claim_statement(workgroup.pk, person.pk)
+    statement = f"WITH claimed AS ({claim}), stored AS ({_message_insert_sql()})"
+    params += [workgroup.pk, person.pk, body, client_id, created]
+    indexing = index_rows_sql(Message, keys_from="stored", now=created)
+    if indexing is not None:
+        statement += f", indexed AS ({indexing[0]})"
+        params += indexing[1]
+    statement += " SELECT id, sequence FROM stored"
+    with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            row = cursor.fetchone()
+        if row is None:
+            raise _Refused
+        message = Message(
+            id=row[0],
+            workgroup=workgroup,
+            sequence=row[1],
+            author=person,
+            body=body,
+            client_id=client_id,
+            created_at=created,
+        )
+        message._state.adding = False
+        message._state.db = connection.alias
+        realtime.broadcast_on_commit(
+            realtime.workgroup_group(workgroup.pk), {"type": "message", "message": message_frame(message)}
+        )
+        if indexing is not None:
+            index_rows_written()
+    workgroup.last_sequence = message.sequence
+    return message
 
 
 def _store(workgroup: Workgroup, by, person: Person, body: str, client_id: str, reply_to: int | None) -> Message:

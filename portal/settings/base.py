@@ -208,6 +208,9 @@ PORTAL_REALTIME_FANOUT = os.environ.get("PORTAL_REALTIME_FANOUT", "1") != "0"
 # Under daphne the fan-out frames a broadcast once and writes it to each open socket (portal/fanout.py);
 # off: each socket gets it through its ASGI send.
 PORTAL_PREPARED_FRAMES = os.environ.get("PORTAL_PREPARED_FRAMES", "1") != "0"
+# A chat message without reply or @mention stored in one SQL statement in autocommit (sequence, message,
+# search outbox row: workgroups/services.py); off: the transaction path every send took before.
+PORTAL_ONE_STATEMENT_SEND = os.environ.get("PORTAL_ONE_STATEMENT_SEND", "1") != "0"
 # Django's own Redis cache increments atomically; django-ratelimit only lists third-party ones.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 

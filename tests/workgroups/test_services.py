@@ -1,6 +1,7 @@
 """Workgroup rules as members and coordinators meet them."""
 
 import datetime
+import json
 import threading
 
 import pytest
@@ -11,6 +12,9 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from portal import realtime
+from search import registry
+from search.models import IndexOutbox
 from tests.factories import AxisFactory, MessageFactory, PersonFactory, make_coordinator
 from workgroups import services
 from workgroups.digests import send_daily_digests
@@ -23,6 +27,7 @@ from workgroups.models import (
     WorkgroupMembershipStatus,
     WorkgroupRole,
 )
+from workgroups.serializers import message_frame
 
 User = get_user_model()
 
@@ -148,7 +153,14 @@ def test_concurrent_senders_get_unique_gapless_sequences():
     def send_many(person):
         try:
             for index in range(10):
-                services.message_send(workgroup=workgroup, by=person.user, body=f"{person.pk}-{index}")
+                sent = services.message_send(
+                    workgroup=workgroup, by=person.user, body=f"{person.pk}-{index}", client_id=f"c-{index}"
+                )
+                # Resent as a browser does after a reconnection: the stored message, no sequence taken.
+                again = services.message_send(
+                    workgroup=workgroup, by=person.user, body=f"{person.pk}-{index}", client_id=f"c-{index}"
+                )
+                assert (again.pk, again.sequence) == (sent.pk, sent.sequence)
                 Message.objects.filter(author=person).update(created_at=timezone.now() - datetime.timedelta(minutes=1))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
@@ -222,6 +234,35 @@ def test_a_reply_to_a_missing_message_is_refused_and_takes_no_sequence(workgroup
     assert (first.sequence, reply.sequence, reply.reply_to_id) == (1, 2, first.pk)
 
 
+def test_a_live_message_reads_as_its_stored_row_and_waits_in_the_search_outbox(
+    workgroup, settings, django_capture_on_commit_callbacks
+):
+    author = member_of(workgroup)
+    for one_statement in (True, False):
+        settings.PORTAL_ONE_STATEMENT_SEND = one_statement
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            message = services.message_send(
+                workgroup=workgroup,
+                by=author.user,
+                body=f"Réunion « {one_statement} » à 14 h",
+                client_id=f"c-{one_statement}",
+            )
+        # The index update is queued with the message, in its transaction.
+        assert IndexOutbox.objects.filter(doc_type=registry.for_model(Message).name, object_id=str(message.pk)).exists()
+        with realtime.held_publishes() as held:
+            for callback in callbacks:
+                if callback.__qualname__.startswith("broadcast_on_commit"):
+                    callback()
+        [(group, event)] = held
+        stored = Message.objects.select_related("author__organisation").get(pk=message.pk)
+        # Members who watch the room read the message exactly as those who resume later will.
+        assert group == realtime.workgroup_group(workgroup.pk)
+        assert json.loads(event["text"]) == {"type": "message", "message": message_frame(stored)}
+        assert (message.sequence, stored.sequence, stored.body) == (2 - one_statement, message.sequence, message.body)
+    workgroup.refresh_from_db()
+    assert workgroup.last_sequence == 2
+
+
 def _queries_of_a_send(size: int, body: str) -> list[str]:
     """The statements one message_send costs in a room of `size` members that holds `size` messages,
     for a user loaded afresh (as a request or a socket has it)."""
@@ -238,11 +279,12 @@ def _queries_of_a_send(size: int, body: str) -> list[str]:
 
 
 def test_a_message_costs_the_same_queries_whatever_the_room_holds(workgroup):
-    # The person (the user's reverse one-to-one), then in the transaction (a savepoint here, inside
-    # the test's transaction): the sequence claim (which also checks membership, archive and rate),
-    # the INSERT, the author's organisation for the frame, the search outbox row. None per member.
+    # The person (the user's reverse one-to-one), then (in a savepoint here, inside the test's
+    # transaction; in autocommit outside one) ONE statement: the sequence claim (which also checks
+    # membership, archive and rate), the INSERT and the search outbox row; then the author's
+    # organisation for the frame. None per member.
     small, large = _queries_of_a_send(2, "Bonjour"), _queries_of_a_send(30, "Bonjour")
-    assert len(small) == len(large) == 7, [sql[:90] for sql in small]
+    assert len(small) == len(large) == 5, [sql[:90] for sql in small]
     # A mention adds one read of the mentioned members and one INSERT of the mentions (and the
     # notification task queued on commit), whatever the number of people mentioned.
     small = _queries_of_a_send(2, "@membre-{n}-0 @membre-{n}-1 relisez")
