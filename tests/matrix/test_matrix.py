@@ -1,9 +1,19 @@
-"""Plays every cell of the permission matrix (rules.TABLE): each role, inside and outside its scope."""
+"""Plays every cell of the permission matrix (rules.TABLE): each role, inside and outside its scope.
+
+Each cell is its own test (`PermissionMatrix::test_<action>-<role>`), run in its own savepoint. The
+world they are played in (the two zones, clubs, axes and firms, and the public site of each axis and
+club with its news, agenda, image and document) is built once per test process, in the class's
+transaction (Django's setUpTestData), and each test reads a deep copy of it: building it again for each
+of the nineteen hundred cells (Wagtail pages, revisions, the search and reference indexes) took about a
+third of the whole suite's time. The actor is still made, with the real role service, inside each test.
+"""
 
 import pytest
+from django.test import TestCase
 
 from .kit import PROBES, actor, build_world
 from .probes import load_all
+from .probes.cms import scope_site
 from .rules import rows
 
 load_all()
@@ -19,14 +29,13 @@ def test_every_action_has_a_probe_and_every_probe_a_line():
 
 def _cases(transactional: bool):
     return [
-        pytest.param(action, role, inside_ok, outside_ok, id=f"{action}-{role}")
+        (action, role, inside_ok, outside_ok)
         for action, role, inside_ok, outside_ok in ROWS
         if action in PROBES and PROBES[action].transactional == transactional
     ]
 
 
-def _play(action, role, inside_ok, outside_ok):
-    world = build_world()
+def _play(world, action, role, inside_ok, outside_ok):
     user = actor(role, world)
     run = PROBES[action].run
     got = (run(world, user, True), run(world, user, False))
@@ -35,10 +44,29 @@ def _play(action, role, inside_ok, outside_ok):
     )
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("action, role, inside_ok, outside_ok", _cases(False))
-def test_matrix(action, role, inside_ok, outside_ok):
-    _play(action, role, inside_ok, outside_ok)
+class PermissionMatrix(TestCase):
+    """One test method per cell of the matrix, added below from rules.TABLE."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = build_world()
+        for kind in ("axis", "club"):  # what most cms and events probes share (probes/cms.py)
+            for inside in (True, False):
+                scope_site(cls.world, kind, inside)
+
+
+def _cell(action, role, inside_ok, outside_ok):
+    def test(self):
+        _play(self.world, action, role, inside_ok, outside_ok)  # self.world: this test's deep copy
+
+    test.__doc__ = f"{role} on {action}: inside {'allowed' if inside_ok else 'refused'}, outside " + (
+        "allowed" if outside_ok else "refused"
+    )
+    return test
+
+
+for _action, _role, _inside_ok, _outside_ok in _cases(False):
+    setattr(PermissionMatrix, f"test_{_action}-{_role}", _cell(_action, _role, _inside_ok, _outside_ok))
 
 
 if _cases(True):  # websocket connects and threads need committed rows
@@ -46,6 +74,9 @@ if _cases(True):  # websocket connects and threads need committed rows
     # for each case, as granting a coordinator or an animator builds their scope's Wagtail group and
     # collection under it (cms follows the roles).
     @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-    @pytest.mark.parametrize("action, role, inside_ok, outside_ok", _cases(True))
+    @pytest.mark.parametrize(
+        "action, role, inside_ok, outside_ok",
+        [pytest.param(*case, id=f"{case[0]}-{case[1]}") for case in _cases(True)],
+    )
     def test_matrix_transactional(action, role, inside_ok, outside_ok):
-        _play(action, role, inside_ok, outside_ok)
+        _play(build_world(), action, role, inside_ok, outside_ok)
