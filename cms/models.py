@@ -128,6 +128,18 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_view_restrictions(self):
+        """Wagtail's, with the ids read from the fragment cache: no query on each visit when none applies.
+        Only for the home page: its only ancestor is the tree's root, never an alias."""
+        from wagtail.models import PageViewRestriction
+
+        from . import selectors
+
+        ids = selectors.view_restriction_ids(self)
+        if ids is None:
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+
     def get_context(self, request, *args, **kwargs):
         from . import selectors
 

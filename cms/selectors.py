@@ -66,6 +66,18 @@ def _public(queryset: QuerySet) -> QuerySet:
     return queryset.exclude(hidden)
 
 
+def view_restriction_ids(page: Page) -> list[int] | None:
+    """The ids of the view restrictions on `page` and its ancestors, read from the fragment cache (what
+    Wagtail checks before serving a page: two queries otherwise); None when the fragments are off or
+    the page is an alias (whose restrictions are its source's: Wagtail's own lookup then)."""
+    if not settings.PAGE_FRAGMENT_SECONDS or page.alias_of_id:
+        return None
+    restrictions = cached_fragment(
+        "view-restrictions", lambda: list(PageViewRestriction.objects.values_list("pk", "page__path"))
+    )
+    return [pk for pk, path in restrictions if page.path.startswith(path)]
+
+
 # --- Fragments shared by every visitor --------------------------------------------------------------
 
 

@@ -157,3 +157,26 @@ def test_a_signed_in_member_sees_the_news_for_members_that_the_shared_page_leave
     member.force_login(UserFactory())
     assert "Compte rendu du conseil" in member.get("/").text
     assert "Compte rendu du conseil" not in client.get("/").text
+
+
+def test_a_home_page_restricted_to_members_after_a_visit_asks_the_next_anonymous_visitor_to_sign_in(
+    home, client, django_capture_on_commit_callbacks
+):
+    assert client.get("/").status_code == 200  # the site, its root page and the restrictions now kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=home, restriction_type=PageViewRestriction.LOGIN)
+
+    response = client.get("/")
+    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+    member = Client()
+    member.force_login(UserFactory())
+    assert member.get("/").status_code == 200
+
+
+def test_a_new_title_published_on_the_home_page_is_served_at_once(home, client, django_capture_on_commit_callbacks):
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        home.title = "Bienvenue au pôle"
+        home.save_revision().publish()
+    assert '<h1 id="home-title">Bienvenue au pôle</h1>' in client.get("/").text
