@@ -168,7 +168,7 @@ def test_a_home_page_restricted_to_members_after_a_visit_asks_the_next_anonymous
         PageViewRestriction.objects.create(page=home, restriction_type=PageViewRestriction.LOGIN)
 
     response = client.get("/")
-    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+    assert response.status_code == 302 and response["Location"].endswith("login/?next=/")  # to sign in
     member = Client()
     member.force_login(UserFactory())
     assert member.get("/").status_code == 200
@@ -180,3 +180,16 @@ def test_a_new_title_published_on_the_home_page_is_served_at_once(home, client, 
         home.title = "Bienvenue au pôle"
         home.save_revision().publish()
     assert '<h1 id="home-title">Bienvenue au pôle</h1>' in client.get("/").text
+
+
+def test_the_shared_header_and_footer_never_reach_a_signed_in_member_and_follow_the_language(home):
+    anonymous = Client(headers={"accept-language": "fr"}).get("/").text
+    assert "Se connecter" in anonymous and ">Mes groupes</a>" not in anonymous
+    english = Client(headers={"accept-language": "en"}).get("/").text
+    assert "Sign in" in english and "Privacy policy" in english and "Politique de confidentialité" not in english
+
+    member = Client(headers={"accept-language": "fr"})
+    member.force_login(UserFactory())
+    signed_in = member.get("/").text
+    assert ">Mes groupes</a>" in signed_in and "Mes données et mes consentements" in signed_in
+    assert 'name="csrfmiddlewaretoken"' in signed_in  # the sign-out form, built for this member
