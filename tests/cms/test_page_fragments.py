@@ -193,3 +193,17 @@ def test_the_shared_header_and_footer_never_reach_a_signed_in_member_and_follow_
     signed_in = member.get("/").text
     assert ">Mes groupes</a>" in signed_in and "Mes données et mes consentements" in signed_in
     assert 'name="csrfmiddlewaretoken"' in signed_in  # the sign-out form, built for this member
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_home_page_from_shared_fragments_is_the_page_built_for_the_visitor(
+    home, agenda, news_index, settings, language
+):
+    AxisFactory(title="Alimentation durable")
+    add_event(agenda, days=2, title="Atelier compostage")
+    add_news(news_index, title="Six nouveaux membres")
+    visitor = Client(headers={"accept-language": language})
+    visitor.get("/")
+    shared = visitor.get("/").text  # header, home blocks and footer from the fragments
+    settings.PAGE_FRAGMENT_SECONDS = 0
+    assert shared == visitor.get("/").text
