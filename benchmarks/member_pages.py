@@ -200,6 +200,10 @@ def main() -> int:
     parser.add_argument("--practices", type=int, default=300)
     parser.add_argument("--workgroups", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="WORDS",
+        help="time only the pages whose label contains WORDS (repeatable; e.g. --only prospect), with the baseline",
+    )  # fmt: skip
     args = parser.parse_args()
     load_before = django_ready(args, "member_pages")
     if load_before is None:
@@ -228,6 +232,11 @@ def main() -> int:
         ("Bourse sheet list", member, "/bourse/"),
         ("club prospect list", member, f"/clubs/zones/{data['zone_slug']}/prospects/"),
     ]
+    if args.only:
+        pages = pages[:1] + [page for page in pages[1:] if any(words in page[0] for words in args.only)]
+        if len(pages) == 1:
+            say(f"no page label contains {args.only}")
+            return 2
     say(f"starting gunicorn ({args.workers} workers, page cache off)")
     with gunicorn(workers=args.workers, env={"PAGE_CACHE_SECONDS": "0"}) as port:
         return time_pages_and_report(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,10 +80,18 @@ def axis_field(help_text):
 
 
 def contributed_context(page: Page, request, context: dict) -> dict:
-    """What the apps built on the site (the events) show on its pages: their `cms_page_context` hooks."""
+    """What the apps built on the site (the events) show on its pages: their `cms_page_context` hooks.
+    A hook whose part changes by itself, with no publishing (an event ends), says when with
+    `changes_at`, so a page part shared by every visitor is built again then."""
     for contribute in hooks.get_hooks("cms_page_context"):
         contribute(page, request, context)
     return context
+
+
+def changes_at(context: dict, moment) -> None:
+    """Notes in `context` that what was just added to it changes by itself at `moment` (the earliest kept)."""
+    if moment is not None and (context.get("changes_at") is None or moment < context["changes_at"]):
+        context["changes_at"] = moment
 
 
 def index_scope(index_page: Page) -> dict:
@@ -119,16 +128,42 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_view_restrictions(self):
+        """Wagtail's, with the ids read from the fragment cache: no query on each visit when none applies.
+        Only for the home page: its only ancestor is the tree's root, never an alias."""
+        from wagtail.models import PageViewRestriction
+
+        from . import selectors
+
+        ids = selectors.view_restriction_ids(self)
+        if ids is None:
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+
     def get_context(self, request, *args, **kwargs):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
+        if selectors.shares_fragments(request):
+            # An anonymous visitor gets the figures, axes, events, news and zones as HTML rendered for
+            # every anonymous visitor (per site and language), not read and rendered again (#22).
+            context["home_blocks"] = selectors.shared_html("home", request, lambda: self._blocks_html(context))
+            return context
+        return self._blocks_context(request, context)
+
+    def _blocks_context(self, request, context: dict) -> dict:
+        from . import selectors
+
         context |= selectors.home_figures()  # axes, member_counts, zones, axis_cards, key_figures
         context["latest_news"] = list(selectors.latest_news(user=request.user)[:HOME_NEWS])
         sections = selectors.site_sections(request)
         context["news_index"] = sections["news"]
         context["event_index"] = sections["events"]
-        return contributed_context(self, request, context)  # next_events
+        return contributed_context(self, request, context)  # next_events, changes_at
+
+    def _blocks_html(self, context: dict) -> tuple[str, object]:
+        blocks = self._blocks_context(context["request"], dict(context))
+        return render_to_string("cms/includes/home_blocks.html", blocks), blocks.get("changes_at")
 
 
 # --- Thematic axes ------------------------------------------------------------------------------

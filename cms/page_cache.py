@@ -185,6 +185,15 @@ def connect_purges() -> None:
         post_delete.connect(_purge_after_commit, sender=model, dispatch_uid=f"cms_page_cache_del_{model.__name__}")
 
 
+def _site_with_specific_root(site_model, request):
+    """The request's site with its root page already in its specific form: Wagtail's routing starts from
+    `site.root_page.specific`, a query on every request otherwise (the home page's own row)."""
+    site = site_model._find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return site
+
+
 class SiteFromFragmentMiddleware:
     """Finds the request's Wagtail site in the shared fragments (cms.selectors.cached_fragment) rather
     than with a query on every request: sites change rarely, and changing one purges the fragments.
@@ -203,7 +212,7 @@ class SiteFromFragmentMiddleware:
 
         hostname = split_domain_port(request.get_host())[0]
         port = request.get_port()
-        site = cached_fragment(f"site-for:{hostname}:{port}", lambda: Site._find_for_request(request))
+        site = cached_fragment(f"site-for:{hostname}:{port}", lambda: _site_with_specific_root(Site, request))
         if site is not None:
             request._wagtail_site = site
         return self.get_response(request)

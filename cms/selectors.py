@@ -2,13 +2,15 @@
 
 import contextlib
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from knowledge import selectors as knowledge_selectors
@@ -64,14 +66,29 @@ def _public(queryset: QuerySet) -> QuerySet:
     return queryset.exclude(hidden)
 
 
+def view_restriction_ids(page: Page) -> list[int] | None:
+    """The ids of the view restrictions on `page` and its ancestors, read from the fragment cache (what
+    Wagtail checks before serving a page: two queries otherwise); None when the fragments are off or
+    the page is an alias (whose restrictions are its source's: Wagtail's own lookup then)."""
+    if not settings.PAGE_FRAGMENT_SECONDS or page.alias_of_id:
+        return None
+    restrictions = cached_fragment(
+        "view-restrictions", lambda: list(PageViewRestriction.objects.values_list("pk", "page__path"))
+    )
+    return [pk for pk, path in restrictions if page.path.startswith(path)]
+
+
 # --- Fragments shared by every visitor --------------------------------------------------------------
 
 
-def cached_fragment(name: str, build):
+def cached_fragment(name: str, build, *, stale_at=None):
     """`build()`, kept in the page cache's store for PAGE_FRAGMENT_SECONDS and dropped with it when a
     page is published, unpublished or moved, a restriction or the site changes (its version is part of
     the key): what every visitor's page shows the same, read once a minute instead of on each request.
-    PAGE_FRAGMENT_SECONDS=0 builds it each time (the tests, which change data between requests)."""
+    PAGE_FRAGMENT_SECONDS=0 builds it each time (the tests, which change data between requests).
+
+    `stale_at(value)`: the moment the value changes by itself, with no publishing (the next events
+    shown: when the first of them ends), or None; it is built again once that moment has passed."""
     seconds = settings.PAGE_FRAGMENT_SECONDS
     if not seconds:
         return build()
@@ -83,11 +100,42 @@ def cached_fragment(name: str, build):
         value = store.get(key)
     except Exception:  # a cache down must not take the site down with it
         return build()
+    if stale_at is not None and value is not None:
+        value, moment = value
+        if moment is not None and timezone.now() > moment:
+            value = None
     if value is None:
         value = build()
-        with contextlib.suppress(Exception):  # served anyway; the next request tries to keep it again
-            store.set(key, value, seconds)
+        timeout, kept = seconds, value
+        if stale_at is not None:
+            moment = stale_at(value)
+            if moment is not None:
+                timeout = min(seconds, math.ceil((moment - timezone.now()).total_seconds()))
+            kept = (value, moment)
+        if timeout > 0:
+            with contextlib.suppress(Exception):  # served anyway; the next request tries to keep it again
+                store.set(key, kept, timeout)
     return value
+
+
+def shares_fragments(request) -> bool:
+    """Whether `request` is served the rendered fragments shared by every anonymous visitor: what an
+    anonymous visitor sees depends only on the site and the language, never on a session."""
+    return bool(settings.PAGE_FRAGMENT_SECONDS) and not request.user.is_authenticated
+
+
+def shared_html(name: str, request, build) -> str:
+    """HTML shared by every anonymous visitor of the site in the request's language: `build()` returns
+    (html, the moment it changes by itself or None), kept as a fragment (see cached_fragment)."""
+    site = Site.find_for_request(request)
+    key = f"html:{name}:{site.pk if site else 0}:{translation.get_language()}"
+    built = {}
+
+    def build_and_note():
+        html, built["stale_at"] = build()
+        return str(html)
+
+    return mark_safe(cached_fragment(key, build_and_note, stale_at=lambda _html: built["stale_at"]))  # noqa: S308 - rendered by our templates
 
 
 def home_figures() -> dict:

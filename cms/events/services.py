@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms import selectors as cms_selectors
+from cms.page_cache import page_cache_purge
 from knowledge.exchange.models import ExchangeSession, SessionStatus
 from portal import identity
 from portal.clubs import selectors as club_selectors
@@ -620,6 +621,8 @@ def _cancel_occurrence(event: EventPage, *, move_to: EventPage | None = None) ->
     now = timezone.now()
     EventPage.objects.filter(pk=event.pk).update(cancelled_at=now)
     event.cancelled_at = now
+    # Not a publish, yet a cancelled date leaves the agenda: the cached pages and fragments showing it go.
+    transaction.on_commit(page_cache_purge, robust=True)
     if move_to is not None:
         move_to = _locked_event(move_to.pk)
     result = {"moved": [], "cancelled": []}

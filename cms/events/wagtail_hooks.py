@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from cms.models import AxisPage, ClubPage, HomePage
+from cms.models import AxisPage, ClubPage, HomePage, changes_at
 
 from . import selectors
 from .models import EventIndexPage, EventPage
@@ -18,6 +18,7 @@ def events_on_site_pages(page, request, context):
     """What the home and axis pages (cms) show of the events: cms does not import this app."""
     if isinstance(page, HomePage):
         context["next_events"] = list(selectors.upcoming_events(user=request.user)[:HOME_EVENTS])
+        changes_at(context, min((event.end for event in context["next_events"]), default=None))  # it leaves the list
     elif isinstance(page, AxisPage):
         scope = {"within": page, "axis": page.axis, "user": request.user}
         context["upcoming_events"] = list(selectors.upcoming_events(**scope)[:4])

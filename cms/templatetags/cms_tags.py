@@ -53,3 +53,28 @@ def absolute_url(context, path):
     if path.startswith(("http://", "https://")):
         return path
     return selectors.site_base_url(context.get("request")) + path
+
+
+@register.tag
+def shared_for_anonymous(parser, token):
+    """{% shared_for_anonymous "name" %}…{% endshared_for_anonymous %}: for an anonymous visitor, what is
+    inside rendered once for every anonymous visitor of the site in their language and kept as a fragment
+    (cms.selectors.shared_html: purged with the page cache); for a signed-in one, rendered each time.
+    What is inside must depend on nothing else: no CSRF token, no page or request path, no message."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes the fragment's name")
+    nodelist = parser.parse(("endshared_for_anonymous",))
+    parser.delete_first_token()
+    return SharedForAnonymousNode(parser.compile_filter(bits[1]), nodelist)
+
+
+class SharedForAnonymousNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or not selectors.shares_fragments(request):
+            return self.nodelist.render(context)
+        return selectors.shared_html(self.name.resolve(context), request, lambda: (self.nodelist.render(context), None))

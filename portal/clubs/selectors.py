@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
@@ -224,11 +225,15 @@ def firms_of_clubs(club_ids) -> QuerySet[Organisation]:
 # --- Prospects ----------------------------------------------------------------------------------
 
 
+# The latest contact of a firm: its latest date, then the latest recorded that day, then the latest
+# row (two contacts recorded in the same instant). zone_prospects and prospect_status_counts agree on it.
+LATEST_CONTACT_ORDER = ("-contacted_on", "-created_at", "-pk")
+LATEST_CONTACT_SQL_ORDER = "contact.contacted_on DESC, contact.created_at DESC, contact.id DESC"
+
+
 def _latest_contact(field: str) -> Subquery:
     return Subquery(
-        ProspectContact.objects.filter(organisation=OuterRef("pk"))
-        .order_by("-contacted_on", "-created_at")
-        .values(field)[:1]
+        ProspectContact.objects.filter(organisation=OuterRef("pk")).order_by(*LATEST_CONTACT_ORDER).values(field)[:1]
     )
 
 
@@ -237,17 +242,19 @@ def _current_membership() -> QuerySet[Membership]:
     return Membership.objects.filter(organisation=OuterRef("pk")).exclude(status=MembershipStatus.LEFT)
 
 
+def _prospect_firms(zone: Zone) -> QuerySet[Organisation]:
+    """The firms established on the zone with no current membership (cluster or club): its prospects,
+    without their latest contact."""
+    return Organisation.objects.filter(zone=zone).exclude(Exists(_current_membership()))
+
+
 def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[Organisation]:
     """Firms established on the zone with no current membership (cluster or club), latest contact first.
 
     `status` filters on the latest contact: a ContactStatus value, or "none" for firms never contacted.
     """
-    current = _current_membership()
-    queryset = (
-        Organisation.objects.filter(zone=zone)
-        .annotate(is_member=Exists(current))
-        .filter(is_member=False)
-        .annotate(contact_status=_latest_contact("status"), contacted_on=_latest_contact("contacted_on"))
+    queryset = _prospect_firms(zone).annotate(
+        contact_status=_latest_contact("status"), contacted_on=_latest_contact("contacted_on")
     )
     if status == "none":
         queryset = queryset.filter(contact_status__isnull=True)
@@ -307,12 +314,26 @@ def zone_members(zone: Zone) -> QuerySet[Organisation]:
 
 
 def prospect_status_counts(zone: Zone) -> dict[str, int]:
-    """How many prospects of the zone are at each latest status ("none" = never contacted)."""
+    """How many prospects of the zone are at each latest status ("none" = never contacted).
+
+    One grouped query over the zone's prospects joined once to their contacts, the latest of each firm
+    kept by DISTINCT ON in the order of `_latest_contact`: a zone has thousands of prospects, and a
+    latest-contact subquery per firm cost one index probe each (#22)."""
     counts = dict.fromkeys(["none", *ContactStatus.values], 0)
-    # Counted by PostgreSQL in one grouped query: a zone has thousands of prospects.
-    grouped = zone_prospects(zone).order_by().values("contact_status").annotate(count=Count("pk"))
-    for row in grouped:
-        counts[row["contact_status"] or "none"] += row["count"]
+    prospects, params = _prospect_firms(zone).order_by().values("pk").query.sql_with_params()
+    contact = ProspectContact._meta.db_table
+    sql = f"""
+        SELECT latest.status, COUNT(*) FROM (
+            SELECT DISTINCT ON (prospect.id) contact.status
+            FROM ({prospects}) AS prospect (id)
+            LEFT JOIN {contact} AS contact ON contact.organisation_id = prospect.id
+            ORDER BY prospect.id, {LATEST_CONTACT_SQL_ORDER}
+        ) AS latest
+        GROUP BY latest.status"""  # noqa: S608 - table names and Django's own SQL; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for status, count in cursor.fetchall():
+            counts[status or "none"] += count
     return counts
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -224,6 +225,14 @@ def import_good_rows(request, import_id):
 # --- Prospects ----------------------------------------------------------------------------------
 
 PROSPECTS_PAGE_SIZE = 50
+_ID_MARK = 987654321
+
+
+def _url_by_id(name: str, zone_slug: str):
+    """`reverse(name, args=[zone_slug, id])` for many ids, reversed once: the id is the last argument,
+    so its place is the last occurrence of a mark reversed in its stead."""
+    before, _mark, after = reverse(name, args=[zone_slug, _ID_MARK]).rpartition(str(_ID_MARK))
+    return lambda organisation_id: f"{before}{organisation_id}{after}"
 
 
 @login_required
@@ -239,10 +248,24 @@ def zone_prospects(request, zone_slug):
     known = None if text else (sum(counts.values()) if not status else counts.get(status))
     page = page_of(request, queryset, PROSPECTS_PAGE_SIZE, count=known)
     names = dict(ContactStatus.choices)
+    file_url = _url_by_id("club:prospect_file", zone.slug)
+    contact_url = _url_by_id("club:prospect_contact", zone.slug)
     context = {
         "zone": zone,
         "page": page,
-        "rows": [(organisation, names.get(organisation.contact_status, "")) for organisation in page.object_list],
+        # Each row's two addresses and its id as text, worked out in Python: reversing two URLs and
+        # formatting the id six times a row were a third of the page's time with 50 rows (#22).
+        "rows": [
+            (
+                organisation,
+                names.get(organisation.contact_status, ""),
+                str(organisation.pk),
+                file_url(organisation.pk),
+                contact_url(organisation.pk),
+            )
+            for organisation in page.object_list
+        ],  # fmt: skip
+        "csrf_input": csrf_input(request),
         "status_options": format_html_join("", '<option value="{}">{}</option>', ContactStatus.choices),
         "back_query": request.GET.urlencode(),
         "status": status,

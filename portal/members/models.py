@@ -248,6 +248,8 @@ class Organisation(Located):
 
     class Meta:
         ordering = ["name"]
+        # A zone's firms by name (its prospect list, its members) read in order, not sorted each time.
+        indexes = [models.Index(fields=["zone", "name"], name="organisation_zone_name")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [

@@ -38,6 +38,40 @@ def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_la
     assert counts["none"] == 2 and counts["called"] == 1 and sum(counts.values()) == 3
 
 
+def test_the_counts_by_status_agree_with_the_latest_contact_the_list_shows_for_each_firm(organiser):
+    zone = ZoneFactory()
+    animate(organiser, zone)
+    days = datetime.timedelta
+
+    def record(firm, status, ago=0):
+        return club_services.prospect_contact_record(organisation=firm, status=status, by=organiser,
+                                                     contacted_on=TODAY - days(ago))  # fmt: skip
+
+    firms = {name: OrganisationFactory(zone=zone, name=name) for name in "ABCDEF"}
+    record(firms["A"], ContactStatus.INVITED, ago=10)
+    record(firms["A"], ContactStatus.CALLED, ago=2)  # a later date wins
+    record(firms["B"], ContactStatus.CALLED)
+    record(firms["B"], ContactStatus.INVITED, ago=5)  # recorded after, but of an earlier date
+    record(firms["C"], ContactStatus.VISITED, ago=1)
+    record(firms["C"], ContactStatus.DECLINED, ago=1)  # the same date: the one recorded last wins
+    first = record(firms["D"], ContactStatus.CALLED, ago=3)
+    last = record(firms["D"], ContactStatus.VISITED, ago=3)
+    ProspectContact.objects.filter(pk=first.pk).update(created_at=last.created_at)  # the same instant too
+    member = OrganisationFactory(zone=zone, name="Membre")  # E and F: never contacted
+    record(member, ContactStatus.JOINED)
+    MembershipFactory(organisation=member)
+    elsewhere = ZoneFactory()
+    animate(organiser, elsewhere)
+    record(OrganisationFactory(zone=elsewhere, name="Autre zone"), ContactStatus.VISITED)
+
+    listed = {firm.name: firm.contact_status for firm in club_selectors.zone_prospects(zone)}
+    assert listed == {"A": "called", "B": "called", "C": "declined", "D": "visited", "E": None, "F": None}
+    counts = club_selectors.prospect_status_counts(zone)
+    assert counts == {"none": 2, "invited": 0, "called": 2, "visited": 1, "joined": 0, "declined": 1}
+    for status, count in counts.items():
+        assert len(club_selectors.zone_prospects(zone, status=status)) == count, status
+
+
 def test_contacts_need_an_animator_of_the_zone_and_a_past_date(member, organiser):
     firm = OrganisationFactory(zone=ZoneFactory())
     animate(organiser, ZoneFactory())
