@@ -5,6 +5,7 @@ its file's dated log, and moves on from "to contact": the animators see who to c
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from cms.events import services
 from cms.events.models import EventIndexPage, EventKind, EventRegistration
@@ -16,6 +17,7 @@ from portal.members import services as member_services
 from portal.members.demo import fictional_siret
 from portal.members.models import Organisation, PersonRole
 from tests.cms.pages import add_event, add_page
+from tests.dates import local_today
 from tests.factories import ClubFactory, MembershipFactory, OrganisationFactory, PersonFactory, UserFactory, ZoneFactory
 from tests.portal.clubs.test_prospect_files import another_animator
 from tests.portal.outside.recorded import ADDRESS_PREFIX, REGISTER_PREFIX, RecordedServer
@@ -73,9 +75,9 @@ def test_a_prospect_registering_and_coming_shows_in_its_log_and_moves_on(breakfa
     )
     registration = register(breakfast, 1, "Imprimerie Vasseur")
     [registered] = log_of(prospect)
-    day = breakfast.start.astimezone(datetime.UTC).date()  # Paris and UTC agree at the test's hours
+    day = timezone.localtime(breakfast.start).date()  # the note gives the event's day in Paris
     assert (registered.status, registered.kind, registered.contacted_on) == (
-        ContactStatus.CALLED, ContactKind.EVENT, datetime.date.today())  # fmt: skip
+        ContactStatus.CALLED, ContactKind.EVENT, local_today())  # fmt: skip
     assert "Lucie 1 s’est inscrit(e) à « Petit-déjeuner des Tanneries » du" in registered.note
     assert day.strftime("%d/%m/%Y") in registered.note
     assert CampaignTarget.objects.get(campaign=campaign).result == CampaignResult.INTERESTED
