@@ -15,8 +15,9 @@ What it does, in one run:
 Steps 3 and 4 run for each server (daphne; gunicorn too when installed) three times: with the
 anonymous page cache off (PAGE_CACHE_SECONDS=0: every request builds the page), the same without the
 shared fragments either (PAGE_FRAGMENT_SECONDS=0: the home page's figures and the site's sections read,
-its blocks, header and footer rendered, on every request, as before #22; --no-fragment-baseline skips it), and with the page cache on (every
-timed request is answered from the Redis page cache; the script checks the X-Page-Cache header says so).
+its blocks, header and footer rendered, on every request, as before #22; --no-fragment-baseline skips
+it), and with the page cache on (every timed request is answered from the Redis page cache; the script checks the
+X-Page-Cache header says so).
 Targets: uncached home page p95 under 60 ms and at least 130 requests/s on gunicorn's 2 workers (#22);
 cached home page p95 within 2x of the trivial view.
 """

@@ -45,7 +45,7 @@ def test_the_counts_by_status_agree_with_the_latest_contact_the_list_shows_for_e
 
     def record(firm, status, ago=0):
         return club_services.prospect_contact_record(organisation=firm, status=status, by=organiser,
-                                                     contacted_on=TODAY - days(ago))  # fmt: skip
+                                                     contacted_on=local_today() - days(ago))  # fmt: skip
 
     firms = {name: OrganisationFactory(zone=zone, name=name) for name in "ABCDEF"}
     record(firms["A"], ContactStatus.INVITED, ago=10)
