@@ -51,13 +51,7 @@ class InputQueue:
             self._items.append(item)
         # Wakes the first waiting reader; the item stays queued until it runs, so a reader cancelled
         # in between leaves it for the next one.
-        while self._getters:
-            getter = self._getters.pop(0)
-            if not getter.done():
-                getter.set_result(None)
-                break
-        if not self._getters:
-            self._getters = None
+        self._wake_next()
 
     def get_nowait(self):
         if not self._items:
