@@ -10,7 +10,13 @@ Nothing is kept between runs: the template is named after the process that start
 from the migrations of this checkout, and dropped when the run ends. A worker that finds no usable
 template (the build failed) migrates its database itself, as before.
 
-    python -m tests.db_template NAME LOCK_PATH   builds the template NAME (run by start_build below)
+`./run test` starts the build even earlier, as soon as PostgreSQL is up, so that it also runs while
+Elasticsearch starts and the browser is installed: `python -m tests.db_template start` launches the
+builder and prints the two variables for the shell to export; pytest then finds them set and builds
+nothing (the servers, template included, are thrown away after the run).
+
+    python -m tests.db_template start            launches the builder, prints NAME=… lines to export
+    python -m tests.db_template NAME LOCK_PATH   builds the template NAME (run by _launch below)
 """
 
 import fcntl
@@ -39,12 +45,26 @@ def start_build(config) -> subprocess.Popen | None:
     """In the process that starts the workers: builds the template in a separate process, started
     now so that it migrates while the workers import and collect. Returns it, or None when a worker
     would not use it (no workers, SQLite, a database kept between runs with --reuse-db)."""
-    from django.conf import settings
-
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
         return None
     if config.getoption("reuse_db", False) and not config.getoption("create_db", False):
         return None
+    if os.environ.get(NAME_VARIABLE) and os.environ.get(LOCK_VARIABLE):
+        return None  # already building: started by `./run test` (see the module's docstring)
+    launched = _launch()
+    if launched is None:
+        return None
+    builder, name, lock_path = launched
+    os.environ[NAME_VARIABLE] = name
+    os.environ[LOCK_VARIABLE] = lock_path
+    return builder
+
+
+def _launch() -> tuple[subprocess.Popen, str, str] | None:
+    """Starts the builder holding the lock that the workers wait on: (process, name, lock path), or
+    None when the database is not PostgreSQL."""
+    from django.conf import settings
+
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
         return None
@@ -67,9 +87,7 @@ def start_build(config) -> subprocess.Popen | None:
             )
     finally:
         os.close(lock)
-    os.environ[NAME_VARIABLE] = name
-    os.environ[LOCK_VARIABLE] = lock_path
-    return builder
+    return builder, name, lock_path
 
 
 def finish(builder: subprocess.Popen | None) -> None:
@@ -178,5 +196,28 @@ def _build(name: str, lock_path: str) -> None:
     _status_path(lock_path).write_text(BUILT)
 
 
+def _start_for_the_shell() -> None:
+    """`python -m tests.db_template start`: launches the builder, which outlives this process, and
+    prints the variables that pytest and its workers read, with the builder's pid for the shell."""
+    import shlex
+
+    import django
+
+    django.setup()
+    launched = _launch()
+    if launched is None:
+        return
+    builder, name, lock_path = launched
+    for variable, value in (
+        (NAME_VARIABLE, name),
+        (LOCK_VARIABLE, lock_path),
+        ("PTCE_TEST_DB_TEMPLATE_PID", builder.pid),
+    ):
+        print(f"export {variable}={shlex.quote(str(value))}")
+
+
 if __name__ == "__main__":
-    _build(sys.argv[1], sys.argv[2])
+    if sys.argv[1:] == ["start"]:
+        _start_for_the_shell()
+    else:
+        _build(sys.argv[1], sys.argv[2])

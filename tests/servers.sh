@@ -4,8 +4,11 @@
 # Sourced by ./run (which uses `set -euo pipefail`); sourcing only sets defaults.
 #   servers_install     install Debian's postgresql and redis-server if missing, and make sure the
 #                       cached, sha512-verified Elasticsearch is unpacked (idempotent)
+#   servers_missing_packages  the Debian packages servers_install would install (one per line)
 #   servers_start DIR   start the three servers with their data in DIR (a throw-away folder), then
 #                       export DATABASE_URL, REDIS_URL and ELASTICSEARCH_URL
+#   servers_start_begin DIR, then servers_start_wait: the same in two halves, so that the caller uses
+#                       PostgreSQL and Redis (URLs exported) while Elasticsearch starts (~18 s)
 #   servers_stop DIR    stop whatever servers_start started in DIR and remove DIR; never fails,
 #                       so it is safe in `trap 'servers_stop "$DIR"' EXIT`
 #
@@ -129,10 +132,17 @@ servers_install() {
   _servers_install_elasticsearch || return 1
 }
 
+# servers_missing_packages: the Debian packages servers_install would install, one per line (none when
+# every one is there), for a caller that installs all of its own in one apt-get.
+servers_missing_packages() {
+  [ -x "$PTCE_PG_BIN/initdb" ] || echo postgresql
+  command -v redis-server >/dev/null 2>&1 || echo redis-server
+  return 0
+}
+
 _servers_install_packages() {
   local missing=()
-  [ -x "$PTCE_PG_BIN/initdb" ] || missing+=(postgresql)
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  mapfile -t missing < <(servers_missing_packages)
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! _servers_is_root; then
     _servers_err "missing Debian packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
@@ -278,6 +288,11 @@ _servers_fetch_elasticsearch() {
 # servers_start DIR
 
 servers_start() {
+  servers_start_begin "${1:-}" && servers_start_wait
+}
+
+# servers_start_begin DIR: Elasticsearch launched, PostgreSQL and Redis up, the three URLs exported.
+servers_start_begin() {
   local dir="${1:-}"
   if [ -z "$dir" ]; then _servers_err "usage: servers_start DIR"; return 1; fi
   case "$dir" in
@@ -308,18 +323,25 @@ servers_start() {
   done
   [ "$busy" -eq 0 ] || return 1
 
-  local t0; t0=$(_servers_now)
+  _SERVERS_T0=$(_servers_now)
+  _SERVERS_STARTING=$dir
   # Elasticsearch takes the longest (~18 s): launch it first, in the background, and start
   # PostgreSQL and Redis meanwhile.
   _servers_start_es_launch "$dir" "$es_home" || return 1
   _servers_start_postgres "$dir" || return 1
   _servers_start_redis "$dir" || return 1
-  _servers_start_es_wait "$dir" "$t0" || return 1
-
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PTCE_PG_PORT/ptce"
   export REDIS_URL="redis://127.0.0.1:$PTCE_REDIS_PORT/0"
   export ELASTICSEARCH_URL="http://127.0.0.1:$PTCE_ES_PORT"
-  _servers_say "All servers up in $(_servers_since "$t0"): DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL ELASTICSEARCH_URL=$ELASTICSEARCH_URL"
+}
+
+# servers_start_wait: the second half of servers_start, once servers_start_begin has returned.
+servers_start_wait() {
+  local dir="${_SERVERS_STARTING:-}"
+  if [ -z "$dir" ]; then _servers_err "servers_start_wait: call servers_start_begin DIR first"; return 1; fi
+  _servers_start_es_wait "$dir" "$_SERVERS_T0" || return 1
+  _SERVERS_STARTING=
+  _servers_say "All servers up in $(_servers_since "$_SERVERS_T0"): DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL ELASTICSEARCH_URL=$ELASTICSEARCH_URL"
 }
 
 _servers_start_postgres() {
