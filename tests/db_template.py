@@ -15,18 +15,33 @@ Elasticsearch starts and the browser is installed: `python -m tests.db_template 
 builder and prints the two variables for the shell to export; pytest then finds them set and builds
 nothing (the servers, template included, are thrown away after the run).
 
+The builder starts from tests/data/migrated.sql.gz when it can: a dump of a database that Django's
+create_test_db made from zero (every migration, then post_migrate), with the hash of each migration
+file it applied in tests/data/migrated.json. Restoring it takes a couple of seconds, where migrating
+from zero takes over a minute; then `migrate` runs as usual, applying only migrations newer than the
+dump, and post_migrate sets the content types, permissions and role groups from today's code. If a
+migration file the dump applied has changed or gone, the dump is not used at all: the builder
+migrates from zero, as before (and tests/test_db_template.py fails until the dump is made again).
+
     python -m tests.db_template start            launches the builder, prints NAME=… lines to export
+    python -m tests.db_template dump             makes tests/data/migrated.sql.gz and .json again
     python -m tests.db_template NAME LOCK_PATH   builds the template NAME (run by _launch below)
 """
 
 import fcntl
+import gzip
+import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+DUMP = ROOT / "tests" / "data" / "migrated.sql.gz"
+DUMP_MIGRATIONS = ROOT / "tests" / "data" / "migrated.json"
 # Set by the process that starts the workers; the workers inherit them.
 NAME_VARIABLE = "PTCE_TEST_DB_TEMPLATE"
 LOCK_VARIABLE = "PTCE_TEST_DB_TEMPLATE_LOCK"
@@ -180,9 +195,58 @@ def _original_create_test_db(self, **kwargs):
     return BaseDatabaseCreation.create_test_db(self, **kwargs)
 
 
+def migration_hashes() -> dict[str, str]:
+    """{"app.migration": sha256 of its file} for every migration on disk, ours and the packages'."""
+    from django.db.migrations.loader import MigrationLoader
+
+    hashes = {}
+    for (app_label, name), migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.items():
+        source = Path(sys.modules[migration.__module__].__file__).read_bytes()
+        hashes[f"{app_label}.{name}"] = hashlib.sha256(source).hexdigest()
+    return dict(sorted(hashes.items()))
+
+
+def dump_problems() -> list[str]:
+    """Why tests/data/migrated.sql.gz cannot stand for the migrations it applied (none: it can)."""
+    if not DUMP.exists() or not DUMP_MIGRATIONS.exists():
+        return [f"{DUMP.relative_to(ROOT)} or {DUMP_MIGRATIONS.relative_to(ROOT)} is missing"]
+    recorded, today = json.loads(DUMP_MIGRATIONS.read_text()), migration_hashes()
+    return [
+        f"{migration} {'has changed' if migration in today else 'is gone'} since the dump was made"
+        for migration, digest in recorded.items()
+        if today.get(migration) != digest
+    ]
+
+
+def _pg_program(name: str) -> str:
+    return shutil.which(name) or os.path.join(os.environ.get("PTCE_PG_BIN", "/usr/lib/postgresql/15/bin"), name)
+
+
+def _pg_environment(database: dict) -> tuple[list[str], dict]:
+    arguments = ["-h", database["HOST"] or "127.0.0.1", "-p", str(database["PORT"] or 5432), "-U", database["USER"]]
+    return arguments, {**os.environ, "PGPASSWORD": database["PASSWORD"] or ""}
+
+
+def _restore_dump(connection) -> None:
+    """Wraps the connection's _create_test_db: the new, empty database gets the dump's rows first."""
+    original = connection.creation._create_test_db
+
+    def create_then_restore(verbosity, autoclobber, keepdb=False):
+        name = original(verbosity, autoclobber, keepdb)
+        arguments, environment = _pg_environment(connection.settings_dict)
+        subprocess.run(
+            [_pg_program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", *arguments, "-d", name],
+            input=gzip.decompress(DUMP.read_bytes()), env=environment, check=True, capture_output=True,
+        )  # fmt: skip
+        return name
+
+    connection.creation._create_test_db = create_then_restore
+
+
 def _build(name: str, lock_path: str) -> None:
-    """The builder process: Django's create_test_db (migrate, createcachetable) under the name NAME.
-    It inherits the lock its parent took and holds it until it exits."""
+    """The builder process: Django's create_test_db (migrate, createcachetable) under the name NAME,
+    from the dump when it stands for today's migrations. It inherits the lock its parent took and
+    holds it until it exits."""
     import django
 
     django.setup()
@@ -191,9 +255,38 @@ def _build(name: str, lock_path: str) -> None:
 
     setup_test_environment()
     connection.settings_dict["TEST"]["NAME"] = name
+    problems = dump_problems()
+    if problems:
+        print("[db_template] migrating from zero: " + "; ".join(problems[:5]), flush=True)
+    else:
+        _restore_dump(connection)
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     connection.close()
     _status_path(lock_path).write_text(BUILT)
+
+
+def _dump() -> None:
+    """`python -m tests.db_template dump`: a database migrated from zero, dumped with its migrations' hashes."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_dump_{os.getpid()}"
+    name = connection.creation.create_test_db(verbosity=1, autoclobber=True, serialize=False)
+    arguments, environment = _pg_environment(connection.settings_dict)
+    try:
+        dumped = subprocess.run(
+            [_pg_program("pg_dump"), "--no-owner", "--no-privileges", *arguments, name],
+            env=environment, check=True, capture_output=True,
+        ).stdout  # fmt: skip
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+    DUMP.write_bytes(gzip.compress(dumped, compresslevel=9, mtime=0))
+    DUMP_MIGRATIONS.write_text(json.dumps(migration_hashes(), indent=0) + "\n")
+    print(f"{DUMP.relative_to(ROOT)}: {DUMP.stat().st_size // 1024} KiB, {len(migration_hashes())} migrations")
 
 
 def _start_for_the_shell() -> None:
@@ -219,5 +312,7 @@ def _start_for_the_shell() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["start"]:
         _start_for_the_shell()
+    elif sys.argv[1:] == ["dump"]:
+        _dump()
     else:
         _build(sys.argv[1], sys.argv[2])
