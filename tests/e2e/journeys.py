@@ -3,7 +3,7 @@
 A step is done at one size (the phone's when the journey puts it on a phone). Its screen is then
 checked there and at the other size, the same page resized rather than opened twice: it fits the width
 (no sideways scroll), the step's main action is on screen and inside the width, axe-core finds nothing
-serious or critical, and a full-page screenshot of each size is kept as
+serious or critical, and a screenshot of each size is kept as
 test-artifacts/e2e/journey-<n>-<step>-<name>-<desktop|phone>.png. The page is left at the size the step
 was done at."""
 

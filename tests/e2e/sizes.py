@@ -1,7 +1,7 @@
 """One screen checked at both sizes without running a journey twice: the first release's journeys and
 journeys 4-6 of #23 call these per screen; journeys 1-3 number their steps with `journeys.Journey`. Both
 make the same checks (`journeys.no_sideways_scroll`, `journeys.assert_reachable`, axe-core after the
-animations settle) and keep a full-page screenshot per size (test-artifacts/e2e/<name>-<size>.png).
+animations settle) and keep a screenshot per size (test-artifacts/e2e/<name>-<size>.png).
 """
 
 from tests.e2e.conftest import settle_animations
