@@ -157,6 +157,9 @@ def create_test_db(self, verbosity=1, autoclobber=False, serialize=True, keepdb=
 
     template = None if keepdb or self.connection.alias != "default" else _wait_for_template()
     if template is None:
+        # No template for this run (one process, or its build failed): from the dump when it is usable.
+        if not keepdb and self.connection.alias == "default" and not dump_problems():
+            _restore_dump(self.connection)
         return _original_create_test_db(
             self, verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb
         )
