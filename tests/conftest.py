@@ -115,7 +115,7 @@ def _transactional(item) -> bool:
 
 
 # Files whose tests take tens of seconds each (see `--durations`): run first in their group.
-LONG_FILES = ("migration", "animators_group", "fault_tolerance", "crash_resume", "multiprocess", "upgrade")
+LONG_FILES = ("fault_tolerance", "crash_resume", "multiprocess", "upgrade")
 
 
 @pytest.hookimpl(trylast=True)
@@ -128,7 +128,7 @@ def pytest_collection_modifyitems(items):
     page"). Serialized tests flush without post_migrate and restore on setup, so any number of them
     in a row is safe, and the plain ones after them need nothing the migrations made.
 
-    Within each group the longest tests (the migrations', a minute each) go first: the run ends on
+    Within each group the longest tests (the upgrade's, the fault tests') go first: the run ends on
     short tests that the workers share evenly, not on one worker still migrating while the others wait.
     """
 

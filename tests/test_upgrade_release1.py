@@ -1,10 +1,16 @@
 """A cluster running the first release (e6cdf28) upgrades to this one and loses nothing.
 
 tests/data/release1/release1.sql.gz is a database that release made (its demo plus a few hundred
-generated rows of every kind, see the README beside it). The test restores it into a database of its
-own on the tests' PostgreSQL server, reads with plain SQL what release one held and let each person
-do, runs today's `migrate` on it (in a separate process, as an administrator would), then checks that
-every row is still there and that today's permissions.py still grants every right release one gave.
+generated rows of every kind, see the README beside it). The module restores it once into a database of
+its own on the tests' PostgreSQL server and reads with plain SQL what release one held and let each
+person do. Then, in processes of their own (as an administrator would): one forward pass applies every
+later migration one at a time (tests/upgrade_steps.py), each migration with a data step checked just
+before and after it (and undone and done again where it must be reversible), then `migrate` (nothing
+left to apply: its post_migrate). The first test checks that every row of release one is still there
+and that today's permissions.py still grants every right release one gave; each other test reads one
+migration's part of the pass.
+
+All share the one restore and pass (a module fixture): they run in one worker (`--dist loadgroup`).
 """
 
 import gzip
@@ -16,19 +22,26 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 from django.conf import settings
 from psycopg import sql
 
+from tests import upgrade_steps
+
 ROOT = Path(__file__).resolve().parent.parent
 DUMP = ROOT / "tests" / "data" / "release1" / "release1.sql.gz"
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="the first release's dump is PostgreSQL's",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="the first release's dump is PostgreSQL's",
+    ),
+    # One restore and one pass for the whole module: its tests go to one worker.
+    pytest.mark.xdist_group("upgrade"),
+]
 
 
 def _server() -> dict:
@@ -213,41 +226,33 @@ def _moved_to(table: str, after: dict) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _migrate(name: str) -> float:
+def _on(name: str, command: list[str], what: str, given: dict | None = None) -> str:
+    """Runs a command of this project on the database `name`, in a process of its own; its output."""
     server = _server()
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{server['user']}:{server['password']}@{server['host']}:{server['port']}/{name}",
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
     }
-    started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "1"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        [sys.executable, *command], cwd=ROOT, env=env, input=None if given is None else json.dumps(given),
+        capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, (
-        f"migrate failed on the first release's database:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+        f"{what} failed on the first release's database:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
     )
-    return time.monotonic() - started
+    return done.stdout
 
 
-def _probe(name: str, checks: dict) -> dict:
-    server = _server()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{server['user']}:{server['password']}@{server['host']}:{server['port']}/{name}",
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.upgrade_release1_probe"],
-        cwd=ROOT, env=env, input=json.dumps(checks), capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-5000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _last_json(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
 
 
-def test_a_first_release_database_migrates_with_every_row_and_every_right_kept(release1_database):
-    with _connect(release1_database) as conn:
+@pytest.fixture(scope="module")
+def upgrade(release1_database):
+    """What release one held, the forward pass's report, `migrate`, and the steps' checks after it."""
+    name = release1_database
+    with _connect(name) as conn:
         before = _rows(conn)
         content_types = dict(conn.execute("SELECT app_label || '.' || model, id FROM django_content_type").fetchall())
         rights = _release1_rights(conn)
@@ -262,18 +267,36 @@ def test_a_first_release_database_migrates_with_every_row_and_every_right_kept(r
             " JOIN workgroups_workgroup w ON w.id = m.workgroup_id"
             " WHERE m.status = 'active' AND u.is_active AND NOT w.is_archived ORDER BY m.id LIMIT 1"
         ).fetchone()
-    # The dump holds what the generator made: a few hundred rows of the main kinds, people of each role.
-    assert len(before["members_person"]) > 200 and len(before["workgroups_message"]) > 500
-    assert {r[1] for r in rights} >= {"administrator", "animate", "review_axis", "moderate", "perm", "page"}
-
-    _migrate(release1_database)
-
-    with _connect(release1_database) as conn:
+    timings = {}
+    started = time.monotonic()
+    steps = _last_json(_on(name, ["-m", "tests.upgrade_steps", "pass"], "the forward pass"))
+    timings["pass"] = time.monotonic() - started
+    started = time.monotonic()
+    migrate = _on(name, ["manage.py", "migrate", "--no-input", "-v", "1"], "migrate")
+    # The pass applied every migration: what migrate adds is its post_migrate only.
+    assert "No migrations to apply." in migrate, migrate[-3000:]
+    timings["migrate"] = time.monotonic() - started
+    final = _last_json(_on(name, ["-m", "tests.upgrade_steps", "final"], "the steps' checks", given=steps))
+    with _connect(name) as conn:
         after = _rows(conn)
         content_types_after = dict(
             conn.execute("SELECT id, app_label || '.' || model FROM django_content_type").fetchall()
         )
         migrated = set(_ids(conn, "SELECT app || '.' || name FROM django_migrations"))
+    print(f"upgrade: pass {timings['pass']:.1f} s ({steps['applied']} migrations), migrate {timings['migrate']:.1f} s")
+    return SimpleNamespace(
+        name=name, before=before, content_types=content_types, rights=rights, roles=roles,
+        administrator=administrator, room_member=room_member, room=room, steps=steps, final=final,
+        after=after, content_types_after=content_types_after, migrated=migrated,
+    )  # fmt: skip
+
+
+def test_a_first_release_database_migrates_with_every_row_and_every_right_kept(upgrade):
+    before, rights, roles, after = upgrade.before, upgrade.rights, upgrade.roles, upgrade.after
+    content_types, content_types_after, migrated = upgrade.content_types, upgrade.content_types_after, upgrade.migrated
+    # The dump holds what the generator made: a few hundred rows of the main kinds, people of each role.
+    assert len(before["members_person"]) > 200 and len(before["workgroups_message"]) > 500
+    assert {r[1] for r in rights} >= {"administrator", "animate", "review_axis", "moderate", "perm", "page"}
 
     # Every table of release one still holds every row, in its own table or the one its model moved to.
     lost = {}
@@ -298,10 +321,11 @@ def test_a_first_release_database_migrates_with_every_row_and_every_right_kept(r
     assert moved.get("members.club") == "clubs.club" and moved.get("cms.eventpage") == "events.eventpage"
 
     # Every person keeps every right release one gave, as today's permissions.py decides.
-    answers = _probe(
-        release1_database,
-        {"rights": rights, "pages": {"administrator": administrator, "room_member": room_member, "room": room}},
-    )
+    checks = {
+        "rights": rights,
+        "pages": {"administrator": upgrade.administrator, "room_member": upgrade.room_member, "room": upgrade.room},
+    }
+    answers = _last_json(_on(upgrade.name, ["-m", "tests.upgrade_release1_probe"], "the rights probe", given=checks))
     assert answers["checked"] == len(rights)
     refused, narrowed = defaultdict(list), defaultdict(list)
     for user_id, right, key in answers["refused"]:
@@ -326,3 +350,60 @@ def test_a_first_release_database_migrates_with_every_row_and_every_right_kept(r
         "admin": 200,
         "admin pages": 200,
     }
+
+
+# --- Each migration since release one, checked in the forward pass (tests/upgrade_steps.py) ----------------
+
+
+def _step(upgrade, step: str) -> None:
+    """The step's failures, before or after `migrate`, and every check it registered having run (a
+    migration renamed or gone would otherwise skip them silently)."""
+    report, final = upgrade.steps["steps"][step], upgrade.final[step]
+    assert report["failures"] + final["failures"] == [], "\n".join(report["failures"] + final["failures"])
+    registered = sorted(
+        f"{phase} {app_label}.{name}"
+        for (phase, app_label, name), hooks in upgrade_steps.HOOKS.items()
+        for hooked, _function in hooks
+        if hooked == step
+    )
+    assert sorted(report["ran"]) == registered
+    assert final["ran"] is (step in upgrade_steps.FINAL)
+
+
+def test_moving_the_plans_to_their_app_keeps_rows_content_types_and_permissions_and_first_release_plans_stay_published(
+    upgrade,
+):
+    """workgroups.0004, plans.0001-0002 (the move), plans.0004 (who sees a plan does not change; an action
+    that had moved keeps its value as the first point of its indicator's history)."""
+    _step(upgrade, upgrade_steps.PLANS)
+
+
+def test_moving_the_club_models_keeps_rows_content_types_and_permissions_and_can_be_undone_and_done_again(upgrade):
+    """clubs.0001-0002 (and members.0004): the move undone and done again, a duplicate content type that a
+    post_migrate made meanwhile dropped."""
+    _step(upgrade, upgrade_steps.CLUBS)
+
+
+def test_events_move_to_their_app_keeping_rows_content_types_and_rights(upgrade):
+    """events.0001-0002 (and cms.0007): an event page feeding a plan, a registration, a group's right."""
+    _step(upgrade, upgrade_steps.EVENTS)
+
+
+def test_every_account_keeps_signing_in_and_the_address_migration_can_be_undone_and_done_again(upgrade):
+    """members.0008: today's addresses recorded for django-allauth; whatever the case, or by username."""
+    _step(upgrade, upgrade_steps.ACCOUNTS)
+
+
+def test_every_person_keeps_the_rights_of_their_role_and_the_role_migration_can_be_undone_and_done_again(upgrade):
+    """members.0006: the single role becomes role assignments."""
+    _step(upgrade, upgrade_steps.ROLES)
+
+
+def test_the_migration_gives_animators_their_group_and_nobody_loses_a_right(upgrade):
+    """clubs.0004: the animators' own group, the organisers' group kept for exchange organisers."""
+    _step(upgrade, upgrade_steps.ANIMATORS)
+
+
+def test_listed_coordinators_get_the_assignment_and_assigned_ones_are_listed(upgrade):
+    """workgroups.0006: an axis's listed coordinators and the coordinator assignments agree."""
+    _step(upgrade, upgrade_steps.COORDINATORS)

@@ -1,14 +1,13 @@
 """Club animators and exchange organisers have their own admin groups: an animator gets the clubs' and
-the exchange's screens, an exchange organiser the exchange's only; the migration keeps everyone's rights."""
+the exchange's screens, an exchange organiser the exchange's only. The migration that made the animators'
+group (clubs.0004) is checked on a first-release database, in tests/test_upgrade_release1.py."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from portal.members import roles, services
-from portal.members.models import PersonRole, Role
-from portal.members.scopes import CLUSTER_ID, ScopeKind
+from portal.members.models import Role
+from portal.members.scopes import ScopeKind
 from tests.factories import ClubFactory, PersonFactory
 
 CLUBS_SCREENS = ["clubs.add_survey", "clubs.change_prospectcontact", "clubs.add_clubboardmember"]
@@ -35,52 +34,3 @@ def test_an_animator_has_the_clubs_and_the_exchange_screens_an_exchange_organise
     assert all(organiser_user.has_perm(name) for name in EXCHANGE_SCREENS)
     assert not any(organiser_user.has_perm(name) for name in CLUBS_SCREENS)
     assert organiser_user.has_perm("clubs.view_club")  # the list of their clubs
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_gives_animators_their_group_and_nobody_loses_a_right():
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    try:
-        others = [node for node in latest if node[0] != "clubs"]
-        before = _migrate([*others, ("clubs", "0003_firm_import_register_summary")])
-        User = before.get_model("auth", "User")
-        Group = before.get_model("auth", "Group")
-        Person = before.get_model("members", "Person")
-        RoleAssignment = before.get_model("members", "RoleAssignment")
-        organisers = Group.objects.get_or_create(name="Organisateurs")[0]
-        held = {
-            "animator": [("animator", "club", 7)],
-            "both": [("animator", "club", 7), ("exchange_organiser", "club", 7)],
-            "exchange": [("exchange_organiser", "cluster", CLUSTER_ID)],
-        }
-        users = {}
-        for name, assignments in held.items():
-            user = User.objects.create(username=f"{name}@example.org", email=f"{name}@example.org")
-            User.groups.through.objects.create(user_id=user.pk, group_id=organisers.pk)
-            person = Person.objects.create(user=user, handle=name, role=PersonRole.ORGANISER)
-            for role, kind, scope_id in assignments:
-                RoleAssignment.objects.create(person=person, role=role, scope_kind=kind, scope_id=scope_id)
-            users[name] = user.pk
-        _migrate(latest)
-        services.ensure_role_groups()  # the members' post_migrate: each group's permissions
-    finally:
-        MigrationExecutor(connection).migrate(latest)
-
-    def groups(name):
-        return set(get_user_model().objects.get(pk=users[name]).groups.values_list("name", flat=True))
-
-    assert groups("animator") == {"Animateurs de club"}
-    assert groups("both") == {"Animateurs de club", "Organisateurs"}
-    assert groups("exchange") == {"Organisateurs"}
-    for name in ("animator", "both"):
-        user = get_user_model().objects.get(pk=users[name])
-        assert all(user.has_perm(perm) for perm in CLUBS_SCREENS + EXCHANGE_SCREENS), name
-    exchange = get_user_model().objects.get(pk=users["exchange"])
-    assert all(exchange.has_perm(perm) for perm in EXCHANGE_SCREENS)
