@@ -6,11 +6,11 @@ its own on the tests' PostgreSQL server and reads with plain SQL what release on
 person do. Then, in processes of their own (as an administrator would): one forward pass applies every
 later migration one at a time (tests/upgrade_steps.py), each migration with a data step checked just
 before and after it (and undone and done again where it must be reversible), then `migrate` (nothing
-left to apply: its post_migrate). The first test checks that every row of release one is still there
-and that today's permissions.py still grants every right release one gave; each other test reads one
-migration's part of the pass.
-
-All share the one restore and pass (a module fixture): they run in one worker (`--dist loadgroup`).
+left to apply: its post_migrate). One test checks that every row of release one is still there and
+that today's permissions.py still grants every right release one gave, then reads each migration's part
+of the pass; its failures name the step and its migrations. One test rather than one per step:
+pytest-xdist spreads a module's tests over its workers (its `--dist loadgroup` did not keep a group on
+one worker here, pytest-xdist 3.8.0), and each worker would restore and pass again, over a minute.
 """
 
 import gzip
@@ -39,8 +39,6 @@ pytestmark = [
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="the first release's dump is PostgreSQL's",
     ),
-    # One restore and one pass for the whole module: its tests go to one worker.
-    pytest.mark.xdist_group("upgrade"),
 ]
 
 
@@ -291,7 +289,7 @@ def upgrade(release1_database):
     )  # fmt: skip
 
 
-def test_a_first_release_database_migrates_with_every_row_and_every_right_kept(upgrade):
+def _every_row_and_every_right_kept(upgrade):
     before, rights, roles, after = upgrade.before, upgrade.rights, upgrade.roles, upgrade.after
     content_types, content_types_after, migrated = upgrade.content_types, upgrade.content_types_after, upgrade.migrated
     # The dump holds what the generator made: a few hundred rows of the main kinds, people of each role.
@@ -370,40 +368,44 @@ def _step(upgrade, step: str) -> None:
     assert final["ran"] is (step in upgrade_steps.FINAL)
 
 
-def test_moving_the_plans_to_their_app_keeps_rows_content_types_and_permissions_and_first_release_plans_stay_published(
-    upgrade,
-):
-    """workgroups.0004, plans.0001-0002 (the move), plans.0004 (who sees a plan does not change; an action
-    that had moved keeps its value as the first point of its indicator's history)."""
-    _step(upgrade, upgrade_steps.PLANS)
+# Each step of the pass: what its migrations promise (its checks are in tests/upgrade_steps.py).
+STEPS = {
+    upgrade_steps.PLANS: (
+        "workgroups.0004, plans.0001-0002, plans.0004: moving the plans to their app keeps rows, content types"
+        " and permissions; who sees a plan does not change; a moved action's value starts its indicator's history"
+    ),
+    upgrade_steps.CLUBS: (
+        "clubs.0001-0002 (and members.0004): moving the club models keeps rows, content types and permissions,"
+        " and can be undone and done again"
+    ),
+    upgrade_steps.EVENTS: (
+        "events.0001-0002 (and cms.0007): the events move to their app keeping rows, content types and rights"
+    ),
+    upgrade_steps.ACCOUNTS: (
+        "members.0008: every account keeps signing in (today's addresses recorded for django-allauth),"
+        " and the migration can be undone and done again"
+    ),
+    upgrade_steps.ROLES: (
+        "members.0006: every person keeps the rights of their role as role assignments, and the migration"
+        " can be undone and done again"
+    ),
+    upgrade_steps.ANIMATORS: "clubs.0004: animators get their own group and nobody loses a right",
+    upgrade_steps.COORDINATORS: (
+        "workgroups.0006: an axis's listed coordinators and the coordinator assignments agree"
+    ),
+}
 
 
-def test_moving_the_club_models_keeps_rows_content_types_and_permissions_and_can_be_undone_and_done_again(upgrade):
-    """clubs.0001-0002 (and members.0004): the move undone and done again, a duplicate content type that a
-    post_migrate made meanwhile dropped."""
-    _step(upgrade, upgrade_steps.CLUBS)
-
-
-def test_events_move_to_their_app_keeping_rows_content_types_and_rights(upgrade):
-    """events.0001-0002 (and cms.0007): an event page feeding a plan, a registration, a group's right."""
-    _step(upgrade, upgrade_steps.EVENTS)
-
-
-def test_every_account_keeps_signing_in_and_the_address_migration_can_be_undone_and_done_again(upgrade):
-    """members.0008: today's addresses recorded for django-allauth; whatever the case, or by username."""
-    _step(upgrade, upgrade_steps.ACCOUNTS)
-
-
-def test_every_person_keeps_the_rights_of_their_role_and_the_role_migration_can_be_undone_and_done_again(upgrade):
-    """members.0006: the single role becomes role assignments."""
-    _step(upgrade, upgrade_steps.ROLES)
-
-
-def test_the_migration_gives_animators_their_group_and_nobody_loses_a_right(upgrade):
-    """clubs.0004: the animators' own group, the organisers' group kept for exchange organisers."""
-    _step(upgrade, upgrade_steps.ANIMATORS)
-
-
-def test_listed_coordinators_get_the_assignment_and_assigned_ones_are_listed(upgrade):
-    """workgroups.0006: an axis's listed coordinators and the coordinator assignments agree."""
-    _step(upgrade, upgrade_steps.COORDINATORS)
+def test_a_first_release_database_upgrades_keeping_every_row_every_right_and_each_migrations_promise(upgrade):
+    """One test, not one per step: restoring the first release and the pass take over a minute, and
+    pytest-xdist spreads a module's tests over its workers, each of which would make them again. Every
+    check runs whatever failed before it; a failure names its step and so its migrations."""
+    failures = []
+    checks = [("every row and every right of release one kept", _every_row_and_every_right_kept)]
+    checks += [(promise, lambda upgrade, step=step: _step(upgrade, step)) for step, promise in STEPS.items()]
+    for promise, check in checks:
+        try:
+            check(upgrade)
+        except AssertionError as error:
+            failures.append(f"{promise}:\n{error}")
+    assert not failures, "\n\n".join(failures)
