@@ -288,8 +288,9 @@ def _dump() -> None:
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
     DUMP.write_bytes(gzip.compress(dumped, compresslevel=9, mtime=0))
-    DUMP_MIGRATIONS.write_text(json.dumps(migration_hashes(), indent=0) + "\n")
-    print(f"{DUMP.relative_to(ROOT)}: {DUMP.stat().st_size // 1024} KiB, {len(migration_hashes())} migrations")
+    hashes = migration_hashes()
+    DUMP_MIGRATIONS.write_text(json.dumps(hashes, indent=0) + "\n")
+    print(f"{DUMP.relative_to(ROOT)}: {DUMP.stat().st_size // 1024} KiB, {len(hashes)} migrations")
 
 
 def _start_for_the_shell() -> None:

@@ -16,7 +16,6 @@ one worker here, pytest-xdist 3.8.0), and each worker would restore and pass aga
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ import pytest
 from django.conf import settings
 from psycopg import sql
 
-from tests import upgrade_steps
+from tests import db_template, upgrade_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 DUMP = ROOT / "tests" / "data" / "release1" / "release1.sql.gz"
@@ -61,7 +60,7 @@ def _connect(dbname: str) -> psycopg.Connection:
 
 
 def _psql() -> str:
-    found = shutil.which("psql") or os.path.join(os.environ.get("PTCE_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+    found = db_template._pg_program("psql")
     if not os.path.exists(found):
         pytest.fail("psql is needed to restore the first release's dump (Debian's postgresql-client)")
     return found
