@@ -8,6 +8,7 @@ from django.test import Client
 
 from knowledge.exchange import services
 from knowledge.exchange.models import Direction, ResourceSheet
+from portal import fanout, realtime
 from portal.asgi import application
 
 from .conftest import seated
@@ -30,6 +31,16 @@ def cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
+async def published():
+    """Every broadcast made so far has left for Redis: a socket opened now hears only later ones.
+
+    A service's broadcast leaves after its commit while the service returns; one still on its way
+    when a socket subscribes reaches that socket after its snapshot.
+    """
+    await database_sync_to_async(realtime.wait_for_pending)()  # the sync fixtures' (the process's loop)
+    await fanout.hub().flush()  # this test's own (its event loop's)
+
+
 async def open_socket(session_id, user=None, origin="http://127.0.0.1"):
     headers = [(b"origin", origin.encode()), (b"host", b"127.0.0.1")]
     if user is not None:
@@ -42,6 +53,7 @@ async def open_socket(session_id, user=None, origin="http://127.0.0.1"):
 async def test_the_organiser_gets_a_snapshot_then_each_toggle_of_any_table(session_with_tables, organiser):
     session, tables, secretaries = session_with_tables
     session = await database_sync_to_async(services.round_advance)(session=session, by=organiser)
+    await published()
     screen, connected = await open_socket(session.pk, organiser)
     assert connected
     state = await screen.receive_json_from(timeout=5)
@@ -73,6 +85,7 @@ async def test_members_and_visitors_are_refused_and_a_foreign_origin_never_conne
 
 async def test_a_secretary_follows_the_session_and_hears_the_next_round(session_with_tables, organiser):
     session, _tables, secretaries = session_with_tables
+    await published()
     socket, connected = await open_socket(session.pk, secretaries[0])
     assert (await socket.receive_json_from(timeout=5))["type"] == "state"
     await database_sync_to_async(services.round_advance)(session=session, by=organiser)
