@@ -3,19 +3,52 @@ to a club when it is published under the club's page, to an axis when it carries
 under the axis's page."""
 
 import pytest
+from django.db import transaction
 
 from cms import selectors
 from cms.events import selectors as event_selectors
 from cms.events.models import EventIndexPage
-from cms.models import ClubPage, NewsIndexPage
+from cms.models import ClubPage, HomePage, NewsIndexPage
 from tests.cms.pages import add_event, add_news, add_page, axis_page
 from tests.factories import AxisFactory, ClubFactory
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker):
+    """The site, built once for this module's tests (a score of Wagtail pages: seconds), in a
+    transaction rolled back after the last one. Each test runs in a savepoint inside it, so what a
+    test adds is gone for the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        home = HomePage.objects.get()
+        news_index = add_page(home, NewsIndexPage, title="Actualités")
+        agenda = add_page(home, EventIndexPage, title="Agenda")
+        yield {"home": home, "news_index": news_index, "agenda": agenda, **build_site(home, news_index, agenda)}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def site(home, news_index, agenda):
+def site(_built, db):
+    return _built
+
+
+@pytest.fixture
+def home(site):
+    return site["home"]
+
+
+@pytest.fixture
+def news_index(site):
+    return site["news_index"]
+
+
+@pytest.fixture
+def agenda(site):
+    return site["agenda"]
+
+
+def build_site(home, news_index, agenda):
     """Two axes and two clubs, each with its own news and events, and some on the site's own indexes."""
     mobility, energy = AxisFactory(title="Mobilité"), AxisFactory(title="Énergie")
     mobility_page, energy_page = axis_page(home, mobility), axis_page(home, energy)
