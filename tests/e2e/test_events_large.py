@@ -5,7 +5,6 @@ staff type a badge's code and tick the list; on a desktop, the programme of the 
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,19 +14,17 @@ from cms.models import HomePage
 from portal.members import services as member_services
 from portal.members.models import PersonRole
 from tests.cms.pages import add_event, add_page
+from tests.e2e.axe import assert_no_blocking_violation
 from tests.e2e.conftest import signed_in_context
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-BLOCKING = {"serious", "critical"}
 PHONE, TABLET, DESKTOP = {"width": 390, "height": 844}, {"width": 768, "height": 1024}, {"width": 1280, "height": 800}
 
 
 def assert_accessible(page, name):
-    results = Axe().run(page)
-    blocking = [violation for violation in results.response["violations"] if violation["impact"] in BLOCKING]
-    assert not blocking, f"{name}: " + results.generate_report()
+    assert_no_blocking_violation(page, name)
 
 
 def assert_no_horizontal_scroll(page):

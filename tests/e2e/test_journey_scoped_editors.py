@@ -7,7 +7,6 @@ steps of release two's journey 3: tests/e2e/test_journey_participation.py.)"""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -18,8 +17,8 @@ from portal.members import services as member_services
 from portal.members.models import PersonRole, Role
 from portal.members.scopes import ScopeKind
 from tests.cms.pages import add_event, add_page, axis_page
+from tests.e2e.axe import assert_no_blocking_violation
 from tests.e2e.conftest import signed_in_context
-from tests.e2e.test_site import BLOCKING
 from tests.factories import AxisFactory, ClubFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -32,9 +31,7 @@ WAGTAIL_OWN_UNLABELLED = [".ui-autocomplete-input", ".public-DraftEditor-content
 
 
 def assert_accessible(page, name):
-    results = Axe().run(page, context={"exclude": WAGTAIL_OWN_UNLABELLED})
-    blocking = [violation for violation in results.response["violations"] if violation["impact"] in BLOCKING]
-    assert not blocking, f"{name}: " + results.generate_report()
+    assert_no_blocking_violation(page, name, context={"exclude": WAGTAIL_OWN_UNLABELLED})
 
 
 def _grant(person, role, scope, by):

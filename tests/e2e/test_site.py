@@ -4,26 +4,22 @@ practice → a search → an event → registration → the e-mail, received by 
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cms.events.models import EventIndexPage, EventRegistration, RegistrationStatus
 from cms.models import HomePage
 from search import indexing as search_indexing
 from tests.cms.pages import add_event, add_page, axis_page
+from tests.e2e.axe import assert_no_blocking_violation
 from tests.e2e.conftest import search_until_found
 from tests.factories import AxisFactory, BestPracticeFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# Impacts axe-core rates as blocking for some visitors: none is accepted on the public site.
-BLOCKING = {"serious", "critical"}
-
 
 def assert_accessible(page, name):
-    results = Axe().run(page)
-    blocking = [violation for violation in results.response["violations"] if violation["impact"] in BLOCKING]
-    assert not blocking, f"{name}: " + results.generate_report()
+    """No serious or critical axe-core violation on the page: none is accepted on the public site."""
+    assert_no_blocking_violation(page, name)
 
 
 @pytest.fixture
