@@ -358,6 +358,12 @@ PORTAL_REQUIRE_TWO_FACTOR = env_bool("PORTAL_REQUIRE_TWO_FACTOR", True)
 WAGTAILADMIN_LOGIN_URL = "members:login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Wagtail's autosave (half a second after each edit) races the editor's own Save on a new page: a Save
+# clicked while the autosave that creates the page is on its way posts the creation a second time, and
+# the editor gets « La page ne peut être créée du fait d'erreurs de validation » (the slug the autosave
+# has just taken). Off unless WAGTAIL_AUTOSAVE_INTERVAL (milliseconds) is set; Wagtail still asks before
+# leaving a form with unsaved changes.
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "0"))
 # --- Single sign-on with OpenID Connect (django-allauth's openid_connect provider; README "Single sign-on"). ---
 # A cluster or a chamber plugs its identity provider (ProConnect for public agents, or its own): the sign-in
 # page then offers "Se connecter avec <name>" beside the password form, which keeps working. Off unless

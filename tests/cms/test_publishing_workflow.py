@@ -50,6 +50,20 @@ def news_form(client, parent, *, title, action):
     return client.post(url, data)
 
 
+def test_the_page_forms_have_no_autosave_to_race_the_editor_s_save(site, client):
+    """A Save clicked while Wagtail's autosave was creating the page posted the creation twice: the
+    editor got a validation error (the slug the autosave had just taken). Still warned before leaving
+    unsaved changes."""
+    client.force_login(site["a"]["coordinator"])
+    add = client.get(reverse("wagtailadmin_pages:add", args=("cms", "newspage", site["a"]["news"].pk)))
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(site["a"]["page"].pk,)))
+    for response in (add, edit):
+        html = response.content.decode()
+        assert response.status_code == 200 and 'id="page-edit-form"' in html
+        assert "w-autosave#save" not in html and "data-w-autosave-interval-value" not in html
+        assert "w-unsaved" in html
+
+
 def test_a_coordinator_adds_and_edits_under_their_axis_but_does_not_publish(site):
     coordinator = site["a"]["coordinator"]
     axis_permissions = site["a"]["page"].permissions_for_user(coordinator)
