@@ -14,17 +14,13 @@ from cms.models import HomePage
 from portal.members import services as member_services
 from portal.members.models import PersonRole
 from tests.cms.pages import add_event, add_page
-from tests.e2e.axe import assert_no_blocking_violation
 from tests.e2e.conftest import signed_in_context
+from tests.e2e.test_site import assert_accessible
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PHONE, TABLET, DESKTOP = {"width": 390, "height": 844}, {"width": 768, "height": 1024}, {"width": 1280, "height": 800}
-
-
-def assert_accessible(page, name):
-    assert_no_blocking_violation(page, name)
 
 
 def assert_no_horizontal_scroll(page):

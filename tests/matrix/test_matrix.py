@@ -13,7 +13,7 @@ its role's actor in the world where every role has been granted, as in a real cl
 import pytest
 from django.test import TestCase
 
-from .kit import PROBES, ROLES, actor, build_world, forget_sessions, keep_signed_in
+from .kit import PROBES, ROLES, actor, build_world, keep_signed_in
 from .probes import load_all
 from .probes.cms import scope_site
 from .rules import rows
@@ -59,11 +59,6 @@ class PermissionMatrix(TestCase):
         for user in cls.actors.values():
             if user is not None:
                 keep_signed_in(user)
-
-    @classmethod
-    def tearDownClass(cls):
-        forget_sessions()  # rolled back with the class's transaction
-        super().tearDownClass()
 
 
 def _cell(action, role, inside_ok, outside_ok):
