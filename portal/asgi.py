@@ -10,7 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
 # Django must be set up before the routing imports consumers and models. Every websocket route is in
 # portal/routing.py; here they are only wrapped: origin check, the session's user, then no socket for
-# whoever must set up two-factor authentication first.
+# whoever must set up two-factor authentication first. portal/socket_gate.py does the three in one
+# layer that keeps less per socket; PORTAL_SOCKET_GATE=0 keeps Channels' stack (to compare).
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
@@ -19,15 +20,15 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from portal.members.middleware import TwoFactorRequiredSocketMiddleware  # noqa: E402
 from portal.routing import websocket_urlpatterns  # noqa: E402
+from portal.socket_gate import SocketGate  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(TwoFactorRequiredSocketMiddleware(URLRouter(websocket_urlpatterns)))
-        ),
-    }
-)
+if os.environ.get("PORTAL_SOCKET_GATE", "1") != "0":
+    websocket_application = SocketGate(URLRouter(websocket_urlpatterns))
+else:
+    websocket_application = AllowedHostsOriginValidator(
+        AuthMiddlewareStack(TwoFactorRequiredSocketMiddleware(URLRouter(websocket_urlpatterns)))
+    )
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})
 
 
 def _settle_the_heap() -> None:
@@ -107,5 +108,9 @@ if os.environ.get("PORTAL_RELEASE_UPGRADE_REQUEST", "1") != "0":
     from portal import socket_memory  # noqa: E402
 
     socket_memory.install_release_upgrade_request()
+if os.environ.get("PORTAL_RELEASE_HANDSHAKE", "1") != "0":
+    from portal import socket_memory  # noqa: E402
+
+    socket_memory.install_release_handshake()
 if os.environ.get("PORTAL_PROFILE"):
     _profile_on_signal(os.environ["PORTAL_PROFILE"])

@@ -1,4 +1,4 @@
-"""Less memory held by each open websocket under daphne (#22): two things it keeps for nothing.
+"""Less memory held by each open websocket under daphne (#22): three things it keeps for nothing.
 
 1. The application's input queue. daphne gives every connection an `asyncio.Queue` that it fills
    with `put_nowait` and the application empties with `get` (its ASGI `receive`). An asyncio.Queue
@@ -16,6 +16,13 @@
    resumes anything, the transport lets go of the channel (PORTAL_RELEASE_UPGRADE_REQUEST=0 keeps
    both).
 
+3. The opening handshake. autobahn keeps the raw HTTP request it parsed (`http_request_data`) and its
+   headers as a dict (`http_headers`, also held by the ConnectionRequest daphne keeps as
+   `request`): about 1.5 KiB a socket, the session cookie among them, for the socket's whole life.
+   Both are read only while the handshake is processed; daphne built the scope's headers from them
+   before, and later reads only `request.path` (its access log). Once the socket is open they are
+   replaced by one shared empty mapping (PORTAL_RELEASE_HANDSHAKE=0 keeps them).
+
 Installed by portal/asgi.py under daphne only; each returns False when daphne is not loaded or not
 the version this was written for.
 """
@@ -23,6 +30,7 @@ the version this was written for.
 import asyncio
 import logging
 import sys
+import types
 from functools import partial
 
 logger = logging.getLogger(__name__)
@@ -163,4 +171,30 @@ def install_release_upgrade_request() -> bool:
 
     process.portal_release_upgrade = True
     request_class.process = process
+    return True
+
+
+_NO_HEADERS = types.MappingProxyType({})  # read-only: shared by every open socket
+
+
+def install_release_handshake() -> bool:
+    """After daphne's WebSocketProtocol.onOpen, autobahn's copy of the handshake request is dropped."""
+    module = sys.modules.get("daphne.ws_protocol")
+    if module is None:
+        return False
+    protocol_class = module.WebSocketProtocol
+    original = protocol_class.onOpen
+    if getattr(original, "portal_release_handshake", False):
+        return True
+
+    def onOpen(self):  # noqa: N802 - autobahn's name
+        original(self)
+        self.http_request_data = None
+        self.http_headers = _NO_HEADERS
+        request = getattr(self, "request", None)
+        if request is not None:
+            request.headers = _NO_HEADERS
+
+    onOpen.portal_release_handshake = True
+    protocol_class.onOpen = onOpen
     return True

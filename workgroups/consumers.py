@@ -38,7 +38,9 @@ class WorkgroupConsumer(GuardedConsumer):
 
     @database_sync_to_async
     def _load(self, user, slug):
-        workgroup = Workgroup.objects.select_related("axis").filter(slug=slug).first()
+        """The workgroup row alone, held for the socket's life (services take it): without its axis,
+        which nothing on a socket's path reads (#22, memory per connection)."""
+        workgroup = Workgroup.objects.filter(slug=slug).first()
         if workgroup is None:
             raise Refused(CLOSE_NOT_FOUND)
         if getattr(user, "person", None) is None or not permissions.can_read(user, workgroup):

@@ -21,7 +21,10 @@ class SessionConsumer(GuardedConsumer):
         return realtime.exchange_session_group(pk)
 
     async def welcome(self):
-        await self.send(text_data=self.snapshot)
+        """The snapshot of the session, then forgotten: a screen stays open for hours, and a resync
+        asks the database again."""
+        snapshot, self.snapshot = self.snapshot, None
+        await self.send(text_data=snapshot)
 
     @database_sync_to_async
     def _snapshot(self, user, pk):

@@ -61,25 +61,31 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+async def refused_for_two_factor(user, receive, send) -> bool:
+    """For a websocket: True, the socket accepted then closed with 4403 (a code the portal's clients
+    do not retry), when `user` must set up two-factor authentication first; else False, nothing done."""
+    if not (
+        settings.PORTAL_REQUIRE_TWO_FACTOR
+        and user is not None
+        and user.is_authenticated
+        and await database_sync_to_async(permissions.lacks_required_two_factor)(user)
+    ):
+        return False
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CLOSE_FORBIDDEN})
+    return True
+
+
 class TwoFactorRequiredSocketMiddleware:
-    """The same rule for websockets (portal/asgi.py, inside AuthMiddlewareStack): the socket is
-    accepted then closed with 4403, a code the portal's clients do not retry."""
+    """The same rule for websockets behind Channels' AuthMiddlewareStack (portal/asgi.py with
+    PORTAL_SOCKET_GATE=0; portal/socket_gate.py asks `refused_for_two_factor` itself)."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        user = scope.get("user")
-        if (
-            scope["type"] == "websocket"
-            and settings.PORTAL_REQUIRE_TWO_FACTOR
-            and user is not None
-            and user.is_authenticated
-            and await database_sync_to_async(permissions.lacks_required_two_factor)(user)
-        ):
-            message = await receive()
-            if message["type"] == "websocket.connect":
-                await send({"type": "websocket.accept"})
-                await send({"type": "websocket.close", "code": CLOSE_FORBIDDEN})
+        if scope["type"] == "websocket" and await refused_for_two_factor(scope.get("user"), receive, send):
             return None
         return await self.app(scope, receive, send)
