@@ -38,14 +38,20 @@ def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_la
     assert counts["none"] == 2 and counts["called"] == 1 and sum(counts.values()) == 3
 
 
+def _recorder(by):
+    """Logs a contact of `by` with a firm, `ago` days ago."""
+
+    def record(firm, status, ago=0):
+        on = local_today() - datetime.timedelta(days=ago)
+        return club_services.prospect_contact_record(organisation=firm, status=status, by=by, contacted_on=on)
+
+    return record
+
+
 def test_the_counts_by_status_agree_with_the_latest_contact_the_list_shows_for_each_firm(organiser):
     zone = ZoneFactory()
     animate(organiser, zone)
-    days = datetime.timedelta
-
-    def record(firm, status, ago=0):
-        return club_services.prospect_contact_record(organisation=firm, status=status, by=organiser,
-                                                     contacted_on=local_today() - days(ago))  # fmt: skip
+    record = _recorder(organiser)
 
     firms = {name: OrganisationFactory(zone=zone, name=name) for name in "ABCDEF"}
     record(firms["A"], ContactStatus.INVITED, ago=10)
@@ -75,12 +81,7 @@ def test_the_counts_by_status_agree_with_the_latest_contact_the_list_shows_for_e
 def test_the_status_filter_lists_exactly_the_firms_whose_latest_contact_has_that_status(organiser):
     zone = ZoneFactory()
     animate(organiser, zone)
-
-    days = datetime.timedelta
-
-    def record(firm, status, ago=0):
-        return club_services.prospect_contact_record(organisation=firm, status=status, by=organiser,
-                                                     contacted_on=local_today() - days(ago))  # fmt: skip
+    record = _recorder(organiser)
 
     firms = {name: OrganisationFactory(zone=zone, name=name) for name in ("Alpha", "Bravo", "Charlie", "Delta", "Écho")}
     record(firms["Alpha"], ContactStatus.INVITED, ago=9)
@@ -107,7 +108,7 @@ def test_the_status_filter_lists_exactly_the_firms_whose_latest_contact_has_that
     assert listed("visited") == []
     assert [firm.name for firm in club_selectors.zone_prospects(zone, status="called", text="ta")] == ["Delta"]
     assert [firm.contacted_on for firm in club_selectors.zone_prospects(zone, status="invited")] == [
-        local_today() - days(1)
+        local_today() - datetime.timedelta(days=1)
     ]
     record(firms["Écho"], ContactStatus.VISITED)
     record(firms["Delta"], ContactStatus.DECLINED)
