@@ -8,14 +8,17 @@ What it does, in one run:
   1. prepares its own data in the database of DATABASE_URL (benchmarks.settings): migrate, then
      ("bench-mp-…") a zone with a club, 4 axes, 40 workgroups, the member in 8 of them, one room
      with 10,000 messages from 20 authors, 300 best practices, 1,000 Bourse sheets from 100 firms,
-     5,000 prospect firms on the club's zone (a file and two logged contacts each), the member being
-     an animator of that club. Earlier benchmark rows are deleted first; the search index is rebuilt;
+     5,000 prospect firms on the club's zone (a file each; nine in ten with two logged contacts, the
+     latest "called" for a third of them), the member being an animator of that club. Earlier
+     benchmark rows are deleted first; the search index is rebuilt;
   2. counts the SQL queries of one request of each page in this process (test client);
   3. starts gunicorn (2 workers, page cache off) and, with the member's session cookie, after a
      warm-up, times N sequential requests of:
        - baseline: the sign-in page, a page that reads nothing but the session;
        - the workgroup room with 10,000 messages; "my groups"; the best-practice list; a search
-         signed in; the Bourse sheet list (1,000 sheets); the club's prospect list (5,000 firms);
+         signed in; the Bourse sheet list (1,000 sheets); the club's prospect list (5,000 firms), also
+         filtered by a status ("called", 1,500 firms: its first and its last page) and by "never
+         contacted" (500);
   4. prints a table (p50/p95/p99/max in ms, ratio of p95 to the baseline's, queries) and writes
      everything, with the machine's load before and after, to benchmarks/results/member_pages-….json.
 Target: p95 under 80 ms for each member page. The machine is shared: compare ratios to the baseline.
@@ -46,6 +49,9 @@ from benchmarks.harness import (  # noqa: E402
 PREFIX = "bench-mp-"
 P95_TARGET_MS = 80.0
 SEARCH_WORDS = "énergie"
+LATEST_STATUSES = ("called", "visited", "called", "declined", "joined")
+FILTERED_STATUS = "called"
+FILTERED_LAST_PAGE = 30  # 1,500 firms at that status (the default data set), 50 a page
 
 
 def prepare(*, messages: int, sheets: int, prospects: int, practices: int, workgroups: int) -> dict:
@@ -161,12 +167,15 @@ def prepare(*, messages: int, sheets: int, prospects: int, practices: int, workg
             ),
             batch_size=2000,
         )  # fmt: skip
+        # Every tenth firm never contacted; the others invited, then at their latest contact called (a
+        # third of them), visited, not interested or joined: a status filter keeps a realistic share.
         ProspectContact.objects.bulk_create(
             (
                 ProspectContact(organisation=firm, status=status, kind="call",
                                 contacted_on=today - datetime.timedelta(days=days), note="Rappeler le gérant.")
                 for n, firm in enumerate(prospect_firms)
-                for status, days in (("invited", 60 + n % 30), ("called", 1 + n % 30))
+                if n % 10
+                for status, days in (("invited", 60 + n % 30), (LATEST_STATUSES[n % 5], 1 + n % 30))
             ),
             batch_size=5000,
         )  # fmt: skip
@@ -223,6 +232,7 @@ def main() -> int:
     member = Client(HTTP_ACCEPT_LANGUAGE="fr")
     member.force_login(get_user_model().objects.get(pk=data["member_user_id"]))
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    prospects = f"/clubs/zones/{data['zone_slug']}/prospects/"
     pages = [
         (BASELINE, anonymous, "/compte/connexion/"),
         ("workgroup room (10,000 messages)", member, f"/groupes/{data['room_slug']}/"),
@@ -230,7 +240,14 @@ def main() -> int:
         ("best-practice list", member, "/bonnes-pratiques/"),
         ("search, signed in", member, f"/recherche/?q={quote(SEARCH_WORDS)}"),
         ("Bourse sheet list", member, "/bourse/"),
-        ("club prospect list", member, f"/clubs/zones/{data['zone_slug']}/prospects/"),
+        ("club prospect list", member, prospects),
+        (f"club prospect list, {FILTERED_STATUS}", member, f"{prospects}?statut={FILTERED_STATUS}"),
+        (
+            f"club prospect list, {FILTERED_STATUS}, last page",
+            member,
+            f"{prospects}?statut={FILTERED_STATUS}&page={FILTERED_LAST_PAGE}",
+        ),
+        ("club prospect list, never contacted", member, f"{prospects}?statut=none"),
     ]
     if args.only:
         pages = pages[:1] + [page for page in pages[1:] if any(words in page[0] for words in args.only)]

@@ -9,6 +9,8 @@ pages show of them through the "cms_page_context" hook (see `contributed_context
 Reads go through cms/selectors.py, writes (page permissions) through cms/services.py.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
@@ -94,6 +96,34 @@ def changes_at(context: dict, moment) -> None:
         context["changes_at"] = moment
 
 
+class SharedBlocksPage:
+    """A page whose blocks show the rest of the portal (figures, groups, events, news…): for an
+    anonymous visitor they are HTML rendered once for every one of them, per page, site and language
+    (cms.selectors.shared_html: dropped when a page is published, unpublished or moved, else kept
+    PAGE_FRAGMENT_SECONDS or until `changes_at`), not read and rendered again on each visit (#22); for a
+    signed-in person they are read in the page. Its template shows `shared_blocks` when set, else
+    includes `blocks_template`."""
+
+    blocks_template = ""
+
+    def blocks_context(self, request, context: dict) -> dict:
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        if selectors.shares_fragments(request):
+            build = partial(self._blocks_html, context)
+            context["shared_blocks"] = selectors.shared_html(f"blocks:{self.pk}", request, build)
+            return context
+        return self.blocks_context(request, context)
+
+    def _blocks_html(self, context: dict) -> tuple[str, object]:
+        blocks = self.blocks_context(context["request"], dict(context))
+        return render_to_string(self.blocks_template, blocks), blocks.get("changes_at")
+
+
 def index_scope(index_page: Page) -> dict:
     """What an index lists: under an axis page, the axis's pages; under a club's page, the club's; under
     the home page, the whole site."""
@@ -108,7 +138,8 @@ def index_scope(index_page: Page) -> dict:
 # --- Home ---------------------------------------------------------------------------------------
 
 
-class HomePage(Page):
+class HomePage(SharedBlocksPage, Page):
+    blocks_template = "cms/includes/home_blocks.html"
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
     body = StreamField(BodyBlock(), verbose_name=_("more content"), blank=True)
 
@@ -140,18 +171,8 @@ class HomePage(Page):
             return super().get_view_restrictions()
         return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
 
-    def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        if selectors.shares_fragments(request):
-            # An anonymous visitor gets the figures, axes, events, news and zones as HTML rendered for
-            # every anonymous visitor (per site and language), not read and rendered again (#22).
-            context["home_blocks"] = selectors.shared_html("home", request, lambda: self._blocks_html(context))
-            return context
-        return self._blocks_context(request, context)
-
-    def _blocks_context(self, request, context: dict) -> dict:
+    def blocks_context(self, request, context: dict) -> dict:
+        """The figures, axes, events, news and zones."""
         from . import selectors
 
         context |= selectors.home_figures()  # axes, member_counts, zones, axis_cards, key_figures
@@ -161,15 +182,12 @@ class HomePage(Page):
         context["event_index"] = sections["events"]
         return contributed_context(self, request, context)  # next_events, changes_at
 
-    def _blocks_html(self, context: dict) -> tuple[str, object]:
-        blocks = self._blocks_context(context["request"], dict(context))
-        return render_to_string("cms/includes/home_blocks.html", blocks), blocks.get("changes_at")
-
 
 # --- Thematic axes ------------------------------------------------------------------------------
 
 
-class AxisPage(Page):
+class AxisPage(SharedBlocksPage, Page):
+    blocks_template = "cms/includes/axis_blocks.html"
     axis = models.OneToOneField(Axis, on_delete=models.PROTECT, related_name="page", verbose_name=_("thematic axis"))
     introduction = models.TextField(_("introduction"), blank=True, max_length=600)
     objectives = StreamField(BodyBlock(), verbose_name=_("objectives"), blank=True)
@@ -188,17 +206,17 @@ class AxisPage(Page):
         verbose_name = _("thematic axis page")
         verbose_name_plural = _("thematic axis pages")
 
-    def get_context(self, request, *args, **kwargs):
+    def blocks_context(self, request, context: dict) -> dict:
+        """The plans, coordinators, workgroups, best practices, events and news of the axis."""
         from . import selectors
 
-        context = super().get_context(request, *args, **kwargs)
         context["coordinators"] = selectors.axis_coordinators(self.axis)
         context["workgroups"] = selectors.axis_workgroups(self.axis)
         context["best_practices"] = selectors.axis_best_practices(request.user, self.axis)
         context["latest_news"] = list(selectors.latest_news(within=self, axis=self.axis, user=request.user)[:4])
         context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
         context["plan_progress"] = plan_selectors.published_plans_of(axis=self.axis)
-        return contributed_context(self, request, context)  # upcoming_events, past_events, event_index
+        return contributed_context(self, request, context)  # upcoming_events, past_events, event_index, changes_at
 
 
 # --- Business-park clubs ------------------------------------------------------------------------

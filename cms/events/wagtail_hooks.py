@@ -24,6 +24,8 @@ def events_on_site_pages(page, request, context):
         context["upcoming_events"] = list(selectors.upcoming_events(**scope)[:4])
         context["past_events"] = list(selectors.past_events(**scope)[:3])
         context["event_index"] = EventIndexPage.objects.live().child_of(page).first()
+        # The first to end leaves the upcoming ones for the past ones.
+        changes_at(context, min((event.end for event in context["upcoming_events"]), default=None))
     elif isinstance(page, ClubPage):
         context["event_index"] = EventIndexPage.objects.live().child_of(page).first()
         if context["event_index"] is not None:

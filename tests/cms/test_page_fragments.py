@@ -1,5 +1,6 @@
-"""What every visitor's page shows the same (the home page's figures, the site's sections, the restricted
-paths) is read once a minute from the shared cache, and an editor's change reaches visitors at once (#22)."""
+"""What every visitor's page shows the same (the home and axis pages' blocks, the home page's figures,
+the site's sections, the restricted paths) is read once a minute from the shared cache, and an editor's
+change reaches visitors at once (#22)."""
 
 import datetime
 
@@ -16,7 +17,14 @@ from cms.page_cache import page_cache_purge
 from portal.members import services as member_services
 from portal.members.models import PersonRole
 from tests.cms.pages import add_event, add_news, add_page, axis_page
-from tests.factories import AxisFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    AxisFactory,
+    BestPracticeFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    WorkgroupFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -207,3 +215,63 @@ def test_the_home_page_from_shared_fragments_is_the_page_built_for_the_visitor(
     shared = visitor.get("/").text  # header, home blocks and footer from the fragments
     settings.PAGE_FRAGMENT_SECONDS = 0
     assert shared == visitor.get("/").text
+
+
+# An axis page's blocks (plans, coordinators, workgroups, best practices, events, news) are shared the same way.
+
+
+def _axis_with_content(home, agenda, news_index):
+    axis = AxisFactory(title="Mobilité partagée")
+    page = axis_page(home, axis)
+    WorkgroupFactory(axis=axis, name="Covoiturage du parc")
+    BestPracticeFactory(axis=axis, title="Une navette pour trois entreprises")
+    add_event(agenda, days=2, axis=axis, title="Atelier réparation de vélos")
+    add_news(news_index, axis=axis, title="Une nouvelle ligne de bus")
+    return axis, page
+
+
+def test_an_axis_page_reads_its_blocks_once_for_every_visitor_and_shows_what_it_built(
+    home, agenda, news_index, settings
+):
+    _axis, page = _axis_with_content(home, agenda, news_index)
+    settings.PAGE_FRAGMENT_SECONDS = 0
+    Client().get(page.url)  # warms the per-process caches, as on a running server
+    built, response = _queries(Client(), page.url)
+    settings.PAGE_FRAGMENT_SECONDS = 60
+    Client().get(page.url)  # the first visitor's page keeps the fragments
+
+    shared, shared_response = _queries(Client(), page.url)
+    assert shared <= built - 8, f"{built} queries building everything, {shared} with the fragments kept"
+    for text in ("Covoiturage du parc", "Une navette pour trois entreprises", "Atelier réparation de vélos",
+                 "Une nouvelle ligne de bus"):  # fmt: skip
+        assert text in shared_response.text
+    assert shared_response.text == response.text
+
+
+def test_an_event_that_ends_leaves_the_shared_axis_page_and_the_next_one_comes_in_without_a_publish(
+    home, agenda, client, monkeypatch
+):
+    axis = AxisFactory()
+    page = axis_page(home, axis)
+    for day in (1, 2, 3, 4, 5):
+        add_event(agenda, days=day, hours=2, axis=axis, title=f"Rencontre du jour {day}")
+    assert "Rencontre du jour 5" not in client.get(page.url).text  # four shown
+
+    later = timezone.now() + datetime.timedelta(days=1, hours=3)  # the first one has ended
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert "Rencontre du jour 5" in client.get(page.url).text
+
+
+def test_a_signed_in_member_sees_the_axis_best_practices_for_members_that_the_shared_page_leaves_out(home, client):
+    axis = AxisFactory()
+    page = axis_page(home, axis)
+    BestPracticeFactory(axis=axis, title="Réservée aux adhérents", visibility="members")
+    assert "Réservée aux adhérents" not in client.get(page.url).text  # anonymous: built and kept without it
+
+    user = UserFactory()
+    member_services.person_create(user=user, role=PersonRole.MEMBER, organisation=OrganisationFactory())
+    member = Client()
+    member.force_login(user)
+    assert "Réservée aux adhérents" in member.get(page.url).text
+    assert "Réservée aux adhérents" not in client.get(page.url).text

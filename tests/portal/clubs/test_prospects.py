@@ -38,14 +38,20 @@ def test_prospects_are_the_zone_firms_without_a_current_membership_with_their_la
     assert counts["none"] == 2 and counts["called"] == 1 and sum(counts.values()) == 3
 
 
+def _recorder(by):
+    """Logs a contact of `by` with a firm, `ago` days ago."""
+
+    def record(firm, status, ago=0):
+        on = local_today() - datetime.timedelta(days=ago)
+        return club_services.prospect_contact_record(organisation=firm, status=status, by=by, contacted_on=on)
+
+    return record
+
+
 def test_the_counts_by_status_agree_with_the_latest_contact_the_list_shows_for_each_firm(organiser):
     zone = ZoneFactory()
     animate(organiser, zone)
-    days = datetime.timedelta
-
-    def record(firm, status, ago=0):
-        return club_services.prospect_contact_record(organisation=firm, status=status, by=organiser,
-                                                     contacted_on=local_today() - days(ago))  # fmt: skip
+    record = _recorder(organiser)
 
     firms = {name: OrganisationFactory(zone=zone, name=name) for name in "ABCDEF"}
     record(firms["A"], ContactStatus.INVITED, ago=10)
@@ -70,6 +76,46 @@ def test_the_counts_by_status_agree_with_the_latest_contact_the_list_shows_for_e
     assert counts == {"none": 2, "invited": 0, "called": 2, "visited": 1, "joined": 0, "declined": 1}
     for status, count in counts.items():
         assert len(club_selectors.zone_prospects(zone, status=status)) == count, status
+
+
+def test_the_status_filter_lists_exactly_the_firms_whose_latest_contact_has_that_status(organiser):
+    zone = ZoneFactory()
+    animate(organiser, zone)
+    record = _recorder(organiser)
+
+    firms = {name: OrganisationFactory(zone=zone, name=name) for name in ("Alpha", "Bravo", "Charlie", "Delta", "Écho")}
+    record(firms["Alpha"], ContactStatus.INVITED, ago=9)
+    record(firms["Alpha"], ContactStatus.CALLED, ago=4)  # a later contact changed its status
+    record(firms["Bravo"], ContactStatus.CALLED, ago=1)
+    record(firms["Bravo"], ContactStatus.INVITED, ago=1)  # the same day, recorded after: it wins
+    first = record(firms["Charlie"], ContactStatus.INVITED, ago=2)
+    last = record(firms["Charlie"], ContactStatus.CALLED, ago=2)
+    ProspectContact.objects.filter(pk=first.pk).update(created_at=last.created_at)  # the same instant: the last row
+    record(firms["Delta"], ContactStatus.CALLED, ago=3)  # Écho: never contacted
+    member = OrganisationFactory(zone=zone, name="Adhérente")
+    record(member, ContactStatus.CALLED)
+    MembershipFactory(organisation=member)
+    elsewhere = ZoneFactory()
+    animate(organiser, elsewhere)
+    record(OrganisationFactory(zone=elsewhere, name="Ailleurs"), ContactStatus.CALLED)
+
+    def listed(status):
+        return [(firm.name, firm.contact_status) for firm in club_selectors.zone_prospects(zone, status=status)]
+
+    assert listed("called") == [("Alpha", "called"), ("Charlie", "called"), ("Delta", "called")]
+    assert listed("invited") == [("Bravo", "invited")]
+    assert listed("none") == [("Écho", None)]
+    assert listed("visited") == []
+    assert [firm.name for firm in club_selectors.zone_prospects(zone, status="called", text="ta")] == ["Delta"]
+    assert [firm.contacted_on for firm in club_selectors.zone_prospects(zone, status="invited")] == [
+        local_today() - datetime.timedelta(days=1)
+    ]
+    record(firms["Écho"], ContactStatus.VISITED)
+    record(firms["Delta"], ContactStatus.DECLINED)
+    assert listed("called") == [("Alpha", "called"), ("Charlie", "called")]
+    assert listed("none") == []
+    assert listed("visited") == [("Écho", "visited")]
+    assert listed("declined") == [("Delta", "declined")]
 
 
 def test_contacts_need_an_animator_of_the_zone_and_a_past_date(member, organiser):

@@ -9,7 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portal.clubs import services as club_services
-from portal.clubs.models import ContactStatus
+from portal.clubs.models import ContactStatus, ProspectContact
+from portal.members.models import Organisation
 from tests.factories import OrganisationFactory, ZoneFactory
 
 from .conftest import animate
@@ -31,19 +32,20 @@ def _grow(zone, size, by):
 
 
 @pytest.mark.django_db
-def test_the_prospect_list_makes_as_many_queries_with_sixty_firms_as_with_five(organiser):
+@pytest.mark.parametrize("query", ["", "?statut=called", "?statut=none", "?statut=called&page=2"])
+def test_the_prospect_list_filtered_or_not_makes_as_many_queries_with_many_firms_as_with_five(organiser, query):
     zone = ZoneFactory()
     animate(organiser, zone)
     client = Client(headers={"accept-language": "fr"})
     client.force_login(organiser)
-    url = f"/clubs/zones/{zone.slug}/prospects/"
+    url = f"/clubs/zones/{zone.slug}/prospects/{query}"
     _grow(zone, 5, organiser)
     client.get(url)  # warms the per-process caches, as on a running server
     few = _queries(client, url)
 
-    _grow(zone, 55, organiser)
+    _grow(zone, 115, organiser)
     many = _queries(client, url)
-    assert many == few, f"the prospect list: {few} queries with 5 firms, {many} with 60"
+    assert many == few, f"the prospect list {query}: {few} queries with 5 firms, {many} with 120"
 
 
 @pytest.mark.django_db
@@ -57,6 +59,12 @@ def test_the_prospect_list_pages_by_the_counts_it_shows(organiser):
 
     every = client.get(url).context["page"]
     assert (every.paginator.count, every.paginator.num_pages, len(every.object_list)) == (60, 2, 50)
+    # The second page holds the last ten firms by name, each with its own latest status.
+    firms = sorted(Organisation.objects.filter(zone=zone), key=lambda firm: (firm.name, firm.pk))
+    called = set(ProspectContact.objects.values_list("organisation_id", flat=True))
+    expected = [(firm.pk, "called" if firm.pk in called else None) for firm in firms[50:]]
+    second = client.get(url, {"page": 2}).context["rows"]
+    assert [(firm.pk, firm.contact_status) for firm, *_rest in second] == expected
     never = client.get(url, {"statut": "none"}).context["page"]
     assert (never.paginator.count, len(never.object_list)) == (20, 20)
     last = client.get(url, {"statut": "called", "page": 2}).context["page"]
