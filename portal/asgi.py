@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
 # Django must be set up before the routing imports consumers and models. Every websocket route is in
 # portal/routing.py; here they are only wrapped: origin check, the session's user, then no socket for
-# whoever must set up two-factor authentication first. portal/socket_gate.py does the three in one
+# whoever must set up two-factor authentication first. portal/members/socket_gate.py does the three in one
 # layer that keeps less per socket; PORTAL_SOCKET_GATE=0 keeps Channels' stack (to compare).
 django_asgi_app = get_asgi_application()
 
@@ -19,8 +19,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from portal.members.middleware import TwoFactorRequiredSocketMiddleware  # noqa: E402
+from portal.members.socket_gate import SocketGate  # noqa: E402
 from portal.routing import websocket_urlpatterns  # noqa: E402
-from portal.socket_gate import SocketGate  # noqa: E402
 
 if os.environ.get("PORTAL_SOCKET_GATE", "1") != "0":
     websocket_application = SocketGate(URLRouter(websocket_urlpatterns))

@@ -80,7 +80,7 @@ async def refused_for_two_factor(user, receive, send) -> bool:
 
 class TwoFactorRequiredSocketMiddleware:
     """The same rule for websockets behind Channels' AuthMiddlewareStack (portal/asgi.py with
-    PORTAL_SOCKET_GATE=0; portal/socket_gate.py asks `refused_for_two_factor` itself)."""
+    PORTAL_SOCKET_GATE=0; portal/members/socket_gate.py asks `refused_for_two_factor` itself)."""
 
     def __init__(self, app):
         self.app = app

@@ -1,4 +1,4 @@
-"""Every websocket's way in (portal/socket_gate.py): who a socket is signed in as, and which pages may
+"""Every websocket's way in (portal/members/socket_gate.py): who a socket is signed in as, and which pages may
 open one."""
 
 import pytest

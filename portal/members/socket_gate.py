@@ -30,7 +30,7 @@ from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDe
 from django.conf import settings
 from django.http import parse_cookie
 
-from portal.members.middleware import refused_for_two_factor
+from .middleware import refused_for_two_factor
 
 
 class SocketGate:
