@@ -7,8 +7,10 @@ two runs on one server never meet, and drop their indices after each test.
 import contextlib
 import os
 import secrets
+import time
 
 import pytest
+from elasticsearch import ApiError
 
 from search.backend import get_backend
 
@@ -47,8 +49,23 @@ def use_backend(settings, config: dict):
         yield backend
     finally:
         if backend.name == "elasticsearch" and config["URL"] == os.environ.get("ELASTICSEARCH_URL"):
-            backend.drop()
+            drop_when_available(backend)
         get_backend.cache_clear()
+
+
+def drop_when_available(backend, attempts: int = 5) -> None:
+    """Drops the test's indices and synonyms set, waiting out a busy server: deleting a synonyms set
+    searches Elasticsearch's own `.synonyms` index, whose shard can answer 503 for a moment while the
+    other test workers create and delete theirs (seen once in CI). A set left behind would hand the
+    next test of this worker another test's synonyms, so the drop is retried rather than skipped."""
+    for attempt in range(attempts):
+        try:
+            backend.drop()
+            return
+        except ApiError as error:
+            if error.meta.status != 503 or attempt == attempts - 1:
+                raise
+            time.sleep(0.25 * 2**attempt)
 
 
 @pytest.fixture(params=available_configs())
