@@ -369,12 +369,28 @@ def _worker_smtp_sink():
 
 
 @pytest.fixture(scope="session")
-def _shared_daphne(django_db_setup, _worker_smtp_sink, request):
+def _worker_recorded_outside():
+    """A loopback server of recorded answers (tests/portal/outside/recorded.py) that the daphne processes
+    this worker starts take for the company register and the address base. One per worker, for the
+    same reason as the SMTP sink: the browser tests of the register reach it through the shared daphne
+    (tests/e2e's `recorded_outside` gives each its own routes) instead of starting a daphne each."""
+    from tests.portal.outside.recorded import ADDRESS_PREFIX, REGISTER_PREFIX, RecordedServer
+
+    server = RecordedServer().start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PORTAL_TEST_COMPANY_REGISTER_URL", server.base_url + REGISTER_PREFIX)
+        patch.setenv("PORTAL_TEST_ADDRESS_BASE_URL", server.base_url + ADDRESS_PREFIX)
+        yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _shared_daphne(django_db_setup, _worker_smtp_sink, _worker_recorded_outside, request):
     """One daphne for this worker's tests that need a plain one, started on first use and stopped before
     the test database is dropped. Starting one per test cost seconds each, a few minutes per run.
 
     Its environment is the one the session started with (taken here, before any test changed it): a
-    test whose environment differs (an SMTP sink, recorded answers, two-factor required) still gets a
+    test whose environment differs (two-factor required, a single sign-on provider) still gets a
     daphne of its own, started for it alone.
     """
     holder = {"environ": _inherited_environ(), "process": None}

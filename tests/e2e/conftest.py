@@ -268,20 +268,33 @@ def smtp_sink(_worker_smtp_sink):
 
 
 @pytest.fixture
-def search_index(settings, monkeypatch):
-    """The configured search backend (Elasticsearch under ./run test) on an index of this test's own,
-    shared by the test process and the daphne under test, dropped afterwards. Request it before
-    `live_portal` (or `page`)."""
-    import secrets
-
-    from tests.search.support import SESSION_PREFIX, configured_config, use_backend
+def search_index(settings):
+    """The configured search backend (Elasticsearch under ./run test), empty, on the indices the worker's
+    shared daphne already uses (its prefix, portal/settings/test.py): the test process and the daphne
+    under test read and write the same ones, without a daphne of the test's own. Emptied before the
+    test (earlier tests' pages were indexed there) and dropped after it; the daphne forgets that they
+    were ready when `live_portal` resets it. Request it before `live_portal` (or `page`)."""
+    from tests.search.support import configured_config, drop_when_available, use_backend
 
     config = configured_config()
     if "INDEX_PREFIX" in config:
-        config["INDEX_PREFIX"] = f"{SESSION_PREFIX}-e2e-{secrets.token_hex(3)}"
-        monkeypatch.setenv("ELASTICSEARCH_INDEX_PREFIX", config["INDEX_PREFIX"])
+        config["INDEX_PREFIX"] = settings.PORTAL_SEARCH["INDEX_PREFIX"]
     with use_backend(settings, config) as backend:
+        if backend.name == "elasticsearch":
+            drop_when_available(backend)
         yield backend
+
+
+@pytest.fixture
+def recorded_outside(_worker_recorded_outside):
+    """The worker's recorded company register and address base (tests/conftest.py), which the shared
+    daphne already reaches: this test's routes, and the requests it made."""
+    server = _worker_recorded_outside
+    server.routes.clear()
+    server.requests.clear()
+    yield server
+    server.routes.clear()
+    server.requests.clear()
 
 
 def search_until_found(page, query, link_name, timeout=15.0):

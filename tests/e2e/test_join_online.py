@@ -78,16 +78,12 @@ def test_a_firm_joins_online_and_the_animator_accepts(tanneries, browser, browse
 
 
 @pytest.fixture
-def register(monkeypatch):
-    """The recorded register, handed to the daphne the test starts (listed before `live_portal`)."""
-    from tests.portal.outside.recorded import ADDRESS_PREFIX, REGISTER_PREFIX, RecordedServer
+def register(recorded_outside):
+    """The recorded register that the daphne under test reaches."""
+    from tests.portal.outside.recorded import REGISTER_PREFIX
 
-    server = RecordedServer().start()
-    monkeypatch.setenv("PORTAL_TEST_COMPANY_REGISTER_URL", server.base_url + REGISTER_PREFIX)
-    monkeypatch.setenv("PORTAL_TEST_ADDRESS_BASE_URL", server.base_url + ADDRESS_PREFIX)
-    server.answer(REGISTER_PREFIX + "/search", "company_register_siret.json", q="99810001000029")
-    yield server
-    server.stop()
+    recorded_outside.answer(REGISTER_PREFIX + "/search", "company_register_siret.json", q="99810001000029")
+    return recorded_outside
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.test_site import assert_accessible
 from tests.factories import OrganisationFactory, PersonFactory
-from tests.portal.outside.recorded import ADDRESS_PREFIX, REGISTER_PREFIX, RecordedServer
+from tests.portal.outside.recorded import ADDRESS_PREFIX, REGISTER_PREFIX
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -19,15 +19,11 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 
 
 @pytest.fixture
-def register(monkeypatch):
-    """The recorded register and address base, handed to the daphne the test starts (listed before `page`)."""
-    server = RecordedServer().start()
-    monkeypatch.setenv("PORTAL_TEST_COMPANY_REGISTER_URL", server.base_url + REGISTER_PREFIX)
-    monkeypatch.setenv("PORTAL_TEST_ADDRESS_BASE_URL", server.base_url + ADDRESS_PREFIX)
-    server.answer(REGISTER_PREFIX + "/search", "company_register_name.json", q="repair")
-    server.answer(REGISTER_PREFIX + "/search", status=503, body="", q="panne")
-    yield server
-    server.stop()
+def register(recorded_outside):
+    """The recorded register and address base that the daphne under test reaches."""
+    recorded_outside.answer(REGISTER_PREFIX + "/search", "company_register_name.json", q="repair")
+    recorded_outside.answer(REGISTER_PREFIX + "/search", status=503, body="", q="panne")
+    return recorded_outside
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
