@@ -4,6 +4,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -68,6 +69,10 @@ def pytest_configure(config):
         from tests.e2e.conftest import ARTIFACTS
 
         shutil.rmtree(ARTIFACTS, ignore_errors=True)
+        # The demo's loads, shared by this run's workers (tests/demo_snapshot.py); removed at the end.
+        from tests.demo_snapshot import SHARED_FOLDER
+
+        os.environ[SHARED_FOLDER] = config.stash[_DEMO_SNAPSHOTS] = tempfile.mkdtemp(prefix="ptce-demo-")
     # Under pytest-xdist, one migrated database for every worker, built while they collect.
     from tests import db_template
 
@@ -78,9 +83,12 @@ def pytest_unconfigure(config):
     from tests import db_template
 
     db_template.finish(config.stash.get(_DB_TEMPLATE_BUILDER, None))
+    if _DEMO_SNAPSHOTS in config.stash:
+        shutil.rmtree(config.stash[_DEMO_SNAPSHOTS], ignore_errors=True)
 
 
 _DB_TEMPLATE_BUILDER = pytest.StashKey()
+_DEMO_SNAPSHOTS = pytest.StashKey()
 
 
 @pytest.fixture(scope="session")

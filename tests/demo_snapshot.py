@@ -10,10 +10,20 @@ is duplicated) runs the real command, and so does a load outside a test's transa
 tests), whose on_commit work (indexing) must happen. Inside one, no file, index or message comes out
 of a load: its rows are all it leaves (tests/test_demo_snapshot.py compares a copied load with a real
 one). The copied rows keep the first load's times (created_at, withdrawn_at): minutes earlier.
+
+The test workers of one run share their loads through files (a folder the run makes, named in
+PTCE_TEST_DEMO_SNAPSHOTS, see tests/conftest.py): the first worker to need a load makes it under a
+lock, and another one waiting for the same starting rows reads it instead of loading again. The
+workers' databases are copies of one migrated template, so their starting rows are the same bytes.
 """
 
+import contextlib
+import fcntl
 import hashlib
 import io
+import os
+import pickle  # noqa: S403 - files this run's own workers wrote, in a folder of its own
+from pathlib import Path
 
 from django.db import connections, transaction
 
@@ -24,6 +34,45 @@ DEFAULT = "default"
 # output, and its sequences' values.
 _loads: dict[str, tuple[list[tuple[str, bytes]], str, dict[str, int]]] = {}
 restored: list[str] = []  # the loads copied back, for tests/test_demo_snapshot.py
+_forgotten: set[str] = set()  # loads to make for real next time, neither kept nor read from a file
+SHARED_FOLDER = "PTCE_TEST_DEMO_SNAPSHOTS"
+
+
+def forget(key: str) -> None:
+    """The next load from these rows runs for real (tests/test_demo_snapshot.py)."""
+    _loads.pop(key, None)
+    _forgotten.add(key)
+
+
+@contextlib.contextmanager
+def _shared(key: str):
+    """Holds the run-wide lock of this starting point; yields the file its load is kept in, or None
+    outside a run that made the folder."""
+    folder = os.environ.get(SHARED_FOLDER)
+    if not folder or not Path(folder).is_dir():
+        yield None
+        return
+    path = Path(folder) / f"{key}.pickle"
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _read(path: Path | None):
+    if path is None or not path.exists():
+        return None
+    return pickle.loads(path.read_bytes())  # noqa: S301 - written by _write in this run
+
+
+def _write(path: Path | None, load) -> None:
+    if path is None or path.exists():
+        return
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_bytes(pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.rename(path)
 
 
 def _digest(copies) -> str:
@@ -62,6 +111,15 @@ def _load(self, verbosity):
         return _original(self, verbosity)
     before = fast_reset._copy_out(connection)
     key = _digest(before)
+    with _shared(key) as path:
+        if key not in _loads and key not in _forgotten:
+            found = _read(path)
+            if found is not None:
+                _loads[key] = found
+        return _copy_back_or_load(self, verbosity, connection, key, before, path)
+
+
+def _copy_back_or_load(self, verbosity, connection, key, before, path):
     if key in _loads:
         after, output, sequences = _loads[key]
         _restore(connection, before, after)
@@ -91,6 +149,10 @@ def _load(self, verbosity):
     finally:
         self.stdout.write = write
     _loads[key] = (fast_reset._copy_out(connection), printed.getvalue(), _sequences(connection))
+    if key in _forgotten:
+        _forgotten.discard(key)
+    else:
+        _write(path, _loads[key])
     return result
 
 
