@@ -242,6 +242,8 @@ def test_a_coordinator_goes_from_her_axis_s_news_to_the_published_plan_of_a_work
     coordinator.goto(reverse("wagtailimages:add"))
     expect(coordinator.locator("[name=collection]")).to_have_count(0)
     coordinator.locator("input[name=file]").set_input_files(str(picture))
+    # The title typed over the one Wagtail fills from the file's name (see test_journey_release_two).
+    expect(coordinator.locator("input[name=title]")).to_have_value("atelier-bois")
     coordinator.locator("input[name=title]").fill("L’atelier bois du lycée")
     journey.check(coordinator, "image-upload", accessible=assert_admin_accessible,
                   action=coordinator.locator("form button[type=submit]").last)  # fmt: skip

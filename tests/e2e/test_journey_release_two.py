@@ -117,7 +117,11 @@ def test_an_administrator_grants_two_roles_rebrands_the_site_and_turns_on_two_fa
     modal = page.locator(".modal-content")
     modal.get_by_role("tab", name=re.compile("Transférer|Importer")).click()
     modal.locator("input[type=file]").set_input_files(str(logo))
-    modal.locator("input[name='image-chooser-upload-title']").fill("Logo du pôle")
+    # Wagtail fills the title from the file's name as the file is chosen: once it has, the title is
+    # typed over it (typed before, the name was once written into the typed title).
+    title = modal.locator("input[name='image-chooser-upload-title']")
+    expect(title).to_have_value("logo-ptce-val")
+    title.fill("Logo du pôle")
     modal.locator("form button[type=submit]").last.click()
     expect(modal).to_be_hidden()
     save = page.locator("form button[type=submit]", has_text="Enregistrer").first
