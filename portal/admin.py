@@ -61,6 +61,16 @@ class PostExportMixin:
         return super().get(request, *args, **kwargs)
 
 
+class ViewSetQuerysetMixin:
+    """The list's rows from the viewset's `get_queryset(request)` (its related rows joined, say), as
+    Wagtail's snippet lists do; a ModelViewSet alone never calls it."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if callable(self.queryset):
+            self.queryset = self.queryset(request)
+
+
 class ScopedMixin:
     """Rows outside the user's scopes do not exist for them; forms offer only their scopes."""
 
@@ -97,7 +107,7 @@ class ScopedObjectMixin:
         return queryset if self.scope_queryset is None else self.scope_queryset(queryset, self.request.user)
 
 
-class PortalIndexView(ScopedMixin, PostExportMixin, FormulaSafeExportMixin, generic.IndexView):
+class PortalIndexView(ViewSetQuerysetMixin, ScopedMixin, PostExportMixin, FormulaSafeExportMixin, generic.IndexView):
     pass
 
 
@@ -173,8 +183,13 @@ class PortalViewSet(ModelViewSet):
     scope_queryset = None
     scope_form = None
 
+    def get_queryset(self, request):
+        """The list's rows (and its exports'), before the filters and the user's scopes: None for every
+        row. Viewsets return their model's rows with the related rows each line shows."""
+        return None
+
     def get_index_view_kwargs(self, **kwargs):
-        return {**super().get_index_view_kwargs(**kwargs), **self._scope_kwargs()}
+        return {**super().get_index_view_kwargs(**kwargs), **self._scope_kwargs(), "queryset": self.get_queryset}
 
     def get_inspect_view_kwargs(self, **kwargs):
         return {**super().get_inspect_view_kwargs(**kwargs), **self._scope_kwargs()}

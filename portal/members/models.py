@@ -519,7 +519,8 @@ class RoleAssignment(ScopeNamed):
         indexes = [models.Index(fields=["scope_kind", "scope_id"], name="roleassignment_scope")]
 
     def __str__(self):
-        return f"{self.person} — {self.get_role_display()} ({self.scope_display})"
+        # scope_name: the name a list set for its whole page (selectors.scope_labels), else looked up.
+        return f"{self.person} — {self.get_role_display()} ({self.scope_name})"
 
 
 class RoleChangeAction(models.TextChoices):

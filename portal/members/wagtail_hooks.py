@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.admin import PortalViewSet, ServiceDeleteView
+from portal.admin import PortalIndexView, PortalViewSet, ServiceDeleteView
 
 from . import permissions, selectors, services
 from .forms import OrganisationIdentifiersMixin
@@ -214,7 +213,17 @@ class RoleAssignmentFilterSet(WagtailFilterSet):
         return queryset.filter(scope_kind=scope[0], scope_id=scope[1]) if scope else queryset.none()
 
 
-class ScopeNamedIndexView(generic.IndexView):
+class RoleChangeFilterSet(WagtailFilterSet):
+    """The log by action, role, kind of scope and person (the people named with one query)."""
+
+    person = django_filters.ModelChoiceFilter(queryset=_person_choices, label=_("person"))
+
+    class Meta:
+        model = RoleChange
+        fields = ["action", "role", "scope_kind", "person"]
+
+
+class ScopeNamedIndexView(PortalIndexView):
     """Names the scopes of a page of rows in one query per kind of scope."""
 
     def paginate_queryset(self, queryset, page_size):
@@ -277,7 +286,7 @@ class RoleChangeViewSet(PortalViewSet):
     menu_label = _("Role changes")
     index_view_class = ScopeNamedIndexView
     list_display = ["at", "action", "person", "role", "scope_kind", "scope_name", "by"]
-    list_filter = ["action", "role", "scope_kind", "person"]
+    filterset_class = RoleChangeFilterSet
     search_fields = ["person__user__first_name", "person__user__last_name", "person__user__email", "scope_label"]
     form_fields = ["person"]
 

@@ -247,3 +247,38 @@ def test_the_roles_screens_are_refused_to_non_administrators(client, administrat
     client.post(reverse("role_assignments:delete", args=[assignment.pk]))
     assert not permissions.is_administrator(Person.objects.get(pk=someone.pk).user)
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+@pytest.mark.parametrize("listing", ["role_assignments:index", "role_changes:index"])
+def test_the_roles_list_and_their_log_make_as_many_queries_for_many_people_as_for_few(
+    client, administrator, organisation, listing
+):
+    """Each line names its person and its scope: read with the page, not once per line."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.clubs.models import Club
+    from tests.factories import ZoneFactory
+
+    def grant(count):
+        for _n in range(count):
+            zone = ZoneFactory()
+            club = Club.objects.create(zone=zone, name=f"Club {zone.pk}", slug=f"club-{zone.pk}")
+            person = PersonFactory(organisation=organisation)
+            services.role_grant(
+                person=person, role=Role.ANIMATOR, scope_kind=ScopeKind.CLUB, scope_id=club.pk, by=administrator
+            )
+
+    client.force_login(administrator)
+
+    def queries():
+        client.get(reverse(listing))  # caches warmed alike
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse(listing))
+        assert response.status_code == 200
+        return len(captured)
+
+    grant(2)
+    few = queries()
+    grant(8)
+    assert queries() == few
