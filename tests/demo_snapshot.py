@@ -111,30 +111,40 @@ def _load(self, verbosity):
         return _original(self, verbosity)
     before = fast_reset._copy_out(connection)
     key = _digest(before)
-    with _shared(key) as path:
+    with _shared(key) as path:  # held from the look-up to the load's file, so another worker waits
         if key not in _loads and key not in _forgotten:
             found = _read(path)
             if found is not None:
                 _loads[key] = found
-        return _copy_back_or_load(self, verbosity, connection, key, before, path)
+        if key in _loads:
+            _copy_back(self, verbosity, connection, before, key)
+            return None
+        result = _load_for_real(self, verbosity, connection, key)
+        if key in _forgotten:
+            _forgotten.discard(key)
+        else:
+            _write(path, _loads[key])
+        return result
 
 
-def _copy_back_or_load(self, verbosity, connection, key, before, path):
-    if key in _loads:
-        after, output, sequences = _loads[key]
-        _restore(connection, before, after)
-        restored.append(key)
-        # Ids the copied rows hold are not handed out again (sequences only grow, unless reset).
-        with connection.cursor() as cursor:
-            for name, value in sequences.items():
-                cursor.execute(
-                    "SELECT setval(%s, %s) FROM pg_sequences WHERE schemaname || '.' || sequencename = %s"
-                    " AND (last_value IS NULL OR last_value < %s)",
-                    [name, value, name, value],
-                )
-        if verbosity:
-            self.stdout.write(output, ending="")
-        return None
+def _copy_back(self, verbosity, connection, before, key) -> None:
+    after, output, sequences = _loads[key]
+    _restore(connection, before, after)
+    restored.append(key)
+    # Ids the copied rows hold are not handed out again (sequences only grow, unless reset).
+    with connection.cursor() as cursor:
+        for name, value in sequences.items():
+            cursor.execute(
+                "SELECT setval(%s, %s) FROM pg_sequences WHERE schemaname || '.' || sequencename = %s"
+                " AND (last_value IS NULL OR last_value < %s)",
+                [name, value, name, value],
+            )
+    if verbosity:
+        self.stdout.write(output, ending="")
+
+
+def _load_for_real(self, verbosity, connection, key):
+    """The command's own load, its output printed and kept with its rows under `key`."""
     printed = io.StringIO()
     write = self.stdout.write
 
@@ -149,10 +159,6 @@ def _copy_back_or_load(self, verbosity, connection, key, before, path):
     finally:
         self.stdout.write = write
     _loads[key] = (fast_reset._copy_out(connection), printed.getvalue(), _sequences(connection))
-    if key in _forgotten:
-        _forgotten.discard(key)
-    else:
-        _write(path, _loads[key])
     return result
 
 
