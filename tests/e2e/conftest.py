@@ -1,6 +1,9 @@
 """Browser tests: Playwright's sync API drives Debian's Chromium against a real daphne on the test database.
 
-Never `playwright install`: the browser is Debian's /usr/bin/chromium (`./run test` installs it).
+Never `playwright install`: the browser is Debian's Chromium (`./run test` installs it): its headless
+shell (/usr/bin/chromium-headless-shell, the package chromium-headless-shell) for the usual headless run,
+/usr/bin/chromium when a developer watches with --headed. Same Blink, same version; the shell leaves out
+the full browser's window layer and spent about a fifth less CPU on the same tests (docs/PERFORMANCE.md).
 
 Event loops. Playwright's sync API runs an asyncio loop in a greenlet of the test's own thread and,
 for as long as Playwright is started, leaves that loop registered as the thread's *running* loop,
@@ -33,6 +36,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
 # Flags that work as root on a closed network (shared/PROVISIONING.md).
 CHROMIUM_FLAGS = [
     "--headless",
@@ -88,9 +92,11 @@ def browser_type(playwright, browser_name):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     headless = browser_type_launch_args.get("headless", True)
+    # A machine set up before the shell was added to ./run test's packages still has the full browser.
+    shell = CHROMIUM_HEADLESS_SHELL if headless and CHROMIUM_HEADLESS_SHELL.exists() else CHROMIUM
     return {
         **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
+        "executable_path": str(shell),
         "args": [flag for flag in CHROMIUM_FLAGS if headless or flag != "--headless"],
     }
 

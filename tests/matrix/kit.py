@@ -5,6 +5,7 @@ tries its action on an object inside those scopes and on one outside (axis_out, 
 and answers whether the portal allowed it. The rules themselves are stated once, in rules.py.
 """
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,51 @@ _ROLE_SCOPES = {
 }
 
 
+class Shared(dict):
+    """World.extra: what probes build once and share, by name.
+
+    Each cell reads a deep copy of the class's world (Django's setUpTestData). Copied whole, the events
+    and pages built once for the class would be copied for each of the nineteen hundred cells, most of
+    which never read them; here a cell's copy copies an item when the cell first reads it, with the
+    test's own memo (so `entry["scope"]` is still the cell's `world.club_in`). What a cell adds or pops
+    stays in its copy."""
+
+    def __init__(self, originals=None, memo=None):
+        super().__init__()
+        self._originals = originals or {}
+        self._memo = memo
+        self._gone = set()
+
+    def __missing__(self, key):
+        if key in self._gone or key not in self._originals:
+            raise KeyError(key)
+        value = self[key] = copy.deepcopy(self._originals[key], self._memo)
+        return value
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or (key in self._originals and key not in self._gone)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def pop(self, key, *default):
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        value = self[key]
+        dict.pop(self, key)
+        self._gone.add(key)
+        return value
+
+    def __deepcopy__(self, memo):
+        kept = {key: value for key, value in self._originals.items() if key not in self._gone}
+        return Shared({**kept, **self}, memo)
+
+
 @dataclass
 class World:
     """Two of each scope: the actors hold their role in the first, the second is someone else's."""
@@ -47,7 +93,7 @@ class World:
     org_in: object  # a member firm of club_in
     org_out: object  # a member firm of club_out
     staff_org: object  # the chamber of commerce the coordinators and animators work for
-    extra: dict = field(default_factory=dict)  # what probes build once and share (by name)
+    extra: Shared = field(default_factory=Shared)  # what probes build once and share (by name)
 
     def inside(self, kind: str, inside: bool):
         """The world's axis/club/org/zone inside or outside: `world.inside("club", False)` is club_out."""

@@ -14,7 +14,7 @@ import pytest
 from django.test import TestCase
 
 from .kit import PROBES, ROLES, actor, build_world, keep_signed_in
-from .probes import load_all
+from .probes import events, load_all
 from .probes.cms import scope_site
 from .rules import rows
 
@@ -55,6 +55,7 @@ class PermissionMatrix(TestCase):
         for kind in ("axis", "club"):  # what most cms and events probes share (probes/cms.py)
             for inside in (True, False):
                 scope_site(cls.world, kind, inside)
+        events.build_shared(cls.world)
         cls.actors = {role: actor(role, cls.world) for role in ROLES}
         for user in cls.actors.values():
             if user is not None:

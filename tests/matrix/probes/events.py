@@ -66,7 +66,8 @@ def _event(world, kind, inside, *, event_kind=EventKind.WORKSHOP):
     key = f"event-{kind}-{inside}-{event_kind}"
     if key not in world.extra:
         entry = scope_site(world, kind, inside)
-        event = add_event(entry["agenda"], days=-2, kind=event_kind, capacity=10, title=f"Atelier {entry['scope']}")
+        name = "Atelier" if event_kind == EventKind.WORKSHOP else "Bourse"  # two kinds under one agenda
+        event = add_event(entry["agenda"], days=-2, kind=event_kind, capacity=10, title=f"{name} {entry['scope']}")
         person = PersonFactory()
         EventRegistration.objects.create(
             event=event, person=person, name=f"Inscrite {key}", email=f"inscrite-{event.pk}@exemple.test",
@@ -74,6 +75,19 @@ def _event(world, kind, inside, *, event_kind=EventKind.WORKSHOP):
         )  # fmt: skip
         world.extra[key] = event
     return world.extra[key]
+
+
+def build_shared(world):
+    """The events most of this module's cells play on, built once for the class (kit.Shared): each cell
+    built its inside and outside events again, a Wagtail page with its revision each, a third of the
+    matrix's time on events."""
+    for kind in ("axis", "club"):
+        for inside in (True, False):
+            _event(world, kind, inside)
+            for key in ("cancel", "move"):
+                _coming_event(world, kind, inside, key)
+    for inside in (True, False):
+        _event(world, "club", inside, event_kind=EventKind.EXCHANGE_SESSION)
 
 
 def _registrations_shown(user, event):
