@@ -248,13 +248,15 @@ def _prospect_firms(zone: Zone) -> QuerySet[Organisation]:
     return Organisation.objects.filter(zone=zone).exclude(Exists(_current_membership()))
 
 
-def _latest_contacts_of_zone(zone: Zone) -> QuerySet[ProspectContact]:
-    """The latest contact of each firm of the zone that has one (the order of `_latest_contact`), kept
-    by DISTINCT ON: the database picks them all in one pass over the zone's contacts."""
-    return (
-        ProspectContact.objects.filter(organisation__zone=zone)
-        .order_by("organisation_id", *LATEST_CONTACT_ORDER)
-        .distinct("organisation_id")
+def _later_contact() -> Exists:
+    """A contact of the outer contact's firm that comes after it in the order of `_latest_contact`
+    (a later date, a later record that day, a later row): the outer one is not the latest."""
+    return Exists(
+        ProspectContact.objects.filter(organisation=OuterRef("organisation")).filter(
+            Q(contacted_on__gt=OuterRef("contacted_on"))
+            | Q(contacted_on=OuterRef("contacted_on"), created_at__gt=OuterRef("created_at"))
+            | Q(contacted_on=OuterRef("contacted_on"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
     )
 
 
@@ -265,17 +267,19 @@ def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[
     `status` filters on the latest contact: a ContactStatus value, or "none" for firms never contacted.
     Not on the annotation: its subquery, one index probe per firm, ran firm after firm until a page was
     found, over the whole zone for a late page or a rare status, and over all of it whenever the
-    planner misjudged the share of firms matching (#22). The firms at a status are those whose latest
-    contact, picked once for the zone (DISTINCT ON, as prospect_status_counts), has it; the firms never
-    contacted are those without a contact. The list is shown through `prospects_page`.
+    planner misjudged the share of firms matching (#22). Nor on the zone's latest contacts picked by
+    DISTINCT ON: that sorted every contact of the zone for each page, the first one included. The firms
+    at a status are those with a contact at that status and no later contact (an anti-join, no sort):
+    the first page walks the names until it has its firms, a later page sorts only the firms at that
+    status. The firms never contacted are those without a contact. The list is shown through
+    `prospects_page`.
     """
     queryset = _prospect_firms(zone)
     if status == "none":
         queryset = queryset.exclude(Exists(ProspectContact.objects.filter(organisation=OuterRef("pk"))))
     elif status in ContactStatus.values:
-        latest = _latest_contacts_of_zone(zone).values("pk")
-        at_status = ProspectContact.objects.filter(pk__in=latest, status=status).values("organisation_id")
-        queryset = queryset.filter(pk__in=at_status)
+        latest_at_status = ProspectContact.objects.filter(status=status).exclude(_later_contact())
+        queryset = queryset.filter(pk__in=latest_at_status.values("organisation_id"))
     if text:
         queryset = queryset.filter(name__icontains=text)
     return _with_latest_contact(queryset).order_by("name", "pk")
