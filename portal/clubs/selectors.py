@@ -371,7 +371,7 @@ def prospect_status_counts(zone: Zone) -> dict[str, int]:
 def _file_contact(field: str) -> Subquery:
     return Subquery(
         ProspectContact.objects.filter(organisation=OuterRef("organisation_id"))
-        .order_by("-contacted_on", "-created_at")
+        .order_by(*LATEST_CONTACT_ORDER)  # as the prospect list: its three fields from one contact
         .values(field)[:1]
     )
 

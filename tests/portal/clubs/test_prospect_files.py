@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -73,6 +74,31 @@ def test_my_calls_today_and_overdue_are_mine_and_of_my_zones_only(organiser):
         "Boulangerie Martin", "Atelier Durand"]  # fmt: skip
     assert [f.organisation.name for f in club_selectors.prospect_agenda(organiser, overdue=True)] == ["Garage du Pont"]
     assert [f.organisation.name for f in club_selectors.prospect_agenda(colleague)] == ["Traiteur du parc"]
+
+
+def test_my_calls_today_shows_the_latest_contact_the_prospect_list_shows_even_when_two_share_an_instant(organiser):
+    zone = ZoneFactory()
+    animate(organiser, zone)
+    for n in range(6):
+        firm = OrganisationFactory(zone=zone, name=f"Boulangerie {n}")
+        first = club_services.prospect_contact_record(
+            organisation=firm, status=ContactStatus.CALLED, by=organiser, contacted_on=local_today(), note="Rappeler"
+        )
+        last = club_services.prospect_contact_record(
+            organisation=firm, status=ContactStatus.VISITED, by=organiser, contacted_on=local_today(), note="Visite"
+        )
+        # Recorded in the same instant; the rows rewritten in either order, so that neither their place
+        # on disk nor in the index decides which one is the latest.
+        for contact in (first, last) if n % 2 else (last, first):
+            ProspectContact.objects.filter(pk=contact.pk).update(created_at=last.created_at)
+        plan(firm, organiser, "call", local_today())
+
+    with connection.cursor() as cursor:  # the plan of a big table: read all, sort (ties in any order)
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+    listed = {firm.name: firm.contact_status for firm in club_selectors.zone_prospects(zone)}
+    due = {f.organisation.name: (f.last_status, f.last_note) for f in club_selectors.prospect_agenda(organiser)}
+    assert set(listed.values()) == {"visited"}  # the last row
+    assert set(due.values()) == {("visited", "Visite")}  # the same contact, whole
 
 
 def test_the_next_action_needs_a_due_date_an_animator_of_the_zone_and_no_past_date(organiser, member):
