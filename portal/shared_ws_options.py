@@ -12,22 +12,19 @@ daphne) gets its own copy, as autobahn does.
 Installed by portal/asgi.py under daphne; PORTAL_SHARED_WS_OPTIONS=0 leaves autobahn as it is.
 """
 
-import sys
+from portal import patching
 
 
 def install() -> bool:
     """Wraps daphne's protocol's `_connectionMade`; False when daphne is not loaded (not under daphne)
     or autobahn no longer has what this relies on."""
-    module = sys.modules.get("daphne.ws_protocol")
-    if module is None:
-        return False
-    protocol_class = module.WebSocketProtocol
-    original = protocol_class._connectionMade
-    if getattr(original, "portal_shared_options", False):
-        return True
+    return patching.wrap("daphne.ws_protocol", "WebSocketProtocol", "_connectionMade", _sharing_options)
+
+
+def _sharing_options(protocol_class, original):
     names = tuple(getattr(protocol_class, "CONFIG_ATTRS", ()))
     if not names or any(name in vars(protocol_class) for name in names):
-        return False  # not the autobahn this was written for, or options already set on the class
+        return None  # not the autobahn this was written for, or options already set on the class
 
     def _connectionMade(self):
         owner = protocol_class.__dict__.get("_portal_options_factory")
@@ -43,6 +40,4 @@ def install() -> bool:
                 setattr(self, name, getattr(self.factory, name))
         original(self)
 
-    _connectionMade.portal_shared_options = True
-    protocol_class._connectionMade = _connectionMade
-    return True
+    return _connectionMade

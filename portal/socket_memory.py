@@ -29,9 +29,10 @@ the version this was written for.
 
 import asyncio
 import logging
-import sys
 import types
 from functools import partial
+
+from portal import patching
 
 logger = logging.getLogger(__name__)
 
@@ -102,16 +103,13 @@ class InputQueue:
 
 def install_input_queue() -> bool:
     """daphne's Server.create_application with an InputQueue instead of an asyncio.Queue."""
-    module = sys.modules.get("daphne.server")
-    if module is None:
-        return False
-    server_class = module.Server
-    original = server_class.create_application
-    if getattr(original, "portal_input_queue", False):
-        return True
+    return patching.wrap("daphne.server", "Server", "create_application", _lean_create_application)
+
+
+def _lean_create_application(server_class, original):
     if original.__code__.co_names.count("Queue") != 1:  # not the daphne this was written for
         logger.warning("daphne's create_application changed: its input queue stays asyncio's")
-        return False
+        return None
 
     def create_application(self, protocol, scope):
         # daphne 4.2's body, with the queue swapped.
@@ -131,23 +129,17 @@ def install_input_queue() -> bool:
         )
         return input_queue
 
-    create_application.portal_input_queue = True
-    server_class.create_application = create_application
-    return True
+    return create_application
 
 
 def install_release_upgrade_request() -> bool:
     """After daphne's WebRequest.process has upgraded the connection, the HTTP channel forgets the
     request (it stays the transport's producer)."""
-    module = sys.modules.get("daphne.http_protocol")
-    if module is None:
-        return False
-    from daphne.ws_protocol import WebSocketProtocol
+    return patching.wrap("daphne.http_protocol", "WebRequest", "process", _releasing_process)
 
-    request_class = module.WebRequest
-    original = request_class.process
-    if getattr(original, "portal_release_upgrade", False):
-        return True
+
+def _releasing_process(request_class, original):
+    from daphne.ws_protocol import WebSocketProtocol
 
     def process(self):
         result = original(self)
@@ -169,9 +161,7 @@ def install_release_upgrade_request() -> bool:
                     transport.unregisterProducer()
         return result
 
-    process.portal_release_upgrade = True
-    request_class.process = process
-    return True
+    return process
 
 
 _NO_HEADERS = types.MappingProxyType({})  # read-only: shared by every open socket
@@ -179,14 +169,10 @@ _NO_HEADERS = types.MappingProxyType({})  # read-only: shared by every open sock
 
 def install_release_handshake() -> bool:
     """After daphne's WebSocketProtocol.onOpen, autobahn's copy of the handshake request is dropped."""
-    module = sys.modules.get("daphne.ws_protocol")
-    if module is None:
-        return False
-    protocol_class = module.WebSocketProtocol
-    original = protocol_class.onOpen
-    if getattr(original, "portal_release_handshake", False):
-        return True
+    return patching.wrap("daphne.ws_protocol", "WebSocketProtocol", "onOpen", _releasing_on_open)
 
+
+def _releasing_on_open(protocol_class, original):
     def onOpen(self):  # noqa: N802 - autobahn's name
         original(self)
         self.http_request_data = None
@@ -195,6 +181,4 @@ def install_release_handshake() -> bool:
         if request is not None:
             request.headers = _NO_HEADERS
 
-    onOpen.portal_release_handshake = True
-    protocol_class.onOpen = onOpen
-    return True
+    return onOpen
