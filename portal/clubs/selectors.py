@@ -226,14 +226,16 @@ def firms_of_clubs(club_ids) -> QuerySet[Organisation]:
 
 
 # The latest contact of a firm: its latest date, then the latest recorded that day, then the latest
-# row (two contacts recorded in the same instant). zone_prospects and prospect_status_counts agree on it.
+# row (two contacts recorded in the same instant). zone_prospects, prospect_status_counts and
+# prospect_agenda agree on it.
 LATEST_CONTACT_ORDER = ("-contacted_on", "-created_at", "-pk")
 LATEST_CONTACT_SQL_ORDER = "contact.contacted_on DESC, contact.created_at DESC, contact.id DESC"
 
 
-def _latest_contact(field: str) -> Subquery:
+def _latest_contact(field: str, firm: str = "pk") -> Subquery:
+    """`field` of the latest contact of the firm whose key the outer row holds in `firm`."""
     return Subquery(
-        ProspectContact.objects.filter(organisation=OuterRef("pk")).order_by(*LATEST_CONTACT_ORDER).values(field)[:1]
+        ProspectContact.objects.filter(organisation=OuterRef(firm)).order_by(*LATEST_CONTACT_ORDER).values(field)[:1]
     )
 
 
@@ -368,14 +370,6 @@ def prospect_status_counts(zone: Zone) -> dict[str, int]:
     return counts
 
 
-def _file_contact(field: str) -> Subquery:
-    return Subquery(
-        ProspectContact.objects.filter(organisation=OuterRef("organisation_id"))
-        .order_by(*LATEST_CONTACT_ORDER)  # as the prospect list: its three fields from one contact
-        .values(field)[:1]
-    )
-
-
 def prospect_agenda(user, *, overdue: bool = False, today: datetime.date | None = None) -> QuerySet[ProspectFile]:
     """The user's next actions due today ("my calls today"), or before today (overdue), on the
     prospects of the zones their clubs cover, with the latest contact of each; calls first."""
@@ -386,9 +380,9 @@ def prospect_agenda(user, *, overdue: bool = False, today: datetime.date | None 
         permissions.prospect_files_visible(queryset, user)
         .select_related("organisation", "organisation__zone")
         .annotate(
-            last_status=_file_contact("status"),
-            last_contacted_on=_file_contact("contacted_on"),
-            last_note=_file_contact("note"),
+            last_status=_latest_contact("status", "organisation_id"),
+            last_contacted_on=_latest_contact("contacted_on", "organisation_id"),
+            last_note=_latest_contact("note", "organisation_id"),
         )
         .order_by("next_action_due", "next_action", "organisation__name")
     )
