@@ -392,6 +392,10 @@ STEPS = {
     upgrade_steps.COORDINATORS: (
         "workgroups.0006: an axis's listed coordinators and the coordinator assignments agree"
     ),
+    upgrade_steps.LATEST: (
+        "clubs.0014: every firm with a logged contact has a file pointing at its latest contact, so the"
+        " prospect list shows, counts and filters the statuses it showed before"
+    ),
 }
 
 

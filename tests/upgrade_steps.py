@@ -721,7 +721,63 @@ def coordinators_final(ids):
     true(member.user.groups.filter(name="Coordinateurs d'axe").exists(), "workgroups.0006: not in the group")
 
 
-STEPS = [PLANS, CLUBS, EVENTS, ACCOUNTS, ROLES, ANIMATORS, COORDINATORS]
+# --- clubs.0014: each prospect file points at its firm's latest contact ----------------------------------------
+
+LATEST = "prospect_latest"
+
+
+@hook(LATEST, "before", "clubs.0014_prospect_file_latest_contact")
+def latest_before(apps, connection, ids):
+    """Three firms of a zone: one with a file and three contacts (the latest by date recorded first), one
+    with two contacts of the same day and no file, one with neither."""
+    Zone, Organisation = apps.get_model("members", "Zone"), apps.get_model("members", "Organisation")
+    Contact, File = apps.get_model("clubs", "ProspectContact"), apps.get_model("clubs", "ProspectFile")
+    zone = Zone.objects.create(name="Parc de la Gare (étape)", slug="etape-gare", commune="Arvière")
+    firms = {
+        name: Organisation.objects.create(name=f"{name} (étape)", slug=f"etape-latest-{name.lower()}", zone=zone)
+        for name in ("Filée", "Sansfiche", "Jamais")
+    }
+    File.objects.create(organisation=firms["Filée"], next_action="call", next_action_due=datetime.date(2026, 12, 20))
+    day = datetime.date(2026, 11, 2)
+    Contact.objects.create(organisation=firms["Filée"], status="visited", contacted_on=day)
+    Contact.objects.create(organisation=firms["Filée"], status="invited", contacted_on=day - datetime.timedelta(30))
+    Contact.objects.create(organisation=firms["Filée"], status="called", contacted_on=day - datetime.timedelta(9))
+    Contact.objects.create(organisation=firms["Sansfiche"], status="invited", contacted_on=day)
+    Contact.objects.create(organisation=firms["Sansfiche"], status="declined", contacted_on=day)
+    ids.update(zone=zone.pk, firms={name: firm.pk for name, firm in firms.items()})
+
+
+LATEST_STATUSES = {"Filée": "visited", "Sansfiche": "declined", "Jamais": None}
+
+
+@hook(LATEST, "after", "clubs.0014_prospect_file_latest_contact")
+def latest_after(apps, connection, ids):
+    File = apps.get_model("clubs", "ProspectFile")
+    firms = ids["firms"]
+    for name, status in LATEST_STATUSES.items():
+        file = File.objects.filter(organisation_id=firms[name]).select_related("latest_contact").first()
+        same(file.latest_contact.status if file and file.latest_contact else None, status, f"clubs.0014: {name}")
+    planned = File.objects.get(organisation_id=firms["Filée"])
+    same((planned.next_action, planned.next_action_due), ("call", datetime.date(2026, 12, 20)), "clubs.0014: its plan")
+    true(not File.objects.filter(organisation_id=firms["Jamais"]).exists(), "clubs.0014: a file for a firm never met")
+
+
+@final(LATEST)
+def latest_final(ids):
+    """The animator's prospect list shows each firm's latest status, and counts and filters on it."""
+    from portal.clubs import selectors
+    from portal.members.models import Zone
+
+    zone = Zone.objects.get(pk=ids["zone"])
+    listed = {firm.name.removesuffix(" (étape)"): firm.contact_status for firm in selectors.zone_prospects(zone)}
+    same(listed, LATEST_STATUSES, "clubs.0014: the prospect list")
+    counts = selectors.prospect_status_counts(zone)
+    same((counts["visited"], counts["declined"], counts["none"], counts["invited"]), (1, 1, 1, 0), "clubs.0014: counts")
+    same([firm.name for firm in selectors.zone_prospects(zone, status="declined")], ["Sansfiche (étape)"],
+         "clubs.0014: the list filtered by status")  # fmt: skip
+
+
+STEPS = [PLANS, CLUBS, EVENTS, ACCOUNTS, ROLES, ANIMATORS, COORDINATORS, LATEST]
 
 
 # --- the pass ------------------------------------------------------------------------------------------------

@@ -319,6 +319,13 @@ class ProspectFile(models.Model):
     )
     next_action = models.CharField(_("next action"), max_length=10, choices=ActionKind.choices, blank=True)
     next_action_due = models.DateField(_("due on"), null=True, blank=True)
+    # The latest contact of the log, that is the firm's status: the prospect list, its filter by status
+    # and its counts read it here, one row a firm, instead of sorting the zone's log on every page (#22).
+    # Only services.prospect_latest_refresh writes it, after every write to the log.
+    latest_contact = models.OneToOneField(
+        "ProspectContact", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("latest contact"),
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -115,6 +115,8 @@ def purge_prospect_contacts(cutoff) -> int:
     ProspectFile.objects.filter(updated_at__lt=cutoff, next_action_due__lt=cutoff.date()).update(
         next_action="", next_action_due=None, assigned_to=None
     )
+    # A firm's latest contact is the last of its log to pass the cutoff: when it goes, all its contacts
+    # do, and its file's pointer, emptied, says "never contacted" (ProspectFile.latest_contact).
     return ProspectContact.objects.filter(contacted_on__lt=cutoff.date()).delete()[0]
 
 

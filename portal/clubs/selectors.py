@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
@@ -226,13 +225,12 @@ def firms_of_clubs(club_ids) -> QuerySet[Organisation]:
 
 
 # The latest contact of a firm: its latest date, then the latest recorded that day, then the latest
-# row (two contacts recorded in the same instant). zone_prospects, prospect_status_counts and
-# prospect_agenda agree on it.
+# row (two contacts recorded in the same instant). Its file points at it (ProspectFile.latest_contact,
+# kept by services.prospect_latest_refresh), which the prospect list, its counts and the agenda read.
 LATEST_CONTACT_ORDER = ("-contacted_on", "-created_at", "-pk")
-LATEST_CONTACT_SQL_ORDER = "contact.contacted_on DESC, contact.created_at DESC, contact.id DESC"
 
 
-def _latest_contact(field: str, firm: str = "pk") -> Subquery:
+def latest_contact(field: str, firm: str = "pk") -> Subquery:
     """`field` of the latest contact of the firm whose key the outer row holds in `firm`."""
     return Subquery(
         ProspectContact.objects.filter(organisation=OuterRef(firm)).order_by(*LATEST_CONTACT_ORDER).values(field)[:1]
@@ -245,21 +243,8 @@ def _current_membership() -> QuerySet[Membership]:
 
 
 def _prospect_firms(zone: Zone) -> QuerySet[Organisation]:
-    """The firms established on the zone with no current membership (cluster or club): its prospects,
-    without their latest contact."""
+    """The firms established on the zone with no current membership (cluster or club): its prospects."""
     return Organisation.objects.filter(zone=zone).exclude(Exists(_current_membership()))
-
-
-def _later_contact() -> Exists:
-    """A contact of the outer contact's firm that comes after it in the order of `_latest_contact`
-    (a later date, a later record that day, a later row): the outer one is not the latest."""
-    return Exists(
-        ProspectContact.objects.filter(organisation=OuterRef("organisation")).filter(
-            Q(contacted_on__gt=OuterRef("contacted_on"))
-            | Q(contacted_on=OuterRef("contacted_on"), created_at__gt=OuterRef("created_at"))
-            | Q(contacted_on=OuterRef("contacted_on"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
-        )
-    )
 
 
 def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[Organisation]:
@@ -267,35 +252,19 @@ def zone_prospects(zone: Zone, *, status: str = "", text: str = "") -> QuerySet[
     its latest contact (`contact_status`, `contacted_on`).
 
     `status` filters on the latest contact: a ContactStatus value, or "none" for firms never contacted.
-    Not on the annotation: its subquery, one index probe per firm, ran firm after firm until a page was
-    found, over the whole zone for a late page or a rare status, and over all of it whenever the
-    planner misjudged the share of firms matching (#22). Nor on the zone's latest contacts picked by
-    DISTINCT ON: that sorted every contact of the zone for each page, the first one included. The firms
-    at a status are those with a contact at that status and no later contact (an anti-join, no sort):
-    the first page walks the names until it has its firms, a later page sorts only the firms at that
-    status. The firms never contacted are those without a contact. The list is shown through
-    `prospects_page`.
-    """
+    Both read the latest contact their file points at, one join a firm: computed from the log, the
+    latest contact cost a sort of the zone's contacts or a probe per firm on every page (#22)."""
     queryset = _prospect_firms(zone)
     if status == "none":
-        queryset = queryset.exclude(Exists(ProspectContact.objects.filter(organisation=OuterRef("pk"))))
+        queryset = queryset.filter(prospect_file__latest_contact__isnull=True)
     elif status in ContactStatus.values:
-        latest_at_status = ProspectContact.objects.filter(status=status).exclude(_later_contact())
-        queryset = queryset.filter(pk__in=latest_at_status.values("organisation_id"))
+        queryset = queryset.filter(prospect_file__latest_contact__status=status)
     if text:
         queryset = queryset.filter(name__icontains=text)
-    return _with_latest_contact(queryset).order_by("name", "pk")
-
-
-def _with_latest_contact(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    return queryset.annotate(contact_status=_latest_contact("status"), contacted_on=_latest_contact("contacted_on"))
-
-
-def prospects_page(page: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """A page of `zone_prospects` (its slice), in the same order, each firm's latest contact read for
-    the page's firms only. Sliced as it is, the database reads the latest contact of every firm before
-    the page as well, to skip them: 1,500 of them on the 30th page (#22). Still one query."""
-    return _with_latest_contact(Organisation.objects.filter(pk__in=page.values("pk"))).order_by("name", "pk")
+    return queryset.annotate(
+        contact_status=F("prospect_file__latest_contact__status"),
+        contacted_on=F("prospect_file__latest_contact__contacted_on"),
+    ).order_by("name", "pk")
 
 
 def objected(organisation_path: str = "") -> Exists:
@@ -347,26 +316,16 @@ def zone_members(zone: Zone) -> QuerySet[Organisation]:
 
 
 def prospect_status_counts(zone: Zone) -> dict[str, int]:
-    """How many prospects of the zone are at each latest status ("none" = never contacted).
-
-    One grouped query over the zone's prospects joined once to their contacts, the latest of each firm
-    kept by DISTINCT ON in the order of `_latest_contact`: a zone has thousands of prospects, and a
-    latest-contact subquery per firm cost one index probe each (#22)."""
+    """How many prospects of the zone are at each latest status ("none" = never contacted)."""
     counts = dict.fromkeys(["none", *ContactStatus.values], 0)
-    prospects, params = _prospect_firms(zone).order_by().values("pk").query.sql_with_params()
-    contact = ProspectContact._meta.db_table
-    sql = f"""
-        SELECT latest.status, COUNT(*) FROM (
-            SELECT DISTINCT ON (prospect.id) contact.status
-            FROM ({prospects}) AS prospect (id)
-            LEFT JOIN {contact} AS contact ON contact.organisation_id = prospect.id
-            ORDER BY prospect.id, {LATEST_CONTACT_SQL_ORDER}
-        ) AS latest
-        GROUP BY latest.status"""  # noqa: S608 - table names and Django's own SQL; values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for status, count in cursor.fetchall():
-            counts[status or "none"] += count
+    rows = (
+        _prospect_firms(zone)
+        .order_by()
+        .values_list("prospect_file__latest_contact__status")
+        .annotate(count=Count("pk"))
+    )
+    for status, count in rows:
+        counts[status or "none"] += count
     return counts
 
 
@@ -380,9 +339,9 @@ def prospect_agenda(user, *, overdue: bool = False, today: datetime.date | None 
         permissions.prospect_files_visible(queryset, user)
         .select_related("organisation", "organisation__zone")
         .annotate(
-            last_status=_latest_contact("status", "organisation_id"),
-            last_contacted_on=_latest_contact("contacted_on", "organisation_id"),
-            last_note=_latest_contact("note", "organisation_id"),
+            last_status=F("latest_contact__status"),
+            last_contacted_on=F("latest_contact__contacted_on"),
+            last_note=F("latest_contact__note"),
         )
         .order_by("next_action_due", "next_action", "organisation__name")
     )

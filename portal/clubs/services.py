@@ -327,6 +327,44 @@ def prospect_file_plan(
     return prospect_file
 
 
+def prospect_latest_refresh(organisation_ids) -> None:
+    """Points each firm's file at the latest contact of its log (its status in the prospect list),
+    creating the file of a firm contacted for the first time. Called in the transaction of every write
+    to the log (a contact logged, changed, moved to another firm or deleted), after it; the retention
+    purge needs none (privacy.purge_prospect_contacts). The files are locked first: of two contacts
+    logged for a firm at once, the one committed last then sees the other, and the file ends on the
+    latest of both."""
+    ids = sorted(set(organisation_ids) - {None})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        with transaction.atomic():
+            files = ProspectFile.objects.select_for_update().filter(organisation_id__in=chunk).order_by()
+            without_file = set(chunk) - set(files.values_list("organisation_id", flat=True))
+            contacted = ProspectContact.objects.filter(organisation_id__in=without_file).order_by()
+            firms = contacted.values_list("organisation_id", flat=True).distinct()
+            ProspectFile.objects.bulk_create([ProspectFile(organisation_id=pk) for pk in firms], ignore_conflicts=True)
+            ProspectFile.objects.filter(organisation_id__in=chunk).update(
+                latest_contact=selectors.latest_contact("pk", "organisation_id")
+            )
+
+
+def prospect_contact_admin_save(*, instance: ProspectContact, by, save) -> ProspectContact:
+    """A contact written in the admin's screen (its choices are the user's zones): saved as the form
+    says, then the files of its firm, and of the firm it was moved from, point at their latest contact."""
+    with transaction.atomic():
+        moved_from = ProspectContact.objects.filter(pk=instance.pk).values_list("organisation_id", flat=True).first()
+        contact = save()
+        prospect_latest_refresh([contact.organisation_id, moved_from])
+    return contact
+
+
+def prospect_contact_delete(*, instance: ProspectContact, by) -> None:
+    """A contact deleted in the admin's screen: its firm's status is its latest contact left, or none."""
+    with transaction.atomic():
+        instance.delete()
+        prospect_latest_refresh([instance.organisation_id])
+
+
 def prospect_contact_record(
     *,
     organisation: Organisation,
@@ -395,6 +433,7 @@ def prospect_contact_record(
                 prospect_file.assigned_to = by
             prospect_file.full_clean()
             prospect_file.save()
+        prospect_latest_refresh([organisation.pk])
     return contact
 
 
@@ -450,6 +489,7 @@ def prospect_event_logged(*, organisation: Organisation, note: str) -> ProspectC
         organisation=organisation, status=ContactStatus.CALLED if latest in moved else latest,
         kind=ContactKind.EVENT, note=note[:300],
     )  # fmt: skip
+    prospect_latest_refresh([organisation.pk])
     CampaignTarget.objects.filter(
         organisation=organisation, result__in=[CampaignResult.PENDING, CampaignResult.CALLED]
     ).update(result=CampaignResult.INTERESTED, updated_at=timezone.now())
@@ -1017,6 +1057,7 @@ def _prospect_joined(organisation: Organisation, *, by, note: str) -> None:
     """The prospect joined: its log says so, nothing more is planned in its file, and every campaign
     that counted it shows it joined (its funnel's last step)."""
     ProspectContact.objects.create(organisation=organisation, status=ContactStatus.JOINED, note=note[:300], by=by)
+    prospect_latest_refresh([organisation.pk])
     ProspectFile.objects.filter(organisation=organisation).update(
         next_action="", next_action_due=None, updated_at=timezone.now()
     )

@@ -247,7 +247,6 @@ def zone_prospects(request, zone_slug):
     # Without a text, the counts by status already say how many prospects the list has.
     known = None if text else (sum(counts.values()) if not status else counts.get(status))
     page = page_of(request, queryset, PROSPECTS_PAGE_SIZE, count=known)
-    page.object_list = selectors.prospects_page(page.object_list)
     names = dict(ContactStatus.choices)
     file_url = _url_by_id("club:prospect_file", zone.slug)
     contact_url = _url_by_id("club:prospect_contact", zone.slug)

@@ -106,6 +106,8 @@ class ProspectContactViewSet(PortalViewSet):
     model = ProspectContact
     icon = "mail"
     menu_label = _("Prospect contacts")
+    save_service = staticmethod(services.prospect_contact_admin_save)
+    delete_service = staticmethod(services.prospect_contact_delete)
     scope_queryset = staticmethod(permissions.prospect_contacts_visible)
     scope_form = staticmethod(permissions.narrow_prospect_contact_form)
     list_display = ["organisation", "status", "contacted_on", "note"]

@@ -1,0 +1,111 @@
+"""A prospect's status is its latest contact, which its file points at (#22): every way the log is
+written (a contact logged on the site, at an event, a join accepted, the admin's screen, the
+retention purge) leaves the list, its filter and its counts on the log's latest contact."""
+
+import datetime
+
+from django.urls import reverse
+
+from portal.clubs import selectors as club_selectors
+from portal.clubs import services as club_services
+from portal.clubs.models import ContactStatus, ProspectContact, ProspectFile
+from portal.privacy import services as privacy_services
+from tests.dates import local_today
+from tests.factories import OrganisationFactory, ZoneFactory
+
+from .conftest import animate
+
+
+def _days_ago(days):
+    return local_today() - datetime.timedelta(days=days)
+
+
+def _shown(zone):
+    """What the animator's list shows, and what its counts and each status filter say."""
+    listed = {firm.name: firm.contact_status for firm in club_selectors.zone_prospects(zone)}
+    counts = club_selectors.prospect_status_counts(zone)
+    for status, count in counts.items():
+        assert len(club_selectors.zone_prospects(zone, status=status)) == count, status
+    return listed
+
+
+def _log_latest(firm):
+    """The latest contact as the log itself says, not as the file keeps it."""
+    latest = ProspectContact.objects.filter(organisation=firm).order_by(*club_selectors.LATEST_CONTACT_ORDER).first()
+    return latest.status if latest else None
+
+
+def test_a_contact_logged_with_an_earlier_date_does_not_change_the_status(organiser):
+    zone = ZoneFactory()
+    animate(organiser, zone)
+    firm = OrganisationFactory(zone=zone, name="Garage du Val")
+    club_services.prospect_contact_record(organisation=firm, status=ContactStatus.VISITED, by=organiser)
+    club_services.prospect_contact_record(
+        organisation=firm, status=ContactStatus.INVITED, by=organiser, contacted_on=_days_ago(20)
+    )
+    assert _shown(zone) == {"Garage du Val": "visited"} and _log_latest(firm) == "visited"
+    # The firm had no file: logging its first contact made one, with nothing planned.
+    assert ProspectFile.objects.get(organisation=firm).next_action == ""
+
+
+def test_what_the_admin_does_to_the_log_shows_in_the_list(client, administrator):
+    zone = ZoneFactory()
+    firm = OrganisationFactory(zone=zone, name="Boulangerie Martin")
+    other = OrganisationFactory(zone=zone, name="Imprimerie Roy")
+    animate(administrator, zone)
+    club_services.prospect_contact_record(
+        organisation=firm, status=ContactStatus.INVITED, by=administrator, contacted_on=_days_ago(10)
+    )
+    called = club_services.prospect_contact_record(organisation=firm, status=ContactStatus.CALLED, by=administrator)
+    client.force_login(administrator)
+
+    def edit(contact, **fields):
+        contact.refresh_from_db()
+        data = {"organisation": contact.organisation_id, "status": contact.status,
+                "contacted_on": contact.contacted_on.isoformat(), "note": contact.note, **fields}  # fmt: skip
+        response = client.post(reverse("prospect-contacts:edit", args=[contact.pk]), data)
+        assert response.status_code == 302, response.content.decode()[-1500:]
+
+    # A status corrected: the list shows it.
+    edit(called, status=ContactStatus.VISITED)
+    assert _shown(zone) == {"Boulangerie Martin": "visited", "Imprimerie Roy": None}
+    # Its date moved before the invitation: the invitation is the latest again.
+    edit(called, contacted_on=_days_ago(30).isoformat())
+    assert _shown(zone) == {"Boulangerie Martin": "invited", "Imprimerie Roy": None}
+    # Logged against the wrong firm and moved: both firms' statuses follow.
+    invited = ProspectContact.objects.get(organisation=firm, status=ContactStatus.INVITED)
+    edit(invited, organisation=other.pk)
+    assert _shown(zone) == {"Boulangerie Martin": "visited", "Imprimerie Roy": "invited"}
+    # Deleted: the firm's status is its latest contact left, or none.
+    response = client.post(reverse("prospect-contacts:delete", args=[called.pk]))
+    assert response.status_code == 302
+    assert _shown(zone) == {"Boulangerie Martin": None, "Imprimerie Roy": "invited"}
+    # Added in the admin with today's date: it is the latest.
+    response = client.post(reverse("prospect-contacts:add"), {
+        "organisation": other.pk, "status": ContactStatus.DECLINED, "contacted_on": local_today().isoformat(),
+        "note": "Pas intéressé.",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    assert _shown(zone) == {"Boulangerie Martin": None, "Imprimerie Roy": "declined"}
+    assert [_log_latest(firm), _log_latest(other)] == [None, "declined"]
+
+
+def test_the_retention_purge_leaves_each_firm_on_its_latest_contact_left(organiser):
+    zone = ZoneFactory()
+    animate(organiser, zone)
+    kept, emptied = OrganisationFactory(zone=zone, name="Kept"), OrganisationFactory(zone=zone, name="Emptied")
+    record = club_services.prospect_contact_record
+    record(organisation=kept, status=ContactStatus.VISITED, by=organiser, contacted_on=_days_ago(30))
+    old = record(organisation=kept, status=ContactStatus.CALLED, by=organiser, contacted_on=_days_ago(40))
+    record(organisation=emptied, status=ContactStatus.CALLED, by=organiser, contacted_on=_days_ago(40))
+    # Three years and more pass for the second firm's one contact and the first firm's older one.
+    ProspectContact.objects.filter(pk__in=[old.pk, *emptied.prospect_contacts.values_list("pk", flat=True)]).update(
+        contacted_on=_days_ago(1200)
+    )
+    assert _shown(zone) == {"Emptied": "called", "Kept": "visited"}
+
+    removed = privacy_services.purge_expired()
+
+    assert removed["prospect_contacts"] == 2
+    assert _shown(zone) == {"Emptied": None, "Kept": "visited"}
+    assert [_log_latest(emptied), _log_latest(kept)] == [None, "visited"]
