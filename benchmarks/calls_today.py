@@ -45,6 +45,7 @@ def prepare(*, prospects: int) -> dict:
     from django.db import connection, transaction
 
     from portal.clubs.models import Club, ProspectContact, ProspectFile
+    from portal.clubs.services import prospect_latest_refresh
     from portal.members import services
     from portal.members.models import Organisation, Person, PersonRole, Role, RoleAssignment, Zone
     from portal.members.scopes import ScopeKind
@@ -104,6 +105,8 @@ def prepare(*, prospects: int) -> dict:
             ),
             batch_size=5000,
         )  # fmt: skip
+        # Each file points at its firm's latest contact, as the portal's own writes leave it.
+        prospect_latest_refresh(firm.pk for firm in organisations)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     timed = animators[0]

@@ -63,6 +63,7 @@ def prepare(*, messages: int, sheets: int, prospects: int, practices: int, workg
     from knowledge.exchange.models import Category, Direction, ResourceSheet
     from knowledge.models import BestPractice
     from portal.clubs.models import Club, ProspectContact, ProspectFile
+    from portal.clubs.services import prospect_latest_refresh
     from portal.members import services
     from portal.members.models import (
         Membership,
@@ -179,6 +180,8 @@ def prepare(*, messages: int, sheets: int, prospects: int, practices: int, workg
             ),
             batch_size=5000,
         )  # fmt: skip
+        # Each file points at its firm's latest contact, as the portal's own writes leave it.
+        prospect_latest_refresh(firm.pk for firm in prospect_firms)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
