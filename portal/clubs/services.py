@@ -331,21 +331,23 @@ def prospect_latest_refresh(organisation_ids) -> None:
     """Points each firm's file at the latest contact of its log (its status in the prospect list),
     creating the file of a firm contacted for the first time. Called in the transaction of every write
     to the log (a contact logged, changed, moved to another firm or deleted), after it; the retention
-    purge needs none (privacy.purge_prospect_contacts). The files are locked first: of two contacts
-    logged for a firm at once, the one committed last then sees the other, and the file ends on the
-    latest of both."""
+    purge needs none (privacy.purge_prospect_contacts). The files are locked before the pointer is
+    set: of two contacts logged for a firm at once, the one committed last then sees the other, and
+    the file ends on the latest of both."""
     ids = sorted(set(organisation_ids) - {None})
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
+        files = ProspectFile.objects.filter(organisation_id__in=chunk).order_by()
         with transaction.atomic():
-            files = ProspectFile.objects.select_for_update().filter(organisation_id__in=chunk).order_by()
             without_file = set(chunk) - set(files.values_list("organisation_id", flat=True))
-            contacted = ProspectContact.objects.filter(organisation_id__in=without_file).order_by()
-            firms = contacted.values_list("organisation_id", flat=True).distinct()
+            contacted = ProspectContact.objects.filter(organisation_id__in=without_file)
+            firms = contacted.order_by("organisation_id").values_list("organisation_id", flat=True).distinct()
+            # A file another transaction is making for the same firm: this waits for it, then skips it.
             ProspectFile.objects.bulk_create([ProspectFile(organisation_id=pk) for pk in firms], ignore_conflicts=True)
-            ProspectFile.objects.filter(organisation_id__in=chunk).update(
-                latest_contact=selectors.latest_contact("pk", "organisation_id")
-            )
+            # Locked once they all exist: a transaction that updated one first commits first, and the
+            # update below, a new statement, then sees its contact.
+            list(files.select_for_update().order_by("pk").values_list("pk", flat=True))  # one order: no deadlock
+            files.update(latest_contact=selectors.latest_contact("pk", "organisation_id"))
 
 
 def prospect_contact_admin_save(*, instance: ProspectContact, by, save) -> ProspectContact:

@@ -3,15 +3,20 @@ written (a contact logged on the site, at an event, a join accepted, the admin's
 retention purge) leaves the list, its filter and its counts on the log's latest contact."""
 
 import datetime
+import threading
 
+import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
 from portal.clubs.models import ContactStatus, ProspectContact, ProspectFile
+from portal.members import services as member_services
+from portal.members.models import PersonRole
 from portal.privacy import services as privacy_services
 from tests.dates import local_today
-from tests.factories import OrganisationFactory, ZoneFactory
+from tests.factories import OrganisationFactory, UserFactory, ZoneFactory
 
 from .conftest import animate
 
@@ -109,3 +114,43 @@ def test_the_retention_purge_leaves_each_firm_on_its_latest_contact_left(organis
     assert removed["prospect_contacts"] == 2
     assert _shown(zone) == {"Emptied": None, "Kept": "visited"}
     assert [_log_latest(emptied), _log_latest(kept)] == [None, "visited"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrated rows: groups, content types
+def test_two_animators_logging_the_same_firm_at_once_leave_it_on_the_latest_contact():
+    """Each round, four contacts of different dates logged for a new firm at the same instant, one a
+    thread: the file must end on the latest date whichever transaction commits last."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL): SQLite serialises writers by locking the whole file")
+    zone = ZoneFactory()
+    animators = []
+    for _ in range(4):
+        user = UserFactory()
+        member_services.person_create(user=user, role=PersonRole.ORGANISER)
+        animators.append(animate(user, zone))
+    firms = [OrganisationFactory(zone=zone, name=f"Firme {n:02d}") for n in range(12)]
+    statuses = [ContactStatus.VISITED, ContactStatus.CALLED, ContactStatus.INVITED, ContactStatus.DECLINED]
+    start, errors = threading.Barrier(len(animators)), []
+
+    def log(index):
+        try:
+            for firm in firms:
+                start.wait(timeout=30)
+                club_services.prospect_contact_record(
+                    organisation=firm, status=statuses[index], by=animators[index], contacted_on=_days_ago(index)
+                )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=log, args=(index,)) for index in range(len(animators))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert ProspectContact.objects.count() == 4 * len(firms)
+    # The contact dated today (the first animator's) is each firm's status, as the log says.
+    assert _shown(zone) == {firm.name: "visited" for firm in firms}
+    assert {_log_latest(firm) for firm in firms} == {"visited"}
