@@ -24,12 +24,14 @@ cell through portal.exports, so that a text that looks like a formula stays text
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.forms.views import SubmissionsListView
+from wagtail.log_actions import log
 
 from portal import exports
 
@@ -163,7 +165,11 @@ class ServiceDeleteView(ScopedMixin, generic.DeleteView):
     def delete_action(self):
         if self.delete_service is None:
             return super().delete_action()
-        return self.delete_service(instance=self.object, by=self.request.user)
+        # Logged as Wagtail's own delete logs it (the object's history keeps who deleted it), in the
+        # service's transaction: a refusal leaves neither the log line nor a change.
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            return self.delete_service(instance=self.object, by=self.request.user)
 
 
 class PortalViewSet(ModelViewSet):

@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from portal.clubs import selectors as club_selectors
 from portal.clubs import services as club_services
@@ -84,6 +85,8 @@ def test_what_the_admin_does_to_the_log_shows_in_the_list(client, administrator)
     # Deleted: the firm's status is its latest contact left, or none.
     response = client.post(reverse("prospect-contacts:delete", args=[called.pk]))
     assert response.status_code == 302
+    deleted = ModelLogEntry.objects.get(action="wagtail.delete", object_id=str(called.pk))
+    assert deleted.user == administrator  # the contact's history says who deleted it
     assert _shown(zone) == {"Boulangerie Martin": None, "Imprimerie Roy": "invited"}
     # Added in the admin with today's date: it is the latest.
     response = client.post(reverse("prospect-contacts:add"), {
