@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -124,6 +125,12 @@ def _admin_prospect_file_save(*, instance, by, save):
     )  # fmt: skip
 
 
+def _latest_status(prospect_file) -> str:
+    """The firm's status, as the prospect list shows it: its latest contact's."""
+    contact = prospect_file.latest_contact
+    return contact.get_status_display() if contact else _("Never contacted")
+
+
 class ProspectFileViewSet(PortalViewSet):
     """Who follows each prospect and its next action; the log is written on the prospect's file page."""
 
@@ -134,14 +141,18 @@ class ProspectFileViewSet(PortalViewSet):
     save_service = staticmethod(_admin_prospect_file_save)
     scope_queryset = staticmethod(permissions.prospect_files_visible)
     scope_form = staticmethod(permissions.narrow_prospect_file_form)
-    list_display = ["organisation", "assigned_to", "next_action", "next_action_due"]
+    # Every contacted firm has a file (clubs 0014), most with nothing planned: its status says where it is.
+    list_display = [
+        "organisation", "assigned_to", "next_action", "next_action_due",
+        Column("latest_status", label=_("Contact status"), accessor=_latest_status),
+    ]  # fmt: skip
     list_filter = ["next_action"]
     list_export = ["organisation", "assigned_to", "next_action", "next_action_due", "updated_at"]
     search_fields = ["organisation__name"]
     form_fields = ["organisation", "assigned_to", "next_action", "next_action_due"]
 
     def get_queryset(self, request):
-        return ProspectFile.objects.select_related("organisation", "assigned_to")
+        return ProspectFile.objects.select_related("organisation", "assigned_to", "latest_contact")
 
 
 class FirmImportViewSet(PortalViewSet):

@@ -3,11 +3,15 @@ written (a contact logged on the site, at an event, a join accepted, the admin's
 retention purge) leaves the list, its filter and its counts on the log's latest contact."""
 
 import datetime
+import re
 import threading
 
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
 from portal.clubs import selectors as club_selectors
@@ -96,6 +100,14 @@ def test_what_the_admin_does_to_the_log_shows_in_the_list(client, administrator)
     assert response.status_code == 302, response.content.decode()[-1500:]
     assert _shown(zone) == {"Boulangerie Martin": None, "Imprimerie Roy": "declined"}
     assert [_log_latest(firm), _log_latest(other)] == [None, "declined"]
+    # The admin's list of files says each firm's status too.
+    files = client.get(reverse("prospect-files:index"))
+    names = {row.organisation.name for row in files.context["object_list"]}
+    assert names == {"Boulangerie Martin", "Imprimerie Roy"}
+    with translation.override(files.headers["Content-Language"]):
+        declined, never = str(ContactStatus.DECLINED.label), gettext("Never contacted")
+    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", files.content.decode())
+    assert cells.count(escape(declined)) == 1 and cells.count(escape(never)) == 1
 
 
 def test_the_retention_purge_leaves_each_firm_on_its_latest_contact_left(organiser):
