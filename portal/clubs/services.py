@@ -485,7 +485,8 @@ def prospect_event_logged(*, organisation: Organisation, note: str) -> ProspectC
     member's registration logs nothing (its file is closed)."""
     if not selectors.is_prospect(organisation):
         return None
-    latest = ProspectContact.objects.filter(organisation=organisation).values_list("status", flat=True).first()
+    log = ProspectContact.objects.filter(organisation=organisation).order_by(*selectors.LATEST_CONTACT_ORDER)
+    latest = log.values_list("status", flat=True).first()  # the list's status, read from the log itself
     moved = {None, ContactStatus.INVITED, ContactStatus.DECLINED}
     contact = ProspectContact.objects.create(
         organisation=organisation, status=ContactStatus.CALLED if latest in moved else latest,
