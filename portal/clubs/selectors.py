@@ -230,11 +230,10 @@ def firms_of_clubs(club_ids) -> QuerySet[Organisation]:
 LATEST_CONTACT_ORDER = ("-contacted_on", "-created_at", "-pk")
 
 
-def latest_contact(field: str, firm: str = "pk") -> Subquery:
-    """`field` of the latest contact of the firm whose key the outer row holds in `firm`."""
-    return Subquery(
-        ProspectContact.objects.filter(organisation=OuterRef(firm)).order_by(*LATEST_CONTACT_ORDER).values(field)[:1]
-    )
+def latest_contact_of_file() -> Subquery:
+    """The key of the latest contact of the outer prospect file's firm: what the file points at."""
+    log = ProspectContact.objects.filter(organisation=OuterRef("organisation_id"))
+    return Subquery(log.order_by(*LATEST_CONTACT_ORDER).values("pk")[:1])
 
 
 def _current_membership() -> QuerySet[Membership]:

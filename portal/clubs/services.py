@@ -347,7 +347,7 @@ def prospect_latest_refresh(organisation_ids) -> None:
             # Locked once they all exist: a transaction that updated one first commits first, and the
             # update below, a new statement, then sees its contact.
             list(files.select_for_update().order_by("pk").values_list("pk", flat=True))  # one order: no deadlock
-            files.update(latest_contact=selectors.latest_contact("pk", "organisation_id"))
+            files.update(latest_contact=selectors.latest_contact_of_file())
 
 
 def prospect_contact_admin_save(*, instance: ProspectContact, by, save) -> ProspectContact:
