@@ -34,9 +34,10 @@ import json
 import logging
 import sys
 import threading
-import types
 
 from django.conf import settings
+
+from portal import loop_close
 
 logger = logging.getLogger(__name__)
 
@@ -360,20 +361,13 @@ def hub(loop: asyncio.AbstractEventLoop | None = None) -> Hub:
 
 def _close_with(loop: asyncio.AbstractEventLoop) -> None:
     """Closes the hub's connections when its loop closes (tests make one loop per test)."""
-    original = loop.close
 
-    def close(self, *args, **kwargs):
+    def close_hub():
         with _hubs_lock:
             found = _hubs.pop(loop, None)
-        if found is not None and not loop.is_running():
-            try:
-                loop.run_until_complete(found.close())
-            except Exception:
-                logger.debug("The fan-out's hub did not close cleanly", exc_info=True)
-        self.close = original
-        return original(*args, **kwargs)
+        return found.close() if found is not None else None
 
-    loop.close = types.MethodType(close, loop)
+    loop_close.close_with(loop, close_hub, "The fan-out's hub")
 
 
 def flush(loop: asyncio.AbstractEventLoop, timeout: float) -> None:
