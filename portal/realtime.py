@@ -78,6 +78,12 @@ def broadcast_on_commit(group: str, frame: dict) -> None:
     transaction.on_commit(lambda: group_send(group, event))
 
 
+def broadcast_committed(group: str, frame: dict) -> None:
+    """Publishes `frame` to `group` now: its write has committed already (a statement run in
+    autocommit on the event loop, portal/async_db.py), so there is no transaction to wait for."""
+    group_send(group, {"type": FRAME, "text": encode(frame)})
+
+
 async def broadcast_now(group: str, frame: dict) -> None:
     """For frames that touch no database row (typing), sent from a consumer's event loop."""
     if fanout.enabled():

@@ -117,6 +117,17 @@ def index_rows_written() -> None:
     _drain_on_commit()
 
 
+async def index_rows_written_async() -> None:
+    """index_rows_written for a statement that committed on an event loop (portal/async_db.py):
+    queuing the drain writes to the database, so it goes to a worker thread, and only when no drain
+    is queued for this window yet (once a second at most under a steady chat)."""
+    if drain_window.covers_now():
+        return
+    from channels.db import database_sync_to_async  # gives the thread's connection back when done
+
+    await database_sync_to_async(_enqueue_drain, thread_sensitive=False)()
+
+
 def _schedule(action: str, doc_type: str, object_id) -> IndexOutbox:
     row = IndexOutbox.objects.create(action=action, doc_type=doc_type, object_id=str(object_id))
     _drain_on_commit()
@@ -166,6 +177,11 @@ class _DrainWindow:
     def reset(self) -> None:
         with self.lock:
             self.covered_until = 0.0
+
+    def covers_now(self) -> bool:
+        """Whether a drain queued in this window will find a row committed now (enqueue then queues nothing)."""
+        with self.lock:
+            return time.time() < self.covered_until
 
     def enqueue(self, drain_outbox) -> None:
         window = float(getattr(settings, "SEARCH_DRAIN_WINDOW", 1.0))

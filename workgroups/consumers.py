@@ -82,9 +82,10 @@ class WorkgroupConsumer(GuardedConsumer):
     async def _send(self, frame):
         user = self.scope["user"]
         try:
-            # Off the single thread-sensitive worker: one member's slow send must not hold up
-            # every other socket's database work in this process.
-            message = await database_sync_to_async(services.message_send, thread_sensitive=False)(
+            # On the event loop in the common case; else in a worker thread, off the single
+            # thread-sensitive one: one member's slow send must not hold up every other socket's
+            # database work in this process.
+            message = await services.message_send_async(
                 workgroup=self.workgroup, by=user, body=frame.body, client_id=frame.client_id, reply_to=frame.reply_to
             )
         except services.RateLimited as limited:

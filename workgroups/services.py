@@ -10,16 +10,19 @@ import datetime
 import functools
 import re
 
+import psycopg
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg_pool import PoolTimeout
 
-from portal import realtime
+from portal import async_db, realtime
 from portal.members.models import MessageNotifications, Person
-from search.indexing import index_rows_sql, index_rows_written, schedule_index
+from search.indexing import index_rows_sql, index_rows_written, index_rows_written_async, schedule_index
 
 from . import permissions
 from .models import (
@@ -360,6 +363,38 @@ def _message_insert_sql() -> str:
     )
 
 
+def _one_statement(workgroup: Workgroup, person: Person, body: str, client_id: str):
+    """The statement of _store_in_one_statement, its parameters, the message's time, and whether it
+    queues the message for search (the caller then calls index_rows_written)."""
+    created = timezone.now()
+    claim, params = _claim_statement(workgroup.pk, person.pk)
+    statement = f"WITH claimed AS ({claim}), stored AS ({_message_insert_sql()})"
+    params += [workgroup.pk, person.pk, body, client_id, created]
+    indexing = index_rows_sql(Message, keys_from="stored", now=created)
+    if indexing is not None:
+        statement += f", indexed AS ({indexing[0]})"
+        params += indexing[1]
+    statement += " SELECT id, sequence FROM stored"
+    return statement, params, created, indexing is not None
+
+
+def _stored_message(row, workgroup: Workgroup, person: Person, body: str, client_id: str, created) -> Message:
+    """The message the statement stored (its row: id, sequence), as if read back, and its frame."""
+    message = Message(
+        id=row[0],
+        workgroup=workgroup,
+        sequence=row[1],
+        author=person,
+        body=body,
+        client_id=client_id,
+        created_at=created,
+    )
+    message._state.adding = False
+    message._state.db = connection.alias
+    workgroup.last_sequence = message.sequence
+    return message
+
+
 def _store_in_one_statement(workgroup: Workgroup, person: Person, body: str, client_id: str) -> Message:
     """_store's common case in ONE statement and one round trip: a data-modifying CTE claims the
     sequence (with its checks), inserts the message and the search outbox row, and returns the
@@ -373,39 +408,73 @@ def _store_in_one_statement(workgroup: Workgroup, person: Person, body: str, cli
     Raises _Refused when the claim's checks fail (nothing is written) and IntegrityError for a client_id
     already stored, as _store does.
     """
-    created = timezone.now()
-    claim, params = _claim_statement(workgroup.pk, person.pk)
-    statement = f"WITH claimed AS ({claim}), stored AS ({_message_insert_sql()})"
-    params += [workgroup.pk, person.pk, body, client_id, created]
-    indexing = index_rows_sql(Message, keys_from="stored", now=created)
-    if indexing is not None:
-        statement += f", indexed AS ({indexing[0]})"
-        params += indexing[1]
-    statement += " SELECT id, sequence FROM stored"
+    statement, params, created, indexed = _one_statement(workgroup, person, body, client_id)
     with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
             row = cursor.fetchone()
         if row is None:
             raise _Refused
-        message = Message(
-            id=row[0],
-            workgroup=workgroup,
-            sequence=row[1],
-            author=person,
-            body=body,
-            client_id=client_id,
-            created_at=created,
-        )
-        message._state.adding = False
-        message._state.db = connection.alias
+        message = _stored_message(row, workgroup, person, body, client_id, created)
         realtime.broadcast_on_commit(
             realtime.workgroup_group(workgroup.pk), {"type": "message", "message": message_frame(message)}
         )
-        if indexing is not None:
+        if indexed:
             index_rows_written()
-    workgroup.last_sequence = message.sequence
     return message
+
+
+async def message_send_async(*, workgroup: Workgroup, by, body, client_id: str = "", reply_to: int | None = None):
+    """message_send from a socket's event loop (the chat's hot path, #22).
+
+    The common case runs _store_in_one_statement's statement on the loop itself (portal.async_db):
+    no worker thread. It commits on its own, so the broadcast leaves at once. Everything else goes
+    to message_send in a worker thread, as before: a reply or an @mention, a refused send (which
+    says why), a client_id already stored (which returns that message), a database the loop cannot
+    reach (which fails there as it always did), and a person whose frame would read the database
+    (their organisation not loaded yet: the thread loads it once for the socket's life).
+    """
+    person = _person(by)
+    cleaned = clean_body(body)
+    client_id = (client_id or "")[:64]
+    if reply_to is None and async_db.enabled() and _one_statement_send(cleaned) and _frame_loaded(person):
+        statement, params, created, indexed = _one_statement(workgroup, person, cleaned, client_id)
+        row = await _async_row(statement, params, retriable=bool(client_id))
+        if row is not None:
+            message = _stored_message(row, workgroup, person, cleaned, client_id, created)
+            frame = {"type": "message", "message": message_frame(message)}
+            realtime.broadcast_committed(realtime.workgroup_group(workgroup.pk), frame)
+            if indexed:
+                await index_rows_written_async()
+            return message
+    return await database_sync_to_async(message_send, thread_sensitive=False)(
+        workgroup=workgroup, by=by, body=body, client_id=client_id, reply_to=reply_to
+    )
+
+
+async def _async_row(statement: str, params: list, *, retriable: bool):
+    """The statement's row; None when it stored nothing: refused, a client_id already stored, no
+    connection in time; the caller's synchronous path then finds out which. A connection lost on the
+    way is None too when the send has a client_id (going again cannot store it twice); without one
+    the error goes up, as a database error in the worker thread does: the message may have
+    committed, and the client resumes from the database."""
+    try:
+        return await async_db.fetchone(statement, params)
+    except (psycopg.IntegrityError, PoolTimeout):
+        return None
+    except psycopg.Error:
+        if retriable:
+            return None
+        raise
+
+
+def _frame_loaded(person: Person) -> bool:
+    """Whether the message's frame can be built without the database: the author's account (their
+    name) and organisation are already on the person object."""
+    organisation = Person._meta.get_field("organisation")
+    return Person._meta.get_field("user").is_cached(person) and (
+        person.organisation_id is None or organisation.is_cached(person)
+    )
 
 
 def _store(workgroup: Workgroup, by, person: Person, body: str, client_id: str, reply_to: int | None) -> Message:

@@ -211,6 +211,14 @@ PORTAL_PREPARED_FRAMES = os.environ.get("PORTAL_PREPARED_FRAMES", "1") != "0"
 # A chat message without reply or @mention stored in one SQL statement in autocommit (sequence, message,
 # search outbox row: workgroups/services.py); off: the transaction path every send took before.
 PORTAL_ONE_STATEMENT_SEND = os.environ.get("PORTAL_ONE_STATEMENT_SEND", "1") != "0"
+# That statement run on daphne's event loop through psycopg's async connections (portal/async_db.py),
+# not in a worker thread; PostgreSQL only. Off: database_sync_to_async as every other call.
+PORTAL_ASYNC_DB = os.environ.get("PORTAL_ASYNC_DB", "1") != "0"
+# Its pool per event loop, and psycopg's prepare_threshold ("" for a transaction-mode pooler that
+# cannot keep prepared statements).
+DATABASE_ASYNC_POOL_MAX_SIZE = int(os.environ.get("DATABASE_ASYNC_POOL_MAX_SIZE", "4"))
+_prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip()
+DATABASE_PREPARE_THRESHOLD = int(_prepare_threshold) if _prepare_threshold else None
 # Django's own Redis cache increments atomically; django-ratelimit only lists third-party ones.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
