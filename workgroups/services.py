@@ -223,6 +223,25 @@ class _Refused(Exception):
     """The sequence was not handed out: not a member, archived or over the rate limit (the slow path says which)."""
 
 
+@functools.cache
+def _claim_sql() -> str:
+    """_claim_statement's text: table names only, the same for every send of the process."""
+    quote = connection.ops.quote_name
+    workgroups, memberships, messages, people, users = (
+        quote(model._meta.db_table) for model in (Workgroup, WorkgroupMembership, Message, Person, get_user_model())
+    )
+    return (
+        f"UPDATE {workgroups} SET last_sequence = last_sequence + 1"  # noqa: S608 - table names, values bound
+        f" WHERE id = %s AND is_archived = %s"
+        f" AND EXISTS (SELECT 1 FROM {memberships} WHERE workgroup_id = %s AND person_id = %s AND status = %s)"
+        f" AND EXISTS (SELECT 1 FROM {people} JOIN {users} ON {users}.id = {people}.user_id"
+        f" WHERE {people}.id = %s AND {users}.is_active = %s)"
+        f" AND (SELECT COUNT(*) FROM (SELECT 1 FROM {messages} WHERE author_id = %s AND created_at >= %s"
+        f" LIMIT %s) AS recent) < %s"
+        " RETURNING last_sequence"
+    )
+
+
 def _claim_statement(workgroup_id: int, person_id: int) -> tuple[str, list]:
     """The statement that bumps the workgroup's counter and returns it (`last_sequence`), if and only
     if the author may post there now: an active member with an active account, a workgroup not
@@ -235,20 +254,7 @@ def _claim_statement(workgroup_id: int, person_id: int) -> tuple[str, list]:
     The row stays locked until the message's transaction ends, which serialises the senders of one
     workgroup: sequences have no gap and no duplicate.
     """
-    quote = connection.ops.quote_name
-    workgroups, memberships, messages, people, users = (
-        quote(model._meta.db_table) for model in (Workgroup, WorkgroupMembership, Message, Person, get_user_model())
-    )
-    statement = (
-        f"UPDATE {workgroups} SET last_sequence = last_sequence + 1"  # noqa: S608 - table names, values bound
-        f" WHERE id = %s AND is_archived = %s"
-        f" AND EXISTS (SELECT 1 FROM {memberships} WHERE workgroup_id = %s AND person_id = %s AND status = %s)"
-        f" AND EXISTS (SELECT 1 FROM {people} JOIN {users} ON {users}.id = {people}.user_id"
-        f" WHERE {people}.id = %s AND {users}.is_active = %s)"
-        f" AND (SELECT COUNT(*) FROM (SELECT 1 FROM {messages} WHERE author_id = %s AND created_at >= %s"
-        f" LIMIT %s) AS recent) < %s"
-        " RETURNING last_sequence"
-    )
+    statement = _claim_sql()
     # Adapted as the ORM does: an aware datetime for PostgreSQL, naive UTC text for SQLite (the demo).
     since = connection.ops.adapt_datetimefield_value(timezone.now() - RATE_LIMIT_WINDOW)
     params = [
