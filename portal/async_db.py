@@ -9,6 +9,10 @@ event loop (daphne's one; a test's own, closed with it), in autocommit (the stat
 transaction), with server-side binding and psycopg's prepared statements, so PostgreSQL plans the
 statement once per connection instead of once per send.
 
+After PostgreSQL restarts, each connection the pool held fails once and is replaced, as in Django's
+own pool: a send that meets one goes through the worker thread if it has a client_id (going again
+cannot store it twice), else fails as a database error always did.
+
 Only on PostgreSQL, and only when PORTAL_ASYNC_DB is on (the default). The connection settings are
 Django's own for the "default" database. DATABASE_PREPARE_THRESHOLD (settings) is psycopg's
 `prepare_threshold`: empty for a transaction-mode pooler that cannot keep prepared statements.
