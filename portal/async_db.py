@@ -28,6 +28,7 @@ from django.db import connections
 
 from portal import loop_close
 
+APPLICATION_NAME = "portal-async"
 _pools: dict[asyncio.AbstractEventLoop, "_LoopPool"] = {}
 _pools_lock = threading.Lock()
 
@@ -43,6 +44,8 @@ def _connection_kwargs() -> dict:
     params.pop("cursor_factory", None)  # Django's client-side binding cursor: the default one here
     params["autocommit"] = True
     params["prepare_threshold"] = getattr(settings, "DATABASE_PREPARE_THRESHOLD", 5)
+    # Told apart in pg_stat_activity from the worker threads' connections, unless the site names its own.
+    params["application_name"] = params.get("application_name") or APPLICATION_NAME
     return params
 
 
