@@ -69,29 +69,34 @@ def encode(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def frame_event(frame: dict) -> dict:
+    """The channel-layer event that carries `frame`, encoded once for every socket of the group."""
+    return {"type": FRAME, "text": encode(frame)}
+
+
 def broadcast_on_commit(group: str, frame: dict) -> None:
     """Encodes `frame` now, publishes it to `group` once the current transaction commits.
 
     A rolled-back write never reaches a socket; outside a transaction it leaves at once.
     """
-    event = {"type": FRAME, "text": encode(frame)}
+    event = frame_event(frame)
     transaction.on_commit(lambda: group_send(group, event))
 
 
 def broadcast_committed(group: str, frame: dict) -> None:
     """Publishes `frame` to `group` now: its write has committed already (a statement run in
     autocommit on the event loop, portal/async_db.py), so there is no transaction to wait for."""
-    group_send(group, {"type": FRAME, "text": encode(frame)})
+    group_send(group, frame_event(frame))
 
 
 async def broadcast_now(group: str, frame: dict) -> None:
     """For frames that touch no database row (typing), sent from a consumer's event loop."""
     if fanout.enabled():
-        group_send(group, {"type": FRAME, "text": encode(frame)})
+        group_send(group, frame_event(frame))
         return
     layer = get_channel_layer()
     if layer is not None:
-        await layer.group_send(group, {"type": FRAME, "text": encode(frame)})
+        await layer.group_send(group, frame_event(frame))
 
 
 def revoke_on_commit(group: str, person_id: int) -> None:
