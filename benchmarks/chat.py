@@ -64,6 +64,8 @@ QUIET_BUSY_PCT = 10.0
 KNEE_RATES = [50, 100, 150, 200, 300, 400, 600, 800, 1000]
 KNEE_RATES_BELOW = [25, 10]
 CONNECT_CONCURRENCY = 50
+FLOOR_KEYS = {"redis": "floor", "local": "floor_local"}  # the results' key of each floor (--floor)
+GAP_EXAMPLES = 20  # sequence gaps described in the results, the first ones
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 sys.path.insert(0, str(ROOT))  # run as benchmarks/chat.py: the project's packages are one level up
 
@@ -661,6 +663,10 @@ class Generator:
         self.replayed = 0
         self.out_of_order = 0
         self.gaps = 0
+        # Where the gaps were seen (the phase of the frame that showed one) and the first few, so
+        # that a run counting gaps says which clients, rooms and numbers (one run of 8 December did).
+        self.gaps_by_phase: Counter = Counter()
+        self.gap_examples: list[dict] = []
         self.unexpected_closes: Counter = Counter()
         self.other_frames: Counter = Counter()
         self.errors_outside: Counter = Counter()
@@ -677,13 +683,13 @@ class Generator:
         if kind == "message":
             message = frame["message"]
             sequence = message.get("sequence") or 0
+            cid = message.get("client_id") or ""
             if sequence <= client.last_sequence:
                 self.out_of_order += 1
             else:
                 if client.last_sequence and sequence > client.last_sequence + 1:
-                    self.gaps += sequence - client.last_sequence - 1
+                    self.gap(client, sequence, cid, received)
                 client.last_sequence = sequence
-            cid = message.get("client_id") or ""
             if cid.startswith("away"):  # posted while the clients were away: replayed by resume
                 self.replayed += 1
                 return
@@ -739,6 +745,24 @@ class Generator:
                 self.unexpected_closes[str(client.close_code)] += 1
             if client.ready is not None and not client.ready.done():
                 client.ready.set_exception(BenchError(f"closed before ready (code {client.close_code})"))
+
+    def gap(self, client: Client, sequence: int, cid: str, received: float) -> None:
+        missed = sequence - client.last_sequence - 1
+        self.gaps += missed
+        phase = self.phases.get(cid.partition(".")[0])
+        self.gaps_by_phase[phase.name if phase is not None else "outside the phases"] += missed
+        if len(self.gap_examples) < GAP_EXAMPLES:
+            self.gap_examples.append(
+                {
+                    "client": client.index,
+                    "room": client.slug,
+                    "after": client.last_sequence,
+                    "got": sequence,
+                    "client_id": cid,
+                    "phase": phase.name if phase is not None else None,
+                    "s_into_phase": round(received - phase.start, 3) if phase is not None and phase.start else None,
+                }
+            )
 
     # --- connections -------------------------------------------------------------------------------
 
@@ -1154,6 +1178,14 @@ async def probe_baseline(port: int) -> None:
         await asyncio.wait_for(ws.recv(), 10)
 
 
+async def probe_floor(port: int) -> None:
+    from websockets.asyncio.client import connect
+
+    url = f"ws://127.0.0.1:{port}/ws/workgroups/probe/"
+    async with connect(url, proxy=None, compression=None, open_timeout=10) as ws:
+        await asyncio.wait_for(ws.recv(), 10)
+
+
 def make_daphne_probe(spec: dict):
     async def probe(port: int) -> None:
         """One signed-in client sends a message: Django, the database and the layer are all warm."""
@@ -1539,6 +1571,25 @@ def report(result: dict) -> str:
             f"{gen['out_of_order']} out-of-order, {gen['foreign_frames']} foreign message frames, "
             f"errors outside phases {gen['errors_outside']}, other frames {gen['other_frames']}"
         )
+        if gen.get("sequence_gaps"):
+            out.append(f"  sequence gaps by phase: {gen['sequence_gaps_by_phase']}; the first ones:")
+            out.extend(f"    {example}" for example in gen["gap_examples"])
+    for key in ("floor_local", "floor"):
+        floor = result.get(key)
+        if not floor or floor.get("cpu_ms_per_delivery") is None:
+            continue
+        out.append(
+            f"floor (daphne, Channels and the fan-out through {'Redis' if floor['fan_out'] == 'redis' else 'memory'}, "
+            "none of the chat's work, benchmarks/chat_floor.py): "
+            f"{floor['lost']} lost, p99 {fmt(floor['latency_ms']['p99'], 2)} ms, "
+            f"CPU {floor['cpu_ms_per_delivery']:.3f} ms a delivery ({floor['cpu_ms_per_message']:.3f} a message), "
+            f"{floor['memory']['per_connection_kib']:g} KiB a connection"
+        )
+        if daph and daph.get("cpu_ms_per_message") is not None:
+            out.append(
+                f"  daphne − this floor: {daph['cpu_ms_per_message'] - floor['cpu_ms_per_message']:.3f} "
+                f"ms of CPU a message; daphne/floor {ratio(daph['cpu_ms_per_delivery'], floor['cpu_ms_per_delivery'])}"
+            )
     if daph and base:
         verdict = []
         p99 = daph["latency_ms"]["p99"]
@@ -1592,6 +1643,15 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--no-baseline", dest="baseline", action="store_false", help="skip the bare websockets baseline"
+    )
+    parser.add_argument(
+        "--floor",
+        nargs="?",
+        const="redis",
+        choices=("redis", "local", "both"),
+        help="also measure daphne serving benchmarks/chat_floor.py: the portal's websocket stack and fan-out "
+        "with none of the chat's own work (no sign-in, validation, rate limit nor database); "
+        "`--floor local`: without Redis too (the fan-out delivers in the process); `--floor both`: the two",
     )
     parser.add_argument(
         "--settle",
@@ -1769,6 +1829,36 @@ async def amain(args, result: dict) -> None:
             CHILDREN.remove(child)
         await asyncio.sleep(1)
 
+    # --- the floor: daphne and Channels with none of the chat's work (benchmarks/chat_floor.py) --
+    for mode in ("local", "redis") if args.floor == "both" else (args.floor,) if args.floor else ():
+        port = free_port()
+        floor_gc = LOG_DIR / f"chat-{stamp}-floor-{mode}-gc.log"
+        command = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "benchmarks.chat_floor:application",
+        ]
+        floor_env = {**env, "PORTAL_GC_LOG": str(floor_gc)}
+        if mode == "local":  # the in-memory channel layer: the fan-out delivers within the process
+            floor_env = {key: value for key, value in floor_env.items() if key not in ("REDIS_URL", "CACHE_URL")}
+        child = start_child("floor", command, floor_env, LOG_DIR / f"chat-{stamp}-floor-{mode}.log", server_core)
+        say(f"floor: daphne serving benchmarks/chat_floor.py ({mode}), pid {child.pid}, port {port}")
+        generator = Generator(specs, args.rooms)
+        try:
+            result[FLOOR_KEYS[mode]] = {"fan_out": mode} | await measure_server(
+                "floor", Servers("floor", [child], [port], [floor_gc]), generator, args, False, probe_floor
+            )
+            await generator.close_all(60)
+        finally:
+            child.stop()
+            CHILDREN.remove(child)
+        await asyncio.sleep(1)
+
     # --- daphne ----------------------------------------------------------------------------------
     children, ports, daphne_logs, gc_logs = [], [], [], []
     for index in range(args.processes):
@@ -1834,6 +1924,8 @@ async def amain(args, result: dict) -> None:
         result["generator"] = {
             "unexpected_closes": dict(generator.unexpected_closes),
             "sequence_gaps": generator.gaps,
+            "sequence_gaps_by_phase": dict(generator.gaps_by_phase),
+            "gap_examples": generator.gap_examples,
             "out_of_order": generator.out_of_order,
             "foreign_frames": generator.foreign,
             "errors_outside": dict(generator.errors_outside),
@@ -1848,7 +1940,7 @@ async def amain(args, result: dict) -> None:
             task.cancel()
         servers.stop()
         result["daphne_log"] = merge_scans([scan_log(log) for log in daphne_logs])
-    for name in ("baseline", "daphne"):
+    for name in ("baseline", "floor_local", "floor", "daphne"):
         summary = result.get(name)
         if summary and summary["delivered"]:
             cpu_s = summary["server_cpu_pct"] / 100.0 * summary["wall_s"]
