@@ -298,6 +298,11 @@ class Servers:
                 CHILDREN.remove(child)
 
 
+def daphne_command(port: int, application: str, *options: str) -> list[str]:
+    """The command of a daphne process serving `application` on 127.0.0.1:`port`."""
+    return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *options, application]
+
+
 def start_child(name, command, env, log, core) -> Child:
     child = Child(name, command, env, log, core)
     CHILDREN.append(child)
@@ -1833,16 +1838,7 @@ async def amain(args, result: dict) -> None:
     for mode in ("local", "redis") if args.floor == "both" else (args.floor,) if args.floor else ():
         port = free_port()
         floor_gc = LOG_DIR / f"chat-{stamp}-floor-{mode}-gc.log"
-        command = [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "benchmarks.chat_floor:application",
-        ]
+        command = daphne_command(port, "benchmarks.chat_floor:application")
         floor_env = {**env, "PORTAL_GC_LOG": str(floor_gc)}
         if mode == "local":  # the in-memory channel layer: the fan-out delivers within the process
             floor_env = {key: value for key, value in floor_env.items() if key not in ("REDIS_URL", "CACHE_URL")}
@@ -1868,18 +1864,12 @@ async def amain(args, result: dict) -> None:
         gc_logs.append(LOG_DIR / f"chat-{stamp}-daphne{suffix}-gc.log")
         child = start_child(
             f"daphne{suffix}",
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
+            daphne_command(
+                port,
+                "portal.asgi:application",
                 "--access-log",
                 str(LOG_DIR / f"chat-{stamp}-daphne{suffix}-access.log"),
-                "portal.asgi:application",
-            ],  # fmt: skip
+            ),
             {**env, "PORTAL_GC_LOG": str(gc_logs[-1])},
             daphne_log,
             daphne_core(index, pin),

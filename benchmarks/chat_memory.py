@@ -60,18 +60,8 @@ async def amain(args) -> dict:
     port = chat.free_port()
     child = chat.start_child(
         "daphne",
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--websocket_connect_timeout",
-            "300",  # tracemalloc slows every handshake down
-            "portal.asgi:application",
-        ],  # fmt: skip
+        # tracemalloc slows every handshake down
+        chat.daphne_command(port, "portal.asgi:application", "--websocket_connect_timeout", "300"),
         {**env, "PORTAL_TRACEMALLOC": path, "PORTAL_TRACEMALLOC_FRAMES": "6"},
         chat.LOG_DIR / f"chat-memory-{stamp}-daphne.log",
         None,
